@@ -1,0 +1,24 @@
+"""Settings for the test suite: fast hashing, in-memory mail, eager tasks, an N+1 guard."""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import INSTALLED_APPS, MIDDLEWARE
+from config.settings.env import env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = not env.bool("TRILINK_TEST_REAL_BROKER", default=False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# django-zeal raises on any N+1 query pattern met while a test runs.
+INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]
+MIDDLEWARE = [*MIDDLEWARE, "zeal.middleware.zeal_middleware"]
+ZEAL_RAISE = True
+ZEAL_ALLOWLIST: list = []
+TRILINK_ENVIRONMENT = "test"

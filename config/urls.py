@@ -1,0 +1,25 @@
+"""Top-level URL configuration."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+from exchanges.views import core as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
+    path("", include("exchanges.urls")),
+]
+
+handler403 = "exchanges.views.core.permission_denied"
+handler404 = "exchanges.views.core.page_not_found"
+handler500 = "exchanges.views.core.server_error"
+
+admin.site.site_header = "Trilink"
+admin.site.site_title = "Trilink"

@@ -1,0 +1,36 @@
+"""The domain exception hierarchy. Services raise these; views and the API translate them.
+
+The API's exception handler turns an ``ExchangeError`` into ``{"detail": ...}`` with the
+class's ``status_code``; web views show ``message`` as a form error or a message.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ExchangeError(Exception):
+    status_code = 400
+    default_message = _("The request could not be completed.")
+
+    def __init__(self, message=None, *, code: str | None = None) -> None:
+        self.message = message or self.default_message
+        self.code = code or self.__class__.__name__
+        super().__init__(str(self.message))
+
+
+class InvalidTransition(ExchangeError):
+    status_code = 409
+    default_message = _("This change of status is not allowed.")
+
+
+class DeadlinePassed(ExchangeError):
+    status_code = 409
+    default_message = _("The deadline has passed.")
+
+
+class QuotaExceeded(ExchangeError):
+    status_code = 409
+    default_message = _("The quota is already full.")
+
+
+class NotEligible(ExchangeError):
+    default_message = _("The applicant is not eligible.")

@@ -1,0 +1,244 @@
+"""Demo data: a CULCON-like trilateral program that shows every feature.
+
+``demo_seed`` is idempotent: every object is found by a natural key before it is created, so
+running it twice changes nothing. Later capabilities add their own ``_seed_*`` steps here.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from accounts.models import Organisation, User
+from exchanges.enums import CohortStatus, Country, OrganisationKind, ProgramKind, Role, Sector
+from exchanges.models import Cohort, CohortQuota, Program
+from exchanges.romanize import romanize_korean_name
+
+DEMO_DOMAIN = "demo.trilink.example"
+# A fixed TOTP secret for the demo staff accounts, so a newcomer can add it to an
+# authenticator app (or run ``manage.py demo_totp``). Never used outside the demo.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+APPLICANTS_PER_COUNTRY = 100
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+    description: str
+    given_name: str
+    family_name: str
+    local_name: str = ""
+    language: str = "en"
+    country: str = ""
+    time_zone: str = "UTC"
+    organisation_key: str | None = None
+
+
+DEMO_LOGINS = [
+    DemoLogin(f"staff@{DEMO_DOMAIN}", Role.SECRETARIAT, "Secretariat staff (MFA)", "Emily",
+              "Carter", country="US", time_zone="America/New_York",
+              organisation_key="secretariat"),
+    DemoLogin(f"partner-us@{DEMO_DOMAIN}", Role.PARTNER_STAFF, "Partner staff, United States (MFA)",
+              "Michael", "Brooks", country="US", time_zone="America/Chicago",
+              organisation_key="US"),
+    DemoLogin(f"partner-jp@{DEMO_DOMAIN}", Role.PARTNER_STAFF, "Partner staff, Japan (MFA)",
+              "Haruka", "Sato", "佐藤遥", "ja", "JP", "Asia/Tokyo", "JP"),
+    DemoLogin(f"partner-kr@{DEMO_DOMAIN}", Role.PARTNER_STAFF, "Partner staff, South Korea (MFA)",
+              "Jiwoo", "Park", "박지우", "ko", "KR", "Asia/Seoul", "KR"),
+    DemoLogin(f"reviewer@{DEMO_DOMAIN}", Role.REVIEWER, "Reviewer (MFA)", "Daniel", "Nguyen",
+              country="US", time_zone="America/Los_Angeles"),
+    DemoLogin(f"applicant@{DEMO_DOMAIN}", Role.APPLICANT, "Applicant (Korean)", "Minjun", "Kim",
+              "김민준", "ko", "KR", "Asia/Seoul"),
+    DemoLogin(f"applicant-ja@{DEMO_DOMAIN}", Role.APPLICANT, "Applicant (Japanese)", "Yui",
+              "Tanaka", "田中結衣", "ja", "JP", "Asia/Tokyo"),
+    DemoLogin(f"applicant-en@{DEMO_DOMAIN}", Role.APPLICANT, "Applicant (English)", "Olivia",
+              "Johnson", "", "en", "US", "America/Denver"),
+]
+
+ORGANISATIONS = {
+    "secretariat": ("Trilink Secretariat", "US", OrganisationKind.SECRETARIAT),
+    "US": ("Pacific Bridges Foundation", "US", OrganisationKind.PARTNER),
+    "JP": ("Japan Center for Civic Exchange", "JP", OrganisationKind.PARTNER),
+    "KR": ("Korea Foundation for Future Leaders", "KR", OrganisationKind.PARTNER),
+}
+
+COUNTRY_PROFILES = {
+    "US": ("en_US", "en", ["America/New_York", "America/Chicago", "America/Denver",
+                           "America/Los_Angeles", "Pacific/Honolulu"]),
+    "JP": ("ja_JP", "ja", ["Asia/Tokyo"]),
+    "KR": ("ko_KR", "ko", ["Asia/Seoul"]),
+}
+
+
+def _verified(user: User) -> None:
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+
+
+def _seed_organisations() -> dict[str, Organisation]:
+    result = {}
+    for key, (name, country, kind) in ORGANISATIONS.items():
+        result[key], _ = Organisation.objects.get_or_create(
+            name=name, country=country, defaults={"kind": kind}
+        )
+    return result
+
+
+def _seed_logins(orgs: dict[str, Organisation], password_hash: str) -> dict[str, User]:
+    from allauth.mfa.models import Authenticator  # noqa: PLC0415 -- app registry must be ready
+    from allauth.mfa.totp.internal.auth import TOTP  # noqa: PLC0415 -- app registry ready
+
+    users = {}
+    for login in DEMO_LOGINS:
+        user, created = User.objects.get_or_create(
+            email=login.email,
+            defaults={
+                "password": password_hash, "role": login.role, "given_name": login.given_name,
+                "family_name": login.family_name, "local_name": login.local_name,
+                "preferred_language": login.language, "country": login.country,
+                "time_zone": login.time_zone,
+                "organisation": orgs.get(login.organisation_key or ""),
+                "is_staff": login.role == Role.SECRETARIAT,
+                "is_superuser": login.role == Role.SECRETARIAT,
+            },
+        )
+        _verified(user)
+        if user.requires_mfa and not Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+        users[login.email] = user
+    return users
+
+
+def _person(fake: Faker, country: str) -> dict:
+    if country == "JP":
+        family, _kana, family_latin = fake.last_name_pair()
+        given, _kana, given_latin = fake.first_name_pair()
+        return {"given_name": given_latin, "family_name": family_latin,
+                "local_name": f"{family}{given}"}
+    if country == "KR":
+        family, given = fake.last_name(), fake.first_name()
+        family_latin, given_latin = romanize_korean_name(family=family, given=given)
+        return {"given_name": given_latin, "family_name": family_latin,
+                "local_name": f"{family}{given}"}
+    return {"given_name": fake.first_name(), "family_name": fake.last_name(), "local_name": ""}
+
+
+def _seed_applicants(password_hash: str) -> int:
+    existing = set(
+        User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}", email__startswith="applicant-")
+        .values_list("email", flat=True)
+    )
+    new_users = []
+    for country, (locale, language, zones) in COUNTRY_PROFILES.items():
+        fake = Faker(locale)
+        fake.seed_instance(f"trilink-{country}")
+        rng = random.Random(f"trilink-{country}")
+        for index in range(1, APPLICANTS_PER_COUNTRY + 1):
+            person = _person(fake, country)
+            email = f"applicant-{country.lower()}-{index:03d}@{DEMO_DOMAIN}"
+            if email in existing:
+                continue
+            new_users.append(User(
+                email=email, password=password_hash, role=Role.APPLICANT, country=country,
+                preferred_language=language if rng.random() < 0.85 else "en",
+                time_zone=rng.choice(zones), **person,
+            ))
+    User.objects.bulk_create(new_users)
+    created = User.objects.filter(email__in=[u.email for u in new_users])
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in created],
+        ignore_conflicts=True,
+    )
+    return len(new_users)
+
+
+def _seed_program(orgs: dict[str, Organisation], staff: User) -> Program:
+    program, _ = Program.objects.get_or_create(
+        slug="next-generation-leaders",
+        defaults={
+            "name_en": "Trilateral Next-Generation Leaders Exchange",
+            "name_ja": "日米韓次世代リーダー交流プログラム",
+            "name_ko": "한미일 차세대 리더 교류 프로그램",
+            "description_en": (
+                "A three-week exchange that brings emerging leaders in politics, business, "
+                "media, academia and civil society from the United States, Japan and South "
+                "Korea together to study shared challenges and build lasting trust."
+            ),
+            "description_ja": (
+                "米国・日本・韓国の政治、ビジネス、メディア、学術、市民社会の分野で活躍する若手"
+                "リーダーが3週間をともに過ごし、共通の課題を学びながら長く続く信頼関係を築く交流"
+                "プログラムです。"
+            ),
+            "description_ko": (
+                "미국, 일본, 한국의 정치·경제·언론·학계·시민사회 분야의 차세대 리더들이 3주 동안 "
+                "함께 공통의 과제를 탐구하고 오래 지속될 신뢰를 쌓는 교류 프로그램입니다."
+            ),
+            "kind": ProgramKind.PROFESSIONAL,
+            "countries": [Country.US, Country.JP, Country.KR],
+            "sectors": [Sector.POLITICS, Sector.BUSINESS, Sector.MEDIA, Sector.ACADEMIA,
+                        Sector.CIVIL_SOCIETY],
+        },
+    )
+    program.partners.add(orgs["US"], orgs["JP"], orgs["KR"])
+    program.staff.add(staff)
+    return program
+
+
+def _seed_cohorts(program: Program) -> list[Cohort]:
+    now = timezone.now()
+    year = now.year + 1
+    cohorts = []
+    specs = [
+        {
+            "slug": f"{year}-summer-seoul", "name_en": f"{year} Summer, hosted in Seoul",
+            "name_ja": f"{year}年夏 ソウル開催", "name_ko": f"{year}년 여름 서울 개최",
+            "status": CohortStatus.OPEN, "opens_at": now - dt.timedelta(days=30),
+            "deadline": (now + dt.timedelta(days=45)).replace(hour=15, minute=0, second=0,
+                                                               microsecond=0),
+            "time_zone": "Asia/Seoul", "starts_on": dt.date(year, 7, 6),
+            "ends_on": dt.date(year, 7, 26), "host_country": Country.KR,
+            "min_age": 21, "max_age": 35,
+        },
+        {
+            "slug": f"{year - 1}-autumn-tokyo", "name_en": f"{year - 1} Autumn, hosted in Tokyo",
+            "name_ja": f"{year - 1}年秋 東京開催", "name_ko": f"{year - 1}년 가을 도쿄 개최",
+            "status": CohortStatus.RUNNING, "opens_at": now - dt.timedelta(days=200),
+            "deadline": now - dt.timedelta(days=120), "time_zone": "Asia/Tokyo",
+            "starts_on": (now - dt.timedelta(days=10)).date(),
+            "ends_on": (now + dt.timedelta(days=11)).date(), "host_country": Country.JP,
+            "min_age": 21, "max_age": 35,
+        },
+    ]
+    for spec in specs:
+        slug = spec.pop("slug")
+        cohort, _ = Cohort.objects.get_or_create(program=program, slug=slug, defaults=spec)
+        for country in program.countries:
+            CohortQuota.objects.get_or_create(
+                cohort=cohort, country=country, defaults={"seats": 20, "waitlist_size": 5}
+            )
+        cohorts.append(cohort)
+    return cohorts
+
+
+@transaction.atomic
+def demo_seed() -> dict[str, int]:
+    """Create or complete the demo data set and return counts of what was added."""
+    if getattr(settings, "TRILINK_ENVIRONMENT", "") == "production":
+        raise RuntimeError("Demo data is never created under production settings.")
+    password_hash = make_password(settings.TRILINK_DEMO_PASSWORD)
+    orgs = _seed_organisations()
+    users = _seed_logins(orgs, password_hash)
+    created_applicants = _seed_applicants(password_hash)
+    program = _seed_program(orgs, users[f"staff@{DEMO_DOMAIN}"])
+    _seed_cohorts(program)
+    return {"applicants_created": created_applicants}

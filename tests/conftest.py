@@ -1,0 +1,44 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+
+from tests.factories import (
+    ApplicantFactory,
+    PartnerStaffFactory,
+    ReviewerFactory,
+    SecretariatFactory,
+)
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def with_mfa(user):
+    TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def applicant(db):
+    return ApplicantFactory()
+
+
+@pytest.fixture
+def secretariat(db):
+    return with_mfa(SecretariatFactory())
+
+
+@pytest.fixture
+def partner_staff(db):
+    return with_mfa(PartnerStaffFactory())
+
+
+@pytest.fixture
+def reviewer(db):
+    return with_mfa(ReviewerFactory())
+
+
+@pytest.fixture
+def staff_client(client, secretariat):
+    client.force_login(secretariat)
+    return client
