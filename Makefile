@@ -51,7 +51,6 @@ test: install-test
 
 lint: install-test
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
 
 ## make messages: refresh the translation catalogues (needs GNU gettext) and compile them
 messages: install

@@ -23,7 +23,7 @@ from exchanges.romanize import romanize_korean_name
 DEMO_DOMAIN = "demo.trilink.example"
 # A fixed TOTP secret for the demo staff accounts, so a newcomer can add it to an
 # authenticator app (or run ``manage.py demo_totp``). Never used outside the demo.
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 -- public demo value
 APPLICANTS_PER_COUNTRY = 100
 
 
@@ -98,7 +98,7 @@ def _seed_logins(orgs: dict[str, Organisation], password_hash: str) -> dict[str,
 
     users = {}
     for login in DEMO_LOGINS:
-        user, created = User.objects.get_or_create(
+        user, _created = User.objects.get_or_create(
             email=login.email,
             defaults={
                 "password": password_hash, "role": login.role, "given_name": login.given_name,
@@ -142,7 +142,7 @@ def _seed_applicants(password_hash: str) -> int:
     for country, (locale, language, zones) in COUNTRY_PROFILES.items():
         fake = Faker(locale)
         fake.seed_instance(f"trilink-{country}")
-        rng = random.Random(f"trilink-{country}")
+        rng = random.Random(f"trilink-{country}")  # noqa: S311 -- repeatable demo data
         for index in range(1, APPLICANTS_PER_COUNTRY + 1):
             person = _person(fake, country)
             email = f"applicant-{country.lower()}-{index:03d}@{DEMO_DOMAIN}"

@@ -36,7 +36,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password(DEFAULT_PASSWORD)
 
     @factory.post_generation
-    def verified(obj, create, extracted, **kwargs):  # noqa: N805 -- factory_boy signature
+    def verified(obj, create, extracted, **kwargs):
         if create and extracted is not False:
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
