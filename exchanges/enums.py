@@ -61,3 +61,9 @@ class CohortStatus(models.TextChoices):
     REVIEW = "review", pgettext_lazy("cohort status", "In review")
     RUNNING = "running", pgettext_lazy("cohort status", "Running")
     FINISHED = "finished", pgettext_lazy("cohort status", "Finished")
+
+
+class ApiScope(models.TextChoices):
+    """What a partner API key may do. Keys carry a list of these."""
+
+    PROGRAMS_READ = "programs:read", _("Read programs and cohorts")
