@@ -56,7 +56,7 @@ lint: install-test
 messages: install
 	$(PY) manage.py makemessages -l ja -l ko --no-obsolete --ignore='.venv/*' --ignore='var/*'
 	$(PY) manage.py makemessages -d djangojs -l ja -l ko --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='staticfiles/*'
-	$(PY) manage.py compilemessages --ignore='.venv/*'
+	if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore='.venv/*'; else $(PY) scripts/compile_messages.py; fi
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \

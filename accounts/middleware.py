@@ -1,6 +1,6 @@
 """Per-request language, time zone and the staff MFA requirement."""
 
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from django.conf import settings
 from django.shortcuts import redirect
@@ -33,7 +33,8 @@ class UserPreferencesMiddleware:
             request.LANGUAGE_CODE = user.preferred_language
             tz_name = user.time_zone
         else:
-            tz_name = request.COOKIES.get(settings.TIMEZONE_COOKIE_NAME)
+            # static/js/trilink.js writes the zone URL-encoded (Asia%2FSeoul).
+            tz_name = unquote(request.COOKIES.get(settings.TIMEZONE_COOKIE_NAME, ""))
         if tz_name and tz_name in available_time_zones():
             timezone.activate(tz_name)
         else:

@@ -15,3 +15,14 @@ def programs_for_organisation(*, organisation) -> QuerySet[Program]:
         .prefetch_related(Prefetch("cohorts", queryset=cohorts))
         .order_by("id")
     )
+
+
+def programs_with_public_cohorts() -> QuerySet[Program]:
+    """Programs with the cohorts an anonymous visitor may see (all but drafts)."""
+    cohorts = Cohort.objects.exclude(status="draft").order_by("-starts_on")
+    return (
+        Program.objects.filter(cohorts__in=Cohort.objects.exclude(status="draft"))
+        .distinct()
+        .prefetch_related(Prefetch("cohorts", queryset=cohorts, to_attr="public_cohorts"))
+        .order_by("name_en")
+    )

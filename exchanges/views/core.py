@@ -8,11 +8,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from exchanges.selectors.programs import programs_with_public_cohorts
+
 logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "exchanges/home.html")
+    return render(request, "exchanges/home.html", {"programs": programs_with_public_cohorts()})
 
 
 def _broker_status() -> str:

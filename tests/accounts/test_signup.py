@@ -1,0 +1,174 @@
+"""Signup -> email verification -> login, and the guards around logging in."""
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from accounts.models import User
+from exchanges.enums import Role
+from tests.factories import DEFAULT_PASSWORD, ApplicantFactory
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP_PASSWORD = "a-long-unusual-passphrase-42"
+CONFIRM_LINK = re.compile(r"https?://[^\s\"<>]+/accounts/confirm-email/[^\s\"<>]+/")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """allauth counts failed logins in the cache; each test starts and ends with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _signup_data(**overrides) -> dict:
+    data = {
+        "email": "hana.kim@example.org",
+        "password1": SIGNUP_PASSWORD,
+        "password2": SIGNUP_PASSWORD,
+        "given_name": "Hana",
+        "family_name": "Kim",
+        "local_name": "김하나",
+        "preferred_language": "ko",
+        "country": "KR",
+        "time_zone": "Asia/Seoul",
+    }
+    data.update(overrides)
+    return data
+
+
+def _confirmation_path_from_newest_email() -> str:
+    """The confirmation link of the newest message, as a path the test client can open."""
+    message = mail.outbox[-1]
+    bodies = [message.body] + [content for content, _type in getattr(message, "alternatives", [])]
+    links = [match.group(0) for body in bodies for match in CONFIRM_LINK.finditer(body)]
+    assert links, f"No confirmation link in: {message.body!r}"
+    return urlparse(links[0]).path
+
+
+def test_signup_creates_unverified_applicant_with_profile(client):
+    response = client.post(reverse("account_signup"), _signup_data())
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    user = User.objects.get(email="hana.kim@example.org")
+    assert (user.given_name, user.family_name, user.local_name) == ("Hana", "Kim", "김하나")
+    assert (user.preferred_language, user.country, user.time_zone) == ("ko", "KR", "Asia/Seoul")
+    assert user.role == Role.APPLICANT
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified")) == [
+        ("hana.kim@example.org", False)
+    ]
+
+
+def test_signup_sends_verification_email_to_new_address(client):
+    client.post(reverse("account_signup"), _signup_data())
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[-1].to == ["hana.kim@example.org"]
+    assert _confirmation_path_from_newest_email().startswith("/accounts/confirm-email/")
+
+
+def test_signup_with_unknown_time_zone_shows_form_error(client):
+    response = client.post(reverse("account_signup"), _signup_data(time_zone="Mars/Olympus"))
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["time_zone"]
+    assert User.objects.filter(email="hana.kim@example.org").exists() is False
+
+
+def test_email_confirmation_get_shows_form_without_confirming(client):
+    client.post(reverse("account_signup"), _signup_data())
+    confirm_path = _confirmation_path_from_newest_email()
+
+    response = client.get(confirm_path)
+
+    assert response.status_code == 200
+    assert f'action="{confirm_path}"' in response.content.decode()
+    assert EmailAddress.objects.get(email="hana.kim@example.org").verified is False
+
+
+def test_email_confirmation_post_verifies_address(client):
+    client.post(reverse("account_signup"), _signup_data())
+    confirm_path = _confirmation_path_from_newest_email()
+
+    response = client.post(confirm_path)
+
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(email="hana.kim@example.org").verified is True
+
+
+def test_login_after_email_confirmation_signs_in(client):
+    client.post(reverse("account_signup"), _signup_data())
+    client.post(_confirmation_path_from_newest_email())
+    client.logout()
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": "hana.kim@example.org", "password": SIGNUP_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert client.session["_auth_user_id"] == str(User.objects.get(email="hana.kim@example.org").pk)
+
+
+def test_login_with_unverified_email_is_blocked(client):
+    client.post(reverse("account_signup"), _signup_data())
+    client.logout()
+    mail.outbox.clear()
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": "hana.kim@example.org", "password": SIGNUP_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_with_wrong_password_shows_error(client):
+    user = ApplicantFactory()
+
+    response = client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "The email address and/or password you specified are not correct."
+    ]
+
+
+def test_login_after_five_failures_is_rate_limited(client):
+    user = ApplicantFactory()
+    for _attempt in range(5):
+        client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+
+    # Even the right password is refused once the limit is reached.
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Too many failed login attempts. Try again later."
+    ]
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_after_four_failures_still_succeeds(client):
+    user = ApplicantFactory()
+    for _attempt in range(4):
+        client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
