@@ -316,11 +316,14 @@ def application_save_answers(
             errors[question.pk] = [str(_("This question is required."))]
     if to_delete:
         application.answers.filter(question_id__in=to_delete).delete()
-    now = timezone.now()
-    for question_id, value in to_store.items():
-        Answer.objects.update_or_create(
-            application=application, question_id=question_id,
-            defaults={"value": value, "updated_at": now},
+    if to_store:
+        # One upsert: an autosave racing a step save cannot hit the unique constraint.
+        now = timezone.now()
+        Answer.objects.bulk_create(
+            [Answer(application=application, question_id=question_id, value=value,
+                    updated_at=now) for question_id, value in to_store.items()],
+            update_conflicts=True, unique_fields=["application", "question"],
+            update_fields=["value", "updated_at"],
         )
     _touch(application)
     return errors

@@ -63,7 +63,10 @@ def eligibility_failures(
         failures.append(_("Applicants must be citizens or residents of one of: %(countries)s.")
                         % {"countries": names})
     level_labels = dict(LanguageLevel.choices)
-    language_labels = dict(Language.choices)
+    # Language.choices are self-names (日本語) for the switcher; reasons need names in the
+    # reader's language.
+    language_labels = {Language.EN: _("English"), Language.JA: _("Japanese"),
+                       Language.KO: _("Korean")}
     for language, minimum in sorted(cohort.language_requirements.items()):
         declared = languages.get(language, LanguageLevel.NONE)
         if LANGUAGE_LEVEL_ORDER.get(declared, 0) < LANGUAGE_LEVEL_ORDER.get(minimum, 0):
