@@ -1,6 +1,19 @@
 from django.contrib import admin
 
-from exchanges.models import ActivityLog, Cohort, CohortQuota, Program
+from exchanges.models import (
+    ActivityLog,
+    Answer,
+    Application,
+    ApplicationForm,
+    Cohort,
+    CohortQuota,
+    Document,
+    FormStep,
+    GuardianConsent,
+    Program,
+    Question,
+    RefereeRequest,
+)
 
 
 @admin.register(ActivityLog)
@@ -47,3 +60,99 @@ class CohortAdmin(admin.ModelAdmin):
     list_select_related = ["program"]
     search_fields = ["name_en", "name_ja", "name_ko", "slug"]
     inlines = [CohortQuotaInline]
+
+
+# Applications and their forms. Status changes go through the transition service, so the
+# admin shows the status read-only.
+class FormStepInline(admin.TabularInline):
+    model = FormStep
+    fields = ["position", "title_en", "title_ja", "title_ko"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(ApplicationForm)
+class ApplicationFormAdmin(admin.ModelAdmin):
+    list_display = ["cohort"]
+    list_select_related = ["cohort__program"]
+    inlines = [FormStepInline]
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    fk_name = "step"
+    extra = 0
+    raw_id_fields = ["show_if_question"]
+
+
+@admin.register(FormStep)
+class FormStepAdmin(admin.ModelAdmin):
+    list_display = ["title_en", "form", "position"]
+    list_select_related = ["form__cohort__program"]
+    inlines = [QuestionInline]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["label_en", "kind", "required", "step", "position"]
+    list_filter = ["kind", "required"]
+    list_select_related = ["step"]
+    search_fields = ["label_en", "label_ja", "label_ko"]
+    raw_id_fields = ["step", "show_if_question"]
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    raw_id_fields = ["question"]
+    readonly_fields = ["question", "value", "updated_at"]
+    can_delete = False
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    extra = 0
+    fields = ["kind", "original_name", "content_type", "size", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["id", "applicant", "cohort", "status", "country", "submitted_at"]
+    list_filter = ["status", "country", "cohort"]
+    list_select_related = ["applicant", "cohort__program"]
+    search_fields = ["applicant__email", "applicant__family_name", "institution"]
+    raw_id_fields = ["applicant", "cohort"]
+    readonly_fields = ["status", "submitted_at", "status_changed_at", "created_at", "updated_at"]
+    inlines = [AnswerInline, DocumentInline]
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ["application", "question", "updated_at"]
+    list_select_related = ["question"]
+    raw_id_fields = ["application", "question"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "kind", "content_type", "size", "application", "uploaded_at"]
+    list_filter = ["kind", "content_type"]
+    raw_id_fields = ["application", "question"]
+    readonly_fields = ["file", "content_type", "size", "sha256", "original_name"]
+
+
+@admin.register(RefereeRequest)
+class RefereeRequestAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "status", "application", "expires_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["application", "letter"]
+    readonly_fields = ["token_hash"]
+
+
+@admin.register(GuardianConsent)
+class GuardianConsentAdmin(admin.ModelAdmin):
+    list_display = ["guardian_name", "application", "requested_at", "consented_at"]
+    raw_id_fields = ["application"]
+    readonly_fields = ["token_hash"]

@@ -67,3 +67,83 @@ class ApiScope(models.TextChoices):
     """What a partner API key may do. Keys carry a list of these."""
 
     PROGRAMS_READ = "programs:read", _("Read programs and cohorts")
+
+
+class EligibilityBasis(models.TextChoices):
+    """Which tie to an eligible country a cohort accepts."""
+
+    CITIZENSHIP = "citizenship", _("Citizenship")
+    RESIDENCE = "residence", _("Residence")
+    EITHER = "either", _("Citizenship or residence")
+
+
+class LanguageLevel(models.TextChoices):
+    """Self-declared proficiency, ordered from lowest to highest (see ``LANGUAGE_LEVEL_ORDER``)."""
+
+    NONE = "none", pgettext_lazy("language level", "None")
+    BASIC = "basic", pgettext_lazy("language level", "Basic")
+    CONVERSATIONAL = "conversational", pgettext_lazy("language level", "Conversational")
+    PROFESSIONAL = "professional", pgettext_lazy("language level", "Professional")
+    NATIVE = "native", pgettext_lazy("language level", "Native or bilingual")
+
+
+LANGUAGE_LEVEL_ORDER = {level: rank for rank, level in enumerate(LanguageLevel.values)}
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("application status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
+    UNDER_REVIEW = "under_review", pgettext_lazy("application status", "Under review")
+    ACCEPTED = "accepted", pgettext_lazy("application status", "Accepted")
+    WAITLISTED = "waitlisted", pgettext_lazy("application status", "Waitlisted")
+    REJECTED = "rejected", pgettext_lazy("application status", "Not selected")
+    CONFIRMED = "confirmed", pgettext_lazy("application status", "Offer accepted")
+    DECLINED = "declined", pgettext_lazy("application status", "Offer declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("application status", "Withdrawn")
+    PARTICIPANT = "participant", pgettext_lazy("application status", "Participant")
+    ALUMNUS = "alumnus", pgettext_lazy("application status", "Alumnus")
+
+
+# Named groups of application statuses.
+APPLICATION_EDITABLE = frozenset({ApplicationStatus.DRAFT})
+APPLICATION_IN_SELECTION = frozenset({
+    ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.WAITLISTED,
+})
+APPLICATION_SELECTED = frozenset({
+    ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED, ApplicationStatus.PARTICIPANT,
+    ApplicationStatus.ALUMNUS,
+})
+APPLICATION_FINAL = frozenset({
+    ApplicationStatus.REJECTED, ApplicationStatus.DECLINED, ApplicationStatus.WITHDRAWN,
+    ApplicationStatus.ALUMNUS,
+})
+APPLICATION_WITHDRAWABLE = frozenset({
+    ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW,
+    ApplicationStatus.WAITLISTED, ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED,
+})
+
+
+class QuestionKind(models.TextChoices):
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    SINGLE_CHOICE = "single_choice", _("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+    DATE = "date", pgettext_lazy("question kind", "Date")
+    NUMBER = "number", pgettext_lazy("question kind", "Number")
+    FILE = "file", _("File upload")
+    CONSENT = "consent", _("Consent checkbox")
+    LIKERT = "likert", _("Likert scale")
+
+
+class DocumentKind(models.TextChoices):
+    CV = "cv", _("CV or résumé")
+    ESSAY = "essay", _("Essay")
+    TRANSCRIPT = "transcript", _("Transcript")
+    RECOMMENDATION = "recommendation", _("Recommendation letter")
+    OTHER = "other", pgettext_lazy("document kind", "Other")
+
+
+class RefereeStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("referee status", "Waiting for the letter")
+    RECEIVED = "received", pgettext_lazy("referee status", "Letter received")
+    CANCELLED = "cancelled", pgettext_lazy("referee status", "Cancelled")

@@ -34,3 +34,27 @@ class QuotaExceeded(ExchangeError):
 
 class NotEligible(ExchangeError):
     default_message = _("The applicant is not eligible.")
+
+
+class FormIncomplete(ExchangeError):
+    """Submission refused because required answers are missing; ``errors`` lists them."""
+
+    default_message = _("Some required answers are missing.")
+
+    def __init__(self, message=None, *, errors: list | None = None, code: str | None = None):
+        self.errors = errors or []
+        super().__init__(message, code=code)
+
+
+class ConsentMissing(ExchangeError):
+    status_code = 409
+    default_message = _("A parent or guardian must consent before you can submit.")
+
+
+class UploadRejected(ExchangeError):
+    default_message = _("The file could not be accepted.")
+
+
+class LinkExpired(ExchangeError):
+    status_code = 410
+    default_message = _("This link has expired or was already used.")

@@ -34,3 +34,32 @@ is_staff_member = is_secretariat | is_partner_staff
 rules.add_perm("exchanges.access_staff_area", is_staff_member)
 rules.add_perm("exchanges.access_review_area", is_reviewer | is_secretariat)
 rules.add_perm("exchanges.manage_programs", is_secretariat)
+
+
+@rules.predicate
+def is_application_owner(user, application) -> bool:
+    return bool(application is not None and user.is_authenticated
+                and application.applicant_id == user.pk)
+
+
+@rules.predicate
+def is_partner_for_application(user, application) -> bool:
+    """Partner staff: applications of their country in programs their organisation partners."""
+    if application is None or not is_partner_staff(user):
+        return False
+    return bool(
+        user.partner_country and application.country == user.partner_country
+        and application.cohort.program.partners.filter(pk=user.organisation_id).exists()
+    )
+
+
+@rules.predicate
+def is_recommendation_letter(user, document) -> bool:
+    return bool(document is not None and document.kind == "recommendation")
+
+
+can_manage_application = is_secretariat | is_partner_for_application
+
+rules.add_perm("exchanges.view_application", is_application_owner | can_manage_application)
+rules.add_perm("exchanges.manage_application", can_manage_application)
+rules.add_perm("exchanges.edit_application", is_application_owner)

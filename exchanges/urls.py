@@ -8,4 +8,5 @@ staff_patterns = [
 
 urlpatterns = [
     path("staff/", include((staff_patterns, "staff"))),
+    path("", include(("exchanges.urls_apply", "apply"))),
 ]

@@ -1,6 +1,17 @@
 """Exchanges models, one module per concern, re-exported here for Django and callers."""
 
 from exchanges.models.activity import ActivityLog
+from exchanges.models.applications import (
+    Answer,
+    Application,
+    Document,
+    GuardianConsent,
+    RefereeRequest,
+)
+from exchanges.models.forms import ApplicationForm, FormStep, Question
 from exchanges.models.programs import Cohort, CohortQuota, Program
 
-__all__ = ["ActivityLog", "Cohort", "CohortQuota", "Program"]
+__all__ = [
+    "ActivityLog", "Answer", "Application", "ApplicationForm", "Cohort", "CohortQuota",
+    "Document", "FormStep", "GuardianConsent", "Program", "Question", "RefereeRequest",
+]

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from exchanges.enums import CohortStatus, Country, ProgramKind
+from exchanges.enums import CohortStatus, Country, EligibilityBasis, ProgramKind
 from exchanges.validators import validate_time_zone
 
 
@@ -98,6 +98,18 @@ class Cohort(models.Model):
     offer_response_days = models.PositiveSmallIntegerField(
         _("days to accept an offer"), default=14
     )
+    eligible_countries = models.JSONField(
+        _("eligible countries"), default=list, blank=True,
+        help_text=_("Country codes; the program's participating countries if empty."),
+    )
+    eligibility_basis = models.CharField(
+        _("eligibility by"), max_length=20, choices=EligibilityBasis.choices,
+        default=EligibilityBasis.EITHER,
+    )
+    language_requirements = models.JSONField(
+        _("language requirements"), default=dict, blank=True,
+        help_text=_('Minimum level per language, for example {"en": "professional"}.'),
+    )
 
     class Meta:
         verbose_name = _("cohort")
@@ -118,6 +130,15 @@ class Cohort(models.Model):
     @property
     def name(self) -> str:
         return _localised(self, "name")
+
+    @property
+    def reference_date(self):
+        """The date ages are computed on."""
+        return self.age_reference_date or self.starts_on
+
+    @property
+    def allowed_countries(self) -> list[str]:
+        return list(self.eligible_countries or self.program.countries)
 
     @property
     def is_open(self) -> bool:

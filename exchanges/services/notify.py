@@ -1,0 +1,45 @@
+"""The one place application emails leave from.
+
+Until the persisted outbox (``exchanges.services.mail.mail_queue``) is merged, this renders the
+system templates ``emails/<lang>/application_<event>.subject.txt``/``.txt`` (falling back to
+``emails/application_<event>.*``) under the recipient's language and hands them to
+``send_mail``. Callers register it with ``transaction.on_commit`` so nothing is sent for a
+change that rolls back. The signature is stable: at merge only the body changes.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import select_template
+from django.utils import translation
+
+
+def _render(name: str, language: str, context: dict) -> str:
+    template = select_template([f"emails/{language}/{name}", f"emails/{name}"])
+    return template.render(context)
+
+
+def notify_application_event(*, application, event: str, context: dict | None = None) -> None:
+    """Send the email for ``event`` about ``application``.
+
+    The applicant is the recipient unless ``context`` names another one with
+    ``recipient_email``, ``recipient_name`` and ``recipient_language`` (referees and guardians,
+    whose private links exist only in their email and so travel in ``context["link"]``).
+    """
+    context = dict(context or {})
+    applicant = application.applicant
+    language = context.get("recipient_language") or applicant.preferred_language or "en"
+    recipient = context.get("recipient_email") or applicant.email
+    with translation.override(language):
+        full = {
+            "application": application, "applicant": applicant, "cohort": application.cohort,
+            "program": application.cohort.program, "site_url": settings.SITE_URL,
+            "recipient_name": context.get("recipient_name") or applicant.display_name,
+            "status_url": settings.SITE_URL + application.get_absolute_url(),
+            **context,
+        }
+        subject = _render(f"application_{event}.subject.txt", language, full)
+        body = _render(f"application_{event}.txt", language, full)
+    send_mail(
+        subject=" ".join(subject.split()), message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[recipient],
+    )

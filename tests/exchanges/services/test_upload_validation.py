@@ -1,0 +1,44 @@
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from exchanges.validators import DOCX_CONTENT_TYPE, validate_upload
+from tests.factories.applications import MINIMAL_PDF
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40
+
+
+def _zip(names):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, "<xml/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("cv.pdf", MINIMAL_PDF, "application/pdf"),
+    ("photo.png", PNG, "image/png"),
+    ("photo.jpg", JPEG, "image/jpeg"),
+    ("essay.docx", _zip(["[Content_Types].xml", "word/document.xml"]), DOCX_CONTENT_TYPE),
+    ("renamed.bin", MINIMAL_PDF, "application/pdf"),
+])
+def test_validate_upload_accepts_by_content(name, content, expected):
+    assert validate_upload(SimpleUploadedFile(name, content), max_mb=10) == expected
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("essay.docx", _zip(["xl/workbook.xml"])),
+    ("cv.pdf", b"MZ\x90\x00" + b"\x00" * 100),
+    ("cv.pdf", b"#!/bin/sh\nrm -rf /\n"),
+    ("cv.pdf", b"GIF89a" + b"\x00" * 50),
+])
+def test_validate_upload_refuses_other_content(name, content):
+    with pytest.raises(ValidationError) as excinfo:
+        validate_upload(SimpleUploadedFile(name, content), max_mb=10)
+
+    assert excinfo.value.code == "file_type"

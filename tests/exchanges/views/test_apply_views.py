@@ -1,0 +1,249 @@
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from exchanges.enums import ApplicationStatus
+from exchanges.models import Answer, Application, Document
+from exchanges.services.applications import application_upload_document
+from tests.exchanges.views.conftest import questions_of
+from tests.factories import ApplicantFactory
+from tests.factories.applications import MINIMAL_PDF, ApplicationFactory, CohortFactory
+
+pytestmark = pytest.mark.django_db
+EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 300
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_calls_list_query_count(client, count, django_assert_num_queries):
+    CohortFactory.create_batch(count)
+
+    with django_assert_num_queries(2):
+        response = client.get(reverse("apply:calls"))
+
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == count
+
+
+def test_calls_list_shows_viewer_and_official_deadline(client):
+    import datetime as dt  # noqa: PLC0415 -- local to this test
+    import zoneinfo  # noqa: PLC0415 -- local to this test
+
+    seoul = zoneinfo.ZoneInfo("Asia/Seoul")
+    CohortFactory(deadline=dt.datetime(2099, 7, 1, 0, 0, tzinfo=seoul),
+                  starts_on=dt.date(2099, 8, 1), ends_on=dt.date(2099, 8, 20))
+    client.cookies["trilink_tz"] = "America/New_York"
+
+    content = client.get(reverse("apply:calls")).content.decode()
+
+    assert ('<time datetime="2099-06-30T11:00:00-04:00">June 30, 2099, 11 a.m.</time> '
+            "(America/New_York)") in content
+    assert "July 1, 2099, midnight (Asia/Seoul)" in content
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_my_applications_query_count(client, applicant, count, django_assert_num_queries):
+    ApplicationFactory.create_batch(count, applicant=applicant)
+    client.force_login(applicant)
+
+    with django_assert_num_queries(4):
+        response = client.get(reverse("apply:mine"))
+
+    assert len(response.context["page"].object_list) == count
+
+
+def test_eligibility_precheck_says_which_rule_fails(client, form_cohort):
+    form_cohort.language_requirements = {"ja": "conversational"}
+    form_cohort.save()
+
+    response = client.get(reverse("apply:call", args=[form_cohort.pk]), {
+        "check": "1", "birth_date": "1995-01-01", "citizenship": "KR",
+        "residence_country": "KR", "english_level": "native", "japanese_level": "basic",
+        "korean_level": "native"})
+
+    assert response.context["failures"] == [
+        "This program requires Japanese at level “Conversational” or higher; "
+        "you declared “Basic”."
+    ]
+
+
+def test_start_creates_one_draft_and_redirects_to_step_one(client, applicant, form_cohort):
+    client.force_login(applicant)
+
+    first = client.post(reverse("apply:start", args=[form_cohort.pk]))
+    second = client.post(reverse("apply:start", args=[form_cohort.pk]))
+
+    application = Application.objects.get()
+    assert first["Location"] == second["Location"] == reverse("apply:step",
+                                                              args=[application.pk, 1])
+
+
+def test_step_saves_answers_and_they_come_back(client, draft):
+    client.force_login(draft.applicant)
+    role, essay, _cv, _note = questions_of(draft.cohort)
+
+    response = client.post(reverse("apply:step", args=[draft.pk, 2]), {
+        f"q{role.pk}": "Researcher", f"q{essay.pk}": "To build trust.", "action": "next"})
+
+    assert response["Location"] == reverse("apply:step", args=[draft.pk, 3])
+    page = client.get(reverse("apply:step", args=[draft.pk, 2])).content.decode()
+    assert 'value="Researcher"' in page
+    assert "To build trust.</textarea>" in page
+
+
+def test_step_required_error_in_applicant_language(client, draft):
+    draft.applicant.preferred_language = "en"
+    draft.applicant.save()
+    client.force_login(draft.applicant)
+    role, essay, _cv, _note = questions_of(draft.cohort)
+
+    response = client.post(reverse("apply:step", args=[draft.pk, 2]), {
+        f"q{role.pk}": "Researcher", f"q{essay.pk}": "", "action": "next"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {f"q{essay.pk}": ["This question is required."]}
+    assert dict(Answer.objects.values_list("question_id", "value")) == {role.pk: "Researcher"}
+
+
+def test_autosave_stores_partial_answers(client, draft):
+    client.force_login(draft.applicant)
+    role, _essay, _cv, _note = questions_of(draft.cohort)
+
+    response = client.post(reverse("apply:autosave", args=[draft.pk, 2]),
+                           {f"q{role.pk}": "Rese"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert response.content.decode().strip().startswith("Draft saved at ")
+    assert dict(Answer.objects.values_list("question_id", "value")) == {role.pk: "Rese"}
+
+
+@pytest.mark.parametrize(("content", "error"), [
+    (EXECUTABLE, "“cv.pdf” is not a PDF, Word (DOCX), JPEG or PNG file. "
+                 "The file's content was checked, not its name."),
+    (MINIMAL_PDF + b"0" * (1024 * 1024 + 1), "“cv.pdf” is larger than 1 MB. "
+                                              "Please upload a smaller file."),
+])
+def test_bad_upload_refused_while_other_answers_stay_saved(client, draft, settings, content,
+                                                           error):
+    settings.MAX_UPLOAD_MB = 1
+    client.force_login(draft.applicant)
+    _role, _essay, cv, note = questions_of(draft.cohort)
+
+    response = client.post(reverse("apply:step", args=[draft.pk, 3]), {
+        f"q{note.pk}": "Please contact my professor.", "action": "next",
+        f"q{cv.pk}": SimpleUploadedFile("cv.pdf", content)})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {f"q{cv.pk}": [error]}
+    assert Document.objects.count() == 0
+    assert dict(Answer.objects.values_list("question_id", "value")) == {
+        note.pk: "Please contact my professor."}
+
+
+def test_pdf_upload_then_download_by_owner_only(client, draft):
+    client.force_login(draft.applicant)
+    _role, _essay, cv, _note = questions_of(draft.cohort)
+
+    client.post(reverse("apply:step", args=[draft.pk, 3]), {
+        "action": "save", f"q{cv.pk}": SimpleUploadedFile("my cv.pdf", MINIMAL_PDF)})
+    document = Document.objects.get()
+    response = client.get(reverse("apply:document", args=[document.pk]))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == MINIMAL_PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="my cv.pdf"'
+    client.force_login(ApplicantFactory())
+    assert client.get(reverse("apply:document", args=[document.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["status", "review", "withdraw", "referees", "guardian"])
+def test_applicant_a_gets_404_on_b_application(client, draft, name):
+    client.force_login(ApplicantFactory())
+
+    assert client.get(reverse(f"apply:{name}", args=[draft.pk])).status_code == 404
+
+
+def test_applicant_a_gets_404_on_b_steps_and_autosave(client, draft):
+    client.force_login(ApplicantFactory())
+
+    assert client.get(reverse("apply:step", args=[draft.pk, 1])).status_code == 404
+    assert client.post(reverse("apply:autosave", args=[draft.pk, 1]), {}).status_code == 404
+
+
+def _complete(draft):
+    role, essay, cv, _note = questions_of(draft.cohort)
+    Answer.objects.create(application=draft, question=role, value="Researcher")
+    Answer.objects.create(application=draft, question=essay, value="Trust.")
+    application_upload_document(application=draft, question=cv, actor=draft.applicant,
+                                uploaded_file=SimpleUploadedFile("cv.pdf", MINIMAL_PDF))
+
+
+def test_submit_from_review_twice_is_safe(client, draft, django_capture_on_commit_callbacks):
+    _complete(draft)
+    client.force_login(draft.applicant)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("apply:review", args=[draft.pk]))
+        second = client.post(reverse("apply:review", args=[draft.pk]))
+
+    assert first["Location"] == second["Location"] == reverse("apply:status", args=[draft.pk])
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.SUBMITTED
+    assert len(mail.outbox) == 1
+
+
+def test_submit_after_deadline_shows_clear_message(client, draft, monkeypatch):
+    import datetime as dt  # noqa: PLC0415 -- local to this test
+
+    from django.utils import timezone  # noqa: PLC0415 -- local to this test
+
+    _complete(draft)
+    draft.cohort.deadline = timezone.now() + dt.timedelta(hours=1)
+    draft.cohort.save()
+    later = draft.cohort.deadline + dt.timedelta(seconds=1)
+    client.force_login(draft.applicant)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    response = client.post(reverse("apply:review", args=[draft.pk]))
+
+    assert response.status_code == 400
+    assert response.context["error"].startswith("The deadline (")
+    assert response.context["error"].endswith(", Asia/Seoul) has passed; applications are closed.")
+
+
+def test_withdraw_needs_confirmation(client, draft):
+    client.force_login(draft.applicant)
+
+    unconfirmed = client.post(reverse("apply:withdraw", args=[draft.pk]), {"reason": "x"})
+    draft.refresh_from_db()
+    assert unconfirmed.status_code == 200
+    assert draft.status == ApplicationStatus.DRAFT
+
+    client.post(reverse("apply:withdraw", args=[draft.pk]), {"confirm": "on", "reason": "Job"})
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.WITHDRAWN
+
+
+def test_referee_flow_applicant_sees_only_arrival(client, draft,
+                                                  django_capture_on_commit_callbacks):
+    client.force_login(draft.applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("apply:referees", args=[draft.pk]), {
+            "name": "Prof. Tanaka", "email": "tanaka@example.ac.jp", "language": "ja"})
+    assert mail.outbox[0].to == ["tanaka@example.ac.jp"]
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/referee/" in line)
+    path = link.split("127.0.0.1:8000", 1)[-1]
+    client.logout()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(path, {"letter": SimpleUploadedFile("letter.pdf", MINIMAL_PDF)})
+
+    assert response.status_code == 200
+    assert client.get(path).status_code == 410
+    letter = Document.objects.get(kind="recommendation")
+    assert mail.outbox[1].to == [draft.applicant.email]
+    client.force_login(draft.applicant)
+    assert client.get(reverse("apply:document", args=[letter.pk])).status_code == 404
+    page = client.get(reverse("apply:referees", args=[draft.pk])).content.decode()
+    assert "Letter received" in page
