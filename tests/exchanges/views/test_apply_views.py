@@ -247,3 +247,35 @@ def test_referee_flow_applicant_sees_only_arrival(client, draft,
     assert client.get(reverse("apply:document", args=[letter.pk])).status_code == 404
     page = client.get(reverse("apply:referees", args=[draft.pk])).content.decode()
     assert "Letter received" in page
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_referees_list_query_count(client, draft, count, django_assert_num_queries):
+    from exchanges.models import RefereeRequest  # noqa: PLC0415 -- local to this test
+
+    for index in range(count):
+        RefereeRequest.objects.create(application=draft, name=f"Referee {index}",
+                                      email=f"r{index}@example.org", token_hash=f"h{index}",
+                                      expires_at=draft.cohort.deadline)
+    client.force_login(draft.applicant)
+
+    with django_assert_num_queries(4):
+        response = client.get(reverse("apply:referees", args=[draft.pk]))
+
+    assert len(response.context["referees"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_status_timeline_query_count(client, draft, count, django_assert_num_queries):
+    from exchanges.services.activity import activity_log_record  # noqa: PLC0415
+
+    for _index in range(count):
+        activity_log_record(actor=draft.applicant, obj=draft,
+                            action_type="exchanges.application.document_uploaded")
+    client.force_login(draft.applicant)
+
+    # session, user, application, activity (content type cached), referees
+    with django_assert_num_queries(5):
+        response = client.get(reverse("apply:status", args=[draft.pk]))
+
+    assert len(response.context["timeline"]) == count
