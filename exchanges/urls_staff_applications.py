@@ -12,6 +12,7 @@ urlpatterns = [
     path("cohorts/<int:cohort_id>/applications/export.xlsx", views.export_xlsx,
          name="export_xlsx"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("documents/<int:pk>/", views.document, name="document"),
     path("cohorts/<int:cohort_id>/form/", views.form_builder, name="form_builder"),
     path("form-steps/<int:step_id>/", views.step_edit, name="step_edit"),
     path("form-steps/<int:step_id>/move/", views.step_reorder, name="step_move"),

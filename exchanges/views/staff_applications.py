@@ -16,7 +16,7 @@ from exchanges.enums import ApplicationStatus, Country, QuestionKind
 from exchanges.exceptions import ExchangeError
 from exchanges.forms.apply import QuestionStepForm
 from exchanges.forms.staff import FormStepForm, PipelineFilterForm, QuestionForm, TransitionForm
-from exchanges.models import Cohort, FormStep, Question
+from exchanges.models import Cohort, Document, FormStep, Question
 from exchanges.selectors.activity import activity_for_object
 from exchanges.selectors.applications import (
     applications_visible_to,
@@ -39,6 +39,7 @@ from exchanges.services.forms import (
     question_move,
     question_save,
 )
+from exchanges.views.apply import serve_document
 
 PAGE_SIZE = 50
 STAFF = "exchanges.access_staff_area"
@@ -269,3 +270,12 @@ def step_preview(request: HttpRequest, step_id: int) -> HttpResponse:
             "intro": getattr(step, f"intro_{language}") or step.intro_en,
             "languages": [("en", "English"), ("ja", "日本語"), ("ko", "한국어")],
         })
+
+
+@login_required
+@permission_required(STAFF, raise_exception=True)
+def document(request: HttpRequest, pk: int):
+    """Any document of an application in the viewer's scope, letters included."""
+    doc = get_object_or_404(Document.objects.filter(
+        application__in=applications_visible_to(viewer=request.user)), pk=pk)
+    return serve_document(doc)

@@ -201,11 +201,13 @@ def test_staff_can_download_document_partner_of_other_country_cannot(client, coh
     document = application_upload_document(
         application=application, question=question, actor=application.applicant,
         uploaded_file=SimpleUploadedFile("cv.pdf", MINIMAL_PDF))
-    url = reverse("apply:document", args=[document.pk])
+    url = reverse("staff:document", args=[document.pk])
 
     client.force_login(_partner("KR", cohort.program))
     assert client.get(url).status_code == 200
     client.force_login(_partner("JP", cohort.program))
     assert client.get(url).status_code == 404
     client.force_login(ApplicantFactory())
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 403
+    client.force_login(application.applicant)
+    assert client.get(url).status_code == 403
