@@ -90,6 +90,7 @@ class Command(BaseCommand):
                 ("pipeline", pipeline),
                 ("applications list", f"{pipeline}?country=JP&sort=name&q=bench&page=20"),
                 ("export CSV", reverse("staff:export_csv", args=[cohort.pk])),
+                ("export XLSX", reverse("staff:export_xlsx", args=[cohort.pk])),
             ]
             for name, url in pages:
                 queries, median = self._measure(client, url, runs=runs if "export" not in name
