@@ -4,6 +4,7 @@ from exchanges.views import staff
 
 staff_patterns = [
     path("", staff.dashboard, name="dashboard"),
+    path("", include("exchanges.urls_staff_applications")),
 ]
 
 urlpatterns = [

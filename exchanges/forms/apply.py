@@ -2,7 +2,6 @@
 
 from django import forms
 from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -138,10 +137,6 @@ class QuestionStepForm(forms.Form):
             else:
                 result[question.pk] = self.data.get(name, "")
         return result
-
-
-def document_url(document) -> str:
-    return reverse("apply:document", kwargs={"pk": document.pk})
 
 
 class RefereeForm(forms.Form):

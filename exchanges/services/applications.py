@@ -295,13 +295,15 @@ def application_save_answers(
             errors[question.pk] = list(exc.messages)
     merged = {**answers, **cleaned}
     all_questions = {q.pk: q for q in questions}
-    to_store, to_delete = {}, []
+    to_store, to_delete, hidden_files = {}, [], []
     for question in questions:
         visible = question_is_visible(question, merged, all_questions)
         if not visible:
             errors.pop(question.pk, None)
             if question.pk in answers:
                 to_delete.append(question.pk)
+            if question.kind == QuestionKind.FILE:
+                hidden_files.append(question.pk)
             continue
         if question.pk in errors or question.kind == QuestionKind.FILE:
             continue
@@ -316,6 +318,11 @@ def application_save_answers(
             errors[question.pk] = [str(_("This question is required."))]
     if to_delete:
         application.answers.filter(question_id__in=to_delete).delete()
+    if hidden_files:
+        for document in application.documents.filter(question_id__in=hidden_files):
+            storage, name = document.file.storage, document.file.name
+            document.delete()
+            transaction.on_commit(partial(storage.delete, name))
     if to_store:
         # One upsert: an autosave racing a step save cannot hit the unique constraint.
         now = timezone.now()

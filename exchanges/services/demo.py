@@ -19,6 +19,7 @@ from accounts.models import Organisation, User
 from exchanges.enums import CohortStatus, Country, OrganisationKind, ProgramKind, Role, Sector
 from exchanges.models import Cohort, CohortQuota, Program
 from exchanges.romanize import romanize_korean_name
+from exchanges.services.demo_applications import seed_demo_applications
 
 DEMO_DOMAIN = "demo.trilink.example"
 # A fixed TOTP secret for the demo staff accounts, so a newcomer can add it to an
@@ -240,5 +241,10 @@ def demo_seed() -> dict[str, int]:
     users = _seed_logins(orgs, password_hash)
     created_applicants = _seed_applicants(password_hash)
     program = _seed_program(orgs, users[f"staff@{DEMO_DOMAIN}"])
-    _seed_cohorts(program)
-    return {"applicants_created": created_applicants}
+    cohorts = _seed_cohorts(program)
+    applications = _seed_applications(cohorts, users[f"staff@{DEMO_DOMAIN}"])
+    return {"applicants_created": created_applicants, "applications_created": applications}
+
+
+def _seed_applications(cohorts: list[Cohort], staff: User) -> int:
+    return seed_demo_applications(cohorts=cohorts, staff=staff)

@@ -472,20 +472,22 @@ def guardian_consent(request: HttpRequest, token: str) -> HttpResponse:
         "consent": consent, "application": consent.application, "form": form})
 
 
-@login_required
-def document(request: HttpRequest, pk: int) -> FileResponse:
-    """Serve an upload to its applicant or to staff allowed to manage the application.
-
-    Applicants never receive recommendation letters; anyone else gets 404.
-    """
-    doc = get_object_or_404(Document.objects.select_related("application__cohort__program"),
-                            pk=pk)
-    user = request.user
-    owner = doc.application.applicant_id == user.pk and doc.kind != "recommendation"
-    if not owner and not user.has_perm("exchanges.manage_application", doc.application):
-        raise Http404
+def serve_document(doc: Document) -> FileResponse:
+    """Send a stored upload as an attachment that browsers must not sniff or cache."""
     response = FileResponse(doc.file.open("rb"), as_attachment=True,
                             filename=doc.original_name, content_type=doc.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def document(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve an upload to the applicant who owns it; anyone else gets 404.
+
+    Applicants never receive recommendation letters. Staff download through
+    ``staff:document``, which sits behind the staff MFA gate.
+    """
+    doc = get_object_or_404(Document.objects.exclude(kind="recommendation"), pk=pk,
+                            application__applicant=request.user)
+    return serve_document(doc)

@@ -27,6 +27,7 @@
   }
   document.querySelectorAll("form.application-step").forEach(function (form) {
     form.addEventListener("change", function () { refresh(form); });
+    refresh(form);
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
   });

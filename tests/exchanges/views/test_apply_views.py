@@ -247,3 +247,80 @@ def test_referee_flow_applicant_sees_only_arrival(client, draft,
     assert client.get(reverse("apply:document", args=[letter.pk])).status_code == 404
     page = client.get(reverse("apply:referees", args=[draft.pk])).content.decode()
     assert "Letter received" in page
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_referees_list_query_count(client, draft, count, django_assert_num_queries):
+    from exchanges.models import RefereeRequest  # noqa: PLC0415 -- local to this test
+
+    for index in range(count):
+        RefereeRequest.objects.create(application=draft, name=f"Referee {index}",
+                                      email=f"r{index}@example.org", token_hash=f"h{index}",
+                                      expires_at=draft.cohort.deadline)
+    client.force_login(draft.applicant)
+
+    with django_assert_num_queries(4):
+        response = client.get(reverse("apply:referees", args=[draft.pk]))
+
+    assert len(response.context["referees"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_status_timeline_query_count(client, draft, count, django_assert_num_queries):
+    from exchanges.services.activity import activity_log_record  # noqa: PLC0415
+
+    for _index in range(count):
+        activity_log_record(actor=draft.applicant, obj=draft,
+                            action_type="exchanges.application.document_uploaded")
+    client.force_login(draft.applicant)
+
+    # session, user, application, activity (content type cached), referees
+    with django_assert_num_queries(5):
+        response = client.get(reverse("apply:status", args=[draft.pk]))
+
+    assert len(response.context["timeline"]) == count
+
+
+def test_guardian_consent_flow_for_minor(client, draft, django_capture_on_commit_callbacks):
+    starts = draft.cohort.starts_on
+    draft.cohort.min_age = 15
+    draft.cohort.save()
+    draft.birth_date = starts.replace(year=starts.year - 16)
+    draft.save()
+    client.force_login(draft.applicant)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("apply:guardian", args=[draft.pk]), {
+            "guardian_name": "Kim Jisoo", "guardian_email": "parent@example.kr"})
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/guardian-consent/" in line)
+    path = link.split("127.0.0.1:8000", 1)[-1]
+    client.logout()
+    refused = client.post(path, {"signed_name": "Kim Jisoo"})
+    with django_capture_on_commit_callbacks(execute=True):
+        given = client.post(path, {"signed_name": "Kim Jisoo", "agree": "on"})
+
+    assert refused.context["form"].errors == {"agree": ["This field is required."]}
+    assert given.context["message"] == "Thank you. Your consent has been recorded."
+    assert client.get(path).status_code == 410
+    assert mail.outbox[1].to == [draft.applicant.email]
+    assert draft.guardian_consent.consented_name == "Kim Jisoo"
+
+
+def test_hidden_file_question_document_is_removed(draft):
+    from exchanges.enums import QuestionKind  # noqa: PLC0415 -- local to this test
+    from exchanges.services.applications import application_save_answers  # noqa: PLC0415
+    from tests.factories.applications import QuestionFactory  # noqa: PLC0415
+
+    step = draft.cohort.form.steps.order_by("position").last()
+    gate = QuestionFactory(step=step, kind=QuestionKind.CONSENT, required=False)
+    upload = QuestionFactory(step=step, kind=QuestionKind.FILE, show_if_question=gate,
+                             show_if_values=["true"])
+    application_save_answers(application=draft, questions=[gate, upload], data={gate.pk: True},
+                             actor=draft.applicant)
+    application_upload_document(application=draft, question=upload, actor=draft.applicant,
+                                uploaded_file=SimpleUploadedFile("x.pdf", MINIMAL_PDF))
+
+    application_save_answers(application=draft, questions=[gate, upload],
+                             data={gate.pk: False}, actor=draft.applicant)
+
+    assert Document.objects.filter(question=upload).count() == 0

@@ -1,0 +1,281 @@
+"""Staff pages for applications: cohorts, the pipeline, application detail, exports and the
+form builder. Querysets start from the viewer's scope (``applications_visible_to``), so a
+partner never sees, counts or exports another country's applications."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from exchanges.enums import ApplicationStatus, Country, QuestionKind
+from exchanges.exceptions import ExchangeError
+from exchanges.forms.apply import QuestionStepForm
+from exchanges.forms.staff import FormStepForm, PipelineFilterForm, QuestionForm, TransitionForm
+from exchanges.models import Cohort, Document, FormStep, Question
+from exchanges.selectors.activity import activity_for_object
+from exchanges.selectors.applications import (
+    applications_visible_to,
+    cohorts_visible_to_staff,
+    form_steps,
+    pipeline_applications,
+    pipeline_counts,
+    referee_requests_of,
+)
+from exchanges.services.applications import (
+    ALLOWED_TRANSITIONS,
+    application_answers,
+    application_transition,
+)
+from exchanges.services.exports import application_export_rows, csv_stream, xlsx_bytes
+from exchanges.services.forms import (
+    application_form_get_or_create,
+    form_step_move,
+    form_step_save,
+    question_move,
+    question_save,
+)
+from exchanges.views.apply import serve_document
+
+PAGE_SIZE = 50
+STAFF = "exchanges.access_staff_area"
+MANAGE_PROGRAMS = "exchanges.manage_programs"
+
+
+def _cohort(request: HttpRequest, cohort_id: int) -> Cohort:
+    return get_object_or_404(cohorts_visible_to_staff(viewer=request.user), pk=cohort_id)
+
+
+@login_required
+@permission_required(STAFF, raise_exception=True)
+def cohorts(request: HttpRequest) -> HttpResponse:
+    page = Paginator(cohorts_visible_to_staff(viewer=request.user).order_by("-starts_on", "id"),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "staff/cohorts.html", {"page": page})
+
+
+def _filters(request: HttpRequest) -> tuple[PipelineFilterForm, dict]:
+    form = PipelineFilterForm(request.GET or None)
+    return form, form.filters() if form.is_bound else {}
+
+
+@login_required
+@permission_required(STAFF, raise_exception=True)
+def pipeline(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = _cohort(request, cohort_id)
+    form, filters = _filters(request)
+    counts = pipeline_counts(viewer=request.user, cohort=cohort)
+    countries = list(cohort.program.countries)
+    for row in counts:
+        if row["country"] and row["country"] not in countries:
+            countries.append(row["country"])
+    matrix = []
+    by_key = {(row["status"], row["country"]): row["total"] for row in counts}
+    for status, label in ApplicationStatus.choices:
+        cells = [by_key.get((status, country), 0) for country in countries]
+        matrix.append({"status": status, "label": label, "cells": cells, "total": sum(cells)})
+    country_labels = dict(Country.choices)
+    page = Paginator(pipeline_applications(viewer=request.user, cohort=cohort, filters=filters),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "staff/pipeline.html", {
+        "cohort": cohort, "form": form, "page": page, "matrix": matrix,
+        "countries": [(c, country_labels.get(c, c)) for c in countries],
+        "country_totals": [sum(by_key.get((s, c), 0) for s in ApplicationStatus.values)
+                           for c in countries],
+        "grand_total": sum(row["total"] for row in counts), "query": query.urlencode(),
+    })
+
+
+def _export_queryset(request: HttpRequest, cohort_id: int):
+    cohort = _cohort(request, cohort_id)
+    _form, filters = _filters(request)
+    questions = [q for step in form_steps(cohort=cohort) for q in step.questions.all()]
+    return cohort, pipeline_applications(viewer=request.user, cohort=cohort,
+                                         filters=filters), questions
+
+
+def _export_name(cohort: Cohort, extension: str) -> str:
+    return f"applications-{cohort.slug}-{timezone.now():%Y%m%d-%H%M}.{extension}"
+
+
+@login_required
+@permission_required(STAFF, raise_exception=True)
+def export_csv(request: HttpRequest, cohort_id: int) -> StreamingHttpResponse:
+    cohort, applications, questions = _export_queryset(request, cohort_id)
+    language = translation.get_language()
+
+    def rows():
+        # The stream runs after the view returns: keep the viewer's language for headers.
+        with translation.override(language):
+            yield from csv_stream(application_export_rows(applications=applications,
+                                                          questions=questions))
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(cohort, "csv")}"'
+    return response
+
+
+@login_required
+@permission_required(STAFF, raise_exception=True)
+def export_xlsx(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort, applications, questions = _export_queryset(request, cohort_id)
+    content = xlsx_bytes(application_export_rows(applications=applications,
+                                                 questions=questions), title=cohort.slug)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(cohort, "xlsx")}"'
+    return response
+
+
+def _staff_application(request: HttpRequest, pk: int):
+    application = (applications_visible_to(viewer=request.user)
+                   .select_related("applicant", "cohort__program").filter(pk=pk).first())
+    if application is None:
+        raise Http404
+    return application
+
+
+@login_required
+@permission_required(STAFF, raise_exception=True)
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _staff_application(request, pk)
+    allowed = sorted(ALLOWED_TRANSITIONS[application.status])
+    transition_form = TransitionForm(request.POST or None, allowed=allowed)
+    if request.method == "POST" and transition_form.is_valid():
+        try:
+            application_transition(application=application, actor=request.user,
+                                   to_status=transition_form.cleaned_data["to_status"],
+                                   reason=transition_form.cleaned_data["reason"])
+        except ExchangeError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The status has been changed."))
+        return redirect("staff:application", pk=application.pk)
+    answers = application_answers(application=application)
+    documents = list(application.documents.select_related("question"))
+    sections = []
+    for step in form_steps(cohort=application.cohort):
+        rows = []
+        for question in step.questions.all():
+            value = answers.get(question.pk)
+            rows.append({"question": question, "value": value,
+                         "documents": [d for d in documents if d.question_id == question.pk]})
+        sections.append({"title": step.title, "rows": rows})
+    timeline = list(activity_for_object(obj=application).order_by("timestamp", "id"))
+    status_labels = dict(ApplicationStatus.choices)
+    for entry in timeline:
+        entry.label = status_labels.get(entry.action_type.rsplit(".", 1)[-1], "")
+    return render(request, "staff/application_detail.html", {
+        "application": application, "sections": sections, "timeline": timeline,
+        "letters": [d for d in documents if d.question_id is None],
+        "referees": list(referee_requests_of(application=application)),
+        "transition_form": transition_form if allowed else None,
+    })
+
+
+@login_required
+@permission_required(MANAGE_PROGRAMS, raise_exception=True)
+def form_builder(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = _cohort(request, cohort_id)
+    form = application_form_get_or_create(cohort=cohort, actor=request.user)
+    step_form = FormStepForm(request.POST or None, instance=FormStep(form=form))
+    if request.method == "POST" and step_form.is_valid():
+        form_step_save(step=step_form.instance, actor=request.user)
+        messages.success(request, _("The step has been added."))
+        return redirect("staff:form_builder", cohort_id=cohort.pk)
+    return render(request, "staff/form_builder.html", {
+        "cohort": cohort, "steps": form_steps(cohort=cohort), "step_form": step_form,
+        "kinds": dict(QuestionKind.choices),
+    })
+
+
+def _builder_step(request: HttpRequest, step_id: int) -> FormStep:
+    step = get_object_or_404(FormStep.objects.select_related("form__cohort__program"),
+                             pk=step_id)
+    _cohort(request, step.form.cohort_id)
+    return step
+
+
+@login_required
+@permission_required(MANAGE_PROGRAMS, raise_exception=True)
+def step_edit(request: HttpRequest, step_id: int) -> HttpResponse:
+    step = _builder_step(request, step_id)
+    form = FormStepForm(request.POST or None, instance=step)
+    if request.method == "POST" and form.is_valid():
+        form_step_save(step=form.instance, actor=request.user)
+        messages.success(request, _("The step has been saved."))
+        return redirect("staff:form_builder", cohort_id=step.form.cohort_id)
+    return render(request, "staff/step_edit.html", {"step": step, "form": form})
+
+
+@login_required
+@permission_required(MANAGE_PROGRAMS, raise_exception=True)
+def question_edit(request: HttpRequest, step_id: int, question_id: int | None = None
+                  ) -> HttpResponse:
+    step = _builder_step(request, step_id)
+    instance = (get_object_or_404(Question, pk=question_id, step=step) if question_id
+                else Question(step=step))
+    form = QuestionForm(request.POST or None, instance=instance, step=step)
+    if request.method == "POST" and form.is_valid():
+        question = form.save(commit=False)
+        question_save(question=question, actor=request.user)
+        messages.success(request, _("The question has been saved."))
+        return redirect("staff:form_builder", cohort_id=step.form.cohort_id)
+    return render(request, "staff/question_edit.html", {"step": step, "form": form,
+                                                        "question": instance})
+
+
+@login_required
+@permission_required(MANAGE_PROGRAMS, raise_exception=True)
+@require_POST
+def question_reorder(request: HttpRequest, question_id: int) -> HttpResponse:
+    question = get_object_or_404(Question.objects.select_related("step__form"), pk=question_id)
+    _cohort(request, question.step.form.cohort_id)
+    question_move(question=question, direction=-1 if request.POST.get("direction") == "up"
+                  else 1, actor=request.user)
+    return redirect("staff:form_builder", cohort_id=question.step.form.cohort_id)
+
+
+@login_required
+@permission_required(MANAGE_PROGRAMS, raise_exception=True)
+@require_POST
+def step_reorder(request: HttpRequest, step_id: int) -> HttpResponse:
+    step = _builder_step(request, step_id)
+    form_step_move(step=step, direction=-1 if request.POST.get("direction") == "up" else 1,
+                   actor=request.user)
+    return redirect("staff:form_builder", cohort_id=step.form.cohort_id)
+
+
+@login_required
+@permission_required(MANAGE_PROGRAMS, raise_exception=True)
+def step_preview(request: HttpRequest, step_id: int) -> HttpResponse:
+    """The step as an applicant sees it, in the language chosen with ``?lang=``."""
+    step = _builder_step(request, step_id)
+    language = request.GET.get("lang", "en")
+    if language not in {"en", "ja", "ko"}:
+        language = "en"
+    questions = list(step.questions.order_by("position", "id"))
+    with translation.override(language):
+        form = QuestionStepForm(questions=questions, answers={}, language=language)
+        title = getattr(step, f"title_{language}") or step.title_en
+        return render(request, "staff/step_preview.html", {
+            "step": step, "form": form, "preview_language": language, "title": title,
+            "intro": getattr(step, f"intro_{language}") or step.intro_en,
+            "languages": [("en", "English"), ("ja", "日本語"), ("ko", "한국어")],
+        })
+
+
+@login_required
+@permission_required(STAFF, raise_exception=True)
+def document(request: HttpRequest, pk: int):
+    """Any document of an application in the viewer's scope, letters included."""
+    doc = get_object_or_404(Document.objects.filter(
+        application__in=applications_visible_to(viewer=request.user)), pk=pk)
+    return serve_document(doc)

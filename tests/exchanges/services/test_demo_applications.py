@@ -1,0 +1,36 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from exchanges.enums import ApplicationStatus
+from exchanges.models import Application, Document, Question
+from exchanges.services.demo import demo_seed
+from exchanges.services.demo_applications import demo_pdf
+from exchanges.validators import validate_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_pdf_is_a_valid_pdf():
+    content = demo_pdf("CV - Minjun Kim")
+
+    assert validate_upload(SimpleUploadedFile("cv.pdf", content), max_mb=1) == "application/pdf"
+    assert content.endswith(b"%%EOF\n")
+    xref = int(content.rsplit(b"startxref\n", 1)[1].split(b"\n", 1)[0])
+    assert content[xref:xref + 4] == b"xref"
+
+
+def test_demo_seed_creates_forms_and_every_status_once():
+    first = demo_seed()
+    second = demo_seed()
+
+    assert first["applications_created"] == 72
+    assert second["applications_created"] == 0
+    assert set(Application.objects.values_list("status", flat=True)) == set(
+        ApplicationStatus.values)
+    assert Question.objects.filter(label_ja="", label_ko="").count() == 0
+    assert Question.objects.count() == 2 * 10
+    assert Document.objects.count() == 72
+    document = Document.objects.first()
+    assert io.BytesIO(document.file.read()).read(5) == b"%PDF-"

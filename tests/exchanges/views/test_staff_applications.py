@@ -1,0 +1,213 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from exchanges.enums import ApplicationStatus, QuestionKind
+from exchanges.models import Answer, Question
+from exchanges.services.exports import neutralise_cell
+from tests.conftest import with_mfa
+from tests.factories import ApplicantFactory, OrganisationFactory, PartnerStaffFactory
+from tests.factories.applications import (
+    ApplicationFactory,
+    CohortFactory,
+    FormStepFactory,
+    QuestionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+@pytest.fixture
+def cohort():
+    return CohortFactory()
+
+
+def _partner(country, program):
+    organisation = OrganisationFactory(country=country, name=f"Partner {country}")
+    program.partners.add(organisation)
+    return with_mfa(PartnerStaffFactory(organisation=organisation))
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("=1+1", "'=1+1"), ("+81 3 1234", "'+81 3 1234"), ("-5", "'-5"), ("@cmd", "'@cmd"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("Tokyo", "Tokyo"), (12, 12), (None, ""),
+    ("김민준", "김민준"),
+])
+def test_neutralise_cell(value, expected):
+    assert neutralise_cell(value) == expected
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_pipeline_query_count(staff_client, cohort, count, django_assert_num_queries):
+    ApplicationFactory.create_batch(count, cohort=cohort, status=ApplicationStatus.SUBMITTED)
+
+    # session, user, MFA check, cohort, counts by status x country, page count, page rows
+    with django_assert_num_queries(7):
+        response = staff_client.get(reverse("staff:pipeline", args=[cohort.pk]))
+
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == count
+    submitted = next(r for r in response.context["matrix"] if r["status"] == "submitted")
+    assert submitted["cells"] == [0, 0, count]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_cohorts_list_query_count(staff_client, count, django_assert_num_queries):
+    CohortFactory.create_batch(count)
+
+    with django_assert_num_queries(5):
+        response = staff_client.get(reverse("staff:cohorts"))
+
+    assert len(response.context["page"].object_list) == count
+
+
+def test_pipeline_filters_search_and_sort(staff_client, cohort):
+    kim = ApplicationFactory(cohort=cohort, applicant__family_name="Kim", country="KR")
+    ApplicationFactory(cohort=cohort, applicant__family_name="Sato", country="JP",
+                       citizenship="JP", residence_country="JP")
+
+    by_country = staff_client.get(reverse("staff:pipeline", args=[cohort.pk]), {"country": "KR"})
+    by_search = staff_client.get(reverse("staff:pipeline", args=[cohort.pk]), {"q": "kim"})
+    by_name = staff_client.get(reverse("staff:pipeline", args=[cohort.pk]), {"sort": "-name"})
+
+    assert [a.pk for a in by_country.context["page"]] == [kim.pk]
+    assert [a.pk for a in by_search.context["page"]] == [kim.pk]
+    assert [a.applicant.family_name for a in by_name.context["page"]] == ["Sato", "Kim"]
+
+
+def test_partner_sees_only_own_country(client, cohort):
+    korean = ApplicationFactory(cohort=cohort, country="KR")
+    japanese = ApplicationFactory(cohort=cohort, country="JP", citizenship="JP")
+    partner = _partner("JP", cohort.program)
+    client.force_login(partner)
+
+    pipeline = client.get(reverse("staff:pipeline", args=[cohort.pk]))
+    export = client.get(reverse("staff:export_csv", args=[cohort.pk]))
+
+    assert [a.pk for a in pipeline.context["page"]] == [japanese.pk]
+    assert pipeline.context["grand_total"] == 1
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == [str(japanese.pk)]
+    assert client.get(reverse("staff:application", args=[korean.pk])).status_code == 404
+    assert client.get(reverse("staff:application", args=[japanese.pk])).status_code == 200
+
+
+def test_partner_of_other_program_sees_nothing(client, cohort):
+    ApplicationFactory(cohort=cohort, country="JP", citizenship="JP")
+    other = CohortFactory()
+    partner = _partner("JP", other.program)
+    client.force_login(partner)
+
+    assert client.get(reverse("staff:pipeline", args=[cohort.pk])).status_code == 404
+
+
+def test_applicant_gets_403_on_staff_pipeline(client, applicant, cohort):
+    client.force_login(applicant)
+
+    assert client.get(reverse("staff:pipeline", args=[cohort.pk])).status_code == 403
+
+
+@pytest.fixture
+def dangerous_application(cohort):
+    question = QuestionFactory(step=FormStepFactory(form__cohort=cohort), label_en="=Motto")
+    application = ApplicationFactory(cohort=cohort, applicant__given_name=DANGEROUS[0],
+                                     applicant__family_name=DANGEROUS[1],
+                                     institution=DANGEROUS[3])
+    Answer.objects.create(application=application, question=question, value=DANGEROUS[2])
+    return application
+
+
+def test_csv_export_neutralises_formulas(staff_client, cohort, dangerous_application):
+    response = staff_client.get(reverse("staff:export_csv", args=[cohort.pk]))
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][-1] == "'=Motto"
+    assert rows[1][1:3] == ["'=HYPERLINK(\"http://x\")", "'+1+1"]
+    assert rows[1][9] == "'@SUM(A1)"
+    assert rows[1][-1] == "'-2+3"
+
+
+def test_xlsx_export_neutralises_formulas(staff_client, cohort, dangerous_application):
+    response = staff_client.get(reverse("staff:export_xlsx", args=[cohort.pk]))
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[1][1:3] == ["'=HYPERLINK(\"http://x\")", "'+1+1"]
+    assert rows[1][9] == "'@SUM(A1)"
+    assert rows[1][-1] == "'-2+3"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_application_detail_and_transition(staff_client, cohort, secretariat):
+    application = ApplicationFactory(cohort=cohort, status=ApplicationStatus.SUBMITTED)
+
+    response = staff_client.post(reverse("staff:application", args=[application.pk]),
+                                 {"to_status": "under_review", "reason": "Complete"})
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.UNDER_REVIEW
+    page = staff_client.get(reverse("staff:application", args=[application.pk]))
+    assert [e.action_type for e in page.context["timeline"]] == [
+        "exchanges.application.under_review"]
+
+
+def test_form_builder_add_reorder_and_preview(staff_client, cohort):
+    staff_client.post(reverse("staff:form_builder", args=[cohort.pk]),
+                      {"title_en": "Motivation", "title_ja": "志望動機", "title_ko": "지원 동기"})
+    step = cohort.form.steps.get()
+    add = reverse("staff:question_add", args=[step.pk])
+    staff_client.post(add, {"kind": QuestionKind.SHORT_TEXT, "label_en": "Role",
+                            "label_ja": "役職", "label_ko": "직책", "required": "on"})
+    staff_client.post(add, {"kind": QuestionKind.SINGLE_CHOICE, "label_en": "Been abroad?",
+                            "label_ja": "海外経験", "label_ko": "해외 경험",
+                            "options_text": "yes | Yes | はい | 예\nno | No | いいえ | 아니요"})
+    _first, second = Question.objects.order_by("position")
+
+    staff_client.post(reverse("staff:question_move", args=[second.pk]), {"direction": "up"})
+    preview = staff_client.get(reverse("staff:step_preview", args=[step.pk]), {"lang": "ko"})
+
+    assert list(Question.objects.order_by("position").values_list("label_en", flat=True)) == [
+        "Been abroad?", "Role"]
+    assert second.__class__.objects.get(pk=second.pk).options[1] == {
+        "value": "no", "en": "No", "ja": "いいえ", "ko": "아니요"}
+    content = preview.content.decode()
+    assert "지원 동기" in content
+    assert "아니요" in content
+
+
+def test_form_builder_refuses_choice_without_options(staff_client, cohort):
+    staff_client.post(reverse("staff:form_builder", args=[cohort.pk]), {"title_en": "One"})
+    step = cohort.form.steps.get()
+
+    response = staff_client.post(reverse("staff:question_add", args=[step.pk]), {
+        "kind": QuestionKind.SINGLE_CHOICE, "label_en": "Pick"})
+
+    assert response.context["form"].errors == {"options_text": ["Give at least two options."]}
+
+
+def test_staff_can_download_document_partner_of_other_country_cannot(client, cohort):
+    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415
+
+    from exchanges.services.applications import application_upload_document  # noqa: PLC0415
+    from tests.factories.applications import MINIMAL_PDF  # noqa: PLC0415
+
+    question = QuestionFactory(step=FormStepFactory(form__cohort=cohort), kind="file")
+    application = ApplicationFactory(cohort=cohort, country="KR")
+    document = application_upload_document(
+        application=application, question=question, actor=application.applicant,
+        uploaded_file=SimpleUploadedFile("cv.pdf", MINIMAL_PDF))
+    url = reverse("staff:document", args=[document.pk])
+
+    client.force_login(_partner("KR", cohort.program))
+    assert client.get(url).status_code == 200
+    client.force_login(_partner("JP", cohort.program))
+    assert client.get(url).status_code == 404
+    client.force_login(ApplicantFactory())
+    assert client.get(url).status_code == 403
+    client.force_login(application.applicant)
+    assert client.get(url).status_code == 403
