@@ -1,8 +1,8 @@
 """Settings for the test suite: fast hashing, in-memory mail, eager tasks, an N+1 guard."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import INSTALLED_APPS, MIDDLEWARE
-from config.settings.env import env
+from config.settings.base import DATABASES, INSTALLED_APPS, MIDDLEWARE
+from config.settings.env import VAR_DIR, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -24,3 +24,9 @@ ZEAL_RAISE = True
 # in one request (verify_email -> set_as_primary); a fixed number of queries, not a loop.
 ZEAL_ALLOWLIST: list = [{"model": "account.EmailAddress", "field": "get()"}]
 TRILINK_ENVIRONMENT = "test"
+
+# A file database, not SQLite's shared in-memory one: browser tests and real Celery workers run
+# in other threads and processes, and a file database waits on locks (busy timeout) instead of
+# failing at once with "database table is locked".
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-trilink.sqlite3")}

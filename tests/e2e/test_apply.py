@@ -11,9 +11,9 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from exchanges.enums import ApplicationStatus, QuestionKind
+from exchanges.enums import ApplicationStatus, QuestionKind, RefereeStatus
 from exchanges.models import Application, RefereeRequest
 from tests.factories.applications import (
     MINIMAL_PDF,
@@ -151,7 +151,9 @@ def run_journey(page, call, *, email, language, country, local, given, family, t
         page.locator("main form button[type=submit]").click()
         page.wait_for_load_state()
         assert RefereeRequest.objects.filter(application=application).count() == 1
-        assert page.locator("td.referee-status").inner_text() == "Waiting for the letter"
+        with translation.override(language):
+            waiting = str(RefereeStatus.PENDING.label)
+        assert page.locator("td.referee-status").inner_text() == waiting
         page.goto(f"/applications/{application.pk}/review/")
 
     mail.outbox.clear()
@@ -159,7 +161,9 @@ def run_journey(page, call, *, email, language, country, local, given, family, t
     page.wait_for_url(re.compile(rf"/applications/{application.pk}/$"))
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
-    assert page.inner_text("#application-status") == "Submitted"
+    with translation.override(language):
+        submitted = str(ApplicationStatus.SUBMITTED.label)
+    assert page.inner_text("#application-status") == submitted
     assert_accessible(page)
     return application
 
