@@ -51,20 +51,42 @@ class MatchingStartForm(forms.Form):
         return cleaned
 
 
-class _PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        country = Country(obj.country).label if obj.country in Country.values else obj.country
-        return f"{obj.applicant.display_name} ({country})"
+def _person_label(application) -> str:
+    country = (Country(application.country).label if application.country in Country.values
+               else application.country)
+    return f"{application.applicant.display_name} ({country})"
 
 
-class SwapForm(forms.Form):
-    first = _PersonChoiceField(label=_("First person"), queryset=None)
-    second = _PersonChoiceField(label=_("Second person, from the same country"), queryset=None)
+class _TwoPeopleForm(forms.Form):
+    """Two people chosen from ``people`` (applications with their applicants).
+
+    The queryset is read once for the choices, and the chosen rows are taken from it, so
+    validating costs no further query.
+    """
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._people = {a.pk: a for a in people}
+        choices = [("", "---------")] + [(a.pk, _person_label(a)) for a in self._people.values()]
+        for name in ("first", "second"):
+            self.fields[name].choices = choices
+
+    def _person(self, name: str):
+        return self._people[int(self.cleaned_data[name])]
+
+    def clean_first(self):
+        return self._person("first")
+
+    def clean_second(self):
+        return self._person("second")
+
+
+class SwapForm(_TwoPeopleForm):
+    first = forms.TypedChoiceField(label=_("First person"), coerce=int)
+    second = forms.TypedChoiceField(label=_("Second person, from the same country"), coerce=int)
 
     def __init__(self, *args, members, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["first"].queryset = members
-        self.fields["second"].queryset = members
+        super().__init__(*args, people=members, **kwargs)
 
     def clean(self):
         cleaned = super().clean()
@@ -77,15 +99,13 @@ class SwapForm(forms.Form):
         return cleaned
 
 
-class ConstraintForm(forms.Form):
+class ConstraintForm(_TwoPeopleForm):
     kind = forms.ChoiceField(label=_("Rule"), choices=MatchingConstraintKind.choices)
-    first = _PersonChoiceField(label=_("First participant"), queryset=None)
-    second = _PersonChoiceField(label=_("Second participant"), queryset=None)
+    first = forms.TypedChoiceField(label=_("First participant"), coerce=int)
+    second = forms.TypedChoiceField(label=_("Second participant"), coerce=int)
 
     def __init__(self, *args, participants, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["first"].queryset = participants
-        self.fields["second"].queryset = participants
+        super().__init__(*args, people=participants, **kwargs)
 
     def clean(self):
         cleaned = super().clean()

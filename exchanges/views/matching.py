@@ -111,6 +111,11 @@ def _run(cohort: Cohort, pk: int) -> MatchingRun:
                              cohort=cohort, pk=pk)
 
 
+def _posted(request: HttpRequest):
+    """The POST data of a POST (even an empty one), else ``None`` for an unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
 def _paginate(request: HttpRequest, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -138,7 +143,7 @@ def runs(request: HttpRequest, cohort_id: int) -> HttpResponse:
 @permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
 def start(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
-    form = MatchingStartForm(request.POST or None)
+    form = MatchingStartForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             run = matching_run_start(cohort=cohort, actor=request.user,
@@ -248,7 +253,7 @@ def rerun(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
 def publish(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
     run = _run(cohort, pk)
-    form = PublishForm(request.POST or None)
+    form = PublishForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             matching_run_publish(run=run, actor=request.user)
@@ -271,7 +276,7 @@ def constraints(request: HttpRequest, cohort_id: int) -> HttpResponse:
     can_manage = request.user.has_perm(MANAGE, cohort)
     form = None
     if can_manage:
-        form = ConstraintForm(request.POST or None,
+        form = ConstraintForm(_posted(request),
                               participants=matching_applications(cohort=cohort))
         if request.method == "POST" and form.is_valid():
             try:
@@ -316,7 +321,7 @@ def matching_profile(request: HttpRequest, pk: int) -> HttpResponse:
     except MatchingProfile.DoesNotExist:
         profile = None
     initial = {"interests": profile.interests, "gender": profile.gender} if profile else {}
-    form = MatchingProfileForm(request.POST or None, initial=initial)
+    form = MatchingProfileForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             matching_profile_save(application=application, actor=request.user,
