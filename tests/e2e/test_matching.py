@@ -3,6 +3,7 @@ finishes it, swap two members after previewing the score change, publish; a part
 then signs in and sees their group."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -13,6 +14,14 @@ from tests.factories.applications import CohortFactory
 from tests.factories.matching import triad_cohort
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+SERIOUS_IMPACTS = {"serious", "critical"}
+
+
+def _serious_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): " + ", ".join(str(n["target"]) for n in v["nodes"])
+            for v in results.response["violations"] if v["impact"] in SERIOUS_IMPACTS]
 
 
 def _sign_in(page, live_server, user) -> None:
@@ -51,6 +60,7 @@ def test_staff_run_swap_publish_then_participant_sees_group(page, live_server, s
     page.locator("#run-status").wait_for()
     assert page.locator("#run-status").inner_text() == "Finished"
     assert page.locator("section.card[id^=group-]").count() == 2
+    assert _serious_violations(page) == []
 
     group_of = {m.application_id: m.group.number
                 for m in MatchGroupMember.objects.filter(run=run).select_related("group")}
@@ -79,3 +89,4 @@ def test_staff_run_swap_publish_then_participant_sees_group(page, live_server, s
     assert sorted(group.locator(".member-name").all_inner_texts()) == sorted(
         f"{m.given_name} {m.family_name}" for m in mates)
     assert page.get_by_role("heading", name="Your group").is_visible()
+    assert _serious_violations(page) == []
