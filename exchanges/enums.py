@@ -147,3 +147,51 @@ class RefereeStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("referee status", "Waiting for the letter")
     RECEIVED = "received", pgettext_lazy("referee status", "Letter received")
     CANCELLED = "cancelled", pgettext_lazy("referee status", "Cancelled")
+
+
+class Interest(models.TextChoices):
+    """Topics participants can name for matching (a fixed list, so shared interests match)."""
+
+    CLIMATE = "climate", _("Climate and energy")
+    SECURITY = "security", _("Security and diplomacy")
+    TRADE = "trade", _("Trade and economy")
+    TECHNOLOGY = "technology", _("Technology and innovation")
+    DEMOGRAPHY = "demography", _("Ageing and demography")
+    HEALTH = "health", _("Public health")
+    EDUCATION = "education", pgettext_lazy("interest", "Education")
+    MEDIA = "media", _("Media and information")
+    HUMAN_RIGHTS = "human_rights", _("Human rights")
+    HISTORY = "history", _("History and reconciliation")
+    CITIES = "cities", _("Cities and local government")
+    CULTURE = "culture", _("Arts, film and pop culture")
+    SPORTS = "sports", _("Sports")
+    FOOD = "food", _("Food")
+    ENTREPRENEURSHIP = "entrepreneurship", _("Entrepreneurship")
+    GENDER_EQUALITY = "gender_equality", _("Gender equality")
+
+
+class Gender(models.TextChoices):
+    """Optional, used only to mix groups; "not stated" is always a valid answer."""
+
+    FEMALE = "female", pgettext_lazy("gender", "Female")
+    MALE = "male", pgettext_lazy("gender", "Male")
+    NON_BINARY = "non_binary", pgettext_lazy("gender", "Non-binary")
+
+
+class MatchingConstraintKind(models.TextChoices):
+    DO_NOT_MATCH = "do_not_match", _("Never in the same group")
+    MUST_MATCH = "must_match", _("Always in the same group")
+
+
+class MatchingRunStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("matching status", "Queued")
+    RUNNING = "running", pgettext_lazy("matching status", "Running")
+    FINISHED = "finished", pgettext_lazy("matching status", "Finished")
+    FAILED = "failed", pgettext_lazy("matching status", "Failed")
+    PUBLISHED = "published", pgettext_lazy("matching status", "Published")
+
+
+MATCHING_RUN_ACTIVE = frozenset({MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING})
+MATCHING_RUN_DONE = frozenset({MatchingRunStatus.FINISHED, MatchingRunStatus.PUBLISHED})
+# Applications taking part in matching: the offer was accepted (or the program has begun).
+APPLICATION_MATCHABLE = frozenset({ApplicationStatus.CONFIRMED, ApplicationStatus.PARTICIPANT})

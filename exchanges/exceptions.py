@@ -58,3 +58,15 @@ class UploadRejected(ExchangeError):
 class LinkExpired(ExchangeError):
     status_code = 410
     default_message = _("This link has expired or was already used.")
+
+
+class MatchingAlreadyPublished(ExchangeError):
+    status_code = 409
+    default_message = _("A matching is already published for this cohort.")
+
+
+class MatchingChangeRefused(ExchangeError):
+    """A lock, swap or publish that the run's state or the hard constraints do not allow."""
+
+    status_code = 409
+    default_message = _("This matching can no longer be changed.")

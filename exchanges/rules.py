@@ -63,3 +63,16 @@ can_manage_application = is_secretariat | is_partner_for_application
 rules.add_perm("exchanges.view_application", is_application_owner | can_manage_application)
 rules.add_perm("exchanges.manage_application", can_manage_application)
 rules.add_perm("exchanges.edit_application", is_application_owner)
+
+
+@rules.predicate
+def is_partner_for_cohort(user, cohort) -> bool:
+    """Partner staff of an organisation that partners on the cohort's program."""
+    if cohort is None or not is_partner_staff(user) or not user.organisation_id:
+        return False
+    return cohort.program.partners.filter(pk=user.organisation_id).exists()
+
+
+# Matching: partner staff may look at their cohorts' runs; only the secretariat changes them.
+rules.add_perm("exchanges.view_matching", is_secretariat | is_partner_for_cohort)
+rules.add_perm("exchanges.manage_matching", is_secretariat)

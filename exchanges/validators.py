@@ -91,3 +91,35 @@ def count_words(text: str) -> int:
     cjk = re.findall(r"[\u3040-\u30ff\u3400-\u9fff]", text)
     rest = re.sub(r"[\u3040-\u30ff\u3400-\u9fff]", " ", text)
     return len(cjk) + len(rest.split())
+
+
+# Bounds of the parameters staff may give a matching run (forms and services share them).
+MATCHING_MAX_PER_COUNTRY = 10
+MATCHING_MAX_TIME_LIMIT = 600
+MATCHING_MAX_WEIGHT = 10
+MATCHING_WEIGHT_NAMES = ("interests", "language", "sector", "age", "gender")
+
+
+def validate_matching_parameters(parameters: dict) -> None:
+    """Check ``per_country``, ``time_limit`` and ``weights`` of a matching run."""
+    errors = []
+    per_country = parameters.get("per_country")
+    if not isinstance(per_country, int) or not 1 <= per_country <= MATCHING_MAX_PER_COUNTRY:
+        errors.append(ValidationError(
+            _("Members per country must be a whole number from 1 to %(max)s."),
+            code="per_country", params={"max": MATCHING_MAX_PER_COUNTRY}))
+    time_limit = parameters.get("time_limit")
+    if not isinstance(time_limit, int | float) or not 1 <= time_limit <= MATCHING_MAX_TIME_LIMIT:
+        errors.append(ValidationError(
+            _("The time limit must be from 1 to %(max)s seconds."),
+            code="time_limit", params={"max": MATCHING_MAX_TIME_LIMIT}))
+    weights = parameters.get("weights") or {}
+    for name in MATCHING_WEIGHT_NAMES:
+        value = weights.get(name)
+        if not isinstance(value, int | float) or not 0 <= value <= MATCHING_MAX_WEIGHT:
+            errors.append(ValidationError(
+                _("Each weight must be a number from 0 to %(max)s."),
+                code="weight", params={"max": MATCHING_MAX_WEIGHT}))
+            break
+    if errors:
+        raise ValidationError(errors)

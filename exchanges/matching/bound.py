@@ -76,6 +76,26 @@ def _maxplus(p: np.ndarray, q: np.ndarray, top: int) -> np.ndarray:
     return out
 
 
+def completion_duals(cost: np.ndarray, assigned: np.ndarray, rounds: int = 300) -> np.ndarray:
+    """Prices ``lam`` under which ``assigned[g]`` is each row's best column of ``cost - lam``.
+
+    For an optimal assignment these are the column duals of the assignment LP, found as
+    longest paths of the difference constraints ``lam[c] >= lam[assigned[g]] + cost[g, c] -
+    cost[g, assigned[g]]`` (vectorised Bellman-Ford, at most ``rounds`` passes). Used to
+    warm-start the Lagrangian multipliers from a good grouping; any result is acceptable
+    (the bound is valid for every ``lam``).
+    """
+    n = cost.shape[0]
+    diff = (cost - cost[np.arange(n), assigned][:, None]).astype(np.float32)
+    lam = np.zeros(n, dtype=np.float32)
+    for _ in range(rounds):
+        new = np.maximum(lam, (lam[assigned][:, None] + diff).max(axis=0))
+        if np.allclose(new, lam, rtol=0, atol=1e-6):
+            break
+        lam = new
+    return lam.astype(np.float64)
+
+
 def lagrangian_bound(
     w01: np.ndarray,
     w02: np.ndarray,
@@ -84,29 +104,39 @@ def lagrangian_bound(
     lower: float | None = None,
     time_limit: float = 10.0,
     max_iter: int = 1000,
-    top: int = 32,
+    top: int = 16,
+    warm: np.ndarray | None = None,
     progress: Callable[[float, str], None] | None = None,
 ) -> LagrangianResult:
     """Best Lagrangian upper bound found within ``time_limit`` seconds, plus a primal.
 
     ``lower`` (the best known objective) sets the Polyak step size and stops the iterations
-    once the bound proves it optimal. The bound is always valid, whatever the number of
-    iterations. Forbidden pairs must carry a penalty large enough never to be chosen when a
-    feasible grouping exists.
+    once the bound proves it optimal. ``warm`` (for example :func:`completion_duals` of a
+    good grouping) are the starting multipliers. The bound is always valid, whatever the
+    number of iterations. Forbidden pairs must carry a penalty large enough never to be
+    chosen when a feasible grouping exists.
 
     Each iteration also builds a grouping (Lagrangian heuristic): the relaxed problem's
-    (a, b) pairs, completed by an optimal assignment of country 2 to those pairs. As the
-    multipliers converge these become near-optimal; the best is returned as ``(b_of_a,
-    c_of_a)`` arrays.
+    (a, b) pairs, completed by an optimal assignment of country 2 to those pairs. The best
+    is returned as ``(b_of_a, c_of_a)`` arrays.
     """
     start = time.perf_counter()
     n = w01.shape[0]
     best = pairwise_bound(w01, w02, w12)
     primal_value = -np.inf
     primal = (np.arange(n), np.arange(n))
-    # Warm start: price each country-2 member at half its best pairwise match, so the first
-    # relaxation does not let every pair grab the same popular member.
-    lam = 0.5 * (w02.max(axis=0) + w12.max(axis=0))
+    if warm is not None:
+        lam = np.asarray(warm, dtype=np.float64).copy()
+    else:
+        # Price each country-2 member at half its best pairwise match, so the first
+        # relaxation does not let every pair grab the same popular member.
+        lam = 0.5 * (w02.max(axis=0) + w12.max(axis=0))
+    big = n > EXACT_MAXPLUS_LIMIT
+    # float32 halves the memory traffic of the (max, +) product; keep the bound valid by
+    # rounding the result up by more than the float32 error.
+    w02f = w02.astype(np.float32) if big else w02
+    w12f = w12.astype(np.float32) if big else w12
+    w_top = abs(float(w02.max())) + abs(float(w12.max())) + 1.0
     scale = 1.0
     it = 0
     stall = 0
@@ -115,8 +145,9 @@ def lagrangian_bound(
     while it < max_iter and time.perf_counter() - start + last < time_limit:
         t_iter = time.perf_counter()
         it += 1
-        p = w02 - lam[None, :]
-        m = _maxplus(p, w12, top)
+        p = w02f - lam[None, :].astype(w02f.dtype)
+        slack = 1e-5 * (w_top + float(np.abs(lam).max())) if big else 0.0
+        m = _maxplus(p, w12f, top).astype(np.float64) + slack
         cost = w01 + m
         r, c = linear_sum_assignment(cost, maximize=True)
         value = float(cost[r, c].sum() + lam.sum())
@@ -125,20 +156,22 @@ def lagrangian_bound(
             stall = 0
         else:
             stall += 1
-            if stall >= 4:
-                scale *= 0.6
+            if stall >= 3:
+                scale *= 0.5
                 stall = 0
-        # Lagrangian heuristic: keep the (a, b) pairs, assign country 2 optimally.
+        # Exact best country-2 member of each chosen pair (subgradient and heuristic).
         completion = w02[r] + w12[c]
-        _, c_of = linear_sum_assignment(completion, maximize=True)
-        pv = float(w01[r, c].sum() + completion[np.arange(n), c_of].sum())
-        if pv > primal_value:
-            primal_value, primal = pv, (c.copy(), c_of.copy())
+        picks = (completion - lam[None, :]).argmax(axis=1)
+        if not big or it % 4 == 1:
+            # Lagrangian heuristic: keep the (a, b) pairs, assign country 2 optimally.
+            _, c_of = linear_sum_assignment(completion, maximize=True)
+            pv = float(w01[r, c].sum() + completion[np.arange(n), c_of].sum())
+            if pv > primal_value:
+                primal_value, primal = pv, (c.copy(), c_of.copy())
         target = max(primal_value, lower if lower is not None else -np.inf)
         if best - target <= 1e-9 * max(1.0, abs(target)):
             break
         # Subgradient: 1 - how often each country-2 member is picked by the chosen pairs.
-        picks = (p[r] + w12[c]).argmax(axis=1)
         grad = 1.0 - np.bincount(picks, minlength=n)
         norm = float(grad @ grad)
         if norm == 0:
@@ -164,13 +197,14 @@ class LagrangianResult:
 
 def lp_bound(
     w01: np.ndarray, w02: np.ndarray, w12: np.ndarray, allowed: np.ndarray | None = None
-) -> tuple[float, np.ndarray, np.ndarray] | None:
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
     """LP relaxation of the axial 3-AP over the ``allowed`` triples (all if ``None``).
 
-    Returns ``(bound, triples, reduced_costs)`` where ``triples`` is an ``(T, 3)`` array of
-    the allowed (a, b, c) and ``reduced_costs`` their non-negative LP reduced costs: any
-    integer solution using triple t is worth at most ``bound - reduced_costs[t]``. Returns
-    ``None`` if the LP is infeasible (then no grouping exists) or HiGHS fails.
+    Returns ``(bound, triples, reduced_costs, x)`` where ``triples`` is an ``(T, 3)`` array
+    of the allowed (a, b, c), ``reduced_costs`` their non-negative LP reduced costs (any
+    integer solution using triple t is worth at most ``bound - reduced_costs[t]``) and ``x``
+    the LP solution. Returns ``None`` if the LP is infeasible (then no grouping exists) or
+    HiGHS fails.
     """
     n = w01.shape[0]
     if allowed is None:
@@ -186,4 +220,4 @@ def lp_bound(
         return None
     duals = -np.asarray(res.eqlin.marginals)
     reduced = duals[a] + duals[n + b] + duals[2 * n + c] - cost
-    return float(-res.fun), np.stack([a, b, c], axis=1), np.maximum(reduced, 0.0)
+    return float(-res.fun), np.stack([a, b, c], axis=1), np.maximum(reduced, 0.0), res.x

@@ -9,9 +9,18 @@ from exchanges.models.applications import (
     RefereeRequest,
 )
 from exchanges.models.forms import ApplicationForm, FormStep, Question
+from exchanges.models.matching import (
+    MatchGroup,
+    MatchGroupMember,
+    MatchingConstraint,
+    MatchingProfile,
+    MatchingRun,
+)
 from exchanges.models.programs import Cohort, CohortQuota, Program
 
 __all__ = [
     "ActivityLog", "Answer", "Application", "ApplicationForm", "Cohort", "CohortQuota",
-    "Document", "FormStep", "GuardianConsent", "Program", "Question", "RefereeRequest",
+    "Document", "FormStep", "GuardianConsent",
+    "MatchGroup", "MatchGroupMember", "MatchingConstraint", "MatchingProfile", "MatchingRun",
+    "Program", "Question", "RefereeRequest",
 ]

@@ -16,10 +16,32 @@ from django.utils import timezone
 from faker import Faker
 
 from accounts.models import Organisation, User
-from exchanges.enums import CohortStatus, Country, OrganisationKind, ProgramKind, Role, Sector
-from exchanges.models import Cohort, CohortQuota, Program
+from exchanges.enums import (
+    ApplicationStatus,
+    CohortStatus,
+    Country,
+    Interest,
+    MatchingRunStatus,
+    OrganisationKind,
+    ProgramKind,
+    Role,
+    Sector,
+)
+from exchanges.models import (
+    Application,
+    Cohort,
+    CohortQuota,
+    MatchingProfile,
+    MatchingRun,
+    Program,
+)
 from exchanges.romanize import romanize_korean_name
 from exchanges.services.demo_applications import seed_demo_applications
+from exchanges.services.matching import (
+    matching_run_execute,
+    matching_run_publish,
+    matching_run_start,
+)
 
 DEMO_DOMAIN = "demo.trilink.example"
 # A fixed TOTP secret for the demo staff accounts, so a newcomer can add it to an
@@ -231,6 +253,85 @@ def _seed_cohorts(program: Program) -> list[Cohort]:
     return cohorts
 
 
+MATCHING_PARTICIPANTS_PER_COUNTRY = 12
+DEMO_INSTITUTIONS = {
+    "US": ["Georgetown University", "Brookings Institution", "Ohio State University",
+           "The Seattle Times", "City of Boston", "Asia Society", "Stanford University",
+           "Microsoft", "Mercy Corps", "University of Hawaii", "NPR", "State of Oregon"],
+    "JP": ["東京大学", "京都大学", "朝日新聞", "トヨタ自動車", "横浜市役所", "早稲田大学",
+           "日本国際交流センター", "NHK", "慶應義塾大学", "広島市役所", "ソニー", "JICA"],
+    "KR": ["서울대학교", "연세대학교", "고려대학교", "한겨레", "삼성전자", "서울특별시",
+           "동아시아연구원", "KBS", "부산광역시", "카이스트", "아산정책연구원", "네이버"],
+}
+
+
+MATCHING_LOGINS = {"KR": f"applicant@{DEMO_DOMAIN}", "JP": f"applicant-ja@{DEMO_DOMAIN}",
+                   "US": f"applicant-en@{DEMO_DOMAIN}"}
+
+
+def _matching_emails_for(country: str) -> list[str]:
+    return [MATCHING_LOGINS[country]] + [
+        f"applicant-{country.lower()}-{index:03d}@{DEMO_DOMAIN}"
+        for index in range(1, MATCHING_PARTICIPANTS_PER_COUNTRY)
+    ]
+
+
+def _matching_emails() -> list[str]:
+    return [email for country in MATCHING_LOGINS for email in _matching_emails_for(country)]
+
+
+def _seed_matching(cohort: Cohort, staff: User) -> dict[str, int]:
+    """Confirmed participants with matching profiles in the running cohort, and a published
+    matching of them (the demo logins for applicants take part, so they see their group).
+
+    The program is under way, so half of each country's members are already participants.
+    """
+    created = 0
+    interests = [i.value for i in Interest]
+    sectors = list(cohort.program.sectors or Sector.values)
+    for country, (_locale, native, _zones) in COUNTRY_PROFILES.items():
+        rng = random.Random(f"trilink-matching-{country}")  # noqa: S311 -- repeatable demo data
+        emails = _matching_emails_for(country)
+        users = {u.email: u for u in User.objects.filter(email__in=emails)}
+        for index, email in enumerate(emails):
+            languages = {native: "native"}
+            if native != "en":
+                languages["en"] = rng.choice(["basic", "conversational", "professional"])
+            third = {"en": "ja", "ja": "ko", "ko": "ja"}[native]
+            if rng.random() < 0.4:
+                languages[third] = rng.choice(["basic", "conversational"])
+            application, was_created = Application.objects.get_or_create(
+                applicant=users[email], cohort=cohort,
+                defaults={
+                    "status": (ApplicationStatus.CONFIRMED if index % 2 == 0
+                               else ApplicationStatus.PARTICIPANT),
+                    "country": country,
+                    "citizenship": country, "residence_country": country,
+                    "birth_date": dt.date(cohort.starts_on.year - rng.randint(22, 34),
+                                          rng.randint(1, 12), rng.randint(1, 28)),
+                    "sector": rng.choice(sectors),
+                    "institution": DEMO_INSTITUTIONS[country][index],
+                    "languages": languages,
+                    "submitted_at": cohort.deadline - dt.timedelta(days=rng.randint(1, 30)),
+                },
+            )
+            created += was_created
+            MatchingProfile.objects.get_or_create(application=application, defaults={
+                "interests": rng.sample(interests, rng.randint(2, 4)),
+                "gender": rng.choice(["female", "male", "female", "male", ""]),
+            })
+    published = 0
+    if not MatchingRun.objects.filter(cohort=cohort,
+                                      status=MatchingRunStatus.PUBLISHED).exists():
+        run = matching_run_start(cohort=cohort, actor=staff,
+                                 parameters={"per_country": 1, "time_limit": 10})
+        matching_run_execute(run_id=run.pk)
+        run.refresh_from_db()
+        matching_run_publish(run=run, actor=staff)
+        published = 1
+    return {"participants_created": created, "matchings_published": published}
+
+
 @transaction.atomic
 def demo_seed() -> dict[str, int]:
     """Create or complete the demo data set and return counts of what was added."""
@@ -243,8 +344,12 @@ def demo_seed() -> dict[str, int]:
     program = _seed_program(orgs, users[f"staff@{DEMO_DOMAIN}"])
     cohorts = _seed_cohorts(program)
     applications = _seed_applications(cohorts, users[f"staff@{DEMO_DOMAIN}"])
-    return {"applicants_created": created_applicants, "applications_created": applications}
+    running = cohorts[1]  # the autumn cohort, whose program is under way
+    matching = _seed_matching(running, users[f"staff@{DEMO_DOMAIN}"])
+    return {"applicants_created": created_applicants, "applications_created": applications,
+            **matching}
 
 
 def _seed_applications(cohorts: list[Cohort], staff: User) -> int:
-    return seed_demo_applications(cohorts=cohorts, staff=staff)
+    return seed_demo_applications(cohorts=cohorts, staff=staff,
+                                  reserved_emails=frozenset(_matching_emails()))

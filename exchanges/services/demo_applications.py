@@ -89,8 +89,9 @@ ESSAYS = {
 }
 ROLES = {"en": "Policy analyst", "ja": "政策研究員", "ko": "정책 연구원"}
 OPEN_STATUSES = [S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.WITHDRAWN]
-CLOSED_STATUSES = [S.ACCEPTED, S.WAITLISTED, S.REJECTED, S.CONFIRMED, S.DECLINED,
-                   S.PARTICIPANT, S.ALUMNUS, S.WITHDRAWN]
+# Confirmed participants of the closed cohort come from the matching demo, which needs the same
+# number from each country; random extra ones here would make its groups infeasible.
+CLOSED_STATUSES = [S.ACCEPTED, S.WAITLISTED, S.REJECTED, S.DECLINED, S.ALUMNUS, S.WITHDRAWN]
 PER_STATUS = 6
 
 
@@ -174,12 +175,16 @@ def _answers(application: Application, questions: dict[str, Question], rng) -> l
             for key, value in values.items() if key in questions]
 
 
-def seed_demo_applications(*, cohorts: list[Cohort], staff: User) -> int:
-    """Forms for every cohort and applications in every status; returns how many were added."""
+def seed_demo_applications(*, cohorts: list[Cohort], staff: User,
+                           reserved_emails: frozenset[str] = frozenset()) -> int:
+    """Forms for every cohort and applications in every status; returns how many were added.
+
+    ``reserved_emails`` are applicants another demo step uses; they are left alone here.
+    """
     rng = random.Random("trilink-applications")  # noqa: S311 -- demo data, not security
     applicants = list(User.objects.filter(role=Role.APPLICANT,
                                           email__startswith="applicant-")
-                      .exclude(country="").order_by("email"))
+                      .exclude(country="").exclude(email__in=reserved_emails).order_by("email"))
     rng.shuffle(applicants)
     content_type = ContentType.objects.get_for_model(Application)
     created = 0

@@ -12,6 +12,9 @@ from django.core.mail import send_mail
 from django.template.loader import select_template
 from django.utils import translation
 
+from exchanges.enums import Country
+from exchanges.models import MatchGroupMember
+
 
 def _render(name: str, language: str, context: dict) -> str:
     template = select_template([f"emails/{language}/{name}", f"emails/{name}"])
@@ -43,3 +46,40 @@ def notify_application_event(*, application, event: str, context: dict | None = 
         subject=" ".join(subject.split()), message=body,
         from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[recipient],
     )
+
+
+def notify_matching_published(*, run) -> None:
+    """Email every member of the published ``run`` their group, in their own language.
+
+    Registered with ``transaction.on_commit`` by ``matching_run_publish``.
+    """
+    members = list(
+        MatchGroupMember.objects.filter(run=run)
+        .select_related("application__applicant", "application__cohort__program")
+        .order_by("group__number", "application__country", "id")
+    )
+    by_group: dict[int, list] = {}
+    for member in members:
+        by_group.setdefault(member.group_id, []).append(member.application)
+    for member in members:
+        application = member.application
+        applicant = application.applicant
+        language = applicant.preferred_language or "en"
+        with translation.override(language):
+            context = {
+                "cohort": application.cohort, "program": application.cohort.program,
+                "recipient_name": applicant.display_name,
+                "others": [
+                    {"name": other.applicant.display_name,
+                     "country": Country(other.country).label if other.country in Country.values
+                     else other.country}
+                    for other in by_group[member.group_id] if other.pk != application.pk
+                ],
+                "status_url": settings.SITE_URL + application.get_absolute_url(),
+            }
+            subject = _render("matching_published.subject.txt", language, context)
+            body = _render("matching_published.txt", language, context)
+        send_mail(
+            subject=" ".join(subject.split()), message=body,
+            from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[applicant.email],
+        )

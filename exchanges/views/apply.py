@@ -66,6 +66,7 @@ from exchanges.services.eligibility import (
     application_needs_guardian_consent,
     eligibility_failures,
 )
+from exchanges.views.matching import matching_status_context
 
 PAGE_SIZE = 20
 
@@ -373,6 +374,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": _timeline(application),
         "referees": list(referee_requests_of(application=application)),
         "can_withdraw": application.status in APPLICATION_WITHDRAWABLE,
+        **matching_status_context(application),
     })
 
 

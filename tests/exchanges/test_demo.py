@@ -12,8 +12,8 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 
 from accounts.models import Organisation, User
-from exchanges.enums import OrganisationKind, Role
-from exchanges.models import Cohort, CohortQuota, Program
+from exchanges.enums import CohortStatus, MatchingRunStatus, OrganisationKind, Role
+from exchanges.models import Cohort, CohortQuota, MatchGroupMember, MatchingRun, Program
 from exchanges.services.demo import DEMO_DOMAIN, DEMO_LOGINS, demo_seed
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +216,19 @@ def test_demo_seed_service_under_production_settings_refuses(settings):
         demo_seed()
 
     assert Organisation.objects.count() == 0
+
+
+def test_seed_demo_publishes_a_matching_of_the_running_cohort_once():
+    first = demo_seed()
+    second = demo_seed()
+
+    running = Cohort.objects.get(status=CohortStatus.RUNNING)
+    runs = MatchingRun.objects.filter(cohort=running)
+    assert (first["participants_created"], first["matchings_published"]) == (36, 1)
+    assert (second["participants_created"], second["matchings_published"]) == (0, 0)
+    assert list(runs.values_list("status", flat=True)) == [MatchingRunStatus.PUBLISHED]
+    assert runs.get().groups.count() == 12
+    members = set(MatchGroupMember.objects.filter(run__cohort=running).values_list(
+        "application__applicant__email", flat=True))
+    assert {f"applicant@{DEMO_DOMAIN}", f"applicant-ja@{DEMO_DOMAIN}",
+            f"applicant-en@{DEMO_DOMAIN}"} <= members

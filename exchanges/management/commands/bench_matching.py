@@ -1,4 +1,4 @@
-"""``manage.py bench_matching [--sizes 10,40,100] [--time-limit S]``."""
+"""``manage.py bench_matching [--sizes 10,40,100] [--time-limit S] [--bound-time S]``."""
 
 from django.core.management.base import BaseCommand
 
@@ -10,8 +10,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--sizes", default="10,40,100,500,2000", help="comma-separated n")
-        parser.add_argument("--time-limit", type=float, default=None, help="seconds per size")
+        parser.add_argument(
+            "--time-limit", type=float, default=None, help="seconds for the groups per size"
+        )
+        parser.add_argument(
+            "--bound-time", type=float, default=None, help="seconds for the bound (large n)"
+        )
+        parser.add_argument("--seed", type=int, default=0, help="instance seed")
 
     def handle(self, *args, **options):
         sizes = tuple(int(s) for s in options["sizes"].split(",") if s.strip())
-        run_benchmark(sizes, out=self.stdout.write, time_limit=options["time_limit"])
+        run_benchmark(
+            sizes,
+            out=self.stdout.write,
+            time_limit=options["time_limit"],
+            seed=options["seed"],
+            bound_time=options["bound_time"],
+        )

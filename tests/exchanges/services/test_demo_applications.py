@@ -25,12 +25,14 @@ def test_demo_seed_creates_forms_and_every_status_once():
     first = demo_seed()
     second = demo_seed()
 
-    assert first["applications_created"] == 72
+    # 4 open statuses x 6 + 6 closed statuses x 6; confirmed participants come from matching.
+    assert first["applications_created"] == 60
+    assert first["participants_created"] == 36
     assert second["applications_created"] == 0
     assert set(Application.objects.values_list("status", flat=True)) == set(
         ApplicationStatus.values)
     assert Question.objects.filter(label_ja="", label_ko="").count() == 0
     assert Question.objects.count() == 2 * 10
-    assert Document.objects.count() == 72
+    assert Document.objects.count() == 60
     document = Document.objects.first()
     assert io.BytesIO(document.file.read()).read(5) == b"%PDF-"

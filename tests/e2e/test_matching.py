@@ -1,0 +1,92 @@
+"""Matching in a real browser: staff start a run, watch the progress page until a worker
+finishes it, swap two members after previewing the score change, publish; a participant
+then signs in and sees their group."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from exchanges.models import MatchGroupMember, MatchingRun
+from exchanges.tasks import task_run_matching
+from tests.factories.applications import CohortFactory
+from tests.factories.matching import triad_cohort
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SERIOUS_IMPACTS = {"serious", "critical"}
+
+
+def _serious_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): " + ", ".join(str(n["target"]) for n in v["nodes"])
+            for v in results.response["violations"] if v["impact"] in SERIOUS_IMPACTS]
+
+
+def _sign_in(page, live_server, user) -> None:
+    """Give the browser the session of ``user`` (logged in through Django's test client)."""
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies([{
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": live_server.url,
+    }])
+
+
+def test_staff_run_swap_publish_then_participant_sees_group(page, live_server, secretariat,
+                                                            monkeypatch):
+    cohort = CohortFactory()
+    people = triad_cohort(cohort, groups=2)
+    us_first, us_second = (p for p in people if p.country == "US")
+    # No broker in the test: the task is queued nowhere and "the worker" is run by hand below.
+    queued: list[int] = []
+    monkeypatch.setattr(task_run_matching, "delay", queued.append)
+    _sign_in(page, live_server, secretariat)
+
+    page.goto(reverse("staff:matching", kwargs={"cohort_id": cohort.pk}))
+    page.get_by_role("link", name="Start a matching").click()
+    page.get_by_label("Time limit in seconds").fill("5")
+    page.get_by_role("button", name="Start the matching").click()
+
+    status = page.locator("#matching-status")
+    assert status.inner_text() == "Waiting for a worker to start the matching…"
+    run = MatchingRun.objects.get()
+    assert queued == [run.pk]
+    task_run_matching.run(run.pk)
+    page.wait_for_url(f"**{run.get_absolute_url()}")
+    page.locator("#run-status").wait_for()
+    assert page.locator("#run-status").inner_text() == "Finished"
+    assert page.locator("section.card[id^=group-]").count() == 2
+    assert _serious_violations(page) == []
+
+    group_of = {m.application_id: m.group.number
+                for m in MatchGroupMember.objects.filter(run=run).select_related("group")}
+    page.select_option("#id_first", str(us_first.pk))
+    page.select_option("#id_second", str(us_second.pk))
+    page.get_by_role("button", name="Preview swap").click()
+    assert page.locator("#swap-delta").inner_text().startswith("Total score change: ")
+    page.get_by_role("button", name="Confirm swap").click()
+    page.get_by_text("The two people were swapped.").wait_for()
+    after = {m.application_id: m.group.number
+             for m in MatchGroupMember.objects.filter(run=run).select_related("group")}
+    assert (after[us_first.pk], after[us_second.pk]) == (group_of[us_second.pk],
+                                                          group_of[us_first.pk])
+
+    page.get_by_role("link", name="Publish").click()
+    page.get_by_label("I have checked the groups.").check()
+    page.get_by_role("button", name="Publish and notify participants").click()
+    assert page.locator("#run-status").inner_text() == "Published"
+
+    participant = us_first.applicant
+    mates = [m.application.applicant for m in MatchGroupMember.objects.filter(
+        run=run, group__number=after[us_first.pk]).select_related("application__applicant")]
+    _sign_in(page, live_server, participant)
+    page.goto(us_first.get_absolute_url())
+    group = page.locator("#my-group")
+    assert sorted(group.locator(".member-name").all_inner_texts()) == sorted(
+        f"{m.given_name} {m.family_name}" for m in mates)
+    assert page.get_by_role("heading", name="Your group").is_visible()
+    assert _serious_violations(page) == []

@@ -1,0 +1,270 @@
+"""Matching pages: permissions, the start/progress/result flow, swaps, publishing, the
+participant's view of their group and query counts of the lists."""
+
+import pytest
+from django.urls import reverse
+
+from exchanges.enums import ApplicationStatus, MatchingRunStatus
+from exchanges.models import MatchGroup, MatchGroupMember, MatchingProfile, MatchingRun
+from exchanges.services.matching import matching_run_publish, matching_run_start
+from tests.factories.applications import CohortFactory
+from tests.factories.matching import triad_cohort
+
+PARAMETERS = {"per_country": 1, "time_limit": 5}
+START_DATA = {"per_country": "1", "time_limit": "5", "weight_interests": "2",
+              "weight_language": "3", "weight_sector": "1", "weight_age": "1",
+              "weight_gender": "0.5"}
+
+
+@pytest.fixture
+def cohort(db):
+    return CohortFactory()
+
+
+def _finished_run(cohort, actor, capture, groups=1):
+    participants = triad_cohort(cohort, groups=groups)
+    with capture(execute=True):
+        run = matching_run_start(cohort=cohort, actor=actor, parameters=PARAMETERS)
+    run.refresh_from_db()
+    return run, participants
+
+
+def _url(name, cohort, run=None, **kwargs):
+    args = {"cohort_id": cohort.pk, **({"pk": run.pk} if run else {}), **kwargs}
+    return reverse(f"staff:{name}", kwargs=args)
+
+
+def test_start_form_runs_matching_and_shows_groups(staff_client, cohort,
+                                                   django_capture_on_commit_callbacks):
+    triad_cohort(cohort, groups=2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(_url("matching_start", cohort), START_DATA)
+
+    run = MatchingRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == run.get_absolute_url()
+    assert run.status == MatchingRunStatus.FINISHED
+    page = staff_client.get(run.get_absolute_url())
+    assert page.status_code == 200
+    assert [row["group"].number for row in page.context["rows"]] == [1, 2]
+    assert page.context["editable"] is True
+
+
+def test_start_form_invalid_time_limit_shows_error(staff_client, cohort):
+    triad_cohort(cohort)
+
+    response = staff_client.post(_url("matching_start", cohort), {**START_DATA,
+                                                                  "time_limit": "0"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "time_limit": ["Ensure this value is greater than or equal to 1."]}
+    assert MatchingRun.objects.count() == 0
+
+
+def test_progress_fragment_polls_until_finished(staff_client, cohort, secretariat):
+    triad_cohort(cohort)
+    run = MatchingRun.objects.create(cohort=cohort, parameters=PARAMETERS, progress=40,
+                                     status=MatchingRunStatus.RUNNING, created_by=secretariat)
+
+    running = staff_client.get(_url("matching_progress", cohort, run), HTTP_HX_REQUEST="true")
+    run.status = MatchingRunStatus.FINISHED
+    run.save()
+    finished = staff_client.get(_url("matching_progress", cohort, run), HTTP_HX_REQUEST="true")
+
+    assert running.status_code == 200
+    assert 'aria-valuenow="40"' in running.content.decode()
+    assert 'hx-trigger="every 1s"' in running.content.decode()
+    assert finished.status_code == 200
+    assert finished["HX-Redirect"] == run.get_absolute_url()
+
+
+def test_failed_run_shows_solver_explanation(staff_client, cohort, secretariat):
+    run = MatchingRun.objects.create(
+        cohort=cohort, parameters=PARAMETERS, status=MatchingRunStatus.FAILED,
+        message="infeasible", problems=["no feasible group for 7: every JP candidate is excluded"])
+
+    response = staff_client.get(run.get_absolute_url())
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "The matching failed." in content
+    assert "no feasible group for 7: every JP candidate is excluded" in content
+
+
+def test_swap_preview_then_confirm(staff_client, cohort, secretariat,
+                                   django_capture_on_commit_callbacks):
+    run, (us1, _jp1, _kr1, us2, _jp2, _kr2) = _finished_run(
+        cohort, secretariat, django_capture_on_commit_callbacks, groups=2)
+    group_of = {m.application_id: m.group_id for m in MatchGroupMember.objects.filter(run=run)}
+
+    preview = staff_client.get(_url("matching_swap", cohort, run),
+                               {"first": us1.pk, "second": us2.pk})
+    confirm = staff_client.post(_url("matching_swap", cohort, run),
+                                {"first": us1.pk, "second": us2.pk})
+
+    assert preview.status_code == 200
+    assert preview.context["preview"].delta == 0
+    assert "Total score change: +0.00" in preview.content.decode()
+    assert confirm.status_code == 302
+    after = {m.application_id: m.group_id for m in MatchGroupMember.objects.filter(run=run)}
+    assert (after[us1.pk], after[us2.pk]) == (group_of[us2.pk], group_of[us1.pk])
+
+
+def test_lock_and_publish(staff_client, cohort, secretariat, django_capture_on_commit_callbacks):
+    run, _people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks)
+    group = MatchGroup.objects.get(run=run)
+
+    staff_client.post(_url("matching_group_lock", cohort, run, group_id=group.pk),
+                      {"locked": "1"})
+    refused = staff_client.post(_url("matching_publish", cohort, run), {})
+    with django_capture_on_commit_callbacks(execute=True):
+        published = staff_client.post(_url("matching_publish", cohort, run), {"confirm": "on"})
+
+    group.refresh_from_db()
+    run.refresh_from_db()
+    assert group.locked is True
+    assert refused.status_code == 200
+    assert refused.context["form"].errors == {"confirm": ["This field is required."]}
+    assert published.status_code == 302
+    assert run.status == MatchingRunStatus.PUBLISHED
+
+
+@pytest.mark.parametrize("name", ["matching", "matching_start", "matching_constraints"])
+def test_applicant_gets_403_on_staff_pages(client, applicant, cohort, name):
+    client.force_login(applicant)
+
+    assert client.get(_url(name, cohort)).status_code == 403
+
+
+def test_partner_staff_may_view_but_not_change(client, partner_staff, cohort, secretariat,
+                                               django_capture_on_commit_callbacks):
+    cohort.program.partners.add(partner_staff.organisation)
+    run, _people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks)
+    group = MatchGroup.objects.get(run=run)
+    client.force_login(partner_staff)
+
+    assert client.get(_url("matching", cohort)).status_code == 200
+    result = client.get(run.get_absolute_url())
+    assert result.status_code == 200
+    assert result.context["editable"] is False
+    assert client.get(_url("matching_start", cohort)).status_code == 403
+    assert client.post(_url("matching_group_lock", cohort, run, group_id=group.pk),
+                       {"locked": "1"}).status_code == 403
+    assert client.post(_url("matching_publish", cohort, run),
+                       {"confirm": "on"}).status_code == 403
+    assert client.post(_url("matching_rerun", cohort, run)).status_code == 403
+
+
+def test_partner_staff_of_other_program_gets_403(client, partner_staff, cohort):
+    client.force_login(partner_staff)
+
+    assert client.get(_url("matching", cohort)).status_code == 403
+
+
+def test_participant_sees_own_group_only_after_publish(client, cohort, secretariat,
+                                                       django_capture_on_commit_callbacks):
+    run, people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks,
+                                groups=2)
+    me = people[0]
+    my_group = MatchGroupMember.objects.get(run=run, application=me).group
+    mates = set(MatchGroupMember.objects.filter(group=my_group).values_list(
+        "application__applicant__email", flat=True))
+    client.force_login(me.applicant)
+
+    before = client.get(me.get_absolute_url())
+    matching_run_publish(run=run, actor=secretariat)
+    after = client.get(me.get_absolute_url())
+
+    assert before.context["matching_group"] is None
+    assert "You are in group" not in before.content.decode()
+    row = after.context["matching_group"]
+    assert row["group"] == my_group
+    assert {m["pk"] for m in row["members"]} == set(
+        MatchGroupMember.objects.filter(group=my_group).values_list("application_id", flat=True))
+    others = {p.applicant.display_name for p in people if p.applicant.email not in mates}
+    content = after.content.decode()
+    assert all(name not in content for name in others)
+
+
+def test_non_member_sees_no_group(client, cohort, secretariat, applicant,
+                                  django_capture_on_commit_callbacks):
+    run, _people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks)
+    matching_run_publish(run=run, actor=secretariat)
+    from tests.factories.applications import ApplicationFactory  # noqa: PLC0415 -- local setup
+
+    outsider = ApplicationFactory(cohort=cohort, applicant=applicant,
+                                  status=ApplicationStatus.SUBMITTED)
+    client.force_login(applicant)
+
+    response = client.get(outsider.get_absolute_url())
+
+    assert response.context["matching_group"] is None
+
+
+def test_matching_profile_form_saves_interests(client, cohort):
+    (me,) = triad_cohort(cohort)[:1]
+    client.force_login(me.applicant)
+
+    too_many = client.post(reverse("matching_profile", kwargs={"pk": me.pk}), {
+        "interests": ["climate", "trade", "history", "food", "sports", "media"]})
+    saved = client.post(reverse("matching_profile", kwargs={"pk": me.pk}), {
+        "interests": ["history", "food"], "gender": "female"})
+
+    assert too_many.context["form"].errors == {"interests": ["Choose at most 5 interests."]}
+    assert saved.status_code == 302
+    profile = MatchingProfile.objects.get(application=me)
+    assert (profile.interests, profile.gender) == (["history", "food"], "female")
+
+
+def test_matching_profile_of_other_applicant_is_404(client, cohort, applicant):
+    (other,) = triad_cohort(cohort)[:1]
+    client.force_login(applicant)
+
+    assert client.get(reverse("matching_profile", kwargs={"pk": other.pk})).status_code == 404
+
+
+@pytest.mark.parametrize("groups", [1, 3])
+def test_result_page_query_count(staff_client, secretariat, groups,
+                                 django_capture_on_commit_callbacks, django_assert_num_queries):
+    cohort = CohortFactory()
+    run, _people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks,
+                                 groups=groups)
+    staff_client.get(run.get_absolute_url())  # warm the session and content types
+
+    with django_assert_num_queries(10):
+        response = staff_client.get(run.get_absolute_url())
+
+    assert len(response.context["rows"]) == groups
+
+
+@pytest.mark.parametrize("runs", [1, 3])
+def test_run_list_query_count(staff_client, secretariat, runs,
+                              django_capture_on_commit_callbacks, django_assert_num_queries):
+    cohort = CohortFactory()
+    triad_cohort(cohort)
+    for _ in range(runs):
+        with django_capture_on_commit_callbacks(execute=True):
+            matching_run_start(cohort=cohort, actor=secretariat, parameters=PARAMETERS)
+
+    with django_assert_num_queries(8):
+        response = staff_client.get(_url("matching", cohort))
+
+    assert len(response.context["page"].object_list) == runs
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_participant_status_page_query_count(client, count, secretariat,
+                                             django_capture_on_commit_callbacks,
+                                             django_assert_num_queries):
+    cohort = CohortFactory()
+    run, people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks,
+                                groups=count)
+    matching_run_publish(run=run, actor=secretariat)
+    client.force_login(people[0].applicant)
+
+    with django_assert_num_queries(7):
+        response = client.get(people[0].get_absolute_url())
+
+    assert len(response.context["matching_group"]["members"]) == 3
