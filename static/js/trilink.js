@@ -1,11 +1,23 @@
-/* Tell the server the browser's time zone so times can be shown in the viewer's own zone. */
+/* Tell the server the browser's time zone so times can be shown in the viewer's own zone.
+ * Signed-in people use the zone in their profile; for visitors, the first page is reloaded
+ * once when the server rendered it in another zone, so deadlines are right from the start. */
 (function () {
   "use strict";
   try {
     var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!tz) { return; }
     var current = document.cookie.split("; ").find(function (c) { return c.indexOf("trilink_tz=") === 0; });
-    if (tz && (!current || current.split("=")[1] !== encodeURIComponent(tz))) {
-      document.cookie = "trilink_tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; SameSite=Lax";
+    var encoded = encodeURIComponent(tz);
+    if (!current || current.split("=")[1] !== encoded) {
+      document.cookie = "trilink_tz=" + encoded + "; path=/; max-age=31536000; SameSite=Lax";
+      var body = document.body;
+      var reloadKey = "trilink-tz-reloaded";
+      if (body && !body.dataset.userTimeZone && body.dataset.timeZone !== tz &&
+          document.readyState !== "complete" && !window.sessionStorage.getItem(reloadKey) &&
+          window.location.protocol.indexOf("http") === 0 && !document.querySelector("form input:not([type=hidden])")) {
+        window.sessionStorage.setItem(reloadKey, "1");
+        window.location.reload();
+      }
     }
   } catch (e) { /* Older browsers keep UTC. */ }
 })();
