@@ -34,3 +34,5 @@ is_staff_member = is_secretariat | is_partner_staff
 rules.add_perm("exchanges.access_staff_area", is_staff_member)
 rules.add_perm("exchanges.access_review_area", is_reviewer | is_secretariat)
 rules.add_perm("exchanges.manage_programs", is_secretariat)
+# The outbox holds every recipient's messages: only the secretariat reads it and sends campaigns.
+rules.add_perm("exchanges.manage_mail", is_secretariat)
