@@ -219,6 +219,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
 }
 CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE: dict = {
     "exchanges.sweep_outbox": {"task": "exchanges.sweep_outbox",
                                "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=30.0)},
