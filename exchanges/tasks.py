@@ -31,12 +31,11 @@ def task_send_outgoing_mail_batch(mail_ids: list[int]) -> int:
     """Send several outbox rows one after the other over one SMTP connection (bulk sends)."""
     from exchanges.services.mail import (  # noqa: PLC0415 -- services import this module
         mail_retry_later,
-        mail_send,
+        mail_send_batch,
     )
 
     sent = 0
-    for mail_id in mail_ids:
-        outcome = mail_send(mail_id=mail_id)
+    for mail_id, outcome in mail_send_batch(mail_ids=mail_ids).items():
         if outcome.result == "sent":
             sent += 1
         elif outcome.result == "retry" and outcome.retry_in is not None:

@@ -512,23 +512,41 @@ def _classify(exc: Exception) -> tuple[bool, str]:
 
 
 def mail_send(*, mail_id: int) -> SendOutcome:
-    """Claim, send and record one message. Safe to call any number of times concurrently.
+    """Claim, send and record one message. Safe to call any number of times concurrently."""
+    return mail_send_batch(mail_ids=[mail_id])[mail_id]
 
-    Not atomic on purpose: the claim commits before the SMTP transaction starts, so a worker
-    that dies mid-send leaves a row in ``sending`` that the sweeper releases after
-    ``OUTBOX_CLAIM_TIMEOUT_SECONDS``.
+
+def mail_send_batch(*, mail_ids: list[int]) -> dict[int, SendOutcome]:
+    """Claim, send and record each message, over one SMTP connection.
+
+    Not atomic on purpose: each claim commits before its SMTP transaction starts, so a worker
+    that dies mid-send leaves one row in ``sending`` that the sweeper releases after
+    ``OUTBOX_CLAIM_TIMEOUT_SECONDS``. Rows are claimed one at a time, just before sending, so
+    a dying worker strands at most the message it was transmitting.
     """
-    if not mail_claim(mail_id=mail_id):
-        return SendOutcome("skipped")
-    mail = OutgoingMail.objects.get(pk=mail_id)
+    outcomes = {mail_id: SendOutcome("skipped") for mail_id in mail_ids}
+    rows = OutgoingMail.objects.filter(pk__in=mail_ids).only(
+        "pk", "recipient_email", "subject", "text_body", "html_body", "headers", "message_id",
+        "attempts",
+    ).in_bulk()
+    for mail_id in mail_ids:
+        mail = rows.get(mail_id)
+        if mail is None or not mail_claim(mail_id=mail_id):
+            continue
+        mail.attempts += 1  # what the claim just wrote
+        outcomes[mail_id] = _send_claimed(mail)
+    return outcomes
+
+
+def _send_claimed(mail: OutgoingMail) -> SendOutcome:
     try:
         connection = _connection()
         _build_message(mail, connection).send()
-    except Exception as exc:
+    except Exception as exc:  # every failure is recorded on the row
         _close_connection()
         permanent, reason = _classify(exc)
         return _record_failure(mail=mail, permanent=permanent, reason=reason)
-    OutgoingMail.objects.filter(pk=mail_id, status=MailStatus.SENDING).update(
+    OutgoingMail.objects.filter(pk=mail.pk, status=MailStatus.SENDING).update(
         status=MailStatus.SENT, sent_at=timezone.now(), claimed_at=None, last_error=""
     )
     return SendOutcome("sent")
@@ -613,6 +631,7 @@ __all__ = [
     "TEMPLATE_CONTEXT", "RenderedMail", "SendOutcome", "TemplateSyntaxError",
     "mail_claim", "mail_dispatch", "mail_is_opted_out", "mail_language", "mail_opt_out",
     "mail_queue", "mail_queue_rendered", "mail_render", "mail_render_source", "mail_resend",
-    "mail_retry_later", "mail_send", "mail_sweep", "retry_delay", "unsubscribe_email_from_token",
+    "mail_retry_later", "mail_send", "mail_send_batch", "mail_sweep", "retry_delay",
+    "unsubscribe_email_from_token",
     "unsubscribe_token", "unsubscribe_url",
 ]
