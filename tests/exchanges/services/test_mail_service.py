@@ -9,6 +9,7 @@ from exchanges.models import MailOptOut, MailTemplate, OutgoingMail
 from exchanges.services.mail import (
     TEMPLATE_CONTEXT,
     mail_claim,
+    mail_claim_batch,
     mail_queue,
     mail_render,
     mail_resend,
@@ -142,6 +143,16 @@ def test_mail_claim_only_one_caller_wins():
     assert mail_claim(mail_id=queued.pk) is False
     queued.refresh_from_db()
     assert (queued.status, queued.attempts) == (MailStatus.SENDING, 1)
+
+
+def test_mail_claim_batch_gives_each_row_to_one_caller():
+    rows = [_queue(ApplicantFactory(), key=f"k{n}") for n in range(3)]
+    ids = [row.pk for row in rows]
+
+    first = mail_claim_batch(mail_ids=ids[:2])
+    second = mail_claim_batch(mail_ids=ids)
+
+    assert (sorted(first), second) == (sorted(ids[:2]), [ids[2]])
 
 
 def test_mail_claim_takes_over_an_expired_claim(settings):
