@@ -153,6 +153,26 @@ def broker(redis_url, monkeypatch, settings):
     yield type("Broker", (), {"url": redis_url, "queue": queue, "use": staticmethod(use)})
     app.conf.update(saved)
     _fresh_pools(app)
+    forget_queue(redis_url, queue)
+
+
+def forget_queue(url: str, queue: str) -> None:
+    """Remove what the test's queue left in Redis, including messages a killed worker held."""
+    import json  # noqa: PLC0415 -- teardown only
+
+    import redis  # noqa: PLC0415 -- teardown only
+
+    client = redis.Redis.from_url(url, socket_timeout=2)
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+    for tag, payload in client.hgetall("unacked").items():
+        try:
+            routing_key = json.loads(payload)[0]["properties"]["delivery_info"]["routing_key"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            continue
+        if routing_key == queue:
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
+    client.close()
 
 
 def _fresh_pools(app):

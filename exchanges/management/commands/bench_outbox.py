@@ -134,6 +134,7 @@ class Command(BaseCommand):
         finally:
             worker.terminate()
             worker.wait(30)
+            self._forget_queue(queue)
         sent = sink.count - before
         rate = sent / elapsed
         bare_rate = self._bare_loop(port=port, campaign=campaign)
@@ -191,6 +192,13 @@ class Command(BaseCommand):
             time.sleep(0.2)
         time.sleep(1)
         return worker
+
+    def _forget_queue(self, queue: str) -> None:
+        import redis  # noqa: PLC0415 -- only the benchmark talks to Redis directly
+
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2)
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+        client.close()
 
     def _clean_up(self):
         campaigns = list(Campaign.objects.filter(name="Benchmark").values_list("id", flat=True))
