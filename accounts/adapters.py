@@ -1,9 +1,17 @@
 """allauth customisation: profile fields at signup and role-aware redirects."""
 
+import hashlib
+import uuid
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
+from django.utils import translation
 
 from exchanges.enums import Role
+
+# Context values that identify one allauth email; hashed into the outbox idempotency key so a
+# repeated send of the same key (a double-submitted form) queues one message.
+_IDENTIFYING_CONTEXT = ("key", "code", "activate_url", "password_reset_url")
 
 PROFILE_FIELDS = ("given_name", "family_name", "local_name", "preferred_language", "country",
                   "time_zone")
@@ -25,3 +33,35 @@ class AccountAdapter(DefaultAccountAdapter):
         if getattr(user, "role", None) in {Role.SECRETARIAT, Role.PARTNER_STAFF}:
             return reverse("staff:dashboard")
         return super().get_login_redirect_url(request)
+
+    def send_mail(self, template_prefix, email, context):
+        """Render allauth's templates as allauth does, in the recipient's language, and queue
+        the message in the outbox instead of sending it from the request."""
+        from accounts.models import User  # noqa: PLC0415 -- adapters load before the models
+        from exchanges.services.mail import (  # noqa: PLC0415 -- same reason
+            mail_language,
+            mail_queue_rendered,
+        )
+
+        user = context.get("user")
+        if not isinstance(user, User):
+            user = User.objects.filter(email__iexact=email).first()
+        language = mail_language(recipient=user, language=translation.get_language()
+                                 if user is None else None)
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, context)
+        html = next((content for content, mimetype in getattr(message, "alternatives", [])
+                     if mimetype == "text/html"), "")
+        identity = "|".join(str(context.get(name, "")) for name in _IDENTIFYING_CONTEXT)
+        digest = hashlib.sha256(identity.encode()).hexdigest()[:32] if identity.strip("|") \
+            else uuid.uuid4().hex
+        if message.content_subtype == "html":
+            html, text = message.body, ""
+        else:
+            text = message.body
+        mail_queue_rendered(
+            email=email, subject=message.subject, text=text or html, html=html,
+            template_key=f"account/{template_prefix.rpartition('/')[2]}",
+            idempotency_key=f"allauth:{template_prefix.rpartition('/')[2]}:{digest}",
+            language=language, recipient=user, concerning=user,
+        )

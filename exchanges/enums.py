@@ -195,3 +195,50 @@ MATCHING_RUN_ACTIVE = frozenset({MatchingRunStatus.QUEUED, MatchingRunStatus.RUN
 MATCHING_RUN_DONE = frozenset({MatchingRunStatus.FINISHED, MatchingRunStatus.PUBLISHED})
 # Applications taking part in matching: the offer was accepted (or the program has begun).
 APPLICATION_MATCHABLE = frozenset({ApplicationStatus.CONFIRMED, ApplicationStatus.PARTICIPANT})
+
+
+class MailStatus(models.TextChoices):
+    """Where an outgoing email is on its way: queued → sending → sent / failed (or cancelled)."""
+
+    QUEUED = "queued", pgettext_lazy("mail status", "Queued")
+    SENDING = "sending", pgettext_lazy("mail status", "Sending")
+    SENT = "sent", pgettext_lazy("mail status", "Sent")
+    FAILED = "failed", pgettext_lazy("mail status", "Failed")
+    CANCELLED = "cancelled", pgettext_lazy("mail status", "Cancelled")
+
+
+# Statuses a message can no longer leave by itself.
+MAIL_FINAL_STATUSES = frozenset({MailStatus.SENT, MailStatus.FAILED, MailStatus.CANCELLED})
+
+
+class MailTemplateKey(models.TextChoices):
+    """The workflows whose email text ships as files and may be overridden per cohort.
+
+    Each key has ``templates/emails/<language>/<key>.subject.txt``, ``.txt`` and ``.html``;
+    the context variables each one receives are listed in ``exchanges.services.mail``.
+    """
+
+    APPLICATION_RECEIVED = "application_received", _("Application received")
+    REFEREE_REQUEST = "referee_request", _("Recommendation letter request")
+    REFEREE_REMINDER = "referee_reminder", _("Recommendation letter reminder")
+    DRAFT_REMINDER_7D = "draft_reminder_7d", _("Draft reminder, 7 days before the deadline")
+    DRAFT_REMINDER_1D = "draft_reminder_1d", _("Draft reminder, 1 day before the deadline")
+    REVIEWER_ASSIGNED = "reviewer_assigned", _("Reviewer assignment")
+    REVIEWER_NUDGE = "reviewer_nudge", _("Reviewer reminder")
+    DECISION_ACCEPTED = "decision_accepted", _("Decision: accepted")
+    DECISION_WAITLISTED = "decision_waitlisted", _("Decision: waitlisted")
+    DECISION_REJECTED = "decision_rejected", _("Decision: not selected")
+    OFFER_DEADLINE_REMINDER = "offer_deadline_reminder", _("Offer deadline reminder")
+    WAITLIST_PROMOTED = "waitlist_promoted", _("Waitlist promotion")
+    PREDEPARTURE_REMINDER = "predeparture_reminder", _("Pre-departure reminder")
+    SURVEY_INVITATION = "survey_invitation", _("Survey invitation")
+    SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
+    FOLLOWUP_SURVEY = "followup_survey", _("Follow-up survey")
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("campaign status", "Draft")
+    SCHEDULED = "scheduled", pgettext_lazy("campaign status", "Scheduled")
+    SENDING = "sending", pgettext_lazy("campaign status", "Sending")
+    SENT = "sent", pgettext_lazy("campaign status", "Sent")
+    CANCELLED = "cancelled", pgettext_lazy("campaign status", "Cancelled")

@@ -76,3 +76,7 @@ def is_partner_for_cohort(user, cohort) -> bool:
 # Matching: partner staff may look at their cohorts' runs; only the secretariat changes them.
 rules.add_perm("exchanges.view_matching", is_secretariat | is_partner_for_cohort)
 rules.add_perm("exchanges.manage_matching", is_secretariat)
+
+
+# The outbox holds every recipient's messages: only the secretariat reads it and sends campaigns.
+rules.add_perm("exchanges.manage_mail", is_secretariat)

@@ -123,3 +123,19 @@ def validate_matching_parameters(parameters: dict) -> None:
             break
     if errors:
         raise ValidationError(errors)
+
+
+def validate_mail_template_source(value: str) -> None:
+    """Refuse email template text that does not compile, with the engine's own message.
+
+    Staff-edited subjects and bodies are Django template source; checking them when saved means
+    a template error shows in the form and its preview, never when an email is sent.
+    """
+    from django.template import Engine, Template, TemplateSyntaxError  # noqa: PLC0415 -- leaf
+
+    try:
+        Template(value, engine=Engine(autoescape=False))
+    except TemplateSyntaxError as error:
+        raise ValidationError(
+            _("Template error: %(error)s"), code="template_syntax", params={"error": error}
+        ) from error

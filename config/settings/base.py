@@ -211,14 +211,37 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 3600,
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # Measured against a SIGSTOPped redis-server: a publish fails after socket_timeout, so 2 s
+    # keeps a request that queues mail well under 5 s; the outbox also stops trying to publish
+    # for a while after one failure (exchanges.services.mail).
     "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "socket_timeout": 2,
     "max_retries": 1,
 }
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_BEAT_SCHEDULE: dict = {
+    "exchanges.sweep_outbox": {"task": "exchanges.sweep_outbox",
+                               "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=30.0)},
+    "exchanges.campaigns_tick": {"task": "exchanges.campaigns_tick", "schedule": 60.0},
+    "exchanges.send_scheduled_reminders": {"task": "exchanges.send_scheduled_reminders",
+                                           "schedule": 15 * 60.0},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# The outbox (exchanges.services.mail). Transient SMTP failures are retried after
+# OUTBOX_RETRY_BASE_SECONDS * 2**(attempt-1), capped at OUTBOX_RETRY_MAX_SECONDS, up to
+# OUTBOX_MAX_ATTEMPTS attempts. A row claimed for longer than OUTBOX_CLAIM_TIMEOUT_SECONDS is
+# presumed abandoned by a dead worker and sent again (with the same Message-ID); a queued row
+# handed to the broker longer than OUTBOX_REDISPATCH_SECONDS ago is handed over again.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=1800.0)
+OUTBOX_CLAIM_TIMEOUT_SECONDS = env.float("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=600.0)
+OUTBOX_REDISPATCH_SECONDS = env.float("OUTBOX_REDISPATCH_SECONDS", default=900.0)
+OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=2000)
+OUTBOX_SEND_BATCH = env.int("OUTBOX_SEND_BATCH", default=50)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -834,11 +834,52 @@ def _completion_duals(tri: _Triads, sol: list[np.ndarray]) -> np.ndarray:
     return completion_duals(cost, sol[2])
 
 
+#: Up to this many members per country the Lagrangian heuristic runs inside the solve time.
+LAGRANGIAN_HEURISTIC_LIMIT = 1000
+
+
 def _large_triads(
     tri: _Triads, deadline: float, rng: np.random.Generator, progress: Progress
-) -> tuple[list[np.ndarray], float, str]:
-    """Groups for instances too large for the exact model: heuristic + LNS to ``deadline``."""
-    return _heuristic(tri, deadline, rng, progress, lns=True)
+) -> tuple[list[np.ndarray], float, str, np.ndarray | None]:
+    """Groups for instances too large for the exact model, final at ``deadline``.
+
+    Construction + coordinate ascent from several country orders (best kept); then
+    (n <= ``LAGRANGIAN_HEURISTIC_LIMIT``) the Lagrangian heuristic for 40 % of the remaining
+    time, whose best grouping is polished by coordinate ascent; then CP-SAT LNS. Returns
+    the multipliers reached (or ``None``) so the bound computed afterwards can start there.
+    """
+    start = time.perf_counter()
+    sol, value = None, -math.inf
+    for order in itertools.permutations(range(3)):
+        # Every country order gives a different local optimum; keep the best.
+        cand, cand_value = _coordinate_ascent(
+            tri, _construct(tri, order), start + 0.5 * (deadline - start)
+        )
+        if cand_value > value:
+            sol, value = cand, cand_value
+        if time.perf_counter() > start + 0.35 * (deadline - start):
+            break
+    method = "lsa+ascent"
+    progress(0.3, f"coordinate ascent {value:.2f}")
+    lam = None
+    if tri.n <= LAGRANGIAN_HEURISTIC_LIMIT:
+        budget = 0.4 * (deadline - time.perf_counter())
+        lag = lagrangian_bound(
+            tri.w[0, 1],
+            tri.w[0, 2],
+            tri.w[1, 2],
+            lower=value,
+            time_limit=budget,
+            warm=_completion_duals(tri, sol),
+        )
+        lam = lag.lam
+        cand = tri.anchor([np.arange(tri.n), lag.b_of_a, lag.c_of_a])
+        cand, cand_value = _coordinate_ascent(tri, cand, deadline)
+        if cand_value > value:
+            sol, value, method = cand, cand_value, "lagrangian+ascent"
+        progress(0.6, f"Lagrangian heuristic {value:.2f}")
+    sol, value, rounds = _lns(tri, sol, value, deadline, rng, progress)
+    return sol, value, method + f"+lns({rounds})", lam
 
 
 def _solve_triads(
@@ -886,7 +927,7 @@ def _solve_triads(
             sol, value, bound, optimal = _exact_triads(tri, sol, value, end)
             method = "exact lp+milp" if optimal else method + "+exact(timeout)"
         else:
-            sol, value, method = _large_triads(tri, end, rng, progress)
+            sol, value, method, lam = _large_triads(tri, end, rng, progress)
             if bound_time is None or bound_time > 0:
                 b_start = time.perf_counter()
                 budget = bound_time if bound_time is not None else default_bound_time(tri.n)
@@ -897,7 +938,7 @@ def _solve_triads(
                     tri.w[1, 2],
                     lower=value,
                     time_limit=budget,
-                    warm=_completion_duals(tri, sol),
+                    warm=lam if lam is not None else _completion_duals(tri, sol),
                 )
                 bound = lag.bound
                 bound_secs = time.perf_counter() - b_start

@@ -9,6 +9,7 @@ from exchanges.models.applications import (
     RefereeRequest,
 )
 from exchanges.models.forms import ApplicationForm, FormStep, Question
+from exchanges.models.mail import Campaign, MailOptOut, MailTemplate, OutgoingMail
 from exchanges.models.matching import (
     MatchGroup,
     MatchGroupMember,
@@ -19,8 +20,8 @@ from exchanges.models.matching import (
 from exchanges.models.programs import Cohort, CohortQuota, Program
 
 __all__ = [
-    "ActivityLog", "Answer", "Application", "ApplicationForm", "Cohort", "CohortQuota",
-    "Document", "FormStep", "GuardianConsent",
+    "ActivityLog", "Answer", "Application", "ApplicationForm", "Campaign", "Cohort",
+    "CohortQuota", "Document", "FormStep", "GuardianConsent", "MailOptOut", "MailTemplate",
     "MatchGroup", "MatchGroupMember", "MatchingConstraint", "MatchingProfile", "MatchingRun",
-    "Program", "Question", "RefereeRequest",
+    "OutgoingMail", "Program", "Question", "RefereeRequest",
 ]

@@ -84,8 +84,8 @@ def _hash_token(token: str) -> str:
 
 
 def _notify(application: Application, event: str, context: dict | None = None) -> None:
-    transaction.on_commit(partial(notify_application_event, application=application,
-                                  event=event, context=context))
+    """Queue the event's email in this transaction; the outbox dispatches it on commit."""
+    notify_application_event(application=application, event=event, context=context)
 
 
 def _touch(application: Application) -> None:

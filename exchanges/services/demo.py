@@ -346,6 +346,7 @@ def demo_seed() -> dict[str, int]:
     applications = _seed_applications(cohorts, users[f"staff@{DEMO_DOMAIN}"])
     running = cohorts[1]  # the autumn cohort, whose program is under way
     matching = _seed_matching(running, users[f"staff@{DEMO_DOMAIN}"])
+    _seed_mail(users, cohorts[0])
     return {"applicants_created": created_applicants, "applications_created": applications,
             **matching}
 
@@ -353,3 +354,83 @@ def demo_seed() -> dict[str, int]:
 def _seed_applications(cohorts: list[Cohort], staff: User) -> int:
     return seed_demo_applications(cohorts=cohorts, staff=staff,
                                   reserved_emails=frozenset(_matching_emails()))
+
+
+def _seed_mail(users: dict[str, User], cohort: Cohort) -> None:
+    """A few sent, failed and queued emails and one sent campaign, so the outbox shows each
+    state. Rows are written directly (not dispatched): the demo sends nothing on its own."""
+    from exchanges.enums import CampaignStatus, MailStatus, MailTemplateKey  # noqa: PLC0415, I001 -- keeps this step self-contained
+    from exchanges.models import Campaign, OutgoingMail  # noqa: PLC0415 -- same
+    from exchanges.services.mail import (  # noqa: PLC0415 -- same
+        mail_base_context,
+        mail_language,
+        mail_render,
+        new_message_id,
+    )
+    from django.utils import translation  # noqa: PLC0415 -- same
+
+    now = timezone.now()
+    staff = users[f"staff@{DEMO_DOMAIN}"]
+    campaign, _created = Campaign.objects.get_or_create(
+        cohort=cohort, name="Information session", defaults={
+            "subject_en": "Online information session on {{ cohort_name }}",
+            "body_en": "Dear {{ recipient_name }},\n\nJoin our online information session "
+                       "about {{ program_name }} next Thursday.",
+            "subject_ja": "{{ cohort_name }} オンライン説明会のご案内",
+            "body_ja": "{{ recipient_name }} 様\n\n{{ program_name }}のオンライン説明会を"
+                       "来週木曜日に開催いたします。ぜひご参加ください。",
+            "subject_ko": "{{ cohort_name }} 온라인 설명회 안내",
+            "body_ko": "{{ recipient_name }}님, 안녕하십니까.\n\n다음 주 목요일에 "
+                       "{{ program_name }} 온라인 설명회를 개최합니다. 많은 참여 바랍니다.",
+            "status": CampaignStatus.SENT, "created_by": staff, "started_at": now,
+            "enqueued_at": now, "finished_at": now, "recipients_total": 3,
+        },
+    )
+    specs = [
+        (f"applicant@{DEMO_DOMAIN}", MailTemplateKey.APPLICATION_RECEIVED, MailStatus.SENT, ""),
+        (f"applicant-ja@{DEMO_DOMAIN}", MailTemplateKey.DRAFT_REMINDER_7D, MailStatus.SENT, ""),
+        (f"applicant-en@{DEMO_DOMAIN}", MailTemplateKey.DECISION_WAITLISTED, MailStatus.FAILED,
+         "SMTP 550: 5.1.1 The email account that you tried to reach does not exist."),
+        (f"reviewer@{DEMO_DOMAIN}", MailTemplateKey.REVIEWER_ASSIGNED, MailStatus.QUEUED,
+         "SMTP 451: 4.7.1 Greylisted, please try again later"),
+    ]
+    for email, key, status, error in specs:
+        recipient = users[email]
+        language = mail_language(recipient=recipient)
+        idempotency_key = f"demo:{key}:{recipient.pk}"
+        if OutgoingMail.objects.filter(idempotency_key=idempotency_key).exists():
+            continue
+        with translation.override(language):
+            context = {**mail_base_context(recipient=recipient, email=email, language=language,
+                                           is_transactional=True),
+                       "program_name": cohort.program.name, "cohort_name": cohort.name,
+                       "application_url": f"{settings.SITE_URL}/", "review_url":
+                       f"{settings.SITE_URL}/", "deadline": cohort.deadline.date().isoformat(),
+                       "submitted_at": now.date().isoformat(), "assignment_count": 12,
+                       "due_date": cohort.deadline.date().isoformat(), "waitlist_position": 2}
+        rendered = mail_render(template_key=key, language=language, context=context,
+                               cohort=cohort)
+        OutgoingMail.objects.create(
+            recipient_email=email, user=recipient, language=language, template_key=key,
+            subject=rendered.subject, text_body=rendered.text, html_body=rendered.html,
+            idempotency_key=idempotency_key, message_id=new_message_id(), status=status,
+            attempts=0 if status == MailStatus.QUEUED and not error else 1, last_error=error,
+            sent_at=now if status == MailStatus.SENT else None,
+            due_at=now + dt.timedelta(minutes=10) if status == MailStatus.QUEUED else now,
+        )
+    for email in (f"applicant@{DEMO_DOMAIN}", f"applicant-ja@{DEMO_DOMAIN}",
+                  f"applicant-en@{DEMO_DOMAIN}"):
+        recipient = users[email]
+        if OutgoingMail.objects.filter(idempotency_key=f"campaign:{campaign.pk}:{recipient.pk}"
+                                       ).exists():
+            continue
+        from exchanges.services.campaigns import (  # noqa: PLC0415 -- same as above
+            _campaign_row,
+            _compiled,
+            campaign_context,
+        )
+
+        row = _campaign_row(campaign, recipient, _compiled(campaign),
+                            campaign_context(campaign=campaign))
+        row.status, row.attempts, row.sent_at = MailStatus.SENT, 1, now
+        row.save()

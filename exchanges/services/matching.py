@@ -455,7 +455,7 @@ def matching_run_publish(*, run: MatchingRun, actor) -> MatchingRun:
     activity_log_record(actor=actor, obj=locked_run,
                         action_type="exchanges.matching_run.published",
                         data={"cohort": run.cohort_id})
-    transaction.on_commit(partial(notify_matching_published, run=locked_run))
+    notify_matching_published(run=locked_run)
     run.status, run.published_at = locked_run.status, locked_run.published_at
     return run
 

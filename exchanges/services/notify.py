@@ -1,19 +1,31 @@
-"""The one place application emails leave from.
+"""The one place application and matching emails leave from: the outbox.
 
-Until the persisted outbox (``exchanges.services.mail.mail_queue``) is merged, this renders the
-system templates ``emails/<lang>/application_<event>.subject.txt``/``.txt`` (falling back to
-``emails/application_<event>.*``) under the recipient's language and hands them to
-``send_mail``. Callers register it with ``transaction.on_commit`` so nothing is sent for a
-change that rolls back. The signature is stable: at merge only the body changes.
+Events that have a staff-editable workflow template (``MailTemplateKey``) are queued with
+``mail_queue`` so a cohort's override applies; the others render the system templates
+``emails/<lang>/<name>.subject.txt``/``.txt`` (falling back to ``emails/<name>.*``) in the
+recipient's language and are queued with ``mail_queue_rendered``. Either way the outbox row is
+written in the caller's transaction and dispatched on commit, so nothing is sent for a change
+that rolls back and nothing is lost when the broker or mail server is down.
 """
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import select_template
-from django.utils import translation
+import uuid
 
-from exchanges.enums import Country
+from django.conf import settings
+from django.template.loader import select_template
+from django.utils import formats, translation
+
+from exchanges.enums import Country, MailTemplateKey
 from exchanges.models import MatchGroupMember
+from exchanges.services.mail import mail_queue, mail_queue_rendered
+
+# Application events whose email is a staff-editable workflow template.
+WORKFLOW_KEYS = {
+    "submitted": MailTemplateKey.APPLICATION_RECEIVED,
+    "accepted": MailTemplateKey.DECISION_ACCEPTED,
+    "waitlisted": MailTemplateKey.DECISION_WAITLISTED,
+    "rejected": MailTemplateKey.DECISION_REJECTED,
+    "referee_requested": MailTemplateKey.REFEREE_REQUEST,
+}
 
 
 def _render(name: str, language: str, context: dict) -> str:
@@ -21,8 +33,36 @@ def _render(name: str, language: str, context: dict) -> str:
     return template.render(context)
 
 
+def _occurrence() -> str:
+    """Distinguishes two occurrences of the same event (a status reached twice)."""
+    return uuid.uuid4().hex[:12]
+
+
+def _date(value) -> str:
+    return formats.date_format(value, "DATE_FORMAT") if value else ""
+
+
+def _workflow_context(application, language: str, context: dict) -> dict:
+    """Plain values only: staff-edited templates see this context."""
+    cohort = application.cohort
+    status_url = settings.SITE_URL + application.get_absolute_url()
+    with translation.override(language):
+        values = {
+            "program_name": cohort.program.name, "cohort_name": cohort.name,
+            "application_url": status_url, "offer_url": status_url,
+            "submitted_at": _date(application.submitted_at),
+            "starts_on": _date(cohort.starts_on), "ends_on": _date(cohort.ends_on),
+            "applicant_name": application.applicant.display_name,
+        }
+        if context.get("link"):
+            values["upload_url"] = context["link"]
+        if context.get("expires_at"):
+            values["due_date"] = _date(context["expires_at"])
+    return values
+
+
 def notify_application_event(*, application, event: str, context: dict | None = None) -> None:
-    """Send the email for ``event`` about ``application``.
+    """Queue the email for ``event`` about ``application`` in the caller's transaction.
 
     The applicant is the recipient unless ``context`` names another one with
     ``recipient_email``, ``recipient_name`` and ``recipient_language`` (referees and guardians,
@@ -30,8 +70,21 @@ def notify_application_event(*, application, event: str, context: dict | None = 
     """
     context = dict(context or {})
     applicant = application.applicant
+    external = bool(context.get("recipient_email"))
+    recipient = None if external else applicant
+    email = context.get("recipient_email") or applicant.email
     language = context.get("recipient_language") or applicant.preferred_language or "en"
-    recipient = context.get("recipient_email") or applicant.email
+    key = f"application:{application.pk}:{event}:{_occurrence()}"
+    if event in WORKFLOW_KEYS:
+        extra = _workflow_context(application, language, context)
+        if external:
+            extra["recipient_name"] = context.get("recipient_name", "")
+        mail_queue(
+            template_key=WORKFLOW_KEYS[event], idempotency_key=key, recipient=recipient,
+            email=email, language=language, context=extra, concerning=application,
+            cohort=application.cohort,
+        )
+        return
     with translation.override(language):
         full = {
             "application": application, "applicant": applicant, "cohort": application.cohort,
@@ -42,16 +95,16 @@ def notify_application_event(*, application, event: str, context: dict | None = 
         }
         subject = _render(f"application_{event}.subject.txt", language, full)
         body = _render(f"application_{event}.txt", language, full)
-    send_mail(
-        subject=" ".join(subject.split()), message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[recipient],
+    mail_queue_rendered(
+        email=email, subject=subject, text=body, template_key=f"application_{event}",
+        idempotency_key=key, language=language, recipient=recipient, concerning=application,
     )
 
 
 def notify_matching_published(*, run) -> None:
     """Email every member of the published ``run`` their group, in their own language.
 
-    Registered with ``transaction.on_commit`` by ``matching_run_publish``.
+    Called inside ``matching_run_publish``'s transaction; one outbox row per member.
     """
     members = list(
         MatchGroupMember.objects.filter(run=run)
@@ -79,7 +132,9 @@ def notify_matching_published(*, run) -> None:
             }
             subject = _render("matching_published.subject.txt", language, context)
             body = _render("matching_published.txt", language, context)
-        send_mail(
-            subject=" ".join(subject.split()), message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[applicant.email],
+        mail_queue_rendered(
+            email=applicant.email, subject=subject, text=body,
+            template_key="matching_published",
+            idempotency_key=f"matching-published:{run.pk}:{application.pk}",
+            language=language, recipient=applicant, concerning=application,
         )

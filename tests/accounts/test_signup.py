@@ -13,7 +13,8 @@ from accounts.models import User
 from exchanges.enums import Role
 from tests.factories import DEFAULT_PASSWORD, ApplicantFactory
 
-pytestmark = pytest.mark.django_db
+# Real commits: verification mail leaves through the outbox, which dispatches on commit.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SIGNUP_PASSWORD = "a-long-unusual-passphrase-42"
 CONFIRM_LINK = re.compile(r"https?://[^\s\"<>]+/accounts/confirm-email/[^\s\"<>]+/")

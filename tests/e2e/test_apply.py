@@ -14,7 +14,7 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from exchanges.enums import ApplicationStatus, QuestionKind, RefereeStatus
-from exchanges.models import Application, RefereeRequest
+from exchanges.models import Application, OutgoingMail, RefereeRequest
 from tests.factories.applications import (
     MINIMAL_PDF,
     CohortFactory,
@@ -181,8 +181,11 @@ def test_korean_applicant_journey(page, call):
         korean="native", with_referee=True)
 
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["minjun.kim@example.kr"], f"지원서가 접수되었습니다: {call.program.name_ko}")]
-    assert mail.outbox[0].body.startswith("김민준님께\n\n")
+        (["minjun.kim@example.kr"], f"{call.program.name_ko} 지원서가 접수되었습니다")]
+    assert list(OutgoingMail.objects.filter(template_key="application_received")
+                .values_list("recipient_email", "status")) == [
+        ("minjun.kim@example.kr", "sent")]
+    assert mail.outbox[0].body.startswith("김민준님, 안녕하십니까.\n\n")
     assert application.documents.get().original_name == "cv.pdf"
 
 
@@ -193,5 +196,5 @@ def test_japanese_applicant_journey(page, call):
         korean="basic", with_referee=False)
 
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["yui.tanaka@example.jp"], f"応募を受け付けました：{call.program.name_ja}")]
-    assert mail.outbox[0].body.startswith("田中結衣様\n\n")
+        (["yui.tanaka@example.jp"], f"{call.program.name_ja}へのご応募を受け付けました")]
+    assert mail.outbox[0].body.startswith("田中結衣 様\n\n")

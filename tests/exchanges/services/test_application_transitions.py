@@ -77,5 +77,5 @@ def test_submitted_email_uses_applicant_language(secretariat, django_capture_on_
 
     message = mail.outbox[0]
     program = application.cohort.program
-    assert message.subject == f"지원서가 접수되었습니다: {program.name_ko}"
-    assert message.body.startswith("김민준님께\n\n")
+    assert message.subject == f"{program.name_ko} 지원서가 접수되었습니다"
+    assert message.body.startswith("김민준님, 안녕하십니까.\n\n")

@@ -1,0 +1,122 @@
+"""Forms of the staff email pages: outbox filters, template overrides and campaigns."""
+
+from django import forms
+from django.template import TemplateSyntaxError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from exchanges.enums import Country, Language, MailStatus, Role
+from exchanges.models import Campaign, Cohort, MailTemplate
+from exchanges.validators import validate_mail_template_source
+
+
+class OutboxFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        help_text=_("Recipient, subject or Message-ID"))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any status")), *MailStatus.choices])
+    template = forms.ChoiceField(label=_("Template"), required=False, choices=[])
+    date_from = forms.DateField(label=_("Created from"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Created until"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, template_keys: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [("", _("Any template")),
+                                           *[(key, key) for key in template_keys]]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return cleaned
+
+
+class MailTemplateForm(forms.ModelForm):
+    """A staff override. Broken template syntax is refused here, never met at send time."""
+
+    class Meta:
+        model = MailTemplate
+        fields = ["subject", "text_body"]
+        widgets = {"text_body": forms.Textarea(attrs={"rows": 14})}
+
+    def clean_subject(self):
+        return self._checked(self.cleaned_data["subject"])
+
+    def clean_text_body(self):
+        return self._checked(self.cleaned_data["text_body"])
+
+    @staticmethod
+    def _checked(source: str) -> str:
+        validate_mail_template_source(source)
+        return source
+
+
+class PreviewRecipientForm(forms.Form):
+    recipient = forms.EmailField(
+        label=_("Preview for"), required=False,
+        help_text=_("Email address of a real person; the first applicant if empty."),
+    )
+
+
+class CampaignForm(forms.ModelForm):
+    audience_roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("Applicants if none is ticked."),
+    )
+    audience_countries = forms.MultipleChoiceField(
+        label=_("Countries"), choices=Country.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("Every country if none is ticked."),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["name", "cohort", "audience_roles", "audience_countries", "subject_en",
+                  "body_en", "subject_ja", "body_ja", "subject_ko", "body_ko"]
+        widgets = {f"body_{code}": forms.Textarea(attrs={"rows": 8})
+                   for code, _label in Language.choices}
+        help_texts = {
+            "body_en": _("You may use {{ recipient_name }}, {{ cohort_name }} and "
+                         "{{ program_name }}. An unsubscribe link is added automatically."),
+            "body_ja": _("Leave empty to send the English text to Japanese readers."),
+            "body_ko": _("Leave empty to send the English text to Korean readers."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = Cohort.objects.select_related("program")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("subject_en", "body_en", "subject_ja", "body_ja", "subject_ko", "body_ko"):
+            value = cleaned.get(name)
+            if value:
+                try:
+                    validate_mail_template_source(value)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        for code in ("ja", "ko"):
+            if bool(cleaned.get(f"subject_{code}")) != bool(cleaned.get(f"body_{code}")):
+                self.add_error(f"body_{code}", _("Give both a subject and a message, or "
+                                                 "neither."))
+        return cleaned
+
+
+class CampaignScheduleForm(forms.Form):
+    send_at = forms.DateTimeField(
+        label=_("Send at"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("In your time zone. Leave empty to send now."),
+    )
+
+    def clean_send_at(self):
+        value = self.cleaned_data["send_at"]
+        if value and value <= timezone.now():
+            raise forms.ValidationError(_("Choose a time in the future, or leave it empty."))
+        return value
+
+
+__all__ = ["CampaignForm", "CampaignScheduleForm", "MailTemplateForm", "OutboxFilterForm",
+           "PreviewRecipientForm", "TemplateSyntaxError"]

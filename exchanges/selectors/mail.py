@@ -1,0 +1,92 @@
+"""Reading the outbox and campaigns, scoped to the viewer."""
+
+from collections.abc import Callable
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.models import User
+from exchanges.enums import MailStatus, Role
+from exchanges.models import Campaign, MailOptOut, MailTemplate, OutgoingMail
+from exchanges.rules import is_secretariat
+
+# Extension point for other capabilities (applications): each function narrows a campaign's
+# audience, e.g. to applicants of the cohort whose application status is in
+# ``campaign.audience_statuses``. Register with ``campaign_audience_filter_register``.
+AudienceFilter = Callable[[QuerySet[User], Campaign], QuerySet[User]]
+_AUDIENCE_FILTERS: list[AudienceFilter] = []
+
+
+def campaign_audience_filter_register(function: AudienceFilter) -> AudienceFilter:
+    if function not in _AUDIENCE_FILTERS:
+        _AUDIENCE_FILTERS.append(function)
+    return function
+
+
+def campaign_audience(*, campaign: Campaign) -> QuerySet[User]:
+    """Active people linked to the campaign's cohort program, filtered by role and country,
+    without the addresses that opted out of non-transactional mail."""
+    roles = campaign.audience_roles or [Role.APPLICANT]
+    qs = User.objects.filter(is_active=True, role__in=roles)
+    if campaign.audience_countries:
+        qs = qs.filter(country__in=campaign.audience_countries)
+    for audience_filter in _AUDIENCE_FILTERS:
+        qs = audience_filter(qs, campaign)
+    return qs.exclude(email__in=MailOptOut.objects.values("email")).order_by("id")
+
+
+def outbox_visible_to(*, viewer: User) -> QuerySet[OutgoingMail]:
+    """Only the secretariat reads the outbox: it holds every recipient's messages."""
+    if not is_secretariat(viewer):
+        return OutgoingMail.objects.none()
+    return OutgoingMail.objects.all()
+
+
+def outbox_list(*, viewer: User, search: str = "", status: str = "", template_key: str = "",
+                date_from=None, date_to=None, campaign_id: int | None = None
+                ) -> QuerySet[OutgoingMail]:
+    qs = outbox_visible_to(viewer=viewer).defer("text_body", "html_body", "headers")
+    if search:
+        qs = qs.filter(Q(recipient_email__icontains=search) | Q(subject__icontains=search)
+                       | Q(message_id__icontains=search))
+    if status:
+        qs = qs.filter(status=status)
+    if template_key:
+        qs = qs.filter(template_key=template_key)
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
+    if campaign_id:
+        qs = qs.filter(campaign_id=campaign_id)
+    return qs.order_by("-created_at", "-id")
+
+
+def outbox_template_keys(*, viewer: User) -> list[str]:
+    return list(outbox_visible_to(viewer=viewer).order_by("template_key")
+                .values_list("template_key", flat=True).distinct())
+
+
+def campaigns_visible_to(*, viewer: User) -> QuerySet[Campaign]:
+    if not is_secretariat(viewer):
+        return Campaign.objects.none()
+    return Campaign.objects.select_related("cohort__program", "created_by")
+
+
+def campaign_progress(*, campaign: Campaign) -> dict:
+    """Counts by status and the percentage of messages that reached a final status."""
+    counts = OutgoingMail.objects.filter(campaign=campaign).aggregate(
+        queued=Count("id", filter=Q(status=MailStatus.QUEUED)),
+        sending=Count("id", filter=Q(status=MailStatus.SENDING)),
+        sent=Count("id", filter=Q(status=MailStatus.SENT)),
+        failed=Count("id", filter=Q(status=MailStatus.FAILED)),
+        cancelled=Count("id", filter=Q(status=MailStatus.CANCELLED)),
+    )
+    total = max(campaign.recipients_total, sum(counts.values()))
+    done = counts["sent"] + counts["failed"] + counts["cancelled"]
+    complete = campaign.enqueued_at is not None and counts["queued"] + counts["sending"] == 0
+    percent = 100 if complete else (int(done * 100 / total) if total else 0)
+    return {**counts, "total": total, "done": done, "percent": percent, "complete": complete}
+
+
+def mail_templates_for(*, cohort_id: int | None) -> QuerySet[MailTemplate]:
+    return MailTemplate.objects.filter(cohort_id=cohort_id).select_related("updated_by")

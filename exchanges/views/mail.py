@@ -1,0 +1,352 @@
+"""Staff email pages: the outbox, template overrides with live preview, and campaigns."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateSyntaxError
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from accounts.models import User
+from exchanges.enums import CampaignStatus, Language, MailTemplateKey, Role
+from exchanges.exceptions import ExchangeError
+from exchanges.forms.mail import (
+    CampaignForm,
+    CampaignScheduleForm,
+    MailTemplateForm,
+    OutboxFilterForm,
+    PreviewRecipientForm,
+)
+from exchanges.models import Cohort, MailTemplate
+from exchanges.selectors.mail import (
+    campaign_audience,
+    campaign_progress,
+    campaigns_visible_to,
+    outbox_list,
+    outbox_template_keys,
+    outbox_visible_to,
+)
+from exchanges.services.activity import activity_log_record
+from exchanges.services.campaigns import campaign_cancel, campaign_preview, campaign_send
+from exchanges.services.mail import (
+    TEMPLATE_CONTEXT,
+    mail_base_context,
+    mail_render_source,
+    mail_resend,
+)
+
+PAGE_SIZE = 50
+staff_mail = permission_required("exchanges.manage_mail", raise_exception=True)
+
+
+# --- Outbox ----------------------------------------------------------------------------------
+
+
+@login_required
+@staff_mail
+def outbox(request: HttpRequest) -> HttpResponse:
+    form = OutboxFilterForm(request.GET or None,
+                            template_keys=outbox_template_keys(viewer=request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = outbox_list(
+        viewer=request.user, search=filters.get("q", ""), status=filters.get("status", ""),
+        template_key=filters.get("template", ""), date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"), campaign_id=_int(request.GET.get("campaign")),
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "staff/mail/outbox.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+    })
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@staff_mail
+def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mail = get_object_or_404(outbox_visible_to(viewer=request.user).select_related(
+        "campaign", "user"), pk=pk)
+    return render(request, "staff/mail/outbox_detail.html", {"mail": mail})
+
+
+@login_required
+@staff_mail
+@require_POST
+def outbox_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    mail = get_object_or_404(outbox_visible_to(viewer=request.user), pk=pk)
+    try:
+        mail_resend(mail=mail, actor=request.user)
+    except ExchangeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The email is queued again with the same Message-ID."))
+    return redirect("staff:mail_detail", pk=pk)
+
+
+# --- Template overrides ----------------------------------------------------------------------
+
+
+def _cohort_or_none(cohort_id: int) -> Cohort | None:
+    if cohort_id == 0:
+        return None
+    return get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
+
+
+@login_required
+@staff_mail
+def mail_templates(request: HttpRequest) -> HttpResponse:
+    cohorts = list(Cohort.objects.select_related("program"))
+    cohort_id = _int(request.GET.get("cohort")) or 0
+    cohort = _cohort_or_none(cohort_id)
+    overrides = {(row.key, row.language): row
+                 for row in MailTemplate.objects.filter(cohort=cohort)}
+    rows = [{"key": key, "label": label,
+             "languages": [(code, name, (key, code) in overrides)
+                           for code, name in Language.choices]}
+            for key, label in MailTemplateKey.choices]
+    return render(request, "staff/mail/templates.html", {
+        "cohorts": cohorts, "cohort": cohort, "cohort_id": cohort_id, "rows": rows,
+    })
+
+
+def _shipped_source(key: str, language: str) -> tuple[str, str]:
+    prefix = f"emails/{language}/{key}"
+    subject = get_template(f"{prefix}.subject.txt").template.source.strip()
+    text = get_template(f"{prefix}.txt").template.source.strip()
+    return subject, text
+
+
+def _preview_context(*, key: str, language: str, cohort: Cohort | None,
+                     recipient: User) -> dict:
+    """The variables of ``key`` filled from a real cohort and person, with links to the
+    pages they would point to."""
+    cohort = cohort or Cohort.objects.select_related("program").first()
+    site = settings.SITE_URL.rstrip("/")
+    with translation.override(language):
+        context = mail_base_context(recipient=recipient, email=recipient.email,
+                                    language=language, is_transactional=True)
+        values = {"applicant_name": recipient.display_name, "site_url": site}
+        if cohort is not None:
+            deadline = timezone.localtime(cohort.deadline,
+                                          timezone=_zone(recipient.time_zone))
+            values |= {
+                "program_name": cohort.program.name, "cohort_name": cohort.name,
+                "deadline": formats.date_format(deadline, "DATETIME_FORMAT"),
+                "starts_on": formats.date_format(cohort.starts_on, "DATE_FORMAT"),
+                "ends_on": formats.date_format(cohort.ends_on, "DATE_FORMAT"),
+                "respond_by": formats.date_format(
+                    timezone.localdate() + dt.timedelta(days=cohort.offer_response_days),
+                    "DATE_FORMAT"),
+                "days_to_departure": max(0, (cohort.starts_on - timezone.localdate()).days),
+            }
+        today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
+        values |= {"submitted_at": today, "due_date": today, "closes_on": today,
+                   "assignment_count": 3, "pending_count": 2, "waitlist_position": 1,
+                   "months_after": 6}
+    for name in TEMPLATE_CONTEXT.get(key, ()):
+        if name.endswith("_url"):
+            values.setdefault(name, f"{site}/")
+    return {**context, **{name: values.get(name, "") for name in TEMPLATE_CONTEXT[key]}}
+
+
+def _zone(name: str):
+    import zoneinfo  # noqa: PLC0415 -- only the preview needs it
+
+    return zoneinfo.ZoneInfo(name or "UTC")
+
+
+def _preview_recipient(email: str | None, viewer: User) -> User | None:
+    qs = User.objects.filter(is_active=True)
+    if email:
+        return qs.filter(email__iexact=email).first()
+    return qs.filter(role=Role.APPLICANT).order_by("id").first() or viewer
+
+
+@login_required
+@staff_mail
+def mail_template_edit(request: HttpRequest, cohort_id: int, key: str,
+                       language: str) -> HttpResponse:
+    if key not in MailTemplateKey.values or language not in Language.values:
+        raise Http404
+    cohort = _cohort_or_none(cohort_id)
+    override = MailTemplate.objects.filter(cohort=cohort, key=key, language=language).first()
+    if override is None:
+        subject, text = _shipped_source(key, language)
+        override = MailTemplate(cohort=cohort, key=key, language=language, subject=subject,
+                                text_body=text)
+    form = MailTemplateForm(request.POST or None, instance=override)
+    if request.method == "POST" and "reset" in request.POST and override.pk:
+        with transaction.atomic():
+            activity_log_record(actor=request.user, obj=override,
+                                action_type="exchanges.mail_template.reset",
+                                data={"key": key, "language": language})
+            override.delete()
+        messages.success(request, _("The shipped template is used again."))
+        return redirect(reverse("staff:mail_templates") + f"?cohort={cohort_id}")
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            template = form.save(commit=False)
+            template.updated_by = request.user
+            template.updated_at = timezone.now()
+            template.save()
+            activity_log_record(actor=request.user, obj=template,
+                                action_type="exchanges.mail_template.saved",
+                                data={"key": key, "language": language,
+                                      "cohort": cohort.pk if cohort else None})
+        messages.success(request, _("The template is saved."))
+        return redirect(reverse("staff:mail_templates") + f"?cohort={cohort_id}")
+    return render(request, "staff/mail/template_edit.html", {
+        "form": form, "cohort": cohort, "cohort_id": cohort_id, "key": key,
+        "key_label": MailTemplateKey(key).label, "language": language,
+        "language_label": Language(language).label, "variables": TEMPLATE_CONTEXT[key],
+        "preview_form": PreviewRecipientForm(), "is_override": override.pk is not None,
+    })
+
+
+@login_required
+@staff_mail
+@require_POST
+def mail_template_preview(request: HttpRequest, cohort_id: int, key: str,
+                          language: str) -> HttpResponse:
+    """htmx: render the unsaved subject and text against a real person and cohort."""
+    if key not in MailTemplateKey.values or language not in Language.values:
+        raise Http404
+    cohort = _cohort_or_none(cohort_id)
+    recipient_form = PreviewRecipientForm(request.POST)
+    email = recipient_form.cleaned_data["recipient"] if recipient_form.is_valid() else None
+    recipient = _preview_recipient(email, request.user)
+    error = rendered = None
+    if recipient is None:
+        error = _("Nobody with that email address was found.")
+    else:
+        try:
+            rendered = mail_render_source(
+                subject_source=request.POST.get("subject", ""),
+                text_source=request.POST.get("text_body", ""),
+                context=_preview_context(key=key, language=language, cohort=cohort,
+                                         recipient=recipient),
+                language=language,
+            )
+        except TemplateSyntaxError as exc:
+            error = _("Template error: %(error)s") % {"error": exc}
+    return render(request, "staff/mail/_preview.html", {
+        "rendered": rendered, "error": error, "recipient": recipient,
+    })
+
+
+# --- Campaigns -------------------------------------------------------------------------------
+
+
+@login_required
+@staff_mail
+def campaigns(request: HttpRequest) -> HttpResponse:
+    page = Paginator(campaigns_visible_to(viewer=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "staff/mail/campaigns.html", {"page": page})
+
+
+@login_required
+@staff_mail
+def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    campaign = None
+    if pk is not None:
+        campaign = get_object_or_404(campaigns_visible_to(viewer=request.user), pk=pk)
+        if campaign.status != CampaignStatus.DRAFT:
+            messages.error(request, _("Only a draft campaign can be changed."))
+            return redirect(campaign)
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            campaign = form.save(commit=False)
+            if campaign.created_by_id is None:
+                campaign.created_by = request.user
+            campaign.save()
+            activity_log_record(actor=request.user, obj=campaign,
+                                action_type="exchanges.campaign.saved")
+        messages.success(request, _("The campaign is saved as a draft. Check the preview "
+                                    "before sending it."))
+        return redirect(campaign)
+    return render(request, "staff/mail/campaign_form.html", {"form": form,
+                                                             "campaign": campaign})
+
+
+@login_required
+@staff_mail
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(campaigns_visible_to(viewer=request.user), pk=pk)
+    recipient = User.objects.filter(role=Role.APPLICANT).order_by("id").first()
+    previews = []
+    for code, name in Language.choices:
+        try:
+            previews.append({"code": code, "name": name, "rendered": campaign_preview(
+                campaign=campaign, language=code, recipient=recipient)})
+        except TemplateSyntaxError as exc:
+            previews.append({"code": code, "name": name, "error": str(exc)})
+    return render(request, "staff/mail/campaign_detail.html", {
+        "campaign": campaign, "previews": previews,
+        "audience_count": campaign_audience(campaign=campaign).count(),
+        "schedule_form": CampaignScheduleForm(), "progress": campaign_progress(campaign=campaign),
+    })
+
+
+@login_required
+@staff_mail
+@require_POST
+def campaign_send_view(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(campaigns_visible_to(viewer=request.user), pk=pk)
+    form = CampaignScheduleForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("send_at", []):
+            messages.error(request, error)
+        return redirect(campaign)
+    try:
+        campaign_send(campaign=campaign, actor=request.user,
+                      scheduled_at=form.cleaned_data["send_at"])
+    except ExchangeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The campaign is scheduled.") if form.cleaned_data["send_at"]
+                         else _("The campaign is being sent."))
+    return redirect(campaign)
+
+
+@login_required
+@staff_mail
+@require_POST
+def campaign_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(campaigns_visible_to(viewer=request.user), pk=pk)
+    try:
+        campaign_cancel(campaign=campaign, actor=request.user)
+    except ExchangeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The campaign is cancelled; messages not yet sent will "
+                                    "not go out."))
+    return redirect(campaign)
+
+
+@login_required
+@staff_mail
+def campaign_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the progress bar, polled every two seconds until the campaign is complete."""
+    campaign = get_object_or_404(campaigns_visible_to(viewer=request.user), pk=pk)
+    return render(request, "staff/mail/_campaign_progress.html", {
+        "campaign": campaign, "progress": campaign_progress(campaign=campaign),
+    })

@@ -1,0 +1,198 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from exchanges.enums import CampaignStatus, MailStatus, MailTemplateKey
+from exchanges.models import Campaign, MailOptOut, MailTemplate, OutgoingMail
+from exchanges.services.mail import mail_queue, unsubscribe_token
+from tests.factories import ApplicantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _mails(count, **kwargs):
+    return [mail_queue(template_key=MailTemplateKey.DECISION_REJECTED,
+                       idempotency_key=f"test:{n}:{kwargs}", recipient=ApplicantFactory(),
+                       context={"program_name": "Leaders"}, **kwargs)
+            for n in range(count)]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_outbox_list_query_count_is_constant(staff_client, django_assert_num_queries, count):
+    _mails(count)
+
+    # session, user, MFA check, template keys, count, page
+    with django_assert_num_queries(6):
+        response = staff_client.get(reverse("staff:mail_outbox"))
+
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == count
+
+
+def test_outbox_list_filters_by_status_and_search(staff_client):
+    first, _second = _mails(2)
+    OutgoingMail.objects.filter(pk=first.pk).update(status=MailStatus.FAILED)
+
+    response = staff_client.get(reverse("staff:mail_outbox"),
+                                {"status": "failed", "q": first.recipient_email})
+
+    assert [row.pk for row in response.context["page"]] == [first.pk]
+
+
+def test_outbox_partner_staff_is_refused(client, partner_staff):
+    client.force_login(partner_staff)
+
+    assert client.get(reverse("staff:mail_outbox")).status_code == 403
+
+
+def test_outbox_detail_shows_sandboxed_html_and_error(staff_client):
+    (row,) = _mails(1)
+    OutgoingMail.objects.filter(pk=row.pk).update(status=MailStatus.FAILED,
+                                                  last_error="SMTP 550: no such user")
+
+    response = staff_client.get(reverse("staff:mail_detail", args=[row.pk]))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<iframe sandbox="" srcdoc="&lt;!DOCTYPE html&gt;' in content
+    assert "SMTP 550: no such user" in content
+
+
+def test_outbox_resend_requeues_with_same_message_id(staff_client,
+                                                     django_capture_on_commit_callbacks):
+    (row,) = _mails(1)
+    OutgoingMail.objects.filter(pk=row.pk).update(status=MailStatus.FAILED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reverse("staff:mail_resend", args=[row.pk]))
+
+    assert response.status_code == 302
+    assert OutgoingMail.objects.get(pk=row.pk).status == MailStatus.SENT
+    assert mail.outbox[0].extra_headers["Message-ID"] == row.message_id
+
+
+def test_template_edit_refuses_syntax_errors(staff_client, cohort):
+    url = reverse("staff:mail_template_edit", args=[cohort.pk, "decision_rejected", "en"])
+
+    response = staff_client.post(url, {"subject": "Hi {% if %}", "text_body": "Body"})
+
+    assert response.status_code == 200
+    assert MailTemplate.objects.count() == 0
+    assert "Template error:" in response.context["form"].errors["subject"][0]
+
+
+def test_template_edit_saves_override(staff_client, cohort):
+    url = reverse("staff:mail_template_edit", args=[cohort.pk, "decision_rejected", "ja"])
+
+    response = staff_client.post(url, {"subject": "結果 {{ program_name }}",
+                                       "text_body": "{{ recipient_name }} 様"})
+
+    assert response.status_code == 302
+    saved = MailTemplate.objects.get()
+    assert (saved.cohort, saved.language, saved.subject) == (cohort, "ja",
+                                                             "結果 {{ program_name }}")
+
+
+def test_template_preview_renders_against_a_real_person(staff_client, cohort):
+    person = ApplicantFactory(given_name="Minjun", family_name="Kim", local_name="김민준")
+    url = reverse("staff:mail_template_preview", args=[cohort.pk, "decision_rejected", "ko"])
+
+    response = staff_client.post(url, {"subject": "{{ recipient_name }}님 {{ cohort_name }}",
+                                       "text_body": "본문", "recipient": person.email},
+                                 HTTP_HX_REQUEST="true")
+
+    assert response.context["rendered"].subject == "김민준님 2027년 여름"
+
+
+def test_template_preview_shows_syntax_error(staff_client, cohort):
+    url = reverse("staff:mail_template_preview", args=[cohort.pk, "decision_rejected", "en"])
+
+    response = staff_client.post(url, {"subject": "{% bogus %}", "text_body": "x"})
+
+    assert response.context["error"].startswith("Template error: Invalid block tag")
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_campaign_list_query_count_is_constant(staff_client, secretariat, cohort,
+                                               django_assert_num_queries, count):
+    for n in range(count):
+        Campaign.objects.create(cohort=cohort, name=f"C{n}", subject_en="S", body_en="B",
+                                created_by=secretariat)
+
+    with django_assert_num_queries(5):
+        response = staff_client.get(reverse("staff:campaigns"))
+
+    assert len(response.context["page"].object_list) == count
+
+
+def test_campaign_create_send_and_progress(staff_client, cohort,
+                                           django_capture_on_commit_callbacks):
+    korean = ApplicantFactory(country="KR", preferred_language="ko", local_name="김민준")
+    ApplicantFactory(country="US")
+    opted_out = ApplicantFactory(country="KR")
+    MailOptOut.objects.create(email=opted_out.email)
+
+    response = staff_client.post(reverse("staff:campaign_create"), {
+        "name": "Orientation", "cohort": cohort.pk, "audience_countries": ["KR"],
+        "subject_en": "Orientation", "body_en": "Hello {{ recipient_name }}",
+        "subject_ko": "오리엔테이션 안내", "body_ko": "{{ recipient_name }}님, 안녕하십니까.",
+        "subject_ja": "", "body_ja": "",
+    })
+    campaign = Campaign.objects.get()
+    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("staff:campaign_send", args=[campaign.pk]), {"send_at": ""})
+    progress = staff_client.get(reverse("staff:campaign_progress", args=[campaign.pk]))
+
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.SENDING
+    assert progress.context["progress"]["percent"] == 100
+    assert [m.to for m in mail.outbox] == [[korean.email]]
+    assert mail.outbox[0].subject == "오리엔테이션 안내"
+    assert mail.outbox[0].extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_campaign_form_refuses_half_translations(staff_client, cohort):
+    response = staff_client.post(reverse("staff:campaign_create"), {
+        "name": "X", "cohort": cohort.pk, "subject_en": "S", "body_en": "B",
+        "subject_ja": "件名", "body_ja": "",
+    })
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["body_ja"] == [
+        "Give both a subject and a message, or neither."]
+
+
+def test_unsubscribe_one_click_post_opts_out(client):
+    token = unsubscribe_token(email="Person@Example.org")
+
+    response = client.post(reverse("mail_unsubscribe", args=[token]),
+                           {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    assert list(MailOptOut.objects.values_list("email", flat=True)) == ["person@example.org"]
+
+
+def test_unsubscribe_bad_token_is_refused(client):
+    response = client.get(reverse("mail_unsubscribe", args=["forged"]))
+
+    assert response.status_code == 400
+
+
+def test_template_edit_starts_from_the_shipped_text(staff_client, cohort):
+    url = reverse("staff:mail_template_edit", args=[cohort.pk, "decision_rejected", "ja"])
+
+    response = staff_client.get(url)
+
+    assert response.context["form"].initial["subject"] == "{{ program_name }}選考結果のお知らせ"
+
+
+def test_campaign_detail_previews_each_language(staff_client, secretariat, cohort):
+    campaign = Campaign.objects.create(cohort=cohort, name="Hello", subject_en="Hello",
+                                       body_en="Hi {{ recipient_name }}", subject_ja="こんにちは",
+                                       body_ja="{{ recipient_name }} 様", created_by=secretariat)
+
+    response = staff_client.get(reverse("staff:campaign_detail", args=[campaign.pk]))
+
+    assert [p["rendered"].subject for p in response.context["previews"]] == [
+        "Hello", "こんにちは", "Hello"]
