@@ -195,3 +195,31 @@ MATCHING_RUN_ACTIVE = frozenset({MatchingRunStatus.QUEUED, MatchingRunStatus.RUN
 MATCHING_RUN_DONE = frozenset({MatchingRunStatus.FINISHED, MatchingRunStatus.PUBLISHED})
 # Applications taking part in matching: the offer was accepted (or the program has begun).
 APPLICATION_MATCHABLE = frozenset({ApplicationStatus.CONFIRMED, ApplicationStatus.PARTICIPANT})
+
+
+class HostKind(models.TextChoices):
+    FAMILY = "family", pgettext_lazy("host kind", "Host family")
+    INSTITUTION = "institution", pgettext_lazy("host kind", "Institution")
+
+
+class HostGenderRule(models.TextChoices):
+    """Values are the solver's ``GENDER_RULES``."""
+
+    ANY = "any", pgettext_lazy("host gender rule", "Anyone")
+    FEMALE_ONLY = "female_only", pgettext_lazy("host gender rule", "Women only")
+    MALE_ONLY = "male_only", pgettext_lazy("host gender rule", "Men only")
+
+
+class PlacementKind(models.TextChoices):
+    HOSTS = "hosts", pgettext_lazy("placement kind", "Host placement")
+    MENTORS = "mentors", pgettext_lazy("placement kind", "Mentor pairing")
+
+
+class PlacementRunStatus(models.TextChoices):
+    FINISHED = "finished", pgettext_lazy("placement status", "Finished")
+    PUBLISHED = "published", pgettext_lazy("placement status", "Published")
+
+
+class UnplacedReason(models.TextChoices):
+    FILTERS = "filters", _("Excluded by the hard rules")
+    CAPACITY = "capacity", _("No free place")

@@ -16,11 +16,13 @@ from exchanges.models.matching import (
     MatchingProfile,
     MatchingRun,
 )
+from exchanges.models.placement import Host, PlacementAssignment, PlacementRun
 from exchanges.models.programs import Cohort, CohortQuota, Program
 
 __all__ = [
     "ActivityLog", "Answer", "Application", "ApplicationForm", "Cohort", "CohortQuota",
-    "Document", "FormStep", "GuardianConsent",
+    "Document", "FormStep", "GuardianConsent", "Host",
     "MatchGroup", "MatchGroupMember", "MatchingConstraint", "MatchingProfile", "MatchingRun",
+    "PlacementAssignment", "PlacementRun",
     "Program", "Question", "RefereeRequest",
 ]
