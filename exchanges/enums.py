@@ -242,3 +242,31 @@ class CampaignStatus(models.TextChoices):
     SENDING = "sending", pgettext_lazy("campaign status", "Sending")
     SENT = "sent", pgettext_lazy("campaign status", "Sent")
     CANCELLED = "cancelled", pgettext_lazy("campaign status", "Cancelled")
+
+
+class HostKind(models.TextChoices):
+    FAMILY = "family", pgettext_lazy("host kind", "Host family")
+    INSTITUTION = "institution", pgettext_lazy("host kind", "Institution")
+
+
+class HostGenderRule(models.TextChoices):
+    """Values are the solver's ``GENDER_RULES``."""
+
+    ANY = "any", pgettext_lazy("host gender rule", "Anyone")
+    FEMALE_ONLY = "female_only", pgettext_lazy("host gender rule", "Women only")
+    MALE_ONLY = "male_only", pgettext_lazy("host gender rule", "Men only")
+
+
+class PlacementKind(models.TextChoices):
+    HOSTS = "hosts", pgettext_lazy("placement kind", "Host placement")
+    MENTORS = "mentors", pgettext_lazy("placement kind", "Mentor pairing")
+
+
+class PlacementRunStatus(models.TextChoices):
+    FINISHED = "finished", pgettext_lazy("placement status", "Finished")
+    PUBLISHED = "published", pgettext_lazy("placement status", "Published")
+
+
+class UnplacedReason(models.TextChoices):
+    FILTERS = "filters", _("Excluded by the hard rules")
+    CAPACITY = "capacity", _("No free place")

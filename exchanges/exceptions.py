@@ -70,3 +70,8 @@ class MatchingChangeRefused(ExchangeError):
 
     status_code = 409
     default_message = _("This matching can no longer be changed.")
+
+
+class PlacementAlreadyPublished(ExchangeError):
+    status_code = 409
+    default_message = _("A result of this kind is already published for this cohort.")

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from exchanges.views import mail, mail_public, matching, staff
+from exchanges.views import mail, mail_public, matching, placement, staff
 
 staff_patterns = [
     path("", staff.dashboard, name="dashboard"),
@@ -19,6 +19,21 @@ staff_patterns = [
         path("<int:pk>/swap/", matching.swap, name="matching_swap"),
         path("<int:pk>/rerun/", matching.rerun, name="matching_rerun"),
         path("<int:pk>/publish/", matching.publish, name="matching_publish"),
+        path("hosts/", placement.hosts, name="hosts"),
+        path("hosts/new/", placement.host_edit, name="host_create"),
+        path("hosts/<int:pk>/edit/", placement.host_edit, name="host_edit"),
+        path("hosts/placements/", placement.placement_runs, {"kind": "hosts"},
+             name="host_placements"),
+        path("hosts/placements/<int:pk>/", placement.placement_run, {"kind": "hosts"},
+             name="host_placement"),
+        path("hosts/placements/<int:pk>/publish/", placement.placement_publish,
+             {"kind": "hosts"}, name="host_placement_publish"),
+        path("mentors/", placement.placement_runs, {"kind": "mentors"},
+             name="mentor_pairings"),
+        path("mentors/<int:pk>/", placement.placement_run, {"kind": "mentors"},
+             name="mentor_pairing"),
+        path("mentors/<int:pk>/publish/", placement.placement_publish, {"kind": "mentors"},
+             name="mentor_pairing_publish"),
     ])),
     path("mail/", mail.outbox, name="mail_outbox"),
     path("mail/<int:pk>/", mail.outbox_detail, name="mail_detail"),

@@ -129,7 +129,40 @@ class MatchingProfileForm(forms.Form):
     gender = forms.ChoiceField(
         label=_("Gender (optional)"),
         choices=[("", _("Prefer not to say")), *Gender.choices], required=False,
-        help_text=_("Used only to mix groups."))
+        help_text=_("Used only to mix groups and for hosts that take only women or only men."))
+    pet_allergy = forms.BooleanField(
+        label=_("I am allergic to pets"), required=False,
+        help_text=_("You will only be placed with hosts without pets."))
+    dietary_needs = forms.BooleanField(
+        label=_("I have other allergies or dietary needs"), required=False,
+        help_text=_("You will only be placed with hosts who can accommodate them. Please tell "
+                    "the secretariat the details."))
+
+    HOST_CHOICES = 3
+
+    def __init__(self, *args, hosts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("No preference"))] + [
+            (str(h.pk), f"{h.name} ({h.city}, {h.get_kind_display()})") for h in hosts]
+        labels = [_("Preferred host: first choice"), _("Preferred host: second choice"),
+                  _("Preferred host: third choice")]
+        if len(choices) > 1:
+            for index, label in enumerate(labels[:self.HOST_CHOICES], start=1):
+                self.fields[f"host_{index}"] = forms.TypedChoiceField(
+                    label=label, choices=choices, required=False, coerce=int,
+                    empty_value=None)
+
+    def host_preferences(self) -> list[int]:
+        return [self.cleaned_data[name] for name in
+                (f"host_{i}" for i in range(1, self.HOST_CHOICES + 1))
+                if self.cleaned_data.get(name)]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = self.host_preferences() if not self.errors else []
+        if len(chosen) != len(set(chosen)):
+            raise ValidationError(_("Choose each host at most once."))
+        return cleaned
 
     def clean_interests(self):
         interests = self.cleaned_data["interests"]

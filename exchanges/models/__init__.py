@@ -17,11 +17,13 @@ from exchanges.models.matching import (
     MatchingProfile,
     MatchingRun,
 )
+from exchanges.models.placement import Host, PlacementAssignment, PlacementRun
 from exchanges.models.programs import Cohort, CohortQuota, Program
 
 __all__ = [
     "ActivityLog", "Answer", "Application", "ApplicationForm", "Campaign", "Cohort",
-    "CohortQuota", "Document", "FormStep", "GuardianConsent", "MailOptOut", "MailTemplate",
-    "MatchGroup", "MatchGroupMember", "MatchingConstraint", "MatchingProfile", "MatchingRun",
-    "OutgoingMail", "Program", "Question", "RefereeRequest",
+    "CohortQuota", "Document", "FormStep", "GuardianConsent", "Host", "MailOptOut",
+    "MailTemplate", "MatchGroup", "MatchGroupMember", "MatchingConstraint", "MatchingProfile",
+    "MatchingRun", "OutgoingMail", "PlacementAssignment", "PlacementRun", "Program", "Question",
+    "RefereeRequest",
 ]

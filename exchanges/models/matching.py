@@ -1,8 +1,8 @@
 """Matching: participants' matching profiles, staff constraints, runs and their groups.
 
-Only what the solver needs is collected beyond the application itself: interests and an
-optional gender (country, sector, institution, languages and the birth date are already on
-the application).
+Only what the solver needs is collected beyond the application itself: interests, an
+optional gender, host preferences and the two allergy flags host placement filters on
+(country, sector, institution, languages and the birth date are already on the application).
 """
 
 from django.conf import settings
@@ -26,6 +26,11 @@ class MatchingProfile(models.Model):
     )
     interests = models.JSONField(_("interests"), default=list, blank=True)
     gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
+    # Host placement: the participant's ranking of the cohort's hosts (host ids, best first)
+    # and the two facts its hard filters need.
+    host_preferences = models.JSONField(_("preferred hosts"), default=list, blank=True)
+    pet_allergy = models.BooleanField(_("allergic to pets"), default=False)
+    dietary_needs = models.BooleanField(_("allergies or dietary needs"), default=False)
     updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
 
     class Meta:

@@ -23,6 +23,8 @@ from exchanges.enums import (
     Interest,
     MatchingRunStatus,
     OrganisationKind,
+    PlacementKind,
+    PlacementRunStatus,
     ProgramKind,
     Role,
     Sector,
@@ -31,8 +33,10 @@ from exchanges.models import (
     Application,
     Cohort,
     CohortQuota,
+    Host,
     MatchingProfile,
     MatchingRun,
+    PlacementRun,
     Program,
 )
 from exchanges.romanize import romanize_korean_name
@@ -41,6 +45,11 @@ from exchanges.services.matching import (
     matching_run_execute,
     matching_run_publish,
     matching_run_start,
+)
+from exchanges.services.placement import (
+    host_placement_run,
+    mentor_pairing_run,
+    placement_run_publish,
 )
 
 DEMO_DOMAIN = "demo.trilink.example"
@@ -332,6 +341,108 @@ def _seed_matching(cohort: Cohort, staff: User) -> dict[str, int]:
     return {"participants_created": created, "matchings_published": published}
 
 
+# Hosts of the running cohort (hosted in Tokyo): name, kind, places, pets, accommodates
+# allergies and dietary needs, who may stay, languages spoken.
+DEMO_HOSTS = [
+    ("Tanaka family", "family", 3, True, True, "any", ["ja", "en"]),
+    ("Suzuki family", "family", 4, False, True, "any", ["ja", "en"]),
+    ("Watanabe family", "family", 3, False, True, "female_only", ["ja", "en"]),
+    ("Ito family", "family", 4, False, False, "any", ["ja", "ko"]),
+    ("Kobayashi family", "family", 3, True, True, "any", []),
+    ("Yamamoto family", "family", 3, False, True, "male_only", ["ja", "en"]),
+    ("International House of Japan", "institution", 10, False, True, "any", []),
+    ("Waseda International Student House", "institution", 8, False, True, "any",
+     ["en", "ja", "ko"]),
+]
+ALUMNI_PER_COUNTRY = 4
+MENTOR_CAPACITY = 3
+
+
+def _seed_hosts(cohort: Cohort, staff: User) -> int:
+    """Tokyo hosts for the running cohort, participants' host choices and a published
+    placement in which the demo applicant logins are placed (the first institution ranks them
+    first and they choose it first, so deferred acceptance always keeps them)."""
+    hosts = []
+    for name, kind, capacity, pets, dietary, rule, languages in DEMO_HOSTS:
+        host, _created = Host.objects.get_or_create(cohort=cohort, name=name, defaults={
+            "kind": kind, "city": "Tokyo", "capacity": capacity, "has_pets": pets,
+            "accommodates_dietary_needs": dietary, "gender_rule": rule, "languages": languages,
+        })
+        hosts.append(host)
+    if PlacementRun.objects.filter(cohort=cohort, kind=PlacementKind.HOSTS,
+                                   status=PlacementRunStatus.PUBLISHED).exists():
+        return 0
+    demo_logins = list(Application.objects.filter(
+        cohort=cohort, applicant__email__in=MATCHING_LOGINS.values()).order_by("country"))
+    house = next(h for h in hosts if h.kind == "institution")
+    house.preferences = [a.pk for a in demo_logins]
+    house.save(update_fields=["preferences"])
+    rng = random.Random("trilink-hosts")  # noqa: S311 -- repeatable demo data
+    login_ids = {a.pk for a in demo_logins}
+    profiles = MatchingProfile.objects.filter(application__cohort=cohort).order_by(
+        "application_id")
+    for profile in profiles:
+        choices = rng.sample(hosts, 3)
+        if profile.application_id in login_ids:
+            choices = [house, *[h for h in choices if h != house]][:3]
+        profile.host_preferences = [h.pk for h in choices]
+        profile.pet_allergy = profile.application_id not in login_ids and rng.random() < 0.1
+        profile.dietary_needs = rng.random() < 0.15
+    MatchingProfile.objects.bulk_update(profiles, ["host_preferences", "pet_allergy",
+                                                   "dietary_needs"])
+    run = host_placement_run(cohort=cohort, actor=staff)
+    placement_run_publish(run=run, actor=staff)
+    return 1
+
+
+def _seed_mentors(program: Program, cohort: Cohort, staff: User) -> int:
+    """A finished earlier cohort whose alumni mentor the running cohort, and a published
+    pairing across countries."""
+    year = cohort.starts_on.year - 1
+    past, _created = Cohort.objects.get_or_create(program=program,
+                                                  slug=f"{year}-autumn-washington", defaults={
+        "name_en": f"{year} Autumn, hosted in Washington", "name_ja": f"{year}年秋 ワシントン開催",
+        "name_ko": f"{year}년 가을 워싱턴 개최", "status": CohortStatus.FINISHED,
+        "opens_at": cohort.opens_at - dt.timedelta(days=365),
+        "deadline": cohort.deadline - dt.timedelta(days=365), "time_zone": "America/New_York",
+        "starts_on": cohort.starts_on - dt.timedelta(days=365),
+        "ends_on": cohort.ends_on - dt.timedelta(days=365), "host_country": Country.US,
+        "min_age": 21, "max_age": 35,
+    })
+    for country in program.countries:
+        CohortQuota.objects.get_or_create(cohort=past, country=country,
+                                          defaults={"seats": 20, "waitlist_size": 5})
+    interests = [i.value for i in Interest]
+    sectors = list(program.sectors or Sector.values)
+    for country, (_locale, native, _zones) in COUNTRY_PROFILES.items():
+        rng = random.Random(f"trilink-alumni-{country}")  # noqa: S311 -- repeatable demo data
+        emails = [f"applicant-{country.lower()}-{index:03d}@{DEMO_DOMAIN}"
+                  for index in range(91, 91 + ALUMNI_PER_COUNTRY)]
+        for index, user in enumerate(User.objects.filter(email__in=emails).order_by("email")):
+            languages = {native: "native"}
+            if native != "en":
+                languages["en"] = rng.choice(["conversational", "professional"])
+            application, _created = Application.objects.get_or_create(
+                applicant=user, cohort=past, defaults={
+                    "status": ApplicationStatus.ALUMNUS, "country": country,
+                    "citizenship": country, "residence_country": country,
+                    "birth_date": dt.date(past.starts_on.year - rng.randint(24, 36),
+                                          rng.randint(1, 12), rng.randint(1, 28)),
+                    "sector": sectors[index % len(sectors)],
+                    "institution": DEMO_INSTITUTIONS[country][-1 - index],
+                    "languages": languages,
+                    "submitted_at": past.deadline - dt.timedelta(days=rng.randint(1, 30)),
+                })
+            MatchingProfile.objects.get_or_create(application=application, defaults={
+                "interests": rng.sample(interests, 3)})
+    if PlacementRun.objects.filter(cohort=cohort, kind=PlacementKind.MENTORS,
+                                   status=PlacementRunStatus.PUBLISHED).exists():
+        return 0
+    run = mentor_pairing_run(cohort=cohort, actor=staff, capacity=MENTOR_CAPACITY)
+    placement_run_publish(run=run, actor=staff)
+    return 1
+
+
 @transaction.atomic
 def demo_seed() -> dict[str, int]:
     """Create or complete the demo data set and return counts of what was added."""
@@ -346,6 +457,9 @@ def demo_seed() -> dict[str, int]:
     applications = _seed_applications(cohorts, users[f"staff@{DEMO_DOMAIN}"])
     running = cohorts[1]  # the autumn cohort, whose program is under way
     matching = _seed_matching(running, users[f"staff@{DEMO_DOMAIN}"])
+    matching["host_placements_published"] = _seed_hosts(running, users[f"staff@{DEMO_DOMAIN}"])
+    matching["mentor_pairings_published"] = _seed_mentors(program, running,
+                                                          users[f"staff@{DEMO_DOMAIN}"])
     _seed_mail(users, cohorts[0])
     return {"applicants_created": created_applicants, "applications_created": applications,
             **matching}

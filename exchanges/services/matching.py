@@ -492,13 +492,22 @@ def matching_constraint_remove(*, constraint: MatchingConstraint, actor) -> None
 
 @transaction.atomic
 def matching_profile_save(*, application: Application, actor, interests: list[str],
-                          gender: str) -> MatchingProfile:
-    """Store a participant's interests (at most ``MAX_INTERESTS``) and optional gender."""
+                          gender: str, host_preferences: list[int] | None = None,
+                          pet_allergy: bool = False,
+                          dietary_needs: bool = False) -> MatchingProfile:
+    """Store a participant's interests (at most ``MAX_INTERESTS``), optional gender, ranked
+    hosts of their cohort and the allergy flags host placement filters on."""
     if len(interests) > MAX_INTERESTS:
         raise ExchangeError(_("Choose at most %(max)s interests.") % {"max": MAX_INTERESTS})
+    host_preferences = list(dict.fromkeys(host_preferences or []))
+    if host_preferences and application.cohort.hosts.filter(
+            pk__in=host_preferences).count() != len(host_preferences):
+        raise ExchangeError(_("Choose hosts of your own cohort."))
     profile, _created = MatchingProfile.objects.update_or_create(
         application=application,
-        defaults={"interests": list(interests), "gender": gender, "updated_at": timezone.now()},
+        defaults={"interests": list(interests), "gender": gender,
+                  "host_preferences": host_preferences, "pet_allergy": pet_allergy,
+                  "dietary_needs": dietary_needs, "updated_at": timezone.now()},
     )
     activity_log_record(actor=actor, obj=application,
                         action_type="exchanges.matching_profile.saved", data={})

@@ -138,3 +138,61 @@ def notify_matching_published(*, run) -> None:
             idempotency_key=f"matching-published:{run.pk}:{application.pk}",
             language=language, recipient=applicant, concerning=application,
         )
+
+
+def _placement_assignments(placement_run, related: str) -> list:
+    from exchanges.models import PlacementAssignment  # noqa: PLC0415 -- merge-friendly import
+
+    return list(
+        PlacementAssignment.objects.filter(run=placement_run, **{f"{related}__isnull": False})
+        .select_related("application__applicant", "application__cohort__program", related,
+                        *(["mentor__applicant"] if related == "mentor" else []))
+        .order_by("application__country", "id")
+    )
+
+
+def _send_placement(application, name: str, extra: dict, *, run_id: int) -> None:
+    applicant = application.applicant
+    language = applicant.preferred_language or "en"
+    with translation.override(language):
+        context = {
+            "cohort": application.cohort, "program": application.cohort.program,
+            "recipient_name": applicant.display_name,
+            "status_url": settings.SITE_URL + application.get_absolute_url(),
+            **extra,
+        }
+        subject = _render(f"{name}.subject.txt", language, context)
+        body = _render(f"{name}.txt", language, context)
+    mail_queue_rendered(
+        email=applicant.email, subject=subject, text=body, template_key=name,
+        idempotency_key=f"{name}:{run_id}:{application.pk}", language=language,
+        recipient=applicant, concerning=application,
+    )
+
+
+def notify_hosts_published(*, placement_run) -> None:
+    """Email every placed participant of the published host ``placement_run`` their host.
+
+    Called inside ``placement_run_publish``'s transaction; one outbox row per participant.
+    """
+    for assignment in _placement_assignments(placement_run, "host"):
+        host = assignment.host
+        _send_placement(assignment.application, "hosts_published",
+                        {"host_name": host.name, "host_city": host.city},
+                        run_id=placement_run.pk)
+
+
+def notify_mentors_published(*, placement_run) -> None:
+    """Email every paired participant of the published mentor ``placement_run`` their mentor.
+
+    Called inside ``placement_run_publish``'s transaction; one outbox row per participant.
+    """
+    for assignment in _placement_assignments(placement_run, "mentor"):
+        mentor = assignment.mentor
+        with translation.override(assignment.application.applicant.preferred_language or "en"):
+            country = (str(Country(mentor.country).label) if mentor.country in Country.values
+                       else mentor.country)
+        _send_placement(assignment.application, "mentors_published",
+                        {"mentor_name": mentor.applicant.display_name,
+                         "mentor_country": country},
+                        run_id=placement_run.pk)

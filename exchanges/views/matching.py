@@ -21,6 +21,7 @@ from exchanges.enums import (
     Interest,
     LanguageLevel,
     MatchingRunStatus,
+    PlacementKind,
     Sector,
 )
 from exchanges.exceptions import ExchangeError
@@ -48,6 +49,7 @@ from exchanges.selectors.matching import (
     matching_runs_of,
     published_group_for,
 )
+from exchanges.selectors.placement import hosts_of, published_placements_for
 from exchanges.services.matching import (
     matching_applications,
     matching_constraint_add,
@@ -308,6 +310,8 @@ def constraint_delete(request: HttpRequest, cohort_id: int, pk: int) -> HttpResp
 
 # --------------------------------------------------------------------------- participants
 PROFILE_STATUSES = frozenset({ApplicationStatus.ACCEPTED, *APPLICATION_MATCHABLE})
+# Who can have a host or mentor: participants, and alumni looking back.
+PLACEMENT_STATUSES = frozenset({*APPLICATION_MATCHABLE, ApplicationStatus.ALUMNUS})
 
 
 @login_required
@@ -320,12 +324,23 @@ def matching_profile(request: HttpRequest, pk: int) -> HttpResponse:
         profile = application.matching_profile
     except MatchingProfile.DoesNotExist:
         profile = None
-    initial = {"interests": profile.interests, "gender": profile.gender} if profile else {}
-    form = MatchingProfileForm(_posted(request), initial=initial)
+    initial = {}
+    if profile:
+        initial = {"interests": profile.interests, "gender": profile.gender,
+                   "pet_allergy": profile.pet_allergy, "dietary_needs": profile.dietary_needs,
+                   **{f"host_{i}": str(pk) for i, pk in
+                      enumerate(profile.host_preferences[:MatchingProfileForm.HOST_CHOICES],
+                                start=1)}}
+    form = MatchingProfileForm(_posted(request), initial=initial,
+                               hosts=hosts_of(cohort=application.cohort))
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             matching_profile_save(application=application, actor=request.user,
-                                  **form.cleaned_data)
+                                  interests=data["interests"], gender=data["gender"],
+                                  host_preferences=form.host_preferences(),
+                                  pet_allergy=data["pet_allergy"],
+                                  dietary_needs=data["dietary_needs"])
         except ExchangeError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -336,12 +351,26 @@ def matching_profile(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 
+def mentor_row(mentor) -> dict:
+    """What a participant sees of their mentor: name, country and sector."""
+    return {"name": mentor.applicant.display_name, "country": _label(Country, mentor.country),
+            "sector": _label(Sector, mentor.sector) if mentor.sector else ""}
+
+
 def matching_status_context(application) -> dict:
-    """Context for the matching section of the applicant's status page (one query, plus two
-    when a published group exists)."""
+    """Context for the matching section of the applicant's status page: the published group
+    (one query, plus two when it exists), host and mentor (one more query for participants)."""
     group = published_group_for(application=application)
+    placements = (published_placements_for(application=application)
+                  if application.status in PLACEMENT_STATUSES else {})
+    host = placements.get(PlacementKind.HOSTS)
+    mentor = placements.get(PlacementKind.MENTORS)
     return {
         "matching_group": group_row(group) if group else None,
+        "matching_host": host.host if host and host.host_id else None,
+        "matching_host_published": host is not None,
+        "matching_mentor": mentor_row(mentor.mentor) if mentor and mentor.mentor_id else None,
+        "matching_mentor_published": mentor is not None,
         "matching_profile_editable": (application.status in PROFILE_STATUSES
-                                      and group is None),
+                                      and group is None and host is None),
     }

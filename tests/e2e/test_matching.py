@@ -90,3 +90,33 @@ def test_staff_run_swap_publish_then_participant_sees_group(page, live_server, s
         f"{m.given_name} {m.family_name}" for m in mates)
     assert page.get_by_role("heading", name="Your group").is_visible()
     assert _serious_violations(page) == []
+
+
+def test_staff_add_host_place_publish_then_participant_sees_host(page, live_server,
+                                                                 secretariat):
+    cohort = CohortFactory()
+    people = triad_cohort(cohort)
+    _sign_in(page, live_server, secretariat)
+
+    page.goto(reverse("staff:hosts", kwargs={"cohort_id": cohort.pk}))
+    page.get_by_role("link", name="Add a host").click()
+    page.get_by_label("Name").fill("Hayashi family")
+    page.get_by_label("City").fill("Tokyo")
+    page.get_by_label("Places").fill("3")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("The host Hayashi family is saved.").wait_for()
+    page.get_by_role("link", name="Host placements").first.click()
+    page.get_by_role("button", name="Run the host placement").click()
+    page.locator("#run-status").wait_for()
+    assert page.locator("#run-placed").inner_text() == "3"
+    assert _serious_violations(page) == []
+    page.get_by_role("link", name="Publish").click()
+    page.get_by_label("I have checked the result.").check()
+    page.get_by_role("button", name="Publish and notify participants").click()
+    assert page.locator("#run-status").inner_text() == "Published"
+
+    _sign_in(page, live_server, people[0].applicant)
+    page.goto(people[0].get_absolute_url())
+    assert page.locator("#my-host").inner_text() == (
+        "You will stay with Hayashi family (Host family) in Tokyo.")
+    assert _serious_violations(page) == []

@@ -100,7 +100,7 @@ def test_seed_demo_one_partner_organisation_per_country():
     assert partners == ["JP", "KR", "US"]
 
 
-def test_seed_demo_program_with_two_cohorts():
+def test_seed_demo_program_with_two_cohorts_and_an_alumni_cohort():
     _seed()
 
     program = Program.objects.get()
@@ -109,8 +109,8 @@ def test_seed_demo_program_with_two_cohorts():
     assert program.name_en == "Trilateral Next-Generation Leaders Exchange"
     assert program.countries == ["US", "JP", "KR"]
     assert sorted(program.partners.values_list("country", flat=True)) == ["JP", "KR", "US"]
-    assert cohorts == ["JP", "KR"]
-    assert CohortQuota.objects.count() == 6
+    assert cohorts == ["JP", "KR", "US"]  # US: the finished cohort whose alumni mentor
+    assert CohortQuota.objects.count() == 9
 
 
 def test_seed_demo_logins_cover_every_role():
@@ -232,3 +232,32 @@ def test_seed_demo_publishes_a_matching_of_the_running_cohort_once():
         "application__applicant__email", flat=True))
     assert {f"applicant@{DEMO_DOMAIN}", f"applicant-ja@{DEMO_DOMAIN}",
             f"applicant-en@{DEMO_DOMAIN}"} <= members
+
+
+def test_seed_demo_publishes_hosts_and_mentors_once_and_logins_see_them(client):
+    from exchanges.enums import PlacementKind, PlacementRunStatus  # noqa: PLC0415
+    from exchanges.models import Application, PlacementAssignment, PlacementRun  # noqa: PLC0415
+    from exchanges.services.demo import MATCHING_LOGINS  # noqa: PLC0415
+
+    first = demo_seed()
+    second = demo_seed()
+
+    running = Cohort.objects.get(status=CohortStatus.RUNNING)
+    assert (first["host_placements_published"], first["mentor_pairings_published"]) == (1, 1)
+    assert (second["host_placements_published"], second["mentor_pairings_published"]) == (0, 0)
+    runs = PlacementRun.objects.filter(cohort=running)
+    assert sorted(runs.values_list("kind", "status")) == [
+        (PlacementKind.HOSTS, PlacementRunStatus.PUBLISHED),
+        (PlacementKind.MENTORS, PlacementRunStatus.PUBLISHED)]
+    assert set(running.hosts.values_list("city", flat=True)) == {"Tokyo"}
+    mentors = PlacementAssignment.objects.filter(run__cohort=running, mentor__isnull=False)
+    assert mentors.count() == 36
+    assert all(a.mentor.country != a.application.country
+               for a in mentors.select_related("mentor", "application"))
+    for email in MATCHING_LOGINS.values():
+        application = Application.objects.get(cohort=running, applicant__email=email)
+        client.force_login(application.applicant)
+        response = client.get(application.get_absolute_url())
+        assert response.context["matching_group"] is not None
+        assert response.context["matching_host"] is not None
+        assert response.context["matching_mentor"] is not None

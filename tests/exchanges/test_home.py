@@ -14,7 +14,8 @@ def test_home_lists_demo_program_and_cohorts(client):
     body = response.content.decode()
     assert response.status_code == 200
     assert "日米韓次世代リーダー交流プログラム" in body
-    assert body.count('class="badge text-bg-secondary ms-1"') == 2
+    # The open and running cohorts, and the finished one whose alumni mentor.
+    assert body.count('class="badge text-bg-secondary ms-1"') == 3
 
 
 @pytest.mark.parametrize("programs", [1, 3])
