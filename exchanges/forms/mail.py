@@ -5,7 +5,7 @@ from django.template import TemplateSyntaxError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from exchanges.enums import Country, Language, MailStatus, Role
+from exchanges.enums import ApplicationStatus, Country, Language, MailStatus, Role
 from exchanges.models import Campaign, Cohort, MailTemplate
 from exchanges.validators import validate_mail_template_source
 
@@ -70,10 +70,18 @@ class CampaignForm(forms.ModelForm):
         label=_("Countries"), choices=Country.choices, required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("Every country if none is ticked."),
     )
+    audience_statuses = forms.MultipleChoiceField(
+        label=_("Application statuses"), choices=ApplicationStatus.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("If any is ticked, only people with an application to this cohort in one "
+                    "of these statuses, and the countries above are those the applications "
+                    "count against."),
+    )
 
     class Meta:
         model = Campaign
-        fields = ["name", "cohort", "audience_roles", "audience_countries", "subject_en",
+        fields = ["name", "cohort", "audience_roles", "audience_countries",
+                  "audience_statuses", "subject_en",
                   "body_en", "subject_ja", "body_ja", "subject_ko", "body_ko"]
         widgets = {f"body_{code}": forms.Textarea(attrs={"rows": 8})
                    for code, _label in Language.choices}
@@ -97,6 +105,11 @@ class CampaignForm(forms.ModelForm):
                     validate_mail_template_source(value)
                 except forms.ValidationError as error:
                     self.add_error(name, error)
+        roles = cleaned.get("audience_roles")
+        if cleaned.get("audience_statuses") and roles and Role.APPLICANT not in roles:
+            self.add_error("audience_statuses", _("Application statuses only select "
+                                                  "applicants: tick Applicant as a role, or "
+                                                  "no role."))
         for code in ("ja", "ko"):
             if bool(cleaned.get(f"subject_{code}")) != bool(cleaned.get(f"body_{code}")):
                 self.add_error(f"body_{code}", _("Give both a subject and a message, or "

@@ -13,7 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from exchanges.enums import CampaignStatus, Country, Language, MailStatus, MailTemplateKey
+from exchanges.enums import (
+    ApplicationStatus,
+    CampaignStatus,
+    Country,
+    Language,
+    MailStatus,
+    MailTemplateKey,
+)
 
 
 class Campaign(models.Model):
@@ -77,6 +84,11 @@ class Campaign(models.Model):
     def country_labels(self) -> list[str]:
         labels = dict(Country.choices)
         return [str(labels.get(code, code)) for code in self.audience_countries]
+
+    @property
+    def status_labels(self) -> list[str]:
+        labels = dict(ApplicationStatus.choices)
+        return [str(labels.get(code, code)) for code in self.audience_statuses]
 
 
 class OutgoingMail(models.Model):

@@ -2,16 +2,16 @@
 
 from collections.abc import Callable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
 from exchanges.enums import MailStatus, Role
-from exchanges.models import Campaign, MailOptOut, MailTemplate, OutgoingMail
+from exchanges.models import Application, Campaign, MailOptOut, MailTemplate, OutgoingMail
 from exchanges.rules import is_secretariat
 
-# Extension point for other capabilities (applications): each function narrows a campaign's
-# audience, e.g. to applicants of the cohort whose application status is in
-# ``campaign.audience_statuses``. Register with ``campaign_audience_filter_register``.
+# Extension point for other capabilities: each function narrows a campaign's audience (a
+# filter on the queryset, never a per-person query). Register with
+# ``campaign_audience_filter_register``. Application statuses are built into the selector.
 AudienceFilter = Callable[[QuerySet[User], Campaign], QuerySet[User]]
 _AUDIENCE_FILTERS: list[AudienceFilter] = []
 
@@ -23,11 +23,24 @@ def campaign_audience_filter_register(function: AudienceFilter) -> AudienceFilte
 
 
 def campaign_audience(*, campaign: Campaign) -> QuerySet[User]:
-    """Active people linked to the campaign's cohort program, filtered by role and country,
-    without the addresses that opted out of non-transactional mail."""
+    """Active people of the chosen roles (applicants by default) and countries, without the
+    addresses that opted out of non-transactional mail; one query.
+
+    With ``audience_statuses``, only people with an application to the campaign's cohort in
+    one of those statuses, and the countries are matched against the application's country
+    (the delegation it counts against), e.g. the cohort's confirmed Japanese participants.
+    """
     roles = campaign.audience_roles or [Role.APPLICANT]
     qs = User.objects.filter(is_active=True, role__in=roles)
-    if campaign.audience_countries:
+    if campaign.audience_statuses:
+        applications = Application.objects.filter(
+            applicant=OuterRef("pk"), cohort_id=campaign.cohort_id,
+            status__in=campaign.audience_statuses,
+        )
+        if campaign.audience_countries:
+            applications = applications.filter(country__in=campaign.audience_countries)
+        qs = qs.filter(Exists(applications))
+    elif campaign.audience_countries:
         qs = qs.filter(country__in=campaign.audience_countries)
     for audience_filter in _AUDIENCE_FILTERS:
         qs = audience_filter(qs, campaign)

@@ -1,5 +1,10 @@
 """Scheduled email workflows run by Celery beat (``exchanges.send_scheduled_reminders``).
 
+Registered here (bottom of the module, so every process that runs the beat task has them):
+``draft-reminder`` (7 days and 1 day before the cohort deadline, to drafts of open cohorts, at
+09:00 in the applicant's time zone) and ``referee-reminder`` (3 days before a pending referee
+link expires, at 09:00 in the cohort's time zone: referees have no account or time zone).
+
 A workflow is a function ``(now) -> int`` that finds who is due a reminder and calls
 ``reminder_queue`` for each; it is registered with ``@reminder_workflow("name")``. Beat runs
 every registered workflow every 15 minutes, so a workflow must be idempotent: the key
@@ -23,15 +28,23 @@ Example (in the applications capability)::
 
 import datetime as dt
 import logging
+import secrets
 import zoneinfo
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 
 from accounts.models import User
-from exchanges.models import Cohort, OutgoingMail
-from exchanges.services.mail import mail_queue
+from exchanges.enums import ApplicationStatus, CohortStatus, MailTemplateKey, RefereeStatus
+from exchanges.models import Application, Cohort, OutgoingMail, RefereeRequest
+from exchanges.services.activity import activity_log_record
+
+# The token hash must be the one the upload view looks up: one definition, in applications.
+from exchanges.services.applications import REFEREE_OPEN_STATUSES, _hash_token
+from exchanges.services.mail import mail_language, mail_queue
 
 logger = logging.getLogger(__name__)
 
@@ -74,16 +87,18 @@ def reminder_key(*, workflow: str, obj: models.Model, window: str) -> str:
 
 
 @transaction.atomic
-def reminder_queue(*, workflow: str, window: str, obj: models.Model, recipient: User,
-                   template_key: str, context: dict, cohort: Cohort | None = None
-                   ) -> OutgoingMail | None:
+def reminder_queue(*, workflow: str, window: str, obj: models.Model, recipient: User | None,
+                   template_key: str, context: dict, cohort: Cohort | None = None,
+                   email: str = "", language: str | None = None) -> OutgoingMail | None:
     """Queue one reminder at most once for (workflow, object, window). Returns the new row,
-    or None when this reminder was queued before."""
+    or None when this reminder was queued before. ``email`` and ``language`` address someone
+    without an account (a referee); ``recipient`` is then None."""
     key = reminder_key(workflow=workflow, obj=obj, window=window)
     if OutgoingMail.objects.filter(idempotency_key=key).exists():
         return None
     return mail_queue(template_key=template_key, idempotency_key=key, recipient=recipient,
-                      context=context, concerning=obj, cohort=cohort)
+                      email=email, language=language, context=context, concerning=obj,
+                      cohort=cohort)
 
 
 def reminders_run(*, now: dt.datetime | None = None) -> dict[str, int]:
@@ -97,3 +112,176 @@ def reminders_run(*, now: dt.datetime | None = None) -> dict[str, int]:
             logger.exception("Reminder workflow %s failed", name)
             results[name] = -1
     return results
+
+
+def reminder_datetime_text(*, value: dt.datetime, language: str, time_zone: str) -> str:
+    """``value`` as the recipient reads it: their language's date format, their wall clock,
+    and the zone's name, e.g. ``2027年3月10日15:00 (Asia/Seoul)``."""
+    zone = zoneinfo.ZoneInfo(time_zone or "UTC")
+    with translation.override(language):
+        text = formats.date_format(value.astimezone(zone), "DATETIME_FORMAT")
+    return f"{text} ({zone.key})"
+
+
+def _site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _already_queued(keys: list[str]) -> set[str]:
+    return set(OutgoingMail.objects.filter(idempotency_key__in=keys)
+               .values_list("idempotency_key", flat=True))
+
+
+# --- Draft deadline reminders ----------------------------------------------------------------
+
+DRAFT_WORKFLOW = "draft-reminder"
+# (window, days before the deadline, template); a later window replaces an earlier one.
+DRAFT_WINDOWS = (("7d", 7, MailTemplateKey.DRAFT_REMINDER_7D),
+                 ("1d", 1, MailTemplateKey.DRAFT_REMINDER_1D))
+# A reminder N days before is due at most N days + 15 hours (+1 DST hour) before the deadline.
+_DRAFT_HORIZON = dt.timedelta(days=max(days for _w, days, _k in DRAFT_WINDOWS) + 1)
+
+
+def draft_reminder_window(*, application: Application, now: dt.datetime
+                          ) -> tuple[str, str] | None:
+    """The (window, template) due for ``application`` at ``now``, or None.
+
+    Only the latest window whose time has come counts, so a missed 7-day reminder is never
+    sent after the 1-day one; a draft started after a window's time gets no reminder for it.
+    """
+    deadline = application.cohort.deadline
+    time_zone = application.applicant.time_zone
+    due_window = None
+    for window, days, template_key in DRAFT_WINDOWS:
+        due = reminder_due_at(deadline=deadline, days_before=days, time_zone=time_zone)
+        if due <= now < deadline:
+            due_window = (window, template_key) if application.created_at < due else None
+    return due_window
+
+
+def draft_reminder_context(*, application: Application, language: str) -> dict:
+    """Plain values for the draft reminder templates (``TEMPLATE_CONTEXT``)."""
+    cohort = application.cohort
+    with translation.override(language):
+        return {
+            "program_name": cohort.program.name, "cohort_name": cohort.name,
+            "application_url": _site_url(application.get_absolute_url()),
+            "deadline": reminder_datetime_text(value=cohort.deadline, language=language,
+                                               time_zone=application.applicant.time_zone),
+        }
+
+
+@reminder_workflow(DRAFT_WORKFLOW)
+def draft_reminders(now: dt.datetime) -> int:
+    """Remind applicants whose application to an open cohort is still a draft."""
+    applications = list(
+        Application.objects.filter(
+            status=ApplicationStatus.DRAFT, applicant__is_active=True,
+            cohort__status=CohortStatus.OPEN, cohort__opens_at__lte=now,
+            cohort__deadline__gt=now, cohort__deadline__lte=now + _DRAFT_HORIZON,
+        ).select_related("applicant", "cohort__program").order_by("id")
+    )
+    due = []
+    for application in applications:
+        window = draft_reminder_window(application=application, now=now)
+        if window is not None:
+            due.append((application, *window))
+    done = _already_queued([reminder_key(workflow=DRAFT_WORKFLOW, obj=application, window=window)
+                            for application, window, _key in due])
+    count = 0
+    for application, window, template_key in due:
+        if reminder_key(workflow=DRAFT_WORKFLOW, obj=application, window=window) in done:
+            continue
+        try:
+            language = mail_language(recipient=application.applicant)
+            queued = reminder_queue(
+                workflow=DRAFT_WORKFLOW, window=window, obj=application,
+                recipient=application.applicant, template_key=template_key,
+                context=draft_reminder_context(application=application, language=language),
+                cohort=application.cohort,
+            )
+        except Exception:
+            logger.exception("Draft reminder for application %s failed", application.pk)
+            continue
+        count += queued is not None
+    return count
+
+
+# --- Referee reminders -----------------------------------------------------------------------
+
+REFEREE_WORKFLOW = "referee-reminder"
+REFEREE_REMINDER_DAYS = 3
+REFEREE_WINDOW = f"{REFEREE_REMINDER_DAYS}d"
+_REFEREE_HORIZON = dt.timedelta(days=REFEREE_REMINDER_DAYS + 1)
+
+
+def _referee_reminder_due(*, request: RefereeRequest, now: dt.datetime) -> bool:
+    due = reminder_due_at(deadline=request.expires_at, days_before=REFEREE_REMINDER_DAYS,
+                          time_zone=request.application.cohort.time_zone)
+    return request.created_at < due <= now < request.expires_at
+
+
+@transaction.atomic
+def referee_reminder_queue(*, request: RefereeRequest) -> OutgoingMail | None:
+    """Remind the referee of ``request`` once, with a fresh private link.
+
+    Only the hash of the first link was stored, so the reminder carries a new token and the
+    old link stops working (as when a guardian is asked again). The request is locked and
+    the idempotency key checked first, so the token changes exactly when the reminder is
+    queued, in the same transaction.
+    """
+    locked = RefereeRequest.objects.select_for_update().get(pk=request.pk)
+    key = reminder_key(workflow=REFEREE_WORKFLOW, obj=locked, window=REFEREE_WINDOW)
+    if (locked.status != RefereeStatus.PENDING
+            or request.application.status not in REFEREE_OPEN_STATUSES
+            or OutgoingMail.objects.filter(idempotency_key=key).exists()):
+        return None
+    token = secrets.token_urlsafe(32)
+    locked.token_hash = _hash_token(token)
+    locked.save(update_fields=["token_hash"])
+    application = request.application
+    cohort = application.cohort
+    language = mail_language(recipient=None, language=locked.language)
+    with translation.override(language):
+        context = {
+            "recipient_name": locked.name,
+            "applicant_name": application.applicant.display_name,
+            "program_name": cohort.program.name, "cohort_name": cohort.name,
+            "upload_url": _site_url(reverse("apply:referee_upload", kwargs={"token": token})),
+            "due_date": reminder_datetime_text(value=locked.expires_at, language=language,
+                                               time_zone=cohort.time_zone),
+        }
+    mail = reminder_queue(
+        workflow=REFEREE_WORKFLOW, window=REFEREE_WINDOW, obj=locked, recipient=None,
+        email=locked.email, language=language, template_key=MailTemplateKey.REFEREE_REMINDER,
+        context=context, cohort=cohort,
+    )
+    activity_log_record(actor=None, obj=application,
+                        action_type="exchanges.application.referee_reminded",
+                        data={"referee_request": locked.pk})
+    return mail
+
+
+@reminder_workflow(REFEREE_WORKFLOW)
+def referee_reminders(now: dt.datetime) -> int:
+    """Remind referees whose letter is still pending, 3 days before their link expires."""
+    requests = list(
+        RefereeRequest.objects.filter(
+            status=RefereeStatus.PENDING, expires_at__gt=now,
+            expires_at__lte=now + _REFEREE_HORIZON,
+            application__status__in=REFEREE_OPEN_STATUSES,
+        ).select_related("application__applicant", "application__cohort__program")
+        .order_by("id")
+    )
+    due = [request for request in requests if _referee_reminder_due(request=request, now=now)]
+    done = _already_queued([reminder_key(workflow=REFEREE_WORKFLOW, obj=request,
+                                         window=REFEREE_WINDOW) for request in due])
+    count = 0
+    for request in due:
+        if reminder_key(workflow=REFEREE_WORKFLOW, obj=request, window=REFEREE_WINDOW) in done:
+            continue
+        try:
+            count += referee_reminder_queue(request=request) is not None
+        except Exception:
+            logger.exception("Referee reminder for request %s failed", request.pk)
+    return count

@@ -1,0 +1,61 @@
+"""The campaign compose form offers application statuses; the audience count follows them."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from exchanges.enums import ApplicationStatus
+from exchanges.models import Campaign
+from tests.factories import ApplicantFactory
+from tests.factories.applications import ApplicationFactory, CohortFactory
+
+pytestmark = pytest.mark.django_db
+
+S = ApplicationStatus
+
+
+def campaign_post(cohort, **extra):
+    return {"name": "Visa briefing", "cohort": cohort.pk, "subject_en": "Visa",
+            "body_en": "Hello {{ recipient_name }}", "subject_ja": "", "body_ja": "",
+            "subject_ko": "", "body_ko": "", **extra}
+
+
+def test_compose_form_offers_translated_application_statuses(staff_client):
+    response = staff_client.get(reverse("staff:campaign_create"))
+
+    field = response.context["form"].fields["audience_statuses"]
+    # The enum's lazy pgettext labels themselves, so each request shows its own language.
+    assert field.choices == list(S.choices)
+    with translation.override("en"):
+        assert str(dict(field.choices)["confirmed"]) == "Offer accepted"
+    assert 'name="audience_statuses" value="confirmed"' in response.content.decode()
+
+
+def test_status_filter_saves_and_the_audience_count_reflects_it(staff_client):
+    cohort = CohortFactory()
+    for status, country in ((S.CONFIRMED, "JP"), (S.PARTICIPANT, "JP"), (S.SUBMITTED, "JP"),
+                            (S.CONFIRMED, "KR")):
+        ApplicationFactory(cohort=cohort, status=status, country=country,
+                           applicant=ApplicantFactory(country=country))
+
+    response = staff_client.post(reverse("staff:campaign_create"), campaign_post(
+        cohort, audience_countries=["JP"], audience_statuses=["confirmed", "participant"]))
+    campaign = Campaign.objects.get()
+    detail = staff_client.get(campaign.get_absolute_url())
+
+    assert response.status_code == 302
+    assert campaign.audience_statuses == ["confirmed", "participant"]
+    assert detail.context["audience_count"] == 2
+    assert "Offer accepted, Participant" in detail.content.decode()
+
+
+def test_statuses_with_only_staff_roles_are_refused(staff_client):
+    cohort = CohortFactory()
+
+    response = staff_client.post(reverse("staff:campaign_create"), campaign_post(
+        cohort, audience_roles=["secretariat"], audience_statuses=["confirmed"]))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["audience_statuses"] == [
+        "Application statuses only select applicants: tick Applicant as a role, or no role."]
+    assert Campaign.objects.count() == 0
