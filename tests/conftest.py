@@ -42,3 +42,13 @@ def reviewer(db):
 def staff_client(client, secretariat):
     client.force_login(secretariat)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and cached lookups live in the local-memory cache; no test inherits them."""
+    from django.core.cache import cache  # noqa: PLC0415 -- settings are ready only in fixtures
+
+    cache.clear()
+    yield
+    cache.clear()
