@@ -83,3 +83,44 @@ def run_benchmark(
             f"{maxrss:>10.1f} {result.optimal!s:>7}  {result.method}"
         )
     return rows
+
+
+def run_best_known_comparison(
+    n: int,
+    *,
+    long_time_limit: float = 300.0,
+    time_limit: float | None = None,
+    seed: int = 0,
+    out: Callable[[str], Any] = print,
+) -> dict[str, Any]:
+    """Normal-time-limit objective versus a long run of the same solver (best known).
+
+    Solves the seeded benchmark instance of size ``n`` (3 countries, k=1) twice: with the
+    benchmark's time limit (20 s, 55 s for n >= 1000, or ``time_limit``) and with
+    ``long_time_limit`` seconds; the bound is skipped in both (``bound_time=0``). Prints
+    and returns both objectives and ``ratio = objective / max(objective, long objective)``.
+    """
+    problem = realistic_problem(n, seed=seed)
+    limit = time_limit if time_limit is not None else (55.0 if n >= 1000 else 20.0)
+    normal = solve_groups(problem, time_limit=limit, bound_time=0)
+    long = solve_groups(problem, time_limit=long_time_limit, bound_time=0)
+    for res in (normal, long):
+        if validate_groups(problem.participants, res.groups, problem.countries):
+            raise AssertionError("comparison produced an invalid grouping")  # pragma: no cover
+    best = max(normal.objective, long.objective)
+    row = {
+        "n": n,
+        "objective": normal.objective,
+        "seconds": normal.seconds,
+        "long_objective": long.objective,
+        "long_seconds": long.seconds,
+        "ratio": normal.objective / best if best else 1.0,
+        "method": normal.method,
+        "long_method": long.method,
+    }
+    out(
+        f"n={n}: objective {normal.objective:.2f} in {normal.seconds:.1f} s ({normal.method}); "
+        f"long {long.objective:.2f} in {long.seconds:.1f} s ({long.method}); "
+        f"ratio {100 * row['ratio']:.3f} %"
+    )
+    return row

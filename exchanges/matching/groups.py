@@ -825,7 +825,7 @@ def _exact_triads(
 
 def default_bound_time(n: int) -> float:
     """Default seconds spent on the Lagrangian bound after the groups of a large instance."""
-    return min(150.0, 5.0 + 0.06 * n)
+    return min(180.0, 5.0 + 0.09 * n)
 
 
 def _completion_duals(tri: _Triads, sol: list[np.ndarray]) -> np.ndarray:
@@ -939,6 +939,7 @@ def _solve_triads(
                     lower=value,
                     time_limit=budget,
                     warm=lam if lam is not None else _completion_duals(tri, sol),
+                    heuristic=False,
                 )
                 bound = lag.bound
                 bound_secs = time.perf_counter() - b_start

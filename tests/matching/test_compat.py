@@ -16,8 +16,9 @@ def _p(pid, **kw):
 def test_compatibility_shared_interests_counts_and_caps():
     a = _p(1, interests=frozenset({"climate", "film", "food", "music", "trade"}))
     b = _p(2, interests=frozenset({"climate", "film", "food", "music", "sports"}))
-    w = CompatibilityWeights(interests=2.0, max_shared_interests=3, language=0, sector=0,
-                             age=0, gender=0)
+    w = CompatibilityWeights(
+        interests=2.0, max_shared_interests=3, language=0, sector=0, age=0, gender=0
+    )
     comp = compatibility(a, b, w)
     assert comp.score == 6.0
     assert comp.reasons == ("shared interests: climate, film, food, music",)

@@ -21,8 +21,13 @@ def _people(n, **overrides):
 
 
 def _solve(people, scores, per_country=1, locked=(), countries=COUNTRIES):
-    problem = GroupsProblem(participants=people, countries=countries, per_country=per_country,
-                            pair_scores=scores, locked_groups=locked)
+    problem = GroupsProblem(
+        participants=people,
+        countries=countries,
+        per_country=per_country,
+        pair_scores=scores,
+        locked_groups=locked,
+    )
     result = solve_groups(problem, time_limit=10)
     assert validate_groups(people, result.groups, countries, per_country, locked) == []
     return result
@@ -43,8 +48,13 @@ def test_groups_unconstrained_favourite_is_formed():
 
 
 def test_groups_never_two_from_same_institution():
-    people = _people(3, **{"US-1": {"institution": "Kyoto University"},
-                           "JP-1": {"institution": " kyoto  university"}})
+    people = _people(
+        3,
+        **{
+            "US-1": {"institution": "Kyoto University"},
+            "JP-1": {"institution": " kyoto  university"},
+        },
+    )
     result = _solve(people, FAVOURITE)
     assert not any({"US-1", "JP-1"} <= set(g) for g in result.groups)
     assert result.objective == 100.0
@@ -74,8 +84,13 @@ def test_groups_partial_lock_kept_together():
 
 
 def test_groups_pods_respect_constraints():
-    people = _people(4, **{"US-1": {"institution": "Seoul Nat", "must_match": ("JP-4",)},
-                           "US-2": {"institution": "Seoul Nat"}})
+    people = _people(
+        4,
+        **{
+            "US-1": {"institution": "Seoul Nat", "must_match": ("JP-4",)},
+            "US-2": {"institution": "Seoul Nat"},
+        },
+    )
     scores = [(a.id, b.id, 50) for a, b in itertools.combinations(people[:2], 2)]
     scores += [("US-1", "KR-1", 30), ("US-2", "KR-1", 40)]
     result = _solve(people, scores, per_country=2)
@@ -86,8 +101,11 @@ def test_groups_pods_respect_constraints():
 def test_groups_four_countries_k1():
     countries = ["US", "JP", "KR", "CN"]
     people = [Participant(id=f"{c}-{i}", country=c) for c in countries for i in range(4)]
-    scores = [(a.id, b.id, (hash((a.id, b.id)) % 17)) for a, b in
-              itertools.combinations(people, 2) if a.country != b.country]
+    scores = [
+        (a.id, b.id, (hash((a.id, b.id)) % 17))
+        for a, b in itertools.combinations(people, 2)
+        if a.country != b.country
+    ]
     result = _solve(people, scores, countries=countries)
     assert len(result.groups) == 4
     assert result.upper_bound >= result.objective
@@ -104,8 +122,13 @@ def test_infeasible_unequal_counts_names_countries():
 
 
 def test_infeasible_must_match_same_institution_names_pair():
-    people = _people(2, **{"US-1": {"institution": "Kyoto University", "must_match": ("JP-2",)},
-                           "JP-2": {"institution": "Kyoto University"}})
+    people = _people(
+        2,
+        **{
+            "US-1": {"institution": "Kyoto University", "must_match": ("JP-2",)},
+            "JP-2": {"institution": "Kyoto University"},
+        },
+    )
     with pytest.raises(InfeasibleMatching) as exc:
         _solve(people, None)
     assert exc.value.reasons == [
@@ -123,8 +146,13 @@ def test_infeasible_must_match_chain_two_from_one_country():
 
 
 def test_infeasible_no_candidate_names_participant():
-    people = _people(2, **{"US-2": {"do_not_match": ("JP-1",), "institution": "MIT"},
-                           "JP-2": {"institution": "MIT"}})
+    people = _people(
+        2,
+        **{
+            "US-2": {"do_not_match": ("JP-1",), "institution": "MIT"},
+            "JP-2": {"institution": "MIT"},
+        },
+    )
     with pytest.raises(InfeasibleMatching) as exc:
         _solve(people, None)
     assert exc.value.reasons == [
@@ -141,8 +169,9 @@ def test_infeasible_unknown_reference():
 
 
 def test_validate_groups_reports_each_violation():
-    people = _people(2, **{"US-1": {"institution": "A", "must_match": ("KR-2",)},
-                           "JP-1": {"institution": "A"}})
+    people = _people(
+        2, **{"US-1": {"institution": "A", "must_match": ("KR-2",)}, "JP-1": {"institution": "A"}}
+    )
     problems = validate_groups(people, [["US-1", "JP-1", "KR-1"], ["US-2", "JP-2"]], COUNTRIES)
     assert problems == [
         "group 0: US-1 and JP-1 share institution 'A'",

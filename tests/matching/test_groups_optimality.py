@@ -25,8 +25,7 @@ def _brute_force(problem):
     best = -1.0
     for pb in itertools.permutations(range(n)):
         for pc in itertools.permutations(range(n)):
-            v = sum(w[0, 1][g, pb[g]] + w[0, 2][g, pc[g]] + w[1, 2][pb[g], pc[g]]
-                    for g in range(n))
+            v = sum(w[0, 1][g, pb[g]] + w[0, 2][g, pc[g]] + w[1, 2][pb[g], pc[g]] for g in range(n))
             best = max(best, v)
     return best
 
@@ -40,8 +39,13 @@ def _milp_optimum(problem):
     cols = np.tile(np.arange(n**3), 3)
     mat = sp.csr_matrix((np.ones(3 * n**3), (rows, cols)), shape=(3 * n, n**3))
     # mip_rel_gap=0: HiGHS' default 1e-4 may stop one unit short of the optimum.
-    res = milp(-cost, constraints=LinearConstraint(mat, 1, 1), integrality=np.ones(n**3),
-               bounds=Bounds(0, 1), options={"mip_rel_gap": 0})
+    res = milp(
+        -cost,
+        constraints=LinearConstraint(mat, 1, 1),
+        integrality=np.ones(n**3),
+        bounds=Bounds(0, 1),
+        options={"mip_rel_gap": 0},
+    )
     assert res.status == 0
     return -res.fun
 
@@ -99,8 +103,9 @@ def test_groups_medium_heuristic_within_0_2_percent_of_bound():
 
 def test_groups_progress_callback_reports_fractions():
     seen = []
-    solve_groups(realistic_problem(10, seed=1), time_limit=5,
-                 progress=lambda f, msg: seen.append((f, msg)))
+    solve_groups(
+        realistic_problem(10, seed=1), time_limit=5, progress=lambda f, msg: seen.append((f, msg))
+    )
     assert seen[0] == (0.0, "checking constraints")
     assert seen[-1] == (1.0, "done")
     assert all(0.0 <= f <= 1.0 for f, _ in seen)

@@ -14,24 +14,36 @@ def markets(draw, filters=True):
     hosts = []
     for h in range(m):
         prefs = draw(st.permutations(list(range(n))))
-        hosts.append(Host(
-            id=f"h{h}", capacity=draw(st.integers(0, 3)), preferences=tuple(prefs),
-            has_pets=draw(st.booleans()) if filters else False,
-            allergy_friendly=draw(st.booleans()) if filters else True,
-            gender_rule=draw(st.sampled_from(["any", "female_only", "male_only"]))
-            if filters else "any",
-            languages=draw(st.sampled_from([{}, {"ja": 5}, {"en": 4}])) if filters else {},
-        ))
+        hosts.append(
+            Host(
+                id=f"h{h}",
+                capacity=draw(st.integers(0, 3)),
+                preferences=tuple(prefs),
+                has_pets=draw(st.booleans()) if filters else False,
+                allergy_friendly=draw(st.booleans()) if filters else True,
+                gender_rule=draw(st.sampled_from(["any", "female_only", "male_only"]))
+                if filters
+                else "any",
+                languages=draw(st.sampled_from([{}, {"ja": 5}, {"en": 4}])) if filters else {},
+            )
+        )
     people = []
     for i in range(n):
         prefs = draw(st.permutations([h.id for h in hosts]))
-        people.append(Participant(
-            id=i, country="US", preferences=tuple(prefs[: draw(st.integers(0, m))]),
-            gender=draw(st.sampled_from(["female", "male", None])),
-            allergies=draw(st.sampled_from([frozenset(), frozenset({"pets"}),
-                                            frozenset({"nuts"})])) if filters else frozenset(),
-            languages=draw(st.sampled_from([{"en": 5}, {"ja": 3}, {"en": 2, "ko": 5}])),
-        ))
+        people.append(
+            Participant(
+                id=i,
+                country="US",
+                preferences=tuple(prefs[: draw(st.integers(0, m))]),
+                gender=draw(st.sampled_from(["female", "male", None])),
+                allergies=draw(
+                    st.sampled_from([frozenset(), frozenset({"pets"}), frozenset({"nuts"})])
+                )
+                if filters
+                else frozenset(),
+                languages=draw(st.sampled_from([{"en": 5}, {"ja": 3}, {"en": 2, "ko": 5}])),
+            )
+        )
     return people, hosts
 
 
@@ -77,22 +89,32 @@ def test_hosts_everyone_placed_when_capacity_allows(market):
 
 
 def test_hosts_filters_exclude_pets_gender_language():
-    host = Host(id="h", capacity=1, has_pets=True, gender_rule="female_only",
-                languages={"ja": 5})
-    assert host_accepts(host, Participant(id=1, country="US", gender="female",
-                                          languages={"ja": 3}))
-    assert not host_accepts(host, Participant(id=2, country="US", gender="male",
-                                              languages={"ja": 3}))
-    assert not host_accepts(host, Participant(id=3, country="US", gender="female",
-                                              languages={"ja": 2}))
-    assert not host_accepts(host, Participant(id=4, country="US", gender="female",
-                                              languages={"ja": 4}, allergies=frozenset({"pets"})))
+    host = Host(id="h", capacity=1, has_pets=True, gender_rule="female_only", languages={"ja": 5})
+    assert host_accepts(host, Participant(id=1, country="US", gender="female", languages={"ja": 3}))
+    assert not host_accepts(
+        host, Participant(id=2, country="US", gender="male", languages={"ja": 3})
+    )
+    assert not host_accepts(
+        host, Participant(id=3, country="US", gender="female", languages={"ja": 2})
+    )
+    assert not host_accepts(
+        host,
+        Participant(
+            id=4, country="US", gender="female", languages={"ja": 4}, allergies=frozenset({"pets"})
+        ),
+    )
 
 
 def test_hosts_participant_proposing_outcome():
-    hosts = [Host(id="A", capacity=1, preferences=(2, 1)), Host(id="B", capacity=1,
-                                                               preferences=(1, 2))]
-    people = [Participant(id=1, country="US", preferences=("A", "B")),
-              Participant(id=2, country="US", preferences=("B", "A"))]
-    assert match_hosts(people, hosts).as_dict() == {"assignments": {1: "A", 2: "B"},
-                                                    "unassigned": []}
+    hosts = [
+        Host(id="A", capacity=1, preferences=(2, 1)),
+        Host(id="B", capacity=1, preferences=(1, 2)),
+    ]
+    people = [
+        Participant(id=1, country="US", preferences=("A", "B")),
+        Participant(id=2, country="US", preferences=("B", "A")),
+    ]
+    assert match_hosts(people, hosts).as_dict() == {
+        "assignments": {1: "A", 2: "B"},
+        "unassigned": [],
+    }

@@ -11,11 +11,15 @@ from exchanges.matching.types import InfeasibleMatching, Mentor, Participant
 
 
 def test_mentors_cross_country_capacity_and_best_total():
-    people = [Participant(id="US-1", country="US", interests=frozenset({"film"})),
-              Participant(id="JP-1", country="JP", interests=frozenset({"film"})),
-              Participant(id="KR-1", country="KR", interests=frozenset({"trade"}))]
-    mentors = [Mentor(id="m-jp", country="JP", capacity=1, interests=frozenset({"film"})),
-               Mentor(id="m-us", country="US", capacity=2, interests=frozenset({"trade"}))]
+    people = [
+        Participant(id="US-1", country="US", interests=frozenset({"film"})),
+        Participant(id="JP-1", country="JP", interests=frozenset({"film"})),
+        Participant(id="KR-1", country="KR", interests=frozenset({"trade"})),
+    ]
+    mentors = [
+        Mentor(id="m-jp", country="JP", capacity=1, interests=frozenset({"film"})),
+        Mentor(id="m-us", country="US", capacity=2, interests=frozenset({"trade"})),
+    ]
     result = match_mentors(people, mentors)
     assert result.assignments == {"US-1": "m-jp", "JP-1": "m-us", "KR-1": "m-us"}
     assert result.unassigned == []
@@ -30,9 +34,14 @@ def test_mentors_same_country_excluded_leaves_unassigned():
 
 def _groups_doc():
     people = [{"id": i, "country": c} for i, c in enumerate(["US", "US", "JP", "JP", "KR", "KR"])]
-    return {"kind": "groups", "per_country": 1, "countries": ["US", "JP", "KR"],
-            "participants": people, "pair_scores": [[0, 2, 10], [2, 4, 7], [0, 5, 3]],
-            "time_limit": 5}
+    return {
+        "kind": "groups",
+        "per_country": 1,
+        "countries": ["US", "JP", "KR"],
+        "participants": people,
+        "pair_scores": [[0, 2, 10], [2, 4, 7], [0, 5, 3]],
+        "time_limit": 5,
+    }
 
 
 def test_io_groups_output_format_keeps_int_ids(tmp_path):
@@ -48,10 +57,14 @@ def test_io_groups_output_format_keeps_int_ids(tmp_path):
 
 
 def test_io_hosts_document():
-    doc = {"kind": "hosts",
-           "participants": [{"id": "p1", "country": "US", "preferences": ["h1"]},
-                            {"id": "p2", "country": "US", "preferences": ["h1"]}],
-           "hosts": [{"id": "h1", "capacity": 1, "preferences": ["p2", "p1"]}]}
+    doc = {
+        "kind": "hosts",
+        "participants": [
+            {"id": "p1", "country": "US", "preferences": ["h1"]},
+            {"id": "p2", "country": "US", "preferences": ["h1"]},
+        ],
+        "hosts": [{"id": "h1", "capacity": 1, "preferences": ["p2", "p1"]}],
+    }
     assert solve_dict(doc) == {"assignments": {"p2": "h1"}, "unassigned": ["p1"]}
 
 

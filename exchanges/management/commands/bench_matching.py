@@ -1,8 +1,11 @@
-"""``manage.py bench_matching [--sizes 10,40,100] [--time-limit S] [--bound-time S]``."""
+"""``manage.py bench_matching [--sizes ...] [--time-limit S] [--bound-time S] [--compare-long S]``.
+
+With ``--compare-long SECONDS`` each size is solved twice (normal and long limit).
+"""
 
 from django.core.management.base import BaseCommand
 
-from exchanges.matching.cli import run_benchmark
+from exchanges.matching.cli import run_benchmark, run_best_known_comparison
 
 
 class Command(BaseCommand):
@@ -17,9 +20,26 @@ class Command(BaseCommand):
             "--bound-time", type=float, default=None, help="seconds for the bound (large n)"
         )
         parser.add_argument("--seed", type=int, default=0, help="instance seed")
+        parser.add_argument(
+            "--compare-long",
+            type=float,
+            default=None,
+            metavar="SECONDS",
+            help="instead of the table: compare each size's result with a SECONDS-long run",
+        )
 
     def handle(self, *args, **options):
         sizes = tuple(int(s) for s in options["sizes"].split(",") if s.strip())
+        if options["compare_long"] is not None:
+            for n in sizes:
+                run_best_known_comparison(
+                    n,
+                    long_time_limit=options["compare_long"],
+                    time_limit=options["time_limit"],
+                    seed=options["seed"],
+                    out=self.stdout.write,
+                )
+            return
         run_benchmark(
             sizes,
             out=self.stdout.write,
