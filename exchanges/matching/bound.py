@@ -91,17 +91,17 @@ def _maxplus_pruned(p: np.ndarray, q: np.ndarray, t: int = PRUNE_TOP) -> np.ndar
         vals = np.take_along_axis(q[s : s + blk], idx, axis=1)
         np.max(p_t[idx] + vals[:, :, None], axis=1, out=cand_b[s : s + blk])
 
-    todo = np.empty((n_a, n_b), dtype=bool)
+    uncertain = np.empty((n_a, n_b), dtype=bool)
     with ThreadPoolExecutor(max_workers=MAXPLUS_THREADS) as pool:
         list(pool.map(part_a, range(0, n_a, blk)))
         list(pool.map(part_b, range(0, n_b, blk)))
         np.maximum(cand, cand_b.T, out=cand)
-        np.less(cand, pcut[:, None] + qcut[None, :], out=todo)
-        rows = np.flatnonzero(todo.any(axis=1))
+        np.less(cand, pcut[:, None] + qcut[None, :], out=uncertain)
+        rows = np.flatnonzero(uncertain.any(axis=1))
 
         def fix(chunk: np.ndarray) -> None:
             for a in chunk:
-                bs = np.flatnonzero(todo[a])
+                bs = np.flatnonzero(uncertain[a])
                 cand[a, bs] = np.max(q[bs] + p[a][None, :], axis=1)
 
         list(pool.map(fix, np.array_split(rows, 8 * MAXPLUS_THREADS)))
