@@ -7,7 +7,6 @@ another applicant's id gives 404, never 403 (which would confirm that it exists)
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -67,6 +66,7 @@ from exchanges.services.eligibility import (
     eligibility_failures,
 )
 from exchanges.views.matching import matching_status_context
+from exchanges.views.pagination import paginate
 
 PAGE_SIZE = 20
 
@@ -85,7 +85,7 @@ def _own(request: HttpRequest, pk: int):
 
 
 def calls(request: HttpRequest) -> HttpResponse:
-    page = Paginator(open_calls(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, open_calls(), per_page=PAGE_SIZE)
     applied = set()
     if request.user.is_authenticated and page.object_list:
         applied = set(request.user.applications.filter(
@@ -129,8 +129,8 @@ def start(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
-    page = Paginator(applications_of_applicant(applicant=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    page = paginate(request, applications_of_applicant(applicant=request.user),
+                    per_page=PAGE_SIZE)
     return render(request, "apply/my_applications.html", {"page": page})
 
 

@@ -5,7 +5,6 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,6 +43,7 @@ from exchanges.services.mail import (
     mail_render_source,
     mail_resend,
 )
+from exchanges.views.pagination import paginate
 
 PAGE_SIZE = 50
 staff_mail = permission_required("exchanges.manage_mail", raise_exception=True)
@@ -63,7 +63,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
         template_key=filters.get("template", ""), date_from=filters.get("date_from"),
         date_to=filters.get("date_to"), campaign_id=_int(request.GET.get("campaign")),
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, per_page=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "staff/mail/outbox.html", {
@@ -257,8 +257,7 @@ def mail_template_preview(request: HttpRequest, cohort_id: int, key: str,
 @login_required
 @staff_mail
 def campaigns(request: HttpRequest) -> HttpResponse:
-    page = Paginator(campaigns_visible_to(viewer=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    page = paginate(request, campaigns_visible_to(viewer=request.user), per_page=PAGE_SIZE)
     return render(request, "staff/mail/campaigns.html", {"page": page})
 
 

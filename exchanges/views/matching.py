@@ -4,7 +4,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -62,6 +61,7 @@ from exchanges.services.matching import (
     matching_swap_apply,
     matching_swap_preview,
 )
+from exchanges.views.pagination import paginate
 
 PAGE_SIZE = 25
 cohort_getter = objectgetter(Cohort, "cohort_id")
@@ -119,7 +119,7 @@ def _posted(request: HttpRequest):
 
 
 def _paginate(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return paginate(request, queryset, per_page=PAGE_SIZE)
 
 
 @login_required

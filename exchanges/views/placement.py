@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -30,6 +29,7 @@ from exchanges.services.placement import (
     placement_run_publish,
 )
 from exchanges.views.matching import member_row, mentor_row
+from exchanges.views.pagination import paginate
 
 PAGE_SIZE = 25
 cohort_getter = objectgetter(Cohort, "cohort_id")
@@ -42,7 +42,7 @@ def _cohort(cohort_id: int) -> Cohort:
 
 
 def _page(request: HttpRequest, queryset, parameter: str = "page"):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(parameter))
+    return paginate(request, queryset, per_page=PAGE_SIZE, parameter=parameter)
 
 
 @login_required

@@ -4,7 +4,6 @@ partner never sees, counts or exports another country's applications."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -40,6 +39,7 @@ from exchanges.services.forms import (
     question_save,
 )
 from exchanges.views.apply import serve_document
+from exchanges.views.pagination import paginate
 
 PAGE_SIZE = 50
 STAFF = "exchanges.access_staff_area"
@@ -53,8 +53,8 @@ def _cohort(request: HttpRequest, cohort_id: int) -> Cohort:
 @login_required
 @permission_required(STAFF, raise_exception=True)
 def cohorts(request: HttpRequest) -> HttpResponse:
-    page = Paginator(cohorts_visible_to_staff(viewer=request.user).order_by("-starts_on", "id"),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, cohorts_visible_to_staff(viewer=request.user)
+                    .order_by("-starts_on", "id"), per_page=PAGE_SIZE)
     return render(request, "staff/cohorts.html", {"page": page})
 
 
@@ -79,8 +79,8 @@ def pipeline(request: HttpRequest, cohort_id: int) -> HttpResponse:
         cells = [by_key.get((status, country), 0) for country in countries]
         matrix.append({"status": status, "label": label, "cells": cells, "total": sum(cells)})
     country_labels = dict(Country.choices)
-    page = Paginator(pipeline_applications(viewer=request.user, cohort=cohort, filters=filters),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, pipeline_applications(viewer=request.user, cohort=cohort,
+                                                   filters=filters), per_page=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "staff/pipeline.html", {
