@@ -9,6 +9,7 @@ that rolls back and nothing is lost when the broker or mail server is down.
 """
 
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.template.loader import select_template
@@ -61,6 +62,52 @@ def _workflow_context(application, language: str, context: dict) -> dict:
     return values
 
 
+def _recipient(application, context: dict):
+    """(user or None, email, language) of the person an email about ``application`` goes to.
+
+    The applicant, unless ``context`` names another person with ``recipient_email``,
+    ``recipient_name`` and ``recipient_language`` (referees and guardians have no account).
+    """
+    applicant = application.applicant
+    if context.get("recipient_email"):
+        language = context.get("recipient_language") or applicant.preferred_language or "en"
+        return None, context["recipient_email"], language
+    return applicant, applicant.email, applicant.preferred_language or "en"
+
+
+def _queue_system_mail(*, application, name: str, idempotency_key: str,
+                       context: dict | None = None,
+                       localised: Callable[[], dict] | None = None) -> None:
+    """Render the system template ``name`` about ``application`` and queue it.
+
+    ``localised``, when given, returns more context and is called in the recipient's language,
+    so that names and labels in it come out in that language.
+    """
+    context = dict(context or {})
+    recipient, email, language = _recipient(application, context)
+    applicant = application.applicant
+    with translation.override(language):
+        full = {
+            "application": application, "applicant": applicant, "cohort": application.cohort,
+            "program": application.cohort.program, "site_url": settings.SITE_URL,
+            "recipient_name": context.get("recipient_name") or applicant.display_name,
+            "status_url": settings.SITE_URL + application.get_absolute_url(),
+            **context,
+            **(localised() if localised else {}),
+        }
+        subject = _render(f"{name}.subject.txt", language, full)
+        body = _render(f"{name}.txt", language, full)
+    mail_queue_rendered(
+        email=email, subject=subject, text=body, template_key=name,
+        idempotency_key=idempotency_key, language=language, recipient=recipient,
+        concerning=application,
+    )
+
+
+def _country_label(code: str) -> str:
+    return str(Country(code).label) if code in Country.values else code
+
+
 def notify_application_event(*, application, event: str, context: dict | None = None) -> None:
     """Queue the email for ``event`` about ``application`` in the caller's transaction.
 
@@ -69,35 +116,19 @@ def notify_application_event(*, application, event: str, context: dict | None = 
     whose private links exist only in their email and so travel in ``context["link"]``).
     """
     context = dict(context or {})
-    applicant = application.applicant
-    external = bool(context.get("recipient_email"))
-    recipient = None if external else applicant
-    email = context.get("recipient_email") or applicant.email
-    language = context.get("recipient_language") or applicant.preferred_language or "en"
     key = f"application:{application.pk}:{event}:{_occurrence()}"
-    if event in WORKFLOW_KEYS:
-        extra = _workflow_context(application, language, context)
-        if external:
-            extra["recipient_name"] = context.get("recipient_name", "")
-        mail_queue(
-            template_key=WORKFLOW_KEYS[event], idempotency_key=key, recipient=recipient,
-            email=email, language=language, context=extra, concerning=application,
-            cohort=application.cohort,
-        )
+    if event not in WORKFLOW_KEYS:
+        _queue_system_mail(application=application, name=f"application_{event}",
+                           idempotency_key=key, context=context)
         return
-    with translation.override(language):
-        full = {
-            "application": application, "applicant": applicant, "cohort": application.cohort,
-            "program": application.cohort.program, "site_url": settings.SITE_URL,
-            "recipient_name": context.get("recipient_name") or applicant.display_name,
-            "status_url": settings.SITE_URL + application.get_absolute_url(),
-            **context,
-        }
-        subject = _render(f"application_{event}.subject.txt", language, full)
-        body = _render(f"application_{event}.txt", language, full)
-    mail_queue_rendered(
-        email=email, subject=subject, text=body, template_key=f"application_{event}",
-        idempotency_key=key, language=language, recipient=recipient, concerning=application,
+    recipient, email, language = _recipient(application, context)
+    extra = _workflow_context(application, language, context)
+    if recipient is None:
+        extra["recipient_name"] = context.get("recipient_name", "")
+    mail_queue(
+        template_key=WORKFLOW_KEYS[event], idempotency_key=key, recipient=recipient,
+        email=email, language=language, context=extra, concerning=application,
+        cohort=application.cohort,
     )
 
 
@@ -116,27 +147,14 @@ def notify_matching_published(*, run) -> None:
         by_group.setdefault(member.group_id, []).append(member.application)
     for member in members:
         application = member.application
-        applicant = application.applicant
-        language = applicant.preferred_language or "en"
-        with translation.override(language):
-            context = {
-                "cohort": application.cohort, "program": application.cohort.program,
-                "recipient_name": applicant.display_name,
-                "others": [
-                    {"name": other.applicant.display_name,
-                     "country": Country(other.country).label if other.country in Country.values
-                     else other.country}
-                    for other in by_group[member.group_id] if other.pk != application.pk
-                ],
-                "status_url": settings.SITE_URL + application.get_absolute_url(),
-            }
-            subject = _render("matching_published.subject.txt", language, context)
-            body = _render("matching_published.txt", language, context)
-        mail_queue_rendered(
-            email=applicant.email, subject=subject, text=body,
-            template_key="matching_published",
+        others = [other for other in by_group[member.group_id] if other.pk != application.pk]
+        _queue_system_mail(
+            application=application, name="matching_published",
             idempotency_key=f"matching-published:{run.pk}:{application.pk}",
-            language=language, recipient=applicant, concerning=application,
+            localised=lambda others=others: {"others": [
+                {"name": other.applicant.display_name, "country": _country_label(other.country)}
+                for other in others
+            ]},
         )
 
 
@@ -151,25 +169,6 @@ def _placement_assignments(placement_run, related: str) -> list:
     )
 
 
-def _send_placement(application, name: str, extra: dict, *, run_id: int) -> None:
-    applicant = application.applicant
-    language = applicant.preferred_language or "en"
-    with translation.override(language):
-        context = {
-            "cohort": application.cohort, "program": application.cohort.program,
-            "recipient_name": applicant.display_name,
-            "status_url": settings.SITE_URL + application.get_absolute_url(),
-            **extra,
-        }
-        subject = _render(f"{name}.subject.txt", language, context)
-        body = _render(f"{name}.txt", language, context)
-    mail_queue_rendered(
-        email=applicant.email, subject=subject, text=body, template_key=name,
-        idempotency_key=f"{name}:{run_id}:{application.pk}", language=language,
-        recipient=applicant, concerning=application,
-    )
-
-
 def notify_hosts_published(*, placement_run) -> None:
     """Email every placed participant of the published host ``placement_run`` their host.
 
@@ -177,9 +176,11 @@ def notify_hosts_published(*, placement_run) -> None:
     """
     for assignment in _placement_assignments(placement_run, "host"):
         host = assignment.host
-        _send_placement(assignment.application, "hosts_published",
-                        {"host_name": host.name, "host_city": host.city},
-                        run_id=placement_run.pk)
+        _queue_system_mail(
+            application=assignment.application, name="hosts_published",
+            idempotency_key=f"hosts_published:{placement_run.pk}:{assignment.application_id}",
+            context={"host_name": host.name, "host_city": host.city},
+        )
 
 
 def notify_mentors_published(*, placement_run) -> None:
@@ -189,10 +190,9 @@ def notify_mentors_published(*, placement_run) -> None:
     """
     for assignment in _placement_assignments(placement_run, "mentor"):
         mentor = assignment.mentor
-        with translation.override(assignment.application.applicant.preferred_language or "en"):
-            country = (str(Country(mentor.country).label) if mentor.country in Country.values
-                       else mentor.country)
-        _send_placement(assignment.application, "mentors_published",
-                        {"mentor_name": mentor.applicant.display_name,
-                         "mentor_country": country},
-                        run_id=placement_run.pk)
+        _queue_system_mail(
+            application=assignment.application, name="mentors_published",
+            idempotency_key=f"mentors_published:{placement_run.pk}:{assignment.application_id}",
+            localised=lambda mentor=mentor: {"mentor_name": mentor.applicant.display_name,
+                                             "mentor_country": _country_label(mentor.country)},
+        )
