@@ -11,7 +11,6 @@ class ApiKeyAdmin(admin.ModelAdmin):
     list_filter = ["organisation"]
     list_select_related = ["organisation"]
     fields = ["organisation", "name", "scopes", "expires_at", "revoked_at"]
-    readonly_fields: list[str] = []
 
     def save_model(self, request, obj, form, change):
         if change:

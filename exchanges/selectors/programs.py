@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from exchanges.enums import CohortStatus
 from exchanges.models import Cohort, CohortQuota, Program
 
 
@@ -19,10 +20,11 @@ def programs_for_organisation(*, organisation) -> QuerySet[Program]:
 
 def programs_with_public_cohorts() -> QuerySet[Program]:
     """Programs with the cohorts an anonymous visitor may see (all but drafts)."""
-    cohorts = Cohort.objects.exclude(status="draft").order_by("-starts_on")
+    public = Cohort.objects.exclude(status=CohortStatus.DRAFT)
     return (
-        Program.objects.filter(cohorts__in=Cohort.objects.exclude(status="draft"))
+        Program.objects.filter(cohorts__in=public)
         .distinct()
-        .prefetch_related(Prefetch("cohorts", queryset=cohorts, to_attr="public_cohorts"))
+        .prefetch_related(Prefetch("cohorts", queryset=public.order_by("-starts_on"),
+                                   to_attr="public_cohorts"))
         .order_by("name_en")
     )

@@ -6,7 +6,6 @@ from urllib.parse import urlparse
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import User
@@ -18,14 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 SIGNUP_PASSWORD = "a-long-unusual-passphrase-42"
 CONFIRM_LINK = re.compile(r"https?://[^\s\"<>]+/accounts/confirm-email/[^\s\"<>]+/")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """allauth counts failed logins in the cache; each test starts and ends with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _signup_data(**overrides) -> dict:
