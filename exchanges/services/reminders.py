@@ -1,6 +1,7 @@
 """Scheduled email workflows run by Celery beat (``exchanges.send_scheduled_reminders``).
 
-Registered here (bottom of the module, so every process that runs the beat task has them):
+Registered here (other capabilities register theirs in their own service modules, imported by
+``ExchangesConfig.ready`` so every process that runs the beat task has them):
 ``draft-reminder`` (7 days and 1 day before the cohort deadline, to drafts of open cohorts, at
 09:00 in the applicant's time zone) and ``referee-reminder`` (3 days before a pending referee
 link expires, at 09:00 in the cohort's time zone: referees have no account or time zone).
