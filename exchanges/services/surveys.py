@@ -465,15 +465,21 @@ def survey_invitations_create(*, survey: Survey, now: dt.datetime | None = None)
     return len(missing)
 
 
+def _link_signer() -> signing.Signer:
+    # A plain Signer, not ``signing.dumps`` (which adds a timestamp): the token must be the
+    # same string every time, so every email about one invitation carries the same link.
+    return signing.Signer(salt=LINK_SALT)
+
+
 def survey_invitation_token(*, invitation: SurveyInvitation) -> str:
-    return signing.dumps(invitation.pk, salt=LINK_SALT)
+    return _link_signer().sign_object(invitation.pk)
 
 
 def survey_invitation_for_token(*, token: str) -> SurveyInvitation | None:
     """The invitation a private link names, or None for a tampered or unknown link."""
     try:
-        pk = signing.loads(token, salt=LINK_SALT)
-    except signing.BadSignature:
+        pk = _link_signer().unsign_object(token)
+    except (signing.BadSignature, ValueError):
         return None
     if not isinstance(pk, int):
         return None
