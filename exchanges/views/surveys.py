@@ -86,7 +86,9 @@ def survey_respond(request: HttpRequest, token: str) -> HttpResponse:
 
 def _respond(request: HttpRequest, invitation, language: str) -> HttpResponse:
     survey = invitation.survey
-    context = {"survey": survey, "cohort": survey.cohort}
+    # Dates in the respondent's own time zone, whoever is signed in.
+    context = {"survey": survey, "cohort": survey.cohort,
+               "time_zone": invitation.application.applicant.time_zone or "UTC"}
     if invitation.completed_at is not None:
         return render(request, "surveys/thanks.html", context)
     status = survey.status

@@ -4,6 +4,7 @@ publishing, response rates, CSV export and query counts)."""
 import csv
 import datetime as dt
 import io
+import zoneinfo
 
 import pytest
 from django.conf import settings
@@ -53,7 +54,8 @@ def survey(db):
 
 
 def test_link_opens_without_login_in_the_respondents_language(client, survey):
-    invited = invitation(survey, country="KR", preferred_language="ko")
+    invited = invitation(survey, country="KR", preferred_language="ko", time_zone="Asia/Seoul")
+    closes = timezone.localtime(survey.closes_at, zoneinfo.ZoneInfo("Asia/Seoul"))
 
     response = client.get(_link(invited))
 
@@ -62,6 +64,8 @@ def test_link_opens_without_login_in_the_respondents_language(client, survey):
     assert '<html lang="ko">' in content
     assert "<h1 class=\"h2\">프로그램 사후 설문</h1>" in content
     assert "일본 사람들에 대해" in content
+    assert f"{closes.year}년 {closes.month}월 {closes.day}일" in content
+    assert "(Asia/Seoul)" in content
     assert "한국 사람들에 대해" not in content  # never about their own country
     assert [row["question"].code for row in response.context["rows"]][:2] == [
         "thermometer-US", "thermometer-JP"]
