@@ -21,15 +21,17 @@ from exchanges.models import (
 )
 
 
-def surveys_of(*, cohort: Cohort) -> QuerySet[Survey]:
-    """The cohort's surveys with ``invited_count``, ``answered_count`` and
-    ``question_count``, in the order they open."""
+def surveys_of(*, cohort: Cohort, country: str | None = None) -> QuerySet[Survey]:
+    """The cohort's surveys with ``invited_count``, ``answered_count`` (of ``country``'s
+    people only, when given) and ``question_count``, in the order they open."""
+    scope = Q(invitations__country=country) if country is not None else Q()
     return (Survey.objects.filter(cohort=cohort)
             .annotate(invited_count=Count("invitations",
-                                          filter=Q(invitations__invited_at__isnull=False),
+                                          filter=scope & Q(invitations__invited_at__isnull=False),
                                           distinct=True),
                       answered_count=Count("invitations",
-                                           filter=Q(invitations__completed_at__isnull=False),
+                                           filter=scope & Q(
+                                               invitations__completed_at__isnull=False),
                                            distinct=True),
                       question_count=Count("questions", distinct=True))
             .order_by("opens_at", "id"))

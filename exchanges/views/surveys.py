@@ -155,7 +155,9 @@ def survey_list(request: HttpRequest, cohort_id: int) -> HttpResponse:
                                             "questions. Check them and the dates, then "
                                             "publish it."))
                 return redirect(survey.get_absolute_url())
-    page = paginate(request, surveys_of(cohort=cohort), per_page=PAGE_SIZE)
+    # Partner staff count only their own country's people.
+    country = None if is_secretariat(request.user) else request.user.partner_country or ""
+    page = paginate(request, surveys_of(cohort=cohort, country=country), per_page=PAGE_SIZE)
     return render(request, "staff/surveys/list.html", {
         "cohort": cohort, "page": page, "form": form, "can_manage": can_manage,
         "now": timezone.now(),

@@ -4,6 +4,7 @@ demo logins, created once."""
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from exchanges.enums import MailStatus, SurveyKind, SurveyStatus
 from exchanges.models import (
@@ -59,8 +60,11 @@ def test_demo_seed_creates_surveys_in_each_state_once(client):
     assert korean.completed_at is None
     assert japanese.completed_at is not None
     client.force_login(korean.application.applicant)
-    status = client.get(Application.objects.get(pk=korean.application_id).get_absolute_url())
+    # The middleware activates the Korean login's language in this thread; override restores.
+    with translation.override("en"):
+        status = client.get(Application.objects.get(pk=korean.application_id)
+                            .get_absolute_url())
+        page = client.get(reverse("apply:survey", kwargs={
+            "token": survey_invitation_url(invitation=korean).rsplit("/", 2)[1]}))
     assert survey_invitation_url(invitation=korean) in status.content.decode()
-    page = client.get(reverse("apply:survey", kwargs={
-        "token": survey_invitation_url(invitation=korean).rsplit("/", 2)[1]}))
     assert page.templates[0].name == "surveys/respond.html"

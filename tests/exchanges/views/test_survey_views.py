@@ -223,6 +223,7 @@ def test_partner_staff_see_only_their_countrys_response_rate(client, survey):
 
     assert listing.status_code == 200
     assert listing.context["form"] is None
+    assert [(s.invited_count, s.answered_count) for s in listing.context["page"]] == [(2, 1)]
     assert detail.context["rates"]["countries"] == [
         {"country": "JP", "label": "Japan", "invitations": 2, "invited": 2, "answered": 1,
          "rate": 50.0}]
