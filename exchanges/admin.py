@@ -13,6 +13,8 @@ from exchanges.models import (
     Program,
     Question,
     RefereeRequest,
+    Survey,
+    SurveyQuestion,
 )
 
 
@@ -156,3 +158,31 @@ class GuardianConsentAdmin(admin.ModelAdmin):
     list_display = ["guardian_name", "application", "requested_at", "consented_at"]
     raw_id_fields = ["application"]
     readonly_fields = ["token_hash"]
+
+
+class SurveyQuestionInline(admin.TabularInline):
+    model = SurveyQuestion
+    extra = 0
+    fields = ["position", "kind", "code", "country", "required", "text_en"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    """Read-only: surveys change through the staff pages, whose services keep answers
+    consistent with their questions and write the activity log."""
+
+    list_display = ["cohort", "kind", "opens_at", "closes_at", "published_at"]
+    list_filter = ["kind"]
+    list_select_related = ["cohort__program"]
+    inlines = [SurveyQuestionInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -270,3 +270,48 @@ class PlacementRunStatus(models.TextChoices):
 class UnplacedReason(models.TextChoices):
     FILTERS = "filters", _("Excluded by the hard rules")
     CAPACITY = "capacity", _("No free place")
+
+
+class SurveyKind(models.TextChoices):
+    PRE_PROGRAM = "pre_program", _("Pre-program survey")
+    POST_PROGRAM = "post_program", _("Post-program survey")
+    FOLLOWUP_6 = "followup_6", _("Follow-up survey after 6 months")
+    FOLLOWUP_12 = "followup_12", _("Follow-up survey after 12 months")
+
+
+# Months after the program's last day at which each follow-up survey opens.
+SURVEY_FOLLOWUP_MONTHS = {SurveyKind.FOLLOWUP_6: 6, SurveyKind.FOLLOWUP_12: 12}
+
+# Who each kind of survey asks: the application statuses of its cohort that are invited.
+SURVEY_AUDIENCE = {
+    SurveyKind.PRE_PROGRAM: frozenset({ApplicationStatus.CONFIRMED,
+                                       ApplicationStatus.PARTICIPANT}),
+    SurveyKind.POST_PROGRAM: frozenset({ApplicationStatus.PARTICIPANT, ApplicationStatus.ALUMNUS}),
+    SurveyKind.FOLLOWUP_6: frozenset({ApplicationStatus.PARTICIPANT, ApplicationStatus.ALUMNUS}),
+    SurveyKind.FOLLOWUP_12: frozenset({ApplicationStatus.PARTICIPANT,
+                                       ApplicationStatus.ALUMNUS}),
+}
+
+
+class SurveyStatus(models.TextChoices):
+    """Derived, never stored: from ``published_at``, ``opens_at`` and ``closes_at``."""
+
+    DRAFT = "draft", pgettext_lazy("survey status", "Draft")
+    SCHEDULED = "scheduled", pgettext_lazy("survey status", "Scheduled")
+    OPEN = "open", pgettext_lazy("survey status", "Open")
+    CLOSED = "closed", pgettext_lazy("survey status", "Closed")
+
+
+class SurveyQuestionKind(models.TextChoices):
+    LIKERT = "likert", _("Agreement scale (1–5)")
+    THERMOMETER = "thermometer", _("Feeling thermometer toward a country (0–100)")
+    NPS = "nps", _("Likelihood to recommend (0–10)")
+    OPEN_TEXT = "open_text", _("Open text")
+
+
+# The numeric range each kind of survey question accepts (open text has none).
+SURVEY_QUESTION_RANGE = {
+    SurveyQuestionKind.LIKERT: (1, 5),
+    SurveyQuestionKind.THERMOMETER: (0, 100),
+    SurveyQuestionKind.NPS: (0, 10),
+}

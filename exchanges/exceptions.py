@@ -75,3 +75,32 @@ class MatchingChangeRefused(ExchangeError):
 class PlacementAlreadyPublished(ExchangeError):
     status_code = 409
     default_message = _("A result of this kind is already published for this cohort.")
+
+
+class SurveyLocked(ExchangeError):
+    """The questions of a survey that has responses cannot change: answers would lose their
+    meaning."""
+
+    status_code = 409
+    default_message = _("This survey already has responses, so its questions can no longer "
+                        "change.")
+
+
+class SurveyNotOpen(ExchangeError):
+    status_code = 409
+    default_message = _("This survey is not open.")
+
+
+class SurveyAlreadyAnswered(ExchangeError):
+    status_code = 409
+    default_message = _("This survey has already been answered.")
+
+
+class SurveyAnswersInvalid(ExchangeError):
+    """Answers refused; ``errors`` maps a question id to its translated messages."""
+
+    default_message = _("Some answers need your attention.")
+
+    def __init__(self, message=None, *, errors: dict | None = None, code: str | None = None):
+        self.errors = errors or {}
+        super().__init__(message, code=code)

@@ -80,3 +80,9 @@ rules.add_perm("exchanges.manage_matching", is_secretariat)
 
 # The outbox holds every recipient's messages: only the secretariat reads it and sends campaigns.
 rules.add_perm("exchanges.manage_mail", is_secretariat)
+
+
+# Surveys: the secretariat runs them; partner staff of the program see their country's
+# response rate (answers and per-question figures wait for the fewer-than-five rule).
+rules.add_perm("exchanges.view_surveys", is_secretariat | is_partner_for_cohort)
+rules.add_perm("exchanges.manage_surveys", is_secretariat)

@@ -35,6 +35,7 @@ staff_patterns = [
         path("mentors/<int:pk>/publish/", placement.placement_publish, {"kind": "mentors"},
              name="mentor_pairing_publish"),
     ])),
+    path("cohorts/<int:cohort_id>/surveys/", include("exchanges.urls_staff_surveys")),
     path("mail/", mail.outbox, name="mail_outbox"),
     path("mail/<int:pk>/", mail.outbox_detail, name="mail_detail"),
     path("mail/<int:pk>/resend/", mail.outbox_resend, name="mail_resend"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from exchanges.views import apply
+from exchanges.views import apply, surveys
 
 urlpatterns = [
     path("calls/", apply.calls, name="calls"),
@@ -19,4 +19,5 @@ urlpatterns = [
     path("documents/<int:pk>/", apply.document, name="document"),
     path("referee/<str:token>/", apply.referee_upload, name="referee_upload"),
     path("guardian-consent/<str:token>/", apply.guardian_consent, name="guardian_consent"),
+    path("surveys/<str:token>/", surveys.survey_respond, name="survey"),
 ]

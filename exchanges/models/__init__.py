@@ -19,11 +19,19 @@ from exchanges.models.matching import (
 )
 from exchanges.models.placement import Host, PlacementAssignment, PlacementRun
 from exchanges.models.programs import Cohort, CohortQuota, Program
+from exchanges.models.surveys import (
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
+)
 
 __all__ = [
     "ActivityLog", "Answer", "Application", "ApplicationForm", "Campaign", "Cohort",
     "CohortQuota", "Document", "FormStep", "GuardianConsent", "Host", "MailOptOut",
     "MailTemplate", "MatchGroup", "MatchGroupMember", "MatchingConstraint", "MatchingProfile",
     "MatchingRun", "OutgoingMail", "PlacementAssignment", "PlacementRun", "Program", "Question",
-    "RefereeRequest",
+    "RefereeRequest", "Survey", "SurveyAnswer", "SurveyInvitation", "SurveyQuestion",
+    "SurveyResponse",
 ]

@@ -43,6 +43,7 @@ from exchanges.selectors.applications import (
     open_calls,
     referee_requests_of,
 )
+from exchanges.selectors.surveys import survey_open_invitations_for
 from exchanges.services.applications import (
     application_answers,
     application_save_answers,
@@ -65,6 +66,7 @@ from exchanges.services.eligibility import (
     application_needs_guardian_consent,
     eligibility_failures,
 )
+from exchanges.services.surveys import survey_invitation_url
 from exchanges.views.matching import matching_status_context
 from exchanges.views.pagination import paginate
 
@@ -375,6 +377,9 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
         "referees": list(referee_requests_of(application=application)),
         "can_withdraw": application.status in APPLICATION_WITHDRAWABLE,
         **matching_status_context(application),
+        "open_surveys": [{"invitation": invitation,
+                          "url": survey_invitation_url(invitation=invitation)}
+                         for invitation in survey_open_invitations_for(application=application)],
     })
 
 

@@ -274,8 +274,9 @@ def test_status_timeline_query_count(client, draft, count, django_assert_num_que
                             action_type="exchanges.application.document_uploaded")
     client.force_login(draft.applicant)
 
-    # session, user, application, activity (content type cached), referees, published group
-    with django_assert_num_queries(6):
+    # session, user, application, activity (content type cached), referees, published group,
+    # open survey invitations
+    with django_assert_num_queries(7):
         response = client.get(reverse("apply:status", args=[draft.pk]))
 
     assert len(response.context["timeline"]) == count

@@ -264,7 +264,8 @@ def test_participant_status_page_query_count(client, count, secretariat,
     matching_run_publish(run=run, actor=secretariat)
     client.force_login(people[0].applicant)
 
-    with django_assert_num_queries(8):  # the group (3 queries), host and mentor (1)
+    # the group (3 queries), host and mentor (1), open survey invitations (1)
+    with django_assert_num_queries(9):
         response = client.get(people[0].get_absolute_url())
 
     assert len(response.context["matching_group"]["members"]) == 3

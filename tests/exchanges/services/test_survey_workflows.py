@@ -1,0 +1,237 @@
+"""The survey beat workflows: invitations once when a survey opens (and later for people who
+become eligible), reminders 3 days and 1 day before the close at 09:00 local time, none after
+answering or closing, and opt-outs for alumni follow-ups."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from exchanges.enums import ApplicationStatus, MailTemplateKey, SurveyKind
+from exchanges.models import OutgoingMail, SurveyInvitation
+from exchanges.services.mail import mail_opt_out
+from exchanges.services.surveys import (
+    survey_invitation_for_token,
+    survey_questions_for,
+    survey_response_submit,
+)
+from exchanges.tasks import task_send_scheduled_reminders
+from tests.factories.applications import CohortFactory
+from tests.factories.surveys import participant, standard_survey
+
+pytestmark = pytest.mark.django_db
+
+UTC = dt.UTC
+
+
+def at(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=UTC)
+
+
+def beat_tick(monkeypatch, now: dt.datetime) -> dict:
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    return task_send_scheduled_reminders.apply().get()
+
+
+def keys(prefix: str) -> list[str]:
+    return list(OutgoingMail.objects.filter(idempotency_key__startswith=prefix)
+                .order_by("id").values_list("idempotency_key", flat=True))
+
+
+def survey_link(mail: OutgoingMail) -> str:
+    return re.search(r"/surveys/([^/\s]+)/", mail.text_body).group(1)
+
+
+@pytest.fixture
+def cohort(db):
+    return CohortFactory(deadline=at(2030, 1, 10), starts_on=dt.date(2030, 2, 1),
+                         ends_on=dt.date(2030, 2, 20))
+
+
+def _survey(cohort, kind=SurveyKind.POST_PROGRAM):
+    # Closes at 15:00 UTC on 20 March: 00:00 on 21 March in Seoul, 08:00 on 20 March in LA.
+    return standard_survey(cohort=cohort, kind=kind, opens_at=at(2030, 3, 1, 0, 0),
+                           closes_at=at(2030, 3, 20, 15, 0))
+
+
+def _invitation(survey, application) -> SurveyInvitation:
+    return SurveyInvitation.objects.get(survey=survey, application=application)
+
+
+def test_invitation_goes_out_once_when_the_survey_opens(monkeypatch, cohort):
+    survey = _survey(cohort)
+    seoul = participant(cohort, "KR", time_zone="Asia/Seoul", preferred_language="ko")
+    participant(cohort, "JP", status=ApplicationStatus.CONFIRMED)  # not asked after the program
+
+    ticks = [at(2030, 2, 28, 23, 45), at(2030, 3, 1, 0, 0), at(2030, 3, 1, 0, 15),
+             at(2030, 3, 5, 12, 0)]
+    results = [beat_tick(monkeypatch, now)["survey-invitation"] for now in ticks]
+
+    invited = _invitation(survey, seoul)
+    mail = OutgoingMail.objects.get()
+    assert results == [0, 1, 0, 0]
+    assert keys("survey-invitation:") == [f"survey-invitation:{invited.pk}:invite"]
+    assert invited.invited_at == at(2030, 3, 1, 0, 0)
+    assert (mail.template_key, mail.language, mail.recipient_email, mail.is_transactional) == (
+        MailTemplateKey.SURVEY_INVITATION, "ko", seoul.applicant.email, True)
+    assert "2030년 3월 21일 12:00 오전 (Asia/Seoul)" in mail.text_body
+    assert f"{settings.SITE_URL}/surveys/" in mail.text_body
+    assert "unsubscribe" not in mail.text_body
+
+
+def test_people_who_become_eligible_later_are_invited_on_a_later_tick(monkeypatch, cohort):
+    survey = _survey(cohort, SurveyKind.PRE_PROGRAM)
+    late = participant(cohort, "US", status=ApplicationStatus.WAITLISTED)
+    beat_tick(monkeypatch, at(2030, 3, 2, 0, 0))
+    late.status = ApplicationStatus.CONFIRMED
+    late.save()
+
+    results = [beat_tick(monkeypatch, now)["survey-invitation"]
+               for now in (at(2030, 3, 2, 0, 15), at(2030, 3, 2, 0, 30))]
+
+    assert results == [1, 0]
+    assert keys("survey-invitation:") == [
+        f"survey-invitation:{_invitation(survey, late).pk}:invite"]
+
+
+def test_no_invitation_for_drafts_closed_surveys_or_withdrawn_people(monkeypatch, cohort):
+    draft = _survey(cohort)
+    draft.published_at = None
+    draft.save()
+    published = _survey(CohortFactory(), SurveyKind.PRE_PROGRAM)
+    participant(cohort, "KR")
+    participant(published.cohort, "KR", status=ApplicationStatus.CONFIRMED)
+    participant(published.cohort, "JP", status=ApplicationStatus.WITHDRAWN)
+
+    after_close = beat_tick(monkeypatch, at(2030, 3, 20, 15, 0))["survey-invitation"]
+    while_open = beat_tick(monkeypatch, at(2030, 3, 10, 0, 0))["survey-invitation"]
+
+    assert (after_close, while_open) == (0, 1)
+    assert SurveyInvitation.objects.filter(survey=published).count() == 1
+    assert SurveyInvitation.objects.filter(survey=draft).count() == 0
+
+
+def test_follow_up_invitation_names_the_months_and_honours_opt_outs(monkeypatch, cohort):
+    survey = _survey(cohort, SurveyKind.FOLLOWUP_6)
+    alumnus = participant(cohort, "JP", status=ApplicationStatus.ALUMNUS,
+                          preferred_language="ja", time_zone="Asia/Tokyo")
+    opted_out = participant(cohort, "US", status=ApplicationStatus.ALUMNUS)
+    mail_opt_out(email=opted_out.applicant.email)
+
+    results = [beat_tick(monkeypatch, now)["survey-invitation"]
+               for now in (at(2030, 3, 1, 0, 0), at(2030, 3, 1, 0, 15))]
+
+    mail = OutgoingMail.objects.get()
+    assert results == [1, 0]
+    assert (mail.template_key, mail.recipient_email, mail.is_transactional) == (
+        MailTemplateKey.FOLLOWUP_SURVEY, alumnus.applicant.email, False)
+    assert "から6か月" in mail.subject
+    assert "/mail/unsubscribe/" in mail.text_body
+    assert mail.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert _invitation(survey, opted_out).invited_at is None
+
+
+def test_reminders_at_nine_in_each_respondents_time_zone(monkeypatch, cohort):
+    survey = _survey(cohort)
+    seoul = participant(cohort, "KR", time_zone="Asia/Seoul", preferred_language="ko")
+    los_angeles = participant(cohort, "US", time_zone="America/Los_Angeles")
+    beat_tick(monkeypatch, at(2030, 3, 1, 0, 0))
+    seoul_invite, la_invite = _invitation(survey, seoul), _invitation(survey, los_angeles)
+
+    def reminders():
+        return sorted(keys("survey-reminder:"))
+
+    beat_tick(monkeypatch, at(2030, 3, 17, 15, 45))  # 08:45 PDT on 17 March
+    assert reminders() == []
+    beat_tick(monkeypatch, at(2030, 3, 17, 16, 0))   # 09:00 PDT; 01:00 on 18 March in Seoul
+    assert reminders() == [f"survey-reminder:{la_invite.pk}:3d"]
+    beat_tick(monkeypatch, at(2030, 3, 17, 23, 45))  # 08:45 in Seoul
+    assert reminders() == [f"survey-reminder:{la_invite.pk}:3d"]
+    beat_tick(monkeypatch, at(2030, 3, 18, 0, 0))    # 09:00 in Seoul
+    beat_tick(monkeypatch, at(2030, 3, 18, 0, 15))
+    assert reminders() == sorted([f"survey-reminder:{la_invite.pk}:3d",
+                                  f"survey-reminder:{seoul_invite.pk}:3d"])
+    beat_tick(monkeypatch, at(2030, 3, 19, 16, 0))   # 09:00 PDT on 19 March
+    beat_tick(monkeypatch, at(2030, 3, 20, 0, 0))    # 09:00 on 20 March in Seoul
+    assert reminders() == sorted([f"survey-reminder:{la_invite.pk}:3d",
+                                  f"survey-reminder:{la_invite.pk}:1d",
+                                  f"survey-reminder:{seoul_invite.pk}:3d",
+                                  f"survey-reminder:{seoul_invite.pk}:1d"])
+
+    korean = OutgoingMail.objects.get(idempotency_key=f"survey-reminder:{seoul_invite.pk}:3d")
+    english = OutgoingMail.objects.get(idempotency_key=f"survey-reminder:{la_invite.pk}:1d")
+    assert (korean.template_key, korean.language, english.language) == (
+        MailTemplateKey.SURVEY_REMINDER, "ko", "en")
+    assert "2030년 3월 21일 12:00 오전 (Asia/Seoul)" in korean.text_body
+    assert "March 20, 2030, 8 a.m. (America/Los_Angeles)" in english.text_body
+
+
+def test_reminder_carries_the_same_working_link_as_the_invitation(monkeypatch, cohort):
+    survey = _survey(cohort)
+    application = participant(cohort, "KR", time_zone="Asia/Seoul")
+    beat_tick(monkeypatch, at(2030, 3, 1, 0, 0))
+    beat_tick(monkeypatch, at(2030, 3, 18, 0, 0))
+    invited = _invitation(survey, application)
+
+    invitation_mail = OutgoingMail.objects.get(
+        idempotency_key=f"survey-invitation:{invited.pk}:invite")
+    reminder_mail = OutgoingMail.objects.get(idempotency_key=f"survey-reminder:{invited.pk}:3d")
+    monkeypatch.undo()
+
+    assert survey_link(reminder_mail) == survey_link(invitation_mail)
+    assert survey_invitation_for_token(token=survey_link(reminder_mail)).pk == invited.pk
+
+
+def test_no_reminder_after_answering_or_after_the_close(monkeypatch, cohort):
+    survey = _survey(cohort)
+    answered = participant(cohort, "KR", time_zone="Asia/Seoul")
+    silent = participant(cohort, "JP", time_zone="Asia/Tokyo")
+    beat_tick(monkeypatch, at(2030, 3, 1, 0, 0))
+    invited = _invitation(survey, answered)
+    data = {q.pk: "5" if q.kind != "open_text" else ""
+            for q in survey_questions_for(survey=survey, country="KR")}
+    data.update({q.pk: "80" for q in survey.questions.filter(kind="thermometer")})
+    survey_response_submit(invitation=invited, data=data, language="en",
+                           now=at(2030, 3, 10, 0, 0))
+
+    results = [beat_tick(monkeypatch, now)["survey-reminder"]
+               for now in (at(2030, 3, 18, 0, 0), at(2030, 3, 20, 15, 0),
+                           at(2030, 3, 21, 0, 0))]
+
+    assert results == [1, 0, 0]
+    assert keys("survey-reminder:") == [
+        f"survey-reminder:{_invitation(survey, silent).pk}:3d"]
+
+
+def test_people_invited_after_a_windows_time_get_only_later_windows(monkeypatch, cohort):
+    survey = _survey(cohort, SurveyKind.PRE_PROGRAM)
+    late = participant(cohort, "KR", status=ApplicationStatus.CONFIRMED, time_zone="Asia/Seoul")
+    late.status = ApplicationStatus.WAITLISTED
+    late.save()
+    beat_tick(monkeypatch, at(2030, 3, 1, 0, 0))
+    late.status = ApplicationStatus.CONFIRMED
+    late.save()
+
+    results = [beat_tick(monkeypatch, now)["survey-reminder"]
+               for now in (at(2030, 3, 18, 6, 0), at(2030, 3, 19, 0, 0),
+                           at(2030, 3, 20, 0, 0))]
+
+    invited = _invitation(survey, late)
+    assert invited.invited_at == at(2030, 3, 18, 6, 0)
+    assert results == [0, 0, 1]
+    assert keys("survey-reminder:") == [f"survey-reminder:{invited.pk}:1d"]
+
+
+def test_no_reminder_for_someone_who_left_the_audience(monkeypatch, cohort):
+    _survey(cohort)
+    withdrawn = participant(cohort, "KR", time_zone="Asia/Seoul")
+    beat_tick(monkeypatch, at(2030, 3, 1, 0, 0))
+    withdrawn.status = ApplicationStatus.WITHDRAWN
+    withdrawn.save()
+
+    result = beat_tick(monkeypatch, at(2030, 3, 18, 0, 0))["survey-reminder"]
+
+    assert result == 0
+    assert keys("survey-reminder:") == []
