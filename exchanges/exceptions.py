@@ -75,3 +75,21 @@ class MatchingChangeRefused(ExchangeError):
 class PlacementAlreadyPublished(ExchangeError):
     status_code = 409
     default_message = _("A result of this kind is already published for this cohort.")
+
+
+class ReviewRefused(ExchangeError):
+    """A review, assignment or rubric change the current state does not allow."""
+
+    status_code = 409
+    default_message = _("This review change is not allowed.")
+
+
+class ReviewIncomplete(ExchangeError):
+    """A review refused because scores are missing or out of range; ``errors`` maps each
+    criterion id to its message."""
+
+    default_message = _("Score every criterion within its range.")
+
+    def __init__(self, message=None, *, errors: dict | None = None, code: str | None = None):
+        self.errors = errors or {}
+        super().__init__(message, code=code)

@@ -19,11 +19,21 @@ from exchanges.models.matching import (
 )
 from exchanges.models.placement import Host, PlacementAssignment, PlacementRun
 from exchanges.models.programs import Cohort, CohortQuota, Program
+from exchanges.models.reviews import (
+    CohortReviewSettings,
+    Review,
+    ReviewAssignment,
+    ReviewCriterion,
+    ReviewerConflict,
+    ReviewerPoolMember,
+    ReviewScore,
+)
 
 __all__ = [
-    "ActivityLog", "Answer", "Application", "ApplicationForm", "Campaign", "Cohort",
-    "CohortQuota", "Document", "FormStep", "GuardianConsent", "Host", "MailOptOut",
+    "ActivityLog", "Answer", "Application", "ApplicationForm", "Campaign", "Cohort", "CohortQuota",
+    "CohortReviewSettings", "Document", "FormStep", "GuardianConsent", "Host", "MailOptOut",
     "MailTemplate", "MatchGroup", "MatchGroupMember", "MatchingConstraint", "MatchingProfile",
     "MatchingRun", "OutgoingMail", "PlacementAssignment", "PlacementRun", "Program", "Question",
-    "RefereeRequest",
+    "RefereeRequest", "Review", "ReviewAssignment", "ReviewCriterion", "ReviewScore",
+    "ReviewerConflict", "ReviewerPoolMember",
 ]
