@@ -41,6 +41,7 @@ from exchanges.models import (
 )
 from exchanges.romanize import romanize_korean_name
 from exchanges.services.demo_applications import seed_demo_applications
+from exchanges.services.demo_reviews import seed_demo_reviews
 from exchanges.services.matching import (
     matching_run_execute,
     matching_run_publish,
@@ -461,6 +462,9 @@ def demo_seed() -> dict[str, int]:
     matching["mentor_pairings_published"] = _seed_mentors(program, running,
                                                           users[f"staff@{DEMO_DOMAIN}"])
     _seed_mail(users, cohorts[0])
+    matching["review_assignments_created"] = seed_demo_reviews(
+        cohorts=cohorts, lead=users[f"reviewer@{DEMO_DOMAIN}"], staff=users[f"staff@{DEMO_DOMAIN}"],
+        domain=DEMO_DOMAIN, password_hash=password_hash, totp_secret=DEMO_TOTP_SECRET)
     return {"applicants_created": created_applicants, "applications_created": applications,
             **matching}
 
