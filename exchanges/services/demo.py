@@ -464,7 +464,7 @@ def demo_seed() -> dict[str, int]:
     _seed_mail(users, cohorts[0])
     matching["review_assignments_created"] = seed_demo_reviews(
         cohorts=cohorts, lead=users[f"reviewer@{DEMO_DOMAIN}"], staff=users[f"staff@{DEMO_DOMAIN}"],
-        domain=DEMO_DOMAIN, password_hash=password_hash, totp_secret=DEMO_TOTP_SECRET)
+        domain=DEMO_DOMAIN, password_hash=password_hash)
     return {"applicants_created": created_applicants, "applications_created": applications,
             **matching}
 

@@ -57,10 +57,9 @@ EXTRA_REVIEWERS = [
 SUBMITTED_REVIEWS = 3  # of the demo reviewer's assignments; the rest stay pending
 
 
-def _extra_reviewers(*, domain: str, password_hash: str, totp_secret: str) -> list[User]:
-    from allauth.mfa.models import Authenticator  # noqa: PLC0415 -- app registry must be ready
-    from allauth.mfa.totp.internal.auth import TOTP  # noqa: PLC0415 -- app registry ready
-
+def _extra_reviewers(*, domain: str, password_hash: str) -> list[User]:
+    """Pool colleagues of the demo reviewer. They are not advertised demo logins, so they get
+    no authenticator: signing in as one leads to the second-factor setup first."""
     reviewers = []
     for key, given, family, local, language, country, zone in EXTRA_REVIEWERS:
         user, _created = User.objects.get_or_create(email=f"{key}@{domain}", defaults={
@@ -70,8 +69,6 @@ def _extra_reviewers(*, domain: str, password_hash: str, totp_secret: str) -> li
         })
         EmailAddress.objects.get_or_create(user=user, email=user.email,
                                            defaults={"verified": True, "primary": True})
-        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-            TOTP.activate(user, totp_secret)
         reviewers.append(user)
     return reviewers
 
@@ -145,7 +142,7 @@ def _assign(*, cohort: Cohort, reviewers: list[User], lead: User, staff: User,
 
 
 def seed_demo_reviews(*, cohorts: list[Cohort], lead: User, staff: User, domain: str,
-                      password_hash: str, totp_secret: str) -> int:
+                      password_hash: str) -> int:
     """Rubrics and settings on ``cohorts``; a pool and assignments on the open one (the
     first). Returns how many assignments were added."""
     for cohort in cohorts:
@@ -153,8 +150,7 @@ def seed_demo_reviews(*, cohorts: list[Cohort], lead: User, staff: User, domain:
         _settings(cohort, cohort.deadline + dt.timedelta(days=21))
     open_cohort = cohorts[0]
     criteria = _rubric(open_cohort)
-    reviewers = [lead, *_extra_reviewers(domain=domain, password_hash=password_hash,
-                                         totp_secret=totp_secret)]
+    reviewers = [lead, *_extra_reviewers(domain=domain, password_hash=password_hash)]
     for reviewer in reviewers:
         ReviewerPoolMember.objects.get_or_create(cohort=open_cohort, reviewer=reviewer,
                                                  defaults={"added_by": staff})
