@@ -13,6 +13,7 @@ from exchanges.models import (
     Program,
     Question,
     RefereeRequest,
+    ReviewAssignment,
 )
 
 
@@ -156,3 +157,19 @@ class GuardianConsentAdmin(admin.ModelAdmin):
     list_display = ["guardian_name", "application", "requested_at", "consented_at"]
     raw_id_fields = ["application"]
     readonly_fields = ["token_hash"]
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(admin.ModelAdmin):
+    """Read-only: assignments change through the staff review pages, which log and email."""
+
+    list_display = ["id", "application", "reviewer", "status", "assigned_at", "submitted_at"]
+    list_filter = ["status", "cohort"]
+    list_select_related = ["reviewer"]
+    raw_id_fields = ["application", "reviewer", "cohort", "assigned_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

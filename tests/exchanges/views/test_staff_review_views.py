@@ -251,3 +251,15 @@ def test_manual_assign_of_an_application_out_of_scope_is_404(staff_client, cohor
                                  {"reviewer": ReviewerFactory().pk})
 
     assert response.status_code == 404
+
+
+def test_every_staff_review_page_opens_for_the_secretariat(staff_client, cohort):
+    criterion = ReviewCriterionFactory(cohort=cohort)
+    PoolMemberFactory(cohort=cohort)
+
+    for name, kwargs in (("review", {}), ("review_settings", {}), ("review_rubric", {}),
+                         ("review_pool", {}), ("review_criterion", {"pk": criterion.pk})):
+        response = staff_client.get(url(name, cohort, **kwargs))
+        assert (name, response.status_code) == (name, 200)
+    assert f'href="{url("review", cohort)}"' in staff_client.get(
+        reverse("staff:cohorts")).content.decode()
