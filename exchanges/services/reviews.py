@@ -407,7 +407,8 @@ def review_assign_automatically(*, cohort: Cohort, per_application: int | None =
         cohort=cohort, is_active=True, reviewer__is_active=True,
     ).select_related("reviewer__organisation").order_by("reviewer_id"))
     reviewers = _reviewers_for(members)
-    applications = list(Application.objects.filter(
+    # Locked, so that no application is withdrawn or decided while it is being assigned.
+    applications = list(Application.objects.select_for_update().filter(
         cohort=cohort, status__in=APPLICATION_REVIEWABLE).order_by("submitted_at", "id"))
     result.applications_considered = len(applications)
     existing: dict[tuple[int, int], str] = {}
