@@ -13,6 +13,7 @@ from exchanges.models import (
     Program,
     Question,
     RefereeRequest,
+    ReviewAssignment,
     Survey,
     SurveyQuestion,
 )
@@ -180,6 +181,16 @@ class SurveyAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["cohort__program"]
     inlines = [SurveyQuestionInline]
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(admin.ModelAdmin):
+    """Read-only: assignments change through the staff review pages, which log and email."""
+
+    list_display = ["id", "application", "reviewer", "status", "assigned_at", "submitted_at"]
+    list_filter = ["status", "cohort"]
+    list_select_related = ["reviewer"]
+    raw_id_fields = ["application", "reviewer", "cohort", "assigned_by"]
 
     def has_add_permission(self, request) -> bool:
         return False

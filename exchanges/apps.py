@@ -12,5 +12,6 @@ class ExchangesConfig(AppConfig):
         # and adds it here, so every process that runs the beat task knows all of them.
         from exchanges.services import (  # noqa: PLC0415 -- the app registry must be ready
             reminders,  # noqa: F401
+            reviews,  # noqa: F401
             surveys,  # noqa: F401
         )

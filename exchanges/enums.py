@@ -315,3 +315,26 @@ SURVEY_QUESTION_RANGE = {
     SurveyQuestionKind.THERMOMETER: (0, 100),
     SurveyQuestionKind.NPS: (0, 10),
 }
+
+
+class ReviewAssignmentStatus(models.TextChoices):
+    """Where one reviewer's assignment to one application stands."""
+
+    ASSIGNED = "assigned", pgettext_lazy("review status", "To review")
+    SUBMITTED = "submitted", pgettext_lazy("review status", "Reviewed")
+    CONFLICT = "conflict", pgettext_lazy("review status", "Conflict of interest declared")
+    REMOVED = "removed", pgettext_lazy("review status", "Removed")
+
+
+# Assignments that count towards an application's N reviewers and a reviewer's load.
+REVIEW_ASSIGNMENT_ACTIVE = frozenset({ReviewAssignmentStatus.ASSIGNED,
+                                      ReviewAssignmentStatus.SUBMITTED})
+# Applications that may get reviewers and whose reviews may be written.
+APPLICATION_REVIEWABLE = frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW})
+
+
+class ReviewRecommendation(models.TextChoices):
+    STRONGLY_RECOMMEND = "strongly_recommend", _("Strongly recommend")
+    RECOMMEND = "recommend", pgettext_lazy("review recommendation", "Recommend")
+    RESERVATIONS = "reservations", _("Recommend with reservations")
+    DO_NOT_RECOMMEND = "do_not_recommend", _("Do not recommend")

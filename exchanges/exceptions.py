@@ -104,3 +104,21 @@ class SurveyAnswersInvalid(ExchangeError):
     def __init__(self, message=None, *, errors: dict | None = None, code: str | None = None):
         self.errors = errors or {}
         super().__init__(message, code=code)
+
+
+class ReviewRefused(ExchangeError):
+    """A review, assignment or rubric change the current state does not allow."""
+
+    status_code = 409
+    default_message = _("This review change is not allowed.")
+
+
+class ReviewIncomplete(ExchangeError):
+    """A review refused because scores are missing or out of range; ``errors`` maps each
+    criterion id to its message."""
+
+    default_message = _("Score every criterion within its range.")
+
+    def __init__(self, message=None, *, errors: dict | None = None, code: str | None = None):
+        self.errors = errors or {}
+        super().__init__(message, code=code)

@@ -86,3 +86,16 @@ rules.add_perm("exchanges.manage_mail", is_secretariat)
 # response rate (answers and per-question figures wait for the fewer-than-five rule).
 rules.add_perm("exchanges.view_surveys", is_secretariat | is_partner_for_cohort)
 rules.add_perm("exchanges.manage_surveys", is_secretariat)
+
+
+@rules.predicate
+def is_assigned_reviewer(user, assignment) -> bool:
+    return bool(assignment is not None and user.is_authenticated
+                and assignment.reviewer_id == user.pk)
+
+
+# Review: reviewers open only their own assignments; the secretariat runs assignment and the
+# rubric; partner staff may look at the progress of cohorts they partner on.
+rules.add_perm("exchanges.review_assignment", is_assigned_reviewer)
+rules.add_perm("exchanges.view_reviews", is_secretariat | is_partner_for_cohort)
+rules.add_perm("exchanges.manage_reviews", is_secretariat)

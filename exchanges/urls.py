@@ -5,6 +5,7 @@ from exchanges.views import mail, mail_public, matching, placement, staff
 staff_patterns = [
     path("", staff.dashboard, name="dashboard"),
     path("", include("exchanges.urls_staff_applications")),
+    path("", include("exchanges.urls_staff_reviews")),
     path("matching/", matching.cohorts, name="matching_cohorts"),
     path("cohorts/<int:cohort_id>/matching/", include([
         path("", matching.runs, name="matching"),
@@ -57,6 +58,7 @@ staff_patterns = [
 urlpatterns = [
     path("mail/unsubscribe/<str:token>/", mail_public.unsubscribe, name="mail_unsubscribe"),
     path("staff/", include((staff_patterns, "staff"))),
+    path("review/", include(("exchanges.urls_review", "review"))),
     path("", include(("exchanges.urls_apply", "apply"))),
     path("applications/<int:pk>/matching-profile/", matching.matching_profile,
          name="matching_profile"),

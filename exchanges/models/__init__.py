@@ -19,6 +19,15 @@ from exchanges.models.matching import (
 )
 from exchanges.models.placement import Host, PlacementAssignment, PlacementRun
 from exchanges.models.programs import Cohort, CohortQuota, Program
+from exchanges.models.reviews import (
+    CohortReviewSettings,
+    Review,
+    ReviewAssignment,
+    ReviewCriterion,
+    ReviewerConflict,
+    ReviewerPoolMember,
+    ReviewScore,
+)
 from exchanges.models.surveys import (
     Survey,
     SurveyAnswer,
@@ -28,10 +37,40 @@ from exchanges.models.surveys import (
 )
 
 __all__ = [
-    "ActivityLog", "Answer", "Application", "ApplicationForm", "Campaign", "Cohort",
-    "CohortQuota", "Document", "FormStep", "GuardianConsent", "Host", "MailOptOut",
-    "MailTemplate", "MatchGroup", "MatchGroupMember", "MatchingConstraint", "MatchingProfile",
-    "MatchingRun", "OutgoingMail", "PlacementAssignment", "PlacementRun", "Program", "Question",
-    "RefereeRequest", "Survey", "SurveyAnswer", "SurveyInvitation", "SurveyQuestion",
+    "ActivityLog",
+    "Answer",
+    "Application",
+    "ApplicationForm",
+    "Campaign",
+    "Cohort",
+    "CohortQuota",
+    "CohortReviewSettings",
+    "Document",
+    "FormStep",
+    "GuardianConsent",
+    "Host",
+    "MailOptOut",
+    "MailTemplate",
+    "MatchGroup",
+    "MatchGroupMember",
+    "MatchingConstraint",
+    "MatchingProfile",
+    "MatchingRun",
+    "OutgoingMail",
+    "PlacementAssignment",
+    "PlacementRun",
+    "Program",
+    "Question",
+    "RefereeRequest",
+    "Review",
+    "ReviewAssignment",
+    "ReviewCriterion",
+    "ReviewScore",
+    "ReviewerConflict",
+    "ReviewerPoolMember",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyInvitation",
+    "SurveyQuestion",
     "SurveyResponse",
 ]

@@ -40,6 +40,7 @@ from exchanges.services.forms import (
 )
 from exchanges.views.apply import serve_document
 from exchanges.views.pagination import paginate
+from exchanges.views.staff_reviews import application_reviews_context
 
 PAGE_SIZE = 50
 STAFF = "exchanges.access_staff_area"
@@ -177,6 +178,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "letters": [d for d in documents if d.question_id is None],
         "referees": list(referee_requests_of(application=application)),
         "transition_form": transition_form if allowed else None,
+        **application_reviews_context(request, application),
     })
 
 
