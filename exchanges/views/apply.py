@@ -66,6 +66,7 @@ from exchanges.services.eligibility import (
     eligibility_failures,
 )
 from exchanges.views.matching import matching_status_context
+from exchanges.views.offers import applicant_offer_context, system_reason_labels
 from exchanges.views.pagination import paginate
 
 PAGE_SIZE = 20
@@ -352,6 +353,7 @@ def _timeline(application) -> list[dict]:
         "guardian_consented": _("Guardian consent given"),
     }
     status_labels = dict(ApplicationStatus.choices)
+    reason_labels = system_reason_labels()
     rows = []
     for entry in activity_for_object(obj=application).order_by("timestamp", "id"):
         key = entry.action_type.rsplit(".", 1)[-1]
@@ -361,8 +363,9 @@ def _timeline(application) -> list[dict]:
             text = _("Status: %(status)s") % {"status": status_labels[key]}
         else:
             continue
+        reason = entry.data.get("reason", "") if key in status_labels else ""
         rows.append({"time": entry.timestamp, "text": text,
-                     "reason": entry.data.get("reason", "") if key in status_labels else ""})
+                     "reason": reason_labels.get(reason, reason)})
     return rows
 
 
@@ -375,6 +378,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
         "referees": list(referee_requests_of(application=application)),
         "can_withdraw": application.status in APPLICATION_WITHDRAWABLE,
         **matching_status_context(application),
+        **applicant_offer_context(application),
     })
 
 
