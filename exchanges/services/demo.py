@@ -41,6 +41,7 @@ from exchanges.models import (
 )
 from exchanges.romanize import romanize_korean_name
 from exchanges.services.demo_applications import seed_demo_applications
+from exchanges.services.demo_offers import seed_demo_offers
 from exchanges.services.matching import (
     matching_run_execute,
     matching_run_publish,
@@ -461,6 +462,7 @@ def demo_seed() -> dict[str, int]:
     matching["mentor_pairings_published"] = _seed_mentors(program, running,
                                                           users[f"staff@{DEMO_DOMAIN}"])
     _seed_mail(users, cohorts[0])
+    matching["offers_created"] = seed_demo_offers(cohort=cohorts[0], users=users)
     return {"applicants_created": created_applicants, "applications_created": applications,
             **matching}
 
