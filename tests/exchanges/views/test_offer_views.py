@@ -54,7 +54,8 @@ def test_status_page_shows_offer_in_applicants_zone_with_buttons(client, offered
 
     content = response.content.decode()
     assert response.context["offer_open"] is True
-    assert ">March 16, 2030, 7:59 a.m.</time></strong> (America/Los_Angeles)." in content
+    assert ("<strong>Please accept or decline by March 16, 2030, 7:59 a.m. "
+            "(America/Los_Angeles).</strong>") in content
     assert reverse("apply:offer_accept", args=[offered.pk]) in content
     assert reverse("apply:offer_decline", args=[offered.pk]) in content
 
