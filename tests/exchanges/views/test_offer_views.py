@@ -337,3 +337,18 @@ def test_pipeline_with_offers_and_waitlist_query_count(staff_client, cohort, cou
         range(1, count + 1))
     assert [(row["country"], row["taken"], row["waiting"])
             for row in response.context["quotas"]] == [("JP", 0, 0), ("KR", count, count)]
+
+
+def test_staff_sees_waitlist_position_and_missing_quota(staff_client, cohort):
+    waiting = ApplicationFactory(cohort=cohort, status=S.UNDER_REVIEW)
+    application_transition(application=waiting, to_status=S.WAITLISTED, actor=None)
+    japanese = ApplicationFactory(cohort=cohort, status=S.UNDER_REVIEW, country="JP")
+
+    waiting_page = staff_client.get(reverse("staff:application", args=[waiting.pk]))
+    japanese_page = staff_client.get(reverse("staff:application", args=[japanese.pk]))
+
+    assert '<dd class="col-sm-9" id="waitlist-position">1</dd>' in waiting_page.content.decode()
+    assert waiting_page.context["deadline_form"] is None
+    assert japanese_page.context["quota_row"] is None
+    assert ("No quota is set for this country: no offer can be made until one is added."
+            in japanese_page.content.decode())
