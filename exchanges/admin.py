@@ -127,7 +127,9 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["applicant", "cohort__program"]
     search_fields = ["applicant__email", "applicant__family_name", "institution"]
     raw_id_fields = ["applicant", "cohort"]
-    readonly_fields = ["status", "submitted_at", "status_changed_at", "created_at", "updated_at"]
+    # Offers and waiting-list places change only through the transition and offer services.
+    readonly_fields = ["status", "submitted_at", "status_changed_at", "created_at", "updated_at",
+                       "offer_respond_by", "offer_updated_at", "waitlist_position"]
     inlines = [AnswerInline, DocumentInline]
 
 

@@ -117,10 +117,20 @@ APPLICATION_FINAL = frozenset({
     ApplicationStatus.REJECTED, ApplicationStatus.DECLINED, ApplicationStatus.WITHDRAWN,
     ApplicationStatus.ALUMNUS,
 })
+# Statuses that hold one of the cohort's seats for the application's country (quota usage).
+APPLICATION_HOLDING_SEAT = APPLICATION_SELECTED
 APPLICATION_WITHDRAWABLE = frozenset({
     ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW,
     ApplicationStatus.WAITLISTED, ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED,
 })
+
+
+class WaitlistPolicy(models.TextChoices):
+    """What happens when a seat frees up in a cohort: the first waitlisted applicant of that
+    country is offered it at once, or staff promote by hand."""
+
+    AUTOMATIC = "automatic", _("Offer freed seats to the waiting list automatically")
+    MANUAL = "manual", _("Staff promote from the waiting list by hand")
 
 
 class QuestionKind(models.TextChoices):

@@ -32,6 +32,19 @@ class QuotaExceeded(ExchangeError):
     default_message = _("The quota is already full.")
 
 
+class QuotaMissing(ExchangeError):
+    """No seats are set for the application's country in its cohort, so nobody can be offered
+    one until staff add a quota."""
+
+    status_code = 409
+    default_message = _("No quota is set for this country in this cohort.")
+
+
+class WaitlistFull(ExchangeError):
+    status_code = 409
+    default_message = _("The waiting list for this country is full.")
+
+
 class NotEligible(ExchangeError):
     default_message = _("The applicant is not eligible.")
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from exchanges.views import apply, surveys
+from exchanges.views import apply, offers, surveys
 
 urlpatterns = [
     path("calls/", apply.calls, name="calls"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("applications/<int:pk>/step/<int:number>/autosave/", apply.autosave, name="autosave"),
     path("applications/<int:pk>/review/", apply.review, name="review"),
     path("applications/<int:pk>/withdraw/", apply.withdraw, name="withdraw"),
+    path("applications/<int:pk>/offer/accept/", offers.accept, name="offer_accept"),
+    path("applications/<int:pk>/offer/decline/", offers.decline, name="offer_decline"),
     path("applications/<int:pk>/referees/", apply.referees, name="referees"),
     path("applications/<int:pk>/guardian/", apply.guardian, name="guardian"),
     path("documents/<int:pk>/", apply.document, name="document"),

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from exchanges.views import offers
 from exchanges.views import staff_applications as views
 
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     path("cohorts/<int:cohort_id>/applications/export.xlsx", views.export_xlsx,
          name="export_xlsx"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("cohorts/<int:cohort_id>/waitlist/promote/", offers.waitlist_promote,
+         name="waitlist_promote"),
     path("documents/<int:pk>/", views.document, name="document"),
     path("cohorts/<int:cohort_id>/form/", views.form_builder, name="form_builder"),
     path("form-steps/<int:step_id>/", views.step_edit, name="step_edit"),

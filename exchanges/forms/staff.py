@@ -16,6 +16,8 @@ SORT_CHOICES = [
     ("country", _("Country")),
     ("status", _("Status")),
     ("-updated_at", _("Recently changed")),
+    ("waitlist_position", _("Waiting list position")),
+    ("offer_respond_by", _("Offer deadline, soonest first")),
 ]
 
 

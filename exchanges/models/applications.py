@@ -44,6 +44,13 @@ class Application(models.Model):
     updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    # The offer (status ACCEPTED): the instant by which the applicant must answer, and when the
+    # offer or its deadline was last set (a reminder window that passed before then is skipped).
+    offer_respond_by = models.DateTimeField(_("respond to the offer by"), null=True, blank=True)
+    offer_updated_at = models.DateTimeField(_("offer last set"), null=True, blank=True)
+    # 1-based place on the cohort-country waiting list while WAITLISTED, else empty.
+    waitlist_position = models.PositiveIntegerField(_("waiting list position"), null=True,
+                                                    blank=True)
 
     class Meta:
         verbose_name = _("application")
@@ -58,6 +65,9 @@ class Application(models.Model):
             models.Index(fields=["cohort", "country", "status"],
                          name="application_cohort_country"),
             models.Index(fields=["cohort", "submitted_at"], name="application_cohort_submitted"),
+            models.Index(fields=["status", "offer_respond_by"], name="application_offer_due"),
+            models.Index(fields=["cohort", "country", "waitlist_position"],
+                         name="application_waitlist"),
         ]
 
     def __str__(self) -> str:
@@ -69,6 +79,13 @@ class Application(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == ApplicationStatus.DRAFT
+
+    @property
+    def offer_is_open(self) -> bool:
+        """An offer the applicant may still accept or decline (one without a deadline, made
+        before deadlines existed, stays open until staff set one)."""
+        return self.status == ApplicationStatus.ACCEPTED and (
+            self.offer_respond_by is None or timezone.now() < self.offer_respond_by)
 
 
 class Answer(models.Model):

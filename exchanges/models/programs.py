@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from exchanges.enums import CohortStatus, Country, EligibilityBasis, ProgramKind
+from exchanges.enums import CohortStatus, Country, EligibilityBasis, ProgramKind, WaitlistPolicy
 from exchanges.validators import validate_time_zone
 
 
@@ -97,6 +97,10 @@ class Cohort(models.Model):
     )
     offer_response_days = models.PositiveSmallIntegerField(
         _("days to accept an offer"), default=14
+    )
+    waitlist_policy = models.CharField(
+        _("waiting list policy"), max_length=20, choices=WaitlistPolicy.choices,
+        default=WaitlistPolicy.AUTOMATIC,
     )
     eligible_countries = models.JSONField(
         _("eligible countries"), default=list, blank=True,

@@ -1,6 +1,6 @@
 """Reading applications, always scoped by what the viewer may see."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from exchanges.enums import CohortStatus, Role
@@ -98,12 +98,17 @@ def pipeline_applications(*, viewer: User, cohort: Cohort, filters: dict) -> Que
                        | Q(institution__icontains=term))
     sort = filters.get("sort") or "-submitted_at"
     allowed = {"submitted_at", "-submitted_at", "name", "-name", "country", "-country",
-               "status", "-status", "updated_at", "-updated_at"}
+               "status", "-status", "updated_at", "-updated_at", "waitlist_position",
+               "offer_respond_by"}
     if sort not in allowed:
         sort = "-submitted_at"
     if sort.lstrip("-") == "name":
         prefix = "-" if sort.startswith("-") else ""
         order = [f"{prefix}applicant__family_name", f"{prefix}applicant__given_name"]
+    elif sort in {"waitlist_position", "offer_respond_by"}:
+        # Only waitlisted applications have a position and only offers a deadline: they
+        # come first, everyone else after them.
+        order = [F(sort).asc(nulls_last=True)]
     else:
         order = [sort]
     return qs.order_by(*order, "id")

@@ -1,8 +1,9 @@
 """Writing applications: start, answers, documents, referees, guardian consent, transitions.
 
 Every status change goes through ``application_transition``, which checks the explicit
-``ALLOWED_TRANSITIONS`` map under a row lock, saves with ``update_fields``, writes the activity
-log and sends the event's email after commit.
+``ALLOWED_TRANSITIONS`` map under a row lock, enforces the country quota and the waiting list
+(``exchanges.services.quotas``), saves with ``update_fields``, writes the activity log and
+sends the event's email after commit.
 """
 
 import datetime as dt
@@ -20,11 +21,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from exchanges.enums import (
+    APPLICATION_HOLDING_SEAT,
     APPLICATION_WITHDRAWABLE,
     ApplicationStatus,
     DocumentKind,
     QuestionKind,
     RefereeStatus,
+    WaitlistPolicy,
 )
 from exchanges.exceptions import (
     ConsentMissing,
@@ -40,6 +43,7 @@ from exchanges.models import (
     Answer,
     Application,
     Cohort,
+    CohortQuota,
     Document,
     GuardianConsent,
     Question,
@@ -52,6 +56,15 @@ from exchanges.services.eligibility import (
     country_for_quota,
 )
 from exchanges.services.notify import notify_application_event
+from exchanges.services.quotas import (
+    offer_respond_by_for,
+    quota_lock,
+    quota_require_free_seat,
+    seats_taken,
+    waitlist_close_up,
+    waitlist_first,
+    waitlist_next_position,
+)
 from exchanges.validators import count_words, validate_upload
 
 S = ApplicationStatus
@@ -93,17 +106,42 @@ def _touch(application: Application) -> None:
     application.save(update_fields=["updated_at"])
 
 
+# Target statuses that take or free a seat or change a waiting list: the transition locks the
+# cohort-country quota row first (see ``exchanges.services.quotas`` for the lock order).
+QUOTA_LOCKED_TARGETS = frozenset({S.ACCEPTED, S.WAITLISTED, S.REJECTED, S.DECLINED,
+                                  S.WITHDRAWN})
+# Reasons the system records on transitions it makes by itself (shown translated).
+REASON_PROMOTED = "promoted"
+REASON_LAPSED = "lapsed"
+
+
 @transaction.atomic
 def application_transition(
     *, application: Application, to_status: str, actor, reason: str = "",
-    changes: dict | None = None,
+    changes: dict | None = None, email_event: str | None = None,
+    log_data: dict | None = None,
 ) -> Application:
-    """Move ``application`` to ``to_status`` or raise ``InvalidTransition`` and change nothing.
+    """Move ``application`` to ``to_status`` or raise and change nothing.
 
-    ``changes`` are further field values saved in the same update (``submitted_at``).
-    The passed instance is refreshed with the new state.
+    Raises ``InvalidTransition`` for a move the map does not allow; an offer (``ACCEPTED``)
+    raises ``QuotaMissing`` or ``QuotaExceeded`` unless the country has a free seat, and
+    waitlisting raises ``WaitlistFull`` when the country's waiting list is full. An offer
+    gets its deadline (``offer_respond_by``), a waitlisted application the last position.
+    When a seat frees up (an offer declined, lapsed or withdrawn, a confirmed place
+    withdrawn) and the cohort's policy is automatic, the first waitlisted applicant of the
+    country is offered it in the same transaction.
+
+    ``changes`` are further field values saved in the same update (``submitted_at``);
+    ``email_event`` replaces the status as the event whose email is sent (``waitlist_promoted``);
+    ``log_data`` is added to the activity entry. The passed instance is refreshed.
     """
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    quota = None
+    if to_status in QUOTA_LOCKED_TARGETS:
+        quota = quota_lock(cohort_id=application.cohort_id, country=application.country)
+    locked = (Application.objects.select_for_update(of=("self",)).select_related("cohort")
+              .get(pk=application.pk))
+    if to_status in QUOTA_LOCKED_TARGETS and locked.country != application.country:
+        quota = quota_lock(cohort_id=locked.cohort_id, country=locked.country)
     from_status = locked.status
     if to_status not in ALLOWED_TRANSITIONS.get(from_status, frozenset()):
         raise InvalidTransition(
@@ -112,23 +150,72 @@ def application_transition(
                else to_status}
         )
     now = timezone.now()
+    values = dict(changes or {})
+    extra = dict(log_data or {})
+    left_position = locked.waitlist_position if from_status == S.WAITLISTED else None
+    if from_status == S.WAITLISTED:
+        values["waitlist_position"] = None
+    if to_status == S.ACCEPTED:
+        quota_require_free_seat(quota=quota, cohort_id=locked.cohort_id, country=locked.country)
+        values.setdefault("offer_respond_by",
+                          offer_respond_by_for(cohort=locked.cohort, decided_at=now))
+        values["offer_updated_at"] = now
+        extra["respond_by"] = values["offer_respond_by"].astimezone(dt.UTC).isoformat()
+    elif to_status == S.WAITLISTED:
+        values["waitlist_position"] = waitlist_next_position(
+            quota=quota, cohort_id=locked.cohort_id, country=locked.country)
+        extra["waitlist_position"] = values["waitlist_position"]
     locked.status = to_status
     locked.status_changed_at = now
     locked.updated_at = now
     fields = ["status", "status_changed_at", "updated_at"]
-    for name, value in (changes or {}).items():
+    for name, value in values.items():
         setattr(locked, name, value)
         fields.append(name)
     locked.save(update_fields=fields)
+    if left_position is not None:
+        waitlist_close_up(cohort_id=locked.cohort_id, country=locked.country,
+                          position=left_position)
     activity_log_record(
         actor=actor, obj=locked, action_type=f"exchanges.application.{to_status}",
-        data={"from": from_status, "to": to_status, "reason": reason},
+        data={"from": from_status, "to": to_status, "reason": reason, **extra},
     )
     if to_status in EMAIL_EVENTS:
-        _notify(locked, str(to_status))
-    for name in ["status", "status_changed_at", "updated_at", *(changes or {})]:
+        _notify(locked, email_event or str(to_status))
+    for name in ["status", "status_changed_at", "updated_at", *values]:
         setattr(application, name, getattr(locked, name))
+    if (from_status in APPLICATION_HOLDING_SEAT and to_status not in APPLICATION_HOLDING_SEAT
+            and locked.cohort.waitlist_policy == WaitlistPolicy.AUTOMATIC):
+        waitlist_promote_first(cohort=locked.cohort, country=locked.country, actor=None,
+                               quota=quota, freed_by=locked)
     return application
+
+
+@transaction.atomic
+def waitlist_promote_first(*, cohort: Cohort, country: str, actor,
+                           quota: CohortQuota | None = None,
+                           freed_by: Application | None = None) -> Application | None:
+    """Offer a free seat of (cohort, country) to the first waitlisted applicant, with a new
+    deadline and the waiting-list promotion email; the rest of the list moves up.
+
+    Returns the promoted application, or None when there is no quota, no free seat or nobody
+    waiting. ``actor`` is None for the automatic policy; ``freed_by`` is the application
+    whose seat became free (recorded in the activity log).
+    """
+    if quota is None:
+        quota = quota_lock(cohort_id=cohort.pk, country=country)
+    if quota is None or seats_taken(cohort_id=cohort.pk, country=country) >= quota.seats:
+        return None
+    first = waitlist_first(cohort_id=cohort.pk, country=country)
+    if first is None:
+        return None
+    log_data = {"policy": cohort.waitlist_policy if actor is None else WaitlistPolicy.MANUAL,
+                "waitlist_position": first.waitlist_position}
+    if freed_by is not None:
+        log_data["freed_by"] = freed_by.pk
+    return application_transition(application=first, to_status=S.ACCEPTED, actor=actor,
+                                  reason=REASON_PROMOTED, email_event="waitlist_promoted",
+                                  log_data=log_data)
 
 
 @transaction.atomic

@@ -41,6 +41,7 @@ from exchanges.models import (
 )
 from exchanges.romanize import romanize_korean_name
 from exchanges.services.demo_applications import seed_demo_applications
+from exchanges.services.demo_offers import seed_demo_offers
 from exchanges.services.demo_reviews import seed_demo_reviews
 from exchanges.services.demo_surveys import seed_demo_surveys
 from exchanges.services.matching import (
@@ -464,6 +465,8 @@ def demo_seed() -> dict[str, int]:
                                                           users[f"staff@{DEMO_DOMAIN}"])
     _seed_mail(users, cohorts[0])
     matching |= seed_demo_surveys(cohort=running, staff=users[f"staff@{DEMO_DOMAIN}"])
+    # Offers before reviews: the reviewers' queues then hold only applications still in review.
+    matching["offers_created"] = seed_demo_offers(cohort=cohorts[0], users=users)
     matching["review_assignments_created"] = seed_demo_reviews(
         cohorts=cohorts, lead=users[f"reviewer@{DEMO_DOMAIN}"], staff=users[f"staff@{DEMO_DOMAIN}"],
         domain=DEMO_DOMAIN, password_hash=password_hash)

@@ -25,6 +25,7 @@ WORKFLOW_KEYS = {
     "accepted": MailTemplateKey.DECISION_ACCEPTED,
     "waitlisted": MailTemplateKey.DECISION_WAITLISTED,
     "rejected": MailTemplateKey.DECISION_REJECTED,
+    "waitlist_promoted": MailTemplateKey.WAITLIST_PROMOTED,
     "referee_requested": MailTemplateKey.REFEREE_REQUEST,
 }
 
@@ -59,7 +60,20 @@ def _workflow_context(application, language: str, context: dict) -> dict:
             values["upload_url"] = context["link"]
         if context.get("expires_at"):
             values["due_date"] = _date(context["expires_at"])
+    if application.offer_respond_by:
+        values["respond_by"] = offer_respond_by_text(application=application, language=language)
+    if application.waitlist_position:
+        values["waitlist_position"] = application.waitlist_position
     return values
+
+
+def offer_respond_by_text(*, application, language: str) -> str:
+    """The offer's deadline as its applicant reads it: their language and wall clock."""
+    # reminders imports applications, which imports this module: import at call time.
+    from exchanges.services.reminders import reminder_datetime_text  # noqa: PLC0415
+
+    return reminder_datetime_text(value=application.offer_respond_by, language=language,
+                                  time_zone=application.applicant.time_zone)
 
 
 def _recipient(application, context: dict):
@@ -118,8 +132,13 @@ def notify_application_event(*, application, event: str, context: dict | None = 
     context = dict(context or {})
     key = f"application:{application.pk}:{event}:{_occurrence()}"
     if event not in WORKFLOW_KEYS:
+        localised = None
+        if application.offer_respond_by and not context.get("recipient_email"):
+            def localised():
+                return {"respond_by": offer_respond_by_text(
+                    application=application, language=translation.get_language())}
         _queue_system_mail(application=application, name=f"application_{event}",
-                           idempotency_key=key, context=context)
+                           idempotency_key=key, context=context, localised=localised)
         return
     recipient, email, language = _recipient(application, context)
     extra = _workflow_context(application, language, context)

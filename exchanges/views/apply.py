@@ -68,6 +68,7 @@ from exchanges.services.eligibility import (
 )
 from exchanges.services.surveys import survey_invitation_url
 from exchanges.views.matching import matching_status_context
+from exchanges.views.offers import applicant_offer_context, system_reason_labels
 from exchanges.views.pagination import paginate
 
 PAGE_SIZE = 20
@@ -354,6 +355,7 @@ def _timeline(application) -> list[dict]:
         "guardian_consented": _("Guardian consent given"),
     }
     status_labels = dict(ApplicationStatus.choices)
+    reason_labels = system_reason_labels()
     rows = []
     for entry in activity_for_object(obj=application).order_by("timestamp", "id"):
         key = entry.action_type.rsplit(".", 1)[-1]
@@ -363,8 +365,9 @@ def _timeline(application) -> list[dict]:
             text = _("Status: %(status)s") % {"status": status_labels[key]}
         else:
             continue
+        reason = entry.data.get("reason", "") if key in status_labels else ""
         rows.append({"time": entry.timestamp, "text": text,
-                     "reason": entry.data.get("reason", "") if key in status_labels else ""})
+                     "reason": reason_labels.get(reason, reason)})
     return rows
 
 
@@ -380,6 +383,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
         "open_surveys": [{"invitation": invitation,
                           "url": survey_invitation_url(invitation=invitation)}
                          for invitation in survey_open_invitations_for(application=application)],
+        **applicant_offer_context(application),
     })
 
 

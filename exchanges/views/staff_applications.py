@@ -14,6 +14,7 @@ from rules.contrib.views import permission_required
 from exchanges.enums import ApplicationStatus, Country, QuestionKind
 from exchanges.exceptions import ExchangeError
 from exchanges.forms.apply import QuestionStepForm
+from exchanges.forms.offers import OfferDeadlineForm
 from exchanges.forms.staff import FormStepForm, PipelineFilterForm, QuestionForm, TransitionForm
 from exchanges.models import Cohort, Document, FormStep, Question
 from exchanges.selectors.activity import activity_for_object
@@ -25,6 +26,7 @@ from exchanges.selectors.applications import (
     pipeline_counts,
     referee_requests_of,
 )
+from exchanges.selectors.offers import quota_usage
 from exchanges.services.applications import (
     ALLOWED_TRANSITIONS,
     application_answers,
@@ -38,7 +40,9 @@ from exchanges.services.forms import (
     question_move,
     question_save,
 )
+from exchanges.services.offers import offer_extend
 from exchanges.views.apply import serve_document
+from exchanges.views.offers import staff_offer_context, system_reason_labels
 from exchanges.views.pagination import paginate
 from exchanges.views.staff_reviews import application_reviews_context
 
@@ -90,6 +94,7 @@ def pipeline(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "country_totals": [sum(by_key.get((s, c), 0) for s in ApplicationStatus.values)
                            for c in countries],
         "grand_total": sum(row["total"] for row in counts), "query": query.urlencode(),
+        "quotas": quota_usage(viewer=request.user, cohort=cohort, counts=counts),
     })
 
 
@@ -146,19 +151,34 @@ def _staff_application(request: HttpRequest, pk: int):
 @login_required
 @permission_required(STAFF, raise_exception=True)
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The application with its answers and timeline; POSTs change the status or (an open
+    offer) its deadline. A refused change shows on the form, keeping what was typed."""
     application = _staff_application(request, pk)
     allowed = sorted(ALLOWED_TRANSITIONS[application.status])
-    transition_form = TransitionForm(request.POST or None, allowed=allowed)
-    if request.method == "POST" and transition_form.is_valid():
+    action = request.POST.get("action", "status") if request.method == "POST" else None
+    transition_form = TransitionForm(request.POST if action == "status" else None,
+                                     allowed=allowed)
+    deadline_form = (OfferDeadlineForm(request.POST, time_zone=application.cohort.time_zone)
+                     if action == "offer_deadline" else None)
+    if action == "status" and transition_form.is_valid():
         try:
             application_transition(application=application, actor=request.user,
                                    to_status=transition_form.cleaned_data["to_status"],
                                    reason=transition_form.cleaned_data["reason"])
         except ExchangeError as exc:
-            messages.error(request, str(exc.message))
+            transition_form.add_error(None, str(exc.message))
         else:
             messages.success(request, _("The status has been changed."))
-        return redirect("staff:application", pk=application.pk)
+            return redirect("staff:application", pk=application.pk)
+    if deadline_form is not None and deadline_form.is_valid():
+        try:
+            offer_extend(application=application, actor=request.user,
+                         respond_by_date=deadline_form.cleaned_data["respond_by"])
+        except ExchangeError as exc:
+            deadline_form.add_error("respond_by", str(exc.message))
+        else:
+            messages.success(request, _("The offer deadline has been changed."))
+            return redirect("staff:application", pk=application.pk)
     answers = application_answers(application=application)
     documents = list(application.documents.select_related("question"))
     sections = []
@@ -171,14 +191,17 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         sections.append({"title": step.title, "rows": rows})
     timeline = list(activity_for_object(obj=application).order_by("timestamp", "id"))
     status_labels = dict(ApplicationStatus.choices)
+    reason_labels = system_reason_labels()
     for entry in timeline:
         entry.label = status_labels.get(entry.action_type.rsplit(".", 1)[-1], "")
+        entry.reason_label = reason_labels.get(entry.data.get("reason"), entry.data.get("reason"))
     return render(request, "staff/application_detail.html", {
         "application": application, "sections": sections, "timeline": timeline,
         "letters": [d for d in documents if d.question_id is None],
         "referees": list(referee_requests_of(application=application)),
         "transition_form": transition_form if allowed else None,
         **application_reviews_context(request, application),
+        **staff_offer_context(application=application, deadline_form=deadline_form),
     })
 
 

@@ -4,7 +4,7 @@ from django.db import IntegrityError
 
 from exchanges.enums import ApplicationStatus
 from exchanges.exceptions import InvalidTransition
-from exchanges.models import ActivityLog, Application
+from exchanges.models import ActivityLog, Application, CohortQuota
 from exchanges.services.applications import ALLOWED_TRANSITIONS, application_transition
 from tests.factories.applications import ApplicationFactory
 
@@ -26,7 +26,9 @@ def test_transition_map_covers_every_status():
 def test_allowed_transition_changes_status_and_logs(
     from_status, to_status, secretariat, django_capture_on_commit_callbacks
 ):
-    application = ApplicationFactory(status=from_status)
+    application = ApplicationFactory(status=from_status,
+                                     waitlist_position=1 if from_status == "waitlisted" else None)
+    CohortQuota.objects.create(cohort=application.cohort, country="KR", seats=5)
 
     with django_capture_on_commit_callbacks(execute=True):
         application_transition(application=application, to_status=to_status,
@@ -35,8 +37,14 @@ def test_allowed_transition_changes_status_and_logs(
     application.refresh_from_db()
     assert application.status == to_status
     entry = ActivityLog.objects.get(action_type=f"exchanges.application.{to_status}")
+    extra = {}
+    if to_status == "accepted":
+        extra = {"respond_by": application.offer_respond_by.isoformat()}
+    elif to_status == "waitlisted":
+        extra = {"waitlist_position": 1}
     assert (entry.actor, entry.object_id, entry.data) == (
-        secretariat, application.pk, {"from": from_status, "to": to_status, "reason": "checked"}
+        secretariat, application.pk,
+        {"from": from_status, "to": to_status, "reason": "checked", **extra},
     )
     expected_mails = 1 if to_status in {"submitted", "accepted", "waitlisted", "rejected",
                                         "confirmed", "declined", "withdrawn"} else 0

@@ -149,5 +149,6 @@ def test_beat_runs_the_reminder_tick_every_quarter_hour():
     assert settings.CELERY_BEAT_SCHEDULE["exchanges.send_scheduled_reminders"] == {
         "task": "exchanges.send_scheduled_reminders", "schedule": 900.0}
     assert set(reminders.reminder_workflows()) == {"draft-reminder", "referee-reminder",
+                                                   "offer-deadline-reminder", "offer-lapse",
                                                    "reviewer-nudge", "survey-invitation",
                                                    "survey-reminder"}

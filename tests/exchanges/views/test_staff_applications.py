@@ -45,8 +45,9 @@ def test_neutralise_cell(value, expected):
 def test_pipeline_query_count(staff_client, cohort, count, django_assert_num_queries):
     ApplicationFactory.create_batch(count, cohort=cohort, status=ApplicationStatus.SUBMITTED)
 
-    # session, user, MFA check, cohort, counts by status x country, page count, page rows
-    with django_assert_num_queries(7):
+    # session, user, MFA check, cohort, counts by status x country, quota rows, page count,
+    # page rows
+    with django_assert_num_queries(8):
         response = staff_client.get(reverse("staff:pipeline", args=[cohort.pk]))
 
     assert response.status_code == 200
