@@ -10,4 +10,4 @@ class ExchangesConfig(AppConfig):
         # Scheduled email workflows register themselves with ``@reminder_workflow`` when their
         # module is imported; each capability keeps its workflows in its own service module
         # and adds it here, so every process that runs the beat task knows all of them.
-        from exchanges.services import reminders  # noqa: F401, PLC0415
+        from exchanges.services import predeparture, reminders  # noqa: F401, PLC0415

@@ -5,6 +5,7 @@ from exchanges.views import mail, mail_public, matching, placement, staff
 staff_patterns = [
     path("", staff.dashboard, name="dashboard"),
     path("", include("exchanges.urls_staff_applications")),
+    path("", include("exchanges.urls_staff_predeparture")),
     path("matching/", matching.cohorts, name="matching_cohorts"),
     path("cohorts/<int:cohort_id>/matching/", include([
         path("", matching.runs, name="matching"),

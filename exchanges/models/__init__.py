@@ -18,12 +18,15 @@ from exchanges.models.matching import (
     MatchingRun,
 )
 from exchanges.models.placement import Host, PlacementAssignment, PlacementRun
+from exchanges.models.predeparture import ItineraryItem, PredepartureChecklist
 from exchanges.models.programs import Cohort, CohortQuota, Program
 
 __all__ = [
     "ActivityLog", "Answer", "Application", "ApplicationForm", "Campaign", "Cohort",
-    "CohortQuota", "Document", "FormStep", "GuardianConsent", "Host", "MailOptOut",
+    "CohortQuota", "Document", "FormStep", "GuardianConsent", "Host", "ItineraryItem",
+    "MailOptOut",
     "MailTemplate", "MatchGroup", "MatchGroupMember", "MatchingConstraint", "MatchingProfile",
-    "MatchingRun", "OutgoingMail", "PlacementAssignment", "PlacementRun", "Program", "Question",
+    "MatchingRun", "OutgoingMail", "PlacementAssignment", "PlacementRun", "PredepartureChecklist",
+    "Program", "Question",
     "RefereeRequest",
 ]
