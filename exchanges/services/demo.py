@@ -41,6 +41,7 @@ from exchanges.models import (
 )
 from exchanges.romanize import romanize_korean_name
 from exchanges.services.demo_applications import seed_demo_applications
+from exchanges.services.demo_predeparture import seed_demo_predeparture
 from exchanges.services.matching import (
     matching_run_execute,
     matching_run_publish,
@@ -460,6 +461,8 @@ def demo_seed() -> dict[str, int]:
     matching["host_placements_published"] = _seed_hosts(running, users[f"staff@{DEMO_DOMAIN}"])
     matching["mentor_pairings_published"] = _seed_mentors(program, running,
                                                           users[f"staff@{DEMO_DOMAIN}"])
+    matching |= seed_demo_predeparture(cohort=cohorts[0], staff=users[f"staff@{DEMO_DOMAIN}"],
+                                       login=users[f"applicant-en@{DEMO_DOMAIN}"])
     _seed_mail(users, cohorts[0])
     return {"applicants_created": created_applicants, "applications_created": applications,
             **matching}
