@@ -12,6 +12,7 @@ email is queued.
 
 import datetime as dt
 import random
+from itertools import pairwise
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -19,16 +20,18 @@ from django.utils import timezone
 from accounts.models import User
 from exchanges.enums import ApplicationStatus, PredepartureSection, Role, VisaStatus
 from exchanges.models import (
+    ActivityLog,
     Application,
     Cohort,
     ItineraryItem,
     PredepartureChecklist,
 )
-from exchanges.services.demo_applications import _seed_form, _seed_one
 from exchanges.services.predeparture import itinerary_item_save, predeparture_section_save
 from exchanges.validators import passport_valid_through
 
 S = PredepartureSection
+DEMO_INSTITUTIONS = {"US": "University of Colorado", "JP": "Hitotsubashi University",
+                     "KR": "Ewha Womans University"}
 GENERATED_PER_COUNTRY = 2
 # Generated applicants are tried from the end of each country's list.
 CANDIDATE_INDEXES = range(100, 80, -1)
@@ -116,14 +119,44 @@ def _candidates(cohort: Cohort, country: str) -> list[User]:
             ][:GENERATED_PER_COUNTRY]
 
 
+# The path an accepted offer took, for the application's timeline.
+CONFIRMED_PATH = [ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED,
+                  ApplicationStatus.UNDER_REVIEW, ApplicationStatus.ACCEPTED,
+                  ApplicationStatus.CONFIRMED]
+
+
 def _confirmed(cohort: Cohort, user: User, staff: User, rng) -> tuple[Application, bool]:
+    """``user``'s application to ``cohort``, created as confirmed (without documents, like
+    the matching demo's participants) with its timeline when there is none."""
     existing = Application.objects.filter(cohort=cohort, applicant=user).first()
     if existing is not None:
         return existing, False
-    _seed_one(cohort=cohort, applicant=user, status=ApplicationStatus.CONFIRMED,
-              questions=_seed_form(cohort), staff=staff, rng=rng,
-              content_type=ContentType.objects.get_for_model(Application))
-    return Application.objects.get(cohort=cohort, applicant=user), True
+    started = min(cohort.opens_at + dt.timedelta(days=rng.randint(1, 10)), timezone.now())
+    steps = len(CONFIRMED_PATH) - 1
+    application = Application.objects.create(
+        applicant=user, cohort=cohort, status=ApplicationStatus.CONFIRMED,
+        country=user.country, citizenship=user.country, residence_country=user.country,
+        birth_date=cohort.reference_date.replace(
+            year=cohort.reference_date.year - rng.randint(23, 33)),
+        sector=rng.choice(cohort.program.sectors or ["academia"]),
+        institution=DEMO_INSTITUTIONS.get(user.country, "Independent"),
+        languages={"en": "professional"} | ({user.preferred_language: "native"}
+                                            if user.preferred_language != "en" else {}),
+        created_at=started, updated_at=started,
+        submitted_at=started + dt.timedelta(hours=6),
+        status_changed_at=started + dt.timedelta(days=steps),
+    )
+    content_type = ContentType.objects.get_for_model(Application)
+    ActivityLog.objects.bulk_create([
+        ActivityLog(actor=user if to_status in {ApplicationStatus.SUBMITTED,
+                                                ApplicationStatus.CONFIRMED} else staff,
+                    content_type=content_type, object_id=application.pk,
+                    action_type=f"exchanges.application.{to_status}",
+                    data={"from": from_status, "to": to_status, "reason": ""},
+                    timestamp=started + dt.timedelta(days=step))
+        for step, (from_status, to_status) in enumerate(pairwise(CONFIRMED_PATH), start=1)
+    ])
+    return application, True
 
 
 def seed_demo_predeparture(*, cohort: Cohort, staff: User, login: User) -> dict[str, int]:
