@@ -148,4 +148,5 @@ def test_referee_reminder_once_three_days_before_expiry_with_a_working_link(monk
 def test_beat_runs_the_reminder_tick_every_quarter_hour():
     assert settings.CELERY_BEAT_SCHEDULE["exchanges.send_scheduled_reminders"] == {
         "task": "exchanges.send_scheduled_reminders", "schedule": 900.0}
-    assert set(reminders.reminder_workflows()) == {"draft-reminder", "referee-reminder"}
+    assert set(reminders.reminder_workflows()) == {"draft-reminder", "referee-reminder",
+                                                   "predeparture-reminder"}
