@@ -27,7 +27,7 @@ from exchanges.models import (
     PredepartureChecklist,
 )
 from exchanges.services.predeparture import itinerary_item_save, predeparture_section_save
-from exchanges.validators import passport_valid_through
+from exchanges.validators import add_months, passport_valid_through
 
 S = PredepartureSection
 DEMO_INSTITUTIONS = {"US": "University of Colorado", "JP": "Hitotsubashi University",
@@ -78,8 +78,8 @@ EMERGENCY_CONTACTS = {
 def _sections(cohort: Cohort, state: str, country: str) -> dict[str, dict]:
     """Section values for a checklist that is ``complete``, ``partial`` or ``started``."""
     today = timezone.localdate()
-    passport = {"passport_valid_until": passport_valid_through(cohort.ends_on).replace(
-        year=cohort.ends_on.year + 4), "passport_validity_confirmed": True}
+    passport = {"passport_valid_until": add_months(passport_valid_through(cohort.ends_on), 40),
+                "passport_validity_confirmed": True}
     insurance = {"insurance_confirmed": True, "insurance_provider": "Chubb Travel",
                  "insurance_valid_from": cohort.starts_on - dt.timedelta(days=1),
                  "insurance_valid_until": cohort.ends_on + dt.timedelta(days=1)}
