@@ -12,6 +12,7 @@ class ExchangesConfig(AppConfig):
         # and adds it here, so every process that runs the beat task knows all of them.
         from exchanges.services import (  # noqa: PLC0415 -- the app registry must be ready
             offers,  # noqa: F401
+            predeparture,  # noqa: F401
             reminders,  # noqa: F401
             reviews,  # noqa: F401
             surveys,  # noqa: F401

@@ -348,3 +348,57 @@ class ReviewRecommendation(models.TextChoices):
     RECOMMEND = "recommend", pgettext_lazy("review recommendation", "Recommend")
     RESERVATIONS = "reservations", _("Recommend with reservations")
     DO_NOT_RECOMMEND = "do_not_recommend", _("Do not recommend")
+
+
+# Pre-departure: who has a checklist (the offer was accepted, or the program has begun).
+APPLICATION_PREDEPARTURE = frozenset({ApplicationStatus.CONFIRMED, ApplicationStatus.PARTICIPANT})
+
+
+class PredepartureSection(models.TextChoices):
+    """The sections of a participant's pre-departure checklist, in the order they are shown."""
+
+    PASSPORT = "passport", pgettext_lazy("predeparture section", "Passport")
+    VISA = "visa", pgettext_lazy("predeparture section", "Visa")
+    INSURANCE = "insurance", pgettext_lazy("predeparture section", "Travel insurance")
+    EMERGENCY_CONTACT = "emergency_contact", pgettext_lazy("predeparture section",
+                                                           "Emergency contact")
+    DIETARY = "dietary", pgettext_lazy("predeparture section", "Dietary needs")
+    MEDICAL = "medical", pgettext_lazy("predeparture section",
+                                       "Medical or accessibility needs")
+    ARRIVAL = "arrival", pgettext_lazy("predeparture section", "Arrival details")
+
+
+# The sections a checklist needs to be complete; medical needs and arrival details are optional.
+PREDEPARTURE_REQUIRED_SECTIONS = (
+    PredepartureSection.PASSPORT, PredepartureSection.VISA, PredepartureSection.INSURANCE,
+    PredepartureSection.EMERGENCY_CONTACT, PredepartureSection.DIETARY,
+)
+# Sections whose details only the participant and the secretariat may read.
+PREDEPARTURE_SENSITIVE_SECTIONS = frozenset({PredepartureSection.DIETARY,
+                                             PredepartureSection.MEDICAL})
+
+
+class VisaStatus(models.TextChoices):
+    NOT_NEEDED = "not_needed", pgettext_lazy("visa status", "Not needed")
+    TO_APPLY = "to_apply", pgettext_lazy("visa status", "I still need to apply")
+    APPLIED = "applied", pgettext_lazy("visa status", "Applied, waiting for the decision")
+    GRANTED = "granted", pgettext_lazy("visa status", "Granted")
+
+
+# Visa statuses that let the participant travel: the visa section is complete with these.
+VISA_SETTLED = frozenset({VisaStatus.NOT_NEEDED, VisaStatus.GRANTED})
+
+
+class DietaryNeed(models.TextChoices):
+    VEGETARIAN = "vegetarian", pgettext_lazy("diet", "Vegetarian")
+    VEGAN = "vegan", pgettext_lazy("diet", "Vegan")
+    HALAL = "halal", pgettext_lazy("diet", "Halal")
+    KOSHER = "kosher", pgettext_lazy("diet", "Kosher")
+    NO_PORK = "no_pork", pgettext_lazy("diet", "No pork")
+    NO_BEEF = "no_beef", pgettext_lazy("diet", "No beef")
+    NO_ALCOHOL = "no_alcohol", pgettext_lazy("diet", "No alcohol")
+    GLUTEN_FREE = "gluten_free", pgettext_lazy("diet", "Gluten-free")
+    LACTOSE_FREE = "lactose_free", pgettext_lazy("diet", "Lactose-free")
+    NUT_ALLERGY = "nut_allergy", pgettext_lazy("diet", "Nut allergy")
+    SEAFOOD_ALLERGY = "seafood_allergy", pgettext_lazy("diet", "Fish or shellfish allergy")
+    OTHER = "other", pgettext_lazy("diet", "Other (describe below)")

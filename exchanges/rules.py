@@ -6,7 +6,7 @@ the selectors, so a list never shows what a detail page would refuse.
 
 import rules
 
-from exchanges.enums import Role
+from exchanges.enums import APPLICATION_PREDEPARTURE, Role
 
 
 @rules.predicate
@@ -99,3 +99,21 @@ def is_assigned_reviewer(user, assignment) -> bool:
 rules.add_perm("exchanges.review_assignment", is_assigned_reviewer)
 rules.add_perm("exchanges.view_reviews", is_secretariat | is_partner_for_cohort)
 rules.add_perm("exchanges.manage_reviews", is_secretariat)
+
+
+# Pre-departure. The checklist's details (dietary and medical needs above all) are for the
+# participant and the secretariat; partner staff of the participant's country see which
+# sections are complete; reviewers see nothing. The object is the application.
+@rules.predicate
+def is_predeparture_participant(user, application) -> bool:
+    return bool(application is not None
+                and application.status in APPLICATION_PREDEPARTURE)
+
+
+rules.add_perm("exchanges.view_predeparture", is_secretariat | is_partner_for_cohort)
+rules.add_perm("exchanges.manage_itinerary", is_secretariat)
+rules.add_perm("exchanges.view_checklist", is_predeparture_participant & (
+    is_application_owner | is_secretariat | is_partner_for_application))
+rules.add_perm("exchanges.view_checklist_details", is_predeparture_participant & (
+    is_application_owner | is_secretariat))
+rules.add_perm("exchanges.edit_checklist", is_predeparture_participant & is_application_owner)

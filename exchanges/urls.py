@@ -6,6 +6,7 @@ staff_patterns = [
     path("", staff.dashboard, name="dashboard"),
     path("", include("exchanges.urls_staff_applications")),
     path("", include("exchanges.urls_staff_reviews")),
+    path("", include("exchanges.urls_staff_predeparture")),
     path("matching/", matching.cohorts, name="matching_cohorts"),
     path("cohorts/<int:cohort_id>/matching/", include([
         path("", matching.runs, name="matching"),

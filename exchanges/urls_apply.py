@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from exchanges.views import apply, offers, surveys
+from exchanges.views import apply, offers, predeparture, surveys
 
 urlpatterns = [
     path("calls/", apply.calls, name="calls"),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("applications/<int:pk>/offer/decline/", offers.decline, name="offer_decline"),
     path("applications/<int:pk>/referees/", apply.referees, name="referees"),
     path("applications/<int:pk>/guardian/", apply.guardian, name="guardian"),
+    path("applications/<int:pk>/predeparture/", predeparture.checklist, name="predeparture"),
     path("documents/<int:pk>/", apply.document, name="document"),
     path("referee/<str:token>/", apply.referee_upload, name="referee_upload"),
     path("guardian-consent/<str:token>/", apply.guardian_consent, name="guardian_consent"),

@@ -139,3 +139,212 @@ def validate_mail_template_source(value: str) -> None:
         raise ValidationError(
             _("Template error: %(error)s"), code="template_syntax", params={"error": error}
         ) from error
+
+
+# --- Pre-departure checklist -----------------------------------------------------------------
+# Each ``validate_*_section`` takes the section's values (model field names) and the program
+# dates and raises a ``ValidationError`` keyed by field, so a form shows each message next to
+# its field and the service refuses the same values whatever calls it.
+
+PASSPORT_MONTHS_AFTER_PROGRAM = 6
+# Arrival details are accepted from this many days before the program's first day.
+ARRIVAL_EARLIEST_DAYS = 14
+
+
+def add_months(day, months: int):
+    """``day`` moved by ``months`` calendar months; the 31st becomes the month's last day."""
+    import calendar  # noqa: PLC0415 -- keeps the import list of the leaf module short
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return day.replace(year=year, month=month,
+                       day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def passport_valid_through(ends_on):
+    """The earliest passport expiry the program accepts: six months after its last day."""
+    return add_months(ends_on, PASSPORT_MONTHS_AFTER_PROGRAM)
+
+
+def _date_text(value) -> str:
+    from django.utils import formats  # noqa: PLC0415 -- formats need settings; leaf module
+
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def _raise_if(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def validate_passport_section(values: dict, *, ends_on) -> None:
+    errors = {}
+    valid_until = values.get("passport_valid_until")
+    required = passport_valid_through(ends_on)
+    if not valid_until:
+        errors["passport_valid_until"] = ValidationError(
+            _("Enter the date your passport expires."), code="required")
+    elif valid_until < required:
+        errors["passport_valid_until"] = ValidationError(
+            _("Your passport must be valid until at least %(date)s, six months after the "
+              "program ends on %(end)s. Please renew it before you travel."),
+            code="passport_expires_too_soon",
+            params={"date": _date_text(required), "end": _date_text(ends_on)})
+    if not values.get("passport_validity_confirmed"):
+        errors["passport_validity_confirmed"] = ValidationError(
+            _("Please confirm that your passport is valid for at least six months after the "
+              "program ends."), code="required")
+    _raise_if(errors)
+
+
+def validate_visa_section(values: dict, *, today) -> None:
+    from exchanges.enums import VisaStatus  # noqa: PLC0415 -- enums are a leaf too
+
+    errors = {}
+    status = values.get("visa_status")
+    granted_on = values.get("visa_granted_on")
+    if status not in VisaStatus.values:
+        errors["visa_status"] = ValidationError(_("Choose the status of your visa."),
+                                                code="required")
+    elif status == VisaStatus.GRANTED and not granted_on:
+        errors["visa_granted_on"] = ValidationError(
+            _("Enter the date your visa was granted."), code="required")
+    elif status == VisaStatus.GRANTED and granted_on > today:
+        errors["visa_granted_on"] = ValidationError(
+            _("The date your visa was granted cannot be in the future."), code="future")
+    _raise_if(errors)
+
+
+def validate_insurance_section(values: dict, *, starts_on, ends_on) -> None:
+    errors = {}
+    if not values.get("insurance_confirmed"):
+        errors["insurance_confirmed"] = ValidationError(
+            _("Please confirm that you have travel insurance for the program."),
+            code="required")
+    if not (values.get("insurance_provider") or "").strip():
+        errors["insurance_provider"] = ValidationError(
+            _("Enter the name of your insurance company."), code="required")
+    valid_from = values.get("insurance_valid_from")
+    valid_until = values.get("insurance_valid_until")
+    if not valid_from:
+        errors["insurance_valid_from"] = ValidationError(
+            _("Enter the first day your policy covers."), code="required")
+    elif valid_from > starts_on:
+        errors["insurance_valid_from"] = ValidationError(
+            _("Your policy must cover the program from its first day, %(date)s."),
+            code="insurance_starts_late", params={"date": _date_text(starts_on)})
+    if not valid_until:
+        errors["insurance_valid_until"] = ValidationError(
+            _("Enter the last day your policy covers."), code="required")
+    elif valid_from and valid_until < valid_from:
+        errors["insurance_valid_until"] = ValidationError(
+            _("The last day of cover must not be before the first day."),
+            code="insurance_dates_reversed")
+    elif valid_until < ends_on:
+        errors["insurance_valid_until"] = ValidationError(
+            _("Your policy must cover the program until its last day, %(date)s."),
+            code="insurance_ends_early", params={"date": _date_text(ends_on)})
+    _raise_if(errors)
+
+
+PHONE_SEPARATORS = " -.()\u3000"
+PHONE_EXAMPLES = "+81 90 1234 5678, +82 10 1234 5678, +1 202 555 0123"
+# Country codes whose national numbers begin with a trunk 0 that is dropped after the code.
+_TRUNK_ZERO_CODES = ("81", "82", "44", "33", "49", "61", "86", "886")
+
+
+def normalise_international_phone(value: str) -> str:
+    """``value`` as ``+<country code><number>`` (E.164), or a ``ValidationError`` saying what
+    to change: a national number without its country code, a trunk 0 kept after the code."""
+    import re  # noqa: PLC0415 -- keeps the import list of the leaf module short
+
+    text = "".join(ch for ch in (value or "").strip() if ch not in PHONE_SEPARATORS)
+    text = text.replace("\uff0b", "+")  # a full-width plus from a Japanese keyboard
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    if not text.startswith("+"):
+        raise ValidationError(
+            _("Enter the number in international format: + and the country code first, "
+              "for example %(examples)s."), code="phone_not_international",
+            params={"examples": PHONE_EXAMPLES})
+    if not re.fullmatch(r"\+[1-9]\d{7,14}", text):
+        raise ValidationError(
+            _("This does not look like a phone number. Use only digits after the +, "
+              "for example %(examples)s."), code="phone_invalid",
+            params={"examples": PHONE_EXAMPLES})
+    digits = text[1:]
+    for code in _TRUNK_ZERO_CODES:
+        if digits.startswith(code + "0"):
+            raise ValidationError(
+                _("Leave out the 0 after the country code +%(code)s, for example "
+                  "+82 10 1234 5678 instead of +82 010 1234 5678."),
+                code="phone_trunk_zero", params={"code": code})
+    if digits.startswith("1") and not re.fullmatch(r"1[2-9]\d{9}", digits):
+        raise ValidationError(
+            _("A number with the country code +1 has ten digits after it, for example "
+              "+1 202 555 0123."), code="phone_invalid_nanp")
+    return text
+
+
+def validate_emergency_contact_section(values: dict) -> None:
+    errors = {}
+    if not (values.get("emergency_name") or "").strip():
+        errors["emergency_name"] = ValidationError(
+            _("Enter the name of your emergency contact."), code="required")
+    if not (values.get("emergency_relationship") or "").strip():
+        errors["emergency_relationship"] = ValidationError(
+            _("Enter how this person is related to you, for example “mother” or “spouse”."),
+            code="required")
+    try:
+        normalise_international_phone(values.get("emergency_phone") or "")
+    except ValidationError as error:
+        errors["emergency_phone"] = error
+    _raise_if(errors)
+
+
+def validate_dietary_section(values: dict) -> None:
+    from exchanges.enums import DietaryNeed  # noqa: PLC0415 -- enums are a leaf too
+
+    needs = values.get("dietary_needs") or []
+    errors = {}
+    if any(need not in DietaryNeed.values for need in needs):
+        errors["dietary_needs"] = ValidationError(_("Choose from the listed options."),
+                                                  code="invalid_choice")
+    elif DietaryNeed.OTHER in needs and not (values.get("dietary_notes") or "").strip():
+        errors["dietary_notes"] = ValidationError(
+            _("You chose “Other”: please describe what you cannot eat."), code="required")
+    _raise_if(errors)
+
+
+def validate_arrival_section(values: dict, *, starts_on, ends_on) -> None:
+    import datetime as dt  # noqa: PLC0415 -- keeps the import list of the leaf module short
+
+    errors = {}
+    arrival_on = values.get("arrival_on")
+    earliest = starts_on - dt.timedelta(days=ARRIVAL_EARLIEST_DAYS)
+    if not arrival_on and (values.get("arrival_time")
+                           or (values.get("arrival_transport") or "").strip()):
+        errors["arrival_on"] = ValidationError(_("Enter the day you arrive."),
+                                               code="required")
+    elif arrival_on and not earliest <= arrival_on <= ends_on:
+        errors["arrival_on"] = ValidationError(
+            _("The day you arrive must be between %(earliest)s and %(latest)s."),
+            code="arrival_out_of_range",
+            params={"earliest": _date_text(earliest), "latest": _date_text(ends_on)})
+    _raise_if(errors)
+
+
+def validate_itinerary_item(values: dict, *, starts_on, ends_on) -> None:
+    errors = {}
+    day = values.get("day")
+    if day and not starts_on <= day <= ends_on:
+        errors["day"] = ValidationError(
+            _("The day must be within the program, from %(start)s to %(end)s."),
+            code="day_out_of_range",
+            params={"start": _date_text(starts_on), "end": _date_text(ends_on)})
+    start, end = values.get("start_time"), values.get("end_time")
+    if start and end and end <= start:
+        errors["end_time"] = ValidationError(_("The end time must be after the start time."),
+                                             code="end_before_start")
+    _raise_if(errors)

@@ -52,3 +52,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request by a Japanese or Korean user activates their language in this thread (as the
+    locale middleware does); no later test inherits it."""
+    from django.utils import translation  # noqa: PLC0415 -- settings are ready only in fixtures
+
+    yield
+    translation.deactivate()

@@ -18,6 +18,7 @@ from exchanges.models.matching import (
     MatchingRun,
 )
 from exchanges.models.placement import Host, PlacementAssignment, PlacementRun
+from exchanges.models.predeparture import ItineraryItem, PredepartureChecklist
 from exchanges.models.programs import Cohort, CohortQuota, Program
 from exchanges.models.reviews import (
     CohortReviewSettings,
@@ -49,6 +50,7 @@ __all__ = [
     "FormStep",
     "GuardianConsent",
     "Host",
+    "ItineraryItem",
     "MailOptOut",
     "MailTemplate",
     "MatchGroup",
@@ -59,6 +61,7 @@ __all__ = [
     "OutgoingMail",
     "PlacementAssignment",
     "PlacementRun",
+    "PredepartureChecklist",
     "Program",
     "Question",
     "RefereeRequest",

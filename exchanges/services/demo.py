@@ -42,6 +42,7 @@ from exchanges.models import (
 from exchanges.romanize import romanize_korean_name
 from exchanges.services.demo_applications import seed_demo_applications
 from exchanges.services.demo_offers import seed_demo_offers
+from exchanges.services.demo_predeparture import seed_demo_predeparture
 from exchanges.services.demo_reviews import seed_demo_reviews
 from exchanges.services.demo_surveys import seed_demo_surveys
 from exchanges.services.matching import (
@@ -463,6 +464,8 @@ def demo_seed() -> dict[str, int]:
     matching["host_placements_published"] = _seed_hosts(running, users[f"staff@{DEMO_DOMAIN}"])
     matching["mentor_pairings_published"] = _seed_mentors(program, running,
                                                           users[f"staff@{DEMO_DOMAIN}"])
+    matching |= seed_demo_predeparture(cohort=cohorts[0], staff=users[f"staff@{DEMO_DOMAIN}"],
+                                       login=users[f"applicant-en@{DEMO_DOMAIN}"])
     _seed_mail(users, cohorts[0])
     matching |= seed_demo_surveys(cohort=running, staff=users[f"staff@{DEMO_DOMAIN}"])
     # Offers before reviews: the reviewers' queues then hold only applications still in review.

@@ -1,6 +1,6 @@
 """Demo offers and waiting lists in the open cohort.
 
-``applicant-en@`` holds an open offer (accept or decline it from the status page) and
+``applicant@`` (Korean) holds an open offer (accept or decline it from the status page) and
 ``applicant-ja@`` is first on the Japanese waiting list; a few generated applicants hold offers
 with near deadlines (so the reminder and lapse workflows have something to do) or wait behind
 them. Rows are written directly, like the other demo data: nothing is queued or sent.
@@ -25,8 +25,8 @@ S = ApplicationStatus
 # (demo login or country of a generated applicant, status, days since the decision).
 # Decided 4 and 12 days ago with 14 days to answer: deadlines in about 10 and 2 days.
 DEMO_OFFERS = [
-    ("applicant-en", S.ACCEPTED, 4),
-    ("KR", S.ACCEPTED, 12),
+    ("applicant", S.ACCEPTED, 4),
+    ("US", S.ACCEPTED, 12),
     ("JP", S.ACCEPTED, 6),
     ("applicant-ja", S.WAITLISTED, 4),
     ("JP", S.WAITLISTED, 4),
@@ -60,7 +60,7 @@ def seed_demo_offers(*, cohort: Cohort, users: dict[str, User]) -> int:
     taken: set[int] = set()
     created = 0
     for who, status, days_ago in DEMO_OFFERS:
-        if who.startswith("applicant-"):
+        if who.startswith("applicant"):
             applicant = User.objects.filter(email=f"{who}@{domain}").first()
             if applicant is None or applicant.applications.filter(cohort=cohort).exists():
                 continue

@@ -43,6 +43,7 @@ from exchanges.services.mail import (
     mail_render_source,
     mail_resend,
 )
+from exchanges.services.predeparture import predeparture_sections_text
 from exchanges.views.pagination import paginate
 
 PAGE_SIZE = 50
@@ -160,6 +161,7 @@ def _preview_context(*, key: str, language: str, cohort: Cohort | None,
         values |= {"submitted_at": today, "due_date": today, "closes_on": today,
                    "assignment_count": 3, "pending_count": 2, "waitlist_position": 1,
                    "months_after": 6}
+        values["missing_items"] = predeparture_sections_text(["visa", "insurance"])
     for name in TEMPLATE_CONTEXT.get(key, ()):
         if name.endswith("_url"):
             values.setdefault(name, f"{site}/")

@@ -20,10 +20,10 @@ def test_demo_seeds_offers_and_waiting_lists_once():
     cohort_offers = Application.objects.filter(cohort__status=CohortStatus.OPEN)
     assert (first["offers_created"], second["offers_created"]) == (8, 0)
     assert OutgoingMail.objects.count() == mails
-    english = cohort_offers.get(applicant__email=f"applicant-en@{DEMO_DOMAIN}")
-    assert english.status == S.ACCEPTED
-    assert english.offer_is_open
-    assert timezone.now() < english.offer_respond_by
+    korean = cohort_offers.get(applicant__email=f"applicant@{DEMO_DOMAIN}")
+    assert korean.status == S.ACCEPTED
+    assert korean.offer_is_open
+    assert timezone.now() < korean.offer_respond_by
     assert sorted(cohort_offers.filter(status=S.ACCEPTED).values_list("country", flat=True)) == [
         "JP", "KR", "US"]
     waiting = list(cohort_offers.filter(status=S.WAITLISTED)
@@ -36,10 +36,10 @@ def test_demo_seeds_offers_and_waiting_lists_once():
 
 def test_demo_applicant_can_open_their_offer(client):
     demo_seed()
-    english = Application.objects.get(applicant__email=f"applicant-en@{DEMO_DOMAIN}",
+    korean = Application.objects.get(applicant__email=f"applicant@{DEMO_DOMAIN}",
                                       cohort__status=CohortStatus.OPEN)
-    client.force_login(english.applicant)
+    client.force_login(korean.applicant)
 
-    response = client.get(english.get_absolute_url())
+    response = client.get(korean.get_absolute_url())
 
     assert response.context["offer_open"] is True

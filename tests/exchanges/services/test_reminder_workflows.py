@@ -150,5 +150,5 @@ def test_beat_runs_the_reminder_tick_every_quarter_hour():
         "task": "exchanges.send_scheduled_reminders", "schedule": 900.0}
     assert set(reminders.reminder_workflows()) == {"draft-reminder", "referee-reminder",
                                                    "offer-deadline-reminder", "offer-lapse",
-                                                   "reviewer-nudge", "survey-invitation",
-                                                   "survey-reminder"}
+                                                   "predeparture-reminder", "reviewer-nudge",
+                                                   "survey-invitation", "survey-reminder"}

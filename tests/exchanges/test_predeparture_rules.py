@@ -1,0 +1,84 @@
+"""Who may see and change a pre-departure checklist: the rules of ``exchanges.rules``.
+
+Checked with ``rules.has_perm`` (the rule set alone): ``accounts.backends`` additionally gives
+secretariat staff with admin access every ``exchanges`` permission, and the pages scope their
+querysets so that cannot reach another person's checklist form.
+"""
+
+import pytest
+import rules
+
+from exchanges.enums import ApplicationStatus
+from tests.factories import ApplicantFactory, PartnerStaffFactory
+from tests.factories.applications import CohortFactory
+from tests.factories.predeparture import participant
+
+pytestmark = pytest.mark.django_db
+
+PERMS = ("exchanges.view_checklist", "exchanges.view_checklist_details",
+         "exchanges.edit_checklist")
+
+
+@pytest.fixture
+def cohort(db):
+    return CohortFactory()
+
+
+@pytest.fixture
+def application(cohort):
+    return participant(cohort, "US")
+
+
+def perms(user, obj) -> tuple[bool, ...]:
+    return tuple(rules.has_perm(perm, user, obj) for perm in PERMS)
+
+
+def test_the_participant_sees_and_edits_their_own(application):
+    assert perms(application.applicant, application) == (True, True, True)
+
+
+def test_the_secretariat_sees_details_but_does_not_edit(application, secretariat):
+    assert perms(secretariat, application) == (True, True, False)
+
+
+def test_partner_staff_of_the_country_see_completion_only(application, cohort):
+    partner = PartnerStaffFactory(organisation__country="US")
+    cohort.program.partners.add(partner.organisation)
+
+    assert perms(partner, application) == (True, False, False)
+
+
+def test_partner_staff_of_another_country_or_program_see_nothing(application, cohort):
+    japan = PartnerStaffFactory(organisation__country="JP")
+    cohort.program.partners.add(japan.organisation)
+    not_partnering = PartnerStaffFactory(organisation__country="US",
+                                         organisation__name="Elsewhere")
+
+    assert perms(japan, application) == (False, False, False)
+    assert perms(not_partnering, application) == (False, False, False)
+
+
+def test_reviewers_and_other_applicants_see_nothing(application, reviewer):
+    assert perms(reviewer, application) == (False, False, False)
+    assert perms(ApplicantFactory(), application) == (False, False, False)
+
+
+@pytest.mark.parametrize("status", [ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED,
+                                    ApplicationStatus.DECLINED, ApplicationStatus.ALUMNUS])
+def test_no_checklist_unless_confirmed_or_participant(cohort, secretariat, status):
+    application = participant(cohort, "US", status=status)
+
+    assert perms(application.applicant, application) == (False, False, False)
+    assert perms(secretariat, application) == (False, False, False)
+
+
+def test_cohort_pages_for_secretariat_and_partner_staff_only(cohort, secretariat, reviewer):
+    partner = PartnerStaffFactory(organisation__country="KR")
+    cohort.program.partners.add(partner.organisation)
+    outsider = PartnerStaffFactory(organisation__country="KR", organisation__name="Other")
+
+    assert [rules.has_perm("exchanges.view_predeparture", user, cohort)
+            for user in (secretariat, partner, outsider, reviewer)] == [True, True, False,
+                                                                        False]
+    assert [rules.has_perm("exchanges.manage_itinerary", user, cohort)
+            for user in (secretariat, partner, reviewer)] == [True, False, False]
