@@ -47,10 +47,10 @@ from exchanges.services.quotas import (
     quota_require_free_seat,
 )
 from exchanges.services.reminders import (
-    _already_queued,
-    _site_url,
+    absolute_url,
     reminder_due_at,
     reminder_key,
+    reminder_keys_queued,
     reminder_queue,
     reminder_workflow,
 )
@@ -223,7 +223,7 @@ def offer_reminder_context(*, application: Application, language: str) -> dict:
     with translation.override(language):
         return {
             "program_name": cohort.program.name, "cohort_name": cohort.name,
-            "offer_url": _site_url(application.get_absolute_url()),
+            "offer_url": absolute_url(application.get_absolute_url()),
             "respond_by": offer_respond_by_text(application=application, language=language),
         }
 
@@ -243,7 +243,7 @@ def offer_deadline_reminders(now: dt.datetime) -> int:
         if window is not None:
             due.append((application, offer_reminder_occasion(application=application,
                                                              window=window)))
-    done = _already_queued([reminder_key(workflow=REMINDER_WORKFLOW, obj=application,
+    done = reminder_keys_queued([reminder_key(workflow=REMINDER_WORKFLOW, obj=application,
                                          window=occasion) for application, occasion in due])
     count = 0
     for application, occasion in due:

@@ -39,10 +39,10 @@ from exchanges.models import Application, Cohort, ItineraryItem, PredepartureChe
 from exchanges.services.activity import activity_log_record
 from exchanges.services.mail import mail_language
 from exchanges.services.reminders import (
-    _already_queued,
-    _site_url,
+    absolute_url,
     reminder_due_at,
     reminder_key,
+    reminder_keys_queued,
     reminder_queue,
     reminder_workflow,
 )
@@ -252,7 +252,7 @@ def predeparture_reminder_context(*, application: Application, missing: list[str
             "program_name": cohort.program.name, "cohort_name": cohort.name,
             "starts_on": formats.date_format(cohort.starts_on, "DATE_FORMAT"),
             "days_to_departure": max(0, (cohort.starts_on - cohort_today).days),
-            "checklist_url": _site_url(reverse("apply:predeparture",
+            "checklist_url": absolute_url(reverse("apply:predeparture",
                                                kwargs={"pk": application.pk})),
             "missing_items": predeparture_sections_text(missing),
         }
@@ -288,7 +288,7 @@ def predeparture_reminders(now: dt.datetime) -> int:
         window = predeparture_reminder_window(application=application, now=now)
         if window is not None and missing:
             due.append((application, window, missing))
-    done = _already_queued([reminder_key(workflow=PREDEPARTURE_WORKFLOW, obj=application,
+    done = reminder_keys_queued([reminder_key(workflow=PREDEPARTURE_WORKFLOW, obj=application,
                                          window=window) for application, window, _m in due])
     count = 0
     for application, window, missing in due:

@@ -124,11 +124,13 @@ def reminder_datetime_text(*, value: dt.datetime, language: str, time_zone: str)
     return f"{text} ({zone.key})"
 
 
-def _site_url(path: str) -> str:
+def absolute_url(path: str) -> str:
+    """``path`` on the public site, for links in emails."""
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _already_queued(keys: list[str]) -> set[str]:
+def reminder_keys_queued(keys: list[str]) -> set[str]:
+    """Which of ``keys`` already have an outbox row: one query for a whole tick's candidates."""
     return set(OutgoingMail.objects.filter(idempotency_key__in=keys)
                .values_list("idempotency_key", flat=True))
 
@@ -166,7 +168,7 @@ def draft_reminder_context(*, application: Application, language: str) -> dict:
     with translation.override(language):
         return {
             "program_name": cohort.program.name, "cohort_name": cohort.name,
-            "application_url": _site_url(application.get_absolute_url()),
+            "application_url": absolute_url(application.get_absolute_url()),
             "deadline": reminder_datetime_text(value=cohort.deadline, language=language,
                                                time_zone=application.applicant.time_zone),
         }
@@ -187,8 +189,9 @@ def draft_reminders(now: dt.datetime) -> int:
         window = draft_reminder_window(application=application, now=now)
         if window is not None:
             due.append((application, *window))
-    done = _already_queued([reminder_key(workflow=DRAFT_WORKFLOW, obj=application, window=window)
-                            for application, window, _key in due])
+    done = reminder_keys_queued([
+        reminder_key(workflow=DRAFT_WORKFLOW, obj=application, window=window)
+        for application, window, _key in due])
     count = 0
     for application, window, template_key in due:
         if reminder_key(workflow=DRAFT_WORKFLOW, obj=application, window=window) in done:
@@ -248,7 +251,7 @@ def referee_reminder_queue(*, request: RefereeRequest) -> OutgoingMail | None:
             "recipient_name": locked.name,
             "applicant_name": application.applicant.display_name,
             "program_name": cohort.program.name, "cohort_name": cohort.name,
-            "upload_url": _site_url(reverse("apply:referee_upload", kwargs={"token": token})),
+            "upload_url": absolute_url(reverse("apply:referee_upload", kwargs={"token": token})),
             "due_date": reminder_datetime_text(value=locked.expires_at, language=language,
                                                time_zone=cohort.time_zone),
         }
@@ -275,7 +278,7 @@ def referee_reminders(now: dt.datetime) -> int:
         .order_by("id")
     )
     due = [request for request in requests if _referee_reminder_due(request=request, now=now)]
-    done = _already_queued([reminder_key(workflow=REFEREE_WORKFLOW, obj=request,
+    done = reminder_keys_queued([reminder_key(workflow=REFEREE_WORKFLOW, obj=request,
                                          window=REFEREE_WINDOW) for request in due])
     count = 0
     for request in due:

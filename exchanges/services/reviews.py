@@ -57,10 +57,10 @@ from exchanges.services.activity import activity_log_record
 from exchanges.services.applications import application_transition
 from exchanges.services.mail import mail_language, mail_queue
 from exchanges.services.reminders import (
-    _already_queued,
     reminder_datetime_text,
     reminder_due_at,
     reminder_key,
+    reminder_keys_queued,
     reminder_queue,
     reminder_workflow,
 )
@@ -729,7 +729,7 @@ def reviewer_nudges(now: dt.datetime) -> int:
         # just had the assignment email with the due date in it.
         if window is not None and any(at < window[1] for at in assigned):
             due.append((member, window[0], len(assigned)))
-    done = _already_queued([reminder_key(workflow=NUDGE_WORKFLOW, obj=member, window=window)
+    done = reminder_keys_queued([reminder_key(workflow=NUDGE_WORKFLOW, obj=member, window=window)
                             for member, window, _count in due])
     count = 0
     for member, window, pending_count in due:
