@@ -23,3 +23,15 @@ def test_admin_program_list_partner_staff_is_refused(client):
     response = client.get(reverse("admin:exchanges_program_changelist"))
 
     assert response.status_code == 403
+
+
+def test_admin_backend_grants_model_not_object_permissions():
+    from tests.factories.applications import ApplicationFactory  # noqa: PLC0415 -- only here
+
+    staff = SecretariatFactory(is_superuser=False, is_staff=True)
+    application = ApplicationFactory(status="confirmed")
+
+    assert staff.has_perm("exchanges.change_cohort") is True
+    assert staff.has_perm("exchanges.edit_checklist", application) is False
+    assert staff.has_perm("exchanges.edit_application", application) is False
+    assert staff.has_perm("exchanges.view_checklist_details", application) is True
