@@ -191,8 +191,19 @@ def test_invalid_review_keeps_what_was_typed(reviewer_client, assignment):
     assert form.errors == {
         f"score_{first.pk}": ["Ensure this value is less than or equal to 5."],
         f"score_{second.pk}": ["Give a score for this criterion."]}
-    assert "Keep this text." in response.content.decode()
+    content = response.content.decode()
+    assert "Keep this text." in content
+    # The page opens at the form, which starts by saying something needs correcting.
+    assert (f'<form method="post" action="{_url(assignment)}#review-heading"') in content
+    assert ('<div class="alert alert-danger col-lg-8" role="alert">Please correct the errors '
+            'below. Your answers are kept.</div>') in content
     assert Review.objects.count() == 0
+
+
+def test_review_page_without_errors_has_no_error_alert(reviewer_client, assignment):
+    content = reviewer_client.get(_url(assignment)).content.decode()
+
+    assert "Please correct the errors below." not in content
 
 
 def test_declaring_a_conflict(reviewer_client, assignment):

@@ -113,6 +113,9 @@ def test_invalid_answers_keep_everything_typed_and_say_what_is_wrong(client, sur
         survey.questions.get(code="nps").field_name: ["Please answer this question."],
     }
     assert "2 answers need your attention." in content
+    # The summary takes the focus so that a screen reader starts there.
+    assert ('<div class="alert alert-danger" role="alert" id="survey-errors" tabindex="-1" '
+            'autofocus>') in content
     assert "The home stay in Osaka</textarea>" in content
     assert 'value="150"' in content
     assert SurveyResponse.objects.count() == 0
