@@ -40,7 +40,7 @@ from exchanges.services.applications import (
     waitlist_promote_first,
 )
 from exchanges.services.mail import mail_language
-from exchanges.services.notify import offer_respond_by_text
+from exchanges.services.notify import notify_application_event, offer_respond_by_text
 from exchanges.services.quotas import (
     offer_respond_by_on,
     quota_lock,
@@ -109,7 +109,8 @@ def offer_extend(*, application: Application, respond_by_date: dt.date, actor) -
 
     Raises ``InvalidTransition`` when the application holds no offer, and ``ExchangeError``
     when the new deadline is not in the future or not before the program starts.
-    Reminders start again for the new deadline (their key names it).
+    Reminders start again for the new deadline (their key names it), and the applicant is
+    told the new deadline by email in the same transaction.
     """
     locked = _lock(application)
     if locked.status != S.ACCEPTED:
@@ -134,6 +135,8 @@ def offer_extend(*, application: Application, respond_by_date: dt.date, actor) -
         data={"from": previous.astimezone(dt.UTC).isoformat() if previous else None,
               "to": new_deadline.astimezone(dt.UTC).isoformat()},
     )
+    # The applicant learns the new date at once, not only from the next reminder.
+    notify_application_event(application=locked, event="offer_extended")
     return _sync(application, locked)
 
 

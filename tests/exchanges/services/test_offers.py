@@ -337,6 +337,31 @@ def test_extend_sets_end_of_day_in_cohort_zone_and_logs(cohort, secretariat, mon
         "from": "2030-03-16T14:59:59+00:00", "to": "2030-03-20T14:59:59+00:00"})
 
 
+@pytest.mark.parametrize("case", [
+    ("en", "America/Los_Angeles", "More time to answer your offer",
+     "March 20, 2030, 7:59 a.m. (America/Los_Angeles)"),
+    ("ko", "Asia/Seoul", "참가 제안의 회신 기한이 연장되었습니다",
+     "2030년 3월 20일 11:59 오후 (Asia/Seoul)"),
+])
+def test_extend_emails_the_new_deadline_in_the_applicants_language(cohort, secretariat,
+                                                                   monkeypatch, case):
+    language, time_zone, subject, deadline_text = case
+    offered = ApplicationFactory(cohort=cohort, status=S.ACCEPTED,
+                                 offer_respond_by=at(2030, 3, 16, 14, 59, 59),
+                                 applicant__preferred_language=language,
+                                 applicant__time_zone=time_zone)
+    OutgoingMail.objects.all().delete()
+    monkeypatch.setattr(timezone, "now", lambda: at(2030, 3, 10, 0, 0))
+
+    offer_extend(application=offered, respond_by_date=dt.date(2030, 3, 20), actor=secretariat)
+
+    sent = OutgoingMail.objects.get()
+    assert (sent.recipient_email, sent.language, sent.template_key) == (
+        offered.applicant.email, language, "application_offer_extended")
+    assert sent.subject.startswith(subject)
+    assert deadline_text in sent.text_body
+
+
 @pytest.mark.parametrize(("day", "message"), [
     (dt.date(2030, 3, 9), "The new deadline must be in the future."),
     (dt.date(2030, 3, 10), "The new deadline must be in the future."),
