@@ -11,12 +11,14 @@ Assigning moves a submitted application to "under review" through ``application_
 Scheduled workflow registered here: ``reviewer-nudge``. Each active pool member (reviewer ×
 cohort) with pending assignments gets one digest at 09:00 in their time zone 3 days before the
 cohort's review due date (window ``3d``) and one on the day after the due date (window
-``overdue``); the key ``reviewer-nudge:<pool member id>:<window>`` makes each go out once.
+``overdue``); the key ``reviewer-nudge:<pool member id>:<window>:<due date>`` makes each go
+out once per due date (a due date moved by staff gets fresh nudges).
 """
 
 import datetime as dt
 import logging
 import uuid
+import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -167,6 +169,7 @@ def review_criterion_save(*, criterion: ReviewCriterion, actor) -> ReviewCriteri
 
 @transaction.atomic
 def review_criterion_delete(*, criterion: ReviewCriterion, actor) -> None:
+    _locked_settings(criterion.cohort)  # not while a first review is being submitted
     if review_rubric_is_locked(cohort=criterion.cohort):
         raise ReviewRefused(_("Reviews have been submitted: criteria can no longer be "
                               "removed."))
@@ -185,6 +188,7 @@ def review_pool_add(*, cohort: Cohort, reviewer: User, actor,
     """Add ``reviewer`` to the cohort's pool, or update and reactivate their membership."""
     if reviewer.role not in REVIEWER_ROLES or not reviewer.is_active:
         raise ReviewRefused(_("Only active reviewers and secretariat staff can review."))
+    _locked_settings(cohort)  # not in the middle of an automatic assignment run
     member, created = ReviewerPoolMember.objects.select_for_update().get_or_create(
         cohort=cohort, reviewer=reviewer,
         defaults={"max_assignments": max_assignments, "added_by": actor})
@@ -202,6 +206,9 @@ def review_pool_add(*, cohort: Cohort, reviewer: User, actor,
 def review_pool_remove(*, member: ReviewerPoolMember, actor) -> int:
     """Take ``member`` out of the pool; their unfinished assignments in the cohort are removed
     (submitted reviews stay). Returns how many assignments were removed."""
+    # An automatic assignment run holds this lock: it must not hand the reviewer new work
+    # after the removal committed, where nobody would replace or remind them.
+    _locked_settings(member.cohort)
     member = ReviewerPoolMember.objects.select_for_update().get(pk=member.pk)
     member.is_active = False
     member.save(update_fields=["is_active"])
@@ -615,6 +622,9 @@ def review_submit(*, assignment: ReviewAssignment, actor, scores: dict, comment:
     """Record the reviewer's scores (every criterion, 0 to its highest score), comment and
     optional recommendation. Submitting again replaces the review while the application is
     still in review."""
+    # The settings lock first (the order every review service uses): the rubric cannot change
+    # between reading its criteria and storing the scores.
+    _locked_settings(assignment.cohort)
     assignment = (ReviewAssignment.objects.select_for_update()
                   .select_related("application").get(pk=assignment.pk))
     _reviewable(assignment, actor)
@@ -697,6 +707,13 @@ def reviewer_nudge_window(*, due_at: dt.datetime, time_zone: str, now: dt.dateti
     return current
 
 
+def nudge_occasion(*, window: str, cohort: Cohort, due_at: dt.datetime) -> str:
+    """The key's window: the window and the due date in the cohort's time zone, so a due date
+    staff move later gets its own nudges, and one due date never gets a window twice."""
+    zone = zoneinfo.ZoneInfo(cohort.time_zone or "UTC")
+    return f"{window}:{due_at.astimezone(zone).date().isoformat()}"
+
+
 @reminder_workflow(NUDGE_WORKFLOW)
 def reviewer_nudges(now: dt.datetime) -> int:
     """One digest per reviewer and cohort with pending reviews, per window."""
@@ -728,7 +745,8 @@ def reviewer_nudges(now: dt.datetime) -> int:
         # Only assignments older than the window's time: a reviewer assigned since then has
         # just had the assignment email with the due date in it.
         if window is not None and any(at < window[1] for at in assigned):
-            due.append((member, window[0], len(assigned)))
+            due.append((member, nudge_occasion(window=window[0], cohort=member.cohort,
+                                               due_at=due_at), len(assigned)))
     done = reminder_keys_queued([reminder_key(workflow=NUDGE_WORKFLOW, obj=member, window=window)
                             for member, window, _count in due])
     count = 0

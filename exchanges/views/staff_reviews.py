@@ -102,6 +102,11 @@ def overview(request: HttpRequest, cohort_id: int) -> HttpResponse:
     return _overview(request, _cohort(cohort_id))
 
 
+# A run on a large cohort with a small pool can leave thousands of applications short: the
+# result page names the first ones (in the order they were served) and counts the rest.
+UNFILLED_SHOWN = 100
+
+
 @login_required
 @permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
 @require_POST
@@ -122,9 +127,10 @@ def auto_assign(request: HttpRequest, cohort_id: int) -> HttpResponse:
                 "needed": item.needed,
                 "reasons": [{"label": labels.get(key, key), "count": count}
                             for key, count in sorted(item.excluded.items()) if count],
-            } for item in result.unfilled]
+            } for item in result.unfilled[:UNFILLED_SHOWN]]
             return render(request, "staff/reviews/assign_result.html", {
                 "cohort": cohort, "result": result, "unfilled": unfilled,
+                "unfilled_more": max(0, len(result.unfilled) - UNFILLED_SHOWN),
             })
     return _overview(request, cohort, assign_form=form, status=400)
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from exchanges.enums import MailTemplateKey, ReviewAssignmentStatus
-from exchanges.models import OutgoingMail, ReviewAssignment
+from exchanges.models import CohortReviewSettings, OutgoingMail, ReviewAssignment
 from exchanges.services import reviews
 from exchanges.services.reviews import review_assign_automatically, review_pool_add
 from exchanges.tasks import task_send_scheduled_reminders
@@ -128,18 +128,18 @@ def test_nudges_are_due_at_nine_local_once_per_window(monkeypatch, nudge_cohort)
     seoul, la = nudge_cohort["seoul"].pk, nudge_cohort["la"].pk
     ticks = [
         (at(2030, 3, 6, 23, 45), []),                                   # 08:45 in Seoul
-        (at(2030, 3, 7, 0, 0), [f"reviewer-nudge:{seoul}:3d"]),          # 09:00 in Seoul
+        (at(2030, 3, 7, 0, 0), [f"reviewer-nudge:{seoul}:3d:2030-03-10"]),          # 09:00 in Seoul
         (at(2030, 3, 7, 0, 15), []),
         (at(2030, 3, 7, 16, 45), []),                                   # 08:45 PST
-        (at(2030, 3, 7, 17, 0), [f"reviewer-nudge:{la}:3d"]),            # 09:00 PST
+        (at(2030, 3, 7, 17, 0), [f"reviewer-nudge:{la}:3d:2030-03-10"]),            # 09:00 PST
         (at(2030, 3, 7, 17, 15), []),
         (at(2030, 3, 9, 12, 0), []),
         (at(2030, 3, 10, 14, 45), []),
         (at(2030, 3, 10, 15, 0), []),                                   # due; not yet overdue
         (at(2030, 3, 10, 23, 45), []),                                  # 08:45 on 11th, Seoul
-        (at(2030, 3, 11, 0, 0), [f"reviewer-nudge:{seoul}:overdue"]),    # 09:00 in Seoul
+        (at(2030, 3, 11, 0, 0), [f"reviewer-nudge:{seoul}:overdue:2030-03-10"]),    # 09:00 in Seoul
         (at(2030, 3, 11, 15, 45), []),                                  # 08:45 PDT
-        (at(2030, 3, 11, 16, 0), [f"reviewer-nudge:{la}:overdue"]),      # 09:00 PDT
+        (at(2030, 3, 11, 16, 0), [f"reviewer-nudge:{la}:overdue:2030-03-10"]),      # 09:00 PDT
         (at(2030, 3, 12, 16, 0), []),
         (at(2030, 3, 20, 0, 0), []),
     ]
@@ -159,9 +159,9 @@ def test_nudge_is_one_digest_with_the_pending_count(monkeypatch, nudge_cohort):
     beat_tick(monkeypatch, at(2030, 3, 7, 17, 0))
 
     korean = OutgoingMail.objects.get(idempotency_key=f"reviewer-nudge:"
-                                                      f"{nudge_cohort['seoul'].pk}:3d")
+                                                      f"{nudge_cohort['seoul'].pk}:3d:2030-03-10")
     english = OutgoingMail.objects.get(idempotency_key=f"reviewer-nudge:"
-                                                       f"{nudge_cohort['la'].pk}:3d")
+                                                       f"{nudge_cohort['la'].pk}:3d:2030-03-10")
     assert (korean.language, korean.template_key) == ("ko", MailTemplateKey.REVIEWER_NUDGE)
     assert korean.text_body.splitlines()[0] == "박서연님, 안녕하십니까."
     assert "배정된 심사 중 2건이 아직 완료되지 않았습니다." in korean.text_body
@@ -193,7 +193,7 @@ def test_only_reviewers_with_pending_work_are_nudged(monkeypatch, nudge_cohort):
     beat_tick(monkeypatch, at(2030, 3, 7, 0, 0))
     beat_tick(monkeypatch, at(2030, 3, 7, 17, 0))
 
-    assert nudge_keys() == [f"reviewer-nudge:{nudge_cohort['seoul'].pk}:3d"]
+    assert nudge_keys() == [f"reviewer-nudge:{nudge_cohort['seoul'].pk}:3d:2030-03-10"]
 
 
 def test_no_three_day_nudge_for_work_assigned_after_its_time(monkeypatch, nudge_cohort):
@@ -214,3 +214,16 @@ def test_nudge_window_function():
     assert reviews.reviewer_nudge_window(due_at=DUE, time_zone="America/Los_Angeles",
                                          now=at(2030, 3, 11, 16, 0)) == (
         "overdue", at(2030, 3, 11, 16, 0))
+
+
+def test_moved_due_date_gets_fresh_nudges(monkeypatch, nudge_cohort):
+    beat_tick(monkeypatch, at(2030, 3, 7, 0, 0))
+    CohortReviewSettings.objects.filter(cohort=nudge_cohort["cohort"]).update(
+        due_at=DUE + dt.timedelta(days=14))
+
+    beat_tick(monkeypatch, at(2030, 3, 21, 0, 0))
+    beat_tick(monkeypatch, at(2030, 3, 21, 0, 15))
+
+    seoul = nudge_cohort["seoul"].pk
+    assert nudge_keys() == [f"reviewer-nudge:{seoul}:3d:2030-03-10",
+                            f"reviewer-nudge:{seoul}:3d:2030-03-24"]

@@ -263,3 +263,20 @@ def test_every_staff_review_page_opens_for_the_secretariat(staff_client, cohort)
         assert (name, response.status_code) == (name, 200)
     assert f'href="{url("review", cohort)}"' in staff_client.get(
         reverse("staff:cohorts")).content.decode()
+
+
+def test_conflict_reason_is_for_the_secretariat_only(client, secretariat, cohort):
+    partner = with_mfa(PartnerStaffFactory(organisation__country="KR"))
+    cohort.program.partners.add(partner.organisation)
+    declared = ReviewAssignmentFactory(application__cohort=cohort, application__country="KR",
+                                       status=A.CONFLICT, conflict_reason="She is my niece.")
+    page = reverse("staff:application", args=[declared.application_id])
+
+    client.force_login(partner)
+    partner_view = client.get(page)
+    client.force_login(secretariat)
+    secretariat_view = client.get(page)
+
+    assert partner_view.status_code == 200
+    assert "She is my niece." not in partner_view.content.decode()
+    assert "She is my niece." in secretariat_view.content.decode()
