@@ -21,10 +21,10 @@ Scheduled emails (registered with ``@reminder_workflow``, run every 15 minutes b
   as soon as the survey is open (template ``survey_invitation``, or ``followup_survey`` with
   ``months_after`` for follow-ups).
 * ``survey-reminder``: to invited people who have not answered, key
-  ``survey-reminder:<invitation id>:<window>`` for the windows ``3d`` and ``1d``: due at 09:00
-  in the respondent's time zone 3 days (and 1 day) before ``closes_at``, only for people
-  invited before that time, never after they answered or the survey closed; a missed ``3d``
-  is not sent once ``1d`` is due.
+  ``survey-reminder:<invitation id>:<window>:<close date>`` for the windows ``3d`` and ``1d``:
+  due at 09:00 in the respondent's time zone 3 days (and 1 day) before ``closes_at``, only for
+  people invited before that time, never after they answered or the survey closed; a missed
+  ``3d`` is not sent once ``1d`` is due. A close moved by staff gets fresh reminders.
 
 Opt-outs. Pre- and post-program surveys evaluate the program the person is taking part in (a
 part of the program, like the pre-departure checklist), so their emails are transactional.
@@ -557,6 +557,12 @@ def survey_response_submit(*, invitation: SurveyInvitation, data: dict, language
         raise SurveyAlreadyAnswered()
     if survey.status_at(now) != SurveyStatus.OPEN:
         raise SurveyNotOpen()
+    # A person who left the survey's audience since the invitation (withdrew, for example)
+    # is no longer asked: their link closes like the survey would.
+    status = Application.objects.filter(pk=locked.application_id).values_list(
+        "status", flat=True).first()
+    if status not in SURVEY_AUDIENCE[survey.kind]:
+        raise SurveyNotOpen()
     questions = survey_questions_for(survey=survey, country=locked.country)
     values, errors = survey_answers_clean(questions=questions, data=data)
     if errors:
@@ -679,11 +685,15 @@ def survey_reminder_window(*, invitation: SurveyInvitation, now: dt.datetime) ->
     09:00 (respondent's time zone) has come before the close, if invited before that time."""
     closes_at = invitation.survey.closes_at
     time_zone = invitation.application.applicant.time_zone
+    # The close date (cohort's time zone) is part of the window: when staff move the close,
+    # the new date gets its own reminders, and one date never gets a window twice.
+    zone = zoneinfo.ZoneInfo(invitation.survey.cohort.time_zone or "UTC")
+    closes_on = closes_at.astimezone(zone).date().isoformat()
     due_window = None
     for window, days in REMINDER_WINDOWS:
         due = reminder_due_at(deadline=closes_at, days_before=days, time_zone=time_zone)
         if due <= now < closes_at:
-            due_window = window if invitation.invited_at < due else None
+            due_window = f"{window}:{closes_on}" if invitation.invited_at < due else None
     return due_window
 
 

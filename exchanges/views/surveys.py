@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import objectgetter, permission_required
 
-from exchanges.enums import SurveyStatus
+from exchanges.enums import SURVEY_AUDIENCE, SurveyStatus
 from exchanges.exceptions import (
     ExchangeError,
     SurveyAlreadyAnswered,
@@ -92,6 +92,9 @@ def _respond(request: HttpRequest, invitation, language: str) -> HttpResponse:
     if invitation.completed_at is not None:
         return render(request, "surveys/thanks.html", context)
     status = survey.status
+    if status == SurveyStatus.OPEN and (invitation.application.status
+                                        not in SURVEY_AUDIENCE[survey.kind]):
+        status = SurveyStatus.CLOSED  # they left the audience (withdrew): the link is closed
     if status != SurveyStatus.OPEN:
         return render(request, "surveys/closed.html",
                       {**context, "not_yet": status in {SurveyStatus.DRAFT,

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from exchanges.enums import ApplicationStatus, MailTemplateKey, SurveyKind
-from exchanges.models import OutgoingMail, SurveyInvitation
+from exchanges.models import OutgoingMail, Survey, SurveyInvitation
 from exchanges.services.mail import mail_opt_out
 from exchanges.services.surveys import (
     survey_invitation_for_token,
@@ -146,22 +146,24 @@ def test_reminders_at_nine_in_each_respondents_time_zone(monkeypatch, cohort):
     beat_tick(monkeypatch, at(2030, 3, 17, 15, 45))  # 08:45 PDT on 17 March
     assert reminders() == []
     beat_tick(monkeypatch, at(2030, 3, 17, 16, 0))   # 09:00 PDT; 01:00 on 18 March in Seoul
-    assert reminders() == [f"survey-reminder:{la_invite.pk}:3d"]
+    assert reminders() == [f"survey-reminder:{la_invite.pk}:3d:2030-03-21"]
     beat_tick(monkeypatch, at(2030, 3, 17, 23, 45))  # 08:45 in Seoul
-    assert reminders() == [f"survey-reminder:{la_invite.pk}:3d"]
+    assert reminders() == [f"survey-reminder:{la_invite.pk}:3d:2030-03-21"]
     beat_tick(monkeypatch, at(2030, 3, 18, 0, 0))    # 09:00 in Seoul
     beat_tick(monkeypatch, at(2030, 3, 18, 0, 15))
-    assert reminders() == sorted([f"survey-reminder:{la_invite.pk}:3d",
-                                  f"survey-reminder:{seoul_invite.pk}:3d"])
+    assert reminders() == sorted([f"survey-reminder:{la_invite.pk}:3d:2030-03-21",
+                                  f"survey-reminder:{seoul_invite.pk}:3d:2030-03-21"])
     beat_tick(monkeypatch, at(2030, 3, 19, 16, 0))   # 09:00 PDT on 19 March
     beat_tick(monkeypatch, at(2030, 3, 20, 0, 0))    # 09:00 on 20 March in Seoul
-    assert reminders() == sorted([f"survey-reminder:{la_invite.pk}:3d",
-                                  f"survey-reminder:{la_invite.pk}:1d",
-                                  f"survey-reminder:{seoul_invite.pk}:3d",
-                                  f"survey-reminder:{seoul_invite.pk}:1d"])
+    assert reminders() == sorted([f"survey-reminder:{la_invite.pk}:3d:2030-03-21",
+                                  f"survey-reminder:{la_invite.pk}:1d:2030-03-21",
+                                  f"survey-reminder:{seoul_invite.pk}:3d:2030-03-21",
+                                  f"survey-reminder:{seoul_invite.pk}:1d:2030-03-21"])
 
-    korean = OutgoingMail.objects.get(idempotency_key=f"survey-reminder:{seoul_invite.pk}:3d")
-    english = OutgoingMail.objects.get(idempotency_key=f"survey-reminder:{la_invite.pk}:1d")
+    korean = OutgoingMail.objects.get(
+        idempotency_key=f"survey-reminder:{seoul_invite.pk}:3d:2030-03-21")
+    english = OutgoingMail.objects.get(
+        idempotency_key=f"survey-reminder:{la_invite.pk}:1d:2030-03-21")
     assert (korean.template_key, korean.language, english.language) == (
         MailTemplateKey.SURVEY_REMINDER, "ko", "en")
     assert "2030년 3월 21일 12:00 오전 (Asia/Seoul)" in korean.text_body
@@ -177,7 +179,8 @@ def test_reminder_carries_the_same_working_link_as_the_invitation(monkeypatch, c
 
     invitation_mail = OutgoingMail.objects.get(
         idempotency_key=f"survey-invitation:{invited.pk}:invite")
-    reminder_mail = OutgoingMail.objects.get(idempotency_key=f"survey-reminder:{invited.pk}:3d")
+    reminder_mail = OutgoingMail.objects.get(
+        idempotency_key=f"survey-reminder:{invited.pk}:3d:2030-03-21")
     monkeypatch.undo()
 
     assert survey_link(reminder_mail) == survey_link(invitation_mail)
@@ -202,7 +205,7 @@ def test_no_reminder_after_answering_or_after_the_close(monkeypatch, cohort):
 
     assert results == [1, 0, 0]
     assert keys("survey-reminder:") == [
-        f"survey-reminder:{_invitation(survey, silent).pk}:3d"]
+        f"survey-reminder:{_invitation(survey, silent).pk}:3d:2030-03-21"]
 
 
 def test_people_invited_after_a_windows_time_get_only_later_windows(monkeypatch, cohort):
@@ -221,7 +224,7 @@ def test_people_invited_after_a_windows_time_get_only_later_windows(monkeypatch,
     invited = _invitation(survey, late)
     assert invited.invited_at == at(2030, 3, 18, 6, 0)
     assert results == [0, 0, 1]
-    assert keys("survey-reminder:") == [f"survey-reminder:{invited.pk}:1d"]
+    assert keys("survey-reminder:") == [f"survey-reminder:{invited.pk}:1d:2030-03-21"]
 
 
 def test_no_reminder_for_someone_who_left_the_audience(monkeypatch, cohort):
@@ -235,3 +238,18 @@ def test_no_reminder_for_someone_who_left_the_audience(monkeypatch, cohort):
 
     assert result == 0
     assert keys("survey-reminder:") == []
+
+
+def test_moved_close_gets_fresh_reminders(monkeypatch, cohort):
+    survey = _survey(cohort)
+    seoul = participant(cohort, "KR", time_zone="Asia/Seoul", preferred_language="ko")
+    beat_tick(monkeypatch, at(2030, 3, 1, 0, 0))
+    invite = _invitation(survey, seoul)
+    beat_tick(monkeypatch, at(2030, 3, 18, 0, 0))    # 09:00 in Seoul, 3 days before
+    Survey.objects.filter(pk=survey.pk).update(closes_at=at(2030, 3, 27, 15, 0))
+
+    beat_tick(monkeypatch, at(2030, 3, 25, 0, 0))    # 3 days before the new close
+    beat_tick(monkeypatch, at(2030, 3, 25, 0, 15))
+
+    assert sorted(keys("survey-reminder:")) == [f"survey-reminder:{invite.pk}:3d:2030-03-21",
+                                                f"survey-reminder:{invite.pk}:3d:2030-03-28"]

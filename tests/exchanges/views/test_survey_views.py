@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exchanges.enums import SurveyKind, SurveyStatus
-from exchanges.models import Survey, SurveyAnswer, SurveyInvitation, SurveyResponse
+from exchanges.models import Application, Survey, SurveyAnswer, SurveyInvitation, SurveyResponse
 from exchanges.services.surveys import (
     survey_invitation_token,
     survey_questions_for,
@@ -165,6 +165,18 @@ def test_closed_or_not_yet_open_survey_shows_a_polite_page(client):
     assert closed_page.status_code == 200
     assert "This survey is now closed" in closed_page.content.decode()
     assert "This survey is not open yet" in scheduled_page.content.decode()
+    assert posted.templates[0].name == "surveys/closed.html"
+    assert SurveyResponse.objects.count() == 0
+
+
+def test_link_closes_for_someone_who_left_the_audience(client, survey):
+    invited = invitation(survey, preferred_language="en")
+    Application.objects.filter(pk=invited.application_id).update(status="withdrawn")
+
+    page = client.get(_link(invited))
+    posted = client.post(_link(invited), {})
+
+    assert "This survey is now closed" in page.content.decode()
     assert posted.templates[0].name == "surveys/closed.html"
     assert SurveyResponse.objects.count() == 0
 
