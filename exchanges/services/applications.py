@@ -57,6 +57,7 @@ from exchanges.services.eligibility import (
 )
 from exchanges.services.notify import notify_application_event
 from exchanges.services.quotas import (
+    cohort_has_started,
     offer_respond_by_for,
     quota_lock,
     quota_require_free_seat,
@@ -198,10 +199,13 @@ def waitlist_promote_first(*, cohort: Cohort, country: str, actor,
     """Offer a free seat of (cohort, country) to the first waitlisted applicant, with a new
     deadline and the waiting-list promotion email; the rest of the list moves up.
 
-    Returns the promoted application, or None when there is no quota, no free seat or nobody
-    waiting. ``actor`` is None for the automatic policy; ``freed_by`` is the application
-    whose seat became free (recorded in the activity log).
+    Returns the promoted application, or None when the program has started, there is no
+    quota, no free seat or nobody waiting. ``actor`` is None for the automatic policy;
+    ``freed_by`` is the application whose seat became free (recorded in the activity log).
     """
+    if cohort_has_started(cohort=cohort, now=timezone.now()):
+        # Nobody can join a program already under way; staff decide what to do with the seat.
+        return None
     if quota is None:
         quota = quota_lock(cohort_id=cohort.pk, country=country)
     if quota is None or seats_taken(cohort_id=cohort.pk, country=country) >= quota.seats:

@@ -40,10 +40,21 @@ def offer_respond_by_on(*, cohort: Cohort, day: dt.date) -> dt.datetime:
 
 def offer_respond_by_for(*, cohort: Cohort, decided_at: dt.datetime) -> dt.datetime:
     """The deadline of an offer made at ``decided_at``: the end of the day
-    ``offer_response_days`` later, counted in days of the cohort's time zone."""
+    ``offer_response_days`` later, counted in days of the cohort's time zone, and no later
+    than the day before the program starts."""
     zone = zoneinfo.ZoneInfo(cohort.time_zone or "UTC")
-    day = decided_at.astimezone(zone).date() + dt.timedelta(days=cohort.offer_response_days)
+    today = decided_at.astimezone(zone).date()
+    day = today + dt.timedelta(days=cohort.offer_response_days)
+    # An offer is answered before the program starts (``offer_extend`` refuses later dates
+    # too): a late offer gets until the day before the start, and at least the day it is made.
+    day = max(today, min(day, cohort.starts_on - dt.timedelta(days=1)))
     return offer_respond_by_on(cohort=cohort, day=day)
+
+
+def cohort_has_started(*, cohort: Cohort, now: dt.datetime) -> bool:
+    """Whether the program's first day has come in the cohort's time zone."""
+    zone = zoneinfo.ZoneInfo(cohort.time_zone or "UTC")
+    return now.astimezone(zone).date() >= cohort.starts_on
 
 
 def quota_lock(*, cohort_id: int, country: str) -> CohortQuota | None:

@@ -58,7 +58,8 @@ def waitlist(cohort, count, **kwargs) -> list[Application]:
 
 
 def test_offer_deadline_is_end_of_day_in_cohort_zone_after_response_days():
-    cohort = CohortFactory(time_zone="Asia/Seoul", offer_response_days=14)
+    cohort = CohortFactory(time_zone="Asia/Seoul", offer_response_days=14,
+                           starts_on=dt.date(2030, 7, 1))
 
     # 16:00 UTC on 1 March is 01:00 on 2 March in Seoul: days count from 2 March.
     deadline = offer_respond_by_for(cohort=cohort, decided_at=at(2030, 3, 1, 16, 0))
@@ -391,3 +392,25 @@ def test_extend_refuses_after_program_start_and_without_offer(cohort, secretaria
     with pytest.raises(InvalidTransition):
         offer_extend(application=confirmed, actor=secretariat,
                      respond_by_date=timezone.localdate() + dt.timedelta(days=3))
+
+
+def test_late_offer_deadline_is_capped_at_the_day_before_the_program():
+    cohort = CohortFactory(time_zone="Asia/Seoul", offer_response_days=14,
+                           starts_on=dt.date(2030, 3, 10))
+
+    late = offer_respond_by_for(cohort=cohort, decided_at=at(2030, 3, 1, 0, 0))
+    eve = offer_respond_by_for(cohort=cohort, decided_at=at(2030, 3, 9, 3, 0))
+
+    assert (late, eve) == (at(2030, 3, 9, 14, 59, 59), at(2030, 3, 9, 14, 59, 59))
+
+
+def test_no_automatic_promotion_once_the_program_has_started(cohort, monkeypatch):
+    offered = ApplicationFactory(cohort=cohort, status=S.ACCEPTED,
+                                 offer_respond_by=at(2030, 6, 30, 14, 59, 59))
+    (waiting,) = waitlist(cohort, 1)
+    monkeypatch.setattr(timezone, "now", lambda: at(2030, 6, 30, 15, 0))  # 1 July in Seoul
+
+    application_transition(application=offered, to_status=S.DECLINED, actor=None)
+
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.waitlist_position) == (S.WAITLISTED, 1)
