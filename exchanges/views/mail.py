@@ -26,7 +26,7 @@ from exchanges.forms.mail import (
     OutboxFilterForm,
     PreviewRecipientForm,
 )
-from exchanges.models import Cohort, MailTemplate
+from exchanges.models import Application, Cohort, MailTemplate
 from exchanges.selectors.mail import (
     campaign_audience,
     campaign_progress,
@@ -156,7 +156,15 @@ def _preview_context(*, key: str, language: str, cohort: Cohort | None,
                     timezone.localdate() + dt.timedelta(days=cohort.offer_response_days),
                     "DATE_FORMAT"),
                 "days_to_departure": max(0, (cohort.starts_on - timezone.localdate()).days),
+                "review_url": f"{site}{reverse('review:queue')}?cohort={cohort.pk}",
             }
+            # Links to the person's own pages when they applied to this cohort.
+            application = Application.objects.filter(cohort=cohort, applicant=recipient).first()
+            if application is not None:
+                status_url = site + application.get_absolute_url()
+                values |= {"application_url": status_url, "offer_url": status_url,
+                           "checklist_url": site + reverse("apply:predeparture",
+                                                           kwargs={"pk": application.pk})}
         today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
         values |= {"submitted_at": today, "due_date": today, "closes_on": today,
                    "assignment_count": 3, "pending_count": 2, "waitlist_position": 1,

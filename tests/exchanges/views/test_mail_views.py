@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -6,6 +7,7 @@ from exchanges.enums import CampaignStatus, MailStatus, MailTemplateKey
 from exchanges.models import Campaign, MailOptOut, MailTemplate, OutgoingMail
 from exchanges.services.mail import mail_queue, unsubscribe_token
 from tests.factories import ApplicantFactory
+from tests.factories.applications import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +104,23 @@ def test_template_preview_renders_against_a_real_person(staff_client, cohort):
                                  HTTP_HX_REQUEST="true")
 
     assert response.context["rendered"].subject == "김민준님 2027년 여름"
+
+
+def test_template_preview_links_to_the_persons_own_pages(staff_client, cohort):
+    application = ApplicationFactory(cohort=cohort)
+    url = reverse("staff:mail_template_preview",
+                  args=[cohort.pk, "predeparture_reminder", "en"])
+
+    response = staff_client.post(url, {"subject": "s", "text_body": "{{ checklist_url }}",
+                                       "recipient": application.applicant.email})
+    nudge = staff_client.post(
+        reverse("staff:mail_template_preview", args=[cohort.pk, "reviewer_nudge", "en"]),
+        {"subject": "s", "text_body": "{{ review_url }}"})
+
+    site = settings.SITE_URL.rstrip("/")
+    assert response.context["rendered"].text.startswith(
+        f"{site}/applications/{application.pk}/predeparture/")
+    assert nudge.context["rendered"].text.startswith(f"{site}/review/?cohort={cohort.pk}")
 
 
 def test_template_preview_shows_syntax_error(staff_client, cohort):
