@@ -43,6 +43,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -69,6 +70,7 @@ from exchanges.exceptions import (
 from exchanges.models import (
     Application,
     Cohort,
+    MailOptOut,
     OutgoingMail,
     Survey,
     SurveyAnswer,
@@ -671,6 +673,12 @@ def survey_invitations(now: dt.datetime) -> int:
                            application__status__in=SURVEY_AUDIENCE[survey.kind],
                            application__applicant__is_active=True)
                    .select_related("application__applicant").order_by("id"))
+        if not survey_is_transactional(survey=survey):
+            # Opted-out alumni stay uninvited; leave them out here rather than lock and
+            # re-check each of them on every tick while the survey is open.
+            pending = pending.annotate(
+                email_lower=Lower("application__applicant__email"),
+            ).exclude(email_lower__in=MailOptOut.objects.values("email"))
         for invitation in pending:
             invitation.survey = survey
             try:

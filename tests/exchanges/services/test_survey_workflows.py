@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from exchanges.enums import ApplicationStatus, MailTemplateKey, SurveyKind
 from exchanges.models import OutgoingMail, Survey, SurveyInvitation
+from exchanges.services import surveys
 from exchanges.services.mail import mail_opt_out
 from exchanges.services.surveys import (
     survey_invitation_for_token,
@@ -118,7 +119,11 @@ def test_follow_up_invitation_names_the_months_and_honours_opt_outs(monkeypatch,
     alumnus = participant(cohort, "JP", status=ApplicationStatus.ALUMNUS,
                           preferred_language="ja", time_zone="Asia/Tokyo")
     opted_out = participant(cohort, "US", status=ApplicationStatus.ALUMNUS)
-    mail_opt_out(email=opted_out.applicant.email)
+    mail_opt_out(email=opted_out.applicant.email.upper())
+    tried = []
+    send = surveys.survey_invitation_send
+    monkeypatch.setattr(surveys, "survey_invitation_send", lambda *, invitation, now: (
+        tried.append(invitation.application_id), send(invitation=invitation, now=now))[1])
 
     results = [beat_tick(monkeypatch, now)["survey-invitation"]
                for now in (at(2030, 3, 1, 0, 0), at(2030, 3, 1, 0, 15))]
@@ -131,6 +136,7 @@ def test_follow_up_invitation_names_the_months_and_honours_opt_outs(monkeypatch,
     assert "/mail/unsubscribe/" in mail.text_body
     assert mail.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert _invitation(survey, opted_out).invited_at is None
+    assert tried == [alumnus.pk]  # the opted-out alumnus is not even looked at
 
 
 def test_reminders_at_nine_in_each_respondents_time_zone(monkeypatch, cohort):
