@@ -49,7 +49,7 @@ class ChecklistSectionForm(forms.Form):
         self.today = today
 
     def validate(self, values: dict) -> None:
-        raise NotImplementedError
+        """Check the rules across fields and dates; sections without such rules need none."""
 
     def clean(self):
         cleaned = super().clean()
@@ -176,9 +176,6 @@ class MedicalForm(ChecklistSectionForm):
         help_text=_("Anything that helps the secretariat keep you safe and make the program "
                     "accessible, for example medication, mobility or hearing needs. Leave it "
                     "empty if there is nothing, then save."))
-
-    def validate(self, values: dict) -> None:
-        return None
 
 
 class ArrivalForm(ChecklistSectionForm):
