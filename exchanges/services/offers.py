@@ -25,6 +25,7 @@ Workflows (registered with ``@reminder_workflow``, run by beat every 15 minutes)
 import datetime as dt
 import logging
 import zoneinfo
+from functools import partial
 
 from django.db import transaction
 from django.utils import formats, timezone, translation
@@ -32,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from exchanges.enums import ApplicationStatus, MailTemplateKey
 from exchanges.exceptions import DeadlinePassed, ExchangeError, InvalidTransition
-from exchanges.models import Application, Cohort
+from exchanges.models import Application, Cohort, OutgoingMail
 from exchanges.services.activity import activity_log_record
 from exchanges.services.applications import (
     REASON_LAPSED,
@@ -49,10 +50,9 @@ from exchanges.services.quotas import (
 from exchanges.services.reminders import (
     absolute_url,
     reminder_due_at,
-    reminder_key,
-    reminder_keys_queued,
     reminder_queue,
     reminder_workflow,
+    reminders_queue_due,
 )
 
 logger = logging.getLogger(__name__)
@@ -244,25 +244,17 @@ def offer_deadline_reminders(now: dt.datetime) -> int:
     for application in applications:
         window = offer_reminder_window(application=application, now=now)
         if window is not None:
-            due.append((application, offer_reminder_occasion(application=application,
-                                                             window=window)))
-    done = reminder_keys_queued([reminder_key(workflow=REMINDER_WORKFLOW, obj=application,
-                                         window=occasion) for application, occasion in due])
-    count = 0
-    for application, occasion in due:
-        if reminder_key(workflow=REMINDER_WORKFLOW, obj=application, window=occasion) in done:
-            continue
-        try:
-            language = mail_language(recipient=application.applicant)
-            queued = reminder_queue(
-                workflow=REMINDER_WORKFLOW, window=occasion, obj=application,
-                recipient=application.applicant,
-                template_key=MailTemplateKey.OFFER_DEADLINE_REMINDER,
-                context=offer_reminder_context(application=application, language=language),
-                cohort=application.cohort,
-            )
-        except Exception:
-            logger.exception("Offer reminder for application %s failed", application.pk)
-            continue
-        count += queued is not None
-    return count
+            occasion = offer_reminder_occasion(application=application, window=window)
+            due.append((application, occasion, partial(
+                offer_reminder_queue, application=application, occasion=occasion)))
+    return reminders_queue_due(workflow=REMINDER_WORKFLOW, due=due)
+
+
+def offer_reminder_queue(*, application: Application, occasion: str) -> OutgoingMail | None:
+    language = mail_language(recipient=application.applicant)
+    return reminder_queue(
+        workflow=REMINDER_WORKFLOW, window=occasion, obj=application,
+        recipient=application.applicant, template_key=MailTemplateKey.OFFER_DEADLINE_REMINDER,
+        context=offer_reminder_context(application=application, language=language),
+        cohort=application.cohort,
+    )

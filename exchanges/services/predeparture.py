@@ -18,6 +18,7 @@ Idempotency key: ``predeparture-reminder:<application id>:<window>``.
 import datetime as dt
 import logging
 import zoneinfo
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
@@ -35,16 +36,21 @@ from exchanges.enums import (
     VisaStatus,
 )
 from exchanges.exceptions import ExchangeError
-from exchanges.models import Application, Cohort, ItineraryItem, PredepartureChecklist
+from exchanges.models import (
+    Application,
+    Cohort,
+    ItineraryItem,
+    OutgoingMail,
+    PredepartureChecklist,
+)
 from exchanges.services.activity import activity_log_record
 from exchanges.services.mail import mail_language
 from exchanges.services.reminders import (
     absolute_url,
     reminder_due_at,
-    reminder_key,
-    reminder_keys_queued,
     reminder_queue,
     reminder_workflow,
+    reminders_queue_due,
 )
 from exchanges.validators import (
     normalise_international_phone,
@@ -287,26 +293,19 @@ def predeparture_reminders(now: dt.datetime) -> int:
         missing = predeparture_missing_sections(_checklist_of(application))
         window = predeparture_reminder_window(application=application, now=now)
         if window is not None and missing:
-            due.append((application, window, missing))
-    done = reminder_keys_queued([reminder_key(workflow=PREDEPARTURE_WORKFLOW, obj=application,
-                                         window=window) for application, window, _m in due])
-    count = 0
-    for application, window, missing in due:
-        if reminder_key(workflow=PREDEPARTURE_WORKFLOW, obj=application, window=window) in done:
-            continue
-        try:
-            language = mail_language(recipient=application.applicant)
-            queued = reminder_queue(
-                workflow=PREDEPARTURE_WORKFLOW, window=window, obj=application,
-                recipient=application.applicant,
-                template_key=MailTemplateKey.PREDEPARTURE_REMINDER,
-                context=predeparture_reminder_context(application=application, missing=missing,
-                                                      language=language, now=now),
-                cohort=application.cohort,
-            )
-        except Exception:
-            logger.exception("Pre-departure reminder for application %s failed",
-                             application.pk)
-            continue
-        count += queued is not None
-    return count
+            due.append((application, window, partial(
+                predeparture_reminder_queue, application=application, window=window,
+                missing=missing, now=now)))
+    return reminders_queue_due(workflow=PREDEPARTURE_WORKFLOW, due=due)
+
+
+def predeparture_reminder_queue(*, application: Application, window: str, missing: list,
+                                now: dt.datetime) -> OutgoingMail | None:
+    language = mail_language(recipient=application.applicant)
+    return reminder_queue(
+        workflow=PREDEPARTURE_WORKFLOW, window=window, obj=application,
+        recipient=application.applicant, template_key=MailTemplateKey.PREDEPARTURE_REMINDER,
+        context=predeparture_reminder_context(application=application, missing=missing,
+                                              language=language, now=now),
+        cohort=application.cohort,
+    )

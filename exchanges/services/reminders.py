@@ -6,25 +6,23 @@ Registered here (other capabilities register theirs in their own service modules
 09:00 in the applicant's time zone) and ``referee-reminder`` (3 days before a pending referee
 link expires, at 09:00 in the cohort's time zone: referees have no account or time zone).
 
-A workflow is a function ``(now) -> int`` that finds who is due a reminder and calls
-``reminder_queue`` for each; it is registered with ``@reminder_workflow("name")``. Beat runs
-every registered workflow every 15 minutes, so a workflow must be idempotent: the key
+A workflow is a function ``(now) -> int`` that finds who is due a reminder and hands
+``reminders_queue_due`` one ``(object, window, send)`` per person, where ``send()`` calls
+``reminder_queue``; it is registered with ``@reminder_workflow("name")``. Beat runs every
+registered workflow every 15 minutes, so a workflow must be idempotent: the key
 ``<workflow>:<object id>:<window>`` (for example ``draft-reminder:42:7d``) makes each reminder
 go out at most once per recipient and window, however many ticks see it due.
 
-Example (in the applications capability)::
+Example (``draft_reminders`` below)::
 
     @reminder_workflow("draft-reminder")
     def draft_reminders(now):
-        count = 0
+        due = []
         for application in drafts_with_deadline_within(days=8):
-            for window, days, key in (("7d", 7, MailTemplateKey.DRAFT_REMINDER_7D),
-                                      ("1d", 1, MailTemplateKey.DRAFT_REMINDER_1D)):
-                if reminder_is_due(deadline=application.cohort.deadline, days_before=days,
-                                   time_zone=application.applicant.time_zone, now=now):
-                    count += bool(reminder_queue(workflow="draft-reminder", window=window,
-                                                 obj=application, template_key=key, ...))
-        return count
+            window = draft_reminder_window(application=application, now=now)
+            if window is not None:
+                due.append((application, window, partial(draft_reminder_queue, ...)))
+        return reminders_queue_due(workflow="draft-reminder", due=due)
 """
 
 import datetime as dt
@@ -32,6 +30,7 @@ import logging
 import secrets
 import zoneinfo
 from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 from django.db import models, transaction
@@ -135,6 +134,27 @@ def reminder_keys_queued(keys: list[str]) -> set[str]:
                .values_list("idempotency_key", flat=True))
 
 
+DueReminder = tuple[models.Model, str, Callable[[], OutgoingMail | None]]
+
+
+def reminders_queue_due(*, workflow: str, due: list[DueReminder]) -> int:
+    """Queue the reminders of a tick: each ``(object, window, send)`` whose key has no outbox
+    row yet calls ``send()``. One query finds the rows queued before; one failing send is
+    logged and never stops the others. Returns how many were queued."""
+    done = reminder_keys_queued([reminder_key(workflow=workflow, obj=obj, window=window)
+                                 for obj, window, _send in due])
+    count = 0
+    for obj, window, send in due:
+        if reminder_key(workflow=workflow, obj=obj, window=window) in done:
+            continue
+        try:
+            count += send() is not None
+        except Exception:
+            logger.exception("Reminder %s for %s %s failed", workflow, obj._meta.model_name,
+                             obj.pk)
+    return count
+
+
 # --- Draft deadline reminders ----------------------------------------------------------------
 
 DRAFT_WORKFLOW = "draft-reminder"
@@ -188,27 +208,21 @@ def draft_reminders(now: dt.datetime) -> int:
     for application in applications:
         window = draft_reminder_window(application=application, now=now)
         if window is not None:
-            due.append((application, *window))
-    done = reminder_keys_queued([
-        reminder_key(workflow=DRAFT_WORKFLOW, obj=application, window=window)
-        for application, window, _key in due])
-    count = 0
-    for application, window, template_key in due:
-        if reminder_key(workflow=DRAFT_WORKFLOW, obj=application, window=window) in done:
-            continue
-        try:
-            language = mail_language(recipient=application.applicant)
-            queued = reminder_queue(
-                workflow=DRAFT_WORKFLOW, window=window, obj=application,
-                recipient=application.applicant, template_key=template_key,
-                context=draft_reminder_context(application=application, language=language),
-                cohort=application.cohort,
-            )
-        except Exception:
-            logger.exception("Draft reminder for application %s failed", application.pk)
-            continue
-        count += queued is not None
-    return count
+            due.append((application, window[0], partial(
+                draft_reminder_queue, application=application, window=window[0],
+                template_key=window[1])))
+    return reminders_queue_due(workflow=DRAFT_WORKFLOW, due=due)
+
+
+def draft_reminder_queue(*, application: Application, window: str,
+                         template_key: str) -> OutgoingMail | None:
+    language = mail_language(recipient=application.applicant)
+    return reminder_queue(
+        workflow=DRAFT_WORKFLOW, window=window, obj=application,
+        recipient=application.applicant, template_key=template_key,
+        context=draft_reminder_context(application=application, language=language),
+        cohort=application.cohort,
+    )
 
 
 # --- Referee reminders -----------------------------------------------------------------------
@@ -277,15 +291,6 @@ def referee_reminders(now: dt.datetime) -> int:
         ).select_related("application__applicant", "application__cohort__program")
         .order_by("id")
     )
-    due = [request for request in requests if _referee_reminder_due(request=request, now=now)]
-    done = reminder_keys_queued([reminder_key(workflow=REFEREE_WORKFLOW, obj=request,
-                                         window=REFEREE_WINDOW) for request in due])
-    count = 0
-    for request in due:
-        if reminder_key(workflow=REFEREE_WORKFLOW, obj=request, window=REFEREE_WINDOW) in done:
-            continue
-        try:
-            count += referee_reminder_queue(request=request) is not None
-        except Exception:
-            logger.exception("Referee reminder for request %s failed", request.pk)
-    return count
+    return reminders_queue_due(workflow=REFEREE_WORKFLOW, due=[
+        (request, REFEREE_WINDOW, partial(referee_reminder_queue, request=request))
+        for request in requests if _referee_reminder_due(request=request, now=now)])

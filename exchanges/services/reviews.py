@@ -22,6 +22,7 @@ import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -61,10 +62,9 @@ from exchanges.services.mail import mail_language, mail_queue
 from exchanges.services.reminders import (
     reminder_datetime_text,
     reminder_due_at,
-    reminder_key,
-    reminder_keys_queued,
     reminder_queue,
     reminder_workflow,
+    reminders_queue_due,
 )
 
 logger = logging.getLogger(__name__)
@@ -745,20 +745,11 @@ def reviewer_nudges(now: dt.datetime) -> int:
         # Only assignments older than the window's time: a reviewer assigned since then has
         # just had the assignment email with the due date in it.
         if window is not None and any(at < window[1] for at in assigned):
-            due.append((member, nudge_occasion(window=window[0], cohort=member.cohort,
-                                               due_at=due_at), len(assigned)))
-    done = reminder_keys_queued([reminder_key(workflow=NUDGE_WORKFLOW, obj=member, window=window)
-                            for member, window, _count in due])
-    count = 0
-    for member, window, pending_count in due:
-        if reminder_key(workflow=NUDGE_WORKFLOW, obj=member, window=window) in done:
-            continue
-        try:
-            count += reviewer_nudge_queue(member=member, window=window,
-                                          pending_count=pending_count) is not None
-        except Exception:
-            logger.exception("Reviewer nudge for pool member %s failed", member.pk)
-    return count
+            occasion = nudge_occasion(window=window[0], cohort=member.cohort, due_at=due_at)
+            due.append((member, occasion, partial(
+                reviewer_nudge_queue, member=member, window=occasion,
+                pending_count=len(assigned))))
+    return reminders_queue_due(workflow=NUDGE_WORKFLOW, due=due)
 
 
 def reviewer_nudge_queue(*, member: ReviewerPoolMember, window: str,

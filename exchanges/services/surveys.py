@@ -38,6 +38,7 @@ opted-out alumnus keeps ``invited_at`` empty, so staff see that nobody was email
 import datetime as dt
 import logging
 import zoneinfo
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
@@ -85,6 +86,7 @@ from exchanges.services.reminders import (
     reminder_due_at,
     reminder_key,
     reminder_workflow,
+    reminders_queue_due,
 )
 
 logger = logging.getLogger(__name__)
@@ -735,16 +737,6 @@ def survey_reminders(now: dt.datetime) -> int:
             continue
         window = survey_reminder_window(invitation=invitation, now=now)
         if window is not None:
-            due.append((invitation, window))
-    keys = [reminder_key(workflow=REMINDER_WORKFLOW, obj=inv, window=w) for inv, w in due]
-    done = set(OutgoingMail.objects.filter(idempotency_key__in=keys)
-               .values_list("idempotency_key", flat=True))
-    count = 0
-    for (invitation, window), key in zip(due, keys, strict=True):
-        if key in done:
-            continue
-        try:
-            count += survey_reminder_send(invitation=invitation, window=window) is not None
-        except Exception:
-            logger.exception("Survey reminder for invitation %s failed", invitation.pk)
-    return count
+            due.append((invitation, window, partial(survey_reminder_send,
+                                                    invitation=invitation, window=window)))
+    return reminders_queue_due(workflow=REMINDER_WORKFLOW, due=due)
