@@ -24,7 +24,6 @@ Workflows (registered with ``@reminder_workflow``, run by beat every 15 minutes)
 
 import datetime as dt
 import logging
-import zoneinfo
 from functools import partial
 
 from django.db import transaction
@@ -50,6 +49,7 @@ from exchanges.services.quotas import (
 from exchanges.services.reminders import (
     absolute_url,
     reminder_due_at,
+    reminder_occasion,
     reminder_queue,
     reminder_workflow,
     reminders_queue_due,
@@ -214,12 +214,6 @@ def offer_reminder_window(*, application: Application, now: dt.datetime) -> str 
     return due_window
 
 
-def offer_reminder_occasion(*, application: Application, window: str) -> str:
-    """The key's window part: the window and the deadline's date in the cohort's zone."""
-    zone = zoneinfo.ZoneInfo(application.cohort.time_zone or "UTC")
-    return f"{window}:{application.offer_respond_by.astimezone(zone).date().isoformat()}"
-
-
 def offer_reminder_context(*, application: Application, language: str) -> dict:
     """Plain values for the offer deadline reminder (``TEMPLATE_CONTEXT``)."""
     cohort = application.cohort
@@ -244,7 +238,8 @@ def offer_deadline_reminders(now: dt.datetime) -> int:
     for application in applications:
         window = offer_reminder_window(application=application, now=now)
         if window is not None:
-            occasion = offer_reminder_occasion(application=application, window=window)
+            occasion = reminder_occasion(window=window, deadline=application.offer_respond_by,
+                                         cohort=application.cohort)
             due.append((application, occasion, partial(
                 offer_reminder_queue, application=application, occasion=occasion)))
     return reminders_queue_due(workflow=REMINDER_WORKFLOW, due=due)

@@ -82,6 +82,14 @@ def reminder_is_due(*, deadline: dt.datetime, days_before: int, time_zone: str,
                            time_zone=time_zone) <= now < deadline
 
 
+def reminder_occasion(*, window: str, deadline: dt.datetime, cohort: Cohort) -> str:
+    """The window part of the key of a reminder before a deadline staff may move: the window
+    and the deadline's date in the cohort's time zone (``3d:2030-03-10``). A moved deadline
+    gets its own reminders; one deadline never gets a window twice."""
+    zone = zoneinfo.ZoneInfo(cohort.time_zone or "UTC")
+    return f"{window}:{deadline.astimezone(zone).date().isoformat()}"
+
+
 def reminder_key(*, workflow: str, obj: models.Model, window: str) -> str:
     return f"{workflow}:{obj.pk}:{window}"
 

@@ -18,7 +18,6 @@ out once per due date (a due date moved by staff gets fresh nudges).
 import datetime as dt
 import logging
 import uuid
-import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -62,6 +61,7 @@ from exchanges.services.mail import mail_language, mail_queue
 from exchanges.services.reminders import (
     reminder_datetime_text,
     reminder_due_at,
+    reminder_occasion,
     reminder_queue,
     reminder_workflow,
     reminders_queue_due,
@@ -707,13 +707,6 @@ def reviewer_nudge_window(*, due_at: dt.datetime, time_zone: str, now: dt.dateti
     return current
 
 
-def nudge_occasion(*, window: str, cohort: Cohort, due_at: dt.datetime) -> str:
-    """The key's window: the window and the due date in the cohort's time zone, so a due date
-    staff move later gets its own nudges, and one due date never gets a window twice."""
-    zone = zoneinfo.ZoneInfo(cohort.time_zone or "UTC")
-    return f"{window}:{due_at.astimezone(zone).date().isoformat()}"
-
-
 @reminder_workflow(NUDGE_WORKFLOW)
 def reviewer_nudges(now: dt.datetime) -> int:
     """One digest per reviewer and cohort with pending reviews, per window."""
@@ -745,7 +738,8 @@ def reviewer_nudges(now: dt.datetime) -> int:
         # Only assignments older than the window's time: a reviewer assigned since then has
         # just had the assignment email with the due date in it.
         if window is not None and any(at < window[1] for at in assigned):
-            occasion = nudge_occasion(window=window[0], cohort=member.cohort, due_at=due_at)
+            occasion = reminder_occasion(window=window[0], deadline=due_at,
+                                         cohort=member.cohort)
             due.append((member, occasion, partial(
                 reviewer_nudge_queue, member=member, window=occasion,
                 pending_count=len(assigned))))

@@ -85,6 +85,7 @@ from exchanges.services.reminders import (
     reminder_datetime_text,
     reminder_due_at,
     reminder_key,
+    reminder_occasion,
     reminder_workflow,
     reminders_queue_due,
 )
@@ -695,16 +696,16 @@ def survey_reminder_window(*, invitation: SurveyInvitation, now: dt.datetime) ->
     09:00 (respondent's time zone) has come before the close, if invited before that time."""
     closes_at = invitation.survey.closes_at
     time_zone = invitation.application.applicant.time_zone
-    # The close date (cohort's time zone) is part of the window: when staff move the close,
-    # the new date gets its own reminders, and one date never gets a window twice.
-    zone = zoneinfo.ZoneInfo(invitation.survey.cohort.time_zone or "UTC")
-    closes_on = closes_at.astimezone(zone).date().isoformat()
     due_window = None
     for window, days in REMINDER_WINDOWS:
         due = reminder_due_at(deadline=closes_at, days_before=days, time_zone=time_zone)
         if due <= now < closes_at:
-            due_window = f"{window}:{closes_on}" if invitation.invited_at < due else None
-    return due_window
+            due_window = window if invitation.invited_at < due else None
+    if due_window is None:
+        return None
+    # A close moved by staff gets its own reminders.
+    return reminder_occasion(window=due_window, deadline=closes_at,
+                             cohort=invitation.survey.cohort)
 
 
 @transaction.atomic
