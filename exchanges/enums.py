@@ -16,6 +16,11 @@ class Country(models.TextChoices):
     KR = "KR", _("South Korea")
 
 
+def country_label(code: str) -> str:
+    """The country's name in the active language; an unknown code as it is."""
+    return str(Country(code).label) if code in Country.values else code
+
+
 class Language(models.TextChoices):
     EN = "en", "English"
     JA = "ja", "日本語"

@@ -9,7 +9,13 @@ import datetime as dt
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from exchanges.enums import LANGUAGE_LEVEL_ORDER, Country, EligibilityBasis, Language, LanguageLevel
+from exchanges.enums import (
+    LANGUAGE_LEVEL_ORDER,
+    EligibilityBasis,
+    Language,
+    LanguageLevel,
+    country_label,
+)
 
 ADULT_AGE = 18
 
@@ -19,10 +25,6 @@ def age_on(*, birth_date: dt.date, on: dt.date) -> int:
     if (on.month, on.day) < (birth_date.month, birth_date.day):
         years -= 1
     return years
-
-
-def _country_label(code: str) -> str:
-    return str(dict(Country.choices).get(code, code))
 
 
 def eligibility_failures(
@@ -49,7 +51,7 @@ def eligibility_failures(
                     "you will be %(age)s."
                 ) % params)
     allowed = cohort.allowed_countries
-    names = ", ".join(_country_label(code) for code in allowed)
+    names = ", ".join(country_label(code) for code in allowed)
     basis = cohort.eligibility_basis
     citizen_ok = citizenship in allowed
     resident_ok = residence_country in allowed

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.template.loader import select_template
 from django.utils import formats, translation
 
-from exchanges.enums import Country, MailTemplateKey
+from exchanges.enums import MailTemplateKey, country_label
 from exchanges.models import MatchGroupMember
 from exchanges.services.mail import mail_queue, mail_queue_rendered
 
@@ -118,10 +118,6 @@ def _queue_system_mail(*, application, name: str, idempotency_key: str,
     )
 
 
-def _country_label(code: str) -> str:
-    return str(Country(code).label) if code in Country.values else code
-
-
 def notify_application_event(*, application, event: str, context: dict | None = None) -> None:
     """Queue the email for ``event`` about ``application`` in the caller's transaction.
 
@@ -171,7 +167,7 @@ def notify_matching_published(*, run) -> None:
             application=application, name="matching_published",
             idempotency_key=f"matching-published:{run.pk}:{application.pk}",
             localised=lambda others=others: {"others": [
-                {"name": other.applicant.display_name, "country": _country_label(other.country)}
+                {"name": other.applicant.display_name, "country": country_label(other.country)}
                 for other in others
             ]},
         )
@@ -213,5 +209,5 @@ def notify_mentors_published(*, placement_run) -> None:
             application=assignment.application, name="mentors_published",
             idempotency_key=f"mentors_published:{placement_run.pk}:{assignment.application_id}",
             localised=lambda mentor=mentor: {"mentor_name": mentor.applicant.display_name,
-                                             "mentor_country": _country_label(mentor.country)},
+                                             "mentor_country": country_label(mentor.country)},
         )

@@ -20,16 +20,12 @@ import zoneinfo
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
-from exchanges.enums import APPLICATION_HOLDING_SEAT, ApplicationStatus, Country
+from exchanges.enums import APPLICATION_HOLDING_SEAT, ApplicationStatus, country_label
 from exchanges.exceptions import QuotaExceeded, QuotaMissing, WaitlistFull
 from exchanges.models import Application, Cohort, CohortQuota
 
 # Offers end at the last second of the day in the cohort's announced time zone.
 OFFER_DAY_END = dt.time(23, 59, 59)
-
-
-def _country_label(code: str) -> str:
-    return str(Country(code).label) if code in Country.values else code
 
 
 def offer_respond_by_on(*, cohort: Cohort, day: dt.date) -> dt.datetime:
@@ -79,12 +75,12 @@ def quota_require_free_seat(*, quota: CohortQuota | None, cohort_id: int, countr
     if quota is None:
         raise QuotaMissing(
             _("No seats are set for %(country)s in this cohort, so no offer can be made. "
-              "Add a quota for %(country)s first.") % {"country": _country_label(country)})
+              "Add a quota for %(country)s first.") % {"country": country_label(country)})
     taken = seats_taken(cohort_id=cohort_id, country=country)
     if taken >= quota.seats:
         raise QuotaExceeded(
             _("All %(seats)s seats for %(country)s are taken (offers out and accepted).")
-            % {"seats": quota.seats, "country": _country_label(country)})
+            % {"seats": quota.seats, "country": country_label(country)})
 
 
 def waitlist_length(*, cohort_id: int, country: str) -> int:
@@ -101,7 +97,7 @@ def waitlist_next_position(*, quota: CohortQuota | None, cohort_id: int, country
         raise WaitlistFull(
             _("The waiting list for %(country)s is full (%(size)s places). Reject the "
               "application or make the waiting list longer.")
-            % {"country": _country_label(country), "size": quota.waitlist_size})
+            % {"country": country_label(country), "size": quota.waitlist_size})
     last = waiting.aggregate(last=Max("waitlist_position"))["last"]
     return (last or 0) + 1
 
