@@ -4,13 +4,12 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from exchanges.enums import ApplicationStatus, MailTemplateKey
 from exchanges.models import ActivityLog, Application, CohortQuota, OutgoingMail
 from exchanges.services.applications import application_transition
 from exchanges.services.offers import offer_extend, offer_lapses
-from exchanges.tasks import task_send_scheduled_reminders
+from tests.beat import at, beat_tick, outbox_keys
 from tests.factories.applications import ApplicationFactory, CohortFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,18 +19,8 @@ UTC = dt.UTC
 DEADLINE = dt.datetime(2030, 3, 16, 14, 59, 59, tzinfo=UTC)  # 23:59:59 on 16 March in Seoul
 
 
-def at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
-
-
-def beat_tick(monkeypatch, now: dt.datetime) -> dict:
-    monkeypatch.setattr(timezone, "now", lambda: now)
-    return task_send_scheduled_reminders.apply().get()
-
-
 def reminder_keys() -> list[str]:
-    return list(OutgoingMail.objects.filter(idempotency_key__startswith="offer-deadline-")
-                .order_by("id").values_list("idempotency_key", flat=True))
+    return outbox_keys("offer-deadline-")
 
 
 @pytest.fixture

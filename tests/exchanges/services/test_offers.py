@@ -19,17 +19,13 @@ from exchanges.models import ActivityLog, Application, CohortQuota, OutgoingMail
 from exchanges.services.applications import application_transition, application_withdraw
 from exchanges.services.offers import offer_extend, offer_respond, waitlist_promote_next
 from exchanges.services.quotas import offer_respond_by_for, offer_respond_by_on
+from tests.beat import at
 from tests.factories.applications import ApplicationFactory, CohortFactory
 
 pytestmark = pytest.mark.django_db
 
 S = ApplicationStatus
-UTC = dt.UTC
 ACCEPTED_LOG = "exchanges.application.accepted"
-
-
-def at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -9,33 +9,26 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
 from exchanges.enums import ApplicationStatus, MailTemplateKey, PredepartureSection
 from exchanges.models import OutgoingMail
 from exchanges.services.predeparture import predeparture_section_save
-from exchanges.tasks import task_send_scheduled_reminders
+from tests.beat import at, outbox_keys
+from tests.beat import beat_tick as run_beat
 from tests.factories.applications import CohortFactory
 from tests.factories.predeparture import ChecklistFactory, complete_values, participant
 
 pytestmark = pytest.mark.django_db
 
-UTC = dt.UTC
 WORKFLOW = "predeparture-reminder"
 
 
-def at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
-
-
 def beat_tick(monkeypatch, now: dt.datetime) -> int:
-    monkeypatch.setattr(timezone, "now", lambda: now)
-    return task_send_scheduled_reminders.apply().get()[WORKFLOW]
+    return run_beat(monkeypatch, now)[WORKFLOW]
 
 
 def keys() -> list[str]:
-    return list(OutgoingMail.objects.filter(idempotency_key__startswith=f"{WORKFLOW}:")
-                .order_by("id").values_list("idempotency_key", flat=True))
+    return outbox_keys(f"{WORKFLOW}:")
 
 
 @pytest.fixture

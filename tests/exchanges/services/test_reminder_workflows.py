@@ -5,28 +5,17 @@ import re
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
 from exchanges.enums import ApplicationStatus, MailTemplateKey, RefereeStatus
 from exchanges.models import OutgoingMail, RefereeRequest
 from exchanges.services import reminders
 from exchanges.services.applications import referee_request_for_token
-from exchanges.tasks import task_send_scheduled_reminders
+from tests.beat import at, beat_tick
 from tests.factories.applications import ApplicationFactory, CohortFactory
 
 pytestmark = pytest.mark.django_db
 
 UTC = dt.UTC
-
-
-def at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
-
-
-def beat_tick(monkeypatch, now: dt.datetime) -> dict:
-    """Run the beat task itself with the clock at ``now``."""
-    monkeypatch.setattr(timezone, "now", lambda: now)
-    return task_send_scheduled_reminders.apply().get()
 
 
 def reminder_rows(workflow: str) -> list[tuple[str, str, str]]:

@@ -5,13 +5,12 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
 from exchanges.enums import MailTemplateKey, ReviewAssignmentStatus
 from exchanges.models import CohortReviewSettings, OutgoingMail, ReviewAssignment
 from exchanges.services import reviews
 from exchanges.services.reviews import review_assign_automatically, review_pool_add
-from exchanges.tasks import task_send_scheduled_reminders
+from tests.beat import at, beat_tick, outbox_keys
 from tests.factories import ReviewerFactory
 from tests.factories.applications import CohortFactory
 from tests.factories.reviews import ReviewSettingsFactory, submitted_application
@@ -23,18 +22,8 @@ UTC = dt.UTC
 DUE = dt.datetime(2030, 3, 10, 14, 59, tzinfo=UTC)
 
 
-def at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
-
-
-def beat_tick(monkeypatch, now: dt.datetime) -> dict:
-    monkeypatch.setattr(timezone, "now", lambda: now)
-    return task_send_scheduled_reminders.apply().get()
-
-
 def nudge_keys() -> list[str]:
-    return list(OutgoingMail.objects.filter(idempotency_key__startswith="reviewer-nudge:")
-                .order_by("id").values_list("idempotency_key", flat=True))
+    return outbox_keys("reviewer-nudge:")
 
 
 # --- Assignment email -----------------------------------------------------------------------

@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
 from exchanges.enums import ApplicationStatus, MailTemplateKey, SurveyKind
 from exchanges.models import OutgoingMail, Survey, SurveyInvitation
@@ -18,27 +17,15 @@ from exchanges.services.surveys import (
     survey_questions_for,
     survey_response_submit,
 )
-from exchanges.tasks import task_send_scheduled_reminders
+from tests.beat import at, beat_tick, outbox_keys
 from tests.factories.applications import CohortFactory
 from tests.factories.surveys import participant, standard_survey
 
 pytestmark = pytest.mark.django_db
 
-UTC = dt.UTC
-
-
-def at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
-
-
-def beat_tick(monkeypatch, now: dt.datetime) -> dict:
-    monkeypatch.setattr(timezone, "now", lambda: now)
-    return task_send_scheduled_reminders.apply().get()
-
 
 def keys(prefix: str) -> list[str]:
-    return list(OutgoingMail.objects.filter(idempotency_key__startswith=prefix)
-                .order_by("id").values_list("idempotency_key", flat=True))
+    return outbox_keys(prefix)
 
 
 def survey_link(mail: OutgoingMail) -> str:
