@@ -1,5 +1,7 @@
 """Programs and their cohorts."""
 
+import zoneinfo
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -143,6 +145,11 @@ class Cohort(models.Model):
     @property
     def allowed_countries(self) -> list[str]:
         return list(self.eligible_countries or self.program.countries)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The cohort's announced time zone: its deadlines and program days are in it."""
+        return zoneinfo.ZoneInfo(self.time_zone or "UTC")
 
     @property
     def is_open(self) -> bool:

@@ -85,7 +85,7 @@ ITINERARY_FIELDS = ("day", "start_time", "end_time", "title_en", "title_ja", "ti
 def cohort_departure(cohort: Cohort) -> dt.datetime:
     """Departure: the start of the program's first day in the cohort's time zone."""
     return dt.datetime.combine(cohort.starts_on, dt.time(0),
-                               tzinfo=zoneinfo.ZoneInfo(cohort.time_zone or "UTC"))
+                               tzinfo=cohort.zone)
 
 
 def _local_today(time_zone: str) -> dt.date:
@@ -252,7 +252,7 @@ def predeparture_reminder_context(*, application: Application, missing: list[str
                                   language: str, now: dt.datetime) -> dict:
     """Plain values for the reminder templates (``TEMPLATE_CONTEXT``)."""
     cohort = application.cohort
-    cohort_today = now.astimezone(zoneinfo.ZoneInfo(cohort.time_zone or "UTC")).date()
+    cohort_today = now.astimezone(cohort.zone).date()
     with translation.override(language):
         return {
             "program_name": cohort.program.name, "cohort_name": cohort.name,

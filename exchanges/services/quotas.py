@@ -15,7 +15,6 @@ close up when someone leaves the list.
 """
 
 import datetime as dt
-import zoneinfo
 
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
@@ -30,16 +29,14 @@ OFFER_DAY_END = dt.time(23, 59, 59)
 
 def offer_respond_by_on(*, cohort: Cohort, day: dt.date) -> dt.datetime:
     """The end (23:59:59) of ``day`` in the cohort's time zone, as an aware instant."""
-    zone = zoneinfo.ZoneInfo(cohort.time_zone or "UTC")
-    return dt.datetime.combine(day, OFFER_DAY_END, tzinfo=zone)
+    return dt.datetime.combine(day, OFFER_DAY_END, tzinfo=cohort.zone)
 
 
 def offer_respond_by_for(*, cohort: Cohort, decided_at: dt.datetime) -> dt.datetime:
     """The deadline of an offer made at ``decided_at``: the end of the day
     ``offer_response_days`` later, counted in days of the cohort's time zone, and no later
     than the day before the program starts."""
-    zone = zoneinfo.ZoneInfo(cohort.time_zone or "UTC")
-    today = decided_at.astimezone(zone).date()
+    today = decided_at.astimezone(cohort.zone).date()
     day = today + dt.timedelta(days=cohort.offer_response_days)
     # An offer is answered before the program starts (``offer_extend`` refuses later dates
     # too): a late offer gets until the day before the start, and at least the day it is made.
@@ -49,8 +46,7 @@ def offer_respond_by_for(*, cohort: Cohort, decided_at: dt.datetime) -> dt.datet
 
 def cohort_has_started(*, cohort: Cohort, now: dt.datetime) -> bool:
     """Whether the program's first day has come in the cohort's time zone."""
-    zone = zoneinfo.ZoneInfo(cohort.time_zone or "UTC")
-    return now.astimezone(zone).date() >= cohort.starts_on
+    return now.astimezone(cohort.zone).date() >= cohort.starts_on
 
 
 def quota_lock(*, cohort_id: int, country: str) -> CohortQuota | None:

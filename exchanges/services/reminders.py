@@ -86,8 +86,7 @@ def reminder_occasion(*, window: str, deadline: dt.datetime, cohort: Cohort) -> 
     """The window part of the key of a reminder before a deadline staff may move: the window
     and the deadline's date in the cohort's time zone (``3d:2030-03-10``). A moved deadline
     gets its own reminders; one deadline never gets a window twice."""
-    zone = zoneinfo.ZoneInfo(cohort.time_zone or "UTC")
-    return f"{window}:{deadline.astimezone(zone).date().isoformat()}"
+    return f"{window}:{deadline.astimezone(cohort.zone).date().isoformat()}"
 
 
 def reminder_key(*, workflow: str, obj: models.Model, window: str) -> str:
