@@ -51,8 +51,27 @@ def user_has_mfa(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def session_passed_mfa(request, user) -> bool:
+    """Whether this session itself completed a second factor, as allauth records it.
+
+    Having a TOTP authenticator is not enough: a session opened with the password alone (by
+    any login path) has no ``mfa`` record, and must not open a staff page.
+    """
+    from allauth.account.authentication import (  # noqa: PLC0415 -- app registry must be ready
+        get_authentication_records,
+    )
+
+    return any(
+        record.get("method") == "mfa" for record in get_authentication_records(request, user)
+    )
+
+
 class RequireMFAMiddleware:
-    """Send staff, partner staff and reviewers to TOTP setup before any staff page opens."""
+    """Staff, partner staff and reviewers open a staff page only in a session that passed TOTP.
+
+    Without an authenticator they are sent to set one up; with one, a session that has not
+    passed it (a password-only session) is sent to allauth's TOTP step, which is rate limited.
+    """
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -64,8 +83,10 @@ class RequireMFAMiddleware:
             and user.is_authenticated
             and request.path.startswith(STAFF_PATH_PREFIXES)
             and user.requires_mfa
-            and not user_has_mfa(user)
         ):
             query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('mfa_activate_totp')}?{query}")
+            if not user_has_mfa(user):
+                return redirect(f"{reverse('mfa_activate_totp')}?{query}")
+            if not session_passed_mfa(request, user):
+                return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
         return self.get_response(request)

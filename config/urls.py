@@ -12,6 +12,8 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    # Before the admin's own URLs: its password-only login form must never be reachable.
+    path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("", include("exchanges.urls")),

@@ -1,7 +1,10 @@
 """Fixtures shared by the whole suite."""
 
+import time
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
+from django.test import Client
 
 from tests.factories import (
     ApplicantFactory,
@@ -42,6 +45,43 @@ def reviewer(db):
 def staff_client(client, secretariat):
     client.force_login(secretariat)
     return client
+
+
+def record_mfa_in_session(client, user) -> None:
+    """Write into the client's session what allauth records when its TOTP step succeeds."""
+    from allauth.account.internal.flows.login import (  # noqa: PLC0415 -- apps must be ready
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.mfa.models import Authenticator  # noqa: PLC0415 -- apps must be ready
+
+    authenticator = Authenticator.objects.filter(
+        user=user, type=Authenticator.Type.TOTP
+    ).first()
+    if authenticator is None:
+        return
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "email": user.email},
+        {"method": "mfa", "at": time.time(), "id": authenticator.pk, "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_mfa(monkeypatch):
+    """``client.force_login`` stands for a completed sign-in: for a user with TOTP, the password
+    and the code, recorded in the session as allauth does. Tests of a password-only session
+    sign in through a login form or use ``force_login_password_only``."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        record_mfa_in_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "force_login_password_only", original, raising=False)
 
 
 @pytest.fixture(autouse=True)
