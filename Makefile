@@ -61,6 +61,7 @@ messages: install
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	ALLOWED_HOSTS=trilink.example DATABASE_URL=postgres://trilink@localhost/trilink \
+	EMAIL_URL=smtp://localhost:25 \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

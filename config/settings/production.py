@@ -1,7 +1,8 @@
 """Production settings: same code, values from the environment only.
 
-Startup fails when SECRET_KEY, ALLOWED_HOSTS or DATABASE_URL is missing, so a misconfigured
-server never falls back to the embedded defaults.
+Startup fails when SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL or EMAIL_URL is missing, so a
+misconfigured server never falls back to the embedded defaults (for email, printing every
+message, password-reset links included, to the console and to files).
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -9,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.settings.base import *  # noqa: F403
 from config.settings.env import env
 
-for _name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
+for _name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL"):
     if not env.str(_name, default=""):
         raise ImproperlyConfigured(f"Set the {_name} environment variable for production.")
 

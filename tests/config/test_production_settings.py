@@ -17,6 +17,7 @@ REQUIRED = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "trilink.example",
     "DATABASE_URL": "postgres://trilink@db.invalid:5432/trilink",
+    "EMAIL_URL": "smtp://mail.invalid:25",
 }
 
 
