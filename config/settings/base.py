@@ -146,7 +146,10 @@ ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Trilink] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Trilink"
-MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+# Fernet keys that encrypt MFA secrets at rest, newest first (accounts/mfa.py); empty: derived
+# from SECRET_KEY.
+TRILINK_ENCRYPTION_KEYS = env.list("TRILINK_ENCRYPTION_KEYS", default=[])
 
 # Internationalisation: three languages everywhere; dates in the viewer's time zone.
 LANGUAGE_CODE = "en"
