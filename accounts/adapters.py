@@ -2,8 +2,11 @@
 
 import hashlib
 import uuid
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -15,6 +18,16 @@ _IDENTIFYING_CONTEXT = ("key", "code", "activate_url", "password_reset_url")
 
 PROFILE_FIELDS = ("given_name", "family_name", "local_name", "preferred_language", "country",
                   "time_zone")
+
+
+def mail_site() -> SimpleNamespace:
+    """The site as authentication mail names it: the product's name and the public host.
+
+    Mail is rendered without a request (and often by a worker), so the host comes from
+    ``SITE_URL``, never from a request's Host header.
+    """
+    return SimpleNamespace(name=settings.TRILINK_SITE_NAME,
+                           domain=urlsplit(settings.SITE_URL).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -43,6 +56,9 @@ class AccountAdapter(DefaultAccountAdapter):
             mail_queue_rendered,
         )
 
+        # What allauth's own send_mail adds before rendering: its templates greet with
+        # current_site.name ("Hello from Trilink!") and sign with its domain.
+        context = {"email": email, "current_site": mail_site(), **context}
         user = context.get("user")
         if not isinstance(user, User):
             user = User.objects.filter(email__iexact=email).first()
@@ -63,5 +79,5 @@ class AccountAdapter(DefaultAccountAdapter):
             email=email, subject=message.subject, text=text or html, html=html,
             template_key=f"account/{template_prefix.rpartition('/')[2]}",
             idempotency_key=f"allauth:{template_prefix.rpartition('/')[2]}:{digest}",
-            language=language, recipient=user, concerning=user,
+            language=language, recipient=user, concerning=user, is_confidential=True,
         )

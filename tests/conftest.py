@@ -13,6 +13,8 @@ from tests.factories import (
     SecretariatFactory,
 )
 
+pytest_plugins = ["tests.smtp"]
+
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 

@@ -57,6 +57,8 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 SITE_ID = 1
+# The product's name as emails and pages show it.
+TRILINK_SITE_NAME = "Trilink"
 
 TEMPLATES = [
     {

@@ -138,6 +138,14 @@ class OutgoingMail(models.Model):
         help_text=_("Transactional mail is sent regardless of opt-outs and has no unsubscribe "
                     "link."),
     )
+    # Authentication mail (verification, password reset, email change, login codes) carries
+    # links that act as the recipient. Staff never see its content, and the content is erased
+    # once the row is final (sent or failed), so the database keeps no usable link either.
+    is_confidential = models.BooleanField(
+        _("content withheld"), default=False,
+        help_text=_("Authentication email: its content is never shown and is erased once "
+                    "it is sent."),
+    )
 
     class Meta:
         verbose_name = _("outgoing email")
@@ -158,6 +166,10 @@ class OutgoingMail(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("staff:mail_detail", args=[self.pk])
+
+    @property
+    def content_withheld(self) -> bool:
+        return self.is_confidential
 
 
 class MailTemplate(models.Model):

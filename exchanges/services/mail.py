@@ -298,9 +298,13 @@ def mail_queue_rendered(
     concerning: models.Model | None = None,
     due_at: dt.datetime | None = None,
     is_transactional: bool = True,
+    is_confidential: bool = False,
     campaign=None,
 ) -> OutgoingMail:
-    """Queue an already rendered message (allauth renders its own). Idempotent on the key."""
+    """Queue an already rendered message (allauth renders its own). Idempotent on the key.
+
+    ``is_confidential`` marks authentication mail: its content is erased once final.
+    """
     existing = OutgoingMail.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
@@ -315,8 +319,8 @@ def mail_queue_rendered(
                 html_body=html, headers=headers, idempotency_key=idempotency_key,
                 message_id=new_message_id(), due_at=due_at,
                 dispatched_at=now if due_at <= now else None,
-                is_transactional=is_transactional, campaign=campaign,
-                **_concerning_fields(concerning),
+                is_transactional=is_transactional, is_confidential=is_confidential,
+                campaign=campaign, **_concerning_fields(concerning),
             )
     except IntegrityError:
         # A concurrent transaction queued the same key first: theirs is the one.
@@ -576,16 +580,23 @@ def _send_claimed(mail: OutgoingMail) -> SendOutcome:
         return _record_failure(mail=mail, permanent=permanent, reason=reason)
     # One statement in autocommit: a round trip per message is most of the outbox's overhead.
     OutgoingMail.objects.filter(pk=mail.pk, status=MailStatus.SENDING).update(
-        status=MailStatus.SENT, sent_at=timezone.now(), claimed_at=None, last_error=""
+        status=MailStatus.SENT, sent_at=timezone.now(), claimed_at=None, last_error="",
+        **_erased_content(mail),
     )
     return SendOutcome("sent")
+
+
+def _erased_content(mail: OutgoingMail) -> dict:
+    """The update that erases a confidential row's content once the row is final."""
+    return {"text_body": "", "html_body": ""} if mail.is_confidential else {}
 
 
 def _record_failure(*, mail: OutgoingMail, permanent: bool, reason: str) -> SendOutcome:
     now = timezone.now()
     rows = OutgoingMail.objects.filter(pk=mail.pk, status=MailStatus.SENDING)
     if permanent or mail.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-        rows.update(status=MailStatus.FAILED, claimed_at=None, last_error=reason[:2000])
+        rows.update(status=MailStatus.FAILED, claimed_at=None, last_error=reason[:2000],
+                    **_erased_content(mail))
         logger.warning("Outbox: mail %s failed after %d attempt(s)", mail.pk, mail.attempts)
         return SendOutcome("failed")
     delay = retry_delay(attempts=mail.attempts)
@@ -636,7 +647,15 @@ def mail_sweep() -> dict[str, int]:
 
 @transaction.atomic
 def mail_resend(*, mail: OutgoingMail, actor: User) -> OutgoingMail:
-    """Queue ``mail`` again now, with the same Message-ID and content."""
+    """Queue ``mail`` again now, with the same Message-ID and content.
+
+    Authentication mail is never resent by staff: its content is erased once sent, and its
+    links are the recipient's alone; the person asks for a new link instead.
+    """
+    if mail.is_confidential:
+        raise ExchangeError(gettext_lazy("Authentication emails cannot be sent again by staff; "
+                                         "the person can ask for a new link."),
+                            code="mail_confidential")
     if mail.status == MailStatus.SENDING:
         raise ExchangeError(gettext_lazy("This email is being sent right now; try again in a "
                                          "minute."), code="mail_sending")
