@@ -11,6 +11,18 @@ def withhold_authentication_mail(apps, schema_editor):
     rows.filter(status__in=["sent", "failed"]).update(text_body="", html_body="")
 
 
+def finish_sent_campaigns(apps, schema_editor):
+    """Campaigns left "sending" after their last message was final (nothing marked them)."""
+    Campaign = apps.get_model("exchanges", "Campaign")
+    OutgoingMail = apps.get_model("exchanges", "OutgoingMail")
+    pending = OutgoingMail.objects.filter(
+        campaign=models.OuterRef("pk"), status__in=["queued", "sending"]
+    )
+    Campaign.objects.filter(status="sending", enqueued_at__isnull=False).exclude(
+        models.Exists(pending)
+    ).update(status="sent", finished_at=models.F("enqueued_at"))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -24,4 +36,5 @@ class Migration(migrations.Migration):
             field=models.BooleanField(default=False, help_text='Authentication email: its content is never shown and is erased once it is sent.', verbose_name='content withheld'),
         ),
         migrations.RunPython(withhold_authentication_mail, migrations.RunPython.noop),
+        migrations.RunPython(finish_sent_campaigns, migrations.RunPython.noop),
     ]

@@ -23,25 +23,41 @@ def campaign_audience_filter_register(function: AudienceFilter) -> AudienceFilte
 
 
 def campaign_audience(*, campaign: Campaign) -> QuerySet[User]:
-    """Active people of the chosen roles (applicants by default) and countries, without the
-    addresses that opted out of non-transactional mail; one query.
+    """The people a campaign goes to, always within its cohort; one query.
 
-    With ``audience_statuses``, only people with an application to the campaign's cohort in
-    one of those statuses, and the countries are matched against the application's country
-    (the delegation it counts against), e.g. the cohort's confirmed Japanese participants.
+    Active people of the chosen roles (applicants when none is chosen), each linked to the
+    campaign's cohort by their role: applicants by an application to the cohort (in one of
+    ``audience_statuses`` when any is chosen; its country is the delegation it counts
+    against), reviewers by the cohort's reviewer pool, partner staff by an organisation that
+    partners the cohort's program, secretariat staff by staffing that program. Without the
+    addresses that opted out of non-transactional mail. The count shown before sending and
+    the rows queued both come from here.
     """
     roles = campaign.audience_roles or [Role.APPLICANT]
-    qs = User.objects.filter(is_active=True, role__in=roles)
-    if campaign.audience_statuses:
+    countries = campaign.audience_countries
+    links = Q(pk__in=[])
+    if Role.APPLICANT in roles:
         applications = Application.objects.filter(
-            applicant=OuterRef("pk"), cohort_id=campaign.cohort_id,
-            status__in=campaign.audience_statuses,
+            applicant=OuterRef("pk"), cohort_id=campaign.cohort_id
         )
-        if campaign.audience_countries:
-            applications = applications.filter(country__in=campaign.audience_countries)
-        qs = qs.filter(Exists(applications))
-    elif campaign.audience_countries:
-        qs = qs.filter(country__in=campaign.audience_countries)
+        if campaign.audience_statuses:
+            applications = applications.filter(status__in=campaign.audience_statuses)
+        if countries:
+            applications = applications.filter(country__in=countries)
+        links |= Q(role=Role.APPLICANT) & Q(Exists(applications))
+    staff_links = Q(pk__in=[])
+    if Role.REVIEWER in roles:
+        staff_links |= Q(role=Role.REVIEWER, review_pools__cohort_id=campaign.cohort_id)
+    if Role.PARTNER_STAFF in roles:
+        staff_links |= Q(role=Role.PARTNER_STAFF,
+                         organisation__partner_programs__cohorts=campaign.cohort_id)
+    if Role.SECRETARIAT in roles:
+        staff_links |= Q(role=Role.SECRETARIAT,
+                         staffed_programs__cohorts=campaign.cohort_id)
+    if countries:
+        staff_links &= Q(country__in=countries)
+    linked_staff = User.objects.filter(staff_links).values("pk")
+    qs = User.objects.filter(is_active=True).filter(links | Q(pk__in=linked_staff))
     for audience_filter in _AUDIENCE_FILTERS:
         qs = audience_filter(qs, campaign)
     return qs.exclude(email__in=MailOptOut.objects.values("email")).order_by("id")

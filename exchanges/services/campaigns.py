@@ -3,8 +3,9 @@
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db import transaction
-from django.template import Context, Template
+from django.template import Template
 from django.utils import timezone, translation
 
 from accounts.models import User
@@ -14,15 +15,14 @@ from exchanges.models import Campaign, OutgoingMail
 from exchanges.selectors.mail import campaign_audience
 from exchanges.services.activity import activity_log_record
 from exchanges.services.mail import (
-    _clean_subject,
-    _html_from_text,
     _text_engine,
-    _with_footer,
+    campaigns_finish_if_done,
     list_unsubscribe_headers,
     mail_base_context,
     mail_dispatch,
     mail_language,
     mail_render_source,
+    mail_render_staff_templates,
     new_message_id,
 )
 
@@ -33,8 +33,11 @@ CHUNK_SIZE = 500
 STALLED_AFTER = dt.timedelta(minutes=5)
 
 
-def campaign_context(*, campaign: Campaign) -> dict:
-    return {"cohort_name": campaign.cohort.name, "program_name": campaign.cohort.program.name}
+def campaign_context(*, campaign: Campaign, language: str) -> dict:
+    """The campaign's variables with the names in ``language`` (the recipient's)."""
+    with translation.override(language):
+        return {"cohort_name": campaign.cohort.name,
+                "program_name": campaign.cohort.program.name}
 
 
 def campaign_preview(*, campaign: Campaign, language: str, recipient: User | None) -> dict:
@@ -44,7 +47,7 @@ def campaign_preview(*, campaign: Campaign, language: str, recipient: User | Non
     with translation.override(language):
         context = {**mail_base_context(recipient=recipient, email=email, language=language,
                                        is_transactional=False),
-                   **campaign_context(campaign=campaign)}
+                   **campaign_context(campaign=campaign, language=language)}
     return mail_render_source(subject_source=subject, text_source=body, context=context,
                               language=language)
 
@@ -127,7 +130,8 @@ def campaign_enqueue(*, campaign_id: int) -> int:
     audience = campaign_audience(campaign=campaign)
     Campaign.objects.filter(pk=campaign.pk).update(recipients_total=audience.count())
     templates = _compiled(campaign)
-    shared = campaign_context(campaign=campaign)
+    shared = {language: campaign_context(campaign=campaign, language=language)
+              for language, _name in settings.LANGUAGES}
     created = 0
     last_id = 0
     while True:
@@ -151,6 +155,8 @@ def campaign_enqueue(*, campaign_id: int) -> int:
         mail_dispatch(mail_ids=ids)
     Campaign.objects.filter(pk=campaign.pk, enqueued_at__isnull=True).update(
         enqueued_at=timezone.now())
+    # Rows sent while queueing (or a campaign with nobody to write to) finish it now.
+    campaigns_finish_if_done(campaign_ids=[campaign.pk])
     return created
 
 
@@ -158,17 +164,17 @@ def _campaign_row(campaign: Campaign, user: User, templates, shared: dict) -> Ou
     language = mail_language(recipient=user)
     subject_template, body_template = templates[language]
     with translation.override(language):
-        context = Context({**mail_base_context(recipient=user, email=user.email,
-                                               language=language, is_transactional=False),
-                           **shared}, autoescape=False)
-        subject = _clean_subject(subject_template.render(context))
-        body = body_template.render(context)
-        text = _with_footer(body, context.flatten())
-        html = _html_from_text(text=body, subject=subject, language=language,
-                               unsubscribe_link=context.get("unsubscribe_url", ""))
+        context = {**mail_base_context(recipient=user, email=user.email, language=language,
+                                       is_transactional=False),
+                   **shared[language]}
+    rendered = mail_render_staff_templates(
+        subject_template=subject_template, body_template=body_template, context=context,
+        language=language,
+    )
     return OutgoingMail(
         recipient_email=user.email, user=user, language=language,
-        template_key="campaign", subject=subject, text_body=text, html_body=html,
+        template_key="campaign", subject=rendered.subject, text_body=rendered.text,
+        html_body=rendered.html,
         headers=list_unsubscribe_headers(email=user.email),
         idempotency_key=f"campaign:{campaign.pk}:{user.pk}", message_id=new_message_id(),
         campaign=campaign, is_transactional=False, due_at=timezone.now(),
@@ -192,9 +198,5 @@ def campaigns_tick() -> dict[str, int]:
     ).values_list("id", flat=True))
     for campaign_id in stalled:
         _dispatch_run(campaign_id)
-    finished = Campaign.objects.filter(
-        status=CampaignStatus.SENDING, enqueued_at__isnull=False
-    ).exclude(mails__status__in=[MailStatus.QUEUED, MailStatus.SENDING]).update(
-        status=CampaignStatus.SENT, finished_at=now
-    )
+    finished = campaigns_finish_if_done()
     return {"started": started, "resumed": len(stalled), "finished": finished}

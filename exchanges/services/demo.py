@@ -556,7 +556,8 @@ def _seed_mail(users: dict[str, User], cohort: Cohort) -> None:
             campaign_context,
         )
 
-        row = _campaign_row(campaign, recipient, _compiled(campaign),
-                            campaign_context(campaign=campaign))
+        shared = {language: campaign_context(campaign=campaign, language=language)
+                  for language, _name in settings.LANGUAGES}
+        row = _campaign_row(campaign, recipient, _compiled(campaign), shared)
         row.status, row.attempts, row.sent_at = MailStatus.SENT, 1, now
         row.save()

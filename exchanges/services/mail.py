@@ -34,32 +34,35 @@ with the server's reason.
 
 import contextlib
 import datetime as dt
+import html as html_lib
 import logging
+import re
 import smtplib
 import time
 from dataclasses import dataclass
 from email.utils import make_msgid, parseaddr
 from functools import cache
 
+import nh3
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import escape, linebreaks, urlize
+from django.utils.html import escape, linebreaks, strip_tags, urlize
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from exchanges.enums import Language, MailStatus, MailTemplateKey
+from exchanges.enums import CampaignStatus, Language, MailStatus, MailTemplateKey
 from exchanges.exceptions import ExchangeError
-from exchanges.models import Cohort, MailOptOut, MailTemplate, OutgoingMail
+from exchanges.models import Campaign, Cohort, MailOptOut, MailTemplate, OutgoingMail
 from exchanges.services.activity import activity_log_record
 
 logger = logging.getLogger(__name__)
@@ -148,10 +151,57 @@ def _html_from_text(*, text: str, subject: str, language: str,
                     unsubscribe_link: str = "") -> str:
     # Every piece of the text is escaped before the paragraphs and links are added.
     body = mark_safe(urlize(linebreaks(escape(text)), autoescape=True))  # noqa: S308
+    return _html_layout(body_html=body, subject=subject, language=language,
+                        unsubscribe_link=unsubscribe_link)
+
+
+def _html_layout(*, body_html: str, subject: str, language: str, unsubscribe_link: str) -> str:
     return render_to_string("emails/layout.html", {
-        "subject": subject, "body_html": body, "language": language,
+        "subject": subject, "body_html": body_html, "language": language,
         "unsubscribe_url": unsubscribe_link,
     })
+
+
+# Staff may write a template or campaign as plain text or with HTML markup.
+_HTML_MARKUP = re.compile(
+    r"<\s*/?\s*(p|br|div|span|strong|b|em|i|u|a|ul|ol|li|h[1-6]|table|thead|tbody|tr|td|th|"
+    r"blockquote|hr|img|small|code|pre)\b[^>]*>", re.IGNORECASE,
+)
+_BLOCK_END = re.compile(r"(<br\s*/?>|</(p|div|h[1-6]|li|tr|blockquote|pre)>)", re.IGNORECASE)
+
+
+def _text_from_html(markup: str) -> str:
+    """The plain-text version of staff HTML: tags dropped, blocks on their own lines."""
+    text = _BLOCK_END.sub(lambda match: match.group(0) + "\n", markup)
+    text = html_lib.unescape(strip_tags(text))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def mail_render_staff_templates(
+    *, subject_template: Template, body_template: Template, context: dict, language: str
+) -> RenderedMail:
+    """Render a staff-written subject and body (a template override or a campaign).
+
+    The one rendering path of staff texts, for sending and for previews alike. A body with
+    HTML markup keeps it: the values put into it are escaped, the markup is cleaned of
+    anything active (scripts, event handlers, ``javascript:`` links) by nh3, and the text
+    version drops the tags. A plain-text body is escaped whole, then given paragraphs and
+    links. Call with the context built for the recipient's language.
+    """
+    with translation.override(language):
+        subject = _clean_subject(subject_template.render(Context(context, autoescape=False)))
+        if _HTML_MARKUP.search(body_template.source):
+            rendered = body_template.render(Context(context, autoescape=True))
+            body_html = mark_safe(nh3.clean(rendered))  # noqa: S308 -- cleaned by nh3
+            body_text = _text_from_html(body_html)
+        else:
+            body_text = body_template.render(Context(context, autoescape=False))
+            body_html = mark_safe(urlize(linebreaks(escape(body_text)), autoescape=True))  # noqa: S308
+        text = _with_footer(body_text, context)
+        html = _html_layout(body_html=body_html, subject=subject, language=language,
+                            unsubscribe_link=context.get("unsubscribe_url", ""))
+    return RenderedMail(subject=subject, text=text, html=html)
 
 
 def _with_footer(text: str, context: dict) -> str:
@@ -194,15 +244,10 @@ def mail_render_source(
     Raises ``TemplateSyntaxError`` for broken source; forms call this to refuse it.
     """
     engine = _text_engine()
-    with translation.override(language):
-        subject_template = Template(subject_source, engine=engine)
-        text_template = Template(text_source, engine=engine)
-        subject = _clean_subject(subject_template.render(Context(context, autoescape=False)))
-        body = text_template.render(Context(context, autoescape=False))
-        text = _with_footer(body, context)
-        html = _html_from_text(text=body, subject=subject, language=language,
-                               unsubscribe_link=context.get("unsubscribe_url", ""))
-    return RenderedMail(subject=subject, text=text, html=html)
+    return mail_render_staff_templates(
+        subject_template=Template(subject_source, engine=engine),
+        body_template=Template(text_source, engine=engine), context=context, language=language,
+    )
 
 
 def mail_render(
@@ -536,11 +581,18 @@ def mail_send_batch(*, mail_ids: list[int]) -> dict[int, SendOutcome]:
         return outcomes
     rows = OutgoingMail.objects.filter(pk__in=claimed).only(
         "pk", "recipient_email", "subject", "text_body", "html_body", "headers", "message_id",
-        "attempts",
+        "attempts", "campaign", "is_confidential",
     ).in_bulk()
     for mail_id in mail_ids:
         if mail_id in rows:
             outcomes[mail_id] = _send_claimed(rows[mail_id])
+    campaign_ids = {
+        row.campaign_id for mail_id, row in rows.items()
+        if row.campaign_id is not None and outcomes[mail_id].result in {"sent", "failed"}
+    }
+    if campaign_ids:
+        # The batch's last final row finishes its campaign.
+        campaigns_finish_if_done(campaign_ids=sorted(campaign_ids))
     return outcomes
 
 
@@ -584,6 +636,26 @@ def _send_claimed(mail: OutgoingMail) -> SendOutcome:
         **_erased_content(mail),
     )
     return SendOutcome("sent")
+
+
+def campaigns_finish_if_done(*, campaign_ids: list[int] | None = None) -> int:
+    """Mark sending campaigns sent once every row is queued and none is left to send.
+
+    Called when a campaign row reaches a final status and when a campaign has queued its last
+    row, so a campaign is "Sent" as soon as its last message is final, with or without beat
+    (which calls it too, for campaigns whose rows were finished some other way). Returns how
+    many campaigns it finished.
+    """
+    pending = OutgoingMail.objects.filter(
+        campaign=OuterRef("pk"), status__in=[MailStatus.QUEUED, MailStatus.SENDING]
+    )
+    campaigns = Campaign.objects.filter(status=CampaignStatus.SENDING,
+                                        enqueued_at__isnull=False)
+    if campaign_ids is not None:
+        campaigns = campaigns.filter(pk__in=campaign_ids)
+    return campaigns.exclude(Exists(pending)).update(
+        status=CampaignStatus.SENT, finished_at=timezone.now()
+    )
 
 
 def _erased_content(mail: OutgoingMail) -> dict:

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from tests.exchanges.conftest import make_cohort
 from tests.factories import ApplicantFactory
+from tests.factories.applications import ApplicationFactory
 
 
 def _log_in(page, client, user, live_server):
@@ -17,8 +18,9 @@ def _log_in(page, client, user, live_server):
 def test_staff_send_campaign_and_find_messages(page, client, secretariat, live_server):
     cohort = make_cohort()
     for n in range(3):
-        ApplicantFactory(email=f"traveller{n}@example.org", country="JP",
-                         preferred_language="ja")
+        traveller = ApplicantFactory(email=f"traveller{n}@example.org", country="JP",
+                                     preferred_language="ja")
+        ApplicationFactory(cohort=cohort, applicant=traveller, country="JP")
     _log_in(page, client, secretariat, live_server)
 
     page.goto("/staff/mail/campaigns/new/")

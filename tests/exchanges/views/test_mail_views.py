@@ -1,3 +1,6 @@
+from html import escape
+from html.parser import HTMLParser
+
 import pytest
 from django.conf import settings
 from django.core import mail
@@ -147,9 +150,12 @@ def test_campaign_list_query_count_is_constant(staff_client, secretariat, cohort
 def test_campaign_create_send_and_progress(staff_client, cohort,
                                            django_capture_on_commit_callbacks):
     korean = ApplicantFactory(country="KR", preferred_language="ko", local_name="김민준")
-    ApplicantFactory(country="US")
+    american = ApplicantFactory(country="US")
     opted_out = ApplicantFactory(country="KR")
     MailOptOut.objects.create(email=opted_out.email)
+    for person in (korean, american, opted_out):
+        ApplicationFactory(cohort=cohort, applicant=person, country=person.country)
+    ApplicantFactory(country="KR")  # not in the cohort: never addressed
 
     response = staff_client.post(reverse("staff:campaign_create"), {
         "name": "Orientation", "cohort": cohort.pk, "audience_countries": ["KR"],
@@ -164,7 +170,7 @@ def test_campaign_create_send_and_progress(staff_client, cohort,
     progress = staff_client.get(reverse("staff:campaign_progress", args=[campaign.pk]))
 
     campaign.refresh_from_db()
-    assert campaign.status == CampaignStatus.SENDING
+    assert campaign.status == CampaignStatus.SENT
     assert progress.context["progress"]["percent"] == 100
     assert [m.to for m in mail.outbox] == [[korean.email]]
     assert mail.outbox[0].subject == "오리엔테이션 안내"
@@ -215,3 +221,54 @@ def test_campaign_detail_previews_each_language(staff_client, secretariat, cohor
 
     assert [p["rendered"].subject for p in response.context["previews"]] == [
         "Hello", "こんにちは", "Hello"]
+
+
+class _Frames(HTMLParser):
+    """The srcdoc of every iframe on a page, as a browser reads the attribute."""
+
+    def __init__(self):
+        super().__init__()
+        self.srcdocs = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "iframe":
+            self.srcdocs.append(dict(attrs).get("srcdoc"))
+
+
+def _srcdocs(response) -> list[str]:
+    parser = _Frames()
+    parser.feed(response.content.decode())
+    return parser.srcdocs
+
+
+def test_template_preview_frame_holds_the_whole_email(staff_client, cohort):
+    person = ApplicantFactory(preferred_language="ja")
+    url = reverse("staff:mail_template_preview", args=[cohort.pk, "decision_rejected", "ja"])
+
+    response = staff_client.post(
+        url, {"subject": "{{ cohort_name }}", "recipient": person.email,
+              "text_body": '<p>{{ recipient_name }} 様</p><p class="x">"{{ program_name }}"</p>'},
+        HTTP_HX_REQUEST="true",
+    )
+
+    [srcdoc] = _srcdocs(response)
+    assert srcdoc.startswith("<!DOCTYPE html>")
+    assert srcdoc.rstrip().endswith("</html>")
+    assert '<p>"リーダー交流"</p>' in srcdoc
+    assert escape(response.context["rendered"].text) in response.content.decode()
+
+
+def test_campaign_detail_preview_frames_hold_each_language(staff_client, secretariat, cohort):
+    campaign = Campaign.objects.create(
+        cohort=cohort, name="Hello", subject_en="Hello", body_en='<p>Hi "friend"</p>',
+        subject_ja="こんにちは", body_ja="<p>{{ program_name }}</p>",
+        subject_ko="안녕하세요", body_ko="<p>{{ program_name }}</p>", created_by=secretariat,
+    )
+
+    response = staff_client.get(reverse("staff:campaign_detail", args=[campaign.pk]))
+
+    frames = _srcdocs(response)
+    assert len(frames) == 3
+    assert all(frame.rstrip().endswith("</html>") for frame in frames)
+    assert ['<p>Hi "friend"</p>' in frames[0], "<p>リーダー交流</p>" in frames[1],
+            "<p>리더 교류</p>" in frames[2]] == [True, True, True]
