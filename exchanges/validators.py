@@ -1,5 +1,6 @@
 """Validation shared by model ``clean``, forms and API serializers."""
 
+import re
 import zoneinfo
 from functools import lru_cache
 
@@ -348,3 +349,20 @@ def validate_itinerary_item(values: dict, *, starts_on, ends_on) -> None:
         errors["end_time"] = ValidationError(_("The end time must be after the start time."),
                                              code="end_before_start")
     _raise_if(errors)
+
+
+# Control characters no typed answer contains: NUL (which PostgreSQL cannot store in text or
+# JSON) and the C0 controls other than tab, line feed and carriage return, plus DEL.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def validate_no_control_characters(value: str) -> None:
+    """Refuse text with control characters, so every text path stores what PostgreSQL and
+    exports accept (forms' CharField refuses only NUL; answers saved from raw form data or
+    autosave are checked here)."""
+    if _CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            _("This text contains invisible control characters (for example a null byte); "
+              "remove them and try again."),
+            code="control_characters",
+        )

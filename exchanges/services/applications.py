@@ -12,6 +12,7 @@ import hashlib
 import secrets
 from functools import partial
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -66,7 +67,11 @@ from exchanges.services.quotas import (
     waitlist_first,
     waitlist_next_position,
 )
-from exchanges.validators import count_words, validate_upload
+from exchanges.validators import (
+    count_words,
+    validate_no_control_characters,
+    validate_upload,
+)
 
 S = ApplicationStatus
 
@@ -302,6 +307,9 @@ def _plain(number) -> str:
 def clean_answer(question: Question, raw):
     """Turn a submitted raw value into the stored JSON value, or raise ``ValidationError``."""
     kind = question.kind
+    for item in raw if isinstance(raw, list | tuple) else [raw]:
+        if isinstance(item, str):
+            validate_no_control_characters(item)
     if kind in {QuestionKind.MULTIPLE_CHOICE}:
         items = raw if isinstance(raw, list | tuple) else [raw]
         values = [str(v) for v in items if v not in ("", None)]
@@ -551,6 +559,13 @@ def _link(name: str, token: str) -> str:
     return settings.SITE_URL + reverse(name, kwargs={"token": token})
 
 
+def _is_applicants_own_address(*, application: Application, email: str) -> bool:
+    """Whether ``email`` is the applicant's login or any address on their account."""
+    applicant = application.applicant
+    return (email.casefold() == applicant.email.casefold()
+            or EmailAddress.objects.filter(user=applicant, email__iexact=email).exists())
+
+
 @transaction.atomic
 def referee_request_create(*, application: Application, name: str, email: str,
                            language: str, actor) -> RefereeRequest:
@@ -560,9 +575,15 @@ def referee_request_create(*, application: Application, name: str, email: str,
     active = application.referee_requests.exclude(status=RefereeStatus.CANCELLED).count()
     if active >= MAX_REFEREES:
         raise ExchangeError(_("You can ask at most %(max)s referees.") % {"max": MAX_REFEREES})
+    email = email.strip()
+    if _is_applicants_own_address(application=application, email=email):
+        raise ExchangeError(
+            _("A referee must be someone else: this is your own email address. Ask a teacher, "
+              "employer or colleague who knows your work."), code="referee_is_applicant")
     if application.referee_requests.filter(email__iexact=email).exclude(
         status=RefereeStatus.CANCELLED).exists():
-        raise ExchangeError(_("You have already asked this referee."))
+        raise ExchangeError(_("You have already asked this referee."),
+                            code="referee_already_asked")
     token = secrets.token_urlsafe(32)
     request = RefereeRequest.objects.create(
         application=application, name=name, email=email, language=language,

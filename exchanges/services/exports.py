@@ -1,12 +1,16 @@
 """Exports of application lists to CSV and XLSX, safe from formula injection.
 
-A spreadsheet treats a cell starting with ``=``, ``+``, ``-`` or ``@`` (and tab or carriage
-return, which some programs strip first) as a formula; such cells get a leading single quote
-so they are shown as text. Rows are produced in batches, so memory and the number of queries
-grow with the batch count, not with the number of rows.
+A spreadsheet treats a cell starting with ``=``, ``+``, ``-`` or ``@`` (and tab, carriage
+return or line feed, which some programs strip first, and the full-width and small forms of
+those signs, which Excel and LibreOffice read as the ASCII ones) as a formula; such cells get
+a leading single quote so they are shown as text (OWASP "CSV Injection"). Control characters
+that a workbook cannot hold are removed, so one person's answer never breaks an export. Rows
+are produced in batches, so memory and the number of queries grow with the batch count, not
+with the number of rows.
 """
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
@@ -16,17 +20,27 @@ from django.utils.translation import gettext as _
 from exchanges.enums import ApplicationStatus, QuestionKind
 from exchanges.models import Answer, Application, Question
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = (
+    "=", "+", "-", "@", "\t", "\r", "\n", "|",
+    "\uff1d", "\uff0b", "\uff0d", "\uff20", "\uff5c",  # full-width ＝ ＋ － ＠ ｜
+    "\ufe66", "\ufe62", "\ufe63", "\ufe6b",  # small ﹦ ﹢ ﹣ ﹫
+    "\u2212",  # minus sign −
+)
+# What an XLSX cell cannot hold (XML 1.0 forbids these control characters); openpyxl raises
+# IllegalCharacterError on them.
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EXPORT_BATCH_SIZE = 2000
 
 
 def neutralise_cell(value) -> object:
+    """The cell as an export writes it: control characters removed, formulas made text."""
     if value is None:
         return ""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    text = ILLEGAL_CHARACTERS.sub("", str(value))
+    # A formula may hide behind leading spaces, which spreadsheets skip.
+    if text.startswith(FORMULA_PREFIXES) or text.lstrip(" ").startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
 
@@ -109,7 +123,8 @@ def xlsx_bytes(rows: Iterable[list], *, title: str) -> bytes:
     sheet = workbook.create_sheet(title=title[:31] or "Export")
     for row in rows:
         cells = []
-        for value in row:
+        for raw in row:
+            value = ILLEGAL_CHARACTERS.sub("", raw) if isinstance(raw, str) else raw
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # Never let openpyxl read a string as a formula.

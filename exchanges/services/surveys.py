@@ -42,6 +42,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
 from django.db.models.functions import Lower
@@ -89,6 +90,7 @@ from exchanges.services.reminders import (
     reminder_workflow,
     reminders_queue_due,
 )
+from exchanges.validators import validate_no_control_characters
 
 logger = logging.getLogger(__name__)
 
@@ -517,6 +519,10 @@ def survey_answer_clean(*, question: SurveyQuestion, raw) -> tuple[int | str | N
     """(value, error) for one raw answer: an int in the kind's range, a stripped text, or
     None when unanswered. The error is translated and empty when the answer is valid."""
     text = "" if raw is None else str(raw).strip()
+    try:
+        validate_no_control_characters(text)
+    except ValidationError as error:
+        return None, error.messages[0]
     if not text:
         return None, (_("Please answer this question.") if question.required else "")
     if question.kind == SurveyQuestionKind.OPEN_TEXT:

@@ -415,7 +415,8 @@ def referees(request: HttpRequest, pk: int) -> HttpResponse:
             referee_request_create(application=application, actor=request.user,
                                    **form.cleaned_data)
         except ExchangeError as exc:
-            form.add_error(None, str(exc.message))
+            on_email = exc.code in {"referee_is_applicant", "referee_already_asked"}
+            form.add_error("email" if on_email else None, str(exc.message))
         else:
             messages.success(request, _("We have emailed your referee a private link."))
             return redirect("apply:referees", pk=application.pk)

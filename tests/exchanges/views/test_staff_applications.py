@@ -212,3 +212,50 @@ def test_staff_can_download_document_partner_of_other_country_cannot(client, coh
     assert client.get(url).status_code == 403
     client.force_login(application.applicant)
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("＝HYPERLINK(\"http://x\")", "'＝HYPERLINK(\"http://x\")"),
+        ("＋1+1", "'＋1+1"), ("－2+3", "'－2+3"), ("＠SUM(A1)", "'＠SUM(A1)"),
+        ("﹦1", "'﹦1"), ("−1", "'−1"), ("|calc", "'|calc"), ("\n=1", "'\n=1"),
+        ("  =1+1", "'  =1+1"), ("\t=1", "'\t=1"), ("\r=1", "'\r=1"),
+        ("a\x01b\x00c", "abc"), ("Plain text", "Plain text"), (42, 42),
+    ],
+)
+def test_neutralise_cell_every_owasp_trigger(value, expected):
+    assert neutralise_cell(value) == expected
+
+
+@pytest.fixture
+def control_character_application(cohort):
+    question = QuestionFactory(step=FormStepFactory(form__cohort=cohort), label_en="Motto")
+    application = ApplicationFactory(cohort=cohort, institution="Uni\x01versity",
+                                     applicant__given_name="Ko\x0bji")
+    Answer.objects.create(application=application, question=question,
+                          value="＝cmd|' /C calc'!A0\x01")
+    ApplicationFactory(cohort=cohort, institution="Plain")
+    return application
+
+
+def test_xlsx_export_survives_control_characters(staff_client, cohort,
+                                                  control_character_application):
+    response = staff_client.get(reverse("staff:export_xlsx", args=[cohort.pk]))
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert response.status_code == 200
+    assert len(rows) == 3
+    row = next(r for r in rows[1:] if r[1] == "Koji")
+    assert row[-1] == "'＝cmd|' /C calc'!A0"
+    assert "University" in row
+
+
+def test_csv_export_survives_control_characters(staff_client, cohort,
+                                                 control_character_application):
+    response = staff_client.get(reverse("staff:export_csv", args=[cohort.pk]))
+
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "\x01" not in text
+    assert "'＝cmd|' /C calc'!A0" in text
