@@ -82,7 +82,39 @@ def validate_upload(uploaded_file, *, max_mb: int) -> str:
               "The file's content was checked, not its name."),
             code="file_type", params={"name": uploaded_file.name},
         )
+    from exchanges.file_checks import inspect_upload  # noqa: PLC0415 -- parsers load on use
+
+    uploaded_file.seek(0)
+    data = uploaded_file.read()
+    uploaded_file.seek(0)
+    refusal = inspect_upload(data, content_type)
+    if refusal is not None:
+        message = UPLOAD_REFUSALS.get(refusal.code, UPLOAD_REFUSALS["damaged"])
+        raise ValidationError(message, code=f"file_{refusal.code}",
+                              params={"name": uploaded_file.name})
     return content_type
+
+
+# Why an upload of an accepted type was refused after its content was parsed
+# (``exchanges.file_checks``); the codes are that module's.
+UPLOAD_REFUSALS = {
+    "type": _("“%(name)s” is not a PDF, Word (DOCX), JPEG or PNG file. "
+              "The file's content was checked, not its name."),
+    "damaged": _("“%(name)s” is damaged or incomplete and cannot be opened. Please save it "
+                 "again and upload the new file."),
+    "appended": _("“%(name)s” has other data hidden after the document. Please save it again "
+                  "as a plain PDF, DOCX, JPEG or PNG and upload the new file."),
+    "active": _("“%(name)s” contains active content (scripts, macros, embedded files or "
+                "programs), which is not accepted. Please save it without them, for example "
+                "by printing it to a new PDF."),
+    "encrypted": _("“%(name)s” is password-protected. Please upload a copy without a "
+                   "password."),
+    "too_many_pixels": _("“%(name)s” is an image too large to open (more than 40 megapixels). "
+                         "Please upload a smaller image."),
+    "too_large_unpacked": _("“%(name)s” unpacks to far more data than a document holds. "
+                            "Please save it again and upload the new file."),
+    "malware": _("“%(name)s” was refused because it contains a known virus signature."),
+}
 
 
 def count_words(text: str) -> int:

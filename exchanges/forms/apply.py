@@ -119,8 +119,9 @@ class QuestionStepForm(forms.Form):
             if document is not None:
                 common["help_text"] += " " + str(_("Uploaded: %(name)s.") % {
                     "name": document.original_name})
+            # An empty file is refused by the upload service, with the file's name.
             return forms.FileField(widget=forms.ClearableFileInput(attrs={
-                "accept": ".pdf,.docx,.jpg,.jpeg,.png"}), **common)
+                "accept": ".pdf,.docx,.jpg,.jpeg,.png"}), allow_empty_file=True, **common)
         raise ValueError(kind)
 
     def raw_answers(self) -> dict[int, object]:

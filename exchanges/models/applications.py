@@ -11,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from exchanges.enums import ApplicationStatus, DocumentKind, RefereeStatus, Sector
 from exchanges.models.forms import Question
 from exchanges.models.programs import Cohort
+from exchanges.validators import UPLOAD_CONTENT_TYPES
 
 
 def document_upload_to(instance, filename: str) -> str:
-    """A random path with no trace of the original name: nothing to guess or enumerate."""
-    return f"applications/{uuid.uuid4().hex}/{uuid.uuid4().hex}"
+    """A random path with no trace of the original name (nothing to guess or enumerate),
+    ending in the extension of the type the content was checked to be."""
+    return f"applications/{uuid.uuid4().hex}/{uuid.uuid4().hex}{instance.extension}"
 
 
 class Application(models.Model):
@@ -141,6 +143,16 @@ class Document(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("apply:document", kwargs={"pk": self.pk})
+
+    @property
+    def extension(self) -> str:
+        """The safe extension of the checked content type (never the uploaded name's)."""
+        return UPLOAD_CONTENT_TYPES.get(self.content_type, ".bin")
+
+    @property
+    def download_name(self) -> str:
+        """The name a download is saved under, made by the server: ``cv-42.pdf``."""
+        return f"{self.kind}-{self.pk}{self.extension}"
 
 
 class RefereeRequest(models.Model):

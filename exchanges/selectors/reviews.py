@@ -3,7 +3,6 @@ what they see of an application honours the cohort's blind mode."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import PurePosixPath
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import formats
@@ -151,12 +150,9 @@ def _document_label(document: Document, number: int, blind: bool) -> str:
 
 
 def review_document_filename(*, document: Document, blind: bool) -> str:
-    """The download name: the uploaded name, or in blind mode one that says nothing about the
-    applicant (``cv-42.pdf``)."""
-    if not blind:
-        return document.original_name
-    suffix = PurePosixPath(document.original_name).suffix.lower()[:10]
-    return f"{document.kind}-{document.pk}{suffix}"
+    """The download name, made by the server for every download, so it says nothing about
+    the applicant in blind mode either (``cv-42.pdf``)."""
+    return document.download_name
 
 
 def review_material(*, assignment: ReviewAssignment) -> ReviewMaterial:

@@ -485,9 +485,10 @@ def guardian_consent(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def serve_document(doc: Document) -> FileResponse:
-    """Send a stored upload as an attachment that browsers must not sniff or cache."""
+    """Send a stored upload as an attachment under a server-made name, with the checked
+    content type, that browsers must not sniff or cache."""
     response = FileResponse(doc.file.open("rb"), as_attachment=True,
-                            filename=doc.original_name, content_type=doc.content_type)
+                            filename=doc.download_name, content_type=doc.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

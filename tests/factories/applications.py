@@ -16,6 +16,7 @@ from exchanges.models import (
     Question,
 )
 from tests.factories import ApplicantFactory
+from tests.uploads import MINIMAL_PDF  # noqa: F401 -- re-exported: a real one-page PDF
 
 
 class ProgramFactory(DjangoModelFactory):
@@ -103,9 +104,3 @@ class ApplicationFactory(DjangoModelFactory):
     languages = factory.LazyFunction(lambda: {"en": "professional", "ko": "native"})
 
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)

@@ -6,10 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from exchanges.validators import DOCX_CONTENT_TYPE, validate_upload
-from tests.factories.applications import MINIMAL_PDF
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40
+from tests.uploads import DOCX, HOSTILE, JPEG, MINIMAL_PDF, PNG
 
 
 def _zip(names):
@@ -24,7 +21,7 @@ def _zip(names):
     ("cv.pdf", MINIMAL_PDF, "application/pdf"),
     ("photo.png", PNG, "image/png"),
     ("photo.jpg", JPEG, "image/jpeg"),
-    ("essay.docx", _zip(["[Content_Types].xml", "word/document.xml"]), DOCX_CONTENT_TYPE),
+    ("essay.docx", DOCX, DOCX_CONTENT_TYPE),
     ("renamed.bin", MINIMAL_PDF, "application/pdf"),
 ])
 def test_validate_upload_accepts_by_content(name, content, expected):
@@ -42,3 +39,11 @@ def test_validate_upload_refuses_other_content(name, content):
         validate_upload(SimpleUploadedFile(name, content), max_mb=10)
 
     assert excinfo.value.code == "file_type"
+
+
+@pytest.mark.parametrize(("name", "content", "what"), HOSTILE, ids=[h[2] for h in HOSTILE])
+def test_validate_upload_refuses_every_hostile_file(name, content, what):
+    with pytest.raises(ValidationError) as excinfo:
+        validate_upload(SimpleUploadedFile(name, content), max_mb=10)
+
+    assert excinfo.value.code.startswith("file_")

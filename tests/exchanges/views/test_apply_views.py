@@ -152,7 +152,8 @@ def test_pdf_upload_then_download_by_owner_only(client, draft):
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == MINIMAL_PDF
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="my cv.pdf"'
+    assert response["Content-Disposition"] == f'attachment; filename="cv-{document.pk}.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
     client.force_login(ApplicantFactory())
     assert client.get(reverse("apply:document", args=[document.pk])).status_code == 404
 

@@ -158,11 +158,12 @@ def test_blind_mode_withholds_documents_of_identifying_questions(reviewer_client
     assert "document 1" not in reviewer_client.get(_url(assignment)).content.decode()
 
 
-def test_document_download_keeps_the_name_when_not_blind(reviewer_client, assignment):
+def test_document_download_has_a_server_made_name_when_not_blind(reviewer_client, assignment):
     response = reviewer_client.get(reverse("review:document", kwargs={
         "pk": assignment.pk, "document_id": assignment.document.pk}))
 
-    assert response["Content-Disposition"] == 'attachment; filename="Han_Sora_CV.pdf"'
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="cv-{assignment.document.pk}.pdf"')
     assert response["Cache-Control"] == "private, no-store"
 
 
