@@ -48,10 +48,14 @@ def _referee_link(client, draft, django_capture_on_commit_callbacks) -> str:
     return "/referee/" + link.split("/referee/", 1)[1].strip()
 
 
+@pytest.fixture
+def referee_path(client, draft, django_capture_on_commit_callbacks) -> str:
+    return _referee_link(client, draft, django_capture_on_commit_callbacks)
+
+
 @pytest.mark.parametrize(("name", "content", "what"), HOSTILE, ids=[h[2] for h in HOSTILE])
-def test_referee_upload_refuses_hostile_file(client, draft, django_capture_on_commit_callbacks,
-                                             name, content, what):
-    path = _referee_link(client, draft, django_capture_on_commit_callbacks)
+def test_referee_upload_refuses_hostile_file(client, referee_path, name, content, what):
+    path = referee_path
 
     response = client.post(path, {"letter": SimpleUploadedFile(name, content)})
 
@@ -85,11 +89,11 @@ def test_accepted_file_downloads_under_a_server_made_name(client, draft, name, c
         assert stored.read() == content
 
 
-@pytest.mark.parametrize(("name", "content", "content_type"), ACCEPTED,
-                         ids=[a[0] for a in ACCEPTED])
-def test_referee_letter_is_stored_byte_for_byte(client, draft, django_capture_on_commit_callbacks,
-                                                name, content, content_type):
-    path = _referee_link(client, draft, django_capture_on_commit_callbacks)
+@pytest.mark.parametrize("sample", ACCEPTED, ids=[a[0] for a in ACCEPTED])
+def test_referee_letter_is_stored_byte_for_byte(client, referee_path,
+                                                django_capture_on_commit_callbacks, sample):
+    name, content, content_type = sample
+    path = referee_path
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(path, {"letter": SimpleUploadedFile(name, content)})
