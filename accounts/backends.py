@@ -17,7 +17,7 @@ from django.contrib.auth.backends import BaseBackend
 
 from exchanges.enums import Role
 
-SECRETARIAT_APP_LABELS = frozenset({"accounts", "exchanges", "account", "mfa", "sites"})
+SECRETARIAT_APP_LABELS = frozenset({"accounts", "exchanges", "api", "account", "mfa", "sites"})
 
 
 @cache

@@ -3,9 +3,12 @@
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from exchanges.validators import validate_api_scopes
 
 KEY_PREFIX = "tlk"
 
@@ -41,6 +44,12 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({KEY_PREFIX}_{self.prefix}_…)"
+
+    def clean(self) -> None:
+        try:
+            validate_api_scopes(self.scopes)
+        except ValidationError as error:
+            raise ValidationError({"scopes": error.messages}) from error
 
     @property
     def is_usable(self) -> bool:

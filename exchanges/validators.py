@@ -398,3 +398,18 @@ def validate_no_control_characters(value: str) -> None:
               "remove them and try again."),
             code="control_characters",
         )
+
+
+def validate_api_scopes(scopes) -> None:
+    """A partner key's scopes: a list drawn from ``ApiScope`` (shared by admin, services and
+    the model), never anything else."""
+    from exchanges.enums import ApiScope  # noqa: PLC0415 -- keeps the leaf module's imports short
+
+    if not isinstance(scopes, list | tuple) or not all(isinstance(s, str) for s in scopes):
+        raise ValidationError(_("Choose the scopes from the list."), code="invalid_scopes")
+    unknown = sorted(set(scopes) - set(ApiScope.values))
+    if unknown:
+        raise ValidationError(
+            _("Unknown scopes: %(scopes)s. Choose the scopes from the list."),
+            code="unknown_scopes", params={"scopes": ", ".join(unknown)},
+        )
