@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from config.site import site_url
 from exchanges.enums import Role
 
 # Context values that identify one allauth email; hashed into the outbox idempotency key so a
@@ -27,7 +28,7 @@ def mail_site() -> SimpleNamespace:
     ``SITE_URL``, never from a request's Host header.
     """
     return SimpleNamespace(name=settings.TRILINK_SITE_NAME,
-                           domain=urlsplit(settings.SITE_URL).netloc)
+                           domain=urlsplit(site_url()).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -4,3 +4,8 @@ from config.settings.base import *  # noqa: F403
 from config.settings.env import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+
+# Without an explicit SITE_URL, links built outside a request (emails, private links) follow
+# the address the development server is reached at, e.g. `make run PORT=8123`.
+if not env.str("SITE_URL", default=""):
+    MIDDLEWARE = [*MIDDLEWARE, "config.site.DevelopmentSiteURLMiddleware"]  # noqa: F405

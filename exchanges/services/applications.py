@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from config.site import absolute_url
 from exchanges.enums import (
     APPLICATION_HOLDING_SEAT,
     APPLICATION_WITHDRAWABLE,
@@ -556,7 +557,7 @@ def application_withdraw(*, application: Application, actor, reason: str = "") -
 
 
 def _link(name: str, token: str) -> str:
-    return settings.SITE_URL + reverse(name, kwargs={"token": token})
+    return absolute_url(reverse(name, kwargs={"token": token}))
 
 
 def _is_applicants_own_address(*, application: Application, email: str) -> bool:

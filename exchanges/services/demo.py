@@ -16,6 +16,7 @@ from django.utils import timezone
 from faker import Faker
 
 from accounts.models import Organisation, User
+from config.site import site_url
 from exchanges.enums import (
     ApplicationStatus,
     CohortStatus,
@@ -530,8 +531,8 @@ def _seed_mail(users: dict[str, User], cohort: Cohort) -> None:
             context = {**mail_base_context(recipient=recipient, email=email, language=language,
                                            is_transactional=True),
                        "program_name": cohort.program.name, "cohort_name": cohort.name,
-                       "application_url": f"{settings.SITE_URL}/", "review_url":
-                       f"{settings.SITE_URL}/", "deadline": cohort.deadline.date().isoformat(),
+                       "application_url": f"{site_url()}/", "review_url":
+                       f"{site_url()}/", "deadline": cohort.deadline.date().isoformat(),
                        "submitted_at": now.date().isoformat(), "assignment_count": 12,
                        "due_date": cohort.deadline.date().isoformat(), "waitlist_position": 2}
         rendered = mail_render(template_key=key, language=language, context=context,

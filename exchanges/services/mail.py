@@ -60,6 +60,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from config.site import absolute_url, site_url
 from exchanges.enums import CampaignStatus, Language, MailStatus, MailTemplateKey
 from exchanges.exceptions import ExchangeError
 from exchanges.models import Campaign, Cohort, MailOptOut, MailTemplate, OutgoingMail
@@ -218,7 +219,7 @@ def mail_base_context(
 ) -> dict:
     """The variables every template receives. Call under ``translation.override``."""
     name = (recipient.display_name or email) if recipient is not None else email
-    context = {"recipient_name": name, "site_url": settings.SITE_URL.rstrip("/")}
+    context = {"recipient_name": name, "site_url": site_url()}
     if not is_transactional:
         context["unsubscribe_url"] = unsubscribe_url(email=email)
     return context
@@ -289,7 +290,7 @@ def unsubscribe_email_from_token(*, token: str) -> str | None:
 
 def unsubscribe_url(*, email: str) -> str:
     path = reverse("mail_unsubscribe", args=[unsubscribe_token(email=email)])
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    return absolute_url(path)
 
 
 @transaction.atomic

@@ -11,10 +11,10 @@ that rolls back and nothing is lost when the broker or mail server is down.
 import uuid
 from collections.abc import Callable
 
-from django.conf import settings
 from django.template.loader import select_template
 from django.utils import formats, translation
 
+from config.site import absolute_url, site_url
 from exchanges.enums import MailTemplateKey, country_label
 from exchanges.models import MatchGroupMember
 from exchanges.services.mail import mail_queue, mail_queue_rendered
@@ -47,7 +47,7 @@ def _date(value) -> str:
 def _workflow_context(application, language: str, context: dict) -> dict:
     """Plain values only: staff-edited templates see this context."""
     cohort = application.cohort
-    status_url = settings.SITE_URL + application.get_absolute_url()
+    status_url = absolute_url(application.get_absolute_url())
     with translation.override(language):
         values = {
             "program_name": cohort.program.name, "cohort_name": cohort.name,
@@ -103,9 +103,9 @@ def _queue_system_mail(*, application, name: str, idempotency_key: str,
     with translation.override(language):
         full = {
             "application": application, "applicant": applicant, "cohort": application.cohort,
-            "program": application.cohort.program, "site_url": settings.SITE_URL,
+            "program": application.cohort.program, "site_url": site_url(),
             "recipient_name": context.get("recipient_name") or applicant.display_name,
-            "status_url": settings.SITE_URL + application.get_absolute_url(),
+            "status_url": absolute_url(application.get_absolute_url()),
             **context,
             **(localised() if localised else {}),
         }

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from config.site import absolute_url
 from exchanges.enums import ApplicationStatus, MailTemplateKey
 from exchanges.exceptions import DeadlinePassed, ExchangeError, InvalidTransition
 from exchanges.models import Application, Cohort, OutgoingMail
@@ -47,7 +48,6 @@ from exchanges.services.quotas import (
     quota_require_free_seat,
 )
 from exchanges.services.reminders import (
-    absolute_url,
     reminder_due_at,
     reminder_occasion,
     reminder_queue,

@@ -27,6 +27,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from config.site import absolute_url
 from exchanges.enums import (
     APPLICATION_PREDEPARTURE,
     PREDEPARTURE_REQUIRED_SECTIONS,
@@ -46,7 +47,6 @@ from exchanges.models import (
 from exchanges.services.activity import activity_log_record
 from exchanges.services.mail import mail_language
 from exchanges.services.reminders import (
-    absolute_url,
     reminder_due_at,
     reminder_queue,
     reminder_workflow,

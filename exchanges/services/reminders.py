@@ -32,12 +32,12 @@ import zoneinfo
 from collections.abc import Callable
 from functools import partial
 
-from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from accounts.models import User
+from config.site import absolute_url
 from exchanges.enums import ApplicationStatus, CohortStatus, MailTemplateKey, RefereeStatus
 from exchanges.models import Application, Cohort, OutgoingMail, RefereeRequest
 from exchanges.services.activity import activity_log_record
@@ -128,11 +128,6 @@ def reminder_datetime_text(*, value: dt.datetime, language: str, time_zone: str)
     with translation.override(language):
         text = formats.date_format(value.astimezone(zone), "DATETIME_FORMAT")
     return f"{text} ({zone.key})"
-
-
-def absolute_url(path: str) -> str:
-    """``path`` on the public site, for links in emails."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def reminder_keys_queued(keys: list[str]) -> set[str]:

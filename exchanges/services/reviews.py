@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -31,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.site import site_url
 from exchanges.enums import (
     APPLICATION_REVIEWABLE,
     REVIEW_ASSIGNMENT_ACTIVE,
@@ -81,7 +81,7 @@ def normalise_institution(name: str) -> str:
 
 
 def _review_url(cohort: Cohort) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{reverse('review:queue')}?cohort={cohort.pk}"
+    return f"{site_url()}{reverse('review:queue')}?cohort={cohort.pk}"
 
 
 def _bulk_log(*, actor, objects: list, action_type: str, data: list[dict]) -> None:

@@ -40,7 +40,6 @@ import logging
 import zoneinfo
 from functools import partial
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -52,6 +51,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.site import absolute_url
 from exchanges.enums import (
     SURVEY_AUDIENCE,
     SURVEY_FOLLOWUP_MONTHS,
@@ -498,7 +498,7 @@ def survey_invitation_for_token(*, token: str) -> SurveyInvitation | None:
 def survey_invitation_url(*, invitation: SurveyInvitation) -> str:
     path = reverse("apply:survey", kwargs={"token": survey_invitation_token(
         invitation=invitation)})
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def survey_respondent_id(*, application_id: int) -> str:

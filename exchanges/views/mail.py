@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from accounts.models import User
+from config.site import site_url
 from exchanges.enums import CampaignStatus, Language, MailTemplateKey, Role
 from exchanges.exceptions import ExchangeError
 from exchanges.forms.mail import (
@@ -139,7 +139,7 @@ def _preview_context(*, key: str, language: str, cohort: Cohort | None,
     """The variables of ``key`` filled from a real cohort and person, with links to the
     pages they would point to."""
     cohort = cohort or Cohort.objects.select_related("program").first()
-    site = settings.SITE_URL.rstrip("/")
+    site = site_url()
     with translation.override(language):
         context = mail_base_context(recipient=recipient, email=recipient.email,
                                     language=language, is_transactional=True)
