@@ -198,6 +198,13 @@ class MatchingConstraintKind(models.TextChoices):
     MUST_MATCH = "must_match", _("Always in the same group")
 
 
+class MatchingLeftoverRule(models.TextChoices):
+    """Where an uneven cohort's leftover participants go (``exchanges.matching.leftovers``)."""
+
+    EXTEND = "extend", _("Add them to full groups (groups of four, at most one extra each)")
+    PARTIAL = "partial", _("Form smaller groups of their own (a country may be missing)")
+
+
 class MatchingRunStatus(models.TextChoices):
     QUEUED = "queued", pgettext_lazy("matching status", "Queued")
     RUNNING = "running", pgettext_lazy("matching status", "Running")

@@ -131,6 +131,8 @@ MATCHING_MAX_PER_COUNTRY = 10
 MATCHING_MAX_TIME_LIMIT = 600
 MATCHING_MAX_WEIGHT = 10
 MATCHING_WEIGHT_NAMES = ("interests", "language", "sector", "age", "gender")
+# How an uneven cohort's leftovers are placed (exchanges.matching.leftovers).
+MATCHING_LEFTOVER_RULES = ("extend", "partial")
 
 
 def validate_matching_parameters(parameters: dict) -> None:
@@ -146,6 +148,9 @@ def validate_matching_parameters(parameters: dict) -> None:
         errors.append(ValidationError(
             _("The time limit must be from 1 to %(max)s seconds."),
             code="time_limit", params={"max": MATCHING_MAX_TIME_LIMIT}))
+    if parameters.get("leftover", "extend") not in MATCHING_LEFTOVER_RULES:
+        errors.append(ValidationError(
+            _("Choose one of the rules for uneven countries."), code="leftover"))
     weights = parameters.get("weights") or {}
     for name in MATCHING_WEIGHT_NAMES:
         value = weights.get(name)

@@ -4,7 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from exchanges.enums import Country, Gender, Interest, MatchingConstraintKind
+from exchanges.enums import (
+    Country,
+    Gender,
+    Interest,
+    MatchingConstraintKind,
+    MatchingLeftoverRule,
+)
 from exchanges.validators import (
     MATCHING_MAX_PER_COUNTRY,
     MATCHING_MAX_TIME_LIMIT,
@@ -24,6 +30,11 @@ class MatchingStartForm(forms.Form):
         label=_("Members per country in each group"), initial=1, min_value=1,
         max_value=MATCHING_MAX_PER_COUNTRY,
         help_text=_("1 forms triads (one member from each country)."))
+    leftover = forms.ChoiceField(
+        label=_("When the countries are uneven"), choices=MatchingLeftoverRule.choices,
+        initial=MatchingLeftoverRule.EXTEND, widget=forms.RadioSelect, required=False,
+        help_text=_("Full groups are formed first. The rule decides where the people left "
+                    "over from the larger countries go; hard rules are always kept."))
     time_limit = forms.IntegerField(
         label=_("Time limit in seconds"), initial=20, min_value=1,
         max_value=MATCHING_MAX_TIME_LIMIT)
@@ -37,6 +48,7 @@ class MatchingStartForm(forms.Form):
         data = self.cleaned_data
         return {
             "per_country": data["per_country"], "time_limit": data["time_limit"],
+            "leftover": data["leftover"] or MatchingLeftoverRule.EXTEND,
             "weights": {name: data[f"weight_{name}"] for name in
                         ("interests", "language", "sector", "age", "gender")},
         }

@@ -33,6 +33,7 @@ Algorithms (details in ``docs/matching.md``):
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import time
@@ -48,6 +49,7 @@ from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from .bound import completion_duals, lagrangian_bound, lp_bound
 from .compat import DEFAULT_WEIGHTS, CompatibilityWeights, compatibility, score_matrix
+from .leftovers import counts_are_even, solve_with_leftovers
 from .types import GroupsResult, Id, InfeasibleMatching, Participant
 
 Progress = Callable[[float, str], None]
@@ -64,7 +66,9 @@ class GroupsProblem:
 
     ``pair_scores`` (if given) replaces the built-in compatibility: the score of a pair is
     the sum of its entries (either order; missing pairs score 0). ``locked_groups`` are
-    lists of participant ids fixed by staff.
+    lists of participant ids fixed by staff. ``leftover`` says what happens when the
+    countries' counts differ: ``strict`` refuses, ``extend`` and ``partial`` form the full
+    groups and place the rest (:mod:`exchanges.matching.leftovers`).
     """
 
     participants: Sequence[Participant]
@@ -73,6 +77,7 @@ class GroupsProblem:
     pair_scores: Sequence[tuple[Id, Id, float]] | None = None
     locked_groups: Sequence[Sequence[Id]] = ()
     weights: CompatibilityWeights = DEFAULT_WEIGHTS
+    leftover: str = "strict"
 
 
 def _noop(_fraction: float, _message: str) -> None:
@@ -289,10 +294,15 @@ def validate_groups(
     countries: Sequence[str],
     per_country: int = 1,
     locked_groups: Sequence[Sequence[Id]] = (),
+    *,
+    leftover: str = "strict",
 ) -> list[str]:
     """Every hard-constraint violation of ``groups`` (an empty list means valid).
 
-    Independent of the solver code on purpose: tests use it to check solver output.
+    Independent of the solver code on purpose: tests use it to check solver output. With
+    ``leftover`` other than ``strict`` (an uneven cohort), a group may have one extra member
+    of a country or lack a country, so a group needs at most ``per_country + 1`` members of
+    each country instead of exactly ``per_country``.
     """
     problems: list[str] = []
     by_id = {p.id: p for p in participants}
@@ -307,8 +317,13 @@ def validate_groups(
                 where[pid] = g
         for country in countries:
             cnt = sum(1 for pid in group if pid in by_id and by_id[pid].country == country)
-            if cnt != per_country:
+            if leftover == "strict" and cnt != per_country:
                 problems.append(f"group {g} has {cnt} members from {country}, not {per_country}")
+            elif leftover != "strict" and cnt > per_country + 1:
+                problems.append(f"group {g} has {cnt} members from {country}, more than "
+                                f"{per_country + 1}")
+        if not group:
+            problems.append(f"group {g} is empty")
         members = [by_id[pid] for pid in group if pid in by_id]
         for a, b in itertools.combinations(members, 2):
             ia, ib = _norm_institution(a.institution), _norm_institution(b.institution)
@@ -1050,6 +1065,22 @@ def solve_groups(
     ``bound_time`` seconds (default :func:`default_bound_time`, 0 skips it). The result's
     ``seconds`` is the time to the final groups, ``bound_seconds`` the extra bound time.
     """
+    if problem.leftover != "strict" and not counts_are_even(
+        problem.participants, problem.countries, problem.per_country
+    ):
+        result = solve_with_leftovers(
+            problem, solve=solve_groups, time_limit=time_limit, progress=progress, seed=seed,
+            exact_limit=exact_limit, bound_time=bound_time,
+        )
+        problems = validate_groups(problem.participants, result.groups, problem.countries,
+                                   problem.per_country, problem.locked_groups,
+                                   leftover=problem.leftover)
+        if problems:  # pragma: no cover - defensive: never hand out a violating grouping
+            raise InfeasibleMatching(["internal check failed: " + "; ".join(problems)])
+        if problem.pair_scores is None:
+            result = dataclasses.replace(result, reasons=[
+                group_reasons(problem.participants, g, problem.weights) for g in result.groups])
+        return result
     start = time.perf_counter()
     limit = 30.0 if time_limit is None else float(time_limit)
     report = progress or _noop

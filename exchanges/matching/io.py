@@ -90,6 +90,7 @@ def groups_problem_from_dict(data: Mapping[str, Any]) -> GroupsProblem:
         pair_scores=None if scores is None else [(a, b, float(s)) for a, b, s in scores],
         locked_groups=[list(g) for g in data.get("locked_groups") or ()],
         weights=weights_from_dict(data.get("weights")),
+        leftover=str(data.get("leftover", "strict")),
     )
 
 

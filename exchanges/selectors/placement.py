@@ -47,3 +47,9 @@ def published_placements_for(*, application: Application) -> dict[str, Placement
                     run__cohort_id=application.cohort_id)
             .select_related("run", "host", "mentor__applicant"))
     return {row.run.kind: row for row in rows}
+
+
+def placement_published(*, cohort, kind: str) -> bool:
+    """Whether the cohort has a published run of ``kind`` (then no other can be published)."""
+    return PlacementRun.objects.filter(cohort=cohort, kind=kind,
+                                       status=PlacementRunStatus.PUBLISHED).exists()

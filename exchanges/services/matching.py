@@ -60,6 +60,7 @@ logger = logging.getLogger(__name__)
 RS = MatchingRunStatus
 DEFAULT_PARAMETERS = {
     "per_country": 1,
+    "leftover": "extend",
     "time_limit": 20,
     "weights": {"interests": 2.0, "language": 3.0, "sector": 1.0, "age": 1.0, "gender": 0.5},
 }
@@ -166,6 +167,10 @@ def _dispatch(run_id: int) -> None:
         logger.warning("Matching run %s could not be queued: broker unavailable", run_id)
 
 
+def matching_cohort_published(*, cohort: Cohort) -> bool:
+    return MatchingRun.objects.filter(cohort=cohort, status=RS.PUBLISHED).exists()
+
+
 def _clean_parameters(parameters: dict) -> dict:
     merged = {**DEFAULT_PARAMETERS, **parameters}
     merged["weights"] = {**DEFAULT_PARAMETERS["weights"], **(parameters.get("weights") or {})}
@@ -185,6 +190,10 @@ def matching_run_start(*, cohort: Cohort, actor, parameters: dict,
     ``DEFAULT_PARAMETERS``) and optionally ``locked_groups`` (lists of application ids).
     """
     parameters = _clean_parameters(parameters)
+    if matching_cohort_published(cohort=cohort):
+        # Publishing is final (participants were told their group): a new run could never
+        # be published, so none is started.
+        raise MatchingAlreadyPublished
     count = matching_applications(cohort=cohort).count()
     if count == 0:
         raise ExchangeError(_("This cohort has no confirmed participants to match yet."))
@@ -257,6 +266,7 @@ def matching_run_execute(*, run_id: int) -> MatchingRun | None:
     problem = GroupsProblem(
         participants=participants, countries=list(run.cohort.program.countries),
         per_country=parameters["per_country"], locked_groups=locked, weights=weights,
+        leftover=parameters.get("leftover", "extend"),
     )
     try:
         if not participants:
@@ -383,7 +393,7 @@ def matching_swap_preview(*, run: MatchingRun, first: Application,
     else:
         problems = validate_groups(
             list(people.values()), [new_a, new_b], list(run.cohort.program.countries),
-            run.parameters["per_country"])
+            run.parameters["per_country"], leftover=run.parameters.get("leftover", "extend"))
     score = partial(_score_ids, people, weights)
     return SwapPreview(
         first=a, second=b, before=(a.group.score, b.group.score),

@@ -9,6 +9,8 @@ publishes one run of each kind per cohort and notifies participants after commit
 """
 
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -184,11 +186,17 @@ def host_placement_run(*, cohort: Cohort, actor) -> PlacementRun:
 
 
 # --------------------------------------------------------------------------- mentors
-def alumni_mentors(*, cohort: Cohort):
-    """Alumni of earlier cohorts of the cohort's program, who may mentor its participants."""
-    return (Application.objects.filter(cohort__program_id=cohort.program_id,
-                                       cohort__starts_on__lt=cohort.starts_on,
-                                       status=ApplicationStatus.ALUMNUS)
+def alumni_mentors(*, cohort: Cohort, today: dt.date | None = None):
+    """Alumni of the cohort's program, who may mentor its participants: people who took part
+    in an earlier cohort whose program has ended (its last day is before today), whether or
+    not their status has been moved on to alumnus yet. A cohort still running has
+    participants, not alumni."""
+    today = today or timezone.localdate()
+    return (Application.objects.filter(
+                cohort__program_id=cohort.program_id, cohort__ends_on__lt=today,
+                cohort__starts_on__lt=cohort.starts_on,
+                status__in=[ApplicationStatus.PARTICIPANT, ApplicationStatus.ALUMNUS])
+            .exclude(cohort_id=cohort.pk)
             .select_related("applicant", "matching_profile", "cohort").order_by("country", "id"))
 
 

@@ -4,6 +4,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from exchanges.enums import (
     MatchingRunStatus,
     PlacementKind,
     Sector,
+    country_label,
 )
 from exchanges.exceptions import ExchangeError
 from exchanges.forms.matching import (
@@ -51,6 +53,7 @@ from exchanges.selectors.matching import (
 from exchanges.selectors.placement import hosts_of, published_placements_for
 from exchanges.services.matching import (
     matching_applications,
+    matching_cohort_published,
     matching_constraint_add,
     matching_constraint_remove,
     matching_group_lock,
@@ -97,11 +100,28 @@ def member_row(application) -> dict:
     }
 
 
-def group_row(group: MatchGroup) -> dict:
+def group_shape(countries: list[str], per_country: int, member_countries: list[str]) -> str:
+    """How a group differs from a full one (an uneven cohort's leftovers), or ""."""
+    counts = {country: member_countries.count(country) for country in countries}
+    extra = [country_label(c) for c, n in counts.items() if n > per_country]
+    missing = [country_label(c) for c, n in counts.items() if n < per_country]
+    parts = []
+    if extra:
+        parts.append(_("an extra member from %(countries)s") % {"countries": ", ".join(extra)})
+    if missing:
+        parts.append(_("fewer members from %(countries)s") % {"countries": ", ".join(missing)})
+    return "; ".join(parts)
+
+
+def group_row(group: MatchGroup, *, countries: list[str] | None = None,
+              per_country: int = 1) -> dict:
     reasons = group.reasons or {}
+    members = list(group.members.all())
     return {
         "group": group,
-        "members": [member_row(m.application) for m in group.members.all()],
+        "shape": group_shape(list(countries or []), per_country,
+                             [m.application.country for m in members]) if countries else "",
+        "members": [member_row(m.application) for m in members],
         "shared_interests": [_label(Interest, i) for i in reasons.get("shared_interests", [])],
         "common_languages": [_language_label(c) for c in reasons.get("common_languages", [])],
         "sectors": [_label(Sector, s) for s in reasons.get("sectors", [])],
@@ -154,7 +174,14 @@ def start(request: HttpRequest, cohort_id: int) -> HttpResponse:
             form.add_error(None, str(exc.message))
         else:
             return redirect(run.get_absolute_url())
-    return render(request, "staff/matching/start.html", {"cohort": cohort, "form": form})
+    counts = dict(matching_applications(cohort=cohort).order_by().values_list("country")
+                  .annotate(n=Count("id")).values_list("country", "n"))
+    rows = [{"label": country_label(c), "count": counts.get(c, 0)}
+            for c in cohort.program.countries]
+    return render(request, "staff/matching/start.html", {
+        "cohort": cohort, "form": form, "counts": rows,
+        "uneven": len({row["count"] for row in rows}) > 1,
+    })
 
 
 def _progress_context(run: MatchingRun) -> dict:
@@ -172,10 +199,16 @@ def run_detail(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
         return render(request, "staff/matching/progress.html",
                       {**context, **_progress_context(run)})
     page = _paginate(request, matching_groups_of(run=run))
-    editable = context["can_manage"] and run.status == MatchingRunStatus.FINISHED
+    published_elsewhere = (run.status != MatchingRunStatus.PUBLISHED
+                           and matching_cohort_published(cohort=cohort))
+    editable = (context["can_manage"] and run.status == MatchingRunStatus.FINISHED
+                and not published_elsewhere)
     return render(request, "staff/matching/run.html", {
-        **context, "page": page, "rows": [group_row(g) for g in page.object_list],
-        "editable": editable,
+        **context, "page": page,
+        "rows": [group_row(g, countries=list(cohort.program.countries),
+                           per_country=run.parameters.get("per_country", 1))
+                 for g in page.object_list],
+        "editable": editable, "published_elsewhere": published_elsewhere,
         "swap_form": SwapForm(members=matching_members_of(run=run)) if editable else None,
     })
 

@@ -17,6 +17,7 @@ from exchanges.selectors.placement import (
     hosts_of,
     mentor_pairs_of,
     placement_hosts_of,
+    placement_published,
     placement_runs_of,
     placement_unplaced_of,
 )
@@ -126,7 +127,8 @@ def placement_run(request: HttpRequest, cohort_id: int, pk: int, kind: str) -> H
     context = {
         "cohort": cohort, "run": run, "kind": kind,
         "can_publish": (request.user.has_perm(MANAGE, cohort)
-                        and run.status == PlacementRunStatus.FINISHED),
+                        and run.status == PlacementRunStatus.FINISHED
+                        and not placement_published(cohort=cohort, kind=kind)),
         "unplaced": unplaced,
         "unplaced_rows": [{"member": member_row(a.application), "reason": a.unplaced_reason,
                            "reason_label": a.get_unplaced_reason_display()}

@@ -326,3 +326,28 @@ def test_mentor_publish_notifies_after_commit(cohort, secretariat,
     assert mentor.applicant.display_name in mail.outbox[0].body
     assert PlacementAssignment.objects.get(run=run, application=us).unplaced_reason == (
         UnplacedReason.FILTERS)
+
+
+def test_mentor_pool_leaves_out_a_cohort_still_running(cohort):
+    import datetime as dt  # noqa: PLC0415 -- one test
+
+    from exchanges.enums import ApplicationStatus  # noqa: PLC0415 -- one test
+    from exchanges.services.placement import alumni_mentors  # noqa: PLC0415 -- one test
+    from tests.factories.applications import CohortFactory  # noqa: PLC0415 -- one test
+
+    today = dt.date(2026, 12, 4)
+    running = CohortFactory(program=cohort.program, starts_on=today - dt.timedelta(days=3),
+                            ends_on=today + dt.timedelta(days=10))
+    still_there = confirmed_participant(running, "US")
+    still_there.status = ApplicationStatus.ALUMNUS
+    still_there.save(update_fields=["status"])
+    ended = CohortFactory(program=cohort.program, starts_on=today - dt.timedelta(days=60),
+                          ends_on=today - dt.timedelta(days=40))
+    came_back = confirmed_participant(ended, "JP")
+    came_back.status = ApplicationStatus.PARTICIPANT
+    came_back.save(update_fields=["status"])
+    graduate = alumnus(cohort, "KR")
+
+    pool = list(alumni_mentors(cohort=cohort, today=today))
+
+    assert sorted(a.pk for a in pool) == sorted([came_back.pk, graduate.pk])

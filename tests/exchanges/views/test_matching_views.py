@@ -233,7 +233,7 @@ def test_result_page_query_count(staff_client, secretariat, groups,
                                  groups=groups)
     staff_client.get(run.get_absolute_url())  # warm the session and content types
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = staff_client.get(run.get_absolute_url())
 
     assert len(response.context["rows"]) == groups
@@ -269,3 +269,41 @@ def test_participant_status_page_query_count(client, count, secretariat,
         response = client.get(people[0].get_absolute_url())
 
     assert len(response.context["matching_group"]["members"]) == 3
+
+
+def test_other_runs_offer_neither_publish_nor_rerun_once_one_is_published(
+        staff_client, secretariat, cohort, django_capture_on_commit_callbacks):
+    from exchanges.exceptions import MatchingAlreadyPublished  # noqa: PLC0415 -- one test
+    from exchanges.services.matching import matching_rerun_around_locks  # noqa: PLC0415
+
+    first, _people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = matching_run_start(cohort=cohort, actor=secretariat, parameters=PARAMETERS)
+    second.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        matching_run_publish(run=first, actor=secretariat)
+
+    page = staff_client.get(second.get_absolute_url()).content.decode()
+
+    assert _url("matching_publish", cohort, second) not in page
+    assert _url("matching_rerun", cohort, second) not in page
+    assert 'id="published-elsewhere"' in page
+    with pytest.raises(MatchingAlreadyPublished):
+        matching_rerun_around_locks(run=second, actor=secretariat)
+    with pytest.raises(MatchingAlreadyPublished):
+        matching_run_start(cohort=cohort, actor=secretariat, parameters=PARAMETERS)
+
+
+def test_start_page_shows_uneven_counts_and_the_leftover_rule(staff_client, cohort):
+    from tests.factories.matching import confirmed_participant  # noqa: PLC0415 -- one test
+
+    triad_cohort(cohort, groups=1)
+    confirmed_participant(cohort, "US")
+
+    response = staff_client.get(_url("matching_start", cohort))
+
+    body = response.content.decode()
+    assert response.context["uneven"] is True
+    assert [row["count"] for row in response.context["counts"]] == [2, 1, 1]
+    assert 'name="leftover" value="extend"' in body
+    assert 'name="leftover" value="partial"' in body

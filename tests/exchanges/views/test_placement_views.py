@@ -279,7 +279,7 @@ def test_host_result_query_count(staff_client, secretariat, count,
     run = host_placement_run(cohort=cohort, actor=secretariat)
     staff_client.get(run.get_absolute_url())
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = staff_client.get(run.get_absolute_url())
 
     assert len(response.context["rows"]) == count
@@ -296,7 +296,7 @@ def test_mentor_result_query_count(staff_client, secretariat, count,
     run = mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=count)
     staff_client.get(run.get_absolute_url())
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = staff_client.get(run.get_absolute_url())
 
     assert len(response.context["rows"]) == count
