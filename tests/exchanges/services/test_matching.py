@@ -126,7 +126,7 @@ def test_run_uneven_cohort_extends_full_groups(
     assert extra.pk in group
 
 
-@pytest.mark.parametrize(("counts", "rule", "sizes"), [
+@pytest.mark.parametrize("case", [
     ((10, 9, 8), "extend", [3] * 5 + [4] * 3),
     ((10, 9, 8), "partial", [3] * 7 + [2, 4]),
     ((1, 0, 1), "extend", [2]),
@@ -134,7 +134,8 @@ def test_run_uneven_cohort_extends_full_groups(
     ((3, 2, 3), "partial", [2, 3, 3]),
 ])
 def test_run_uneven_counts_place_everyone_by_the_rule(
-        cohort, secretariat, django_capture_on_commit_callbacks, counts, rule, sizes):
+        cohort, secretariat, django_capture_on_commit_callbacks, case):
+    counts, rule, sizes = case
     people = [confirmed_participant(cohort, country)
               for country, n in zip(("US", "JP", "KR"), counts, strict=True) for _ in range(n)]
 
