@@ -89,7 +89,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     def display_name(self) -> str:
         """The name in the order the active language uses."""
         return format_person_name(
-            given_name=self.given_name, family_name=self.family_name, local_name=self.local_name
+            given_name=self.given_name, family_name=self.family_name, local_name=self.local_name,
+            country=self.country,
         )
 
     def get_full_name(self) -> str:

@@ -21,6 +21,17 @@ def country_label(code: str) -> str:
     return str(Country(code).label) if code in Country.values else code
 
 
+def language_label(code: str) -> str:
+    """A language's name in the active language ("英語" for ``en`` on a Japanese page), from
+    Django's own translated language names; an unknown code as it is."""
+    from django.utils.translation import get_language_info  # noqa: PLC0415 -- leaf module
+
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
 class Language(models.TextChoices):
     EN = "en", "English"
     JA = "ja", "日本語"

@@ -16,4 +16,5 @@ def person_name(person) -> str:
         given_name=getattr(person, "given_name", ""),
         family_name=getattr(person, "family_name", ""),
         local_name=getattr(person, "local_name", ""),
+        country=getattr(person, "country", None),
     )

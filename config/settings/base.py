@@ -157,6 +157,8 @@ TRILINK_ENCRYPTION_KEYS = env.list("TRILINK_ENCRYPTION_KEYS", default=[])
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ja", "日本語"), ("ko", "한국어")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date formats where Django's read wrong (config/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

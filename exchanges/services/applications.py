@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from config.site import absolute_url
@@ -41,6 +40,7 @@ from exchanges.exceptions import (
     NotEligible,
     UploadRejected,
 )
+from exchanges.formatting import deadline_text
 from exchanges.models import (
     Answer,
     Application,
@@ -518,10 +518,10 @@ def application_submit(*, application: Application, actor,
     now = timezone.now()
     cohort = locked.cohort
     if now >= cohort.deadline:
-        official = timezone.localtime(cohort.deadline, timezone=_zone(cohort.time_zone))
         raise DeadlinePassed(
             _("The deadline (%(deadline)s, %(zone)s) has passed; applications are closed.")
-            % {"deadline": date_format(official, "DATETIME_FORMAT"), "zone": cohort.time_zone})
+            % {"deadline": deadline_text(cohort.deadline, _zone(cohort.time_zone)),
+               "zone": cohort.time_zone})
     failures = application_eligibility_failures(application=locked)
     if failures:
         raise NotEligible(" ".join(failures))

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from config.site import absolute_url
 from exchanges.enums import ApplicationStatus, MailTemplateKey
 from exchanges.exceptions import DeadlinePassed, ExchangeError, InvalidTransition
+from exchanges.formatting import deadline_text
 from exchanges.models import Application, Cohort, OutgoingMail
 from exchanges.services.activity import activity_log_record
 from exchanges.services.applications import (
@@ -69,7 +70,7 @@ def _lock(application: Application) -> Application:
 
 def _deadline_text(value: dt.datetime) -> str:
     """``value`` in the active language and time zone (the viewer's, on a page)."""
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return deadline_text(value)
 
 
 def _sync(application: Application, locked: Application) -> Application:

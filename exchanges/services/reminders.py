@@ -34,11 +34,12 @@ from functools import partial
 
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from accounts.models import User
 from config.site import absolute_url
 from exchanges.enums import ApplicationStatus, CohortStatus, MailTemplateKey, RefereeStatus
+from exchanges.formatting import deadline_text
 from exchanges.models import Application, Cohort, OutgoingMail, RefereeRequest
 from exchanges.services.activity import activity_log_record
 
@@ -122,11 +123,12 @@ def reminders_run(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def reminder_datetime_text(*, value: dt.datetime, language: str, time_zone: str) -> str:
-    """``value`` as the recipient reads it: their language's date format, their wall clock,
-    and the zone's name, e.g. ``2027年3月10日15:00 (Asia/Seoul)``."""
+    """``value`` (a deadline, due date or closing time) as the recipient reads it: their
+    language's date format, their wall clock, and the zone's name, e.g.
+    ``2027年3月10日15:00 (Asia/Seoul)``; a moment at midnight is 23:59 of the day before."""
     zone = zoneinfo.ZoneInfo(time_zone or "UTC")
     with translation.override(language):
-        text = formats.date_format(value.astimezone(zone), "DATETIME_FORMAT")
+        text = deadline_text(value, zone)
     return f"{text} ({zone.key})"
 
 

@@ -24,6 +24,7 @@ from exchanges.enums import (
     PlacementKind,
     Sector,
     country_label,
+    language_label,
 )
 from exchanges.exceptions import ExchangeError
 from exchanges.forms.matching import (
@@ -33,7 +34,6 @@ from exchanges.forms.matching import (
     PublishForm,
     SwapForm,
 )
-from exchanges.matching.compat import language_name
 from exchanges.models import (
     Cohort,
     MatchGroup,
@@ -77,7 +77,7 @@ def _label(choices, value: str) -> str:
 
 
 def _language_label(code: str) -> str:
-    return language_name(code)
+    return language_label(code)
 
 
 def member_row(application) -> dict:

@@ -85,3 +85,26 @@ def test_user_display_name_follows_active_language():
         japanese = user.display_name
 
     assert (english, japanese) == ("Haruka Sato", "佐藤遥")
+
+
+@pytest.mark.parametrize("language", ["en", "ja", "ko"])
+def test_western_name_stays_given_first_in_every_language(language):
+    person = User(given_name="Olivia", family_name="Johnson", country="US")
+
+    assert _render_person_name(person, language) == "Olivia Johnson"
+
+
+@pytest.mark.parametrize("language", ["en", "ja", "ko"])
+def test_name_in_japanese_or_korean_script_is_family_first_everywhere(language):
+    assert format_person_name(given_name="太郎", family_name="山田", language=language) == (
+        "山田 太郎")
+    assert format_person_name(given_name="민준", family_name="김", language=language) == "김 민준"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en", "Taro Yamada"), ("ja", "Yamada Taro"), ("ko", "Yamada Taro")]
+)
+def test_romanised_japanese_name_follows_the_viewer(language, expected):
+    person = User(given_name="Taro", family_name="Yamada", country="JP")
+
+    assert _render_person_name(person, language) == expected

@@ -1,0 +1,114 @@
+"""Pages show words in the viewer's language, never codes, Python values or log names."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from exchanges.activity_types import ACTIVITY_TYPES
+from exchanges.enums import ApplicationStatus, QuestionKind
+from exchanges.formatting import deadline_text
+from exchanges.models import Answer
+from exchanges.services.activity import activity_log_record
+from tests.factories.applications import ApplicationFactory, FormStepFactory, QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+OPTIONS = [{"value": "security", "en": "Security", "ja": "安全保障", "ko": "안보"},
+           {"value": "climate", "en": "Climate", "ja": "気候", "ko": "기후"}]
+
+
+@pytest.fixture
+def detailed_application(cohort):
+    step = FormStepFactory(form__cohort=cohort, position=1)
+    topics = QuestionFactory(step=step, kind=QuestionKind.MULTIPLE_CHOICE, options=OPTIONS,
+                             label_en="Topics")
+    consent = QuestionFactory(step=step, kind=QuestionKind.CONSENT, label_en="Consent")
+    application = ApplicationFactory(
+        cohort=cohort, status=ApplicationStatus.SUBMITTED, country="JP", citizenship="JP",
+        residence_country="KR", languages={"en": "professional", "ja": "native", "ko": "none"})
+    Answer.objects.create(application=application, question=topics,
+                          value=["security", "climate"])
+    Answer.objects.create(application=application, question=consent, value=True)
+    activity_log_record(actor=None, obj=application, action_type="exchanges.application.started")
+    return application
+
+
+@pytest.mark.parametrize("case", [
+    ("en", ["Japan", "South Korea", "Security, Climate", "Yes", "English: Professional",
+            "Japanese: Native or bilingual", "Application started"],
+     ["['security', 'climate']", "True", "en: professional", "exchanges.application.started",
+      ">JP<", "citizenship JP"]),
+    ("ja", ["日本", "安全保障, 気候", "はい", "英語"],
+     ["English (", "exchanges.application.started", "['security'"]),
+    ("ko", ["일본", "안보, 기후", "영어"], ["English", "exchanges.application.started"]),
+])
+def test_staff_application_detail_shows_labels(client, secretariat, detailed_application, case):
+    language, words, absent = case
+    secretariat.preferred_language = language
+    secretariat.save(update_fields=["preferred_language"])
+    client.force_login(secretariat)
+
+    page = client.get(reverse("staff:application", args=[detailed_application.pk]))
+
+    body = page.content.decode()
+    for word in words:
+        assert word in body, word
+    for raw in absent:
+        assert raw not in body, raw
+
+
+def test_every_action_type_in_the_code_is_declared():
+    import re  # noqa: PLC0415 -- only here
+    from pathlib import Path  # noqa: PLC0415 -- only here
+
+    root = Path(__file__).resolve().parents[3]
+    literal = re.compile(r'action_type=\s*"((?:exchanges|accounts|api)\.[a-z_.]*[a-z_])"')
+    prefix = re.compile(r'action_type=\s*"((?:exchanges|accounts|api)\.[a-z_.]+\.)"\s*\+')
+    used, prefixes = set(), set()
+    for path in [*root.glob("exchanges/**/*.py"), *root.glob("accounts/**/*.py"),
+                 *root.glob("api/**/*.py")]:
+        text = path.read_text()
+        used |= set(literal.findall(text))
+        prefixes |= set(prefix.findall(text))
+
+    assert sorted(used - set(ACTIVITY_TYPES)) == []
+    assert all(any(name.startswith(p) for name in ACTIVITY_TYPES) for p in prefixes)
+    assert {f"exchanges.application.{s}" for s in ApplicationStatus.values} <= set(
+        ACTIVITY_TYPES)
+
+
+def test_korean_times_put_the_half_of_day_first():
+    moment = dt.datetime(2027, 3, 17, 14, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Seoul"))
+
+    with translation.override("ko"):
+        text = deadline_text(moment, "Asia/Seoul")
+
+    assert text == "2027년 3월 17일 오후 2:30"
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "March 17, 2027, 11:59 p.m."),
+    ("ja", "2027年3月17日23:59"),
+    ("ko", "2027년 3월 17일 오후 11:59"),
+])
+def test_deadline_at_midnight_reads_as_the_end_of_the_day_before(language, expected):
+    midnight = dt.datetime(2027, 3, 18, 0, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Seoul"))
+
+    with translation.override(language):
+        text = deadline_text(midnight, "Asia/Seoul")
+
+    assert text == expected
+
+
+def test_call_page_deadline_at_midnight_in_korean(client, cohort):
+    cohort.deadline = dt.datetime(2027, 3, 18, 0, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Seoul"))
+    cohort.time_zone = "Asia/Seoul"
+    cohort.save(update_fields=["deadline", "time_zone"])
+
+    page = client.get(reverse("apply:calls"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+    assert "2027년 3월 17일 오후 11:59" in page
+    assert "3월 18일" not in page
