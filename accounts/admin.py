@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Organisation, User
 from accounts.services import user_mfa_reset
+from exchanges.enums import Role
 
 # Fields that grant rights: only a superuser may change them, on anyone.
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
@@ -22,6 +23,20 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.action(description=_("Reset two-factor authentication"))
 def reset_mfa(modeladmin, request, queryset):
+    if not request.user.is_superuser:
+        # A superuser's second factor is reset by superusers only, like the rest of the account.
+        skipped = queryset.filter(is_superuser=True).count()
+        queryset = queryset.filter(is_superuser=False)
+        if skipped:
+            modeladmin.message_user(
+                request,
+                ngettext(
+                    "%(count)d superuser was skipped: only a superuser may reset it.",
+                    "%(count)d superusers were skipped: only a superuser may reset them.",
+                    skipped,
+                ) % {"count": skipped},
+                messages.WARNING,
+            )
     users = list(queryset)
     for user in users:
         user_mfa_reset(actor=request.user, user=user)
@@ -75,7 +90,19 @@ class UserAdmin(BaseUserAdmin):
         readonly = [*super().get_readonly_fields(request, obj), "mfa_enabled"]
         if not request.user.is_superuser:
             readonly += [name for name in PRIVILEGE_FIELDS if name not in readonly]
+            if obj is not None and obj.role == Role.SECRETARIAT:
+                readonly.append("role")  # nor take it away: only a superuser may
         return readonly
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        # The secretariat role opens every applicant's data (and the admin, with is_staff): only
+        # a superuser may give it, so a secretariat user cannot make others their peers.
+        if db_field.name == "role" and not request.user.is_superuser:
+            kwargs["choices"] = [
+                choice for choice in db_field.get_choices(include_blank=False)
+                if choice[0] != Role.SECRETARIAT
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         # A superuser's account (its email and password) is changed by superusers only.

@@ -154,3 +154,60 @@ def test_user_admin_reset_mfa_removes_authenticators_and_logs(client, secretaria
     assert (entry.actor, entry.object_id, entry.data) == (
         secretariat_admin, reviewer.pk, {"authenticators": 1}
     )
+
+
+def test_user_admin_secretariat_cannot_give_the_secretariat_role(client, secretariat_admin):
+    user = ApplicantFactory()
+
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[user.pk]),
+        _change_data(user, role="secretariat"),
+    )
+
+    assert response.status_code == 200  # the form is shown again with the error
+    assert "role" in response.context["adminform"].form.errors
+    user.refresh_from_db()
+    assert user.role == "applicant"
+
+
+def test_user_admin_secretariat_cannot_take_the_secretariat_role_away(client, secretariat_admin):
+    peer = SecretariatFactory(is_superuser=False)
+
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[peer.pk]),
+        _change_data(peer, role="applicant"),
+    )
+
+    assert response.status_code == 302
+    peer.refresh_from_db()
+    assert peer.role == "secretariat"
+
+
+def test_user_admin_superuser_can_give_the_secretariat_role(client):
+    client.force_login(with_mfa(SecretariatFactory(is_superuser=True)))
+    user = ApplicantFactory()
+
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[user.pk]),
+        _change_data(user, role="secretariat"),
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.role == "secretariat"
+
+
+def test_user_admin_secretariat_cannot_reset_a_superusers_mfa(client, secretariat_admin):
+    root = with_mfa(SecretariatFactory(is_superuser=True))
+
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "reset_mfa", "_selected_action": [root.pk]},
+        follow=True,
+    )
+
+    assert Authenticator.objects.filter(user=root).count() == 1
+    assert not ActivityLog.objects.filter(action_type="accounts.user.mfa_reset").exists()
+    assert "1 superuser was skipped: only a superuser may reset it." in [
+        str(message) for message in response.context["messages"]
+    ]
