@@ -101,6 +101,14 @@ def campaigns_visible_to(*, viewer: User) -> QuerySet[Campaign]:
     return Campaign.objects.select_related("cohort__program", "created_by")
 
 
+def campaigns_list(*, viewer: User) -> QuerySet[Campaign]:
+    """The campaigns with how many of their messages were sent and how many failed."""
+    return campaigns_visible_to(viewer=viewer).annotate(
+        mails_sent=Count("mails", filter=Q(mails__status=MailStatus.SENT)),
+        mails_failed=Count("mails", filter=Q(mails__status=MailStatus.FAILED)),
+    ).order_by("-created_at", "-id")
+
+
 def campaign_progress(*, campaign: Campaign) -> dict:
     """Counts by status and the percentage of messages that reached a final status."""
     counts = OutgoingMail.objects.filter(campaign=campaign).aggregate(
