@@ -1,9 +1,13 @@
+import hashlib
+
 import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts.adapters import AccountAdapter
 from exchanges.enums import MailStatus
 from exchanges.models import OutgoingMail
+from tests.factories import ApplicantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +31,21 @@ def test_signup_verification_email_goes_through_the_outbox(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["yui@example.org"]
     assert mail.outbox[0].extra_headers["Message-ID"] == row.message_id
+
+
+def test_login_code_cannot_be_recovered_from_the_stored_row(
+    django_capture_on_commit_callbacks,
+):
+    user = ApplicantFactory()
+    code = "K7QX2M"
+    with django_capture_on_commit_callbacks(execute=True):
+        AccountAdapter().send_mail("account/email/login_code", user.email,
+                                   {"code": code, "user": user})
+
+    [sent] = mail.outbox
+    stored = " ".join(str(value) for value in OutgoingMail.objects.values_list().get())
+    # Anyone who reads the row could hash every possible code and compare.
+    guessed = hashlib.sha256(f"|{code}||".encode()).hexdigest()[:32]
+    assert code in sent.body
+    assert code not in stored
+    assert guessed not in stored
