@@ -1,9 +1,13 @@
 import hashlib
+from importlib import import_module
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.urls import reverse
 
+import exchanges.migrations
 from accounts.adapters import AccountAdapter
 from exchanges.enums import MailStatus
 from exchanges.models import OutgoingMail
@@ -49,3 +53,24 @@ def test_login_code_cannot_be_recovered_from_the_stored_row(
     assert code in sent.body
     assert code not in stored
     assert guessed not in stored
+
+
+def test_keys_stored_before_the_fix_are_rekeyed():
+    # Found by name: the migration's number changes when branches are merged.
+    [path] = Path(exchanges.migrations.__file__).parent.glob(
+        "*_outgoingmail_rekey_authentication_mail.py")
+    migration = import_module(f"exchanges.migrations.{path.stem}")
+    code = "K7QX2M"
+    old_digest = hashlib.sha256(f"|{code}||".encode()).hexdigest()[:32]
+    row = OutgoingMail.objects.create(
+        recipient_email="a@example.org", language="en", template_key="account/login_code",
+        subject="Sign-in code", text_body="", idempotency_key=f"allauth:login_code:{old_digest}",
+        message_id="<1@test>", status=MailStatus.SENT, is_confidential=True,
+    )
+
+    migration.rekey_authentication_mail(apps, None)
+
+    row.refresh_from_db()
+    assert row.idempotency_key.startswith("allauth:login_code:")
+    assert old_digest not in row.idempotency_key
+    assert len(row.idempotency_key) == len("allauth:login_code:") + 32
