@@ -1,9 +1,13 @@
 import hashlib
 from importlib import import_module
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sites.models import Site
 from django.core import mail
 from django.urls import reverse
 
@@ -74,3 +78,19 @@ def test_keys_stored_before_the_fix_are_rekeyed():
     assert row.idempotency_key.startswith("allauth:login_code:")
     assert old_digest not in row.idempotency_key
     assert len(row.idempotency_key) == len("allauth:login_code:") + 32
+
+
+def test_site_row_names_the_product_and_its_host(staff_client):
+    row = OutgoingMail.objects.create(
+        recipient_email="a@example.org", language="en", template_key="application_received",
+        subject="S", text_body="B", idempotency_key="site-test", message_id="<2@test>",
+    )
+    content_type = ContentType.objects.get_for_model(OutgoingMail)
+
+    response = staff_client.get(reverse("admin:view_on_site", args=[content_type.pk, row.pk]))
+
+    # The admin's "View on site" went to example.com; allauth read the same row.
+    assert response.status_code == 302
+    assert response["Location"] == (f"http://{urlsplit(settings.SITE_URL).netloc}"
+                                     f"{row.get_absolute_url()}")
+    assert Site.objects.get_current().name == "Trilink"
