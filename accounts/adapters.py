@@ -1,6 +1,5 @@
 """allauth customisation: profile fields at signup and role-aware redirects."""
 
-import hashlib
 import uuid
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -9,12 +8,14 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.crypto import salted_hmac
 
 from config.site import site_url
 from exchanges.enums import Role
 
 # Context values that identify one allauth email; hashed into the outbox idempotency key so a
-# repeated send of the same key (a double-submitted form) queues one message.
+# repeated send of the same key (a double-submitted form) queues one message. Keyed with
+# SECRET_KEY: a plain hash of a short login code could be reversed by trying every code.
 _IDENTIFYING_CONTEXT = ("key", "code", "activate_url", "password_reset_url")
 
 PROFILE_FIELDS = ("given_name", "family_name", "local_name", "preferred_language", "country",
@@ -70,8 +71,8 @@ class AccountAdapter(DefaultAccountAdapter):
         html = next((content for content, mimetype in getattr(message, "alternatives", [])
                      if mimetype == "text/html"), "")
         identity = "|".join(str(context.get(name, "")) for name in _IDENTIFYING_CONTEXT)
-        digest = hashlib.sha256(identity.encode()).hexdigest()[:32] if identity.strip("|") \
-            else uuid.uuid4().hex
+        digest = salted_hmac("accounts.adapters.send_mail", identity, algorithm="sha256") \
+            .hexdigest()[:32] if identity.strip("|") else uuid.uuid4().hex
         if message.content_subtype == "html":
             html, text = message.body, ""
         else:

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 
 from accounts.models import User
 from exchanges.enums import MailStatus, Role
@@ -60,7 +61,9 @@ def campaign_audience(*, campaign: Campaign) -> QuerySet[User]:
     qs = User.objects.filter(is_active=True).filter(links | Q(pk__in=linked_staff))
     for audience_filter in _AUDIENCE_FILTERS:
         qs = audience_filter(qs, campaign)
-    return qs.exclude(email__in=MailOptOut.objects.values("email")).order_by("id")
+    # Opt-outs are stored lower-cased; an address may not be.
+    return qs.annotate(email_lower=Lower("email")).exclude(
+        email_lower__in=MailOptOut.objects.values("email")).order_by("id")
 
 
 def outbox_visible_to(*, viewer: User) -> QuerySet[OutgoingMail]:
@@ -99,6 +102,14 @@ def campaigns_visible_to(*, viewer: User) -> QuerySet[Campaign]:
     if not is_secretariat(viewer):
         return Campaign.objects.none()
     return Campaign.objects.select_related("cohort__program", "created_by")
+
+
+def campaigns_list(*, viewer: User) -> QuerySet[Campaign]:
+    """The campaigns with how many of their messages were sent and how many failed."""
+    return campaigns_visible_to(viewer=viewer).annotate(
+        mails_sent=Count("mails", filter=Q(mails__status=MailStatus.SENT)),
+        mails_failed=Count("mails", filter=Q(mails__status=MailStatus.FAILED)),
+    ).order_by("-created_at", "-id")
 
 
 def campaign_progress(*, campaign: Campaign) -> dict:

@@ -297,9 +297,15 @@ def unsubscribe_url(*, email: str) -> str:
 def mail_opt_out(*, email: str) -> MailOptOut:
     """Stop non-transactional mail to ``email``; queued campaign mail to it is cancelled."""
     optout, _created = MailOptOut.objects.get_or_create(email=email.lower())
-    OutgoingMail.objects.filter(
+    queued = OutgoingMail.objects.filter(
         recipient_email__iexact=email, is_transactional=False, status=MailStatus.QUEUED
-    ).update(status=MailStatus.CANCELLED, last_error="Recipient opted out.")
+    )
+    campaign_ids = sorted(set(queued.exclude(campaign=None)
+                              .values_list("campaign_id", flat=True)))
+    queued.update(status=MailStatus.CANCELLED, last_error="Recipient opted out.")
+    if campaign_ids:
+        # A cancelled row is final too: it may have been its campaign's last one.
+        campaigns_finish_if_done(campaign_ids=campaign_ids)
     return optout
 
 

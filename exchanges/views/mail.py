@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 from rules.contrib.views import permission_required
 
 from accounts.models import User
@@ -30,6 +31,7 @@ from exchanges.models import Application, Cohort, MailTemplate
 from exchanges.selectors.mail import (
     campaign_audience,
     campaign_progress,
+    campaigns_list,
     campaigns_visible_to,
     outbox_list,
     outbox_template_keys,
@@ -267,7 +269,7 @@ def mail_template_preview(request: HttpRequest, cohort_id: int, key: str,
 @login_required
 @staff_mail
 def campaigns(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, campaigns_visible_to(viewer=request.user), per_page=PAGE_SIZE)
+    page = paginate(request, campaigns_list(viewer=request.user), per_page=PAGE_SIZE)
     return render(request, "staff/mail/campaigns.html", {"page": page})
 
 
@@ -354,8 +356,11 @@ def campaign_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @staff_mail
 def campaign_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """htmx: the progress bar, polled every two seconds until the campaign is complete."""
+    """htmx: the progress bar, polled every two seconds while the campaign is sending; once it
+    is not (sent or cancelled) the browser reloads the page, so status and actions follow."""
     campaign = get_object_or_404(campaigns_visible_to(viewer=request.user), pk=pk)
+    if campaign.status != CampaignStatus.SENDING and request.htmx:
+        return HttpResponseClientRedirect(campaign.get_absolute_url())
     return render(request, "staff/mail/_campaign_progress.html", {
         "campaign": campaign, "progress": campaign_progress(campaign=campaign),
     })

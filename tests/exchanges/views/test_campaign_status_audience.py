@@ -1,11 +1,13 @@
 """The campaign compose form offers application statuses; the audience count follows them."""
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
 from exchanges.enums import ApplicationStatus
 from exchanges.models import Campaign
+from exchanges.services.mail import unsubscribe_token
 from tests.factories import ApplicantFactory
 from tests.factories.applications import ApplicationFactory, CohortFactory
 
@@ -59,3 +61,24 @@ def test_statuses_with_only_staff_roles_are_refused(staff_client):
     assert response.context["form"].errors["audience_statuses"] == [
         "Application statuses only select applicants: tick Applicant as a role, or no role."]
     assert Campaign.objects.count() == 0
+
+
+def test_an_opted_out_address_in_another_case_is_neither_counted_nor_sent(
+    staff_client, client, django_capture_on_commit_callbacks
+):
+    cohort = CohortFactory()
+    kept = ApplicantFactory(email="kept@example.org")
+    opted_out = ApplicantFactory(email="Mixed.Case@Example.org")
+    for person in (kept, opted_out):
+        ApplicationFactory(cohort=cohort, applicant=person, country=person.country)
+    client.post(reverse("mail_unsubscribe", args=[unsubscribe_token(email=opted_out.email)]),
+                {"List-Unsubscribe": "One-Click"})
+    staff_client.post(reverse("staff:campaign_create"), campaign_post(cohort))
+    campaign = Campaign.objects.get()
+
+    page = staff_client.get(campaign.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("staff:campaign_send", args=[campaign.pk]), {"send_at": ""})
+
+    assert "1 person (opted-out addresses excluded)" in page
+    assert [message.to for message in mail.outbox] == [[kept.email]]

@@ -5,10 +5,11 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from exchanges.enums import CampaignStatus, MailStatus, MailTemplateKey
 from exchanges.models import Campaign, MailOptOut, MailTemplate, OutgoingMail
-from exchanges.services.mail import mail_queue, unsubscribe_token
+from exchanges.services.mail import mail_queue, mail_send, unsubscribe_token
 from tests.factories import ApplicantFactory
 from tests.factories.applications import ApplicationFactory
 
@@ -272,3 +273,94 @@ def test_campaign_detail_preview_frames_hold_each_language(staff_client, secreta
     assert all(frame.rstrip().endswith("</html>") for frame in frames)
     assert ['<p>Hi "friend"</p>' in frames[0], "<p>リーダー交流</p>" in frames[1],
             "<p>리더 교류</p>" in frames[2]] == [True, True, True]
+
+
+def _sending_campaign(cohort, secretariat, *recipients):
+    campaign = Campaign.objects.create(
+        cohort=cohort, name="Orientation", subject_en="S", body_en="B", created_by=secretariat,
+        status=CampaignStatus.SENDING, enqueued_at=timezone.now(),
+        recipients_total=len(recipients),
+    )
+    rows = [OutgoingMail.objects.create(
+        recipient_email=person.email, user=person, language="en", template_key="campaign",
+        subject="S", text_body="B", idempotency_key=f"campaign:{campaign.pk}:{person.pk}",
+        message_id=f"<{person.pk}@test>", campaign=campaign, is_transactional=False,
+    ) for person in recipients]
+    return campaign, rows
+
+
+def _table_rows(response) -> list[list[str]]:
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.cell = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in {"td", "th"}:
+                self.cell = ""
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell += data
+
+        def handle_endtag(self, tag):
+            if tag in {"td", "th"} and self.cell is not None:
+                self.rows[-1].append(self.cell.strip())
+                self.cell = None
+
+    parser = Cells()
+    parser.feed(response.content.decode())
+    return parser.rows
+
+
+def test_campaign_list_shows_sent_and_failed_counts(staff_client, secretariat, cohort):
+    people = [ApplicantFactory() for _ in range(4)]
+    campaign, rows = _sending_campaign(cohort, secretariat, *people)
+    for row, status in zip(rows, [MailStatus.SENT, MailStatus.SENT, MailStatus.FAILED,
+                                  MailStatus.CANCELLED], strict=True):
+        OutgoingMail.objects.filter(pk=row.pk).update(status=status)
+    Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.SENT)
+
+    response = staff_client.get(reverse("staff:campaigns"))
+
+    assert _table_rows(response) == [
+        ["Name", "Cohort", "Status", "Recipients", "Sent", "Failed", "Created by"],
+        ["Orientation", str(cohort), "Sent", "4", "2", "1", secretariat.display_name],
+    ]
+
+
+def test_campaign_page_leaves_sending_when_its_last_message_is_sent(staff_client, secretariat,
+                                                                     cohort):
+    person = ApplicantFactory()
+    campaign, [row] = _sending_campaign(cohort, secretariat, person)
+    url = reverse("staff:campaign_progress", args=[campaign.pk])
+    polling = staff_client.get(url, HTTP_HX_REQUEST="true")
+
+    assert mail_send(mail_id=row.pk).result == "sent"
+    finished = staff_client.get(url, HTTP_HX_REQUEST="true")
+    page = staff_client.get(campaign.get_absolute_url()).content.decode()
+
+    assert 'hx-trigger="every 2s"' in polling.content.decode()
+    assert finished["HX-Redirect"] == campaign.get_absolute_url()
+    assert '<span class="badge text-bg-secondary">Sent</span>' in page
+    assert "1 sent, 0 failed, 0 waiting, of 1." in page
+    assert "Cancel campaign" not in page
+    assert 'hx-trigger="every 2s"' not in page
+
+
+def test_campaign_is_sent_when_its_last_queued_recipient_opts_out(client, staff_client,
+                                                                   secretariat, cohort):
+    first, last = ApplicantFactory(), ApplicantFactory()
+    campaign, [sent, _queued] = _sending_campaign(cohort, secretariat, first, last)
+    assert mail_send(mail_id=sent.pk).result == "sent"
+    assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.SENDING
+
+    client.post(reverse("mail_unsubscribe", args=[unsubscribe_token(email=last.email)]),
+                {"List-Unsubscribe": "One-Click"})
+    page = staff_client.get(campaign.get_absolute_url()).content.decode()
+
+    assert '<span class="badge text-bg-secondary">Sent</span>' in page
+    assert "Cancel campaign" not in page
+    assert [m.to for m in mail.outbox] == [[first.email]]
