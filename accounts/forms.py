@@ -2,7 +2,7 @@
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -48,7 +48,11 @@ class SignupForm(ProfileFieldsMixin, AllauthSignupForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["preferred_language"].initial = translation.get_language() or "en"
-        self.fields["time_zone"].initial = "UTC"
+        # The browser's zone: the middleware activated it from the cookie trilink.js sets, and
+        # trilink.js also preselects it where the cookie is not there yet (first visit).
+        current = timezone.get_current_timezone_name()
+        self.fields["time_zone"].initial = current if current in available_time_zones() else "UTC"
+        self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = "true"
 
 
 class ProfileForm(forms.ModelForm):

@@ -83,7 +83,7 @@ class QuestionStepForm(forms.Form):
     def _field(self, question, language: str, value):
         label = getattr(question, f"label_{language}", "") or question.label_en
         help_text = getattr(question, f"help_{language}", "") or question.help_en
-        if question.required and question.kind != QuestionKind.CONSENT:
+        if question.required:
             label = _("%(label)s (required)") % {"label": label}
         common = {"label": label, "help_text": help_text, "required": False}
         kind = question.kind

@@ -21,3 +21,17 @@
     }
   } catch (e) { /* Older browsers keep UTC. */ }
 })();
+
+/* Time zone choosers (sign-up) start at the browser's zone rather than UTC, unless the
+ * server already chose another zone or the person picked one. */
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var tz;
+  try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+  if (!tz) { return; }
+  document.querySelectorAll("select[data-browser-time-zone]").forEach(function (select) {
+    if (select.value === "UTC" && select.querySelector('option[value="' + tz + '"]')) {
+      select.value = tz;
+    }
+  });
+});

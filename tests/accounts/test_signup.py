@@ -167,3 +167,19 @@ def test_login_after_four_failures_still_succeeds(client):
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_signup_time_zone_starts_at_the_browsers_zone(client):
+    client.cookies["trilink_tz"] = "Asia%2FTokyo"
+
+    response = client.get(reverse("account_signup"))
+
+    field = response.context["form"].fields["time_zone"]
+    assert field.initial == "Asia/Tokyo"
+    assert 'data-browser-time-zone="true"' in response.content.decode()
+
+
+def test_signup_time_zone_without_a_browser_zone_is_utc(client):
+    response = client.get(reverse("account_signup"))
+
+    assert response.context["form"].fields["time_zone"].initial == "UTC"

@@ -86,3 +86,10 @@ def test_server_error_page_renders_translated(rf):
     assert response.status_code == 500
     assert '<html lang="ja">' in content
     assert f'<h1 class="h2">{heading}</h1>' in content
+
+
+def test_favicon_ico_leads_to_the_apps_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"

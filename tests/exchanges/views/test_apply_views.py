@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -328,3 +330,18 @@ def test_hidden_file_question_document_is_removed(draft):
                              data={gate.pk: False}, actor=draft.applicant)
 
     assert Document.objects.filter(question=upload).count() == 0
+
+
+def test_required_consent_checkbox_is_marked_required(client, draft):
+    from exchanges.enums import QuestionKind  # noqa: PLC0415 -- one test
+    from tests.factories.applications import QuestionFactory  # noqa: PLC0415 -- one test
+
+    step = draft.cohort.form.steps.order_by("position").first()
+    QuestionFactory(step=step, kind=QuestionKind.CONSENT, required=True,
+                    label_en="I agree to the program's rules")
+    client.force_login(draft.applicant)
+
+    page = client.get(reverse("apply:step", args=[draft.pk, 2])).content.decode()
+
+    assert "I agree to the program&#x27;s rules (required)" in page
+    assert re.search(r'<input type="checkbox"[^>]*aria-required="true"', page)
