@@ -186,17 +186,21 @@ def host_placement_run(*, cohort: Cohort, actor) -> PlacementRun:
 
 
 # --------------------------------------------------------------------------- mentors
-def alumni_mentors(*, cohort: Cohort, today: dt.date | None = None):
-    """Alumni of the cohort's program, who may mentor its participants: people who took part
-    in an earlier cohort whose program has ended (its last day is before today), whether or
-    not their status has been moved on to alumnus yet. A cohort still running has
-    participants, not alumni."""
-    today = today or timezone.localdate()
+def alumni_mentors(*, cohort: Cohort, now: dt.datetime | None = None):
+    """Alumni of the cohort's program, who may mentor its participants: confirmed participants
+    (status participant or alumnus, whether or not it has been moved on yet) of an earlier
+    cohort whose program has ended, i.e. whose last day is before today in that cohort's own
+    time zone. A cohort still in its last day somewhere has participants, not alumni."""
+    now = now or timezone.now()
+    # Cohorts keep their own time zone, so "ended" cannot be one date filter; a program has
+    # few cohorts, so they are compared here (one small query).
+    earlier = Cohort.objects.filter(program_id=cohort.program_id,
+                                    starts_on__lt=cohort.starts_on).exclude(pk=cohort.pk)
+    ended = [c.pk for c in earlier.only("pk", "ends_on", "time_zone")
+             if c.ends_on < now.astimezone(c.zone).date()]
     return (Application.objects.filter(
-                cohort__program_id=cohort.program_id, cohort__ends_on__lt=today,
-                cohort__starts_on__lt=cohort.starts_on,
+                cohort_id__in=ended,
                 status__in=[ApplicationStatus.PARTICIPANT, ApplicationStatus.ALUMNUS])
-            .exclude(cohort_id=cohort.pk)
             .select_related("applicant", "matching_profile", "cohort").order_by("country", "id"))
 
 

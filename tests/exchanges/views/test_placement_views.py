@@ -249,10 +249,13 @@ def test_hosts_list_query_count(staff_client, count, django_assert_num_queries):
     assert len(response.context["page"].object_list) == count
 
 
+# The mentor page counts the pool, which reads the program's earlier cohorts once to compare
+# their last day in each one's own time zone: one query more, whatever the number of runs.
 @pytest.mark.parametrize("kind", ["host_placements", "mentor_pairings"])
 @pytest.mark.parametrize("count", [1, 3])
 def test_run_list_query_count(staff_client, secretariat, count, kind,
                               django_assert_num_queries):
+    queries = {"host_placements": 9, "mentor_pairings": 10}[kind]
     cohort = CohortFactory()
     triad_cohort(cohort)
     HostFactory(cohort=cohort, capacity=3)
@@ -264,7 +267,7 @@ def test_run_list_query_count(staff_client, secretariat, count, kind,
             mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=2)
     staff_client.get(_url(kind, cohort))
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(queries):
         response = staff_client.get(_url(kind, cohort))
 
     assert len(response.context["page"].object_list) == count
