@@ -133,6 +133,14 @@ def host_placement_inputs(*, cohort: Cohort) -> tuple[list[Participant], list[So
     return participants, hosts
 
 
+def _refuse_if_published(*, cohort: Cohort, kind: str) -> None:
+    # Publishing is final (participants were told): a new run of that kind could never be
+    # published, so none is started.
+    if PlacementRun.objects.filter(cohort=cohort, kind=kind,
+                                   status=PlacementRunStatus.PUBLISHED).exists():
+        raise PlacementAlreadyPublished
+
+
 def _create_run(*, cohort: Cohort, actor, kind: str, parameters: dict, participants: list,
                 assignments: list[PlacementAssignment], objective: float | None) -> PlacementRun:
     run = PlacementRun.objects.create(
@@ -158,6 +166,7 @@ def host_placement_run(*, cohort: Cohort, actor) -> PlacementRun:
     the hard rules for them, ``capacity`` when every host that does is full with people it
     ranks higher (deferred acceptance leaves nobody out otherwise).
     """
+    _refuse_if_published(cohort=cohort, kind=PlacementKind.HOSTS)
     participants, hosts = host_placement_inputs(cohort=cohort)
     if not participants:
         raise ExchangeError(_("This cohort has no confirmed participants to place yet."))
@@ -218,6 +227,7 @@ def mentor_pairing_run(*, cohort: Cohort, actor, capacity: int) -> PlacementRun:
     if not 1 <= capacity <= MENTOR_MAX_CAPACITY:
         raise ExchangeError(_("A mentor can take between 1 and %(max)s participants.")
                             % {"max": MENTOR_MAX_CAPACITY})
+    _refuse_if_published(cohort=cohort, kind=PlacementKind.MENTORS)
     participants = [participant_for(a, cohort=cohort)
                     for a in matching_applications(cohort=cohort)]
     if not participants:

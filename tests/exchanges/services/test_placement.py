@@ -379,3 +379,24 @@ def test_mentor_pool_counts_a_cohort_ended_only_in_its_own_time_zone(cohort, mon
     pool = [a.pk for a in alumni_mentors(cohort=cohort)]
 
     assert pool == [finished.pk]
+
+
+def test_no_new_placement_run_once_one_of_its_kind_is_published(cohort, secretariat):
+    triad_cohort(cohort)
+    HostFactory(cohort=cohort, capacity=3)
+    alumnus(cohort, "US")
+    hosts = host_placement_run(cohort=cohort, actor=secretariat)
+    placement_run_publish(run=hosts, actor=secretariat)
+
+    with pytest.raises(PlacementAlreadyPublished) as refused:
+        host_placement_run(cohort=cohort, actor=secretariat)
+    mentors = mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=3)
+    placement_run_publish(run=mentors, actor=secretariat)
+    with pytest.raises(PlacementAlreadyPublished):
+        mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=3)
+
+    assert str(refused.value.message) == (
+        "A result of this kind is already published for this cohort.")
+    assert list(cohort.placement_runs.order_by("id").values_list("kind", "status")) == [
+        (PlacementKind.HOSTS, PlacementRunStatus.PUBLISHED),
+        (PlacementKind.MENTORS, PlacementRunStatus.PUBLISHED)]
