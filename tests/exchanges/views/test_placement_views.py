@@ -255,7 +255,7 @@ def test_hosts_list_query_count(staff_client, count, django_assert_num_queries):
 @pytest.mark.parametrize("count", [1, 3])
 def test_run_list_query_count(staff_client, secretariat, count, kind,
                               django_assert_num_queries):
-    queries = {"host_placements": 9, "mentor_pairings": 10}[kind]
+    queries = {"host_placements": 10, "mentor_pairings": 11}[kind]
     cohort = CohortFactory()
     triad_cohort(cohort)
     HostFactory(cohort=cohort, capacity=3)
@@ -304,3 +304,18 @@ def test_mentor_result_query_count(staff_client, secretariat, count,
 
     assert len(response.context["rows"]) == count
     assert len(response.context["unplaced_rows"]) == 2 * count  # US: filters, the rest: capacity
+
+
+def test_run_list_offers_no_new_run_once_one_is_published(staff_client, secretariat, cohort):
+    triad_cohort(cohort)
+    HostFactory(cohort=cohort, capacity=3)
+    before = staff_client.get(_url("host_placements", cohort)).content.decode()
+    placement_run_publish(run=host_placement_run(cohort=cohort, actor=secretariat),
+                          actor=secretariat)
+
+    after = staff_client.get(_url("host_placements", cohort)).content.decode()
+
+    assert "Run the host placement" in before
+    assert "Run the host placement" not in after
+    assert ('<div class="alert alert-info" role="status" id="published-kind">'
+            "A result of this kind is already published for this cohort.</div>") in after
