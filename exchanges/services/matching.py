@@ -319,6 +319,10 @@ def _editable(run: MatchingRun) -> None:
     if run.status != RS.FINISHED:
         raise MatchingChangeRefused(
             _("Only a finished, unpublished matching can be changed."))
+    if matching_cohort_published(cohort=run.cohort_id):
+        # Publishing is final: another run of the cohort could never be published, so locks
+        # and swaps on it are refused here, not only hidden on the page.
+        raise MatchingAlreadyPublished
 
 
 @transaction.atomic

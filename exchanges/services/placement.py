@@ -133,6 +133,14 @@ def host_placement_inputs(*, cohort: Cohort) -> tuple[list[Participant], list[So
     return participants, hosts
 
 
+def _refuse_if_published(*, cohort: Cohort, kind: str) -> None:
+    # Publishing is final (participants were told): a new run of that kind could never be
+    # published, so none is started.
+    if PlacementRun.objects.filter(cohort=cohort, kind=kind,
+                                   status=PlacementRunStatus.PUBLISHED).exists():
+        raise PlacementAlreadyPublished
+
+
 def _create_run(*, cohort: Cohort, actor, kind: str, parameters: dict, participants: list,
                 assignments: list[PlacementAssignment], objective: float | None) -> PlacementRun:
     run = PlacementRun.objects.create(
@@ -158,6 +166,7 @@ def host_placement_run(*, cohort: Cohort, actor) -> PlacementRun:
     the hard rules for them, ``capacity`` when every host that does is full with people it
     ranks higher (deferred acceptance leaves nobody out otherwise).
     """
+    _refuse_if_published(cohort=cohort, kind=PlacementKind.HOSTS)
     participants, hosts = host_placement_inputs(cohort=cohort)
     if not participants:
         raise ExchangeError(_("This cohort has no confirmed participants to place yet."))
@@ -186,17 +195,21 @@ def host_placement_run(*, cohort: Cohort, actor) -> PlacementRun:
 
 
 # --------------------------------------------------------------------------- mentors
-def alumni_mentors(*, cohort: Cohort, today: dt.date | None = None):
-    """Alumni of the cohort's program, who may mentor its participants: people who took part
-    in an earlier cohort whose program has ended (its last day is before today), whether or
-    not their status has been moved on to alumnus yet. A cohort still running has
-    participants, not alumni."""
-    today = today or timezone.localdate()
+def alumni_mentors(*, cohort: Cohort, now: dt.datetime | None = None):
+    """Alumni of the cohort's program, who may mentor its participants: confirmed participants
+    (status participant or alumnus, whether or not it has been moved on yet) of an earlier
+    cohort whose program has ended, i.e. whose last day is before today in that cohort's own
+    time zone. A cohort still in its last day somewhere has participants, not alumni."""
+    now = now or timezone.now()
+    # Cohorts keep their own time zone, so "ended" cannot be one date filter; a program has
+    # few cohorts, so they are compared here (one small query).
+    earlier = Cohort.objects.filter(program_id=cohort.program_id,
+                                    starts_on__lt=cohort.starts_on).exclude(pk=cohort.pk)
+    ended = [c.pk for c in earlier.only("pk", "ends_on", "time_zone")
+             if c.ends_on < now.astimezone(c.zone).date()]
     return (Application.objects.filter(
-                cohort__program_id=cohort.program_id, cohort__ends_on__lt=today,
-                cohort__starts_on__lt=cohort.starts_on,
+                cohort_id__in=ended,
                 status__in=[ApplicationStatus.PARTICIPANT, ApplicationStatus.ALUMNUS])
-            .exclude(cohort_id=cohort.pk)
             .select_related("applicant", "matching_profile", "cohort").order_by("country", "id"))
 
 
@@ -214,6 +227,7 @@ def mentor_pairing_run(*, cohort: Cohort, actor, capacity: int) -> PlacementRun:
     if not 1 <= capacity <= MENTOR_MAX_CAPACITY:
         raise ExchangeError(_("A mentor can take between 1 and %(max)s participants.")
                             % {"max": MENTOR_MAX_CAPACITY})
+    _refuse_if_published(cohort=cohort, kind=PlacementKind.MENTORS)
     participants = [participant_for(a, cohort=cohort)
                     for a in matching_applications(cohort=cohort)]
     if not participants:

@@ -101,6 +101,7 @@ def placement_runs(request: HttpRequest, cohort_id: int, kind: str) -> HttpRespo
                 return redirect(run.get_absolute_url())
     context = {
         "cohort": cohort, "kind": kind, "form": form, "error": error, "can_manage": can_manage,
+        "published": placement_published(cohort=cohort, kind=kind),
         "page": _page(request, placement_runs_of(cohort=cohort, kind=kind)),
         "participant_count": matching_applications(cohort=cohort).count(),
     }

@@ -309,6 +309,30 @@ def test_publish_only_once_per_cohort(cohort, secretariat, django_capture_on_com
         "status", flat=True)) == [MatchingRunStatus.PUBLISHED, MatchingRunStatus.FINISHED]
 
 
+def test_other_runs_refuse_changes_once_one_is_published(
+        cohort, secretariat, django_capture_on_commit_callbacks):
+    members = triad_cohort(cohort, groups=2)
+    published = _run(cohort, secretariat, django_capture_on_commit_callbacks)
+    other = _run(cohort, secretariat, django_capture_on_commit_callbacks)
+    matching_run_publish(run=published, actor=secretariat)
+    us_first, us_second = (a for a in members if a.country == "US")
+
+    with pytest.raises(MatchingAlreadyPublished) as lock:
+        matching_group_lock(group=MatchGroup.objects.filter(run=other).first(),
+                            actor=secretariat, locked=True)
+    with pytest.raises(MatchingAlreadyPublished):
+        matching_swap_preview(run=other, first=us_first, second=us_second)
+    with pytest.raises(MatchingAlreadyPublished):
+        matching_swap_apply(run=other, first=us_first, second=us_second, actor=secretariat)
+    with pytest.raises(MatchingAlreadyPublished):
+        matching_rerun_around_locks(run=other, actor=secretariat)
+
+    assert str(lock.value.message) == "A matching is already published for this cohort."
+    assert list(MatchGroup.objects.filter(run=other).values_list("locked", flat=True)) == [
+        False, False]
+    assert MatchingRun.objects.filter(cohort=cohort).count() == 2
+
+
 def test_publish_notifies_each_member_in_their_language_on_commit(
         cohort, secretariat, django_capture_on_commit_callbacks):
     us, jp, kr = triad_cohort(cohort)

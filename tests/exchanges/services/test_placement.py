@@ -348,6 +348,55 @@ def test_mentor_pool_leaves_out_a_cohort_still_running(cohort):
     came_back.save(update_fields=["status"])
     graduate = alumnus(cohort, "KR")
 
-    pool = list(alumni_mentors(cohort=cohort, today=today))
+    pool = list(alumni_mentors(cohort=cohort,
+                               now=dt.datetime(2026, 12, 4, 12, tzinfo=dt.UTC)))
 
     assert sorted(a.pk for a in pool) == sorted([came_back.pk, graduate.pk])
+
+
+def test_mentor_pool_counts_a_cohort_ended_only_in_its_own_time_zone(cohort, monkeypatch):
+    import datetime as dt  # noqa: PLC0415 -- one test
+
+    from django.utils import timezone  # noqa: PLC0415 -- one test
+
+    from exchanges.enums import ApplicationStatus  # noqa: PLC0415 -- one test
+    from exchanges.services.placement import alumni_mentors  # noqa: PLC0415 -- one test
+
+    # 05:00 UTC on 4 December: already the 4th in Seoul and UTC, still the 3rd in Los Angeles.
+    monkeypatch.setattr(timezone, "now",
+                        lambda: dt.datetime(2026, 12, 4, 5, tzinfo=dt.UTC))
+    last_day = dt.date(2026, 12, 3)
+    in_los_angeles = CohortFactory(program=cohort.program, time_zone="America/Los_Angeles",
+                                   starts_on=last_day - dt.timedelta(days=20), ends_on=last_day)
+    in_seoul = CohortFactory(program=cohort.program, time_zone="Asia/Seoul",
+                             starts_on=last_day - dt.timedelta(days=20), ends_on=last_day)
+    still_on_program = confirmed_participant(in_los_angeles, "US")
+    finished = confirmed_participant(in_seoul, "KR")
+    for application in (still_on_program, finished):
+        application.status = ApplicationStatus.PARTICIPANT
+        application.save(update_fields=["status"])
+
+    pool = [a.pk for a in alumni_mentors(cohort=cohort)]
+
+    assert pool == [finished.pk]
+
+
+def test_no_new_placement_run_once_one_of_its_kind_is_published(cohort, secretariat):
+    triad_cohort(cohort)
+    HostFactory(cohort=cohort, capacity=3)
+    alumnus(cohort, "US")
+    hosts = host_placement_run(cohort=cohort, actor=secretariat)
+    placement_run_publish(run=hosts, actor=secretariat)
+
+    with pytest.raises(PlacementAlreadyPublished) as refused:
+        host_placement_run(cohort=cohort, actor=secretariat)
+    mentors = mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=3)
+    placement_run_publish(run=mentors, actor=secretariat)
+    with pytest.raises(PlacementAlreadyPublished):
+        mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=3)
+
+    assert str(refused.value.message) == (
+        "A result of this kind is already published for this cohort.")
+    assert list(cohort.placement_runs.order_by("id").values_list("kind", "status")) == [
+        (PlacementKind.HOSTS, PlacementRunStatus.PUBLISHED),
+        (PlacementKind.MENTORS, PlacementRunStatus.PUBLISHED)]
