@@ -35,3 +35,20 @@ def test_single_checkbox_keeps_its_label_and_no_fieldset():
             'aria-describedby="id_agree_error" id="id_agree"> '
             '<label for="id_agree">I agree:</label>') in html
     assert "<legend>I agree" not in html
+
+
+_MARK = '<span class="required-mark" aria-hidden="true">*</span>'
+
+
+def test_required_checkbox_is_marked_visibly_and_required():
+    html = str(_ChoiceForm())
+
+    assert ('<input type="checkbox" name="agree" required id="id_agree"> '
+            f'<label for="id_agree">I agree:</label>{_MARK}') in html
+
+
+def test_required_group_marked_and_optional_group_not():
+    html = str(_ChoiceForm())
+
+    assert f"<legend>Visa status:</legend>{_MARK}" in html
+    assert "<legend>Needs:</legend>\n" in html
