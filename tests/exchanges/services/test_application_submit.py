@@ -78,7 +78,7 @@ def test_submit_one_second_after_deadline_is_refused(
         application_submit(application=application_due, actor=application_due.applicant)
 
     assert str(excinfo.value.message) == (
-        "The deadline (July 1, 2027, midnight, Asia/Seoul) has passed; applications are closed."
+        "The deadline (June 30, 2027, 11:59 p.m., Asia/Seoul) has passed; applications are closed."
     )
     application_due.refresh_from_db()
     assert application_due.status == ApplicationStatus.DRAFT

@@ -63,7 +63,7 @@ def test_reminders_at_nine_in_each_applicants_zone_once_per_window(cohort, monke
         idempotency_key__endswith=f":{los_angeles.pk}:1d:2030-03-16")
     assert (korean.template_key, korean.language) == (
         MailTemplateKey.OFFER_DEADLINE_REMINDER, "ko")
-    assert ("2030년 3월 16일 11:59 오후 (Asia/Seoul)까지 참가 여부를 알려 주십시오."
+    assert ("2030년 3월 16일 오후 11:59 (Asia/Seoul)까지 참가 여부를 알려 주십시오."
             in korean.text_body)
     assert english.subject == (f"Please respond to your offer for {cohort.program.name_en} by "
                                "March 16, 2030, 7:59 a.m. (America/Los_Angeles)")

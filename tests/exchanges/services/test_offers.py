@@ -93,7 +93,7 @@ def test_korean_accepted_email_shows_seoul_time(
     with django_capture_on_commit_callbacks(execute=True):
         application_transition(application=seoul, to_status=S.ACCEPTED, actor=None)
 
-    assert "2030년 3월 16일 11:59 오후 (Asia/Seoul)" in mail.outbox[0].body
+    assert "2030년 3월 16일 오후 11:59 (Asia/Seoul)" in mail.outbox[0].body
 
 
 # --- Quotas ----------------------------------------------------------------------------------
@@ -338,7 +338,7 @@ def test_extend_sets_end_of_day_in_cohort_zone_and_logs(cohort, secretariat, mon
     ("en", "America/Los_Angeles", "More time to answer your offer",
      "March 20, 2030, 7:59 a.m. (America/Los_Angeles)"),
     ("ko", "Asia/Seoul", "참가 제안의 회신 기한이 연장되었습니다",
-     "2030년 3월 20일 11:59 오후 (Asia/Seoul)"),
+     "2030년 3월 20일 오후 11:59 (Asia/Seoul)"),
 ])
 def test_extend_emails_the_new_deadline_in_the_applicants_language(cohort, secretariat,
                                                                    monkeypatch, case):

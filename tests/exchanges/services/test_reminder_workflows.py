@@ -67,7 +67,7 @@ def test_draft_reminder_is_timed_in_each_applicants_time_zone(monkeypatch):
     korean = OutgoingMail.objects.get(idempotency_key=f"draft-reminder:{seoul.pk}:7d")
     english = OutgoingMail.objects.get(idempotency_key=f"draft-reminder:{los_angeles.pk}:7d")
     assert (korean.language, english.language) == ("ko", "en")
-    assert "2030년 3월 11일 8:00 오전 (Asia/Seoul)" in korean.text_body
+    assert "2030년 3월 11일 오전 8:00 (Asia/Seoul)" in korean.text_body
     assert "March 10, 2030, 4 p.m. (America/Los_Angeles)" in english.text_body
     assert f"{settings.SITE_URL}{los_angeles.get_absolute_url()}\n" in english.text_body
 

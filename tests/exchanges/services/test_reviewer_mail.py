@@ -43,7 +43,7 @@ def nudge_keys() -> list[str]:
     ("ko", ("이은혜", "Asia/Seoul"), "리더 교류 심사를 부탁드립니다",
      ["이은혜님, 안녕하십니까.",
       "리더 교류(봄 기수) 지원서 2건의 심사가 배정되었습니다.",
-      "2030년 3월 10일 11:59 오후 (Asia/Seoul)까지 심사를 완료해 주시기 바랍니다.",
+      "2030년 3월 10일 오후 11:59 (Asia/Seoul)까지 심사를 완료해 주시기 바랍니다.",
       f"심사 페이지 열기: {settings.SITE_URL}/review/?cohort="]),
 ])
 def test_assignment_email_in_the_reviewers_language(secretariat, language, person, subject,
@@ -154,7 +154,7 @@ def test_nudge_is_one_digest_with_the_pending_count(monkeypatch, nudge_cohort):
     assert (korean.language, korean.template_key) == ("ko", MailTemplateKey.REVIEWER_NUDGE)
     assert korean.text_body.splitlines()[0] == "박서연님, 안녕하십니까."
     assert "배정된 심사 중 2건이 아직 완료되지 않았습니다." in korean.text_body
-    assert "심사 기한은 2030년 3월 10일 11:59 오후 (Asia/Seoul)입니다." in korean.text_body
+    assert "심사 기한은 2030년 3월 10일 오후 11:59 (Asia/Seoul)입니다." in korean.text_body
     assert english.text_body.splitlines()[0] == "Dear Grace Lee,"
     assert english.subject.startswith("Reminder: 1 review(s) pending for ")
     assert "Reviews are due by March 10, 2030, 7:59 a.m. (America/Los_Angeles)." in \

@@ -64,7 +64,7 @@ def test_invitation_goes_out_once_when_the_survey_opens(monkeypatch, cohort):
     assert invited.invited_at == at(2030, 3, 1, 0, 0)
     assert (mail.template_key, mail.language, mail.recipient_email, mail.is_transactional) == (
         MailTemplateKey.SURVEY_INVITATION, "ko", seoul.applicant.email, True)
-    assert "2030년 3월 21일 12:00 오전 (Asia/Seoul)" in mail.text_body
+    assert "2030년 3월 20일 오후 11:59 (Asia/Seoul)" in mail.text_body
     assert f"{settings.SITE_URL}/surveys/" in mail.text_body
     assert "unsubscribe" not in mail.text_body
 
@@ -159,7 +159,7 @@ def test_reminders_at_nine_in_each_respondents_time_zone(monkeypatch, cohort):
         idempotency_key=f"survey-reminder:{la_invite.pk}:1d:2030-03-21")
     assert (korean.template_key, korean.language, english.language) == (
         MailTemplateKey.SURVEY_REMINDER, "ko", "en")
-    assert "2030년 3월 21일 12:00 오전 (Asia/Seoul)" in korean.text_body
+    assert "2030년 3월 20일 오후 11:59 (Asia/Seoul)" in korean.text_body
     assert "March 20, 2030, 8 a.m. (America/Los_Angeles)" in english.text_body
 
 

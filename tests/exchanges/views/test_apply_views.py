@@ -38,7 +38,7 @@ def test_calls_list_shows_viewer_and_official_deadline(client):
 
     content = client.get(reverse("apply:calls")).content.decode()
 
-    assert ('<time datetime="2099-06-30T11:00:00-04:00">June 30, 2099, 11:00 a.m.</time> '
+    assert ('<time datetime="2099-06-30T11:00:00-04:00">June 30, 2099, 11 a.m.</time> '
             "(America/New_York)") in content
     # A deadline at midnight is the end of the day before, never "midnight" of the next day.
     assert "June 30, 2099, 11:59 p.m. (Asia/Seoul)" in content
