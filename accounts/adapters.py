@@ -18,8 +18,14 @@ from exchanges.enums import Role
 # SECRET_KEY: a plain hash of a short login code could be reversed by trying every code.
 _IDENTIFYING_CONTEXT = ("key", "code", "activate_url", "password_reset_url")
 
-PROFILE_FIELDS = ("given_name", "family_name", "local_name", "preferred_language", "country",
-                  "time_zone")
+PROFILE_FIELDS = (
+    "given_name",
+    "family_name",
+    "local_name",
+    "preferred_language",
+    "country",
+    "time_zone",
+)
 
 
 def mail_site() -> SimpleNamespace:
@@ -28,8 +34,7 @@ def mail_site() -> SimpleNamespace:
     Mail is rendered without a request (and often by a worker), so the host comes from
     ``SITE_URL``, never from a request's Host header.
     """
-    return SimpleNamespace(name=settings.TRILINK_SITE_NAME,
-                           domain=urlsplit(site_url()).netloc)
+    return SimpleNamespace(name=settings.TRILINK_SITE_NAME, domain=urlsplit(site_url()).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -64,22 +69,40 @@ class AccountAdapter(DefaultAccountAdapter):
         user = context.get("user")
         if not isinstance(user, User):
             user = User.objects.filter(email__iexact=email).first()
-        language = mail_language(recipient=user, language=translation.get_language()
-                                 if user is None else None)
+        language = mail_language(
+            recipient=user, language=translation.get_language() if user is None else None
+        )
         with translation.override(language):
             message = self.render_mail(template_prefix, email, context)
-        html = next((content for content, mimetype in getattr(message, "alternatives", [])
-                     if mimetype == "text/html"), "")
+        html = next(
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
+            "",
+        )
         identity = "|".join(str(context.get(name, "")) for name in _IDENTIFYING_CONTEXT)
-        digest = salted_hmac("accounts.adapters.send_mail", identity, algorithm="sha256") \
-            .hexdigest()[:32] if identity.strip("|") else uuid.uuid4().hex
+        digest = (
+            salted_hmac("accounts.adapters.send_mail", identity, algorithm="sha256").hexdigest()[
+                :32
+            ]
+            if identity.strip("|")
+            else uuid.uuid4().hex
+        )
         if message.content_subtype == "html":
             html, text = message.body, ""
         else:
             text = message.body
         mail_queue_rendered(
-            email=email, subject=message.subject, text=text or html, html=html,
+            email=email,
+            subject=message.subject,
+            text=text or html,
+            html=html,
             template_key=f"account/{template_prefix.rpartition('/')[2]}",
             idempotency_key=f"allauth:{template_prefix.rpartition('/')[2]}:{digest}",
-            language=language, recipient=user, concerning=user, is_confidential=True,
+            language=language,
+            recipient=user,
+            concerning=user,
+            is_confidential=True,
         )

@@ -34,7 +34,8 @@ def reset_mfa(modeladmin, request, queryset):
                     "%(count)d superuser was skipped: only a superuser may reset it.",
                     "%(count)d superusers were skipped: only a superuser may reset them.",
                     skipped,
-                ) % {"count": skipped},
+                )
+                % {"count": skipped},
                 messages.WARNING,
             )
     users = list(queryset)
@@ -46,7 +47,8 @@ def reset_mfa(modeladmin, request, queryset):
             "Two-factor authentication was reset for %(count)d user.",
             "Two-factor authentication was reset for %(count)d users.",
             len(users),
-        ) % {"count": len(users)},
+        )
+        % {"count": len(users)},
         messages.SUCCESS,
     )
 
@@ -54,8 +56,16 @@ def reset_mfa(modeladmin, request, queryset):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "family_name", "given_name", "role", "country", "organisation",
-                    "is_active", "mfa_enabled"]
+    list_display = [
+        "email",
+        "family_name",
+        "given_name",
+        "role",
+        "country",
+        "organisation",
+        "is_active",
+        "mfa_enabled",
+    ]
     list_filter = ["role", "country", "is_active", "is_staff"]
     list_select_related = ["organisation"]
     search_fields = ["email", "given_name", "family_name", "local_name"]
@@ -63,17 +73,43 @@ class UserAdmin(BaseUserAdmin):
     actions = [reset_mfa]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Person"), {"fields": ("given_name", "family_name", "local_name",
-                                  "preferred_language", "country", "time_zone")}),
+        (
+            _("Person"),
+            {
+                "fields": (
+                    "given_name",
+                    "family_name",
+                    "local_name",
+                    "preferred_language",
+                    "country",
+                    "time_zone",
+                )
+            },
+        ),
         (_("Role"), {"fields": ("role", "organisation")}),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups",
-                                       "user_permissions")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Two-factor authentication"), {"fields": ("mfa_enabled",)}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "given_name", "family_name", "role",
-                                                 "organisation", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "given_name",
+                    "family_name",
+                    "role",
+                    "organisation",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
     )
 
     def get_queryset(self, request):
@@ -99,7 +135,8 @@ class UserAdmin(BaseUserAdmin):
         # a superuser may give it, so a secretariat user cannot make others their peers.
         if db_field.name == "role" and not request.user.is_superuser:
             kwargs["choices"] = [
-                choice for choice in db_field.get_choices(include_blank=False)
+                choice
+                for choice in db_field.get_choices(include_blank=False)
                 if choice[0] != Role.SECRETARIAT
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)

@@ -38,7 +38,8 @@ def model_permission_codenames(app_label: str) -> frozenset[str]:
 class SecretariatAdminBackend(BaseBackend):
     def _applies(self, user_obj) -> bool:
         return bool(
-            user_obj.is_active and user_obj.is_staff
+            user_obj.is_active
+            and user_obj.is_staff
             and getattr(user_obj, "role", None) == Role.SECRETARIAT
         )
 
@@ -46,8 +47,9 @@ class SecretariatAdminBackend(BaseBackend):
         if obj is not None or not self._applies(user_obj):
             return False
         app_label, _dot, codename = perm.partition(".")
-        return (app_label in SECRETARIAT_APP_LABELS
-                and codename in model_permission_codenames(app_label))
+        return app_label in SECRETARIAT_APP_LABELS and codename in model_permission_codenames(
+            app_label
+        )
 
     def has_module_perms(self, user_obj, app_label: str) -> bool:
         return self._applies(user_obj) and app_label in SECRETARIAT_APP_LABELS

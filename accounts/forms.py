@@ -10,8 +10,16 @@ from exchanges.enums import Country, Language
 from exchanges.validators import available_time_zones, validate_time_zone
 
 # The zones people in the three countries use most come first in the drop-down.
-COMMON_TIME_ZONES = ["America/New_York", "America/Chicago", "America/Denver",
-                     "America/Los_Angeles", "Pacific/Honolulu", "Asia/Tokyo", "Asia/Seoul", "UTC"]
+COMMON_TIME_ZONES = [
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Pacific/Honolulu",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "UTC",
+]
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -23,7 +31,9 @@ class ProfileFieldsMixin(forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=150)
     family_name = forms.CharField(label=_("Family name"), max_length=150)
     local_name = forms.CharField(
-        label=_("Name in local script (optional)"), max_length=150, required=False,
+        label=_("Name in local script (optional)"),
+        max_length=150,
+        required=False,
         help_text=_("For example 山田太郎 or 김민준."),
     )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
@@ -42,8 +52,17 @@ class ProfileFieldsMixin(forms.Form):
 
 
 class SignupForm(ProfileFieldsMixin, AllauthSignupForm):
-    field_order = ["email", "password1", "password2", "given_name", "family_name",
-                   "local_name", "preferred_language", "country", "time_zone"]
+    field_order = [
+        "email",
+        "password1",
+        "password2",
+        "given_name",
+        "family_name",
+        "local_name",
+        "preferred_language",
+        "country",
+        "time_zone",
+    ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -60,5 +79,11 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["given_name", "family_name", "local_name", "preferred_language", "country",
-                  "time_zone"]
+        fields = [
+            "given_name",
+            "family_name",
+            "local_name",
+            "preferred_language",
+            "country",
+            "time_zone",
+        ]

@@ -41,7 +41,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     given_name = models.CharField(_("given name"), max_length=150)
     family_name = models.CharField(_("family name"), max_length=150)
     local_name = models.CharField(
-        _("name in local script"), max_length=150, blank=True,
+        _("name in local script"),
+        max_length=150,
+        blank=True,
         help_text=_("Your full name as written in Japanese or Korean, if you have one."),
     )
     preferred_language = models.CharField(
@@ -55,12 +57,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("role"), max_length=20, choices=Role.choices, default=Role.APPLICANT, db_index=True
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
-        related_name="members", null=True, blank=True,
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        null=True,
+        blank=True,
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
-        _("admin site access"), default=False,
+        _("admin site access"),
+        default=False,
         help_text=_("Lets secretariat staff use the administration site."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -89,7 +96,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def display_name(self) -> str:
         """The name in the order the active language uses."""
         return format_person_name(
-            given_name=self.given_name, family_name=self.family_name, local_name=self.local_name,
+            given_name=self.given_name,
+            family_name=self.family_name,
+            local_name=self.local_name,
             country=self.country,
         )
 

@@ -31,7 +31,11 @@ def _joined(*parts: str, separator: str = " ") -> str:
 
 
 def format_person_name(
-    *, given_name: str, family_name: str, local_name: str = "", language: str | None = None,
+    *,
+    given_name: str,
+    family_name: str,
+    local_name: str = "",
+    language: str | None = None,
     country: str | None = None,
 ) -> str:
     """The name as this person's convention and the reader of ``language`` (default: the

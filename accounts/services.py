@@ -16,7 +16,9 @@ def user_mfa_reset(*, actor: User, user: User) -> int:
     """
     deleted, _per_model = Authenticator.objects.filter(user=user).delete()
     activity_log_record(
-        actor=actor, obj=user, action_type="accounts.user.mfa_reset",
+        actor=actor,
+        obj=user,
+        action_type="accounts.user.mfa_reset",
         data={"authenticators": deleted},
     )
     return deleted

@@ -33,7 +33,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
         request.user.save(update_fields=["preferred_language"])
     translation.activate(language)
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
     )

@@ -13,9 +13,16 @@ def revoke_keys(modeladmin, request, queryset):
     keys = list(queryset)
     for key in keys:
         api_key_revoke(key=key, actor=request.user)
-    modeladmin.message_user(request, ngettext(
-        "%(count)d key was revoked.", "%(count)d keys were revoked.", len(keys),
-    ) % {"count": len(keys)}, messages.SUCCESS)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d key was revoked.",
+            "%(count)d keys were revoked.",
+            len(keys),
+        )
+        % {"count": len(keys)},
+        messages.SUCCESS,
+    )
 
 
 @admin.register(ApiKey)
@@ -46,13 +53,17 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         try:
             if change:
-                api_key_update(key=obj, actor=request.user, **{
-                    field: form.cleaned_data[field] for field in CHANGEABLE_FIELDS
-                })
+                api_key_update(
+                    key=obj,
+                    actor=request.user,
+                    **{field: form.cleaned_data[field] for field in CHANGEABLE_FIELDS},
+                )
                 return
             key, token = api_key_create(
-                organisation=form.cleaned_data["organisation"], name=form.cleaned_data["name"],
-                scopes=form.cleaned_data["scopes"], expires_at=form.cleaned_data["expires_at"],
+                organisation=form.cleaned_data["organisation"],
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                expires_at=form.cleaned_data["expires_at"],
                 actor=request.user,
             )
         except ExchangeError as error:
@@ -60,5 +71,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
             messages.error(request, str(error.message))
             return
         obj.pk = key.pk
-        messages.warning(request, _("Copy this key now; it will not be shown again: %(token)s")
-                         % {"token": token})
+        messages.warning(
+            request,
+            _("Copy this key now; it will not be shown again: %(token)s") % {"token": token},
+        )

@@ -39,7 +39,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header.startswith(f"{self.keyword} {KEY_PREFIX}_"):
             return None
-        token = header[len(self.keyword) + 1:].strip()
+        token = header[len(self.keyword) + 1 :].strip()
         try:
             _kind, prefix, secret = token.split("_", 2)
         except ValueError as error:

@@ -9,7 +9,9 @@ from exchanges.enums import ApiScope
 
 class ApiKeyForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(
-        label=_("Scopes"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Scopes"),
+        choices=ApiScope.choices,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("What this key may do. Give a partner only the scopes its system needs."),
     )
 
@@ -17,6 +19,8 @@ class ApiKeyForm(forms.ModelForm):
         model = ApiKey
         fields = ["organisation", "name", "scopes", "expires_at"]
         help_texts = {
-            "expires_at": _("After this moment the key stops working. Leave empty for no "
-                            "expiry (not recommended)."),
+            "expires_at": _(
+                "After this moment the key stops working. Leave empty for no "
+                "expiry (not recommended)."
+            ),
         }

@@ -24,8 +24,9 @@ def _checked_scopes(scopes) -> list[str]:
 
 
 @transaction.atomic
-def api_key_create(*, organisation, name: str, scopes: list[str], expires_at=None,
-                   actor=None) -> tuple[ApiKey, str]:
+def api_key_create(
+    *, organisation, name: str, scopes: list[str], expires_at=None, actor=None
+) -> tuple[ApiKey, str]:
     """Create a key and return it with the full token, which is never stored or shown again.
 
     Raises ``ExchangeError`` for a scope outside ``ApiScope``.
@@ -34,12 +35,24 @@ def api_key_create(*, organisation, name: str, scopes: list[str], expires_at=Non
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     key = ApiKey.objects.create(
-        organisation=organisation, name=name, prefix=prefix, hashed_secret=hash_secret(secret),
-        scopes=scopes, expires_at=expires_at, created_by=actor,
+        organisation=organisation,
+        name=name,
+        prefix=prefix,
+        hashed_secret=hash_secret(secret),
+        scopes=scopes,
+        expires_at=expires_at,
+        created_by=actor,
     )
-    activity_log_record(actor=actor, obj=key, action_type="api.key.created",
-                        data={"scopes": scopes, "organisation": organisation.pk,
-                              "expires_at": expires_at.isoformat() if expires_at else None})
+    activity_log_record(
+        actor=actor,
+        obj=key,
+        action_type="api.key.created",
+        data={
+            "scopes": scopes,
+            "organisation": organisation.pk,
+            "expires_at": expires_at.isoformat() if expires_at else None,
+        },
+    )
     return key, f"{KEY_PREFIX}_{prefix}_{secret}"
 
 
@@ -60,8 +73,9 @@ def api_key_update(*, key: ApiKey, actor, **changes) -> ApiKey:
             setattr(key, field, value)
     if changed:
         key.save(update_fields=list(changed))
-        activity_log_record(actor=actor, obj=key, action_type="api.key.changed",
-                            data={"changes": changed})
+        activity_log_record(
+            actor=actor, obj=key, action_type="api.key.changed", data={"changes": changed}
+        )
     return key
 
 

@@ -57,8 +57,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-def _readonly_admin(model, *, list_display: list[str], list_filter: list[str] = (),
-                    search_fields: list[str] = (), exclude: list[str] = ()) -> None:
+def _readonly_admin(
+    model,
+    *,
+    list_display: list[str],
+    list_filter: list[str] = (),
+    search_fields: list[str] = (),
+    exclude: list[str] = (),
+) -> None:
     """Register ``model`` read-only, fetching the related rows of its list in bulk."""
     related = []
     for name in list_display:
@@ -67,8 +73,10 @@ def _readonly_admin(model, *, list_display: list[str], list_filter: list[str] = 
             # A cohort's name includes its program's.
             related.append(f"{name}__program" if field.related_model is Cohort else name)
     attributes = {
-        "list_display": list_display, "list_filter": list_filter,
-        "search_fields": search_fields, "list_select_related": related,
+        "list_display": list_display,
+        "list_filter": list_filter,
+        "search_fields": search_fields,
+        "list_select_related": related,
         "exclude": exclude or None,
     }
     admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnlyAdmin,), attributes))
@@ -79,8 +87,16 @@ class OutgoingMailAdmin(ReadOnlyAdmin):
     """Metadata only: the content is read on the staff outbox page, which withholds
     authentication mail (its links act as the recipient)."""
 
-    list_display = ["created_at", "recipient_email", "template_key", "language", "status",
-                    "attempts", "sent_at", "is_confidential"]
+    list_display = [
+        "created_at",
+        "recipient_email",
+        "template_key",
+        "language",
+        "status",
+        "attempts",
+        "sent_at",
+        "is_confidential",
+    ]
     list_filter = ["status", "language", "is_transactional", "is_confidential"]
     list_select_related = ["user", "campaign"]
     search_fields = ["recipient_email", "message_id"]
@@ -88,30 +104,37 @@ class OutgoingMailAdmin(ReadOnlyAdmin):
     exclude = ["text_body", "html_body", "headers"]
 
 
-_readonly_admin(Campaign, list_display=["name", "cohort", "status", "recipients_total",
-                                        "created_at"], list_filter=["status"],
-                search_fields=["name"])
-_readonly_admin(MailTemplate, list_display=["key", "language", "cohort", "updated_at"],
-                list_filter=["key", "language"])
+_readonly_admin(
+    Campaign,
+    list_display=["name", "cohort", "status", "recipients_total", "created_at"],
+    list_filter=["status"],
+    search_fields=["name"],
+)
+_readonly_admin(
+    MailTemplate,
+    list_display=["key", "language", "cohort", "updated_at"],
+    list_filter=["key", "language"],
+)
 _readonly_admin(MailOptOut, list_display=["email", "created_at"], search_fields=["email"])
 _readonly_admin(CohortQuota, list_display=["cohort", "country", "seats"])
 _readonly_admin(MatchingProfile, list_display=["application", "updated_at"])
 _readonly_admin(MatchingConstraint, list_display=["cohort", "kind", "first", "second"])
-_readonly_admin(MatchingRun, list_display=["id", "cohort", "status", "created_at"],
-                list_filter=["status"])
+_readonly_admin(
+    MatchingRun, list_display=["id", "cohort", "status", "created_at"], list_filter=["status"]
+)
 _readonly_admin(MatchGroup, list_display=["id", "run", "number", "score"])
 _readonly_admin(MatchGroupMember, list_display=["id", "run", "group", "application"])
-_readonly_admin(Host, list_display=["name", "cohort", "kind", "capacity"],
-                search_fields=["name"])
+_readonly_admin(Host, list_display=["name", "cohort", "kind", "capacity"], search_fields=["name"])
 _readonly_admin(PlacementRun, list_display=["id", "cohort", "kind", "created_at"])
-_readonly_admin(PlacementAssignment, list_display=["id", "run", "application", "host",
-                                                   "mentor"])
-_readonly_admin(PredepartureChecklist, list_display=["application", "visa_status",
-                                                     "insurance_confirmed"])
+_readonly_admin(PlacementAssignment, list_display=["id", "run", "application", "host", "mentor"])
+_readonly_admin(
+    PredepartureChecklist, list_display=["application", "visa_status", "insurance_confirmed"]
+)
 _readonly_admin(ItineraryItem, list_display=["cohort", "day", "start_time", "title_en"])
 _readonly_admin(ReviewCriterion, list_display=["cohort", "position", "name_en", "weight"])
-_readonly_admin(CohortReviewSettings, list_display=["cohort", "reviews_per_application",
-                                                    "blind", "due_at"])
+_readonly_admin(
+    CohortReviewSettings, list_display=["cohort", "reviews_per_application", "blind", "due_at"]
+)
 _readonly_admin(ReviewerPoolMember, list_display=["cohort", "reviewer", "added_at"])
 _readonly_admin(Review, list_display=["assignment", "weighted_score", "submitted_at"])
 _readonly_admin(ReviewScore, list_display=["review", "criterion", "score"])
@@ -231,8 +254,16 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ["applicant__email", "applicant__family_name", "institution"]
     raw_id_fields = ["applicant", "cohort"]
     # Offers and waiting-list places change only through the transition and offer services.
-    readonly_fields = ["status", "submitted_at", "status_changed_at", "created_at", "updated_at",
-                       "offer_respond_by", "offer_updated_at", "waitlist_position"]
+    readonly_fields = [
+        "status",
+        "submitted_at",
+        "status_changed_at",
+        "created_at",
+        "updated_at",
+        "offer_respond_by",
+        "offer_updated_at",
+        "waitlist_position",
+    ]
     inlines = [AnswerInline, DocumentInline]
 
 

@@ -122,23 +122,41 @@ class ApplicationStatus(models.TextChoices):
 
 # Named groups of application statuses.
 APPLICATION_EDITABLE = frozenset({ApplicationStatus.DRAFT})
-APPLICATION_IN_SELECTION = frozenset({
-    ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.WAITLISTED,
-})
-APPLICATION_SELECTED = frozenset({
-    ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED, ApplicationStatus.PARTICIPANT,
-    ApplicationStatus.ALUMNUS,
-})
-APPLICATION_FINAL = frozenset({
-    ApplicationStatus.REJECTED, ApplicationStatus.DECLINED, ApplicationStatus.WITHDRAWN,
-    ApplicationStatus.ALUMNUS,
-})
+APPLICATION_IN_SELECTION = frozenset(
+    {
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.UNDER_REVIEW,
+        ApplicationStatus.WAITLISTED,
+    }
+)
+APPLICATION_SELECTED = frozenset(
+    {
+        ApplicationStatus.ACCEPTED,
+        ApplicationStatus.CONFIRMED,
+        ApplicationStatus.PARTICIPANT,
+        ApplicationStatus.ALUMNUS,
+    }
+)
+APPLICATION_FINAL = frozenset(
+    {
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.DECLINED,
+        ApplicationStatus.WITHDRAWN,
+        ApplicationStatus.ALUMNUS,
+    }
+)
 # Statuses that hold one of the cohort's seats for the application's country (quota usage).
 APPLICATION_HOLDING_SEAT = APPLICATION_SELECTED
-APPLICATION_WITHDRAWABLE = frozenset({
-    ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW,
-    ApplicationStatus.WAITLISTED, ApplicationStatus.ACCEPTED, ApplicationStatus.CONFIRMED,
-})
+APPLICATION_WITHDRAWABLE = frozenset(
+    {
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.UNDER_REVIEW,
+        ApplicationStatus.WAITLISTED,
+        ApplicationStatus.ACCEPTED,
+        ApplicationStatus.CONFIRMED,
+    }
+)
 
 
 class WaitlistPolicy(models.TextChoices):
@@ -317,12 +335,10 @@ SURVEY_FOLLOWUP_MONTHS = {SurveyKind.FOLLOWUP_6: 6, SurveyKind.FOLLOWUP_12: 12}
 
 # Who each kind of survey asks: the application statuses of its cohort that are invited.
 SURVEY_AUDIENCE = {
-    SurveyKind.PRE_PROGRAM: frozenset({ApplicationStatus.CONFIRMED,
-                                       ApplicationStatus.PARTICIPANT}),
+    SurveyKind.PRE_PROGRAM: frozenset({ApplicationStatus.CONFIRMED, ApplicationStatus.PARTICIPANT}),
     SurveyKind.POST_PROGRAM: frozenset({ApplicationStatus.PARTICIPANT, ApplicationStatus.ALUMNUS}),
     SurveyKind.FOLLOWUP_6: frozenset({ApplicationStatus.PARTICIPANT, ApplicationStatus.ALUMNUS}),
-    SurveyKind.FOLLOWUP_12: frozenset({ApplicationStatus.PARTICIPANT,
-                                       ApplicationStatus.ALUMNUS}),
+    SurveyKind.FOLLOWUP_12: frozenset({ApplicationStatus.PARTICIPANT, ApplicationStatus.ALUMNUS}),
 }
 
 
@@ -360,8 +376,9 @@ class ReviewAssignmentStatus(models.TextChoices):
 
 
 # Assignments that count towards an application's N reviewers and a reviewer's load.
-REVIEW_ASSIGNMENT_ACTIVE = frozenset({ReviewAssignmentStatus.ASSIGNED,
-                                      ReviewAssignmentStatus.SUBMITTED})
+REVIEW_ASSIGNMENT_ACTIVE = frozenset(
+    {ReviewAssignmentStatus.ASSIGNED, ReviewAssignmentStatus.SUBMITTED}
+)
 # Applications that may get reviewers and whose reviews may be written.
 APPLICATION_REVIEWABLE = frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW})
 
@@ -383,22 +400,27 @@ class PredepartureSection(models.TextChoices):
     PASSPORT = "passport", pgettext_lazy("predeparture section", "Passport")
     VISA = "visa", pgettext_lazy("predeparture section", "Visa")
     INSURANCE = "insurance", pgettext_lazy("predeparture section", "Travel insurance")
-    EMERGENCY_CONTACT = "emergency_contact", pgettext_lazy("predeparture section",
-                                                           "Emergency contact")
+    EMERGENCY_CONTACT = (
+        "emergency_contact",
+        pgettext_lazy("predeparture section", "Emergency contact"),
+    )
     DIETARY = "dietary", pgettext_lazy("predeparture section", "Dietary needs")
-    MEDICAL = "medical", pgettext_lazy("predeparture section",
-                                       "Medical or accessibility needs")
+    MEDICAL = "medical", pgettext_lazy("predeparture section", "Medical or accessibility needs")
     ARRIVAL = "arrival", pgettext_lazy("predeparture section", "Arrival details")
 
 
 # The sections a checklist needs to be complete; medical needs and arrival details are optional.
 PREDEPARTURE_REQUIRED_SECTIONS = (
-    PredepartureSection.PASSPORT, PredepartureSection.VISA, PredepartureSection.INSURANCE,
-    PredepartureSection.EMERGENCY_CONTACT, PredepartureSection.DIETARY,
+    PredepartureSection.PASSPORT,
+    PredepartureSection.VISA,
+    PredepartureSection.INSURANCE,
+    PredepartureSection.EMERGENCY_CONTACT,
+    PredepartureSection.DIETARY,
 )
 # Sections whose details only the participant and the secretariat may read.
-PREDEPARTURE_SENSITIVE_SECTIONS = frozenset({PredepartureSection.DIETARY,
-                                             PredepartureSection.MEDICAL})
+PREDEPARTURE_SENSITIVE_SECTIONS = frozenset(
+    {PredepartureSection.DIETARY, PredepartureSection.MEDICAL}
+)
 
 
 class VisaStatus(models.TextChoices):

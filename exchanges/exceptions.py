@@ -95,8 +95,7 @@ class SurveyLocked(ExchangeError):
     meaning."""
 
     status_code = 409
-    default_message = _("This survey already has responses, so its questions can no longer "
-                        "change.")
+    default_message = _("This survey already has responses, so its questions can no longer change.")
 
 
 class SurveyNotOpen(ExchangeError):

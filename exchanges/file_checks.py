@@ -35,10 +35,23 @@ MAX_DOCX_RATIO = 200  # uncompressed / compressed, per member
 # PDF name objects that run or carry something: scripts, actions, embedded files and forms.
 # (Links, /URI, and an /OpenAction that only sets the first view, as LaTeX writes, are fine:
 # an action that runs a script or a program names one of these.)
-PDF_ACTIVE_NAMES = frozenset({
-    "/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia",
-    "/XFA", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE", "/Sound", "/Movie",
-})
+PDF_ACTIVE_NAMES = frozenset(
+    {
+        "/JavaScript",
+        "/JS",
+        "/Launch",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        "/RichMedia",
+        "/XFA",
+        "/SubmitForm",
+        "/ImportData",
+        "/GoToR",
+        "/GoToE",
+        "/Sound",
+        "/Movie",
+    }
+)
 _PDF_NAME = re.compile(rb"/(?:[A-Za-z0-9_.+-]|#[0-9A-Fa-f]{2})+")
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _PDF_EOF = re.compile(rb"%%EOF")
@@ -50,13 +63,26 @@ _DOCX_FORBIDDEN_PARTS = re.compile(
     re.IGNORECASE,
 )
 _DOCX_FORBIDDEN_TYPES = (
-    b"macroEnabled", b"vbaProject", b"activeX", b"oleObject", b"application/x-msdownload",
+    b"macroEnabled",
+    b"vbaProject",
+    b"activeX",
+    b"oleObject",
+    b"application/x-msdownload",
 )
 # Relationship types that pull in code, programs, other documents or remote content.
 _DOCX_FORBIDDEN_RELATIONSHIPS = tuple(
-    b"relationships/" + kind for kind in (
-        b"attachedTemplate", b"oleObject", b"aFChunk", b"package", b"control",
-        b"activeXControl", b"vbaProject", b"frame", b"subDocument", b"externalLinkPath",
+    b"relationships/" + kind
+    for kind in (
+        b"attachedTemplate",
+        b"oleObject",
+        b"aFChunk",
+        b"package",
+        b"control",
+        b"activeXControl",
+        b"vbaProject",
+        b"frame",
+        b"subDocument",
+        b"externalLinkPath",
     )
 )
 
@@ -99,7 +125,7 @@ def _inspect_pdf(data: bytes) -> Refusal | None:
     ends = list(_PDF_EOF.finditer(data))
     if not ends:
         return Refusal("damaged", "no %%EOF")
-    if data[ends[-1].end():].strip(b"\r\n\t \x00"):
+    if data[ends[-1].end() :].strip(b"\r\n\t \x00"):
         return Refusal("appended", "data after the last %%EOF")
     active = _pdf_names(data) & PDF_ACTIVE_NAMES
     if active:
@@ -152,7 +178,7 @@ def _inspect_png(data: bytes) -> Refusal | None:
     # IEND is the last chunk: 4 bytes of type, then 4 bytes of CRC, then nothing.
     if end == -1:
         return Refusal("damaged", "no IEND")
-    if data[end + 8:]:
+    if data[end + 8 :]:
         return Refusal("appended", "data after IEND")
     return _decode_image(data, "PNG")
 
@@ -161,7 +187,7 @@ def _inspect_jpeg(data: bytes) -> Refusal | None:
     end = data.rfind(b"\xff\xd9")
     if end == -1:
         return Refusal("damaged", "no end of image")
-    if data[end + 2:].strip(b"\x00\r\n"):
+    if data[end + 2 :].strip(b"\x00\r\n"):
         return Refusal("appended", "data after the end of the image")
     return _decode_image(data, "JPEG")
 

@@ -7,8 +7,7 @@ import zoneinfo
 from django.utils import formats, timezone
 
 
-def deadline_moment(value: dt.datetime, zone: str | zoneinfo.ZoneInfo | None = None
-                    ) -> dt.datetime:
+def deadline_moment(value: dt.datetime, zone: str | zoneinfo.ZoneInfo | None = None) -> dt.datetime:
     """The deadline in ``zone`` (default: the active time zone) as a reader should see it:
     a deadline at exactly midnight is the end of the day before (23:59 on the 17th, never
     "midnight on the 18th", which readers take for the night after the 18th)."""
@@ -20,8 +19,7 @@ def deadline_moment(value: dt.datetime, zone: str | zoneinfo.ZoneInfo | None = N
     return local
 
 
-def deadline_text(value: dt.datetime | None, zone: str | zoneinfo.ZoneInfo | None = None
-                  ) -> str:
+def deadline_text(value: dt.datetime | None, zone: str | zoneinfo.ZoneInfo | None = None) -> str:
     """A deadline in the active language's date-and-time format (see ``deadline_moment``)."""
     if value is None:
         return ""

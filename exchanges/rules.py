@@ -38,8 +38,9 @@ rules.add_perm("exchanges.manage_programs", is_secretariat)
 
 @rules.predicate
 def is_application_owner(user, application) -> bool:
-    return bool(application is not None and user.is_authenticated
-                and application.applicant_id == user.pk)
+    return bool(
+        application is not None and user.is_authenticated and application.applicant_id == user.pk
+    )
 
 
 @rules.predicate
@@ -48,7 +49,8 @@ def is_partner_for_application(user, application) -> bool:
     if application is None or not is_partner_staff(user):
         return False
     return bool(
-        user.partner_country and application.country == user.partner_country
+        user.partner_country
+        and application.country == user.partner_country
         and application.cohort.program.partners.filter(pk=user.organisation_id).exists()
     )
 
@@ -90,8 +92,9 @@ rules.add_perm("exchanges.manage_surveys", is_secretariat)
 
 @rules.predicate
 def is_assigned_reviewer(user, assignment) -> bool:
-    return bool(assignment is not None and user.is_authenticated
-                and assignment.reviewer_id == user.pk)
+    return bool(
+        assignment is not None and user.is_authenticated and assignment.reviewer_id == user.pk
+    )
 
 
 # Review: reviewers open only their own assignments; the secretariat runs assignment and the
@@ -106,14 +109,18 @@ rules.add_perm("exchanges.manage_reviews", is_secretariat)
 # sections are complete; reviewers see nothing. The object is the application.
 @rules.predicate
 def is_predeparture_participant(user, application) -> bool:
-    return bool(application is not None
-                and application.status in APPLICATION_PREDEPARTURE)
+    return bool(application is not None and application.status in APPLICATION_PREDEPARTURE)
 
 
 rules.add_perm("exchanges.view_predeparture", is_secretariat | is_partner_for_cohort)
 rules.add_perm("exchanges.manage_itinerary", is_secretariat)
-rules.add_perm("exchanges.view_checklist", is_predeparture_participant & (
-    is_application_owner | is_secretariat | is_partner_for_application))
-rules.add_perm("exchanges.view_checklist_details", is_predeparture_participant & (
-    is_application_owner | is_secretariat))
+rules.add_perm(
+    "exchanges.view_checklist",
+    is_predeparture_participant
+    & (is_application_owner | is_secretariat | is_partner_for_application),
+)
+rules.add_perm(
+    "exchanges.view_checklist_details",
+    is_predeparture_participant & (is_application_owner | is_secretariat),
+)
 rules.add_perm("exchanges.edit_checklist", is_predeparture_participant & is_application_owner)

@@ -21,5 +21,8 @@ def beat_tick(monkeypatch, now: dt.datetime) -> dict:
 
 def outbox_keys(prefix: str) -> list[str]:
     """Idempotency keys of the outbox rows starting with ``prefix``, oldest first."""
-    return list(OutgoingMail.objects.filter(idempotency_key__startswith=prefix)
-                .order_by("id").values_list("idempotency_key", flat=True))
+    return list(
+        OutgoingMail.objects.filter(idempotency_key__startswith=prefix)
+        .order_by("id")
+        .values_list("idempotency_key", flat=True)
+    )

@@ -57,9 +57,7 @@ def record_mfa_in_session(client, user) -> None:
     )
     from allauth.mfa.models import Authenticator  # noqa: PLC0415 -- apps must be ready
 
-    authenticator = Authenticator.objects.filter(
-        user=user, type=Authenticator.Type.TOTP
-    ).first()
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if authenticator is None:
         return
     session = client.session

@@ -33,22 +33,32 @@ DOCX_DOCUMENT = (
 )
 
 
-def pdf(*, pages: int = 1, javascript: str = "", launch: bool = False,
-        attachment: bytes = b"", password: str = "") -> bytes:
+def pdf(
+    *,
+    pages: int = 1,
+    javascript: str = "",
+    launch: bool = False,
+    attachment: bytes = b"",
+    password: str = "",
+) -> bytes:
     writer = pypdf.PdfWriter()
     for _ in range(pages):
         writer.add_blank_page(width=200, height=200)
     if javascript:
-        action = DictionaryObject({
-            NameObject("/S"): NameObject("/JavaScript"),
-            NameObject("/JS"): TextStringObject(javascript),
-        })
+        action = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): TextStringObject(javascript),
+            }
+        )
         writer._root_object[NameObject("/OpenAction")] = action
     if launch:
-        action = DictionaryObject({
-            NameObject("/S"): NameObject("/Launch"),
-            NameObject("/F"): TextStringObject("cmd.exe"),
-        })
+        action = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/Launch"),
+                NameObject("/F"): TextStringObject("cmd.exe"),
+            }
+        )
         writer._root_object[NameObject("/OpenAction")] = action
     if attachment:
         writer.add_attachment("payload.exe", attachment)
@@ -65,8 +75,12 @@ def image(fmt: str = "PNG", size: tuple[int, int] = (16, 12)) -> bytes:
     return buffer.getvalue()
 
 
-def docx(extra: dict[str, bytes | str] | None = None, *, content_types: str = DOCX_CONTENT_TYPES,
-         document_rels: str = "") -> bytes:
+def docx(
+    extra: dict[str, bytes | str] | None = None,
+    *,
+    content_types: str = DOCX_CONTENT_TYPES,
+    document_rels: str = "",
+) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", content_types)
@@ -104,8 +118,7 @@ ACCEPTED = [
     ("cv.pdf", MINIMAL_PDF, "application/pdf"),
     ("photo.png", PNG, "image/png"),
     ("photo.jpg", JPEG, "image/jpeg"),
-    ("essay.docx", DOCX, "application/vnd.openxmlformats-officedocument."
-                         "wordprocessingml.document"),
+    ("essay.docx", DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     ("two-pages.pdf", pdf(pages=2), "application/pdf"),
 ]
 
@@ -131,11 +144,21 @@ HOSTILE = [
     ("cv.pdf", MINIMAL_PDF[: len(MINIMAL_PDF) // 2], "truncated PDF"),
     ("essay.docx", zip_bomb(), "DOCX zip bomb"),
     ("essay.docx", docx({"word/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}), "DOCX with macros"),
-    ("essay.docx", docx(content_types=DOCX_CONTENT_TYPES.replace(
-        "document.main+xml", "document.macroEnabled.main+xml")), "DOCM content type"),
+    (
+        "essay.docx",
+        docx(
+            content_types=DOCX_CONTENT_TYPES.replace(
+                "document.main+xml", "document.macroEnabled.main+xml"
+            )
+        ),
+        "DOCM content type",
+    ),
     ("essay.docx", docx({"word/activeX/activeX1.bin": b"\x00"}), "DOCX with ActiveX"),
-    ("essay.docx", docx({"word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0"}),
-     "DOCX with an OLE object"),
+    (
+        "essay.docx",
+        docx({"word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0"}),
+        "DOCX with an OLE object",
+    ),
     ("essay.docx", docx(document_rels=_REMOTE_TEMPLATE), "DOCX with a remote template"),
     ("essay.docx", docx({"../../evil.sh": "rm -rf /"}), "ZIP path traversal"),
     ("essay.docx", docx({"word/eicar.txt": EICAR}), "DOCX holding EICAR"),
@@ -143,11 +166,17 @@ HOSTILE = [
     ("cv.pdf", b"%PDF-1.4\n" + EICAR + b"\n%%EOF\n", "PDF header + EICAR"),
     ("photo.png", png_bomb(), "PNG decompression bomb"),
     ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "PNG header only"),
-    ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9",
-     "JPEG header only"),
+    (
+        "photo.jpg",
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9",
+        "JPEG header only",
+    ),
     ("cv.pdf", b"<html><body><script>alert(1)</script></body></html>", "HTML renamed .pdf"),
-    ("photo.png", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-     "SVG renamed .png"),
+    (
+        "photo.png",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        "SVG renamed .png",
+    ),
     ("cv.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, "Windows executable"),
     ("cv.pdf", b"\x7fELF\x02\x01\x01" + b"\x00" * 200, "Linux executable"),
     ("cv.pdf", b"<?php system($_GET['c']); ?>", "PHP script"),

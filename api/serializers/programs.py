@@ -14,8 +14,21 @@ class CohortOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Cohort
-        fields = ["id", "slug", "name_en", "name_ja", "name_ko", "status", "opens_at",
-                  "deadline", "time_zone", "starts_on", "ends_on", "host_country", "quotas"]
+        fields = [
+            "id",
+            "slug",
+            "name_en",
+            "name_ja",
+            "name_ko",
+            "status",
+            "opens_at",
+            "deadline",
+            "time_zone",
+            "starts_on",
+            "ends_on",
+            "host_country",
+            "quotas",
+        ]
 
 
 class ProgramOutputSerializer(serializers.ModelSerializer):
@@ -23,5 +36,14 @@ class ProgramOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Program
-        fields = ["id", "slug", "name_en", "name_ja", "name_ko", "kind", "countries",
-                  "sectors", "cohorts"]
+        fields = [
+            "id",
+            "slug",
+            "name_en",
+            "name_ja",
+            "name_ko",
+            "kind",
+            "countries",
+            "sectors",
+            "cohorts",
+        ]

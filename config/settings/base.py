@@ -1,6 +1,5 @@
 """Settings shared by every environment. Values that vary come from ``config.settings.env``."""
 
-
 from config.settings.env import BASE_DIR, VAR_DIR, env
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -115,8 +114,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -234,11 +235,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE: dict = {
-    "exchanges.sweep_outbox": {"task": "exchanges.sweep_outbox",
-                               "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=30.0)},
+    "exchanges.sweep_outbox": {
+        "task": "exchanges.sweep_outbox",
+        "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=30.0),
+    },
     "exchanges.campaigns_tick": {"task": "exchanges.campaigns_tick", "schedule": 60.0},
-    "exchanges.send_scheduled_reminders": {"task": "exchanges.send_scheduled_reminders",
-                                           "schedule": 15 * 60.0},
+    "exchanges.send_scheduled_reminders": {
+        "task": "exchanges.send_scheduled_reminders",
+        "schedule": 15 * 60.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

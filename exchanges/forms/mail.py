@@ -11,20 +11,29 @@ from exchanges.validators import validate_mail_template_source
 
 
 class OutboxFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200,
-                        help_text=_("Recipient, subject or Message-ID"))
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Any status")), *MailStatus.choices])
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("Recipient, subject or Message-ID"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *MailStatus.choices]
+    )
     template = forms.ChoiceField(label=_("Template"), required=False, choices=[])
-    date_from = forms.DateField(label=_("Created from"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Created until"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Created until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, template_keys: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = [("", _("Any template")),
-                                           *[(key, key) for key in template_keys]]
+        self.fields["template"].choices = [
+            ("", _("Any template")),
+            *[(key, key) for key in template_keys],
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -56,38 +65,62 @@ class MailTemplateForm(forms.ModelForm):
 
 class PreviewRecipientForm(forms.Form):
     recipient = forms.EmailField(
-        label=_("Preview for"), required=False,
+        label=_("Preview for"),
+        required=False,
         help_text=_("Email address of a real person; the first applicant if empty."),
     )
 
 
 class CampaignForm(forms.ModelForm):
     audience_roles = forms.MultipleChoiceField(
-        label=_("Roles"), choices=Role.choices, required=False,
-        widget=forms.CheckboxSelectMultiple, help_text=_("Applicants if none is ticked."),
+        label=_("Roles"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Applicants if none is ticked."),
     )
     audience_countries = forms.MultipleChoiceField(
-        label=_("Countries"), choices=Country.choices, required=False,
-        widget=forms.CheckboxSelectMultiple, help_text=_("Every country if none is ticked."),
+        label=_("Countries"),
+        choices=Country.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every country if none is ticked."),
     )
     audience_statuses = forms.MultipleChoiceField(
-        label=_("Application statuses"), choices=ApplicationStatus.choices, required=False,
+        label=_("Application statuses"),
+        choices=ApplicationStatus.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("If any is ticked, only people with an application to this cohort in one "
-                    "of these statuses, and the countries above are those the applications "
-                    "count against."),
+        help_text=_(
+            "If any is ticked, only people with an application to this cohort in one "
+            "of these statuses, and the countries above are those the applications "
+            "count against."
+        ),
     )
 
     class Meta:
         model = Campaign
-        fields = ["name", "cohort", "audience_roles", "audience_countries",
-                  "audience_statuses", "subject_en",
-                  "body_en", "subject_ja", "body_ja", "subject_ko", "body_ko"]
-        widgets = {f"body_{code}": forms.Textarea(attrs={"rows": 8})
-                   for code, _label in Language.choices}
+        fields = [
+            "name",
+            "cohort",
+            "audience_roles",
+            "audience_countries",
+            "audience_statuses",
+            "subject_en",
+            "body_en",
+            "subject_ja",
+            "body_ja",
+            "subject_ko",
+            "body_ko",
+        ]
+        widgets = {
+            f"body_{code}": forms.Textarea(attrs={"rows": 8}) for code, _label in Language.choices
+        }
         help_texts = {
-            "body_en": _("You may use {{ recipient_name }}, {{ cohort_name }} and "
-                         "{{ program_name }}. An unsubscribe link is added automatically."),
+            "body_en": _(
+                "You may use {{ recipient_name }}, {{ cohort_name }} and "
+                "{{ program_name }}. An unsubscribe link is added automatically."
+            ),
             "body_ja": _("Leave empty to send the English text to Japanese readers."),
             "body_ko": _("Leave empty to send the English text to Korean readers."),
         }
@@ -107,19 +140,24 @@ class CampaignForm(forms.ModelForm):
                     self.add_error(name, error)
         roles = cleaned.get("audience_roles")
         if cleaned.get("audience_statuses") and roles and Role.APPLICANT not in roles:
-            self.add_error("audience_statuses", _("Application statuses only select "
-                                                  "applicants: tick Applicant as a role, or "
-                                                  "no role."))
+            self.add_error(
+                "audience_statuses",
+                _(
+                    "Application statuses only select "
+                    "applicants: tick Applicant as a role, or "
+                    "no role."
+                ),
+            )
         for code in ("ja", "ko"):
             if bool(cleaned.get(f"subject_{code}")) != bool(cleaned.get(f"body_{code}")):
-                self.add_error(f"body_{code}", _("Give both a subject and a message, or "
-                                                 "neither."))
+                self.add_error(f"body_{code}", _("Give both a subject and a message, or neither."))
         return cleaned
 
 
 class CampaignScheduleForm(forms.Form):
     send_at = forms.DateTimeField(
-        label=_("Send at"), required=False,
+        label=_("Send at"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("In your time zone. Leave empty to send now."),
     )
@@ -131,5 +169,11 @@ class CampaignScheduleForm(forms.Form):
         return value
 
 
-__all__ = ["CampaignForm", "CampaignScheduleForm", "MailTemplateForm", "OutboxFilterForm",
-           "PreviewRecipientForm", "TemplateSyntaxError"]
+__all__ = [
+    "CampaignForm",
+    "CampaignScheduleForm",
+    "MailTemplateForm",
+    "OutboxFilterForm",
+    "PreviewRecipientForm",
+    "TemplateSyntaxError",
+]

@@ -20,24 +20,37 @@ from exchanges.validators import (
 
 
 def _weight(label, initial) -> forms.FloatField:
-    return forms.FloatField(label=label, initial=initial, min_value=0,
-                            max_value=MATCHING_MAX_WEIGHT,
-                            widget=forms.NumberInput(attrs={"step": "0.5"}))
+    return forms.FloatField(
+        label=label,
+        initial=initial,
+        min_value=0,
+        max_value=MATCHING_MAX_WEIGHT,
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+    )
 
 
 class MatchingStartForm(forms.Form):
     per_country = forms.IntegerField(
-        label=_("Members per country in each group"), initial=1, min_value=1,
+        label=_("Members per country in each group"),
+        initial=1,
+        min_value=1,
         max_value=MATCHING_MAX_PER_COUNTRY,
-        help_text=_("1 forms triads (one member from each country)."))
+        help_text=_("1 forms triads (one member from each country)."),
+    )
     leftover = forms.ChoiceField(
-        label=_("When the countries are uneven"), choices=MatchingLeftoverRule.choices,
-        initial=MatchingLeftoverRule.EXTEND, widget=forms.RadioSelect, required=False,
-        help_text=_("Full groups are formed first. The rule decides where the people left "
-                    "over from the larger countries go; hard rules are always kept."))
+        label=_("When the countries are uneven"),
+        choices=MatchingLeftoverRule.choices,
+        initial=MatchingLeftoverRule.EXTEND,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_(
+            "Full groups are formed first. The rule decides where the people left "
+            "over from the larger countries go; hard rules are always kept."
+        ),
+    )
     time_limit = forms.IntegerField(
-        label=_("Time limit in seconds"), initial=20, min_value=1,
-        max_value=MATCHING_MAX_TIME_LIMIT)
+        label=_("Time limit in seconds"), initial=20, min_value=1, max_value=MATCHING_MAX_TIME_LIMIT
+    )
     weight_interests = _weight(_("Weight: each shared interest"), 2.0)
     weight_language = _weight(_("Weight: a common language"), 3.0)
     weight_sector = _weight(_("Weight: different sectors"), 1.0)
@@ -47,10 +60,13 @@ class MatchingStartForm(forms.Form):
     def parameters(self) -> dict:
         data = self.cleaned_data
         return {
-            "per_country": data["per_country"], "time_limit": data["time_limit"],
+            "per_country": data["per_country"],
+            "time_limit": data["time_limit"],
             "leftover": data["leftover"] or MatchingLeftoverRule.EXTEND,
-            "weights": {name: data[f"weight_{name}"] for name in
-                        ("interests", "language", "sector", "age", "gender")},
+            "weights": {
+                name: data[f"weight_{name}"]
+                for name in ("interests", "language", "sector", "age", "gender")
+            },
         }
 
     def clean(self):
@@ -64,8 +80,11 @@ class MatchingStartForm(forms.Form):
 
 
 def _person_label(application) -> str:
-    country = (Country(application.country).label if application.country in Country.values
-               else application.country)
+    country = (
+        Country(application.country).label
+        if application.country in Country.values
+        else application.country
+    )
     return f"{application.applicant.display_name} ({country})"
 
 
@@ -129,45 +148,64 @@ class ConstraintForm(_TwoPeopleForm):
 class PublishForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I have checked the groups. Publish them and email every participant."),
-        required=True)
+        required=True,
+    )
 
 
 class MatchingProfileForm(forms.Form):
     interests = forms.MultipleChoiceField(
-        label=_("Your interests"), choices=Interest.choices, required=False,
+        label=_("Your interests"),
+        choices=Interest.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Choose up to five. People who share interests are more likely to be "
-                    "in one group."))
+        help_text=_(
+            "Choose up to five. People who share interests are more likely to be in one group."
+        ),
+    )
     gender = forms.ChoiceField(
         label=_("Gender (optional)"),
-        choices=[("", _("Prefer not to say")), *Gender.choices], required=False,
-        help_text=_("Used only to mix groups and for hosts that take only women or only men."))
+        choices=[("", _("Prefer not to say")), *Gender.choices],
+        required=False,
+        help_text=_("Used only to mix groups and for hosts that take only women or only men."),
+    )
     pet_allergy = forms.BooleanField(
-        label=_("I am allergic to pets"), required=False,
-        help_text=_("You will only be placed with hosts without pets."))
+        label=_("I am allergic to pets"),
+        required=False,
+        help_text=_("You will only be placed with hosts without pets."),
+    )
     dietary_needs = forms.BooleanField(
-        label=_("I have other allergies or dietary needs"), required=False,
-        help_text=_("You will only be placed with hosts who can accommodate them. Please tell "
-                    "the secretariat the details."))
+        label=_("I have other allergies or dietary needs"),
+        required=False,
+        help_text=_(
+            "You will only be placed with hosts who can accommodate them. Please tell "
+            "the secretariat the details."
+        ),
+    )
 
     HOST_CHOICES = 3
 
     def __init__(self, *args, hosts=(), **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("No preference"))] + [
-            (str(h.pk), f"{h.name} ({h.city}, {h.get_kind_display()})") for h in hosts]
-        labels = [_("Preferred host: first choice"), _("Preferred host: second choice"),
-                  _("Preferred host: third choice")]
+            (str(h.pk), f"{h.name} ({h.city}, {h.get_kind_display()})") for h in hosts
+        ]
+        labels = [
+            _("Preferred host: first choice"),
+            _("Preferred host: second choice"),
+            _("Preferred host: third choice"),
+        ]
         if len(choices) > 1:
-            for index, label in enumerate(labels[:self.HOST_CHOICES], start=1):
+            for index, label in enumerate(labels[: self.HOST_CHOICES], start=1):
                 self.fields[f"host_{index}"] = forms.TypedChoiceField(
-                    label=label, choices=choices, required=False, coerce=int,
-                    empty_value=None)
+                    label=label, choices=choices, required=False, coerce=int, empty_value=None
+                )
 
     def host_preferences(self) -> list[int]:
-        return [self.cleaned_data[name] for name in
-                (f"host_{i}" for i in range(1, self.HOST_CHOICES + 1))
-                if self.cleaned_data.get(name)]
+        return [
+            self.cleaned_data[name]
+            for name in (f"host_{i}" for i in range(1, self.HOST_CHOICES + 1))
+            if self.cleaned_data.get(name)
+        ]
 
     def clean(self):
         cleaned = super().clean()

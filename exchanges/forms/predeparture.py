@@ -75,7 +75,8 @@ class PassportForm(ChecklistSectionForm):
     section = PredepartureSection.PASSPORT
 
     passport_valid_until = forms.DateField(
-        label=_("Passport valid until"), required=False, widget=_date_input())
+        label=_("Passport valid until"), required=False, widget=_date_input()
+    )
     passport_validity_confirmed = forms.BooleanField(required=False)
 
     def __init__(self, *args, **kwargs):
@@ -83,10 +84,11 @@ class PassportForm(ChecklistSectionForm):
         through = _date_text(passport_valid_through(self.cohort.ends_on))
         self.fields["passport_valid_until"].help_text = _(
             "The expiry date printed in your passport; it must be %(date)s or later. "
-            "The passport number is not needed.") % {"date": through}
+            "The passport number is not needed."
+        ) % {"date": through}
         self.fields["passport_validity_confirmed"].label = _(
-            "My passport is valid until at least %(date)s, six months after the program "
-            "ends.") % {"date": through}
+            "My passport is valid until at least %(date)s, six months after the program ends."
+        ) % {"date": through}
 
     def validate(self, values: dict) -> None:
         validate_passport_section(values, ends_on=self.cohort.ends_on)
@@ -95,11 +97,15 @@ class PassportForm(ChecklistSectionForm):
 class VisaForm(ChecklistSectionForm):
     section = PredepartureSection.VISA
 
-    visa_status = forms.ChoiceField(label=_("Visa status"), required=False,
-                                    choices=VisaStatus.choices, widget=forms.RadioSelect)
+    visa_status = forms.ChoiceField(
+        label=_("Visa status"), required=False, choices=VisaStatus.choices, widget=forms.RadioSelect
+    )
     visa_granted_on = forms.DateField(
-        label=_("Visa granted on"), required=False, widget=_date_input(),
-        help_text=_("Only if your visa has been granted."))
+        label=_("Visa granted on"),
+        required=False,
+        widget=_date_input(),
+        help_text=_("Only if your visa has been granted."),
+    )
 
     def validate(self, values: dict) -> None:
         validate_visa_section(values, today=self.today)
@@ -109,43 +115,59 @@ class InsuranceForm(ChecklistSectionForm):
     section = PredepartureSection.INSURANCE
 
     insurance_confirmed = forms.BooleanField(
-        label=_("I have travel insurance that covers medical treatment for the whole "
-                "program."), required=False)
-    insurance_provider = forms.CharField(label=_("Insurance company"), max_length=200,
-                                         required=False)
-    insurance_valid_from = forms.DateField(label=_("Cover starts"), required=False,
-                                           widget=_date_input())
-    insurance_valid_until = forms.DateField(label=_("Cover ends"), required=False,
-                                            widget=_date_input())
+        label=_("I have travel insurance that covers medical treatment for the whole program."),
+        required=False,
+    )
+    insurance_provider = forms.CharField(
+        label=_("Insurance company"), max_length=200, required=False
+    )
+    insurance_valid_from = forms.DateField(
+        label=_("Cover starts"), required=False, widget=_date_input()
+    )
+    insurance_valid_until = forms.DateField(
+        label=_("Cover ends"), required=False, widget=_date_input()
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["insurance_valid_from"].help_text = _(
-            "On or before %(date)s, the program's first day.") % {
-            "date": _date_text(self.cohort.starts_on)}
+            "On or before %(date)s, the program's first day."
+        ) % {"date": _date_text(self.cohort.starts_on)}
         self.fields["insurance_valid_until"].help_text = _(
-            "On or after %(date)s, the program's last day.") % {
-            "date": _date_text(self.cohort.ends_on)}
+            "On or after %(date)s, the program's last day."
+        ) % {"date": _date_text(self.cohort.ends_on)}
 
     def validate(self, values: dict) -> None:
-        validate_insurance_section(values, starts_on=self.cohort.starts_on,
-                                   ends_on=self.cohort.ends_on)
+        validate_insurance_section(
+            values, starts_on=self.cohort.starts_on, ends_on=self.cohort.ends_on
+        )
 
 
 class EmergencyContactForm(ChecklistSectionForm):
     section = PredepartureSection.EMERGENCY_CONTACT
 
-    emergency_name = forms.CharField(label=_("Name"), max_length=200, required=False,
-                                     widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    emergency_name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     emergency_relationship = forms.CharField(
-        label=_("Relationship to you"), max_length=100, required=False,
-        help_text=_("For example mother, spouse or friend."))
+        label=_("Relationship to you"),
+        max_length=100,
+        required=False,
+        help_text=_("For example mother, spouse or friend."),
+    )
     emergency_phone = forms.CharField(
-        label=_("Phone number"), max_length=30, required=False,
-        help_text=_("In international format with the country code, for example "
-                    "+81 90 1234 5678 or +82 10 1234 5678."),
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel",
-                                      "autocomplete": "off"}))
+        label=_("Phone number"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "In international format with the country code, for example "
+            "+81 90 1234 5678 or +82 10 1234 5678."
+        ),
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+    )
 
     def validate(self, values: dict) -> None:
         validate_emergency_contact_section(values)
@@ -155,13 +177,19 @@ class DietaryForm(ChecklistSectionForm):
     section = PredepartureSection.DIETARY
 
     dietary_needs = forms.MultipleChoiceField(
-        label=_("What you cannot or do not eat"), required=False,
-        choices=DietaryNeed.choices, widget=forms.CheckboxSelectMultiple,
-        help_text=_("Leave every box empty if you have no dietary needs, then save."))
+        label=_("What you cannot or do not eat"),
+        required=False,
+        choices=DietaryNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave every box empty if you have no dietary needs, then save."),
+    )
     dietary_notes = forms.CharField(
-        label=_("Details"), required=False, max_length=NOTES_MAX_LENGTH,
+        label=_("Details"),
+        required=False,
+        max_length=NOTES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For example how severe an allergy is."))
+        help_text=_("For example how severe an allergy is."),
+    )
 
     def validate(self, values: dict) -> None:
         validate_dietary_section(values)
@@ -171,50 +199,84 @@ class MedicalForm(ChecklistSectionForm):
     section = PredepartureSection.MEDICAL
 
     medical_notes = forms.CharField(
-        label=_("Medical or accessibility needs (optional)"), required=False,
-        max_length=NOTES_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Anything that helps the secretariat keep you safe and make the program "
-                    "accessible, for example medication, mobility or hearing needs. Leave it "
-                    "empty if there is nothing, then save."))
+        label=_("Medical or accessibility needs (optional)"),
+        required=False,
+        max_length=NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Anything that helps the secretariat keep you safe and make the program "
+            "accessible, for example medication, mobility or hearing needs. Leave it "
+            "empty if there is nothing, then save."
+        ),
+    )
 
 
 class ArrivalForm(ChecklistSectionForm):
     section = PredepartureSection.ARRIVAL
 
     arrival_on = forms.DateField(label=_("Arrival date"), required=False, widget=_date_input())
-    arrival_time = forms.TimeField(label=_("Arrival time"), required=False,
-                                   widget=_time_input(),
-                                   help_text=_("Local time at the destination, as on your "
-                                               "ticket."))
+    arrival_time = forms.TimeField(
+        label=_("Arrival time"),
+        required=False,
+        widget=_time_input(),
+        help_text=_("Local time at the destination, as on your ticket."),
+    )
     arrival_transport = forms.CharField(
-        label=_("Flight or train"), max_length=100, required=False,
-        help_text=_("For example KE 17 or KTX 101."))
+        label=_("Flight or train"),
+        max_length=100,
+        required=False,
+        help_text=_("For example KE 17 or KTX 101."),
+    )
 
     def validate(self, values: dict) -> None:
-        validate_arrival_section(values, starts_on=self.cohort.starts_on,
-                                 ends_on=self.cohort.ends_on)
+        validate_arrival_section(
+            values, starts_on=self.cohort.starts_on, ends_on=self.cohort.ends_on
+        )
 
 
 SECTION_FORMS: dict[str, type[ChecklistSectionForm]] = {
-    form.section: form for form in (PassportForm, VisaForm, InsuranceForm,
-                                    EmergencyContactForm, DietaryForm, MedicalForm,
-                                    ArrivalForm)
+    form.section: form
+    for form in (
+        PassportForm,
+        VisaForm,
+        InsuranceForm,
+        EmergencyContactForm,
+        DietaryForm,
+        MedicalForm,
+        ArrivalForm,
+    )
 }
 
 
 class ItineraryItemForm(forms.ModelForm):
     class Meta:
         model = ItineraryItem
-        fields = ["day", "start_time", "end_time", "title_en", "title_ja", "title_ko",
-                  "place_en", "place_ja", "place_ko", "notes"]
-        widgets = {"day": _date_input(), "start_time": _time_input(),
-                   "end_time": _time_input(), "notes": forms.Textarea(attrs={"rows": 2})}
+        fields = [
+            "day",
+            "start_time",
+            "end_time",
+            "title_en",
+            "title_ja",
+            "title_ko",
+            "place_en",
+            "place_ja",
+            "place_ko",
+            "notes",
+        ]
+        widgets = {
+            "day": _date_input(),
+            "start_time": _time_input(),
+            "end_time": _time_input(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, cohort: Cohort, **kwargs):
         super().__init__(*args, **kwargs)
         self.cohort = cohort
         self.fields["day"].help_text = _("From %(start)s to %(end)s.") % {
-            "start": _date_text(cohort.starts_on), "end": _date_text(cohort.ends_on)}
+            "start": _date_text(cohort.starts_on),
+            "end": _date_text(cohort.ends_on),
+        }
         zone = {"zone": cohort.time_zone}
         self.fields["start_time"].help_text = _("In the cohort's time zone, %(zone)s.") % zone
         self.fields["end_time"].help_text = _("Optional; in %(zone)s.") % zone
@@ -222,8 +284,9 @@ class ItineraryItemForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         try:
-            validate_itinerary_item(cleaned, starts_on=self.cohort.starts_on,
-                                    ends_on=self.cohort.ends_on)
+            validate_itinerary_item(
+                cleaned, starts_on=self.cohort.starts_on, ends_on=self.cohort.ends_on
+            )
         except ValidationError as error:
             for field, messages in error.error_dict.items():
                 if field not in self.errors:
@@ -231,16 +294,18 @@ class ItineraryItemForm(forms.ModelForm):
         return cleaned
 
 
-COMPLETION_CHOICES = [("", _("All participants")),
-                      ("incomplete", pgettext_lazy("checklist filter", "Incomplete")),
-                      ("complete", pgettext_lazy("checklist filter", "Complete"))]
+COMPLETION_CHOICES = [
+    ("", _("All participants")),
+    ("incomplete", pgettext_lazy("checklist filter", "Incomplete")),
+    ("complete", pgettext_lazy("checklist filter", "Complete")),
+]
 
 
 class PredepartureFilterForm(forms.Form):
-    completion = forms.ChoiceField(label=_("Checklist"), required=False,
-                                   choices=COMPLETION_CHOICES)
-    country = forms.ChoiceField(label=_("Country"), required=False,
-                                choices=[("", _("All countries")), *Country.choices])
+    completion = forms.ChoiceField(label=_("Checklist"), required=False, choices=COMPLETION_CHOICES)
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=[("", _("All countries")), *Country.choices]
+    )
 
     def filters(self) -> dict:
         return self.cleaned_data if self.is_valid() else {}

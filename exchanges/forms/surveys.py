@@ -10,8 +10,11 @@ from exchanges.models import Survey, SurveyQuestion
 from exchanges.services.surveys import OPEN_TEXT_MAX_LENGTH, survey_answers_clean
 
 LIKERT_LABELS = [
-    (1, _("Strongly disagree")), (2, _("Disagree")), (3, _("Neither agree nor disagree")),
-    (4, _("Agree")), (5, _("Strongly agree")),
+    (1, _("Strongly disagree")),
+    (2, _("Disagree")),
+    (3, _("Neither agree nor disagree")),
+    (4, _("Agree")),
+    (5, _("Strongly agree")),
 ]
 
 
@@ -35,14 +38,26 @@ class SurveyResponseForm(forms.Form):
             widget = forms.RadioSelect(choices=[(n, str(n)) for n in range(low, high + 1)])
         elif question.kind == SurveyQuestionKind.THERMOMETER:
             low, high = SURVEY_QUESTION_RANGE[question.kind]
-            widget = forms.NumberInput(attrs={**attrs, "min": low, "max": high, "step": 1,
-                                              "inputmode": "numeric",
-                                              "class": "form-control thermometer-input"})
+            widget = forms.NumberInput(
+                attrs={
+                    **attrs,
+                    "min": low,
+                    "max": high,
+                    "step": 1,
+                    "inputmode": "numeric",
+                    "class": "form-control thermometer-input",
+                }
+            )
         else:
-            widget = forms.Textarea(attrs={**attrs, "rows": 4, "class": "form-control",
-                                           "maxlength": OPEN_TEXT_MAX_LENGTH})
-        return forms.CharField(label=question.text, required=False, widget=widget,
-                               strip=False)
+            widget = forms.Textarea(
+                attrs={
+                    **attrs,
+                    "rows": 4,
+                    "class": "form-control",
+                    "maxlength": OPEN_TEXT_MAX_LENGTH,
+                }
+            )
+        return forms.CharField(label=question.text, required=False, widget=widget, strip=False)
 
     def raw_answers(self) -> dict[int, str]:
         return {q.pk: self.data.get(self.add_prefix(q.field_name), "") for q in self.questions}
@@ -64,8 +79,9 @@ class SurveyResponseForm(forms.Form):
                     self.add_error(by_id[question_id].field_name, message)
 
     def rows(self) -> list[dict]:
-        return [{"question": q, "field": self[q.field_name], "kind": q.kind}
-                for q in self.questions]
+        return [
+            {"question": q, "field": self[q.field_name], "kind": q.kind} for q in self.questions
+        ]
 
 
 class SurveyCreateForm(forms.Form):
@@ -73,8 +89,9 @@ class SurveyCreateForm(forms.Form):
 
     def __init__(self, *args, existing_kinds: set[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(value, label) for value, label in SurveyKind.choices
-                                       if value not in existing_kinds]
+        self.fields["kind"].choices = [
+            (value, label) for value, label in SurveyKind.choices if value not in existing_kinds
+        ]
 
 
 class SurveySettingsForm(forms.ModelForm):
@@ -82,14 +99,24 @@ class SurveySettingsForm(forms.ModelForm):
 
     class Meta:
         model = Survey
-        fields = ["title_en", "title_ja", "title_ko", "intro_en", "intro_ja", "intro_ko",
-                  "opens_at", "closes_at"]
+        fields = [
+            "title_en",
+            "title_ja",
+            "title_ko",
+            "intro_en",
+            "intro_ja",
+            "intro_ko",
+            "opens_at",
+            "closes_at",
+        ]
         widgets = {
             **{f"intro_{lang}": forms.Textarea(attrs={"rows": 3}) for lang in ("en", "ja", "ko")},
-            "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                            format="%Y-%m-%dT%H:%M"),
-            "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                             format="%Y-%m-%dT%H:%M"),
+            "opens_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "closes_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
         }
         help_texts = {
             "opens_at": _("In your time zone. Invitations are emailed from this time."),
@@ -108,24 +135,26 @@ class SurveyQuestionForm(forms.ModelForm):
     class Meta:
         model = SurveyQuestion
         fields = ["kind", "text_en", "text_ja", "text_ko", "country", "required", "code"]
-        widgets = {f"text_{lang}": forms.Textarea(attrs={"rows": 2})
-                   for lang in ("en", "ja", "ko")}
+        widgets = {f"text_{lang}": forms.Textarea(attrs={"rows": 2}) for lang in ("en", "ja", "ko")}
         help_texts = {
-            "code": _("Optional. A short name that stays the same across surveys (for example "
-                      "“trust-people”), so answers can be compared before and after."),
+            "code": _(
+                "Optional. A short name that stays the same across surveys (for example "
+                "“trust-people”), so answers can be compared before and after."
+            ),
         }
 
     def __init__(self, *args, countries: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(Country.choices)
-        self.fields["country"].choices = [("", "—"), *[(code, labels.get(code, code))
-                                                       for code in countries]]
+        self.fields["country"].choices = [
+            ("", "—"),
+            *[(code, labels.get(code, code)) for code in countries],
+        ]
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("kind") == SurveyQuestionKind.THERMOMETER and not cleaned.get("country"):
-            self.add_error("country", _("A feeling thermometer needs the country it asks "
-                                        "about."))
+            self.add_error("country", _("A feeling thermometer needs the country it asks about."))
         return cleaned
 
     def validate_unique(self):
@@ -134,5 +163,8 @@ class SurveyQuestionForm(forms.ModelForm):
 
 
 class SurveyConfirmForm(forms.Form):
-    confirm = forms.BooleanField(label=_("Yes, I am sure"), required=True,
-                                 error_messages={"required": _("Tick the box to confirm.")})
+    confirm = forms.BooleanField(
+        label=_("Yes, I am sure"),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm.")},
+    )

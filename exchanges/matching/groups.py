@@ -320,8 +320,9 @@ def validate_groups(
             if leftover == "strict" and cnt != per_country:
                 problems.append(f"group {g} has {cnt} members from {country}, not {per_country}")
             elif leftover != "strict" and cnt > per_country + 1:
-                problems.append(f"group {g} has {cnt} members from {country}, more than "
-                                f"{per_country + 1}")
+                problems.append(
+                    f"group {g} has {cnt} members from {country}, more than {per_country + 1}"
+                )
         if not group:
             problems.append(f"group {g} is empty")
         members = [by_id[pid] for pid in group if pid in by_id]
@@ -1069,17 +1070,31 @@ def solve_groups(
         problem.participants, problem.countries, problem.per_country
     ):
         result = solve_with_leftovers(
-            problem, solve=solve_groups, time_limit=time_limit, progress=progress, seed=seed,
-            exact_limit=exact_limit, bound_time=bound_time,
+            problem,
+            solve=solve_groups,
+            time_limit=time_limit,
+            progress=progress,
+            seed=seed,
+            exact_limit=exact_limit,
+            bound_time=bound_time,
         )
-        problems = validate_groups(problem.participants, result.groups, problem.countries,
-                                   problem.per_country, problem.locked_groups,
-                                   leftover=problem.leftover)
+        problems = validate_groups(
+            problem.participants,
+            result.groups,
+            problem.countries,
+            problem.per_country,
+            problem.locked_groups,
+            leftover=problem.leftover,
+        )
         if problems:  # pragma: no cover - defensive: never hand out a violating grouping
             raise InfeasibleMatching(["internal check failed: " + "; ".join(problems)])
         if problem.pair_scores is None:
-            result = dataclasses.replace(result, reasons=[
-                group_reasons(problem.participants, g, problem.weights) for g in result.groups])
+            result = dataclasses.replace(
+                result,
+                reasons=[
+                    group_reasons(problem.participants, g, problem.weights) for g in result.groups
+                ],
+            )
         return result
     start = time.perf_counter()
     limit = 30.0 if time_limit is None else float(time_limit)

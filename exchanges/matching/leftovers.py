@@ -31,8 +31,9 @@ from .types import GroupsResult, Id, InfeasibleMatching, Participant
 LEFTOVER_RULES = ("strict", "extend", "partial")
 
 
-def counts_are_even(participants: Sequence[Participant], countries: Sequence[str],
-                    per_country: int) -> bool:
+def counts_are_even(
+    participants: Sequence[Participant], countries: Sequence[str], per_country: int
+) -> bool:
     counts = [sum(1 for p in participants if p.country == c) for c in countries]
     return len(set(counts)) == 1 and counts[0] % per_country == 0
 
@@ -78,13 +79,20 @@ def _core_split(problem) -> tuple[list[Participant], list[Participant]]:
         members = by_country[country]
         ordered = [p for p in members if p.id in tied] + [p for p in members if p.id not in tied]
         core += ordered[: m * k]
-        leftovers += ordered[m * k:]
+        leftovers += ordered[m * k :]
     return core, leftovers
 
 
-def solve_with_leftovers(problem, *, solve: Callable, time_limit: float | None,
-                         progress, seed: int, exact_limit: int,
-                         bound_time: float | None) -> GroupsResult:
+def solve_with_leftovers(
+    problem,
+    *,
+    solve: Callable,
+    time_limit: float | None,
+    progress,
+    seed: int,
+    exact_limit: int,
+    bound_time: float | None,
+) -> GroupsResult:
     """Full groups by ``solve`` (the even-cohort solver), then the leftovers by
     ``problem.leftover``. The bound and optimality speak of the full groups only."""
     rule = problem.leftover
@@ -93,11 +101,13 @@ def solve_with_leftovers(problem, *, solve: Callable, time_limit: float | None,
     k = problem.per_country
     known = {p.id for p in problem.participants}
     locked = [[pid for pid in group if pid in known] for group in problem.locked_groups]
+
     # Locked groups of an uneven shape (an earlier run's group of four or smaller group) are
     # kept exactly as they are, outside the solve.
     def shaped(group):
         people = [p for p in problem.participants if p.id in set(group)]
         return all(sum(1 for p in people if p.country == c) <= k for c in problem.countries)
+
     kept = [group for group in locked if group and not shaped(group)]
     kept_ids = {pid for group in kept for pid in group}
     rest = replace(
@@ -115,11 +125,19 @@ def solve_with_leftovers(problem, *, solve: Callable, time_limit: float | None,
     if core:
         core_ids = {p.id for p in core}
         core_problem = replace(
-            rest, participants=core, leftover="strict",
+            rest,
+            participants=core,
+            leftover="strict",
             locked_groups=[g for g in rest.locked_groups if set(g) <= core_ids],
         )
-        core_result = solve(core_problem, time_limit=time_limit, progress=progress, seed=seed,
-                            exact_limit=exact_limit, bound_time=bound_time)
+        core_result = solve(
+            core_problem,
+            time_limit=time_limit,
+            progress=progress,
+            seed=seed,
+            exact_limit=exact_limit,
+            bound_time=bound_time,
+        )
         groups += [list(group) for group in core_result.groups]
     full_count = len(groups)
     extras_taken: set[int] = set()
@@ -136,7 +154,8 @@ def solve_with_leftovers(problem, *, solve: Callable, time_limit: float | None,
 
     def partner_group(person: Participant) -> int | None:
         partners = set(person.must_match) | {
-            p.id for p in problem.participants if person.id in p.must_match}
+            p.id for p in problem.participants if person.id in p.must_match
+        }
         for index, group in enumerate(groups):
             if partners & set(group):
                 return index
@@ -162,8 +181,9 @@ def solve_with_leftovers(problem, *, solve: Callable, time_limit: float | None,
             if not options:
                 still.append(person)
                 continue
-            best = max(options, key=lambda i: (
-                sum(score(person, by_id[pid]) for pid in groups[i]), -i))
+            best = max(
+                options, key=lambda i: (sum(score(person, by_id[pid]) for pid in groups[i]), -i)
+            )
             groups[best].append(person.id)
             extras_taken.add(best)
         waiting = still
@@ -175,15 +195,18 @@ def solve_with_leftovers(problem, *, solve: Callable, time_limit: float | None,
         group = [seed_person]
         while True:
             candidates = [
-                p for p in pool
+                p
+                for p in pool
                 if sum(1 for q in group if q.country == p.country) < k and _compatible(p, group)
             ]
             if not candidates:
                 break
             # Prefer a country the group lacks, then the best added score.
             present = {q.country for q in group}
-            best = max(candidates, key=lambda p: (
-                p.country not in present, sum(score(p, q) for q in group)))
+            best = max(
+                candidates,
+                key=lambda p: (p.country not in present, sum(score(p, q) for q in group)),
+            )
             group.append(best)
             pool.remove(best)
         small.append(group)
@@ -195,17 +218,21 @@ def solve_with_leftovers(problem, *, solve: Callable, time_limit: float | None,
         options = [i for i in range(full_count) if takes_extra(i, person)]
         if not options:
             # Any smaller group with room for the country, else alone.
-            options = [i for i in range(full_count, len(groups))
-                       if sum(1 for pid in groups[i] if by_id[pid].country == person.country) < k
-                       and _compatible(person, [by_id[pid] for pid in groups[i]])]
+            options = [
+                i
+                for i in range(full_count, len(groups))
+                if sum(1 for pid in groups[i] if by_id[pid].country == person.country) < k
+                and _compatible(person, [by_id[pid] for pid in groups[i]])
+            ]
         if options:
             best = max(options, key=lambda i: sum(score(person, by_id[pid]) for pid in groups[i]))
             groups[best].append(person.id)
             extras_taken.add(best)
         else:
             groups.append([person.id])
-    objective = sum(score(by_id[a], by_id[b]) for group in groups
-                    for a, b in itertools.combinations(group, 2))
+    objective = sum(
+        score(by_id[a], by_id[b]) for group in groups for a, b in itertools.combinations(group, 2)
+    )
     core_method = core_result.method if core_result else "none"
     return GroupsResult(
         groups=groups,

@@ -17,8 +17,12 @@ class ActivityLog(models.Model):
     """
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
@@ -32,8 +36,9 @@ class ActivityLog(models.Model):
         verbose_name_plural = _("activity log")
         ordering = ["-timestamp", "-id"]
         indexes = [
-            models.Index(fields=["content_type", "object_id", "timestamp"],
-                         name="activity_object_idx"),
+            models.Index(
+                fields=["content_type", "object_id", "timestamp"], name="activity_object_idx"
+            ),
             models.Index(fields=["action_type", "timestamp"], name="activity_action_idx"),
         ]
 

@@ -24,14 +24,18 @@ class Application(models.Model):
     """One applicant's application to one cohort (a database constraint keeps it one)."""
 
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("applicant"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
         related_name="applications",
     )
     cohort = models.ForeignKey(
         Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="applications"
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=ApplicationStatus.choices,
+        _("status"),
+        max_length=20,
+        choices=ApplicationStatus.choices,
         default=ApplicationStatus.DRAFT,
     )
     # The country whose quota the application counts against; partner staff see by it.
@@ -51,25 +55,27 @@ class Application(models.Model):
     offer_respond_by = models.DateTimeField(_("respond to the offer by"), null=True, blank=True)
     offer_updated_at = models.DateTimeField(_("offer last set"), null=True, blank=True)
     # 1-based place on the cohort-country waiting list while WAITLISTED, else empty.
-    waitlist_position = models.PositiveIntegerField(_("waiting list position"), null=True,
-                                                    blank=True)
+    waitlist_position = models.PositiveIntegerField(
+        _("waiting list position"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["applicant", "cohort"],
-                                    name="application_one_per_cohort"),
+            models.UniqueConstraint(
+                fields=["applicant", "cohort"], name="application_one_per_cohort"
+            ),
         ]
         indexes = [
             models.Index(fields=["cohort", "status"], name="application_cohort_status"),
-            models.Index(fields=["cohort", "country", "status"],
-                         name="application_cohort_country"),
+            models.Index(fields=["cohort", "country", "status"], name="application_cohort_country"),
             models.Index(fields=["cohort", "submitted_at"], name="application_cohort_submitted"),
             models.Index(fields=["status", "offer_respond_by"], name="application_offer_due"),
-            models.Index(fields=["cohort", "country", "waitlist_position"],
-                         name="application_waitlist"),
+            models.Index(
+                fields=["cohort", "country", "waitlist_position"], name="application_waitlist"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -87,12 +93,15 @@ class Application(models.Model):
         """An offer the applicant may still accept or decline (one without a deadline, made
         before deadlines existed, stays open until staff set one)."""
         return self.status == ApplicationStatus.ACCEPTED and (
-            self.offer_respond_by is None or timezone.now() < self.offer_respond_by)
+            self.offer_respond_by is None or timezone.now() < self.offer_respond_by
+        )
 
 
 class Answer(models.Model):
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE,
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
         related_name="answers",
     )
     question = models.ForeignKey(
@@ -105,8 +114,9 @@ class Answer(models.Model):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         constraints = [
-            models.UniqueConstraint(fields=["application", "question"],
-                                    name="answer_one_per_question"),
+            models.UniqueConstraint(
+                fields=["application", "question"], name="answer_one_per_question"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -117,12 +127,18 @@ class Document(models.Model):
     """An uploaded file. Stored under a random name in private storage, served by a view."""
 
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE,
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
         related_name="documents",
     )
     question = models.ForeignKey(
-        Question, verbose_name=_("question"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="documents",
+        Question,
+        verbose_name=_("question"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
@@ -162,7 +178,9 @@ class RefereeRequest(models.Model):
     """
 
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE,
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
         related_name="referee_requests",
     )
     name = models.CharField(_("referee name"), max_length=200)
@@ -174,7 +192,11 @@ class RefereeRequest(models.Model):
         _("status"), max_length=20, choices=RefereeStatus.choices, default=RefereeStatus.PENDING
     )
     letter = models.OneToOneField(
-        Document, verbose_name=_("letter"), on_delete=models.SET_NULL, null=True, blank=True,
+        Document,
+        verbose_name=_("letter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="referee_request",
     )
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
@@ -193,7 +215,9 @@ class GuardianConsent(models.Model):
     """A parent's or guardian's consent for an applicant under 18 on the program's first day."""
 
     application = models.OneToOneField(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE,
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
         related_name="guardian_consent",
     )
     guardian_name = models.CharField(_("guardian name"), max_length=200)

@@ -91,8 +91,12 @@ class Question(models.Model):
         _("document kind"), max_length=20, choices=DocumentKind.choices, blank=True
     )
     show_if_question = models.ForeignKey(
-        "self", verbose_name=_("show only if question"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="dependants",
+        "self",
+        verbose_name=_("show only if question"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dependants",
     )
     show_if_values = models.JSONField(_("has one of the values"), default=list, blank=True)
 

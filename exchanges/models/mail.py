@@ -31,14 +31,18 @@ class Campaign(models.Model):
     """
 
     cohort = models.ForeignKey(
-        "exchanges.Cohort", verbose_name=_("cohort"), on_delete=models.PROTECT,
+        "exchanges.Cohort",
+        verbose_name=_("cohort"),
+        on_delete=models.PROTECT,
         related_name="campaigns",
     )
     name = models.CharField(_("internal name"), max_length=200)
     audience_roles = models.JSONField(_("roles"), default=list, blank=True)
     audience_countries = models.JSONField(_("countries"), default=list, blank=True)
     audience_statuses = models.JSONField(
-        _("application statuses"), default=list, blank=True,
+        _("application statuses"),
+        default=list,
+        blank=True,
         help_text=_("Empty means everyone linked to the cohort's program."),
     )
     subject_en = models.CharField(_("subject (English)"), max_length=200)
@@ -48,7 +52,10 @@ class Campaign(models.Model):
     body_ja = models.TextField(_("message (Japanese)"), blank=True)
     body_ko = models.TextField(_("message (Korean)"), blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT,
+        _("status"),
+        max_length=20,
+        choices=CampaignStatus.choices,
+        default=CampaignStatus.DRAFT,
         db_index=True,
     )
     scheduled_at = models.DateTimeField(_("send at"), null=True, blank=True)
@@ -57,8 +64,12 @@ class Campaign(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     recipients_total = models.PositiveIntegerField(_("recipients"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
@@ -103,8 +114,12 @@ class OutgoingMail(models.Model):
 
     recipient_email = models.EmailField(_("recipient"), db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="outgoing_mails",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outgoing_mails",
     )
     language = models.CharField(_("language"), max_length=5, choices=Language.choices)
     template_key = models.CharField(_("template"), max_length=100)
@@ -130,21 +145,29 @@ class OutgoingMail(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.SET_NULL, null=True, blank=True,
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="mails",
     )
     is_transactional = models.BooleanField(
-        _("transactional"), default=True,
-        help_text=_("Transactional mail is sent regardless of opt-outs and has no unsubscribe "
-                    "link."),
+        _("transactional"),
+        default=True,
+        help_text=_(
+            "Transactional mail is sent regardless of opt-outs and has no unsubscribe link."
+        ),
     )
     # Authentication mail (verification, password reset, email change, login codes) carries
     # links that act as the recipient. Staff never see its content, and the content is erased
     # once the row is final (sent or failed), so the database keeps no usable link either.
     is_confidential = models.BooleanField(
-        _("content withheld"), default=False,
-        help_text=_("Authentication email: its content is never shown and is erased once "
-                    "it is sent."),
+        _("content withheld"),
+        default=False,
+        help_text=_(
+            "Authentication email: its content is never shown and is erased once it is sent."
+        ),
     )
 
     class Meta:
@@ -180,16 +203,24 @@ class MailTemplate(models.Model):
     """
 
     cohort = models.ForeignKey(
-        "exchanges.Cohort", verbose_name=_("cohort"), on_delete=models.CASCADE, null=True,
-        blank=True, related_name="mail_templates",
+        "exchanges.Cohort",
+        verbose_name=_("cohort"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mail_templates",
     )
     key = models.CharField(_("email"), max_length=50, choices=MailTemplateKey.choices)
     language = models.CharField(_("language"), max_length=5, choices=Language.choices)
     subject = models.CharField(_("subject"), max_length=300)
     text_body = models.TextField(_("text"))
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("last changed by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
 
@@ -199,11 +230,13 @@ class MailTemplate(models.Model):
         ordering = ["key", "language"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cohort", "key", "language"], condition=Q(cohort__isnull=False),
+                fields=["cohort", "key", "language"],
+                condition=Q(cohort__isnull=False),
                 name="mailtemplate_unique_per_cohort",
             ),
             models.UniqueConstraint(
-                fields=["key", "language"], condition=Q(cohort__isnull=True),
+                fields=["key", "language"],
+                condition=Q(cohort__isnull=True),
                 name="mailtemplate_unique_global",
             ),
         ]

@@ -21,7 +21,9 @@ class MatchingProfile(models.Model):
     """What a confirmed participant tells the matching beyond their application."""
 
     application = models.OneToOneField(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE,
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
         related_name="matching_profile",
     )
     interests = models.JSONField(_("interests"), default=list, blank=True)
@@ -45,21 +47,31 @@ class MatchingConstraint(models.Model):
     """A staff decision that two participants of a cohort must, or must never, share a group."""
 
     cohort = models.ForeignKey(
-        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE,
+        Cohort,
+        verbose_name=_("cohort"),
+        on_delete=models.CASCADE,
         related_name="matching_constraints",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=MatchingConstraintKind.choices)
     first = models.ForeignKey(
-        Application, verbose_name=_("first participant"), on_delete=models.CASCADE,
+        Application,
+        verbose_name=_("first participant"),
+        on_delete=models.CASCADE,
         related_name="+",
     )
     second = models.ForeignKey(
-        Application, verbose_name=_("second participant"), on_delete=models.CASCADE,
+        Application,
+        verbose_name=_("second participant"),
+        on_delete=models.CASCADE,
         related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -68,10 +80,12 @@ class MatchingConstraint(models.Model):
         verbose_name_plural = _("matching constraints")
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "first", "second"],
-                                    name="matching_constraint_one_per_pair"),
-            models.CheckConstraint(condition=~Q(first=F("second")),
-                                   name="matching_constraint_two_people"),
+            models.UniqueConstraint(
+                fields=["cohort", "first", "second"], name="matching_constraint_one_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(first=F("second")), name="matching_constraint_two_people"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -85,12 +99,20 @@ class MatchingRun(models.Model):
         Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="matching_runs"
     )
     based_on = models.ForeignKey(
-        "self", verbose_name=_("re-run of"), on_delete=models.SET_NULL, null=True, blank=True,
+        "self",
+        verbose_name=_("re-run of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="reruns",
     )
     parameters = models.JSONField(_("parameters"), default=dict)
-    status = models.CharField(_("status"), max_length=20, choices=MatchingRunStatus.choices,
-                              default=MatchingRunStatus.QUEUED)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=MatchingRunStatus.choices,
+        default=MatchingRunStatus.QUEUED,
+    )
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     message = models.TextField(_("message"), blank=True)
     problems = models.JSONField(_("problems"), default=list, blank=True)
@@ -102,8 +124,12 @@ class MatchingRun(models.Model):
     seconds = models.FloatField(_("seconds"), null=True, blank=True)
     method = models.CharField(_("method"), max_length=100, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -114,9 +140,11 @@ class MatchingRun(models.Model):
         verbose_name_plural = _("matching runs")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort"],
-                                    condition=Q(status=MatchingRunStatus.PUBLISHED),
-                                    name="matching_run_one_published_per_cohort"),
+            models.UniqueConstraint(
+                fields=["cohort"],
+                condition=Q(status=MatchingRunStatus.PUBLISHED),
+                name="matching_run_one_published_per_cohort",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,8 +162,9 @@ class MatchingRun(models.Model):
 
 
 class MatchGroup(models.Model):
-    run = models.ForeignKey(MatchingRun, verbose_name=_("matching run"),
-                            on_delete=models.CASCADE, related_name="groups")
+    run = models.ForeignKey(
+        MatchingRun, verbose_name=_("matching run"), on_delete=models.CASCADE, related_name="groups"
+    )
     number = models.PositiveIntegerField(_("number"))
     score = models.FloatField(_("score"), default=0)
     # {"shared_interests": [...], "common_languages": [...], "sectors": [...]}
@@ -155,20 +184,27 @@ class MatchGroup(models.Model):
 
 
 class MatchGroupMember(models.Model):
-    run = models.ForeignKey(MatchingRun, verbose_name=_("matching run"),
-                            on_delete=models.CASCADE, related_name="+")
-    group = models.ForeignKey(MatchGroup, verbose_name=_("group"), on_delete=models.CASCADE,
-                              related_name="members")
-    application = models.ForeignKey(Application, verbose_name=_("participant"),
-                                    on_delete=models.CASCADE, related_name="match_memberships")
+    run = models.ForeignKey(
+        MatchingRun, verbose_name=_("matching run"), on_delete=models.CASCADE, related_name="+"
+    )
+    group = models.ForeignKey(
+        MatchGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="members"
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="match_memberships",
+    )
 
     class Meta:
         verbose_name = _("group member")
         verbose_name_plural = _("group members")
         ordering = ["group", "application__country", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["run", "application"],
-                                    name="match_member_once_per_run"),
+            models.UniqueConstraint(
+                fields=["run", "application"], name="match_member_once_per_run"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,20 +29,26 @@ HOST_MAX_CAPACITY = 50
 class Host(models.Model):
     """A host family or institution that takes participants of one cohort."""
 
-    cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE,
-                               related_name="hosts")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="hosts"
+    )
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=HostKind.choices,
-                            default=HostKind.FAMILY)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=HostKind.choices, default=HostKind.FAMILY
+    )
     city = models.CharField(_("city"), max_length=100)
     capacity = models.PositiveSmallIntegerField(
-        _("places"), default=1,
-        validators=[MinValueValidator(1), MaxValueValidator(HOST_MAX_CAPACITY)])
+        _("places"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(HOST_MAX_CAPACITY)],
+    )
     has_pets = models.BooleanField(_("has pets"), default=False)
     accommodates_dietary_needs = models.BooleanField(
-        _("can accommodate allergies and dietary needs"), default=True)
-    gender_rule = models.CharField(_("who may stay"), max_length=20,
-                                   choices=HostGenderRule.choices, default=HostGenderRule.ANY)
+        _("can accommodate allergies and dietary needs"), default=True
+    )
+    gender_rule = models.CharField(
+        _("who may stay"), max_length=20, choices=HostGenderRule.choices, default=HostGenderRule.ANY
+    )
     # Language codes spoken in the household; empty means no language requirement.
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     # The host's ranking of participants (application ids, best first); optional.
@@ -71,18 +77,27 @@ class Host(models.Model):
 class PlacementRun(models.Model):
     """One host placement or mentor pairing of a cohort, with the parameters it used."""
 
-    cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE,
-                               related_name="placement_runs")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="placement_runs"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=PlacementKind.choices)
-    status = models.CharField(_("status"), max_length=20, choices=PlacementRunStatus.choices,
-                              default=PlacementRunStatus.FINISHED)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PlacementRunStatus.choices,
+        default=PlacementRunStatus.FINISHED,
+    )
     parameters = models.JSONField(_("parameters"), default=dict)
     participant_count = models.PositiveIntegerField(_("participants"), default=0)
     placed_count = models.PositiveIntegerField(_("placed"), default=0)
     objective = models.FloatField(_("total compatibility"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("started"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -92,9 +107,11 @@ class PlacementRun(models.Model):
         verbose_name_plural = _("placement runs")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "kind"],
-                                    condition=Q(status=PlacementRunStatus.PUBLISHED),
-                                    name="placement_run_one_published_per_kind"),
+            models.UniqueConstraint(
+                fields=["cohort", "kind"],
+                condition=Q(status=PlacementRunStatus.PUBLISHED),
+                name="placement_run_one_published_per_kind",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -112,26 +129,45 @@ class PlacementRun(models.Model):
 class PlacementAssignment(models.Model):
     """A participant's outcome in a run: a host (or mentor), or why there is none."""
 
-    run = models.ForeignKey(PlacementRun, verbose_name=_("placement run"),
-                            on_delete=models.CASCADE, related_name="assignments")
-    application = models.ForeignKey(Application, verbose_name=_("participant"),
-                                    on_delete=models.CASCADE,
-                                    related_name="placement_assignments")
-    host = models.ForeignKey(Host, verbose_name=_("host"), on_delete=models.PROTECT,
-                             null=True, blank=True, related_name="assignments")
-    mentor = models.ForeignKey(Application, verbose_name=_("mentor"), on_delete=models.PROTECT,
-                               null=True, blank=True, related_name="mentee_assignments")
+    run = models.ForeignKey(
+        PlacementRun,
+        verbose_name=_("placement run"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="placement_assignments",
+    )
+    host = models.ForeignKey(
+        Host,
+        verbose_name=_("host"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    mentor = models.ForeignKey(
+        Application,
+        verbose_name=_("mentor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mentee_assignments",
+    )
     score = models.FloatField(_("compatibility"), null=True, blank=True)
-    unplaced_reason = models.CharField(_("reason not placed"), max_length=20,
-                                       choices=UnplacedReason.choices, blank=True)
+    unplaced_reason = models.CharField(
+        _("reason not placed"), max_length=20, choices=UnplacedReason.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
         ordering = ["run", "application__country", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["run", "application"],
-                                    name="placement_once_per_run"),
+            models.UniqueConstraint(fields=["run", "application"], name="placement_once_per_run"),
         ]
 
     def __str__(self) -> str:

@@ -33,11 +33,15 @@ class Program(models.Model):
     countries = models.JSONField(_("participating countries"), default=list)
     sectors = models.JSONField(_("sectors or tracks"), default=list, blank=True)
     partners = models.ManyToManyField(
-        "accounts.Organisation", verbose_name=_("partner organisations"), blank=True,
+        "accounts.Organisation",
+        verbose_name=_("partner organisations"),
+        blank=True,
         related_name="partner_programs",
     )
     staff = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("secretariat staff"), blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("secretariat staff"),
+        blank=True,
         related_name="staffed_programs",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -78,13 +82,18 @@ class Cohort(models.Model):
     name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
     name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=CohortStatus.choices, default=CohortStatus.DRAFT,
+        _("status"),
+        max_length=20,
+        choices=CohortStatus.choices,
+        default=CohortStatus.DRAFT,
         db_index=True,
     )
     opens_at = models.DateTimeField(_("applications open"))
     deadline = models.DateTimeField(_("application deadline"))
     time_zone = models.CharField(
-        _("announced time zone"), max_length=64, default="Asia/Seoul",
+        _("announced time zone"),
+        max_length=64,
+        default="Asia/Seoul",
         validators=[validate_time_zone],
     )
     starts_on = models.DateField(_("program starts"))
@@ -94,26 +103,34 @@ class Cohort(models.Model):
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     age_reference_date = models.DateField(
-        _("age reference date"), null=True, blank=True,
+        _("age reference date"),
+        null=True,
+        blank=True,
         help_text=_("Ages are computed on this date; the program's first day if empty."),
     )
-    offer_response_days = models.PositiveSmallIntegerField(
-        _("days to accept an offer"), default=14
-    )
+    offer_response_days = models.PositiveSmallIntegerField(_("days to accept an offer"), default=14)
     waitlist_policy = models.CharField(
-        _("waiting list policy"), max_length=20, choices=WaitlistPolicy.choices,
+        _("waiting list policy"),
+        max_length=20,
+        choices=WaitlistPolicy.choices,
         default=WaitlistPolicy.AUTOMATIC,
     )
     eligible_countries = models.JSONField(
-        _("eligible countries"), default=list, blank=True,
+        _("eligible countries"),
+        default=list,
+        blank=True,
         help_text=_("Country codes; the program's participating countries if empty."),
     )
     eligibility_basis = models.CharField(
-        _("eligibility by"), max_length=20, choices=EligibilityBasis.choices,
+        _("eligibility by"),
+        max_length=20,
+        choices=EligibilityBasis.choices,
         default=EligibilityBasis.EITHER,
     )
     language_requirements = models.JSONField(
-        _("language requirements"), default=dict, blank=True,
+        _("language requirements"),
+        default=dict,
+        blank=True,
         help_text=_('Minimum level per language, for example {"en": "professional"}.'),
     )
 
@@ -123,10 +140,14 @@ class Cohort(models.Model):
         ordering = ["-starts_on"]
         constraints = [
             models.UniqueConstraint(fields=["program", "slug"], name="cohort_unique_slug"),
-            models.CheckConstraint(condition=models.Q(deadline__gt=models.F("opens_at")),
-                                   name="cohort_deadline_after_opening"),
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
-                                   name="cohort_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(deadline__gt=models.F("opens_at")),
+                name="cohort_deadline_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="cohort_ends_after_start",
+            ),
         ]
         indexes = [models.Index(fields=["status", "deadline"], name="cohort_status_deadline")]
 

@@ -30,8 +30,9 @@ REVIEWS_PER_APPLICATION_MAX = 10
 class ReviewCriterion(models.Model):
     """One line of a cohort's rubric, scored from 0 to ``max_score`` and weighted."""
 
-    cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE,
-                               related_name="review_criteria")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="review_criteria"
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
@@ -40,11 +41,15 @@ class ReviewCriterion(models.Model):
     description_ja = models.TextField(_("description (Japanese)"), blank=True)
     description_ko = models.TextField(_("description (Korean)"), blank=True)
     weight = models.DecimalField(
-        _("weight"), max_digits=5, decimal_places=2, default=Decimal("1"),
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(CRITERION_MAX_WEIGHT)],
     )
     max_score = models.PositiveSmallIntegerField(
-        _("highest score"), default=5,
+        _("highest score"),
+        default=5,
         validators=[MinValueValidator(1), MaxValueValidator(CRITERION_MAX_SCORE)],
     )
 
@@ -54,8 +59,9 @@ class ReviewCriterion(models.Model):
         ordering = ["cohort", "position", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
-            models.CheckConstraint(condition=Q(max_score__gte=1),
-                                   name="criterion_max_score_positive"),
+            models.CheckConstraint(
+                condition=Q(max_score__gte=1), name="criterion_max_score_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -77,18 +83,22 @@ class CohortReviewSettings(models.Model):
     the applicant's name, email, institution and date of birth.
     """
 
-    cohort = models.OneToOneField(Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE,
-                                  related_name="review_settings")
+    cohort = models.OneToOneField(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="review_settings"
+    )
     reviews_per_application = models.PositiveSmallIntegerField(
-        _("reviewers per application"), default=2,
+        _("reviewers per application"),
+        default=2,
         validators=[MinValueValidator(1), MaxValueValidator(REVIEWS_PER_APPLICATION_MAX)],
     )
     avoid_same_country = models.BooleanField(
-        _("never a reviewer from the applicant's country"), default=False)
+        _("never a reviewer from the applicant's country"), default=False
+    )
     blind = models.BooleanField(_("blind review"), default=False)
     due_at = models.DateTimeField(_("reviews due"), null=True, blank=True)
     identifying_questions = models.ManyToManyField(
-        Question, verbose_name=_("identifying questions"), blank=True, related_name="+")
+        Question, verbose_name=_("identifying questions"), blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
 
     class Meta:
@@ -106,19 +116,31 @@ class ReviewerPoolMember(models.Model):
     keys that name it stay valid; adding them again reactivates it.
     """
 
-    cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE,
-                               related_name="reviewer_pool")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"),
-                                 on_delete=models.CASCADE, related_name="review_pools")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="reviewer_pool"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.CASCADE,
+        related_name="review_pools",
+    )
     is_active = models.BooleanField(_("active"), default=True)
     max_assignments = models.PositiveSmallIntegerField(
-        _("most applications"), null=True, blank=True,
+        _("most applications"),
+        null=True,
+        blank=True,
         help_text=_("Automatic assignment gives this reviewer no more; empty for no limit."),
     )
     added_at = models.DateTimeField(_("added"), default=timezone.now)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"),
-                                 on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("reviewer pool member")
@@ -141,19 +163,40 @@ class ReviewAssignment(models.Model):
     the reviewer gets one email per batch.
     """
 
-    cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE,
-                               related_name="review_assignments")
-    application = models.ForeignKey(Application, verbose_name=_("application"),
-                                    on_delete=models.CASCADE, related_name="review_assignments")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"),
-                                 on_delete=models.CASCADE, related_name="review_assignments")
-    status = models.CharField(_("status"), max_length=20, choices=ReviewAssignmentStatus.choices,
-                              default=ReviewAssignmentStatus.ASSIGNED)
+    cohort = models.ForeignKey(
+        Cohort,
+        verbose_name=_("cohort"),
+        on_delete=models.CASCADE,
+        related_name="review_assignments",
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="review_assignments",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.CASCADE,
+        related_name="review_assignments",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ReviewAssignmentStatus.choices,
+        default=ReviewAssignmentStatus.ASSIGNED,
+    )
     batch = models.CharField(_("assignment batch"), max_length=32, blank=True)
     assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"),
-                                    on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     submitted_at = models.DateTimeField(_("review submitted"), null=True, blank=True)
     conflict_reason = models.TextField(_("conflict of interest"), blank=True)
     conflict_declared_at = models.DateTimeField(_("conflict declared"), null=True, blank=True)
@@ -164,13 +207,15 @@ class ReviewAssignment(models.Model):
         verbose_name_plural = _("review assignments")
         ordering = ["-assigned_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "reviewer"],
-                                    name="assignment_unique_reviewer"),
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="assignment_unique_reviewer"
+            ),
         ]
         indexes = [
             models.Index(fields=["reviewer", "status"], name="assignment_reviewer_status"),
-            models.Index(fields=["cohort", "reviewer", "status"],
-                         name="assignment_cohort_reviewer"),
+            models.Index(
+                fields=["cohort", "reviewer", "status"], name="assignment_cohort_reviewer"
+            ),
             models.Index(fields=["application", "status"], name="assignment_application"),
         ]
 
@@ -192,12 +237,17 @@ class Review(models.Model):
     different scales weigh only by their weight.
     """
 
-    assignment = models.OneToOneField(ReviewAssignment, verbose_name=_("assignment"),
-                                      on_delete=models.CASCADE, related_name="review")
+    assignment = models.OneToOneField(
+        ReviewAssignment,
+        verbose_name=_("assignment"),
+        on_delete=models.CASCADE,
+        related_name="review",
+    )
     weighted_score = models.DecimalField(_("weighted score"), max_digits=6, decimal_places=2)
     comment = models.TextField(_("comment"), blank=True)
-    recommendation = models.CharField(_("recommendation"), max_length=30, blank=True,
-                                      choices=ReviewRecommendation.choices)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=30, blank=True, choices=ReviewRecommendation.choices
+    )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
 
@@ -206,8 +256,10 @@ class Review(models.Model):
         verbose_name_plural = _("reviews")
         ordering = ["-submitted_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(weighted_score__gte=0, weighted_score__lte=100),
-                                   name="review_weighted_score_range"),
+            models.CheckConstraint(
+                condition=Q(weighted_score__gte=0, weighted_score__lte=100),
+                name="review_weighted_score_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -217,10 +269,15 @@ class Review(models.Model):
 class ReviewScore(models.Model):
     """The raw score a review gave one criterion (kept raw for later normalisation)."""
 
-    review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE,
-                               related_name="scores")
-    criterion = models.ForeignKey(ReviewCriterion, verbose_name=_("criterion"),
-                                  on_delete=models.PROTECT, related_name="scores")
+    review = models.ForeignKey(
+        Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        ReviewCriterion,
+        verbose_name=_("criterion"),
+        on_delete=models.PROTECT,
+        related_name="scores",
+    )
     score = models.PositiveSmallIntegerField(_("score"))
 
     class Meta:
@@ -242,8 +299,12 @@ class ReviewerConflict(models.Model):
     reviewer's own organisation.
     """
 
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"),
-                                 on_delete=models.CASCADE, related_name="review_conflicts")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.CASCADE,
+        related_name="review_conflicts",
+    )
     institution = models.CharField(_("institution or organisation"), max_length=200)
     normalised = models.CharField(max_length=200, editable=False)
     created_at = models.DateTimeField(_("declared"), default=timezone.now)
@@ -253,8 +314,9 @@ class ReviewerConflict(models.Model):
         verbose_name_plural = _("reviewer conflicts")
         ordering = ["reviewer", "institution", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["reviewer", "normalised"],
-                                    name="reviewer_conflict_unique"),
+            models.UniqueConstraint(
+                fields=["reviewer", "normalised"], name="reviewer_conflict_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -55,8 +55,10 @@ class Survey(models.Model):
         ordering = ["opens_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["cohort", "kind"], name="survey_one_per_kind"),
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")),
-                                   name="survey_closes_after_opening"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="survey_closes_after_opening",
+            ),
         ]
         indexes = [models.Index(fields=["published_at", "closes_at"], name="survey_published")]
 
@@ -113,7 +115,10 @@ class SurveyQuestion(models.Model):
     text_ja = models.TextField(_("question (Japanese)"), blank=True)
     text_ko = models.TextField(_("question (Korean)"), blank=True)
     country = models.CharField(
-        _("toward country"), max_length=2, choices=Country.choices, blank=True,
+        _("toward country"),
+        max_length=2,
+        choices=Country.choices,
+        blank=True,
         help_text=_("For feeling thermometers: the country the question asks about."),
     )
     required = models.BooleanField(_("required"), default=True)
@@ -123,8 +128,11 @@ class SurveyQuestion(models.Model):
         verbose_name_plural = _("survey questions")
         ordering = ["survey", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["survey", "code"], condition=~models.Q(code=""),
-                                    name="survey_question_unique_code"),
+            models.UniqueConstraint(
+                fields=["survey", "code"],
+                condition=~models.Q(code=""),
+                name="survey_question_unique_code",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -140,8 +148,9 @@ class SurveyQuestion(models.Model):
 
     def is_asked_of(self, country: str) -> bool:
         """A thermometer is not asked about the respondent's own country."""
-        return not (self.kind == SurveyQuestionKind.THERMOMETER and self.country
-                    and self.country == country)
+        return not (
+            self.kind == SurveyQuestionKind.THERMOMETER and self.country and self.country == country
+        )
 
 
 class SurveyInvitation(models.Model):
@@ -153,7 +162,9 @@ class SurveyInvitation(models.Model):
         Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="invitations"
     )
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE,
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
         related_name="survey_invitations",
     )
     # The delegation the person belongs to, kept as it was when invited.
@@ -168,8 +179,9 @@ class SurveyInvitation(models.Model):
         verbose_name_plural = _("survey invitations")
         ordering = ["survey", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["survey", "application"],
-                                    name="survey_invitation_once"),
+            models.UniqueConstraint(
+                fields=["survey", "application"], name="survey_invitation_once"
+            ),
         ]
         indexes = [models.Index(fields=["survey", "country"], name="survey_invitation_country")]
 
@@ -181,19 +193,24 @@ class SurveyResponse(models.Model):
     """A submitted questionnaire: at most one per invitation."""
 
     invitation = models.OneToOneField(
-        SurveyInvitation, verbose_name=_("invitation"), on_delete=models.CASCADE,
+        SurveyInvitation,
+        verbose_name=_("invitation"),
+        on_delete=models.CASCADE,
         related_name="response",
     )
     survey = models.ForeignKey(
         Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="responses"
     )
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE,
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
         related_name="survey_responses",
     )
     country = models.CharField(_("country"), max_length=2, blank=True)
-    language = models.CharField(_("language"), max_length=5, choices=Language.choices,
-                                default=Language.EN)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.EN
+    )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
 
     class Meta:
@@ -210,11 +227,15 @@ class SurveyAnswer(models.Model):
     """One answered question: ``value`` for scales, ``text`` for open questions."""
 
     response = models.ForeignKey(
-        SurveyResponse, verbose_name=_("response"), on_delete=models.CASCADE,
+        SurveyResponse,
+        verbose_name=_("response"),
+        on_delete=models.CASCADE,
         related_name="answers",
     )
     question = models.ForeignKey(
-        SurveyQuestion, verbose_name=_("question"), on_delete=models.CASCADE,
+        SurveyQuestion,
+        verbose_name=_("question"),
+        on_delete=models.CASCADE,
         related_name="answers",
     )
     value = models.SmallIntegerField(_("value"), null=True, blank=True)
@@ -224,8 +245,7 @@ class SurveyAnswer(models.Model):
         verbose_name = _("survey answer")
         verbose_name_plural = _("survey answers")
         constraints = [
-            models.UniqueConstraint(fields=["response", "question"],
-                                    name="survey_answer_once"),
+            models.UniqueConstraint(fields=["response", "question"], name="survey_answer_once"),
         ]
         indexes = [models.Index(fields=["question", "value"], name="survey_answer_value")]
 

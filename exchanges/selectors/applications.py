@@ -22,8 +22,9 @@ def applications_visible_to(*, viewer: User) -> QuerySet[Application]:
     if viewer.role == Role.SECRETARIAT or viewer.is_superuser:
         return qs
     if viewer.role == Role.PARTNER_STAFF and viewer.partner_country:
-        return qs.filter(country=viewer.partner_country,
-                         cohort__program__partners=viewer.organisation_id)
+        return qs.filter(
+            country=viewer.partner_country, cohort__program__partners=viewer.organisation_id
+        )
     if viewer.role == Role.APPLICANT:
         return qs.filter(applicant=viewer)
     return qs.none()
@@ -42,26 +43,37 @@ def open_calls() -> QuerySet[Cohort]:
     from django.utils import timezone  # noqa: PLC0415 -- keep module imports to the ORM
 
     now = timezone.now()
-    return (Cohort.objects.filter(status=CohortStatus.OPEN, opens_at__lte=now, deadline__gt=now)
-            .select_related("program").order_by("deadline", "id"))
+    return (
+        Cohort.objects.filter(status=CohortStatus.OPEN, opens_at__lte=now, deadline__gt=now)
+        .select_related("program")
+        .order_by("deadline", "id")
+    )
 
 
 def applications_of_applicant(*, applicant: User) -> QuerySet[Application]:
-    return (Application.objects.filter(applicant=applicant)
-            .select_related("cohort__program").order_by("-created_at", "-id"))
+    return (
+        Application.objects.filter(applicant=applicant)
+        .select_related("cohort__program")
+        .order_by("-created_at", "-id")
+    )
 
 
 def application_for_applicant(*, applicant: User, pk: int) -> Application | None:
-    return (Application.objects.filter(applicant=applicant, pk=pk)
-            .select_related("cohort__program", "applicant").first())
+    return (
+        Application.objects.filter(applicant=applicant, pk=pk)
+        .select_related("cohort__program", "applicant")
+        .first()
+    )
 
 
 def form_steps(*, cohort: Cohort) -> list[FormStep]:
     """The cohort form's steps with their questions, in order (two queries)."""
     return list(
-        FormStep.objects.filter(form__cohort=cohort).order_by("position", "id")
-        .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by(
-            "position", "id")))
+        FormStep.objects.filter(form__cohort=cohort)
+        .order_by("position", "id")
+        .prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("position", "id"))
+        )
     )
 
 
@@ -79,10 +91,16 @@ def referee_requests_of(*, application: Application) -> QuerySet[RefereeRequest]
 
 def pipeline_applications(*, viewer: User, cohort: Cohort, filters: dict) -> QuerySet[Application]:
     """The filtered, sorted list of a cohort's applications the viewer may see."""
-    qs = (applications_visible_to(viewer=viewer).filter(cohort=cohort)
-          .select_related("applicant")
-          .annotate(has_letters=Exists(RefereeRequest.objects.filter(
-              application=OuterRef("pk"), status="received"))))
+    qs = (
+        applications_visible_to(viewer=viewer)
+        .filter(cohort=cohort)
+        .select_related("applicant")
+        .annotate(
+            has_letters=Exists(
+                RefereeRequest.objects.filter(application=OuterRef("pk"), status="received")
+            )
+        )
+    )
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("country"):
@@ -91,15 +109,28 @@ def pipeline_applications(*, viewer: User, cohort: Cohort, filters: dict) -> Que
         qs = qs.filter(sector=filters["sector"])
     term = (filters.get("q") or "").strip()
     if term:
-        qs = qs.filter(Q(applicant__given_name__icontains=term)
-                       | Q(applicant__family_name__icontains=term)
-                       | Q(applicant__local_name__icontains=term)
-                       | Q(applicant__email__icontains=term)
-                       | Q(institution__icontains=term))
+        qs = qs.filter(
+            Q(applicant__given_name__icontains=term)
+            | Q(applicant__family_name__icontains=term)
+            | Q(applicant__local_name__icontains=term)
+            | Q(applicant__email__icontains=term)
+            | Q(institution__icontains=term)
+        )
     sort = filters.get("sort") or "-submitted_at"
-    allowed = {"submitted_at", "-submitted_at", "name", "-name", "country", "-country",
-               "status", "-status", "updated_at", "-updated_at", "waitlist_position",
-               "offer_respond_by"}
+    allowed = {
+        "submitted_at",
+        "-submitted_at",
+        "name",
+        "-name",
+        "country",
+        "-country",
+        "status",
+        "-status",
+        "updated_at",
+        "-updated_at",
+        "waitlist_position",
+        "offer_respond_by",
+    }
     if sort not in allowed:
         sort = "-submitted_at"
     if sort.lstrip("-") == "name":
@@ -116,6 +147,10 @@ def pipeline_applications(*, viewer: User, cohort: Cohort, filters: dict) -> Que
 
 def pipeline_counts(*, viewer: User, cohort: Cohort) -> list[dict]:
     """Counts by status and country in one grouped query."""
-    return list(applications_visible_to(viewer=viewer).filter(cohort=cohort)
-                .values("status", "country").annotate(total=Count("id"))
-                .order_by("status", "country"))
+    return list(
+        applications_visible_to(viewer=viewer)
+        .filter(cohort=cohort)
+        .values("status", "country")
+        .annotate(total=Count("id"))
+        .order_by("status", "country")
+    )

@@ -50,11 +50,11 @@ def campaign_audience(*, campaign: Campaign) -> QuerySet[User]:
     if Role.REVIEWER in roles:
         staff_links |= Q(role=Role.REVIEWER, review_pools__cohort_id=campaign.cohort_id)
     if Role.PARTNER_STAFF in roles:
-        staff_links |= Q(role=Role.PARTNER_STAFF,
-                         organisation__partner_programs__cohorts=campaign.cohort_id)
+        staff_links |= Q(
+            role=Role.PARTNER_STAFF, organisation__partner_programs__cohorts=campaign.cohort_id
+        )
     if Role.SECRETARIAT in roles:
-        staff_links |= Q(role=Role.SECRETARIAT,
-                         staffed_programs__cohorts=campaign.cohort_id)
+        staff_links |= Q(role=Role.SECRETARIAT, staffed_programs__cohorts=campaign.cohort_id)
     if countries:
         staff_links &= Q(country__in=countries)
     linked_staff = User.objects.filter(staff_links).values("pk")
@@ -62,8 +62,11 @@ def campaign_audience(*, campaign: Campaign) -> QuerySet[User]:
     for audience_filter in _AUDIENCE_FILTERS:
         qs = audience_filter(qs, campaign)
     # Opt-outs are stored lower-cased; an address may not be.
-    return qs.annotate(email_lower=Lower("email")).exclude(
-        email_lower__in=MailOptOut.objects.values("email")).order_by("id")
+    return (
+        qs.annotate(email_lower=Lower("email"))
+        .exclude(email_lower__in=MailOptOut.objects.values("email"))
+        .order_by("id")
+    )
 
 
 def outbox_visible_to(*, viewer: User) -> QuerySet[OutgoingMail]:
@@ -73,13 +76,23 @@ def outbox_visible_to(*, viewer: User) -> QuerySet[OutgoingMail]:
     return OutgoingMail.objects.all()
 
 
-def outbox_list(*, viewer: User, search: str = "", status: str = "", template_key: str = "",
-                date_from=None, date_to=None, campaign_id: int | None = None
-                ) -> QuerySet[OutgoingMail]:
+def outbox_list(
+    *,
+    viewer: User,
+    search: str = "",
+    status: str = "",
+    template_key: str = "",
+    date_from=None,
+    date_to=None,
+    campaign_id: int | None = None,
+) -> QuerySet[OutgoingMail]:
     qs = outbox_visible_to(viewer=viewer).defer("text_body", "html_body", "headers")
     if search:
-        qs = qs.filter(Q(recipient_email__icontains=search) | Q(subject__icontains=search)
-                       | Q(message_id__icontains=search))
+        qs = qs.filter(
+            Q(recipient_email__icontains=search)
+            | Q(subject__icontains=search)
+            | Q(message_id__icontains=search)
+        )
     if status:
         qs = qs.filter(status=status)
     if template_key:
@@ -94,8 +107,12 @@ def outbox_list(*, viewer: User, search: str = "", status: str = "", template_ke
 
 
 def outbox_template_keys(*, viewer: User) -> list[str]:
-    return list(outbox_visible_to(viewer=viewer).order_by("template_key")
-                .values_list("template_key", flat=True).distinct())
+    return list(
+        outbox_visible_to(viewer=viewer)
+        .order_by("template_key")
+        .values_list("template_key", flat=True)
+        .distinct()
+    )
 
 
 def campaigns_visible_to(*, viewer: User) -> QuerySet[Campaign]:
@@ -106,10 +123,14 @@ def campaigns_visible_to(*, viewer: User) -> QuerySet[Campaign]:
 
 def campaigns_list(*, viewer: User) -> QuerySet[Campaign]:
     """The campaigns with how many of their messages were sent and how many failed."""
-    return campaigns_visible_to(viewer=viewer).annotate(
-        mails_sent=Count("mails", filter=Q(mails__status=MailStatus.SENT)),
-        mails_failed=Count("mails", filter=Q(mails__status=MailStatus.FAILED)),
-    ).order_by("-created_at", "-id")
+    return (
+        campaigns_visible_to(viewer=viewer)
+        .annotate(
+            mails_sent=Count("mails", filter=Q(mails__status=MailStatus.SENT)),
+            mails_failed=Count("mails", filter=Q(mails__status=MailStatus.FAILED)),
+        )
+        .order_by("-created_at", "-id")
+    )
 
 
 def campaign_progress(*, campaign: Campaign) -> dict:

@@ -20,14 +20,20 @@ def matching_cohorts_visible_to(*, viewer: User) -> QuerySet[Cohort]:
 
 
 def matching_runs_of(*, cohort: Cohort) -> QuerySet[MatchingRun]:
-    return MatchingRun.objects.filter(cohort=cohort).select_related("created_by").order_by(
-        "-created_at", "-id")
+    return (
+        MatchingRun.objects.filter(cohort=cohort)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+    )
 
 
 def _members() -> Prefetch:
-    return Prefetch("members", queryset=MatchGroupMember.objects.select_related(
-        "application__applicant", "application__matching_profile").order_by(
-        "application__country", "id"))
+    return Prefetch(
+        "members",
+        queryset=MatchGroupMember.objects.select_related(
+            "application__applicant", "application__matching_profile"
+        ).order_by("application__country", "id"),
+    )
 
 
 def matching_groups_of(*, run: MatchingRun) -> QuerySet[MatchGroup]:
@@ -37,18 +43,29 @@ def matching_groups_of(*, run: MatchingRun) -> QuerySet[MatchGroup]:
 
 def matching_members_of(*, run: MatchingRun) -> QuerySet[Application]:
     """Applications in the run, for choosing whom to swap."""
-    return (Application.objects.filter(match_memberships__run=run)
-            .select_related("applicant").order_by("country", "applicant__family_name", "id"))
+    return (
+        Application.objects.filter(match_memberships__run=run)
+        .select_related("applicant")
+        .order_by("country", "applicant__family_name", "id")
+    )
 
 
 def matching_constraints_of(*, cohort: Cohort) -> QuerySet[MatchingConstraint]:
-    return (MatchingConstraint.objects.filter(cohort=cohort)
-            .select_related("first__applicant", "second__applicant").order_by("created_at", "id"))
+    return (
+        MatchingConstraint.objects.filter(cohort=cohort)
+        .select_related("first__applicant", "second__applicant")
+        .order_by("created_at", "id")
+    )
 
 
 def published_group_for(*, application: Application) -> MatchGroup | None:
     """The application's group in its cohort's published run; ``None`` before publishing."""
-    return (MatchGroup.objects.filter(run__status=MatchingRunStatus.PUBLISHED,
-                                      run__cohort_id=application.cohort_id,
-                                      members__application=application)
-            .prefetch_related(_members()).first())
+    return (
+        MatchGroup.objects.filter(
+            run__status=MatchingRunStatus.PUBLISHED,
+            run__cohort_id=application.cohort_id,
+            members__application=application,
+        )
+        .prefetch_related(_members())
+        .first()
+    )

@@ -18,9 +18,14 @@ def _row(quota: CohortQuota, taken: int, waiting: int) -> dict:
     labels = dict(Country.choices)
     free = max(0, quota.seats - taken)
     return {
-        "country": quota.country, "label": labels.get(quota.country, quota.country),
-        "seats": quota.seats, "taken": taken, "free": free, "waiting": waiting,
-        "waitlist_size": quota.waitlist_size, "can_promote": bool(free and waiting),
+        "country": quota.country,
+        "label": labels.get(quota.country, quota.country),
+        "seats": quota.seats,
+        "taken": taken,
+        "free": free,
+        "waiting": waiting,
+        "waitlist_size": quota.waitlist_size,
+        "can_promote": bool(free and waiting),
     }
 
 
@@ -36,21 +41,26 @@ def quota_usage(*, viewer: User, cohort: Cohort, counts: list[dict]) -> list[dic
     if not (viewer.role == Role.SECRETARIAT or viewer.is_superuser):
         quotas = quotas.filter(country=viewer.partner_country or "")
     return [
-        _row(quota, sum(totals.get((status, quota.country), 0)
-                        for status in APPLICATION_HOLDING_SEAT),
-             totals.get((ApplicationStatus.WAITLISTED, quota.country), 0))
+        _row(
+            quota,
+            sum(totals.get((status, quota.country), 0) for status in APPLICATION_HOLDING_SEAT),
+            totals.get((ApplicationStatus.WAITLISTED, quota.country), 0),
+        )
         for quota in quotas
     ]
 
 
 def quota_usage_for_application(*, application: Application) -> dict | None:
     """The seat usage of the application's cohort and country (two queries), or None."""
-    quota = CohortQuota.objects.filter(cohort_id=application.cohort_id,
-                                       country=application.country).first()
+    quota = CohortQuota.objects.filter(
+        cohort_id=application.cohort_id, country=application.country
+    ).first()
     if quota is None:
         return None
     counts = Application.objects.filter(
-        cohort_id=application.cohort_id, country=application.country).aggregate(
+        cohort_id=application.cohort_id, country=application.country
+    ).aggregate(
         taken=Count("id", filter=Q(status__in=APPLICATION_HOLDING_SEAT)),
-        waiting=Count("id", filter=Q(status=ApplicationStatus.WAITLISTED)))
+        waiting=Count("id", filter=Q(status=ApplicationStatus.WAITLISTED)),
+    )
     return _row(quota, counts["taken"], counts["waiting"])

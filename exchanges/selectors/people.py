@@ -19,5 +19,7 @@ def applicants_visible_to(*, viewer: User) -> QuerySet[User]:
 def applicant_counts_by_country(*, viewer: User) -> list[dict]:
     return list(
         applicants_visible_to(viewer=viewer)
-        .values("country").annotate(total=Count("id")).order_by("country")
+        .values("country")
+        .annotate(total=Count("id"))
+        .order_by("country")
     )

@@ -16,17 +16,21 @@ _COMPLETE = Q(predeparture_checklist__completed_at__isnull=False)
 
 
 def _participants(*, viewer: User, cohort: Cohort) -> QuerySet[Application]:
-    return (applications_visible_to(viewer=viewer)
-            .filter(cohort=cohort, status__in=APPLICATION_PREDEPARTURE)
-            .select_related("applicant", "predeparture_checklist"))
+    return (
+        applications_visible_to(viewer=viewer)
+        .filter(cohort=cohort, status__in=APPLICATION_PREDEPARTURE)
+        .select_related("applicant", "predeparture_checklist")
+    )
 
 
-def predeparture_participants(*, viewer: User, cohort: Cohort,
-                              filters: dict) -> QuerySet[Application]:
+def predeparture_participants(
+    *, viewer: User, cohort: Cohort, filters: dict
+) -> QuerySet[Application]:
     """The cohort's confirmed participants the viewer may see, with their checklists (or
     none yet), by country and name; ``filters``: ``completion`` and ``country``."""
     qs = _participants(viewer=viewer, cohort=cohort).defer(
-        *[f"predeparture_checklist__{field}" for field in SENSITIVE_CHECKLIST_FIELDS])
+        *[f"predeparture_checklist__{field}" for field in SENSITIVE_CHECKLIST_FIELDS]
+    )
     if filters.get("completion") == "complete":
         qs = qs.filter(_COMPLETE)
     elif filters.get("completion") == "incomplete":
@@ -38,18 +42,23 @@ def predeparture_participants(*, viewer: User, cohort: Cohort,
 
 def predeparture_counts(*, viewer: User, cohort: Cohort) -> dict:
     """``total`` and ``complete`` participants the viewer may see (one query)."""
-    return (applications_visible_to(viewer=viewer)
-            .filter(cohort=cohort, status__in=APPLICATION_PREDEPARTURE)
-            .aggregate(total=Count("id"), complete=Count("id", filter=_COMPLETE)))
+    return (
+        applications_visible_to(viewer=viewer)
+        .filter(cohort=cohort, status__in=APPLICATION_PREDEPARTURE)
+        .aggregate(total=Count("id"), complete=Count("id", filter=_COMPLETE))
+    )
 
 
 def predeparture_participant(*, viewer: User, cohort: Cohort, pk: int) -> Application | None:
     """One participant of the cohort in the viewer's scope, checklist without the dietary and
     medical columns (``predeparture_checklist_of`` reads them for those allowed)."""
-    return (_participants(viewer=viewer, cohort=cohort).select_related("cohort__program")
-            .defer(*[f"predeparture_checklist__{field}"
-                     for field in SENSITIVE_CHECKLIST_FIELDS])
-            .filter(pk=pk).first())
+    return (
+        _participants(viewer=viewer, cohort=cohort)
+        .select_related("cohort__program")
+        .defer(*[f"predeparture_checklist__{field}" for field in SENSITIVE_CHECKLIST_FIELDS])
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def predeparture_checklist_of(*, application: Application) -> PredepartureChecklist | None:

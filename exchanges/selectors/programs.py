@@ -24,7 +24,8 @@ def programs_with_public_cohorts() -> QuerySet[Program]:
     return (
         Program.objects.filter(cohorts__in=public)
         .distinct()
-        .prefetch_related(Prefetch("cohorts", queryset=public.order_by("-starts_on"),
-                                   to_attr="public_cohorts"))
+        .prefetch_related(
+            Prefetch("cohorts", queryset=public.order_by("-starts_on"), to_attr="public_cohorts")
+        )
         .order_by("name_en")
     )

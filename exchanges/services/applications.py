@@ -91,8 +91,9 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # Statuses whose arrival sends the applicant an email (templates emails/application_<s>.*).
-EMAIL_EVENTS = frozenset({S.SUBMITTED, S.ACCEPTED, S.WAITLISTED, S.REJECTED, S.CONFIRMED,
-                          S.DECLINED, S.WITHDRAWN})
+EMAIL_EVENTS = frozenset(
+    {S.SUBMITTED, S.ACCEPTED, S.WAITLISTED, S.REJECTED, S.CONFIRMED, S.DECLINED, S.WITHDRAWN}
+)
 MAX_REFEREES = 3
 LINK_VALID_DAYS = 30
 # Statuses in which referees may still be asked for and may still upload their letters.
@@ -115,8 +116,7 @@ def _touch(application: Application) -> None:
 
 # Target statuses that take or free a seat or change a waiting list: the transition locks the
 # cohort-country quota row first (see ``exchanges.services.quotas`` for the lock order).
-QUOTA_LOCKED_TARGETS = frozenset({S.ACCEPTED, S.WAITLISTED, S.REJECTED, S.DECLINED,
-                                  S.WITHDRAWN})
+QUOTA_LOCKED_TARGETS = frozenset({S.ACCEPTED, S.WAITLISTED, S.REJECTED, S.DECLINED, S.WITHDRAWN})
 # Reasons the system records on transitions it makes by itself (shown translated).
 REASON_PROMOTED = "promoted"
 REASON_LAPSED = "lapsed"
@@ -124,8 +124,13 @@ REASON_LAPSED = "lapsed"
 
 @transaction.atomic
 def application_transition(
-    *, application: Application, to_status: str, actor, reason: str = "",
-    changes: dict | None = None, email_event: str | None = None,
+    *,
+    application: Application,
+    to_status: str,
+    actor,
+    reason: str = "",
+    changes: dict | None = None,
+    email_event: str | None = None,
     log_data: dict | None = None,
 ) -> Application:
     """Move ``application`` to ``to_status`` or raise and change nothing.
@@ -145,16 +150,21 @@ def application_transition(
     quota = None
     if to_status in QUOTA_LOCKED_TARGETS:
         quota = quota_lock(cohort_id=application.cohort_id, country=application.country)
-    locked = (Application.objects.select_for_update(of=("self",)).select_related("cohort")
-              .get(pk=application.pk))
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("cohort")
+        .get(pk=application.pk)
+    )
     if to_status in QUOTA_LOCKED_TARGETS and locked.country != application.country:
         quota = quota_lock(cohort_id=locked.cohort_id, country=locked.country)
     from_status = locked.status
     if to_status not in ALLOWED_TRANSITIONS.get(from_status, frozenset()):
         raise InvalidTransition(
             _("An application cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": S(from_status).label, "to": S(to_status).label if to_status in S.values
-               else to_status}
+            % {
+                "from": S(from_status).label,
+                "to": S(to_status).label if to_status in S.values else to_status,
+            }
         )
     now = timezone.now()
     values = dict(changes or {})
@@ -164,13 +174,15 @@ def application_transition(
         values["waitlist_position"] = None
     if to_status == S.ACCEPTED:
         quota_require_free_seat(quota=quota, cohort_id=locked.cohort_id, country=locked.country)
-        values.setdefault("offer_respond_by",
-                          offer_respond_by_for(cohort=locked.cohort, decided_at=now))
+        values.setdefault(
+            "offer_respond_by", offer_respond_by_for(cohort=locked.cohort, decided_at=now)
+        )
         values["offer_updated_at"] = now
         extra["respond_by"] = values["offer_respond_by"].astimezone(dt.UTC).isoformat()
     elif to_status == S.WAITLISTED:
         values["waitlist_position"] = waitlist_next_position(
-            quota=quota, cohort_id=locked.cohort_id, country=locked.country)
+            quota=quota, cohort_id=locked.cohort_id, country=locked.country
+        )
         extra["waitlist_position"] = values["waitlist_position"]
     locked.status = to_status
     locked.status_changed_at = now
@@ -181,27 +193,39 @@ def application_transition(
         fields.append(name)
     locked.save(update_fields=fields)
     if left_position is not None:
-        waitlist_close_up(cohort_id=locked.cohort_id, country=locked.country,
-                          position=left_position)
+        waitlist_close_up(
+            cohort_id=locked.cohort_id, country=locked.country, position=left_position
+        )
     activity_log_record(
-        actor=actor, obj=locked, action_type=f"exchanges.application.{to_status}",
+        actor=actor,
+        obj=locked,
+        action_type=f"exchanges.application.{to_status}",
         data={"from": from_status, "to": to_status, "reason": reason, **extra},
     )
     if to_status in EMAIL_EVENTS:
         _notify(locked, email_event or str(to_status))
     for name in ["status", "status_changed_at", "updated_at", *values]:
         setattr(application, name, getattr(locked, name))
-    if (from_status in APPLICATION_HOLDING_SEAT and to_status not in APPLICATION_HOLDING_SEAT
-            and locked.cohort.waitlist_policy == WaitlistPolicy.AUTOMATIC):
-        waitlist_promote_first(cohort=locked.cohort, country=locked.country, actor=None,
-                               quota=quota, freed_by=locked)
+    if (
+        from_status in APPLICATION_HOLDING_SEAT
+        and to_status not in APPLICATION_HOLDING_SEAT
+        and locked.cohort.waitlist_policy == WaitlistPolicy.AUTOMATIC
+    ):
+        waitlist_promote_first(
+            cohort=locked.cohort, country=locked.country, actor=None, quota=quota, freed_by=locked
+        )
     return application
 
 
 @transaction.atomic
-def waitlist_promote_first(*, cohort: Cohort, country: str, actor,
-                           quota: CohortQuota | None = None,
-                           freed_by: Application | None = None) -> Application | None:
+def waitlist_promote_first(
+    *,
+    cohort: Cohort,
+    country: str,
+    actor,
+    quota: CohortQuota | None = None,
+    freed_by: Application | None = None,
+) -> Application | None:
     """Offer a free seat of (cohort, country) to the first waitlisted applicant, with a new
     deadline and the waiting-list promotion email; the rest of the list moves up.
 
@@ -219,13 +243,20 @@ def waitlist_promote_first(*, cohort: Cohort, country: str, actor,
     first = waitlist_first(cohort_id=cohort.pk, country=country)
     if first is None:
         return None
-    log_data = {"policy": cohort.waitlist_policy if actor is None else WaitlistPolicy.MANUAL,
-                "waitlist_position": first.waitlist_position}
+    log_data = {
+        "policy": cohort.waitlist_policy if actor is None else WaitlistPolicy.MANUAL,
+        "waitlist_position": first.waitlist_position,
+    }
     if freed_by is not None:
         log_data["freed_by"] = freed_by.pk
-    return application_transition(application=first, to_status=S.ACCEPTED, actor=actor,
-                                  reason=REASON_PROMOTED, email_event="waitlist_promoted",
-                                  log_data=log_data)
+    return application_transition(
+        application=first,
+        to_status=S.ACCEPTED,
+        actor=actor,
+        reason=REASON_PROMOTED,
+        email_event="waitlist_promoted",
+        log_data=log_data,
+    )
 
 
 @transaction.atomic
@@ -239,14 +270,21 @@ def application_start(*, cohort: Cohort, applicant) -> Application:
     try:
         with transaction.atomic():
             application = Application.objects.create(
-                cohort=cohort, applicant=applicant, country=applicant.country or "",
-                citizenship=applicant.country or "", residence_country=applicant.country or "",
+                cohort=cohort,
+                applicant=applicant,
+                country=applicant.country or "",
+                citizenship=applicant.country or "",
+                residence_country=applicant.country or "",
             )
     except IntegrityError:
         # A second request (double click) created it first: the one application it is.
         return Application.objects.get(cohort=cohort, applicant=applicant)
-    activity_log_record(actor=applicant, obj=application,
-                        action_type="exchanges.application.started", data={"to": S.DRAFT})
+    activity_log_record(
+        actor=applicant,
+        obj=application,
+        action_type="exchanges.application.started",
+        data={"to": S.DRAFT},
+    )
     return application
 
 
@@ -255,8 +293,14 @@ def _require_editable(application: Application) -> None:
         raise InvalidTransition(_("This application was already submitted and cannot be changed."))
 
 
-PROFILE_FIELDS = ("birth_date", "citizenship", "residence_country", "sector", "institution",
-                  "languages")
+PROFILE_FIELDS = (
+    "birth_date",
+    "citizenship",
+    "residence_country",
+    "sector",
+    "institution",
+    "languages",
+)
 
 
 @transaction.atomic
@@ -267,7 +311,8 @@ def application_save_profile(*, application: Application, actor, data: dict) -> 
         if name in data:
             setattr(application, name, data[name])
     application.country = country_for_quota(
-        cohort=application.cohort, citizenship=application.citizenship,
+        cohort=application.cohort,
+        citizenship=application.citizenship,
         residence_country=application.residence_country,
     )
     application.updated_at = timezone.now()
@@ -279,8 +324,9 @@ def _is_empty(value) -> bool:
     return value is None or value is False or value in ("", [])
 
 
-def question_is_visible(question: Question, answers: dict[int, object],
-                        questions: dict[int, Question] | None = None) -> bool:
+def question_is_visible(
+    question: Question, answers: dict[int, object], questions: dict[int, Question] | None = None
+) -> bool:
     """Whether ``question`` is shown given ``answers`` (question id -> stored value).
 
     A question whose condition question is itself hidden is hidden too.
@@ -288,8 +334,10 @@ def question_is_visible(question: Question, answers: dict[int, object],
     parent_id = question.show_if_question_id
     if parent_id is None:
         return True
-    if questions is not None and parent_id in questions and not question_is_visible(
-        questions[parent_id], answers, questions
+    if (
+        questions is not None
+        and parent_id in questions
+        and not question_is_visible(questions[parent_id], answers, questions)
     ):
         return False
     value = answers.get(parent_id)
@@ -335,7 +383,9 @@ def clean_answer(question: Question, raw):
         if question.max_words and words > question.max_words:
             raise ValidationError(
                 _("This answer has %(words)s words; the limit is %(max)s.")
-                % {"words": words, "max": question.max_words}, code="too_many_words")
+                % {"words": words, "max": question.max_words},
+                code="too_many_words",
+            )
         if len(raw) > 20000:
             raise ValidationError(_("This answer is too long."), code="too_long")
         return raw
@@ -347,8 +397,9 @@ def clean_answer(question: Question, raw):
         try:
             return dt.date.fromisoformat(raw).isoformat()
         except ValueError:
-            raise ValidationError(_("Enter a date such as 2001-04-30."),
-                                  code="invalid_date") from None
+            raise ValidationError(
+                _("Enter a date such as 2001-04-30."), code="invalid_date"
+            ) from None
     if kind == QuestionKind.NUMBER:
         try:
             number = decimal.Decimal(raw.replace(",", ""))
@@ -357,11 +408,13 @@ def clean_answer(question: Question, raw):
         if not number.is_finite():
             raise ValidationError(_("Enter a number."), code="invalid_number")
         if question.min_value is not None and number < question.min_value:
-            raise ValidationError(_("Enter %(min)s or more.") % {"min": _plain(question.min_value)},
-                                  code="min_value")
+            raise ValidationError(
+                _("Enter %(min)s or more.") % {"min": _plain(question.min_value)}, code="min_value"
+            )
         if question.max_value is not None and number > question.max_value:
-            raise ValidationError(_("Enter %(max)s or less.") % {"max": _plain(question.max_value)},
-                                  code="max_value")
+            raise ValidationError(
+                _("Enter %(max)s or less.") % {"max": _plain(question.max_value)}, code="max_value"
+            )
         return str(number.normalize()) if number == number.to_integral() else str(number)
     return raw
 
@@ -372,7 +425,11 @@ def application_answers(*, application: Application) -> dict[int, object]:
 
 @transaction.atomic
 def application_save_answers(
-    *, application: Application, questions: list[Question], data: dict, actor,
+    *,
+    application: Application,
+    questions: list[Question],
+    data: dict,
+    actor,
     enforce_required: bool = True,
 ) -> dict[int, list[str]]:
     """Validate and store the answers to ``questions`` given in ``data`` (question id -> raw).
@@ -427,18 +484,27 @@ def application_save_answers(
         # One upsert: an autosave racing a step save cannot hit the unique constraint.
         now = timezone.now()
         Answer.objects.bulk_create(
-            [Answer(application=application, question_id=question_id, value=value,
-                    updated_at=now) for question_id, value in to_store.items()],
-            update_conflicts=True, unique_fields=["application", "question"],
+            [
+                Answer(
+                    application=application, question_id=question_id, value=value, updated_at=now
+                )
+                for question_id, value in to_store.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["application", "question"],
             update_fields=["value", "updated_at"],
         )
     _touch(application)
     return errors
 
 
-def required_answers_missing(*, application: Application, questions: list[Question],
-                             answers: dict[int, object], documents_by_question: set[int]
-                             ) -> list[Question]:
+def required_answers_missing(
+    *,
+    application: Application,
+    questions: list[Question],
+    answers: dict[int, object],
+    documents_by_question: set[int],
+) -> list[Question]:
     all_questions = {q.pk: q for q in questions}
     missing = []
     for question in questions:
@@ -452,8 +518,9 @@ def required_answers_missing(*, application: Application, questions: list[Questi
     return missing
 
 
-def _store_document(*, application: Application, uploaded_file, kind: str,
-                    question: Question | None) -> Document:
+def _store_document(
+    *, application: Application, uploaded_file, kind: str, question: Question | None
+) -> Document:
     max_mb = getattr(settings, "MAX_UPLOAD_MB", 10)
     try:
         content_type = validate_upload(uploaded_file, max_mb=max_mb)
@@ -466,8 +533,13 @@ def _store_document(*, application: Application, uploaded_file, kind: str,
     uploaded_file.seek(0)
     original = (uploaded_file.name or "document").replace("/", "_")[-200:]
     document = Document(
-        application=application, question=question, kind=kind, original_name=original,
-        content_type=content_type, size=uploaded_file.size, sha256=digest.hexdigest(),
+        application=application,
+        question=question,
+        kind=kind,
+        original_name=original,
+        content_type=content_type,
+        size=uploaded_file.size,
+        sha256=digest.hexdigest(),
     )
     document.file.save("upload", uploaded_file, save=False)
     document.save()
@@ -483,23 +555,30 @@ def application_upload_document(
     Raises ``UploadRejected`` (nothing stored) when the size or the content type is wrong.
     """
     _require_editable(application)
-    document = _store_document(application=application, uploaded_file=uploaded_file,
-                               kind=question.document_kind or DocumentKind.OTHER,
-                               question=question)
+    document = _store_document(
+        application=application,
+        uploaded_file=uploaded_file,
+        kind=question.document_kind or DocumentKind.OTHER,
+        question=question,
+    )
     for old in application.documents.filter(question=question).exclude(pk=document.pk):
         storage, name = old.file.storage, old.file.name
         old.delete()
         transaction.on_commit(partial(storage.delete, name))
-    activity_log_record(actor=actor, obj=application,
-                        action_type="exchanges.application.document_uploaded",
-                        data={"document": document.pk, "kind": document.kind})
+    activity_log_record(
+        actor=actor,
+        obj=application,
+        action_type="exchanges.application.document_uploaded",
+        data={"document": document.pk, "kind": document.kind},
+    )
     _touch(application)
     return document
 
 
 @transaction.atomic
-def application_submit(*, application: Application, actor,
-                       questions: list[Question] | None = None) -> Application:
+def application_submit(
+    *, application: Application, actor, questions: list[Question] | None = None
+) -> Application:
     """Submit a draft. Safe against double submits: the row is locked, and submitting an
     application that is already submitted returns it unchanged.
 
@@ -507,8 +586,11 @@ def application_submit(*, application: Application, actor,
     rules, ``FormIncomplete`` listing missing answers, and ``ConsentMissing`` for a minor
     without a guardian's consent.
     """
-    locked = Application.objects.select_for_update().select_related(
-        "cohort__program", "applicant").get(pk=application.pk)
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("cohort__program", "applicant")
+        .get(pk=application.pk)
+    )
     if locked.status == S.SUBMITTED:
         application.status = locked.status
         application.submitted_at = locked.submitted_at
@@ -520,26 +602,32 @@ def application_submit(*, application: Application, actor,
     if now >= cohort.deadline:
         raise DeadlinePassed(
             _("The deadline (%(deadline)s, %(zone)s) has passed; applications are closed.")
-            % {"deadline": deadline_text(cohort.deadline, _zone(cohort.time_zone)),
-               "zone": cohort.time_zone})
+            % {
+                "deadline": deadline_text(cohort.deadline, _zone(cohort.time_zone)),
+                "zone": cohort.time_zone,
+            }
+        )
     failures = application_eligibility_failures(application=locked)
     if failures:
         raise NotEligible(" ".join(failures))
     if questions is None:
         questions = list(Question.objects.filter(step__form__cohort=cohort))
     missing = required_answers_missing(
-        application=locked, questions=questions,
+        application=locked,
+        questions=questions,
         answers=application_answers(application=locked),
-        documents_by_question=set(locked.documents.filter(question__isnull=False)
-                                  .values_list("question_id", flat=True)),
+        documents_by_question=set(
+            locked.documents.filter(question__isnull=False).values_list("question_id", flat=True)
+        ),
     )
     if missing:
         raise FormIncomplete(errors=[q.label for q in missing])
     consented = GuardianConsent.objects.filter(application=locked, consented_at__isnull=False)
     if application_needs_guardian_consent(application=locked) and not consented.exists():
         raise ConsentMissing()
-    return application_transition(application=application, to_status=S.SUBMITTED, actor=actor,
-                                  changes={"submitted_at": now})
+    return application_transition(
+        application=application, to_status=S.SUBMITTED, actor=actor, changes={"submitted_at": now}
+    )
 
 
 def _zone(name: str):
@@ -552,8 +640,9 @@ def _zone(name: str):
 def application_withdraw(*, application: Application, actor, reason: str = "") -> Application:
     if application.status not in APPLICATION_WITHDRAWABLE:
         raise InvalidTransition(_("This application can no longer be withdrawn."))
-    return application_transition(application=application, to_status=S.WITHDRAWN, actor=actor,
-                                  reason=reason)
+    return application_transition(
+        application=application, to_status=S.WITHDRAWN, actor=actor, reason=reason
+    )
 
 
 def _link(name: str, token: str) -> str:
@@ -563,13 +652,16 @@ def _link(name: str, token: str) -> str:
 def _is_applicants_own_address(*, application: Application, email: str) -> bool:
     """Whether ``email`` is the applicant's login or any address on their account."""
     applicant = application.applicant
-    return (email.casefold() == applicant.email.casefold()
-            or EmailAddress.objects.filter(user=applicant, email__iexact=email).exists())
+    return (
+        email.casefold() == applicant.email.casefold()
+        or EmailAddress.objects.filter(user=applicant, email__iexact=email).exists()
+    )
 
 
 @transaction.atomic
-def referee_request_create(*, application: Application, name: str, email: str,
-                           language: str, actor) -> RefereeRequest:
+def referee_request_create(
+    *, application: Application, name: str, email: str, language: str, actor
+) -> RefereeRequest:
     """Ask a referee for a letter; the private link goes only into the referee's email."""
     if application.status not in REFEREE_OPEN_STATUSES:
         raise ExchangeError(_("Referees can no longer be added to this application."))
@@ -579,36 +671,64 @@ def referee_request_create(*, application: Application, name: str, email: str,
     email = email.strip()
     if _is_applicants_own_address(application=application, email=email):
         raise ExchangeError(
-            _("A referee must be someone else: this is your own email address. Ask a teacher, "
-              "employer or colleague who knows your work."), code="referee_is_applicant")
-    if application.referee_requests.filter(email__iexact=email).exclude(
-        status=RefereeStatus.CANCELLED).exists():
-        raise ExchangeError(_("You have already asked this referee."),
-                            code="referee_already_asked")
+            _(
+                "A referee must be someone else: this is your own email address. Ask a teacher, "
+                "employer or colleague who knows your work."
+            ),
+            code="referee_is_applicant",
+        )
+    if (
+        application.referee_requests.filter(email__iexact=email)
+        .exclude(status=RefereeStatus.CANCELLED)
+        .exists()
+    ):
+        raise ExchangeError(_("You have already asked this referee."), code="referee_already_asked")
     token = secrets.token_urlsafe(32)
     request = RefereeRequest.objects.create(
-        application=application, name=name, email=email, language=language,
+        application=application,
+        name=name,
+        email=email,
+        language=language,
         token_hash=_hash_token(token),
-        expires_at=min(timezone.now() + dt.timedelta(days=LINK_VALID_DAYS),
-                       application.cohort.deadline + dt.timedelta(days=14)),
+        expires_at=min(
+            timezone.now() + dt.timedelta(days=LINK_VALID_DAYS),
+            application.cohort.deadline + dt.timedelta(days=14),
+        ),
     )
-    activity_log_record(actor=actor, obj=application,
-                        action_type="exchanges.application.referee_requested",
-                        data={"referee_request": request.pk})
-    _notify(application, "referee_requested", {
-        "recipient_email": email, "recipient_name": name, "recipient_language": language,
-        "link": _link("apply:referee_upload", token), "expires_at": request.expires_at,
-    })
+    activity_log_record(
+        actor=actor,
+        obj=application,
+        action_type="exchanges.application.referee_requested",
+        data={"referee_request": request.pk},
+    )
+    _notify(
+        application,
+        "referee_requested",
+        {
+            "recipient_email": email,
+            "recipient_name": name,
+            "recipient_language": language,
+            "link": _link("apply:referee_upload", token),
+            "expires_at": request.expires_at,
+        },
+    )
     return request
 
 
 def referee_request_for_token(*, token: str) -> RefereeRequest:
-    request = RefereeRequest.objects.select_related(
-        "application__applicant", "application__cohort__program").filter(
-        token_hash=_hash_token(token)).first()
-    if (request is None or request.status != RefereeStatus.PENDING
-            or request.expires_at <= timezone.now()
-            or request.application.status not in REFEREE_OPEN_STATUSES):
+    request = (
+        RefereeRequest.objects.select_related(
+            "application__applicant", "application__cohort__program"
+        )
+        .filter(token_hash=_hash_token(token))
+        .first()
+    )
+    if (
+        request is None
+        or request.status != RefereeStatus.PENDING
+        or request.expires_at <= timezone.now()
+        or request.application.status not in REFEREE_OPEN_STATUSES
+    ):
         raise LinkExpired()
     return request
 
@@ -620,48 +740,74 @@ def referee_letter_upload(*, token: str, uploaded_file) -> RefereeRequest:
     request = RefereeRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != RefereeStatus.PENDING:
         raise LinkExpired()
-    document = _store_document(application=request.application, uploaded_file=uploaded_file,
-                               kind=DocumentKind.RECOMMENDATION, question=None)
+    document = _store_document(
+        application=request.application,
+        uploaded_file=uploaded_file,
+        kind=DocumentKind.RECOMMENDATION,
+        question=None,
+    )
     request.letter = document
     request.status = RefereeStatus.RECEIVED
     request.received_at = timezone.now()
     request.save(update_fields=["letter", "status", "received_at"])
-    activity_log_record(actor=None, obj=request.application,
-                        action_type="exchanges.application.referee_letter_received",
-                        data={"referee_request": request.pk})
+    activity_log_record(
+        actor=None,
+        obj=request.application,
+        action_type="exchanges.application.referee_letter_received",
+        data={"referee_request": request.pk},
+    )
     _notify(request.application, "referee_received", {"referee_name": request.name})
     return request
 
 
 @transaction.atomic
-def guardian_consent_request(*, application: Application, guardian_name: str,
-                             guardian_email: str, actor) -> GuardianConsent:
+def guardian_consent_request(
+    *, application: Application, guardian_name: str, guardian_email: str, actor
+) -> GuardianConsent:
     """Ask a parent or guardian to consent; asking again replaces the previous link."""
     _require_editable(application)
     token = secrets.token_urlsafe(32)
     consent, _created = GuardianConsent.objects.update_or_create(
         application=application,
-        defaults={"guardian_name": guardian_name, "guardian_email": guardian_email,
-                  "token_hash": _hash_token(token), "requested_at": timezone.now(),
-                  "expires_at": timezone.now() + dt.timedelta(days=LINK_VALID_DAYS),
-                  "consented_at": None, "consented_name": ""},
+        defaults={
+            "guardian_name": guardian_name,
+            "guardian_email": guardian_email,
+            "token_hash": _hash_token(token),
+            "requested_at": timezone.now(),
+            "expires_at": timezone.now() + dt.timedelta(days=LINK_VALID_DAYS),
+            "consented_at": None,
+            "consented_name": "",
+        },
     )
-    activity_log_record(actor=actor, obj=application,
-                        action_type="exchanges.application.guardian_consent_requested", data={})
-    _notify(application, "guardian_requested", {
-        "recipient_email": guardian_email, "recipient_name": guardian_name,
-        "recipient_language": application.applicant.preferred_language,
-        "link": _link("apply:guardian_consent", token), "expires_at": consent.expires_at,
-    })
+    activity_log_record(
+        actor=actor,
+        obj=application,
+        action_type="exchanges.application.guardian_consent_requested",
+        data={},
+    )
+    _notify(
+        application,
+        "guardian_requested",
+        {
+            "recipient_email": guardian_email,
+            "recipient_name": guardian_name,
+            "recipient_language": application.applicant.preferred_language,
+            "link": _link("apply:guardian_consent", token),
+            "expires_at": consent.expires_at,
+        },
+    )
     return consent
 
 
 def guardian_consent_for_token(*, token: str) -> GuardianConsent:
-    consent = GuardianConsent.objects.select_related(
-        "application__applicant", "application__cohort__program").filter(
-        token_hash=_hash_token(token)).first()
-    if (consent is None or consent.consented_at is not None
-            or consent.expires_at <= timezone.now()):
+    consent = (
+        GuardianConsent.objects.select_related(
+            "application__applicant", "application__cohort__program"
+        )
+        .filter(token_hash=_hash_token(token))
+        .first()
+    )
+    if consent is None or consent.consented_at is not None or consent.expires_at <= timezone.now():
         raise LinkExpired()
     return consent
 
@@ -675,7 +821,11 @@ def guardian_consent_give(*, token: str, signed_name: str) -> GuardianConsent:
     consent.consented_at = timezone.now()
     consent.consented_name = signed_name
     consent.save(update_fields=["consented_at", "consented_name"])
-    activity_log_record(actor=None, obj=consent.application,
-                        action_type="exchanges.application.guardian_consented", data={})
+    activity_log_record(
+        actor=None,
+        obj=consent.application,
+        action_type="exchanges.application.guardian_consented",
+        data={},
+    )
     _notify(consent.application, "guardian_consented", {"guardian_name": consent.guardian_name})
     return consent

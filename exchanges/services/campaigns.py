@@ -36,8 +36,7 @@ STALLED_AFTER = dt.timedelta(minutes=5)
 def campaign_context(*, campaign: Campaign, language: str) -> dict:
     """The campaign's variables with the names in ``language`` (the recipient's)."""
     with translation.override(language):
-        return {"cohort_name": campaign.cohort.name,
-                "program_name": campaign.cohort.program.name}
+        return {"cohort_name": campaign.cohort.name, "program_name": campaign.cohort.program.name}
 
 
 def campaign_preview(*, campaign: Campaign, language: str, recipient: User | None) -> dict:
@@ -45,11 +44,15 @@ def campaign_preview(*, campaign: Campaign, language: str, recipient: User | Non
     subject, body = campaign.text_for(language)
     email = recipient.email if recipient else "recipient@example.org"
     with translation.override(language):
-        context = {**mail_base_context(recipient=recipient, email=email, language=language,
-                                       is_transactional=False),
-                   **campaign_context(campaign=campaign, language=language)}
-    return mail_render_source(subject_source=subject, text_source=body, context=context,
-                              language=language)
+        context = {
+            **mail_base_context(
+                recipient=recipient, email=email, language=language, is_transactional=False
+            ),
+            **campaign_context(campaign=campaign, language=language),
+        }
+    return mail_render_source(
+        subject_source=subject, text_source=body, context=context, language=language
+    )
 
 
 def _dispatch_run(campaign_id: int) -> None:
@@ -62,13 +65,13 @@ def _dispatch_run(campaign_id: int) -> None:
     try:
         task_run_campaign.apply_async(args=[campaign_id])
     except Exception as exc:  # noqa: BLE001 -- any broker failure leaves it to beat
-        logger.warning("Campaign %s: broker unavailable (%s)", campaign_id,
-                       exc.__class__.__name__)
+        logger.warning("Campaign %s: broker unavailable (%s)", campaign_id, exc.__class__.__name__)
 
 
 @transaction.atomic
-def campaign_send(*, campaign: Campaign, actor: User,
-                  scheduled_at: dt.datetime | None = None) -> Campaign:
+def campaign_send(
+    *, campaign: Campaign, actor: User, scheduled_at: dt.datetime | None = None
+) -> Campaign:
     """Send ``campaign`` now, or at ``scheduled_at`` (beat starts it when due)."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status not in {CampaignStatus.DRAFT, CampaignStatus.SCHEDULED}:
@@ -83,9 +86,12 @@ def campaign_send(*, campaign: Campaign, actor: User,
         campaign.started_at = now
         campaign.save(update_fields=["status", "started_at"])
         transaction.on_commit(lambda: _dispatch_run(campaign.pk))
-    activity_log_record(actor=actor, obj=campaign,
-                        action_type=f"exchanges.campaign.{campaign.status}",
-                        data={"scheduled_at": scheduled_at.isoformat() if scheduled_at else None})
+    activity_log_record(
+        actor=actor,
+        obj=campaign,
+        action_type=f"exchanges.campaign.{campaign.status}",
+        data={"scheduled_at": scheduled_at.isoformat() if scheduled_at else None},
+    )
     return campaign
 
 
@@ -93,8 +99,11 @@ def campaign_send(*, campaign: Campaign, actor: User,
 def campaign_cancel(*, campaign: Campaign, actor: User) -> Campaign:
     """Stop a campaign: messages not yet sent are cancelled; ones being sent finish."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.status not in {CampaignStatus.DRAFT, CampaignStatus.SCHEDULED,
-                               CampaignStatus.SENDING}:
+    if campaign.status not in {
+        CampaignStatus.DRAFT,
+        CampaignStatus.SCHEDULED,
+        CampaignStatus.SENDING,
+    }:
         raise InvalidTransition()
     previous = campaign.status
     campaign.status = CampaignStatus.CANCELLED
@@ -103,8 +112,12 @@ def campaign_cancel(*, campaign: Campaign, actor: User) -> Campaign:
     cancelled = OutgoingMail.objects.filter(campaign=campaign, status=MailStatus.QUEUED).update(
         status=MailStatus.CANCELLED, last_error="Campaign cancelled."
     )
-    activity_log_record(actor=actor, obj=campaign, action_type="exchanges.campaign.cancelled",
-                        data={"from": previous, "messages_cancelled": cancelled})
+    activity_log_record(
+        actor=actor,
+        obj=campaign,
+        action_type="exchanges.campaign.cancelled",
+        data={"from": previous, "messages_cancelled": cancelled},
+    )
     return campaign
 
 
@@ -130,8 +143,10 @@ def campaign_enqueue(*, campaign_id: int) -> int:
     audience = campaign_audience(campaign=campaign)
     Campaign.objects.filter(pk=campaign.pk).update(recipients_total=audience.count())
     templates = _compiled(campaign)
-    shared = {language: campaign_context(campaign=campaign, language=language)
-              for language, _name in settings.LANGUAGES}
+    shared = {
+        language: campaign_context(campaign=campaign, language=language)
+        for language, _name in settings.LANGUAGES
+    }
     created = 0
     last_id = 0
     while True:
@@ -148,13 +163,16 @@ def campaign_enqueue(*, campaign_id: int) -> int:
             OutgoingMail.objects.bulk_create(rows, ignore_conflicts=True)
             created += len(rows) - before
         now = timezone.now()
-        ids = list(OutgoingMail.objects.filter(
-            idempotency_key__in=keys, status=MailStatus.QUEUED, dispatched_at__isnull=True
-        ).values_list("id", flat=True))
+        ids = list(
+            OutgoingMail.objects.filter(
+                idempotency_key__in=keys, status=MailStatus.QUEUED, dispatched_at__isnull=True
+            ).values_list("id", flat=True)
+        )
         OutgoingMail.objects.filter(pk__in=ids).update(dispatched_at=now)
         mail_dispatch(mail_ids=ids)
     Campaign.objects.filter(pk=campaign.pk, enqueued_at__isnull=True).update(
-        enqueued_at=timezone.now())
+        enqueued_at=timezone.now()
+    )
     # Rows sent while queueing (or a campaign with nobody to write to) finish it now.
     campaigns_finish_if_done(campaign_ids=[campaign.pk])
     return created
@@ -164,20 +182,32 @@ def _campaign_row(campaign: Campaign, user: User, templates, shared: dict) -> Ou
     language = mail_language(recipient=user)
     subject_template, body_template = templates[language]
     with translation.override(language):
-        context = {**mail_base_context(recipient=user, email=user.email, language=language,
-                                       is_transactional=False),
-                   **shared[language]}
+        context = {
+            **mail_base_context(
+                recipient=user, email=user.email, language=language, is_transactional=False
+            ),
+            **shared[language],
+        }
     rendered = mail_render_staff_templates(
-        subject_template=subject_template, body_template=body_template, context=context,
+        subject_template=subject_template,
+        body_template=body_template,
+        context=context,
         language=language,
     )
     return OutgoingMail(
-        recipient_email=user.email, user=user, language=language,
-        template_key="campaign", subject=rendered.subject, text_body=rendered.text,
+        recipient_email=user.email,
+        user=user,
+        language=language,
+        template_key="campaign",
+        subject=rendered.subject,
+        text_body=rendered.text,
         html_body=rendered.html,
         headers=list_unsubscribe_headers(email=user.email),
-        idempotency_key=f"campaign:{campaign.pk}:{user.pk}", message_id=new_message_id(),
-        campaign=campaign, is_transactional=False, due_at=timezone.now(),
+        idempotency_key=f"campaign:{campaign.pk}:{user.pk}",
+        message_id=new_message_id(),
+        campaign=campaign,
+        is_transactional=False,
+        due_at=timezone.now(),
     )
 
 
@@ -193,9 +223,13 @@ def campaigns_tick() -> dict[str, int]:
         ):
             _dispatch_run(campaign_id)
             started += 1
-    stalled = list(Campaign.objects.filter(
-        status=CampaignStatus.SENDING, enqueued_at__isnull=True, started_at__lt=now - STALLED_AFTER
-    ).values_list("id", flat=True))
+    stalled = list(
+        Campaign.objects.filter(
+            status=CampaignStatus.SENDING,
+            enqueued_at__isnull=True,
+            started_at__lt=now - STALLED_AFTER,
+        ).values_list("id", flat=True)
+    )
     for campaign_id in stalled:
         _dispatch_run(campaign_id)
     finished = campaigns_finish_if_done()

@@ -40,8 +40,13 @@ GENERATED_RANGE = range(81, 91)
 
 def _generated(cohort: Cohort, country: str, domain: str, taken: set[int]) -> User | None:
     emails = [f"applicant-{country.lower()}-{index:03d}@{domain}" for index in GENERATED_RANGE]
-    return (User.objects.filter(email__in=emails).exclude(pk__in=taken)
-            .exclude(applications__cohort=cohort).order_by("email").first())
+    return (
+        User.objects.filter(email__in=emails)
+        .exclude(pk__in=taken)
+        .exclude(applications__cohort=cohort)
+        .order_by("email")
+        .first()
+    )
 
 
 def seed_demo_offers(*, cohort: Cohort, users: dict[str, User]) -> int:
@@ -49,8 +54,11 @@ def seed_demo_offers(*, cohort: Cohort, users: dict[str, User]) -> int:
     Returns how many applications were added (0 when the cohort already has them)."""
     staff = next(user for email, user in users.items() if email.startswith("staff@"))
     domain = staff.email.rpartition("@")[2]
-    if Application.objects.filter(cohort=cohort).filter(
-            Q(offer_respond_by__isnull=False) | Q(waitlist_position__isnull=False)).exists():
+    if (
+        Application.objects.filter(cohort=cohort)
+        .filter(Q(offer_respond_by__isnull=False) | Q(waitlist_position__isnull=False))
+        .exists()
+    ):
         return 0
     rng = random.Random("trilink-offers")  # noqa: S311 -- repeatable demo data
     questions = _seed_form(cohort)
@@ -69,8 +77,15 @@ def seed_demo_offers(*, cohort: Cohort, users: dict[str, User]) -> int:
             if applicant is None:
                 continue
         taken.add(applicant.pk)
-        _seed_one(cohort=cohort, applicant=applicant, status=status, questions=questions,
-                  staff=staff, rng=rng, content_type=content_type)
+        _seed_one(
+            cohort=cohort,
+            applicant=applicant,
+            status=status,
+            questions=questions,
+            staff=staff,
+            rng=rng,
+            content_type=content_type,
+        )
         application = Application.objects.get(cohort=cohort, applicant=applicant)
         decided_at = now - dt.timedelta(days=days_ago)
         changes = {"status_changed_at": decided_at, "updated_at": decided_at}
@@ -83,15 +98,16 @@ def seed_demo_offers(*, cohort: Cohort, users: dict[str, User]) -> int:
             positions[application.country] = positions.get(application.country, 0) + 1
             changes["waitlist_position"] = positions[application.country]
             log = {"waitlist_position": changes["waitlist_position"]}
-        entries = ActivityLog.objects.filter(content_type=content_type,
-                                             object_id=application.pk)
+        entries = ActivityLog.objects.filter(content_type=content_type, object_id=application.pk)
         decision = entries.filter(action_type=f"exchanges.application.{status}").first()
         if decision is not None:
             # Move the whole history so that the decision falls on ``decided_at``.
             shift = decided_at - decision.timestamp
             entries.update(timestamp=F("timestamp") + shift)
-            changes |= {"created_at": application.created_at + shift,
-                        "submitted_at": application.submitted_at + shift}
+            changes |= {
+                "created_at": application.created_at + shift,
+                "submitted_at": application.submitted_at + shift,
+            }
             decision.data = {**decision.data, **log}
             decision.save(update_fields=["data"])
         Application.objects.filter(pk=application.pk).update(**changes)

@@ -44,18 +44,30 @@ ANSWERED_LOGINS = ("applicant-ja@demo.trilink.example",)
 
 # Typical feeling toward (respondent country, target country) before the program; answers
 # after it are warmer, so later analytics have a change to show.
-WARMTH = {("US", "JP"): 74, ("US", "KR"): 70, ("JP", "US"): 68, ("JP", "KR"): 52,
-          ("KR", "US"): 71, ("KR", "JP"): 46}
+WARMTH = {
+    ("US", "JP"): 74,
+    ("US", "KR"): 70,
+    ("JP", "US"): 68,
+    ("JP", "KR"): 52,
+    ("KR", "US"): 71,
+    ("KR", "JP"): 46,
+}
 OPEN_ANSWERS = {
-    "en": ["Meeting peers who see the same problems from a different angle.",
-           "More time for informal conversation between the sessions.",
-           "Building a network I can call on in my work."],
-    "ja": ["同じ課題を違う視点から見ている仲間と出会えたことです。",
-           "セッションの合間に、もっと自由に話せる時間があるとよいと思います。",
-           "仕事で相談できるネットワークを作ることです。"],
-    "ko": ["같은 문제를 다른 관점에서 바라보는 동료들을 만난 것입니다.",
-           "세션 사이에 자유롭게 대화할 시간이 더 있으면 좋겠습니다.",
-           "업무에서 도움을 청할 수 있는 네트워크를 만드는 것입니다."],
+    "en": [
+        "Meeting peers who see the same problems from a different angle.",
+        "More time for informal conversation between the sessions.",
+        "Building a network I can call on in my work.",
+    ],
+    "ja": [
+        "同じ課題を違う視点から見ている仲間と出会えたことです。",
+        "セッションの合間に、もっと自由に話せる時間があるとよいと思います。",
+        "仕事で相談できるネットワークを作ることです。",
+    ],
+    "ko": [
+        "같은 문제를 다른 관점에서 바라보는 동료들을 만난 것입니다.",
+        "세션 사이에 자유롭게 대화할 시간이 더 있으면 좋겠습니다.",
+        "업무에서 도움을 청할 수 있는 네트워크를 만드는 것입니다.",
+    ],
 }
 
 
@@ -70,8 +82,9 @@ def _schedules(cohort: Cohort, now: dt.datetime) -> dict[str, tuple | None]:
     }
 
 
-def _answers(survey: Survey, invitation: SurveyInvitation, rng: random.Random,
-             language: str) -> dict[int, int | str]:
+def _answers(
+    survey: Survey, invitation: SurveyInvitation, rng: random.Random, language: str
+) -> dict[int, int | str]:
     after = survey.kind != SurveyKind.PRE_PROGRAM
     data: dict[int, int | str] = {}
     for question in survey_questions_for(survey=survey, country=invitation.country):
@@ -89,31 +102,55 @@ def _answers(survey: Survey, invitation: SurveyInvitation, rng: random.Random,
 
 def _mark_invited(survey: Survey, now: dt.datetime) -> int:
     """Record each new invitation's email as sent (rendered, never dispatched)."""
-    pending = list(SurveyInvitation.objects.filter(survey=survey, invited_at__isnull=True)
-                   .select_related("application__applicant"))
+    pending = list(
+        SurveyInvitation.objects.filter(survey=survey, invited_at__isnull=True).select_related(
+            "application__applicant"
+        )
+    )
     transactional = survey_is_transactional(survey=survey)
     for invitation in pending:
         invitation.survey = survey
         applicant = invitation.application.applicant
         language = mail_language(recipient=applicant)
-        template_key = (MailTemplateKey.FOLLOWUP_SURVEY if survey.months_after
-                        else MailTemplateKey.SURVEY_INVITATION)
-        context = {**mail_base_context(recipient=applicant, email=applicant.email,
-                                       language=language, is_transactional=transactional),
-                   **survey_mail_context(invitation=invitation, language=language)}
-        rendered = mail_render(template_key=template_key, language=language, context=context,
-                               cohort=survey.cohort)
+        template_key = (
+            MailTemplateKey.FOLLOWUP_SURVEY
+            if survey.months_after
+            else MailTemplateKey.SURVEY_INVITATION
+        )
+        context = {
+            **mail_base_context(
+                recipient=applicant,
+                email=applicant.email,
+                language=language,
+                is_transactional=transactional,
+            ),
+            **survey_mail_context(invitation=invitation, language=language),
+        }
+        rendered = mail_render(
+            template_key=template_key, language=language, context=context, cohort=survey.cohort
+        )
         OutgoingMail.objects.get_or_create(
-            idempotency_key=reminder_key(workflow=INVITATION_WORKFLOW, obj=invitation,
-                                         window=INVITATION_WINDOW),
-            defaults={"recipient_email": applicant.email, "user": applicant,
-                      "language": language, "template_key": template_key,
-                      "subject": rendered.subject, "text_body": rendered.text,
-                      "html_body": rendered.html, "message_id": new_message_id(),
-                      "status": MailStatus.SENT, "attempts": 1, "sent_at": survey.opens_at,
-                      "due_at": survey.opens_at, "is_transactional": transactional,
-                      "content_type": ContentType.objects.get_for_model(invitation),
-                      "object_id": invitation.pk})
+            idempotency_key=reminder_key(
+                workflow=INVITATION_WORKFLOW, obj=invitation, window=INVITATION_WINDOW
+            ),
+            defaults={
+                "recipient_email": applicant.email,
+                "user": applicant,
+                "language": language,
+                "template_key": template_key,
+                "subject": rendered.subject,
+                "text_body": rendered.text,
+                "html_body": rendered.html,
+                "message_id": new_message_id(),
+                "status": MailStatus.SENT,
+                "attempts": 1,
+                "sent_at": survey.opens_at,
+                "due_at": survey.opens_at,
+                "is_transactional": transactional,
+                "content_type": ContentType.objects.get_for_model(invitation),
+                "object_id": invitation.pk,
+            },
+        )
         invitation.invited_at = survey.opens_at
         invitation.save(update_fields=["invited_at"])
     return len(pending)
@@ -127,8 +164,9 @@ def seed_demo_surveys(*, cohort: Cohort, staff: User) -> dict[str, int]:
         survey = Survey.objects.filter(cohort=cohort, kind=kind).first()
         if survey is None:
             opens_at, closes_at = schedule or (None, None)
-            survey = survey_create_standard(cohort=cohort, kind=kind, actor=staff,
-                                            opens_at=opens_at, closes_at=closes_at)
+            survey = survey_create_standard(
+                cohort=cohort, kind=kind, actor=staff, opens_at=opens_at, closes_at=closes_at
+            )
             survey = survey_publish(survey=survey, actor=staff)
             created += 1
         if survey.status_at(now) != SurveyStatus.OPEN:
@@ -136,8 +174,11 @@ def seed_demo_surveys(*, cohort: Cohort, staff: User) -> dict[str, int]:
         survey_invitations_create(survey=survey, now=survey.opens_at)
         _mark_invited(survey, now)
         share = 0.75 if kind == SurveyKind.PRE_PROGRAM else 0.45
-        invitations = (SurveyInvitation.objects.filter(survey=survey, completed_at__isnull=True)
-                       .select_related("application__applicant").order_by("id"))
+        invitations = (
+            SurveyInvitation.objects.filter(survey=survey, completed_at__isnull=True)
+            .select_related("application__applicant")
+            .order_by("id")
+        )
         for invitation in invitations:
             email = invitation.application.applicant.email
             rng = random.Random(f"trilink-survey-{kind}-{email}")  # noqa: S311 -- demo data
@@ -146,7 +187,11 @@ def seed_demo_surveys(*, cohort: Cohort, staff: User) -> dict[str, int]:
             invitation.survey = survey
             language = mail_language(recipient=invitation.application.applicant)
             moment = max(survey.opens_at, now - dt.timedelta(hours=rng.randint(1, 400)))
-            survey_response_submit(invitation=invitation, language=language, now=moment,
-                                   data=_answers(survey, invitation, rng, language))
+            survey_response_submit(
+                invitation=invitation,
+                language=language,
+                now=moment,
+                data=_answers(survey, invitation, rng, language),
+            )
             answered += 1
     return {"surveys_created": created, "survey_responses_created": answered}

@@ -28,7 +28,11 @@ def age_on(*, birth_date: dt.date, on: dt.date) -> int:
 
 
 def eligibility_failures(
-    *, cohort, birth_date: dt.date | None, citizenship: str, residence_country: str,
+    *,
+    cohort,
+    birth_date: dt.date | None,
+    citizenship: str,
+    residence_country: str,
     languages: dict[str, str],
 ) -> list[str]:
     failures: list[str] = []
@@ -38,53 +42,75 @@ def eligibility_failures(
             failures.append(_("Your date of birth is needed to check the age limits."))
         else:
             age = age_on(birth_date=birth_date, on=reference)
-            params = {"age": age, "date": date_format(reference, "DATE_FORMAT"),
-                      "min": cohort.min_age, "max": cohort.max_age}
+            params = {
+                "age": age,
+                "date": date_format(reference, "DATE_FORMAT"),
+                "min": cohort.min_age,
+                "max": cohort.max_age,
+            }
             if cohort.min_age is not None and age < cohort.min_age:
-                failures.append(_(
-                    "Applicants must be at least %(min)s years old on %(date)s; "
-                    "you will be %(age)s."
-                ) % params)
+                failures.append(
+                    _(
+                        "Applicants must be at least %(min)s years old on %(date)s; "
+                        "you will be %(age)s."
+                    )
+                    % params
+                )
             if cohort.max_age is not None and age > cohort.max_age:
-                failures.append(_(
-                    "Applicants must be at most %(max)s years old on %(date)s; "
-                    "you will be %(age)s."
-                ) % params)
+                failures.append(
+                    _(
+                        "Applicants must be at most %(max)s years old on %(date)s; "
+                        "you will be %(age)s."
+                    )
+                    % params
+                )
     allowed = cohort.allowed_countries
     names = ", ".join(country_label(code) for code in allowed)
     basis = cohort.eligibility_basis
     citizen_ok = citizenship in allowed
     resident_ok = residence_country in allowed
     if basis == EligibilityBasis.CITIZENSHIP and not citizen_ok:
-        failures.append(_("Applicants must be citizens of one of: %(countries)s.")
-                        % {"countries": names})
+        failures.append(
+            _("Applicants must be citizens of one of: %(countries)s.") % {"countries": names}
+        )
     elif basis == EligibilityBasis.RESIDENCE and not resident_ok:
-        failures.append(_("Applicants must live in one of: %(countries)s.")
-                        % {"countries": names})
+        failures.append(_("Applicants must live in one of: %(countries)s.") % {"countries": names})
     elif basis == EligibilityBasis.EITHER and not (citizen_ok or resident_ok):
-        failures.append(_("Applicants must be citizens or residents of one of: %(countries)s.")
-                        % {"countries": names})
+        failures.append(
+            _("Applicants must be citizens or residents of one of: %(countries)s.")
+            % {"countries": names}
+        )
     level_labels = dict(LanguageLevel.choices)
     # Language.choices are self-names (日本語) for the switcher; reasons need names in the
     # reader's language.
-    language_labels = {Language.EN: _("English"), Language.JA: _("Japanese"),
-                       Language.KO: _("Korean")}
+    language_labels = {
+        Language.EN: _("English"),
+        Language.JA: _("Japanese"),
+        Language.KO: _("Korean"),
+    }
     for language, minimum in sorted(cohort.language_requirements.items()):
         declared = languages.get(language, LanguageLevel.NONE)
         if LANGUAGE_LEVEL_ORDER.get(declared, 0) < LANGUAGE_LEVEL_ORDER.get(minimum, 0):
-            failures.append(_(
-                "This program requires %(language)s at level “%(level)s” or higher; "
-                "you declared “%(declared)s”."
-            ) % {"language": language_labels.get(language, language),
-                 "level": level_labels.get(minimum, minimum),
-                 "declared": level_labels.get(declared, declared)})
+            failures.append(
+                _(
+                    "This program requires %(language)s at level “%(level)s” or higher; "
+                    "you declared “%(declared)s”."
+                )
+                % {
+                    "language": language_labels.get(language, language),
+                    "level": level_labels.get(minimum, minimum),
+                    "declared": level_labels.get(declared, declared),
+                }
+            )
     return failures
 
 
 def application_eligibility_failures(*, application) -> list[str]:
     return eligibility_failures(
-        cohort=application.cohort, birth_date=application.birth_date,
-        citizenship=application.citizenship, residence_country=application.residence_country,
+        cohort=application.cohort,
+        birth_date=application.birth_date,
+        citizenship=application.citizenship,
+        residence_country=application.residence_country,
         languages=application.languages or {},
     )
 
@@ -93,8 +119,7 @@ def application_needs_guardian_consent(*, application) -> bool:
     """True when the applicant will be under 18 on the program's first day."""
     if application.birth_date is None:
         return False
-    return age_on(birth_date=application.birth_date,
-                  on=application.cohort.starts_on) < ADULT_AGE
+    return age_on(birth_date=application.birth_date, on=application.cohort.starts_on) < ADULT_AGE
 
 
 def country_for_quota(*, cohort, citizenship: str, residence_country: str) -> str:

@@ -21,9 +21,23 @@ from exchanges.enums import ApplicationStatus, QuestionKind
 from exchanges.models import Answer, Application, Question
 
 FORMULA_PREFIXES = (
-    "=", "+", "-", "@", "\t", "\r", "\n", "|",
-    "\uff1d", "\uff0b", "\uff0d", "\uff20", "\uff5c",  # full-width ＝ ＋ － ＠ ｜
-    "\ufe66", "\ufe62", "\ufe63", "\ufe6b",  # small ﹦ ﹢ ﹣ ﹫
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "\n",
+    "|",
+    "\uff1d",
+    "\uff0b",
+    "\uff0d",
+    "\uff20",
+    "\uff5c",  # full-width ＝ ＋ － ＠ ｜
+    "\ufe66",
+    "\ufe62",
+    "\ufe63",
+    "\ufe6b",  # small ﹦ ﹢ ﹣ ﹫
     "\u2212",  # minus sign −
 )
 # What an XLSX cell cannot hold (XML 1.0 forbids these control characters); openpyxl raises
@@ -53,9 +67,20 @@ def _answer_text(value) -> str:
     return "" if value is None else str(value)
 
 
-EXPORT_FIELDS = ("pk", "applicant__given_name", "applicant__family_name",
-                 "applicant__local_name", "applicant__email", "country", "citizenship",
-                 "residence_country", "sector", "institution", "status", "submitted_at")
+EXPORT_FIELDS = (
+    "pk",
+    "applicant__given_name",
+    "applicant__family_name",
+    "applicant__local_name",
+    "applicant__email",
+    "country",
+    "citizenship",
+    "residence_country",
+    "sector",
+    "institution",
+    "status",
+    "submitted_at",
+)
 
 
 def _batches(rows: Iterator[dict], size: int) -> Iterator[list[dict]]:
@@ -69,8 +94,9 @@ def _batches(rows: Iterator[dict], size: int) -> Iterator[list[dict]]:
         yield batch
 
 
-def application_export_rows(*, applications: QuerySet[Application],
-                            questions: list[Question]) -> Iterator[list]:
+def application_export_rows(
+    *, applications: QuerySet[Application], questions: list[Question]
+) -> Iterator[list]:
     """The header, then one neutralised row per application, in the queryset's order.
 
     Rows are read as plain values (no model instances) in batches of ``EXPORT_BATCH_SIZE``;
@@ -78,26 +104,46 @@ def application_export_rows(*, applications: QuerySet[Application],
     """
     exported = [q for q in questions if q.kind != QuestionKind.FILE]
     statuses = {value: str(label) for value, label in ApplicationStatus.choices}
-    yield [neutralise_cell(c) for c in [
-        _("ID"), _("Given name"), _("Family name"), _("Name in local script"), _("Email"),
-        _("Country"), _("Citizenship"), _("Residence"), _("Sector"), _("Institution"),
-        _("Status"), _("Submitted"), *[q.label_en for q in exported]]]
+    yield [
+        neutralise_cell(c)
+        for c in [
+            _("ID"),
+            _("Given name"),
+            _("Family name"),
+            _("Name in local script"),
+            _("Email"),
+            _("Country"),
+            _("Citizenship"),
+            _("Residence"),
+            _("Sector"),
+            _("Institution"),
+            _("Status"),
+            _("Submitted"),
+            *[q.label_en for q in exported],
+        ]
+    ]
     question_ids = [q.pk for q in exported]
     rows = applications.values(*EXPORT_FIELDS).iterator(chunk_size=EXPORT_BATCH_SIZE)
     for batch in _batches(rows, EXPORT_BATCH_SIZE):
         answers: dict[tuple[int, int], object] = {}
         if question_ids:
-            answers = {(a, q): v for a, q, v in Answer.objects.filter(
-                application_id__in=[row["pk"] for row in batch],
-                question_id__in=question_ids).values_list("application_id", "question_id",
-                                                          "value")}
+            answers = {
+                (a, q): v
+                for a, q, v in Answer.objects.filter(
+                    application_id__in=[row["pk"] for row in batch], question_id__in=question_ids
+                ).values_list("application_id", "question_id", "value")
+            }
         for row in batch:
             submitted = row["submitted_at"]
-            yield [neutralise_cell(c) for c in [
-                *(row[field] for field in EXPORT_FIELDS[:10]),
-                statuses.get(row["status"], row["status"]),
-                timezone.localtime(submitted).isoformat() if submitted else "",
-                *[_answer_text(answers.get((row["pk"], q))) for q in question_ids]]]
+            yield [
+                neutralise_cell(c)
+                for c in [
+                    *(row[field] for field in EXPORT_FIELDS[:10]),
+                    statuses.get(row["status"], row["status"]),
+                    timezone.localtime(submitted).isoformat() if submitted else "",
+                    *[_answer_text(answers.get((row["pk"], q))) for q in question_ids],
+                ]
+            ]
 
 
 class _Echo:

@@ -22,8 +22,9 @@ def form_step_save(*, step: FormStep, actor) -> FormStep:
         last = FormStep.objects.filter(form=step.form).aggregate(m=Max("position"))["m"]
         step.position = (last or 0) + 1
     step.save()
-    activity_log_record(actor=actor, obj=step.form, action_type="exchanges.form.step_saved",
-                        data={"step": step.pk})
+    activity_log_record(
+        actor=actor, obj=step.form, action_type="exchanges.form.step_saved", data={"step": step.pk}
+    )
     return step
 
 
@@ -34,9 +35,12 @@ def question_save(*, question: Question, actor) -> Question:
         last = Question.objects.filter(step=question.step).aggregate(m=Max("position"))["m"]
         question.position = (last or 0) + 1
     question.save()
-    activity_log_record(actor=actor, obj=question.step.form,
-                        action_type="exchanges.form.question_saved",
-                        data={"question": question.pk})
+    activity_log_record(
+        actor=actor,
+        obj=question.step.form,
+        action_type="exchanges.form.question_saved",
+        data={"question": question.pk},
+    )
     return question
 
 
@@ -51,24 +55,33 @@ def _swap(items: list, index: int, direction: int) -> list:
 def question_move(*, question: Question, direction: int, actor) -> None:
     """Move a question one place up (-1) or down (+1) within its step; positions are
     renumbered 1..n so they stay dense."""
-    siblings = list(Question.objects.select_for_update().filter(step=question.step)
-                    .order_by("position", "id"))
+    siblings = list(
+        Question.objects.select_for_update().filter(step=question.step).order_by("position", "id")
+    )
     index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
     for position, item in enumerate(_swap(siblings, index, direction), start=1):
         item.position = position
     Question.objects.bulk_update(siblings, ["position"])
-    activity_log_record(actor=actor, obj=question.step.form,
-                        action_type="exchanges.form.question_moved",
-                        data={"question": question.pk, "direction": direction})
+    activity_log_record(
+        actor=actor,
+        obj=question.step.form,
+        action_type="exchanges.form.question_moved",
+        data={"question": question.pk, "direction": direction},
+    )
 
 
 @transaction.atomic
 def form_step_move(*, step: FormStep, direction: int, actor) -> None:
-    siblings = list(FormStep.objects.select_for_update().filter(form=step.form)
-                    .order_by("position", "id"))
+    siblings = list(
+        FormStep.objects.select_for_update().filter(form=step.form).order_by("position", "id")
+    )
     index = next(i for i, s in enumerate(siblings) if s.pk == step.pk)
     for position, item in enumerate(_swap(siblings, index, direction), start=1):
         item.position = position
     FormStep.objects.bulk_update(siblings, ["position"])
-    activity_log_record(actor=actor, obj=step.form, action_type="exchanges.form.step_moved",
-                        data={"step": step.pk, "direction": direction})
+    activity_log_record(
+        actor=actor,
+        obj=step.form,
+        action_type="exchanges.form.step_moved",
+        data={"step": step.pk, "direction": direction},
+    )

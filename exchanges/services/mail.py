@@ -73,37 +73,91 @@ UNSUBSCRIBE_SALT = "exchanges.mail.unsubscribe"
 # The context variables each workflow's templates use, besides recipient_name, site_url and
 # unsubscribe_url. Callers pass these names; the staff preview fills them from a real record.
 TEMPLATE_CONTEXT: dict[str, tuple[str, ...]] = {
-    MailTemplateKey.APPLICATION_RECEIVED: ("program_name", "cohort_name", "application_url",
-                                           "submitted_at"),
-    MailTemplateKey.REFEREE_REQUEST: ("applicant_name", "program_name", "cohort_name",
-                                      "upload_url", "due_date"),
-    MailTemplateKey.REFEREE_REMINDER: ("applicant_name", "program_name", "cohort_name",
-                                       "upload_url", "due_date"),
-    MailTemplateKey.DRAFT_REMINDER_7D: ("program_name", "cohort_name", "application_url",
-                                        "deadline"),
-    MailTemplateKey.DRAFT_REMINDER_1D: ("program_name", "cohort_name", "application_url",
-                                        "deadline"),
-    MailTemplateKey.REVIEWER_ASSIGNED: ("program_name", "cohort_name", "review_url",
-                                        "assignment_count", "due_date"),
-    MailTemplateKey.REVIEWER_NUDGE: ("program_name", "cohort_name", "review_url",
-                                     "pending_count", "due_date"),
-    MailTemplateKey.DECISION_ACCEPTED: ("program_name", "cohort_name", "offer_url",
-                                        "respond_by", "starts_on", "ends_on"),
-    MailTemplateKey.DECISION_WAITLISTED: ("program_name", "cohort_name", "application_url",
-                                          "waitlist_position"),
+    MailTemplateKey.APPLICATION_RECEIVED: (
+        "program_name",
+        "cohort_name",
+        "application_url",
+        "submitted_at",
+    ),
+    MailTemplateKey.REFEREE_REQUEST: (
+        "applicant_name",
+        "program_name",
+        "cohort_name",
+        "upload_url",
+        "due_date",
+    ),
+    MailTemplateKey.REFEREE_REMINDER: (
+        "applicant_name",
+        "program_name",
+        "cohort_name",
+        "upload_url",
+        "due_date",
+    ),
+    MailTemplateKey.DRAFT_REMINDER_7D: (
+        "program_name",
+        "cohort_name",
+        "application_url",
+        "deadline",
+    ),
+    MailTemplateKey.DRAFT_REMINDER_1D: (
+        "program_name",
+        "cohort_name",
+        "application_url",
+        "deadline",
+    ),
+    MailTemplateKey.REVIEWER_ASSIGNED: (
+        "program_name",
+        "cohort_name",
+        "review_url",
+        "assignment_count",
+        "due_date",
+    ),
+    MailTemplateKey.REVIEWER_NUDGE: (
+        "program_name",
+        "cohort_name",
+        "review_url",
+        "pending_count",
+        "due_date",
+    ),
+    MailTemplateKey.DECISION_ACCEPTED: (
+        "program_name",
+        "cohort_name",
+        "offer_url",
+        "respond_by",
+        "starts_on",
+        "ends_on",
+    ),
+    MailTemplateKey.DECISION_WAITLISTED: (
+        "program_name",
+        "cohort_name",
+        "application_url",
+        "waitlist_position",
+    ),
     MailTemplateKey.DECISION_REJECTED: ("program_name", "cohort_name"),
-    MailTemplateKey.OFFER_DEADLINE_REMINDER: ("program_name", "cohort_name", "offer_url",
-                                              "respond_by"),
-    MailTemplateKey.WAITLIST_PROMOTED: ("program_name", "cohort_name", "offer_url",
-                                        "respond_by"),
-    MailTemplateKey.PREDEPARTURE_REMINDER: ("program_name", "cohort_name", "starts_on",
-                                            "days_to_departure", "checklist_url",
-                                            "missing_items"),
-    MailTemplateKey.SURVEY_INVITATION: ("program_name", "cohort_name", "survey_url",
-                                        "closes_on"),
+    MailTemplateKey.OFFER_DEADLINE_REMINDER: (
+        "program_name",
+        "cohort_name",
+        "offer_url",
+        "respond_by",
+    ),
+    MailTemplateKey.WAITLIST_PROMOTED: ("program_name", "cohort_name", "offer_url", "respond_by"),
+    MailTemplateKey.PREDEPARTURE_REMINDER: (
+        "program_name",
+        "cohort_name",
+        "starts_on",
+        "days_to_departure",
+        "checklist_url",
+        "missing_items",
+    ),
+    MailTemplateKey.SURVEY_INVITATION: ("program_name", "cohort_name", "survey_url", "closes_on"),
     MailTemplateKey.SURVEY_REMINDER: ("program_name", "cohort_name", "survey_url", "closes_on"),
-    MailTemplateKey.FOLLOWUP_SURVEY: ("program_name", "cohort_name", "survey_url", "closes_on",
-                                      "months_after"),
+    MailTemplateKey.FOLLOWUP_SURVEY: (
+        "program_name",
+        "cohort_name",
+        "survey_url",
+        "closes_on",
+        "months_after",
+    ),
 }
 
 
@@ -130,8 +184,11 @@ class SendOutcome:
 def _text_engine() -> Engine:
     """A template engine without HTML autoescaping, for subjects and plain-text bodies."""
     return Engine(
-        dirs=[str(path) for path in settings.TEMPLATES[0]["DIRS"]], app_dirs=True,
-        autoescape=False, libraries={}, builtins=[],
+        dirs=[str(path) for path in settings.TEMPLATES[0]["DIRS"]],
+        app_dirs=True,
+        autoescape=False,
+        libraries={},
+        builtins=[],
     )
 
 
@@ -148,25 +205,31 @@ def _clean_subject(subject: str) -> str:
     return " ".join(subject.split())[:300]
 
 
-def _html_from_text(*, text: str, subject: str, language: str,
-                    unsubscribe_link: str = "") -> str:
+def _html_from_text(*, text: str, subject: str, language: str, unsubscribe_link: str = "") -> str:
     # Every piece of the text is escaped before the paragraphs and links are added.
     body = mark_safe(urlize(linebreaks(escape(text)), autoescape=True))  # noqa: S308
-    return _html_layout(body_html=body, subject=subject, language=language,
-                        unsubscribe_link=unsubscribe_link)
+    return _html_layout(
+        body_html=body, subject=subject, language=language, unsubscribe_link=unsubscribe_link
+    )
 
 
 def _html_layout(*, body_html: str, subject: str, language: str, unsubscribe_link: str) -> str:
-    return render_to_string("emails/layout.html", {
-        "subject": subject, "body_html": body_html, "language": language,
-        "unsubscribe_url": unsubscribe_link,
-    })
+    return render_to_string(
+        "emails/layout.html",
+        {
+            "subject": subject,
+            "body_html": body_html,
+            "language": language,
+            "unsubscribe_url": unsubscribe_link,
+        },
+    )
 
 
 # Staff may write a template or campaign as plain text or with HTML markup.
 _HTML_MARKUP = re.compile(
     r"<\s*/?\s*(p|br|div|span|strong|b|em|i|u|a|ul|ol|li|h[1-6]|table|thead|tbody|tr|td|th|"
-    r"blockquote|hr|img|small|code|pre)\b[^>]*>", re.IGNORECASE,
+    r"blockquote|hr|img|small|code|pre)\b[^>]*>",
+    re.IGNORECASE,
 )
 _BLOCK_END = re.compile(r"(<br\s*/?>|</(p|div|h[1-6]|li|tr|blockquote|pre)>)", re.IGNORECASE)
 
@@ -200,8 +263,12 @@ def mail_render_staff_templates(
             body_text = body_template.render(Context(context, autoescape=False))
             body_html = mark_safe(urlize(linebreaks(escape(body_text)), autoescape=True))  # noqa: S308
         text = _with_footer(body_text, context)
-        html = _html_layout(body_html=body_html, subject=subject, language=language,
-                            unsubscribe_link=context.get("unsubscribe_url", ""))
+        html = _html_layout(
+            body_html=body_html,
+            subject=subject,
+            language=language,
+            unsubscribe_link=context.get("unsubscribe_url", ""),
+        )
     return RenderedMail(subject=subject, text=text, html=html)
 
 
@@ -209,8 +276,14 @@ def _with_footer(text: str, context: dict) -> str:
     """Plain text plus, for non-transactional mail, the unsubscribe line (active language)."""
     text = text.strip() + "\n"
     if context.get("unsubscribe_url"):
-        text += "\n-- \n" + str(_("To stop receiving these emails, open: %(url)s") % {
-            "url": context["unsubscribe_url"]}) + "\n"
+        text += (
+            "\n-- \n"
+            + str(
+                _("To stop receiving these emails, open: %(url)s")
+                % {"url": context["unsubscribe_url"]}
+            )
+            + "\n"
+        )
     return text
 
 
@@ -225,8 +298,9 @@ def mail_base_context(
     return context
 
 
-def mail_template_override(*, template_key: str, language: str,
-                           cohort: Cohort | None) -> MailTemplate | None:
+def mail_template_override(
+    *, template_key: str, language: str, cohort: Cohort | None
+) -> MailTemplate | None:
     """The staff override for the cohort, else the global one, else None (shipped files)."""
     if template_key not in MailTemplateKey.values:
         return None
@@ -247,7 +321,9 @@ def mail_render_source(
     engine = _text_engine()
     return mail_render_staff_templates(
         subject_template=Template(subject_source, engine=engine),
-        body_template=Template(text_source, engine=engine), context=context, language=language,
+        body_template=Template(text_source, engine=engine),
+        context=context,
+        language=language,
     )
 
 
@@ -256,21 +332,26 @@ def mail_render(
 ) -> RenderedMail:
     """Render the override for (cohort, language, key) if staff wrote one, else the files
     ``templates/emails/<language>/<key>.subject.txt``, ``.txt`` and ``.html``."""
-    override = mail_template_override(template_key=template_key, language=language,
-                                      cohort=cohort)
+    override = mail_template_override(template_key=template_key, language=language, cohort=cohort)
     if override is not None:
-        return mail_render_source(subject_source=override.subject,
-                                  text_source=override.text_body, context=context,
-                                  language=language)
+        return mail_render_source(
+            subject_source=override.subject,
+            text_source=override.text_body,
+            context=context,
+            language=language,
+        )
     engine = _text_engine()
     prefix = f"emails/{language}/{template_key}"
     with translation.override(language):
-        subject = _clean_subject(engine.get_template(f"{prefix}.subject.txt").render(
-            Context(context, autoescape=False)))
-        text = _with_footer(engine.get_template(f"{prefix}.txt").render(
-            Context(context, autoescape=False)), context)
-        html = render_to_string(f"{prefix}.html", {**context, "subject": subject,
-                                                   "language": language})
+        subject = _clean_subject(
+            engine.get_template(f"{prefix}.subject.txt").render(Context(context, autoescape=False))
+        )
+        text = _with_footer(
+            engine.get_template(f"{prefix}.txt").render(Context(context, autoescape=False)), context
+        )
+        html = render_to_string(
+            f"{prefix}.html", {**context, "subject": subject, "language": language}
+        )
     return RenderedMail(subject=subject, text=text, html=html)
 
 
@@ -300,8 +381,7 @@ def mail_opt_out(*, email: str) -> MailOptOut:
     queued = OutgoingMail.objects.filter(
         recipient_email__iexact=email, is_transactional=False, status=MailStatus.QUEUED
     )
-    campaign_ids = sorted(set(queued.exclude(campaign=None)
-                              .values_list("campaign_id", flat=True)))
+    campaign_ids = sorted(set(queued.exclude(campaign=None).values_list("campaign_id", flat=True)))
     queued.update(status=MailStatus.CANCELLED, last_error="Recipient opted out.")
     if campaign_ids:
         # A cancelled row is final too: it may have been its campaign's last one.
@@ -332,8 +412,10 @@ def new_message_id() -> str:
 def _concerning_fields(concerning: models.Model | None) -> dict:
     if concerning is None:
         return {"content_type": None, "object_id": None}
-    return {"content_type": ContentType.objects.get_for_model(concerning),
-            "object_id": concerning.pk}
+    return {
+        "content_type": ContentType.objects.get_for_model(concerning),
+        "object_id": concerning.pk,
+    }
 
 
 @transaction.atomic
@@ -366,13 +448,22 @@ def mail_queue_rendered(
     try:
         with transaction.atomic():
             mail = OutgoingMail.objects.create(
-                recipient_email=email, user=recipient, language=language,
-                template_key=template_key, subject=_clean_subject(subject), text_body=text,
-                html_body=html, headers=headers, idempotency_key=idempotency_key,
-                message_id=new_message_id(), due_at=due_at,
+                recipient_email=email,
+                user=recipient,
+                language=language,
+                template_key=template_key,
+                subject=_clean_subject(subject),
+                text_body=text,
+                html_body=html,
+                headers=headers,
+                idempotency_key=idempotency_key,
+                message_id=new_message_id(),
+                due_at=due_at,
                 dispatched_at=now if due_at <= now else None,
-                is_transactional=is_transactional, is_confidential=is_confidential,
-                campaign=campaign, **_concerning_fields(concerning),
+                is_transactional=is_transactional,
+                is_confidential=is_confidential,
+                campaign=campaign,
+                **_concerning_fields(concerning),
             )
     except IntegrityError:
         # A concurrent transaction queued the same key first: theirs is the one.
@@ -413,16 +504,28 @@ def mail_queue(
     language = mail_language(recipient=recipient, language=language)
     with translation.override(language):
         full_context = {
-            **mail_base_context(recipient=recipient, email=email, language=language,
-                                is_transactional=is_transactional),
+            **mail_base_context(
+                recipient=recipient,
+                email=email,
+                language=language,
+                is_transactional=is_transactional,
+            ),
             **(context or {}),
         }
-    rendered = mail_render(template_key=template_key, language=language, context=full_context,
-                           cohort=cohort)
+    rendered = mail_render(
+        template_key=template_key, language=language, context=full_context, cohort=cohort
+    )
     return mail_queue_rendered(
-        email=email, subject=rendered.subject, text=rendered.text, html=rendered.html,
-        template_key=template_key, idempotency_key=idempotency_key, language=language,
-        recipient=recipient, concerning=concerning, due_at=due_at,
+        email=email,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        template_key=template_key,
+        idempotency_key=idempotency_key,
+        language=language,
+        recipient=recipient,
+        concerning=concerning,
+        due_at=due_at,
         is_transactional=is_transactional,
     )
 
@@ -457,7 +560,7 @@ def mail_dispatch(*, mail_ids: list[int], countdown: float | None = None) -> int
     if not mail_ids:
         return 0
     batch_size = max(1, settings.OUTBOX_SEND_BATCH)
-    batches = [mail_ids[i:i + batch_size] for i in range(0, len(mail_ids), batch_size)]
+    batches = [mail_ids[i : i + batch_size] for i in range(0, len(mail_ids), batch_size)]
     if _eager():
         # No broker: the task runs here and now (development without Redis, and tests).
         for batch in batches:
@@ -477,15 +580,18 @@ def mail_dispatch(*, mail_ids: list[int], countdown: float | None = None) -> int
                 handed += len(batch)
         except Exception as exc:  # noqa: BLE001 -- any broker failure: the sweeper resends
             _broker_down_until = time.monotonic() + _BROKER_BACKOFF_SECONDS
-            logger.warning("Outbox: broker unavailable (%s); %d message(s) left for the sweeper",
-                           exc.__class__.__name__, len(mail_ids) - handed)
+            logger.warning(
+                "Outbox: broker unavailable (%s); %d message(s) left for the sweeper",
+                exc.__class__.__name__,
+                len(mail_ids) - handed,
+            )
     if handed < len(mail_ids):
         try:
-            OutgoingMail.objects.filter(pk__in=mail_ids[handed:],
-                                        status=MailStatus.QUEUED).update(dispatched_at=None)
+            OutgoingMail.objects.filter(pk__in=mail_ids[handed:], status=MailStatus.QUEUED).update(
+                dispatched_at=None
+            )
         except Exception as exc:  # noqa: BLE001 -- best effort; the sweeper covers it
-            logger.warning("Outbox: could not mark undispatched mail (%s)",
-                           exc.__class__.__name__)
+            logger.warning("Outbox: could not mark undispatched mail (%s)", exc.__class__.__name__)
     return handed
 
 
@@ -501,8 +607,9 @@ def _connection():
     per message); discarded after any error or a period of idleness."""
     connection = _smtp["connection"]
     now = time.monotonic()
-    if connection is not None and (now - _smtp["used"] > _CONNECTION_IDLE_SECONDS
-                                   or _smtp["backend"] != settings.EMAIL_BACKEND):
+    if connection is not None and (
+        now - _smtp["used"] > _CONNECTION_IDLE_SECONDS or _smtp["backend"] != settings.EMAIL_BACKEND
+    ):
         _close_connection()
         connection = None
     if connection is None:
@@ -531,8 +638,9 @@ def retry_delay(*, attempts: int) -> float:
 
 def _claimable(now: dt.datetime) -> Q:
     expired = now - dt.timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
-    return (Q(status=MailStatus.QUEUED, due_at__lte=now)
-            | Q(status=MailStatus.SENDING, claimed_at__lt=expired))
+    return Q(status=MailStatus.QUEUED, due_at__lte=now) | Q(
+        status=MailStatus.SENDING, claimed_at__lt=expired
+    )
 
 
 def mail_claim(*, mail_id: int) -> bool:
@@ -546,8 +654,11 @@ def mail_claim(*, mail_id: int) -> bool:
 
 def _build_message(mail: OutgoingMail, connection) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=mail.subject, body=mail.text_body, from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[mail.recipient_email], connection=connection,
+        subject=mail.subject,
+        body=mail.text_body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[mail.recipient_email],
+        connection=connection,
         headers={"Message-ID": mail.message_id, **(mail.headers or {})},
     )
     if mail.html_body:
@@ -586,15 +697,28 @@ def mail_send_batch(*, mail_ids: list[int]) -> dict[int, SendOutcome]:
     claimed = mail_claim_batch(mail_ids=mail_ids)
     if not claimed:
         return outcomes
-    rows = OutgoingMail.objects.filter(pk__in=claimed).only(
-        "pk", "recipient_email", "subject", "text_body", "html_body", "headers", "message_id",
-        "attempts", "campaign", "is_confidential",
-    ).in_bulk()
+    rows = (
+        OutgoingMail.objects.filter(pk__in=claimed)
+        .only(
+            "pk",
+            "recipient_email",
+            "subject",
+            "text_body",
+            "html_body",
+            "headers",
+            "message_id",
+            "attempts",
+            "campaign",
+            "is_confidential",
+        )
+        .in_bulk()
+    )
     for mail_id in mail_ids:
         if mail_id in rows:
             outcomes[mail_id] = _send_claimed(rows[mail_id])
     campaign_ids = {
-        row.campaign_id for mail_id, row in rows.items()
+        row.campaign_id
+        for mail_id, row in rows.items()
         if row.campaign_id is not None and outcomes[mail_id].result in {"sent", "failed"}
     }
     if campaign_ids:
@@ -625,7 +749,8 @@ def mail_claim_batch(*, mail_ids: list[int]) -> list[int]:
         ids = list(qs.values_list("pk", flat=True))
         if ids:
             OutgoingMail.objects.filter(pk__in=ids).update(
-                status=MailStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+                status=MailStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            )
     return ids
 
 
@@ -639,7 +764,10 @@ def _send_claimed(mail: OutgoingMail) -> SendOutcome:
         return _record_failure(mail=mail, permanent=permanent, reason=reason)
     # One statement in autocommit: a round trip per message is most of the outbox's overhead.
     OutgoingMail.objects.filter(pk=mail.pk, status=MailStatus.SENDING).update(
-        status=MailStatus.SENT, sent_at=timezone.now(), claimed_at=None, last_error="",
+        status=MailStatus.SENT,
+        sent_at=timezone.now(),
+        claimed_at=None,
+        last_error="",
         **_erased_content(mail),
     )
     return SendOutcome("sent")
@@ -656,8 +784,7 @@ def campaigns_finish_if_done(*, campaign_ids: list[int] | None = None) -> int:
     pending = OutgoingMail.objects.filter(
         campaign=OuterRef("pk"), status__in=[MailStatus.QUEUED, MailStatus.SENDING]
     )
-    campaigns = Campaign.objects.filter(status=CampaignStatus.SENDING,
-                                        enqueued_at__isnull=False)
+    campaigns = Campaign.objects.filter(status=CampaignStatus.SENDING, enqueued_at__isnull=False)
     if campaign_ids is not None:
         campaigns = campaigns.filter(pk__in=campaign_ids)
     return campaigns.exclude(Exists(pending)).update(
@@ -674,13 +801,22 @@ def _record_failure(*, mail: OutgoingMail, permanent: bool, reason: str) -> Send
     now = timezone.now()
     rows = OutgoingMail.objects.filter(pk=mail.pk, status=MailStatus.SENDING)
     if permanent or mail.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-        rows.update(status=MailStatus.FAILED, claimed_at=None, last_error=reason[:2000],
-                    **_erased_content(mail))
+        rows.update(
+            status=MailStatus.FAILED,
+            claimed_at=None,
+            last_error=reason[:2000],
+            **_erased_content(mail),
+        )
         logger.warning("Outbox: mail %s failed after %d attempt(s)", mail.pk, mail.attempts)
         return SendOutcome("failed")
     delay = retry_delay(attempts=mail.attempts)
-    rows.update(status=MailStatus.QUEUED, claimed_at=None, last_error=reason[:2000],
-                due_at=now + dt.timedelta(seconds=delay), dispatched_at=None)
+    rows.update(
+        status=MailStatus.QUEUED,
+        claimed_at=None,
+        last_error=reason[:2000],
+        due_at=now + dt.timedelta(seconds=delay),
+        dispatched_at=None,
+    )
     logger.info("Outbox: mail %s will be retried in %.0f s", mail.pk, delay)
     return SendOutcome("retry", retry_in=delay)
 
@@ -714,7 +850,8 @@ def mail_sweep() -> dict[str, int]:
     ids = list(
         OutgoingMail.objects.filter(status=MailStatus.QUEUED, due_at__lte=now)
         .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=stale))
-        .order_by("due_at", "id").values_list("id", flat=True)[: settings.OUTBOX_SWEEP_BATCH]
+        .order_by("due_at", "id")
+        .values_list("id", flat=True)[: settings.OUTBOX_SWEEP_BATCH]
     )
     if ids:
         OutgoingMail.objects.filter(pk__in=ids).update(dispatched_at=now)
@@ -732,18 +869,30 @@ def mail_resend(*, mail: OutgoingMail, actor: User) -> OutgoingMail:
     links are the recipient's alone; the person asks for a new link instead.
     """
     if mail.is_confidential:
-        raise ExchangeError(gettext_lazy("Authentication emails cannot be sent again by staff; "
-                                         "the person can ask for a new link."),
-                            code="mail_confidential")
+        raise ExchangeError(
+            gettext_lazy(
+                "Authentication emails cannot be sent again by staff; "
+                "the person can ask for a new link."
+            ),
+            code="mail_confidential",
+        )
     if mail.status == MailStatus.SENDING:
-        raise ExchangeError(gettext_lazy("This email is being sent right now; try again in a "
-                                         "minute."), code="mail_sending")
+        raise ExchangeError(
+            gettext_lazy("This email is being sent right now; try again in a minute."),
+            code="mail_sending",
+        )
     OutgoingMail.objects.filter(pk=mail.pk).update(
-        status=MailStatus.QUEUED, due_at=timezone.now(), claimed_at=None,
+        status=MailStatus.QUEUED,
+        due_at=timezone.now(),
+        claimed_at=None,
         dispatched_at=timezone.now(),
     )
-    activity_log_record(actor=actor, obj=mail, action_type="exchanges.mail.resent",
-                        data={"previous_status": mail.status})
+    activity_log_record(
+        actor=actor,
+        obj=mail,
+        action_type="exchanges.mail.resent",
+        data={"previous_status": mail.status},
+    )
     mail.refresh_from_db()
     transaction.on_commit(lambda: mail_dispatch(mail_ids=[mail.pk]))
     return mail
@@ -755,11 +904,27 @@ def validate_template_source(*, source: str) -> None:
 
 
 __all__ = [
-    "TEMPLATE_CONTEXT", "RenderedMail", "SendOutcome", "TemplateSyntaxError",
-    "mail_claim", "mail_claim_batch", "mail_dispatch", "mail_is_opted_out", "mail_language",
+    "TEMPLATE_CONTEXT",
+    "RenderedMail",
+    "SendOutcome",
+    "TemplateSyntaxError",
+    "mail_claim",
+    "mail_claim_batch",
+    "mail_dispatch",
+    "mail_is_opted_out",
+    "mail_language",
     "mail_opt_out",
-    "mail_queue", "mail_queue_rendered", "mail_render", "mail_render_source", "mail_resend",
-    "mail_retry_later", "mail_send", "mail_send_batch", "mail_sweep", "retry_delay",
+    "mail_queue",
+    "mail_queue_rendered",
+    "mail_render",
+    "mail_render_source",
+    "mail_resend",
+    "mail_retry_later",
+    "mail_send",
+    "mail_send_batch",
+    "mail_sweep",
+    "retry_delay",
     "unsubscribe_email_from_token",
-    "unsubscribe_token", "unsubscribe_url",
+    "unsubscribe_token",
+    "unsubscribe_url",
 ]

@@ -74,8 +74,11 @@ PROGRESS_INTERVAL = 0.5
 # --------------------------------------------------------------------------- adapter
 def matching_applications(*, cohort: Cohort):
     """The cohort's participants with what the adapter reads (two queries)."""
-    return (Application.objects.filter(cohort=cohort, status__in=APPLICATION_MATCHABLE)
-            .select_related("applicant", "matching_profile").order_by("country", "id"))
+    return (
+        Application.objects.filter(cohort=cohort, status__in=APPLICATION_MATCHABLE)
+        .select_related("applicant", "matching_profile")
+        .order_by("country", "id")
+    )
 
 
 def _age(birth_date: dt.date | None, on: dt.date | None) -> int | None:
@@ -93,8 +96,9 @@ def _languages(application: Application) -> dict[str, int]:
     return result
 
 
-def participant_for(application: Application, *, cohort: Cohort,
-                    do_not_match=(), must_match=()) -> Participant:
+def participant_for(
+    application: Application, *, cohort: Cohort, do_not_match=(), must_match=()
+) -> Participant:
     """The solver's view of one application (no name, email or other identifying data)."""
     try:
         profile = application.matching_profile
@@ -122,10 +126,12 @@ def matching_participants(*, cohort: Cohort) -> list[Participant]:
     for constraint in MatchingConstraint.objects.filter(cohort=cohort):
         if constraint.first_id in ids and constraint.second_id in ids:
             lists.setdefault((constraint.first_id, constraint.kind), []).append(
-                constraint.second_id)
+                constraint.second_id
+            )
     return [
         participant_for(
-            a, cohort=cohort,
+            a,
+            cohort=cohort,
             do_not_match=lists.get((a.pk, MatchingConstraintKind.DO_NOT_MATCH), ()),
             must_match=lists.get((a.pk, MatchingConstraintKind.MUST_MATCH), ()),
         )
@@ -140,8 +146,9 @@ def weights_of(parameters: dict) -> CompatibilityWeights:
 
 def group_score(people: list[Participant], weights: CompatibilityWeights) -> float:
     """Sum of pairwise compatibility inside a group (the solver's objective term)."""
-    return round(sum(compatibility(a, b, weights).score
-                     for a, b in itertools.combinations(people, 2)), 6)
+    return round(
+        sum(compatibility(a, b, weights).score for a, b in itertools.combinations(people, 2)), 6
+    )
 
 
 def group_reasons(people: list[Participant], weights: CompatibilityWeights) -> dict:
@@ -154,8 +161,11 @@ def group_reasons(people: list[Participant], weights: CompatibilityWeights) -> d
         for p in people
     ]
     common = sorted(set.intersection(*usable)) if usable else []
-    return {"shared_interests": shared, "common_languages": common,
-            "sectors": sorted({p.sector for p in people if p.sector})}
+    return {
+        "shared_interests": shared,
+        "common_languages": common,
+        "sectors": sorted({p.sector for p in people if p.sector}),
+    }
 
 
 # --------------------------------------------------------------------------- runs
@@ -182,8 +192,9 @@ def _clean_parameters(parameters: dict) -> dict:
 
 
 @transaction.atomic
-def matching_run_start(*, cohort: Cohort, actor, parameters: dict,
-                       based_on: MatchingRun | None = None) -> MatchingRun:
+def matching_run_start(
+    *, cohort: Cohort, actor, parameters: dict, based_on: MatchingRun | None = None
+) -> MatchingRun:
     """Create a queued run for the cohort's participants and queue its task after commit.
 
     ``parameters``: ``per_country``, ``time_limit`` (seconds), ``weights`` (see
@@ -198,12 +209,22 @@ def matching_run_start(*, cohort: Cohort, actor, parameters: dict,
     if count == 0:
         raise ExchangeError(_("This cohort has no confirmed participants to match yet."))
     run = MatchingRun.objects.create(
-        cohort=cohort, parameters=parameters, created_by=actor, based_on=based_on,
+        cohort=cohort,
+        parameters=parameters,
+        created_by=actor,
+        based_on=based_on,
         participant_count=count,
     )
-    activity_log_record(actor=actor, obj=run, action_type="exchanges.matching_run.started",
-                        data={"cohort": cohort.pk, "parameters": parameters,
-                              "based_on": based_on.pk if based_on else None})
+    activity_log_record(
+        actor=actor,
+        obj=run,
+        action_type="exchanges.matching_run.started",
+        data={
+            "cohort": cohort.pk,
+            "parameters": parameters,
+            "based_on": based_on.pk if based_on else None,
+        },
+    )
     transaction.on_commit(partial(_dispatch, run.pk))
     return run
 
@@ -223,7 +244,8 @@ def _progress_writer(run_id: int):
             return
         state.update(percent=percent, at=now)
         MatchingRun.objects.filter(pk=run_id, status=RS.RUNNING).update(
-            progress=percent, message=message[:200])
+            progress=percent, message=message[:200]
+        )
 
     return report
 
@@ -235,8 +257,12 @@ def _fail(run: MatchingRun, *, problems: list[str], message: str) -> MatchingRun
         run.message = message
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "problems", "message", "finished_at"])
-        activity_log_record(actor=None, obj=run, action_type="exchanges.matching_run.failed",
-                            data={"problems": problems})
+        activity_log_record(
+            actor=None,
+            obj=run,
+            action_type="exchanges.matching_run.failed",
+            data={"problems": problems},
+        )
     return run
 
 
@@ -249,8 +275,12 @@ def matching_run_execute(*, run_id: int) -> MatchingRun | None:
     that is missing or no longer queued is left alone, so a repeated task does nothing.
     """
     with transaction.atomic():
-        run = (MatchingRun.objects.select_for_update().select_related("cohort__program")
-               .filter(pk=run_id).first())
+        run = (
+            MatchingRun.objects.select_for_update()
+            .select_related("cohort__program")
+            .filter(pk=run_id)
+            .first()
+        )
         if run is None or run.status != RS.QUEUED:
             return run
         run.status = RS.RUNNING
@@ -260,19 +290,24 @@ def matching_run_execute(*, run_id: int) -> MatchingRun | None:
     participants = matching_participants(cohort=run.cohort)
     weights = weights_of(parameters)
     known = {p.id for p in participants}
-    locked = [[pid for pid in group if pid in known]
-              for group in parameters.get("locked_groups") or []]
+    locked = [
+        [pid for pid in group if pid in known] for group in parameters.get("locked_groups") or []
+    ]
     locked = [group for group in locked if group]
     problem = GroupsProblem(
-        participants=participants, countries=list(run.cohort.program.countries),
-        per_country=parameters["per_country"], locked_groups=locked, weights=weights,
+        participants=participants,
+        countries=list(run.cohort.program.countries),
+        per_country=parameters["per_country"],
+        locked_groups=locked,
+        weights=weights,
         leftover=parameters.get("leftover", "extend"),
     )
     try:
         if not participants:
             raise InfeasibleMatching(["no confirmed participants"])
-        result = solve_groups(problem, time_limit=parameters["time_limit"],
-                              progress=_progress_writer(run.pk))
+        result = solve_groups(
+            problem, time_limit=parameters["time_limit"], progress=_progress_writer(run.pk)
+        )
     except InfeasibleMatching as exc:
         return _fail(run, problems=exc.reasons, message="infeasible")
     except Exception:
@@ -285,16 +320,23 @@ def matching_run_execute(*, run_id: int) -> MatchingRun | None:
         for number, ids in enumerate(result.groups, start=1):
             people = [by_id[i] for i in ids]
             members = frozenset(ids)
-            groups.append(MatchGroup(
-                run=run, number=number, score=group_score(people, weights),
-                reasons=group_reasons(people, weights),
-                locked=any(group <= members for group in locked_sets),
-            ))
+            groups.append(
+                MatchGroup(
+                    run=run,
+                    number=number,
+                    score=group_score(people, weights),
+                    reasons=group_reasons(people, weights),
+                    locked=any(group <= members for group in locked_sets),
+                )
+            )
         MatchGroup.objects.bulk_create(groups)
-        MatchGroupMember.objects.bulk_create([
-            MatchGroupMember(run=run, group=group, application_id=pid)
-            for group, ids in zip(groups, result.groups, strict=True) for pid in ids
-        ])
+        MatchGroupMember.objects.bulk_create(
+            [
+                MatchGroupMember(run=run, group=group, application_id=pid)
+                for group, ids in zip(groups, result.groups, strict=True)
+                for pid in ids
+            ]
+        )
         run.status = RS.FINISHED
         run.progress = 100
         run.message = ""
@@ -305,20 +347,37 @@ def matching_run_execute(*, run_id: int) -> MatchingRun | None:
         run.method = result.method[:100]
         run.participant_count = len(participants)
         run.finished_at = timezone.now()
-        run.save(update_fields=["status", "progress", "message", "objective", "upper_bound",
-                                "optimal", "seconds", "method", "participant_count",
-                                "finished_at"])
-        activity_log_record(actor=None, obj=run, action_type="exchanges.matching_run.finished",
-                            data={"groups": len(groups), "objective": result.objective,
-                                  "upper_bound": result.upper_bound,
-                                  "optimal": result.optimal})
+        run.save(
+            update_fields=[
+                "status",
+                "progress",
+                "message",
+                "objective",
+                "upper_bound",
+                "optimal",
+                "seconds",
+                "method",
+                "participant_count",
+                "finished_at",
+            ]
+        )
+        activity_log_record(
+            actor=None,
+            obj=run,
+            action_type="exchanges.matching_run.finished",
+            data={
+                "groups": len(groups),
+                "objective": result.objective,
+                "upper_bound": result.upper_bound,
+                "optimal": result.optimal,
+            },
+        )
     return run
 
 
 def _editable(run: MatchingRun) -> None:
     if run.status != RS.FINISHED:
-        raise MatchingChangeRefused(
-            _("Only a finished, unpublished matching can be changed."))
+        raise MatchingChangeRefused(_("Only a finished, unpublished matching can be changed."))
     if matching_cohort_published(cohort=run.cohort_id):
         # Publishing is final: another run of the cohort could never be published, so locks
         # and swaps on it are refused here, not only hidden on the page.
@@ -332,10 +391,12 @@ def matching_group_lock(*, group: MatchGroup, actor, locked: bool) -> MatchGroup
     _editable(group.run)
     group.locked = locked
     group.save(update_fields=["locked"])
-    activity_log_record(actor=actor, obj=group.run,
-                        action_type="exchanges.matching_group." + ("locked" if locked
-                                                                   else "unlocked"),
-                        data={"group": group.number})
+    activity_log_record(
+        actor=actor,
+        obj=group.run,
+        action_type="exchanges.matching_group." + ("locked" if locked else "unlocked"),
+        data={"group": group.number},
+    )
     return group
 
 
@@ -356,15 +417,17 @@ class SwapPreview:
 
 def _members_of(groups: list[MatchGroup]) -> dict[int, list[int]]:
     rows = MatchGroupMember.objects.filter(group__in=groups).values_list(
-        "group_id", "application_id")
+        "group_id", "application_id"
+    )
     result: dict[int, list[int]] = {g.pk: [] for g in groups}
     for group_id, application_id in rows:
         result[group_id].append(application_id)
     return result
 
 
-def matching_swap_preview(*, run: MatchingRun, first: Application,
-                          second: Application) -> SwapPreview:
+def matching_swap_preview(
+    *, run: MatchingRun, first: Application, second: Application
+) -> SwapPreview:
     """Score of both groups before and after swapping two members of the same country.
 
     Raises ``MatchingChangeRefused`` for a swap that cannot be made at all (different
@@ -373,8 +436,12 @@ def matching_swap_preview(*, run: MatchingRun, first: Application,
     ``problems`` so the page can show them, and ``matching_swap_apply`` refuses them.
     """
     _editable(run)
-    members = {m.application_id: m for m in MatchGroupMember.objects.filter(
-        run=run, application__in=[first, second]).select_related("group", "application")}
+    members = {
+        m.application_id: m
+        for m in MatchGroupMember.objects.filter(
+            run=run, application__in=[first, second]
+        ).select_related("group", "application")
+    }
     if first.pk not in members or second.pk not in members:
         raise MatchingChangeRefused(_("Both people must be members of this matching."))
     a, b = members[first.pk], members[second.pk]
@@ -396,12 +463,19 @@ def matching_swap_preview(*, run: MatchingRun, first: Application,
         problems.append(_("A member of these groups is no longer a confirmed participant."))
     else:
         problems = validate_groups(
-            list(people.values()), [new_a, new_b], list(run.cohort.program.countries),
-            run.parameters["per_country"], leftover=run.parameters.get("leftover", "extend"))
+            list(people.values()),
+            [new_a, new_b],
+            list(run.cohort.program.countries),
+            run.parameters["per_country"],
+            leftover=run.parameters.get("leftover", "extend"),
+        )
     score = partial(_score_ids, people, weights)
     return SwapPreview(
-        first=a, second=b, before=(a.group.score, b.group.score),
-        after=(score(new_a), score(new_b)), problems=problems,
+        first=a,
+        second=b,
+        before=(a.group.score, b.group.score),
+        after=(score(new_a), score(new_b)),
+        problems=problems,
     )
 
 
@@ -411,16 +485,17 @@ def _score_ids(people: dict, weights: CompatibilityWeights, ids: list[int]) -> f
 
 
 @transaction.atomic
-def matching_swap_apply(*, run: MatchingRun, first: Application, second: Application,
-                        actor) -> SwapPreview:
+def matching_swap_apply(
+    *, run: MatchingRun, first: Application, second: Application, actor
+) -> SwapPreview:
     """Swap two members between their groups, re-score both and the run."""
-    run = MatchingRun.objects.select_for_update().select_related("cohort__program").get(
-        pk=run.pk)
+    run = MatchingRun.objects.select_for_update().select_related("cohort__program").get(pk=run.pk)
     preview = matching_swap_preview(run=run, first=first, second=second)
     if preview.problems:
         raise MatchingChangeRefused(
             _("This swap breaks a hard constraint: %(problems)s")
-            % {"problems": "; ".join(preview.problems)})
+            % {"problems": "; ".join(preview.problems)}
+        )
     a, b = preview.first, preview.second
     MatchGroupMember.objects.filter(pk=a.pk).update(group=b.group)
     MatchGroupMember.objects.filter(pk=b.pk).update(group=a.group)
@@ -435,10 +510,16 @@ def matching_swap_apply(*, run: MatchingRun, first: Application, second: Applica
     run.optimal = False
     run.edited = True
     run.save(update_fields=["objective", "optimal", "edited"])
-    activity_log_record(actor=actor, obj=run, action_type="exchanges.matching_run.swapped",
-                        data={"applications": [first.pk, second.pk],
-                              "groups": [a.group.number, b.group.number],
-                              "delta": preview.delta})
+    activity_log_record(
+        actor=actor,
+        obj=run,
+        action_type="exchanges.matching_run.swapped",
+        data={
+            "applications": [first.pk, second.pk],
+            "groups": [a.group.number, b.group.number],
+            "delta": preview.delta,
+        },
+    )
     return preview
 
 
@@ -448,11 +529,16 @@ def matching_rerun_around_locks(*, run: MatchingRun, actor) -> MatchingRun:
     if run.status not in MATCHING_RUN_DONE:
         raise MatchingChangeRefused(_("Only a finished matching can be re-run."))
     locked = MatchGroup.objects.filter(run=run, locked=True).prefetch_related(
-        Prefetch("members", queryset=MatchGroupMember.objects.order_by("id")))
+        Prefetch("members", queryset=MatchGroupMember.objects.order_by("id"))
+    )
     locked_groups = [[m.application_id for m in group.members.all()] for group in locked]
     parameters = {key: value for key, value in run.parameters.items() if key != "locked_groups"}
-    return matching_run_start(cohort=run.cohort, actor=actor, based_on=run,
-                              parameters={**parameters, "locked_groups": locked_groups})
+    return matching_run_start(
+        cohort=run.cohort,
+        actor=actor,
+        based_on=run,
+        parameters={**parameters, "locked_groups": locked_groups},
+    )
 
 
 @transaction.atomic
@@ -466,9 +552,12 @@ def matching_run_publish(*, run: MatchingRun, actor) -> MatchingRun:
     locked_run.status = RS.PUBLISHED
     locked_run.published_at = timezone.now()
     locked_run.save(update_fields=["status", "published_at"])
-    activity_log_record(actor=actor, obj=locked_run,
-                        action_type="exchanges.matching_run.published",
-                        data={"cohort": run.cohort_id})
+    activity_log_record(
+        actor=actor,
+        obj=locked_run,
+        action_type="exchanges.matching_run.published",
+        data={"cohort": run.cohort_id},
+    )
     notify_matching_published(run=locked_run)
     run.status, run.published_at = locked_run.status, locked_run.published_at
     return run
@@ -476,53 +565,74 @@ def matching_run_publish(*, run: MatchingRun, actor) -> MatchingRun:
 
 # --------------------------------------------------------------------------- constraints
 @transaction.atomic
-def matching_constraint_add(*, cohort: Cohort, kind: str, first: Application,
-                            second: Application, actor) -> MatchingConstraint:
+def matching_constraint_add(
+    *, cohort: Cohort, kind: str, first: Application, second: Application, actor
+) -> MatchingConstraint:
     """Record that two participants must (or must never) share a group."""
     if first.pk == second.pk:
         raise ExchangeError(_("Choose two different participants."))
     if first.cohort_id != cohort.pk or second.cohort_id != cohort.pk:
         raise ExchangeError(_("Both participants must belong to this cohort."))
     low, high = sorted([first, second], key=lambda a: a.pk)
-    if MatchingConstraint.objects.filter(cohort=cohort, first__in=[low, high],
-                                         second__in=[low, high]).exists():
+    if MatchingConstraint.objects.filter(
+        cohort=cohort, first__in=[low, high], second__in=[low, high]
+    ).exists():
         raise ExchangeError(_("These two participants already have a rule."))
     constraint = MatchingConstraint.objects.create(
-        cohort=cohort, kind=kind, first=low, second=high, created_by=actor)
-    activity_log_record(actor=actor, obj=constraint,
-                        action_type="exchanges.matching_constraint.added",
-                        data={"kind": kind, "applications": [low.pk, high.pk]})
+        cohort=cohort, kind=kind, first=low, second=high, created_by=actor
+    )
+    activity_log_record(
+        actor=actor,
+        obj=constraint,
+        action_type="exchanges.matching_constraint.added",
+        data={"kind": kind, "applications": [low.pk, high.pk]},
+    )
     return constraint
 
 
 @transaction.atomic
 def matching_constraint_remove(*, constraint: MatchingConstraint, actor) -> None:
-    activity_log_record(actor=actor, obj=constraint.cohort,
-                        action_type="exchanges.matching_constraint.removed",
-                        data={"kind": constraint.kind,
-                              "applications": [constraint.first_id, constraint.second_id]})
+    activity_log_record(
+        actor=actor,
+        obj=constraint.cohort,
+        action_type="exchanges.matching_constraint.removed",
+        data={"kind": constraint.kind, "applications": [constraint.first_id, constraint.second_id]},
+    )
     constraint.delete()
 
 
 @transaction.atomic
-def matching_profile_save(*, application: Application, actor, interests: list[str],
-                          gender: str, host_preferences: list[int] | None = None,
-                          pet_allergy: bool = False,
-                          dietary_needs: bool = False) -> MatchingProfile:
+def matching_profile_save(
+    *,
+    application: Application,
+    actor,
+    interests: list[str],
+    gender: str,
+    host_preferences: list[int] | None = None,
+    pet_allergy: bool = False,
+    dietary_needs: bool = False,
+) -> MatchingProfile:
     """Store a participant's interests (at most ``MAX_INTERESTS``), optional gender, ranked
     hosts of their cohort and the allergy flags host placement filters on."""
     if len(interests) > MAX_INTERESTS:
         raise ExchangeError(_("Choose at most %(max)s interests.") % {"max": MAX_INTERESTS})
     host_preferences = list(dict.fromkeys(host_preferences or []))
-    if host_preferences and application.cohort.hosts.filter(
-            pk__in=host_preferences).count() != len(host_preferences):
+    if host_preferences and application.cohort.hosts.filter(pk__in=host_preferences).count() != len(
+        host_preferences
+    ):
         raise ExchangeError(_("Choose hosts of your own cohort."))
     profile, _created = MatchingProfile.objects.update_or_create(
         application=application,
-        defaults={"interests": list(interests), "gender": gender,
-                  "host_preferences": host_preferences, "pet_allergy": pet_allergy,
-                  "dietary_needs": dietary_needs, "updated_at": timezone.now()},
+        defaults={
+            "interests": list(interests),
+            "gender": gender,
+            "host_preferences": host_preferences,
+            "pet_allergy": pet_allergy,
+            "dietary_needs": dietary_needs,
+            "updated_at": timezone.now(),
+        },
     )
-    activity_log_record(actor=actor, obj=application,
-                        action_type="exchanges.matching_profile.saved", data={})
+    activity_log_record(
+        actor=actor, obj=application, action_type="exchanges.matching_profile.saved", data={}
+    )
     return profile

@@ -50,10 +50,13 @@ def _workflow_context(application, language: str, context: dict) -> dict:
     status_url = absolute_url(application.get_absolute_url())
     with translation.override(language):
         values = {
-            "program_name": cohort.program.name, "cohort_name": cohort.name,
-            "application_url": status_url, "offer_url": status_url,
+            "program_name": cohort.program.name,
+            "cohort_name": cohort.name,
+            "application_url": status_url,
+            "offer_url": status_url,
             "submitted_at": _date(application.submitted_at),
-            "starts_on": _date(cohort.starts_on), "ends_on": _date(cohort.ends_on),
+            "starts_on": _date(cohort.starts_on),
+            "ends_on": _date(cohort.ends_on),
             "applicant_name": application.applicant.display_name,
         }
         if context.get("link"):
@@ -72,8 +75,11 @@ def offer_respond_by_text(*, application, language: str) -> str:
     # reminders imports applications, which imports this module: import at call time.
     from exchanges.services.reminders import reminder_datetime_text  # noqa: PLC0415
 
-    return reminder_datetime_text(value=application.offer_respond_by, language=language,
-                                  time_zone=application.applicant.time_zone)
+    return reminder_datetime_text(
+        value=application.offer_respond_by,
+        language=language,
+        time_zone=application.applicant.time_zone,
+    )
 
 
 def _recipient(application, context: dict):
@@ -89,9 +95,14 @@ def _recipient(application, context: dict):
     return applicant, applicant.email, applicant.preferred_language or "en"
 
 
-def _queue_system_mail(*, application, name: str, idempotency_key: str,
-                       context: dict | None = None,
-                       localised: Callable[[], dict] | None = None) -> None:
+def _queue_system_mail(
+    *,
+    application,
+    name: str,
+    idempotency_key: str,
+    context: dict | None = None,
+    localised: Callable[[], dict] | None = None,
+) -> None:
     """Render the system template ``name`` about ``application`` and queue it.
 
     ``localised``, when given, returns more context and is called in the recipient's language,
@@ -102,8 +113,11 @@ def _queue_system_mail(*, application, name: str, idempotency_key: str,
     applicant = application.applicant
     with translation.override(language):
         full = {
-            "application": application, "applicant": applicant, "cohort": application.cohort,
-            "program": application.cohort.program, "site_url": site_url(),
+            "application": application,
+            "applicant": applicant,
+            "cohort": application.cohort,
+            "program": application.cohort.program,
+            "site_url": site_url(),
             "recipient_name": context.get("recipient_name") or applicant.display_name,
             "status_url": absolute_url(application.get_absolute_url()),
             **context,
@@ -112,8 +126,13 @@ def _queue_system_mail(*, application, name: str, idempotency_key: str,
         subject = _render(f"{name}.subject.txt", language, full)
         body = _render(f"{name}.txt", language, full)
     mail_queue_rendered(
-        email=email, subject=subject, text=body, template_key=name,
-        idempotency_key=idempotency_key, language=language, recipient=recipient,
+        email=email,
+        subject=subject,
+        text=body,
+        template_key=name,
+        idempotency_key=idempotency_key,
+        language=language,
+        recipient=recipient,
         concerning=application,
     )
 
@@ -130,19 +149,34 @@ def notify_application_event(*, application, event: str, context: dict | None = 
     if event not in WORKFLOW_KEYS:
         localised = None
         if application.offer_respond_by and not context.get("recipient_email"):
+
             def localised():
-                return {"respond_by": offer_respond_by_text(
-                    application=application, language=translation.get_language())}
-        _queue_system_mail(application=application, name=f"application_{event}",
-                           idempotency_key=key, context=context, localised=localised)
+                return {
+                    "respond_by": offer_respond_by_text(
+                        application=application, language=translation.get_language()
+                    )
+                }
+
+        _queue_system_mail(
+            application=application,
+            name=f"application_{event}",
+            idempotency_key=key,
+            context=context,
+            localised=localised,
+        )
         return
     recipient, email, language = _recipient(application, context)
     extra = _workflow_context(application, language, context)
     if recipient is None:
         extra["recipient_name"] = context.get("recipient_name", "")
     mail_queue(
-        template_key=WORKFLOW_KEYS[event], idempotency_key=key, recipient=recipient,
-        email=email, language=language, context=extra, concerning=application,
+        template_key=WORKFLOW_KEYS[event],
+        idempotency_key=key,
+        recipient=recipient,
+        email=email,
+        language=language,
+        context=extra,
+        concerning=application,
         cohort=application.cohort,
     )
 
@@ -164,12 +198,15 @@ def notify_matching_published(*, run) -> None:
         application = member.application
         others = [other for other in by_group[member.group_id] if other.pk != application.pk]
         _queue_system_mail(
-            application=application, name="matching_published",
+            application=application,
+            name="matching_published",
             idempotency_key=f"matching-published:{run.pk}:{application.pk}",
-            localised=lambda others=others: {"others": [
-                {"name": other.applicant.display_name, "country": country_label(other.country)}
-                for other in others
-            ]},
+            localised=lambda others=others: {
+                "others": [
+                    {"name": other.applicant.display_name, "country": country_label(other.country)}
+                    for other in others
+                ]
+            },
         )
 
 
@@ -178,8 +215,12 @@ def _placement_assignments(placement_run, related: str) -> list:
 
     return list(
         PlacementAssignment.objects.filter(run=placement_run, **{f"{related}__isnull": False})
-        .select_related("application__applicant", "application__cohort__program", related,
-                        *(["mentor__applicant"] if related == "mentor" else []))
+        .select_related(
+            "application__applicant",
+            "application__cohort__program",
+            related,
+            *(["mentor__applicant"] if related == "mentor" else []),
+        )
         .order_by("application__country", "id")
     )
 
@@ -192,7 +233,8 @@ def notify_hosts_published(*, placement_run) -> None:
     for assignment in _placement_assignments(placement_run, "host"):
         host = assignment.host
         _queue_system_mail(
-            application=assignment.application, name="hosts_published",
+            application=assignment.application,
+            name="hosts_published",
             idempotency_key=f"hosts_published:{placement_run.pk}:{assignment.application_id}",
             context={"host_name": host.name, "host_city": host.city},
         )
@@ -206,8 +248,11 @@ def notify_mentors_published(*, placement_run) -> None:
     for assignment in _placement_assignments(placement_run, "mentor"):
         mentor = assignment.mentor
         _queue_system_mail(
-            application=assignment.application, name="mentors_published",
+            application=assignment.application,
+            name="mentors_published",
             idempotency_key=f"mentors_published:{placement_run.pk}:{assignment.application_id}",
-            localised=lambda mentor=mentor: {"mentor_name": mentor.applicant.display_name,
-                                             "mentor_country": country_label(mentor.country)},
+            localised=lambda mentor=mentor: {
+                "mentor_name": mentor.applicant.display_name,
+                "mentor_country": country_label(mentor.country),
+            },
         )

@@ -64,8 +64,11 @@ S = ApplicationStatus
 def _lock(application: Application) -> Application:
     """Lock the quota row, then the application (the transition's lock order)."""
     quota_lock(cohort_id=application.cohort_id, country=application.country)
-    return (Application.objects.select_for_update(of=("self",))
-            .select_related("cohort", "applicant").get(pk=application.pk))
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("cohort", "applicant")
+        .get(pk=application.pk)
+    )
 
 
 def _deadline_text(value: dt.datetime) -> str:
@@ -74,15 +77,22 @@ def _deadline_text(value: dt.datetime) -> str:
 
 
 def _sync(application: Application, locked: Application) -> Application:
-    for name in ("status", "status_changed_at", "updated_at", "offer_respond_by",
-                 "offer_updated_at", "waitlist_position"):
+    for name in (
+        "status",
+        "status_changed_at",
+        "updated_at",
+        "offer_respond_by",
+        "offer_updated_at",
+        "waitlist_position",
+    ):
         setattr(application, name, getattr(locked, name))
     return application
 
 
 @transaction.atomic
-def offer_respond(*, application: Application, actor, accept: bool,
-                  reason: str = "") -> Application:
+def offer_respond(
+    *, application: Application, actor, accept: bool, reason: str = ""
+) -> Application:
     """The applicant accepts (CONFIRMED) or declines (DECLINED) their offer.
 
     Safe against double submits: answering again the way the offer was already answered
@@ -99,9 +109,11 @@ def offer_respond(*, application: Application, actor, accept: bool,
     if locked.offer_respond_by is not None and timezone.now() >= locked.offer_respond_by:
         raise DeadlinePassed(
             _("The deadline to answer this offer (%(deadline)s) has passed.")
-            % {"deadline": _deadline_text(locked.offer_respond_by)})
-    return application_transition(application=application, to_status=target, actor=actor,
-                                  reason=reason)
+            % {"deadline": _deadline_text(locked.offer_respond_by)}
+        )
+    return application_transition(
+        application=application, to_status=target, actor=actor, reason=reason
+    )
 
 
 @transaction.atomic
@@ -125,16 +137,21 @@ def offer_extend(*, application: Application, respond_by_date: dt.date, actor) -
         raise ExchangeError(
             _("The new deadline must be before the program starts (%(date)s).")
             % {"date": formats.date_format(cohort.starts_on, "DATE_FORMAT")},
-            code="offer_deadline")
+            code="offer_deadline",
+        )
     previous = locked.offer_respond_by
     locked.offer_respond_by = new_deadline
     locked.offer_updated_at = now
     locked.updated_at = now
     locked.save(update_fields=["offer_respond_by", "offer_updated_at", "updated_at"])
     activity_log_record(
-        actor=actor, obj=locked, action_type="exchanges.application.offer_deadline_changed",
-        data={"from": previous.astimezone(dt.UTC).isoformat() if previous else None,
-              "to": new_deadline.astimezone(dt.UTC).isoformat()},
+        actor=actor,
+        obj=locked,
+        action_type="exchanges.application.offer_deadline_changed",
+        data={
+            "from": previous.astimezone(dt.UTC).isoformat() if previous else None,
+            "to": new_deadline.astimezone(dt.UTC).isoformat(),
+        },
     )
     # The applicant learns the new date at once, not only from the next reminder.
     notify_application_event(application=locked, event="offer_extended")
@@ -153,8 +170,9 @@ def waitlist_promote_next(*, cohort: Cohort, country: str, actor) -> Application
     quota_require_free_seat(quota=quota, cohort_id=cohort.pk, country=country)
     promoted = waitlist_promote_first(cohort=cohort, country=country, actor=actor, quota=quota)
     if promoted is None:
-        raise ExchangeError(_("Nobody is on the waiting list for this country."),
-                            code="waitlist_empty")
+        raise ExchangeError(
+            _("Nobody is on the waiting list for this country."), code="waitlist_empty"
+        )
     return promoted
 
 
@@ -168,11 +186,19 @@ def offer_lapse(*, application: Application, now: dt.datetime) -> Application | 
     """Decline ``application``'s offer because its deadline passed; None when it no longer
     applies (answered, extended or lapsed meanwhile)."""
     locked = _lock(application)
-    if (locked.status != S.ACCEPTED or locked.offer_respond_by is None
-            or locked.offer_respond_by > now):
+    if (
+        locked.status != S.ACCEPTED
+        or locked.offer_respond_by is None
+        or locked.offer_respond_by > now
+    ):
         return None
-    return application_transition(application=application, to_status=S.DECLINED, actor=None,
-                                  reason=REASON_LAPSED, email_event="offer_lapsed")
+    return application_transition(
+        application=application,
+        to_status=S.DECLINED,
+        actor=None,
+        reason=REASON_LAPSED,
+        email_event="offer_lapsed",
+    )
 
 
 @reminder_workflow(LAPSE_WORKFLOW)
@@ -180,7 +206,8 @@ def offer_lapses(now: dt.datetime) -> int:
     """Lapse every offer whose deadline has passed; one failure never stops the rest."""
     candidates = list(
         Application.objects.filter(status=S.ACCEPTED, offer_respond_by__lte=now)
-        .only("pk", "cohort_id", "country").order_by("offer_respond_by", "id")
+        .only("pk", "cohort_id", "country")
+        .order_by("offer_respond_by", "id")
     )
     count = 0
     for application in candidates:
@@ -208,8 +235,9 @@ def offer_reminder_window(*, application: Application, now: dt.datetime) -> str 
     set_at = application.offer_updated_at or application.status_changed_at
     due_window = None
     for window, days in REMINDER_WINDOWS:
-        due = reminder_due_at(deadline=deadline, days_before=days,
-                              time_zone=application.applicant.time_zone)
+        due = reminder_due_at(
+            deadline=deadline, days_before=days, time_zone=application.applicant.time_zone
+        )
         if due <= now < deadline:
             due_window = window if set_at < due else None
     return due_window
@@ -220,7 +248,8 @@ def offer_reminder_context(*, application: Application, language: str) -> dict:
     cohort = application.cohort
     with translation.override(language):
         return {
-            "program_name": cohort.program.name, "cohort_name": cohort.name,
+            "program_name": cohort.program.name,
+            "cohort_name": cohort.name,
             "offer_url": absolute_url(application.get_absolute_url()),
             "respond_by": offer_respond_by_text(application=application, language=language),
         }
@@ -231,26 +260,39 @@ def offer_deadline_reminders(now: dt.datetime) -> int:
     """Remind applicants with an unanswered offer, 3 days and 1 day before its deadline."""
     applications = list(
         Application.objects.filter(
-            status=S.ACCEPTED, applicant__is_active=True, offer_respond_by__gt=now,
+            status=S.ACCEPTED,
+            applicant__is_active=True,
+            offer_respond_by__gt=now,
             offer_respond_by__lte=now + _REMINDER_HORIZON,
-        ).select_related("applicant", "cohort__program").order_by("id")
+        )
+        .select_related("applicant", "cohort__program")
+        .order_by("id")
     )
     due = []
     for application in applications:
         window = offer_reminder_window(application=application, now=now)
         if window is not None:
-            occasion = reminder_occasion(window=window, deadline=application.offer_respond_by,
-                                         cohort=application.cohort)
-            due.append((application, occasion, partial(
-                offer_reminder_queue, application=application, occasion=occasion)))
+            occasion = reminder_occasion(
+                window=window, deadline=application.offer_respond_by, cohort=application.cohort
+            )
+            due.append(
+                (
+                    application,
+                    occasion,
+                    partial(offer_reminder_queue, application=application, occasion=occasion),
+                )
+            )
     return reminders_queue_due(workflow=REMINDER_WORKFLOW, due=due)
 
 
 def offer_reminder_queue(*, application: Application, occasion: str) -> OutgoingMail | None:
     language = mail_language(recipient=application.applicant)
     return reminder_queue(
-        workflow=REMINDER_WORKFLOW, window=occasion, obj=application,
-        recipient=application.applicant, template_key=MailTemplateKey.OFFER_DEADLINE_REMINDER,
+        workflow=REMINDER_WORKFLOW,
+        window=occasion,
+        obj=application,
+        recipient=application.applicant,
+        template_key=MailTemplateKey.OFFER_DEADLINE_REMINDER,
         context=offer_reminder_context(application=application, language=language),
         cohort=application.cohort,
     )

@@ -8,7 +8,6 @@ are fast (milliseconds for a cohort), so runs are synchronous. ``placement_run_p
 publishes one run of each kind per cohort and notifies participants after commit.
 """
 
-
 import datetime as dt
 
 from django.db import transaction
@@ -45,20 +44,34 @@ from exchanges.services.notify import notify_hosts_published, notify_mentors_pub
 
 HOST_LANGUAGE_LEVEL = 5  # a host's household language counts as fluent
 MENTOR_MAX_CAPACITY = 10
-HOST_FIELDS = ("name", "kind", "city", "capacity", "has_pets", "accommodates_dietary_needs",
-               "gender_rule", "languages", "preferences")
+HOST_FIELDS = (
+    "name",
+    "kind",
+    "city",
+    "capacity",
+    "has_pets",
+    "accommodates_dietary_needs",
+    "gender_rule",
+    "languages",
+    "preferences",
+)
 
 
 # --------------------------------------------------------------------------- hosts
 def _clean_host_preferences(cohort: Cohort, preferences: list[int]) -> list[int]:
     preferences = list(dict.fromkeys(int(p) for p in preferences))
-    known = set(matching_applications(cohort=cohort).filter(pk__in=preferences)
-                .values_list("pk", flat=True))
+    known = set(
+        matching_applications(cohort=cohort).filter(pk__in=preferences).values_list("pk", flat=True)
+    )
     unknown = [p for p in preferences if p not in known]
     if unknown:
         raise ExchangeError(
-            _("These application numbers are not confirmed participants of this cohort: "
-              "%(numbers)s") % {"numbers": ", ".join(str(p) for p in unknown)})
+            _(
+                "These application numbers are not confirmed participants of this cohort: "
+                "%(numbers)s"
+            )
+            % {"numbers": ", ".join(str(p) for p in unknown)}
+        )
     return preferences
 
 
@@ -87,23 +100,30 @@ def host_save(*, cohort: Cohort, actor, host: Host | None = None, **fields) -> H
     host.updated_at = timezone.now()
     host.full_clean()
     host.save()
-    activity_log_record(actor=actor, obj=host,
-                        action_type="exchanges.host." + ("created" if created else "changed"),
-                        data={"cohort": cohort.pk, "fields": sorted(fields)})
+    activity_log_record(
+        actor=actor,
+        obj=host,
+        action_type="exchanges.host." + ("created" if created else "changed"),
+        data={"cohort": cohort.pk, "fields": sorted(fields)},
+    )
     return host
 
 
 def solver_host(host: Host) -> SolverHost:
     return SolverHost(
-        id=host.pk, capacity=host.capacity, preferences=tuple(host.preferences or ()),
-        has_pets=host.has_pets, allergy_friendly=host.accommodates_dietary_needs,
+        id=host.pk,
+        capacity=host.capacity,
+        preferences=tuple(host.preferences or ()),
+        has_pets=host.has_pets,
+        allergy_friendly=host.accommodates_dietary_needs,
         gender_rule=host.gender_rule,
         languages=dict.fromkeys(host.languages or (), HOST_LANGUAGE_LEVEL),
     )
 
 
-def host_participant_for(application: Application, *, cohort: Cohort,
-                         host_ids: set[int]) -> Participant:
+def host_participant_for(
+    application: Application, *, cohort: Cohort, host_ids: set[int]
+) -> Participant:
     """The solver's view of a participant for host placement (preferences and allergies)."""
     base = participant_for(application, cohort=cohort)
     try:
@@ -117,9 +137,15 @@ def host_participant_for(application: Application, *, cohort: Cohort,
         allergies.add("dietary")
     preferences = [h for h in (profile.host_preferences if profile else []) if h in host_ids]
     return Participant(
-        id=base.id, country=base.country, sector=base.sector, interests=base.interests,
-        languages=base.languages, age=base.age, gender=base.gender,
-        institution=base.institution, preferences=tuple(preferences),
+        id=base.id,
+        country=base.country,
+        sector=base.sector,
+        interests=base.interests,
+        languages=base.languages,
+        age=base.age,
+        gender=base.gender,
+        institution=base.institution,
+        preferences=tuple(preferences),
         allergies=frozenset(allergies),
     )
 
@@ -128,23 +154,37 @@ def host_placement_inputs(*, cohort: Cohort) -> tuple[list[Participant], list[So
     """Solver inputs from the database, in a stable order (three queries)."""
     hosts = [solver_host(h) for h in Host.objects.filter(cohort=cohort).order_by("id")]
     host_ids = {h.id for h in hosts}
-    participants = [host_participant_for(a, cohort=cohort, host_ids=host_ids)
-                    for a in matching_applications(cohort=cohort)]
+    participants = [
+        host_participant_for(a, cohort=cohort, host_ids=host_ids)
+        for a in matching_applications(cohort=cohort)
+    ]
     return participants, hosts
 
 
 def _refuse_if_published(*, cohort: Cohort, kind: str) -> None:
     # Publishing is final (participants were told): a new run of that kind could never be
     # published, so none is started.
-    if PlacementRun.objects.filter(cohort=cohort, kind=kind,
-                                   status=PlacementRunStatus.PUBLISHED).exists():
+    if PlacementRun.objects.filter(
+        cohort=cohort, kind=kind, status=PlacementRunStatus.PUBLISHED
+    ).exists():
         raise PlacementAlreadyPublished
 
 
-def _create_run(*, cohort: Cohort, actor, kind: str, parameters: dict, participants: list,
-                assignments: list[PlacementAssignment], objective: float | None) -> PlacementRun:
+def _create_run(
+    *,
+    cohort: Cohort,
+    actor,
+    kind: str,
+    parameters: dict,
+    participants: list,
+    assignments: list[PlacementAssignment],
+    objective: float | None,
+) -> PlacementRun:
     run = PlacementRun.objects.create(
-        cohort=cohort, kind=kind, parameters=parameters, created_by=actor,
+        cohort=cohort,
+        kind=kind,
+        parameters=parameters,
+        created_by=actor,
         participant_count=len(participants),
         placed_count=sum(1 for a in assignments if a.host_id or a.mentor_id),
         objective=objective,
@@ -152,9 +192,16 @@ def _create_run(*, cohort: Cohort, actor, kind: str, parameters: dict, participa
     for assignment in assignments:
         assignment.run = run
     PlacementAssignment.objects.bulk_create(assignments)
-    activity_log_record(actor=actor, obj=run, action_type=f"exchanges.placement_run.{kind}",
-                        data={"cohort": cohort.pk, "placed": run.placed_count,
-                              "participants": run.participant_count})
+    activity_log_record(
+        actor=actor,
+        obj=run,
+        action_type=f"exchanges.placement_run.{kind}",
+        data={
+            "cohort": cohort.pk,
+            "placed": run.placed_count,
+            "participants": run.participant_count,
+        },
+    )
     return run
 
 
@@ -178,20 +225,38 @@ def host_placement_run(*, cohort: Cohort, actor) -> PlacementRun:
         host_id = result.assignments.get(person.id)
         reason = ""
         if host_id is None:
-            reason = (UnplacedReason.CAPACITY if any(host_accepts(h, person) for h in hosts)
-                      else UnplacedReason.FILTERS)
-        rows.append(PlacementAssignment(application_id=person.id, host_id=host_id,
-                                        unplaced_reason=reason))
+            reason = (
+                UnplacedReason.CAPACITY
+                if any(host_accepts(h, person) for h in hosts)
+                else UnplacedReason.FILTERS
+            )
+        rows.append(
+            PlacementAssignment(application_id=person.id, host_id=host_id, unplaced_reason=reason)
+        )
     parameters = {
-        "hosts": [{"id": h.id, "capacity": h.capacity, "has_pets": h.has_pets,
-                   "allergy_friendly": h.allergy_friendly, "gender_rule": h.gender_rule,
-                   "languages": sorted(h.languages), "preferences": list(h.preferences)}
-                  for h in hosts],
+        "hosts": [
+            {
+                "id": h.id,
+                "capacity": h.capacity,
+                "has_pets": h.has_pets,
+                "allergy_friendly": h.allergy_friendly,
+                "gender_rule": h.gender_rule,
+                "languages": sorted(h.languages),
+                "preferences": list(h.preferences),
+            }
+            for h in hosts
+        ],
         "capacity": sum(h.capacity for h in hosts),
     }
-    return _create_run(cohort=cohort, actor=actor, kind=PlacementKind.HOSTS,
-                       parameters=parameters, participants=participants, assignments=rows,
-                       objective=None)
+    return _create_run(
+        cohort=cohort,
+        actor=actor,
+        kind=PlacementKind.HOSTS,
+        parameters=parameters,
+        participants=participants,
+        assignments=rows,
+        objective=None,
+    )
 
 
 # --------------------------------------------------------------------------- mentors
@@ -203,21 +268,36 @@ def alumni_mentors(*, cohort: Cohort, now: dt.datetime | None = None):
     now = now or timezone.now()
     # Cohorts keep their own time zone, so "ended" cannot be one date filter; a program has
     # few cohorts, so they are compared here (one small query).
-    earlier = Cohort.objects.filter(program_id=cohort.program_id,
-                                    starts_on__lt=cohort.starts_on).exclude(pk=cohort.pk)
-    ended = [c.pk for c in earlier.only("pk", "ends_on", "time_zone")
-             if c.ends_on < now.astimezone(c.zone).date()]
-    return (Application.objects.filter(
-                cohort_id__in=ended,
-                status__in=[ApplicationStatus.PARTICIPANT, ApplicationStatus.ALUMNUS])
-            .select_related("applicant", "matching_profile", "cohort").order_by("country", "id"))
+    earlier = Cohort.objects.filter(
+        program_id=cohort.program_id, starts_on__lt=cohort.starts_on
+    ).exclude(pk=cohort.pk)
+    ended = [
+        c.pk
+        for c in earlier.only("pk", "ends_on", "time_zone")
+        if c.ends_on < now.astimezone(c.zone).date()
+    ]
+    return (
+        Application.objects.filter(
+            cohort_id__in=ended,
+            status__in=[ApplicationStatus.PARTICIPANT, ApplicationStatus.ALUMNUS],
+        )
+        .select_related("applicant", "matching_profile", "cohort")
+        .order_by("country", "id")
+    )
 
 
 def solver_mentor(application: Application, *, cohort: Cohort, capacity: int) -> SolverMentor:
     person = participant_for(application, cohort=cohort)
-    return SolverMentor(id=person.id, country=person.country, capacity=capacity,
-                        interests=person.interests, languages=person.languages,
-                        sector=person.sector, age=person.age, gender=person.gender)
+    return SolverMentor(
+        id=person.id,
+        country=person.country,
+        capacity=capacity,
+        interests=person.interests,
+        languages=person.languages,
+        sector=person.sector,
+        age=person.age,
+        gender=person.gender,
+    )
 
 
 @transaction.atomic
@@ -225,15 +305,17 @@ def mentor_pairing_run(*, cohort: Cohort, actor, capacity: int) -> PlacementRun:
     """Pair each participant with an alumni mentor from another country, at most
     ``capacity`` participants per mentor, maximising total compatibility."""
     if not 1 <= capacity <= MENTOR_MAX_CAPACITY:
-        raise ExchangeError(_("A mentor can take between 1 and %(max)s participants.")
-                            % {"max": MENTOR_MAX_CAPACITY})
+        raise ExchangeError(
+            _("A mentor can take between 1 and %(max)s participants.")
+            % {"max": MENTOR_MAX_CAPACITY}
+        )
     _refuse_if_published(cohort=cohort, kind=PlacementKind.MENTORS)
-    participants = [participant_for(a, cohort=cohort)
-                    for a in matching_applications(cohort=cohort)]
+    participants = [participant_for(a, cohort=cohort) for a in matching_applications(cohort=cohort)]
     if not participants:
         raise ExchangeError(_("This cohort has no confirmed participants to pair yet."))
-    mentors = [solver_mentor(a, cohort=cohort, capacity=capacity)
-               for a in alumni_mentors(cohort=cohort)]
+    mentors = [
+        solver_mentor(a, cohort=cohort, capacity=capacity) for a in alumni_mentors(cohort=cohort)
+    ]
     if not mentors:
         raise ExchangeError(_("This program has no alumni of earlier cohorts to be mentors."))
     weights = weights_of(DEFAULT_PARAMETERS)
@@ -243,19 +325,33 @@ def mentor_pairing_run(*, cohort: Cohort, actor, capacity: int) -> PlacementRun:
     for person in participants:
         mentor_id = result.assignments.get(person.id)
         if mentor_id is None:
-            reason = (UnplacedReason.CAPACITY
-                      if any(m.country != person.country for m in mentors)
-                      else UnplacedReason.FILTERS)
+            reason = (
+                UnplacedReason.CAPACITY
+                if any(m.country != person.country for m in mentors)
+                else UnplacedReason.FILTERS
+            )
             rows.append(PlacementAssignment(application_id=person.id, unplaced_reason=reason))
             continue
         score = compatibility(person, by_mentor[mentor_id], weights).score
-        rows.append(PlacementAssignment(application_id=person.id, mentor_id=mentor_id,
-                                        score=round(score, 6)))
-    parameters = {"capacity": capacity, "mentors": sorted(by_mentor),
-                  "weights": DEFAULT_PARAMETERS["weights"]}
-    return _create_run(cohort=cohort, actor=actor, kind=PlacementKind.MENTORS,
-                       parameters=parameters, participants=participants, assignments=rows,
-                       objective=result.objective)
+        rows.append(
+            PlacementAssignment(
+                application_id=person.id, mentor_id=mentor_id, score=round(score, 6)
+            )
+        )
+    parameters = {
+        "capacity": capacity,
+        "mentors": sorted(by_mentor),
+        "weights": DEFAULT_PARAMETERS["weights"],
+    }
+    return _create_run(
+        cohort=cohort,
+        actor=actor,
+        kind=PlacementKind.MENTORS,
+        parameters=parameters,
+        participants=participants,
+        assignments=rows,
+        objective=result.objective,
+    )
 
 
 # --------------------------------------------------------------------------- publishing
@@ -265,19 +361,23 @@ def placement_run_publish(*, run: PlacementRun, actor) -> PlacementRun:
     commit."""
     Cohort.objects.select_for_update().filter(pk=run.cohort_id).first()
     locked = PlacementRun.objects.select_for_update().get(pk=run.pk)
-    if locked.status == PlacementRunStatus.PUBLISHED or PlacementRun.objects.filter(
-            cohort_id=run.cohort_id, kind=run.kind,
-            status=PlacementRunStatus.PUBLISHED).exists():
+    if (
+        locked.status == PlacementRunStatus.PUBLISHED
+        or PlacementRun.objects.filter(
+            cohort_id=run.cohort_id, kind=run.kind, status=PlacementRunStatus.PUBLISHED
+        ).exists()
+    ):
         raise PlacementAlreadyPublished
     locked.status = PlacementRunStatus.PUBLISHED
     locked.published_at = timezone.now()
     locked.save(update_fields=["status", "published_at"])
-    activity_log_record(actor=actor, obj=locked,
-                        action_type=f"exchanges.placement_run.{run.kind}.published",
-                        data={"cohort": run.cohort_id})
-    notify = (notify_hosts_published if run.kind == PlacementKind.HOSTS
-              else notify_mentors_published)
+    activity_log_record(
+        actor=actor,
+        obj=locked,
+        action_type=f"exchanges.placement_run.{run.kind}.published",
+        data={"cohort": run.cohort_id},
+    )
+    notify = notify_hosts_published if run.kind == PlacementKind.HOSTS else notify_mentors_published
     notify(placement_run=locked)
     run.status, run.published_at = locked.status, locked.published_at
     return run
-

@@ -70,22 +70,35 @@ S = PredepartureSection
 SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     S.PASSPORT: ("passport_valid_until", "passport_validity_confirmed"),
     S.VISA: ("visa_status", "visa_granted_on"),
-    S.INSURANCE: ("insurance_confirmed", "insurance_provider", "insurance_valid_from",
-                  "insurance_valid_until"),
+    S.INSURANCE: (
+        "insurance_confirmed",
+        "insurance_provider",
+        "insurance_valid_from",
+        "insurance_valid_until",
+    ),
     S.EMERGENCY_CONTACT: ("emergency_name", "emergency_relationship", "emergency_phone"),
     S.DIETARY: ("dietary_needs", "dietary_notes"),
     S.MEDICAL: ("medical_notes",),
     S.ARRIVAL: ("arrival_on", "arrival_time", "arrival_transport"),
 }
 _STAMP_PREFIX = {S.EMERGENCY_CONTACT: "emergency"}
-ITINERARY_FIELDS = ("day", "start_time", "end_time", "title_en", "title_ja", "title_ko",
-                    "place_en", "place_ja", "place_ko", "notes")
+ITINERARY_FIELDS = (
+    "day",
+    "start_time",
+    "end_time",
+    "title_en",
+    "title_ja",
+    "title_ko",
+    "place_en",
+    "place_ja",
+    "place_ko",
+    "notes",
+)
 
 
 def cohort_departure(cohort: Cohort) -> dt.datetime:
     """Departure: the start of the program's first day in the cohort's time zone."""
-    return dt.datetime.combine(cohort.starts_on, dt.time(0),
-                               tzinfo=cohort.zone)
+    return dt.datetime.combine(cohort.starts_on, dt.time(0), tzinfo=cohort.zone)
 
 
 def _local_today(time_zone: str) -> dt.date:
@@ -96,8 +109,10 @@ def predeparture_is_open(application: Application) -> bool:
     """Whether the participant may still change the checklist: confirmed, and the program
     has not ended (arrival details and contacts stay useful while it runs)."""
     cohort = application.cohort
-    return (application.status in APPLICATION_PREDEPARTURE
-            and _local_today(cohort.time_zone) <= cohort.ends_on)
+    return (
+        application.status in APPLICATION_PREDEPARTURE
+        and _local_today(cohort.time_zone) <= cohort.ends_on
+    )
 
 
 def predeparture_missing_sections(checklist: PredepartureChecklist | None) -> list[str]:
@@ -127,8 +142,7 @@ def _clean_values(section: str, values: dict, *, application: Application) -> di
             if values["visa_status"] != VisaStatus.GRANTED:
                 values["visa_granted_on"] = None
         case S.INSURANCE:
-            validate_insurance_section(values, starts_on=cohort.starts_on,
-                                       ends_on=cohort.ends_on)
+            validate_insurance_section(values, starts_on=cohort.starts_on, ends_on=cohort.ends_on)
             values["insurance_provider"] = values["insurance_provider"].strip()
         case S.EMERGENCY_CONTACT:
             validate_emergency_contact_section(values)
@@ -143,8 +157,7 @@ def _clean_values(section: str, values: dict, *, application: Application) -> di
         case S.MEDICAL:
             values["medical_notes"] = (values["medical_notes"] or "").strip()
         case S.ARRIVAL:
-            validate_arrival_section(values, starts_on=cohort.starts_on,
-                                     ends_on=cohort.ends_on)
+            validate_arrival_section(values, starts_on=cohort.starts_on, ends_on=cohort.ends_on)
             values["arrival_transport"] = (values["arrival_transport"] or "").strip()
     for field in ("passport_validity_confirmed", "insurance_confirmed"):
         if field in values:
@@ -153,16 +166,18 @@ def _clean_values(section: str, values: dict, *, application: Application) -> di
 
 
 @transaction.atomic
-def predeparture_section_save(*, application: Application, section: str, values: dict,
-                              actor) -> PredepartureChecklist:
+def predeparture_section_save(
+    *, application: Application, section: str, values: dict, actor
+) -> PredepartureChecklist:
     """Validate and save one section of ``application``'s checklist, creating the checklist
     on the first save. Raises ``ValidationError`` (keyed by field) for invalid values and
     ``ExchangeError`` when the checklist is closed. Keeps ``completed_at`` up to date."""
     if section not in SECTION_FIELDS:
         raise ValueError(section)
     if not predeparture_is_open(application):
-        raise ExchangeError(_("This checklist can no longer be changed."),
-                            code="predeparture_closed")
+        raise ExchangeError(
+            _("This checklist can no longer be changed."), code="predeparture_closed"
+        )
     cleaned = _clean_values(section, values, application=application)
     PredepartureChecklist.objects.get_or_create(application=application)
     checklist = PredepartureChecklist.objects.select_for_update().get(application=application)
@@ -178,11 +193,16 @@ def predeparture_section_save(*, application: Application, section: str, values:
         checklist.completed_at = None
     checklist.save(update_fields=[*cleaned, stamp, "updated_at", "completed_at"])
     # Which section, never its content.
-    activity_log_record(actor=actor, obj=checklist,
-                        action_type="exchanges.predeparture.section_saved",
-                        data={"section": section,
-                              "section_complete": checklist.section_is_complete(section),
-                              "checklist_complete": checklist.is_complete})
+    activity_log_record(
+        actor=actor,
+        obj=checklist,
+        action_type="exchanges.predeparture.section_saved",
+        data={
+            "section": section,
+            "section_complete": checklist.section_is_complete(section),
+            "checklist_complete": checklist.is_complete,
+        },
+    )
     return checklist
 
 
@@ -190,8 +210,9 @@ def predeparture_section_save(*, application: Application, section: str, values:
 
 
 @transaction.atomic
-def itinerary_item_save(*, cohort: Cohort, actor, item: ItineraryItem | None = None,
-                        **fields) -> ItineraryItem:
+def itinerary_item_save(
+    *, cohort: Cohort, actor, item: ItineraryItem | None = None, **fields
+) -> ItineraryItem:
     """Create an itinerary item of ``cohort`` (``item`` None) or change one; fields as in
     ``ITINERARY_FIELDS``, times in the cohort's time zone."""
     unexpected = set(fields) - set(ITINERARY_FIELDS)
@@ -204,24 +225,31 @@ def itinerary_item_save(*, cohort: Cohort, actor, item: ItineraryItem | None = N
         item = ItineraryItem(cohort=cohort)
     for key, value in fields.items():
         setattr(item, key, value.strip() if isinstance(value, str) else value)
-    validate_itinerary_item({f: getattr(item, f) for f in ITINERARY_FIELDS},
-                            starts_on=cohort.starts_on, ends_on=cohort.ends_on)
+    validate_itinerary_item(
+        {f: getattr(item, f) for f in ITINERARY_FIELDS},
+        starts_on=cohort.starts_on,
+        ends_on=cohort.ends_on,
+    )
     item.updated_at = timezone.now()
     item.full_clean()
     item.save()
-    activity_log_record(actor=actor, obj=item,
-                        action_type="exchanges.itinerary_item." + ("created" if created
-                                                                   else "changed"),
-                        data={"cohort": cohort.pk, "fields": sorted(fields)})
+    activity_log_record(
+        actor=actor,
+        obj=item,
+        action_type="exchanges.itinerary_item." + ("created" if created else "changed"),
+        data={"cohort": cohort.pk, "fields": sorted(fields)},
+    )
     return item
 
 
 @transaction.atomic
 def itinerary_item_delete(*, item: ItineraryItem, actor) -> None:
-    activity_log_record(actor=actor, obj=item.cohort,
-                        action_type="exchanges.itinerary_item.deleted",
-                        data={"item": item.pk, "day": item.day.isoformat(),
-                              "title": item.title_en})
+    activity_log_record(
+        actor=actor,
+        obj=item.cohort,
+        action_type="exchanges.itinerary_item.deleted",
+        data={"item": item.pk, "day": item.day.isoformat(), "title": item.title_en},
+    )
     item.delete()
 
 
@@ -241,25 +269,29 @@ def predeparture_reminder_window(*, application: Application, now: dt.datetime) 
     departure = cohort_departure(application.cohort)
     due_window = None
     for window, days in PREDEPARTURE_WINDOWS:
-        due = reminder_due_at(deadline=departure, days_before=days,
-                              time_zone=application.applicant.time_zone)
+        due = reminder_due_at(
+            deadline=departure, days_before=days, time_zone=application.applicant.time_zone
+        )
         if due <= now < departure:
             due_window = window if application.status_changed_at < due else None
     return due_window
 
 
-def predeparture_reminder_context(*, application: Application, missing: list[str],
-                                  language: str, now: dt.datetime) -> dict:
+def predeparture_reminder_context(
+    *, application: Application, missing: list[str], language: str, now: dt.datetime
+) -> dict:
     """Plain values for the reminder templates (``TEMPLATE_CONTEXT``)."""
     cohort = application.cohort
     cohort_today = now.astimezone(cohort.zone).date()
     with translation.override(language):
         return {
-            "program_name": cohort.program.name, "cohort_name": cohort.name,
+            "program_name": cohort.program.name,
+            "cohort_name": cohort.name,
             "starts_on": formats.date_format(cohort.starts_on, "DATE_FORMAT"),
             "days_to_departure": max(0, (cohort.starts_on - cohort_today).days),
-            "checklist_url": absolute_url(reverse("apply:predeparture",
-                                               kwargs={"pk": application.pk})),
+            "checklist_url": absolute_url(
+                reverse("apply:predeparture", kwargs={"pk": application.pk})
+            ),
             "missing_items": predeparture_sections_text(missing),
         }
 
@@ -268,11 +300,15 @@ def _reminder_candidates(now: dt.datetime) -> list[Application]:
     today = now.date()
     return list(
         Application.objects.filter(
-            status__in=APPLICATION_PREDEPARTURE, applicant__is_active=True,
+            status__in=APPLICATION_PREDEPARTURE,
+            applicant__is_active=True,
             cohort__starts_on__gte=today - dt.timedelta(days=1),
             cohort__starts_on__lte=today + dt.timedelta(days=_HORIZON_DAYS),
-        ).filter(Q(predeparture_checklist__isnull=True)
-                 | Q(predeparture_checklist__completed_at__isnull=True))
+        )
+        .filter(
+            Q(predeparture_checklist__isnull=True)
+            | Q(predeparture_checklist__completed_at__isnull=True)
+        )
         .select_related("applicant", "cohort__program", "predeparture_checklist")
         .order_by("id")
     )
@@ -293,19 +329,34 @@ def predeparture_reminders(now: dt.datetime) -> int:
         missing = predeparture_missing_sections(_checklist_of(application))
         window = predeparture_reminder_window(application=application, now=now)
         if window is not None and missing:
-            due.append((application, window, partial(
-                predeparture_reminder_queue, application=application, window=window,
-                missing=missing, now=now)))
+            due.append(
+                (
+                    application,
+                    window,
+                    partial(
+                        predeparture_reminder_queue,
+                        application=application,
+                        window=window,
+                        missing=missing,
+                        now=now,
+                    ),
+                )
+            )
     return reminders_queue_due(workflow=PREDEPARTURE_WORKFLOW, due=due)
 
 
-def predeparture_reminder_queue(*, application: Application, window: str, missing: list,
-                                now: dt.datetime) -> OutgoingMail | None:
+def predeparture_reminder_queue(
+    *, application: Application, window: str, missing: list, now: dt.datetime
+) -> OutgoingMail | None:
     language = mail_language(recipient=application.applicant)
     return reminder_queue(
-        workflow=PREDEPARTURE_WORKFLOW, window=window, obj=application,
-        recipient=application.applicant, template_key=MailTemplateKey.PREDEPARTURE_REMINDER,
-        context=predeparture_reminder_context(application=application, missing=missing,
-                                              language=language, now=now),
+        workflow=PREDEPARTURE_WORKFLOW,
+        window=window,
+        obj=application,
+        recipient=application.applicant,
+        template_key=MailTemplateKey.PREDEPARTURE_REMINDER,
+        context=predeparture_reminder_context(
+            application=application, missing=missing, language=language, now=now
+        ),
         cohort=application.cohort,
     )

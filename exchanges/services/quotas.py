@@ -52,8 +52,9 @@ def cohort_has_started(*, cohort: Cohort, now: dt.datetime) -> bool:
 def quota_lock(*, cohort_id: int, country: str) -> CohortQuota | None:
     """Lock and return the quota row of (cohort, country). Without one, lock the cohort row
     instead, so waiting-list positions of that country are still handed out one at a time."""
-    quota = (CohortQuota.objects.select_for_update()
-             .filter(cohort_id=cohort_id, country=country).first())
+    quota = (
+        CohortQuota.objects.select_for_update().filter(cohort_id=cohort_id, country=country).first()
+    )
     if quota is None:
         Cohort.objects.select_for_update().filter(pk=cohort_id).first()
     return quota
@@ -61,8 +62,9 @@ def quota_lock(*, cohort_id: int, country: str) -> CohortQuota | None:
 
 def seats_taken(*, cohort_id: int, country: str) -> int:
     """Offers out (accepted) plus offers taken up (confirmed, participants, alumni)."""
-    return Application.objects.filter(cohort_id=cohort_id, country=country,
-                                      status__in=APPLICATION_HOLDING_SEAT).count()
+    return Application.objects.filter(
+        cohort_id=cohort_id, country=country, status__in=APPLICATION_HOLDING_SEAT
+    ).count()
 
 
 def quota_require_free_seat(*, quota: CohortQuota | None, cohort_id: int, country: str) -> None:
@@ -70,30 +72,40 @@ def quota_require_free_seat(*, quota: CohortQuota | None, cohort_id: int, countr
     Call with the quota row locked."""
     if quota is None:
         raise QuotaMissing(
-            _("No seats are set for %(country)s in this cohort, so no offer can be made. "
-              "Add a quota for %(country)s first.") % {"country": country_label(country)})
+            _(
+                "No seats are set for %(country)s in this cohort, so no offer can be made. "
+                "Add a quota for %(country)s first."
+            )
+            % {"country": country_label(country)}
+        )
     taken = seats_taken(cohort_id=cohort_id, country=country)
     if taken >= quota.seats:
         raise QuotaExceeded(
             _("All %(seats)s seats for %(country)s are taken (offers out and accepted).")
-            % {"seats": quota.seats, "country": country_label(country)})
+            % {"seats": quota.seats, "country": country_label(country)}
+        )
 
 
 def waitlist_length(*, cohort_id: int, country: str) -> int:
-    return Application.objects.filter(cohort_id=cohort_id, country=country,
-                                      status=ApplicationStatus.WAITLISTED).count()
+    return Application.objects.filter(
+        cohort_id=cohort_id, country=country, status=ApplicationStatus.WAITLISTED
+    ).count()
 
 
 def waitlist_next_position(*, quota: CohortQuota | None, cohort_id: int, country: str) -> int:
     """The position a newly waitlisted application of (cohort, country) takes: the end of the
     list. Raises ``WaitlistFull`` when the quota limits the list and it is full."""
-    waiting = Application.objects.filter(cohort_id=cohort_id, country=country,
-                                         status=ApplicationStatus.WAITLISTED)
+    waiting = Application.objects.filter(
+        cohort_id=cohort_id, country=country, status=ApplicationStatus.WAITLISTED
+    )
     if quota is not None and quota.waitlist_size and waiting.count() >= quota.waitlist_size:
         raise WaitlistFull(
-            _("The waiting list for %(country)s is full (%(size)s places). Reject the "
-              "application or make the waiting list longer.")
-            % {"country": country_label(country), "size": quota.waitlist_size})
+            _(
+                "The waiting list for %(country)s is full (%(size)s places). Reject the "
+                "application or make the waiting list longer."
+            )
+            % {"country": country_label(country), "size": quota.waitlist_size}
+        )
     last = waiting.aggregate(last=Max("waitlist_position"))["last"]
     return (last or 0) + 1
 
@@ -101,14 +113,18 @@ def waitlist_next_position(*, quota: CohortQuota | None, cohort_id: int, country
 def waitlist_close_up(*, cohort_id: int, country: str, position: int) -> int:
     """Move everyone behind ``position`` one place up, after the holder of it left."""
     return Application.objects.filter(
-        cohort_id=cohort_id, country=country, status=ApplicationStatus.WAITLISTED,
+        cohort_id=cohort_id,
+        country=country,
+        status=ApplicationStatus.WAITLISTED,
         waitlist_position__gt=position,
     ).update(waitlist_position=F("waitlist_position") - 1)
 
 
 def waitlist_first(*, cohort_id: int, country: str) -> Application | None:
     """The first application on the (cohort, country) waiting list, locked."""
-    return (Application.objects.select_for_update()
-            .filter(cohort_id=cohort_id, country=country, status=ApplicationStatus.WAITLISTED)
-            .order_by(F("waitlist_position").asc(nulls_last=True), "status_changed_at", "id")
-            .first())
+    return (
+        Application.objects.select_for_update()
+        .filter(cohort_id=cohort_id, country=country, status=ApplicationStatus.WAITLISTED)
+        .order_by(F("waitlist_position").asc(nulls_last=True), "status_changed_at", "id")
+        .first()
+    )

@@ -57,9 +57,11 @@ _WORKFLOWS: dict[str, Callable[[dt.datetime], int]] = {}
 
 def reminder_workflow(name: str):
     """Register a scheduled workflow under ``name`` (its idempotency-key prefix)."""
+
     def register(function: Callable[[dt.datetime], int]):
         _WORKFLOWS[name] = function
         return function
+
     return register
 
 
@@ -76,11 +78,15 @@ def reminder_due_at(*, deadline: dt.datetime, days_before: int, time_zone: str) 
     return dt.datetime.combine(day, dt.time(REMINDER_LOCAL_HOUR), tzinfo=zone)
 
 
-def reminder_is_due(*, deadline: dt.datetime, days_before: int, time_zone: str,
-                    now: dt.datetime) -> bool:
+def reminder_is_due(
+    *, deadline: dt.datetime, days_before: int, time_zone: str, now: dt.datetime
+) -> bool:
     """True from the reminder's due time until the deadline itself."""
-    return reminder_due_at(deadline=deadline, days_before=days_before,
-                           time_zone=time_zone) <= now < deadline
+    return (
+        reminder_due_at(deadline=deadline, days_before=days_before, time_zone=time_zone)
+        <= now
+        < deadline
+    )
 
 
 def reminder_occasion(*, window: str, deadline: dt.datetime, cohort: Cohort) -> str:
@@ -95,18 +101,34 @@ def reminder_key(*, workflow: str, obj: models.Model, window: str) -> str:
 
 
 @transaction.atomic
-def reminder_queue(*, workflow: str, window: str, obj: models.Model, recipient: User | None,
-                   template_key: str, context: dict, cohort: Cohort | None = None,
-                   email: str = "", language: str | None = None) -> OutgoingMail | None:
+def reminder_queue(
+    *,
+    workflow: str,
+    window: str,
+    obj: models.Model,
+    recipient: User | None,
+    template_key: str,
+    context: dict,
+    cohort: Cohort | None = None,
+    email: str = "",
+    language: str | None = None,
+) -> OutgoingMail | None:
     """Queue one reminder at most once for (workflow, object, window). Returns the new row,
     or None when this reminder was queued before. ``email`` and ``language`` address someone
     without an account (a referee); ``recipient`` is then None."""
     key = reminder_key(workflow=workflow, obj=obj, window=window)
     if OutgoingMail.objects.filter(idempotency_key=key).exists():
         return None
-    return mail_queue(template_key=template_key, idempotency_key=key, recipient=recipient,
-                      email=email, language=language, context=context, concerning=obj,
-                      cohort=cohort)
+    return mail_queue(
+        template_key=template_key,
+        idempotency_key=key,
+        recipient=recipient,
+        email=email,
+        language=language,
+        context=context,
+        concerning=obj,
+        cohort=cohort,
+    )
 
 
 def reminders_run(*, now: dt.datetime | None = None) -> dict[str, int]:
@@ -134,8 +156,11 @@ def reminder_datetime_text(*, value: dt.datetime, language: str, time_zone: str)
 
 def reminder_keys_queued(keys: list[str]) -> set[str]:
     """Which of ``keys`` already have an outbox row: one query for a whole tick's candidates."""
-    return set(OutgoingMail.objects.filter(idempotency_key__in=keys)
-               .values_list("idempotency_key", flat=True))
+    return set(
+        OutgoingMail.objects.filter(idempotency_key__in=keys).values_list(
+            "idempotency_key", flat=True
+        )
+    )
 
 
 DueReminder = tuple[models.Model, str, Callable[[], OutgoingMail | None]]
@@ -145,8 +170,9 @@ def reminders_queue_due(*, workflow: str, due: list[DueReminder]) -> int:
     """Queue the reminders of a tick: each ``(object, window, send)`` whose key has no outbox
     row yet calls ``send()``. One query finds the rows queued before; one failing send is
     logged and never stops the others. Returns how many were queued."""
-    done = reminder_keys_queued([reminder_key(workflow=workflow, obj=obj, window=window)
-                                 for obj, window, _send in due])
+    done = reminder_keys_queued(
+        [reminder_key(workflow=workflow, obj=obj, window=window) for obj, window, _send in due]
+    )
     count = 0
     for obj, window, send in due:
         if reminder_key(workflow=workflow, obj=obj, window=window) in done:
@@ -154,8 +180,7 @@ def reminders_queue_due(*, workflow: str, due: list[DueReminder]) -> int:
         try:
             count += send() is not None
         except Exception:
-            logger.exception("Reminder %s for %s %s failed", workflow, obj._meta.model_name,
-                             obj.pk)
+            logger.exception("Reminder %s for %s %s failed", workflow, obj._meta.model_name, obj.pk)
     return count
 
 
@@ -163,14 +188,15 @@ def reminders_queue_due(*, workflow: str, due: list[DueReminder]) -> int:
 
 DRAFT_WORKFLOW = "draft-reminder"
 # (window, days before the deadline, template); a later window replaces an earlier one.
-DRAFT_WINDOWS = (("7d", 7, MailTemplateKey.DRAFT_REMINDER_7D),
-                 ("1d", 1, MailTemplateKey.DRAFT_REMINDER_1D))
+DRAFT_WINDOWS = (
+    ("7d", 7, MailTemplateKey.DRAFT_REMINDER_7D),
+    ("1d", 1, MailTemplateKey.DRAFT_REMINDER_1D),
+)
 # A reminder N days before is due at most N days + 15 hours (+1 DST hour) before the deadline.
 _DRAFT_HORIZON = dt.timedelta(days=max(days for _w, days, _k in DRAFT_WINDOWS) + 1)
 
 
-def draft_reminder_window(*, application: Application, now: dt.datetime
-                          ) -> tuple[str, str] | None:
+def draft_reminder_window(*, application: Application, now: dt.datetime) -> tuple[str, str] | None:
     """The (window, template) due for ``application`` at ``now``, or None.
 
     Only the latest window whose time has come counts, so a missed 7-day reminder is never
@@ -191,10 +217,12 @@ def draft_reminder_context(*, application: Application, language: str) -> dict:
     cohort = application.cohort
     with translation.override(language):
         return {
-            "program_name": cohort.program.name, "cohort_name": cohort.name,
+            "program_name": cohort.program.name,
+            "cohort_name": cohort.name,
             "application_url": absolute_url(application.get_absolute_url()),
-            "deadline": reminder_datetime_text(value=cohort.deadline, language=language,
-                                               time_zone=application.applicant.time_zone),
+            "deadline": reminder_datetime_text(
+                value=cohort.deadline, language=language, time_zone=application.applicant.time_zone
+            ),
         }
 
 
@@ -203,27 +231,45 @@ def draft_reminders(now: dt.datetime) -> int:
     """Remind applicants whose application to an open cohort is still a draft."""
     applications = list(
         Application.objects.filter(
-            status=ApplicationStatus.DRAFT, applicant__is_active=True,
-            cohort__status=CohortStatus.OPEN, cohort__opens_at__lte=now,
-            cohort__deadline__gt=now, cohort__deadline__lte=now + _DRAFT_HORIZON,
-        ).select_related("applicant", "cohort__program").order_by("id")
+            status=ApplicationStatus.DRAFT,
+            applicant__is_active=True,
+            cohort__status=CohortStatus.OPEN,
+            cohort__opens_at__lte=now,
+            cohort__deadline__gt=now,
+            cohort__deadline__lte=now + _DRAFT_HORIZON,
+        )
+        .select_related("applicant", "cohort__program")
+        .order_by("id")
     )
     due = []
     for application in applications:
         window = draft_reminder_window(application=application, now=now)
         if window is not None:
-            due.append((application, window[0], partial(
-                draft_reminder_queue, application=application, window=window[0],
-                template_key=window[1])))
+            due.append(
+                (
+                    application,
+                    window[0],
+                    partial(
+                        draft_reminder_queue,
+                        application=application,
+                        window=window[0],
+                        template_key=window[1],
+                    ),
+                )
+            )
     return reminders_queue_due(workflow=DRAFT_WORKFLOW, due=due)
 
 
-def draft_reminder_queue(*, application: Application, window: str,
-                         template_key: str) -> OutgoingMail | None:
+def draft_reminder_queue(
+    *, application: Application, window: str, template_key: str
+) -> OutgoingMail | None:
     language = mail_language(recipient=application.applicant)
     return reminder_queue(
-        workflow=DRAFT_WORKFLOW, window=window, obj=application,
-        recipient=application.applicant, template_key=template_key,
+        workflow=DRAFT_WORKFLOW,
+        window=window,
+        obj=application,
+        recipient=application.applicant,
+        template_key=template_key,
         context=draft_reminder_context(application=application, language=language),
         cohort=application.cohort,
     )
@@ -238,8 +284,11 @@ _REFEREE_HORIZON = dt.timedelta(days=REFEREE_REMINDER_DAYS + 1)
 
 
 def _referee_reminder_due(*, request: RefereeRequest, now: dt.datetime) -> bool:
-    due = reminder_due_at(deadline=request.expires_at, days_before=REFEREE_REMINDER_DAYS,
-                          time_zone=request.application.cohort.time_zone)
+    due = reminder_due_at(
+        deadline=request.expires_at,
+        days_before=REFEREE_REMINDER_DAYS,
+        time_zone=request.application.cohort.time_zone,
+    )
     return request.created_at < due <= now < request.expires_at
 
 
@@ -254,9 +303,11 @@ def referee_reminder_queue(*, request: RefereeRequest) -> OutgoingMail | None:
     """
     locked = RefereeRequest.objects.select_for_update().get(pk=request.pk)
     key = reminder_key(workflow=REFEREE_WORKFLOW, obj=locked, window=REFEREE_WINDOW)
-    if (locked.status != RefereeStatus.PENDING
-            or request.application.status not in REFEREE_OPEN_STATUSES
-            or OutgoingMail.objects.filter(idempotency_key=key).exists()):
+    if (
+        locked.status != RefereeStatus.PENDING
+        or request.application.status not in REFEREE_OPEN_STATUSES
+        or OutgoingMail.objects.filter(idempotency_key=key).exists()
+    ):
         return None
     token = secrets.token_urlsafe(32)
     locked.token_hash = _hash_token(token)
@@ -268,19 +319,30 @@ def referee_reminder_queue(*, request: RefereeRequest) -> OutgoingMail | None:
         context = {
             "recipient_name": locked.name,
             "applicant_name": application.applicant.display_name,
-            "program_name": cohort.program.name, "cohort_name": cohort.name,
+            "program_name": cohort.program.name,
+            "cohort_name": cohort.name,
             "upload_url": absolute_url(reverse("apply:referee_upload", kwargs={"token": token})),
-            "due_date": reminder_datetime_text(value=locked.expires_at, language=language,
-                                               time_zone=cohort.time_zone),
+            "due_date": reminder_datetime_text(
+                value=locked.expires_at, language=language, time_zone=cohort.time_zone
+            ),
         }
     mail = reminder_queue(
-        workflow=REFEREE_WORKFLOW, window=REFEREE_WINDOW, obj=locked, recipient=None,
-        email=locked.email, language=language, template_key=MailTemplateKey.REFEREE_REMINDER,
-        context=context, cohort=cohort,
+        workflow=REFEREE_WORKFLOW,
+        window=REFEREE_WINDOW,
+        obj=locked,
+        recipient=None,
+        email=locked.email,
+        language=language,
+        template_key=MailTemplateKey.REFEREE_REMINDER,
+        context=context,
+        cohort=cohort,
     )
-    activity_log_record(actor=None, obj=application,
-                        action_type="exchanges.application.referee_reminded",
-                        data={"referee_request": locked.pk})
+    activity_log_record(
+        actor=None,
+        obj=application,
+        action_type="exchanges.application.referee_reminded",
+        data={"referee_request": locked.pk},
+    )
     return mail
 
 
@@ -289,12 +351,19 @@ def referee_reminders(now: dt.datetime) -> int:
     """Remind referees whose letter is still pending, 3 days before their link expires."""
     requests = list(
         RefereeRequest.objects.filter(
-            status=RefereeStatus.PENDING, expires_at__gt=now,
+            status=RefereeStatus.PENDING,
+            expires_at__gt=now,
             expires_at__lte=now + _REFEREE_HORIZON,
             application__status__in=REFEREE_OPEN_STATUSES,
-        ).select_related("application__applicant", "application__cohort__program")
+        )
+        .select_related("application__applicant", "application__cohort__program")
         .order_by("id")
     )
-    return reminders_queue_due(workflow=REFEREE_WORKFLOW, due=[
-        (request, REFEREE_WINDOW, partial(referee_reminder_queue, request=request))
-        for request in requests if _referee_reminder_due(request=request, now=now)])
+    return reminders_queue_due(
+        workflow=REFEREE_WORKFLOW,
+        due=[
+            (request, REFEREE_WINDOW, partial(referee_reminder_queue, request=request))
+            for request in requests
+            if _referee_reminder_due(request=request, now=now)
+        ],
+    )

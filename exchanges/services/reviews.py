@@ -91,12 +91,19 @@ def _bulk_log(*, actor, objects: list, action_type: str, data: list[dict]) -> No
         return
     content_type = ContentType.objects.get_for_model(objects[0])
     now = timezone.now()
-    ActivityLog.objects.bulk_create([
-        ActivityLog(actor=actor if actor is not None and actor.is_authenticated else None,
-                    content_type=content_type, object_id=obj.pk, action_type=action_type,
-                    data=entry, timestamp=now)
-        for obj, entry in zip(objects, data, strict=True)
-    ])
+    ActivityLog.objects.bulk_create(
+        [
+            ActivityLog(
+                actor=actor if actor is not None and actor.is_authenticated else None,
+                content_type=content_type,
+                object_id=obj.pk,
+                action_type=action_type,
+                data=entry,
+                timestamp=now,
+            )
+            for obj, entry in zip(objects, data, strict=True)
+        ]
+    )
 
 
 # --- Settings and rubric ----------------------------------------------------------------------
@@ -109,15 +116,22 @@ def review_settings_get(*, cohort: Cohort) -> CohortReviewSettings:
 
 
 @transaction.atomic
-def review_settings_save(*, cohort: Cohort, actor, reviews_per_application: int,
-                         avoid_same_country: bool, blind: bool, due_at: dt.datetime | None,
-                         identifying_questions: list[Question]) -> CohortReviewSettings:
+def review_settings_save(
+    *,
+    cohort: Cohort,
+    actor,
+    reviews_per_application: int,
+    avoid_same_country: bool,
+    blind: bool,
+    due_at: dt.datetime | None,
+    identifying_questions: list[Question],
+) -> CohortReviewSettings:
     own = set(Question.objects.filter(step__form__cohort=cohort).values_list("pk", flat=True))
     if any(q.pk not in own for q in identifying_questions):
-        raise ReviewRefused(_("Only questions of this cohort's form can be marked as "
-                              "identifying."))
+        raise ReviewRefused(_("Only questions of this cohort's form can be marked as identifying."))
     review_settings = CohortReviewSettings.objects.select_for_update().get(
-        pk=review_settings_get(cohort=cohort).pk)
+        pk=review_settings_get(cohort=cohort).pk
+    )
     review_settings.reviews_per_application = reviews_per_application
     review_settings.avoid_same_country = avoid_same_country
     review_settings.blind = blind
@@ -125,12 +139,18 @@ def review_settings_save(*, cohort: Cohort, actor, reviews_per_application: int,
     review_settings.updated_at = timezone.now()
     review_settings.save()
     review_settings.identifying_questions.set(identifying_questions)
-    activity_log_record(actor=actor, obj=cohort, action_type="exchanges.review.settings_saved",
-                        data={"reviews_per_application": reviews_per_application,
-                              "avoid_same_country": avoid_same_country, "blind": blind,
-                              "due_at": due_at.isoformat() if due_at else None,
-                              "identifying_questions": sorted(q.pk for q in
-                                                              identifying_questions)})
+    activity_log_record(
+        actor=actor,
+        obj=cohort,
+        action_type="exchanges.review.settings_saved",
+        data={
+            "reviews_per_application": reviews_per_application,
+            "avoid_same_country": avoid_same_country,
+            "blind": blind,
+            "due_at": due_at.isoformat() if due_at else None,
+            "identifying_questions": sorted(q.pk for q in identifying_questions),
+        },
+    )
     return review_settings
 
 
@@ -147,23 +167,38 @@ def review_criterion_save(*, criterion: ReviewCriterion, actor) -> ReviewCriteri
     _locked_settings(cohort)  # one rubric change or review lock check at a time
     if review_rubric_is_locked(cohort=cohort):
         if criterion.pk is None:
-            raise ReviewRefused(_("Reviews have been submitted: the rubric can no longer get "
-                                  "new criteria."))
+            raise ReviewRefused(
+                _("Reviews have been submitted: the rubric can no longer get new criteria.")
+            )
         stored = ReviewCriterion.objects.get(pk=criterion.pk)
         if stored.weight != criterion.weight or stored.max_score != criterion.max_score:
-            raise ReviewRefused(_("Reviews have been submitted: weights and highest scores "
-                                  "can no longer change. Names and descriptions can."))
+            raise ReviewRefused(
+                _(
+                    "Reviews have been submitted: weights and highest scores "
+                    "can no longer change. Names and descriptions can."
+                )
+            )
     created = criterion.pk is None
     if created and not criterion.position:
-        last = (ReviewCriterion.objects.filter(cohort=cohort).order_by("-position")
-                .values_list("position", flat=True).first())
+        last = (
+            ReviewCriterion.objects.filter(cohort=cohort)
+            .order_by("-position")
+            .values_list("position", flat=True)
+            .first()
+        )
         criterion.position = (last or 0) + 1
     criterion.full_clean()
     criterion.save()
-    activity_log_record(actor=actor, obj=criterion,
-                        action_type=f"exchanges.review.criterion_{'added' if created else 'saved'}",
-                        data={"cohort": cohort.pk, "weight": str(criterion.weight),
-                              "max_score": criterion.max_score})
+    activity_log_record(
+        actor=actor,
+        obj=criterion,
+        action_type=f"exchanges.review.criterion_{'added' if created else 'saved'}",
+        data={
+            "cohort": cohort.pk,
+            "weight": str(criterion.weight),
+            "max_score": criterion.max_score,
+        },
+    )
     return criterion
 
 
@@ -171,11 +206,13 @@ def review_criterion_save(*, criterion: ReviewCriterion, actor) -> ReviewCriteri
 def review_criterion_delete(*, criterion: ReviewCriterion, actor) -> None:
     _locked_settings(criterion.cohort)  # not while a first review is being submitted
     if review_rubric_is_locked(cohort=criterion.cohort):
-        raise ReviewRefused(_("Reviews have been submitted: criteria can no longer be "
-                              "removed."))
-    activity_log_record(actor=actor, obj=criterion.cohort,
-                        action_type="exchanges.review.criterion_removed",
-                        data={"criterion": criterion.pk, "name": criterion.name_en})
+        raise ReviewRefused(_("Reviews have been submitted: criteria can no longer be removed."))
+    activity_log_record(
+        actor=actor,
+        obj=criterion.cohort,
+        action_type="exchanges.review.criterion_removed",
+        data={"criterion": criterion.pk, "name": criterion.name_en},
+    )
     criterion.delete()
 
 
@@ -183,22 +220,28 @@ def review_criterion_delete(*, criterion: ReviewCriterion, actor) -> None:
 
 
 @transaction.atomic
-def review_pool_add(*, cohort: Cohort, reviewer: User, actor,
-                    max_assignments: int | None = None) -> ReviewerPoolMember:
+def review_pool_add(
+    *, cohort: Cohort, reviewer: User, actor, max_assignments: int | None = None
+) -> ReviewerPoolMember:
     """Add ``reviewer`` to the cohort's pool, or update and reactivate their membership."""
     if reviewer.role not in REVIEWER_ROLES or not reviewer.is_active:
         raise ReviewRefused(_("Only active reviewers and secretariat staff can review."))
     _locked_settings(cohort)  # not in the middle of an automatic assignment run
     member, created = ReviewerPoolMember.objects.select_for_update().get_or_create(
-        cohort=cohort, reviewer=reviewer,
-        defaults={"max_assignments": max_assignments, "added_by": actor})
+        cohort=cohort,
+        reviewer=reviewer,
+        defaults={"max_assignments": max_assignments, "added_by": actor},
+    )
     if not created:
         member.is_active = True
         member.max_assignments = max_assignments
         member.save(update_fields=["is_active", "max_assignments"])
-    activity_log_record(actor=actor, obj=member, action_type="exchanges.review.pool_added",
-                        data={"cohort": cohort.pk, "reviewer": reviewer.pk,
-                              "max_assignments": max_assignments})
+    activity_log_record(
+        actor=actor,
+        obj=member,
+        action_type="exchanges.review.pool_added",
+        data={"cohort": cohort.pk, "reviewer": reviewer.pk, "max_assignments": max_assignments},
+    )
     return member
 
 
@@ -212,17 +255,34 @@ def review_pool_remove(*, member: ReviewerPoolMember, actor) -> int:
     member = ReviewerPoolMember.objects.select_for_update().get(pk=member.pk)
     member.is_active = False
     member.save(update_fields=["is_active"])
-    pending = list(ReviewAssignment.objects.select_for_update().filter(
-        cohort_id=member.cohort_id, reviewer_id=member.reviewer_id, status=A.ASSIGNED))
+    pending = list(
+        ReviewAssignment.objects.select_for_update().filter(
+            cohort_id=member.cohort_id, reviewer_id=member.reviewer_id, status=A.ASSIGNED
+        )
+    )
     now = timezone.now()
     ReviewAssignment.objects.filter(pk__in=[a.pk for a in pending]).update(
-        status=A.REMOVED, removed_at=now)
-    _bulk_log(actor=actor, objects=pending, action_type="exchanges.review.unassigned",
-              data=[{"application": a.application_id, "reviewer": a.reviewer_id,
-                     "reason": "pool"} for a in pending])
-    activity_log_record(actor=actor, obj=member, action_type="exchanges.review.pool_removed",
-                        data={"cohort": member.cohort_id, "reviewer": member.reviewer_id,
-                              "assignments_removed": len(pending)})
+        status=A.REMOVED, removed_at=now
+    )
+    _bulk_log(
+        actor=actor,
+        objects=pending,
+        action_type="exchanges.review.unassigned",
+        data=[
+            {"application": a.application_id, "reviewer": a.reviewer_id, "reason": "pool"}
+            for a in pending
+        ],
+    )
+    activity_log_record(
+        actor=actor,
+        obj=member,
+        action_type="exchanges.review.pool_removed",
+        data={
+            "cohort": member.cohort_id,
+            "reviewer": member.reviewer_id,
+            "assignments_removed": len(pending),
+        },
+    )
     return len(pending)
 
 
@@ -238,22 +298,28 @@ def reviewer_conflict_add(*, reviewer: User, institution: str, actor) -> Reviewe
         return conflict
     try:
         with transaction.atomic():
-            conflict = ReviewerConflict.objects.create(reviewer=reviewer,
-                                                       institution=institution[:200],
-                                                       normalised=normalised[:200])
+            conflict = ReviewerConflict.objects.create(
+                reviewer=reviewer, institution=institution[:200], normalised=normalised[:200]
+            )
     except IntegrityError:
         return ReviewerConflict.objects.get(reviewer=reviewer, normalised=normalised[:200])
-    activity_log_record(actor=actor, obj=conflict,
-                        action_type="exchanges.review.institution_conflict_added",
-                        data={"reviewer": reviewer.pk})
+    activity_log_record(
+        actor=actor,
+        obj=conflict,
+        action_type="exchanges.review.institution_conflict_added",
+        data={"reviewer": reviewer.pk},
+    )
     return conflict
 
 
 @transaction.atomic
 def reviewer_conflict_remove(*, conflict: ReviewerConflict, actor) -> None:
-    activity_log_record(actor=actor, obj=conflict,
-                        action_type="exchanges.review.institution_conflict_removed",
-                        data={"reviewer": conflict.reviewer_id})
+    activity_log_record(
+        actor=actor,
+        obj=conflict,
+        action_type="exchanges.review.institution_conflict_removed",
+        data={"reviewer": conflict.reviewer_id},
+    )
     conflict.delete()
 
 
@@ -283,8 +349,8 @@ def _reviewers_for(members: list[ReviewerPoolMember]) -> list[_Reviewer]:
     """Pool members with the normalised names of their organisation and declared conflicts."""
     declared = defaultdict(set)
     for reviewer_id, normalised in ReviewerConflict.objects.filter(
-            reviewer_id__in=[m.reviewer_id for m in members]).values_list("reviewer_id",
-                                                                          "normalised"):
+        reviewer_id__in=[m.reviewer_id for m in members]
+    ).values_list("reviewer_id", "normalised"):
         declared[reviewer_id].add(normalised)
     result = []
     for member in members:
@@ -297,8 +363,9 @@ def _reviewers_for(members: list[ReviewerPoolMember]) -> list[_Reviewer]:
     return result
 
 
-def _exclusion(*, reviewer: _Reviewer, application: Application, existing: str | None,
-               avoid_same_country: bool) -> str | None:
+def _exclusion(
+    *, reviewer: _Reviewer, application: Application, existing: str | None, avoid_same_country: bool
+) -> str | None:
     """The reason ``reviewer`` may not get ``application``, or None. ``existing`` is the
     status of an earlier assignment of this pair."""
     if existing == A.CONFLICT:
@@ -312,8 +379,11 @@ def _exclusion(*, reviewer: _Reviewer, application: Application, existing: str |
     institution = normalise_institution(application.institution)
     if institution and institution in reviewer.institutions:
         return EXCLUDED_INSTITUTION
-    if (avoid_same_country and reviewer.user.country
-            and reviewer.user.country == application.country):
+    if (
+        avoid_same_country
+        and reviewer.user.country
+        and reviewer.user.country == application.country
+    ):
         return EXCLUDED_COUNTRY
     return None
 
@@ -350,26 +420,35 @@ class AutoAssignResult:
 
 def _require_due_date(review_settings: CohortReviewSettings) -> None:
     if review_settings.due_at is None:
-        raise ReviewRefused(_("Set the review due date before assigning reviewers: the "
-                              "reviewers' emails give it."))
+        raise ReviewRefused(
+            _("Set the review due date before assigning reviewers: the reviewers' emails give it.")
+        )
 
 
 def _locked_settings(cohort: Cohort) -> CohortReviewSettings:
     """The settings row, locked: assignment runs of one cohort happen one at a time."""
     return CohortReviewSettings.objects.select_for_update().get(
-        pk=review_settings_get(cohort=cohort).pk)
+        pk=review_settings_get(cohort=cohort).pk
+    )
 
 
 def _start_review(applications: list[Application], actor) -> None:
     """Submitted applications that got a reviewer are now under review."""
     for application in applications:
         if application.status == ApplicationStatus.SUBMITTED:
-            application_transition(application=application, actor=actor,
-                                   to_status=ApplicationStatus.UNDER_REVIEW)
+            application_transition(
+                application=application, actor=actor, to_status=ApplicationStatus.UNDER_REVIEW
+            )
 
 
-def _notify_assigned(*, cohort: Cohort, review_settings: CohortReviewSettings, batch: str,
-                     counts: dict[int, int], members: dict[int, ReviewerPoolMember]) -> int:
+def _notify_assigned(
+    *,
+    cohort: Cohort,
+    review_settings: CohortReviewSettings,
+    batch: str,
+    counts: dict[int, int],
+    members: dict[int, ReviewerPoolMember],
+) -> int:
     """One ``reviewer_assigned`` email per reviewer of ``batch`` (in this transaction)."""
     sent = 0
     for reviewer_id, count in sorted(counts.items()):
@@ -378,23 +457,31 @@ def _notify_assigned(*, cohort: Cohort, review_settings: CohortReviewSettings, b
         language = mail_language(recipient=reviewer)
         with translation.override(language):
             context = {
-                "program_name": cohort.program.name, "cohort_name": cohort.name,
-                "review_url": _review_url(cohort), "assignment_count": count,
-                "due_date": reminder_datetime_text(value=review_settings.due_at,
-                                                   language=language,
-                                                   time_zone=reviewer.time_zone),
+                "program_name": cohort.program.name,
+                "cohort_name": cohort.name,
+                "review_url": _review_url(cohort),
+                "assignment_count": count,
+                "due_date": reminder_datetime_text(
+                    value=review_settings.due_at, language=language, time_zone=reviewer.time_zone
+                ),
             }
-        mail_queue(template_key=MailTemplateKey.REVIEWER_ASSIGNED,
-                   idempotency_key=f"reviewer-assigned:{batch}:{reviewer_id}",
-                   recipient=reviewer, language=language, context=context, concerning=member,
-                   cohort=cohort)
+        mail_queue(
+            template_key=MailTemplateKey.REVIEWER_ASSIGNED,
+            idempotency_key=f"reviewer-assigned:{batch}:{reviewer_id}",
+            recipient=reviewer,
+            language=language,
+            context=context,
+            concerning=member,
+            cohort=cohort,
+        )
         sent += 1
     return sent
 
 
 @transaction.atomic
-def review_assign_automatically(*, cohort: Cohort, per_application: int | None = None,
-                                actor) -> AutoAssignResult:
+def review_assign_automatically(
+    *, cohort: Cohort, per_application: int | None = None, actor
+) -> AutoAssignResult:
     """Give every submitted or under-review application of ``cohort`` ``per_application``
     active reviewers (the cohort's setting if None), filling only what is missing.
 
@@ -410,19 +497,29 @@ def review_assign_automatically(*, cohort: Cohort, per_application: int | None =
     per_application = per_application or review_settings.reviews_per_application
     batch = uuid.uuid4().hex
     result = AutoAssignResult(batch=batch, per_application=per_application)
-    members = list(ReviewerPoolMember.objects.filter(
-        cohort=cohort, is_active=True, reviewer__is_active=True,
-    ).select_related("reviewer__organisation").order_by("reviewer_id"))
+    members = list(
+        ReviewerPoolMember.objects.filter(
+            cohort=cohort,
+            is_active=True,
+            reviewer__is_active=True,
+        )
+        .select_related("reviewer__organisation")
+        .order_by("reviewer_id")
+    )
     reviewers = _reviewers_for(members)
     # Locked, so that no application is withdrawn or decided while it is being assigned.
-    applications = list(Application.objects.select_for_update().filter(
-        cohort=cohort, status__in=APPLICATION_REVIEWABLE).order_by("submitted_at", "id"))
+    applications = list(
+        Application.objects.select_for_update()
+        .filter(cohort=cohort, status__in=APPLICATION_REVIEWABLE)
+        .order_by("submitted_at", "id")
+    )
     result.applications_considered = len(applications)
     existing: dict[tuple[int, int], str] = {}
     active_per_application: Counter = Counter()
     load: Counter = Counter()
     for application_id, reviewer_id, status in ReviewAssignment.objects.filter(
-            cohort=cohort).values_list("application_id", "reviewer_id", "status"):
+        cohort=cohort
+    ).values_list("application_id", "reviewer_id", "status"):
         existing[(application_id, reviewer_id)] = status
         if status in REVIEW_ASSIGNMENT_ACTIVE:
             load[reviewer_id] += 1
@@ -437,9 +534,12 @@ def review_assign_automatically(*, cohort: Cohort, per_application: int | None =
             continue
         eligible, excluded = [], Counter()
         for reviewer in reviewers:
-            reason = _exclusion(reviewer=reviewer, application=application,
-                                existing=existing.get((application.pk, reviewer.user.pk)),
-                                avoid_same_country=review_settings.avoid_same_country)
+            reason = _exclusion(
+                reviewer=reviewer,
+                application=application,
+                existing=existing.get((application.pk, reviewer.user.pk)),
+                avoid_same_country=review_settings.avoid_same_country,
+            )
             if reason is None:
                 eligible.append(reviewer)
             elif reason != EXCLUDED_ASSIGNED:
@@ -450,17 +550,28 @@ def review_assign_automatically(*, cohort: Cohort, per_application: int | None =
     new_rows, touched, per_reviewer = [], [], Counter()
     now = timezone.now()
     for application, needed, eligible, excluded in wanting:
-        free = [r for r in eligible if r.member.max_assignments is None
-                or load[r.user.pk] < r.member.max_assignments]
+        free = [
+            r
+            for r in eligible
+            if r.member.max_assignments is None or load[r.user.pk] < r.member.max_assignments
+        ]
         at_capacity = len(eligible) - len(free)
         free.sort(key=lambda r: (load[r.user.pk], r.user.pk))
         chosen = free[:needed]
         for reviewer in chosen:
             load[reviewer.user.pk] += 1
             per_reviewer[reviewer.user.pk] += 1
-            new_rows.append(ReviewAssignment(
-                cohort=cohort, application=application, reviewer=reviewer.user,
-                status=A.ASSIGNED, batch=batch, assigned_at=now, assigned_by=actor))
+            new_rows.append(
+                ReviewAssignment(
+                    cohort=cohort,
+                    application=application,
+                    reviewer=reviewer.user,
+                    status=A.ASSIGNED,
+                    batch=batch,
+                    assigned_at=now,
+                    assigned_by=actor,
+                )
+            )
         if chosen:
             touched.append(application)
         if len(chosen) == needed:
@@ -468,27 +579,54 @@ def review_assign_automatically(*, cohort: Cohort, per_application: int | None =
         else:
             if at_capacity:
                 excluded[EXCLUDED_CAPACITY] += at_capacity
-            result.unfilled.append(Unfilled(
-                application=application, needed=per_application,
-                assigned=per_application - needed + len(chosen), excluded=dict(excluded)))
+            result.unfilled.append(
+                Unfilled(
+                    application=application,
+                    needed=per_application,
+                    assigned=per_application - needed + len(chosen),
+                    excluded=dict(excluded),
+                )
+            )
 
     # Both supported databases return the new primary keys from a bulk insert.
     created = ReviewAssignment.objects.bulk_create(new_rows)
-    _bulk_log(actor=actor, objects=created, action_type="exchanges.review.assigned",
-              data=[{"application": a.application_id, "reviewer": a.reviewer_id,
-                     "batch": batch, "automatic": True} for a in created])
+    _bulk_log(
+        actor=actor,
+        objects=created,
+        action_type="exchanges.review.assigned",
+        data=[
+            {
+                "application": a.application_id,
+                "reviewer": a.reviewer_id,
+                "batch": batch,
+                "automatic": True,
+            }
+            for a in created
+        ],
+    )
     _start_review(touched, actor)
     result.assignments_created = len(created)
     result.loads = {r.user.pk: load[r.user.pk] for r in reviewers}
     result.unfilled.sort(key=lambda u: (u.application.submitted_at or now, u.application.pk))
     by_id = {m.reviewer_id: m for m in members}
     result.reviewers_emailed = _notify_assigned(
-        cohort=cohort, review_settings=review_settings, batch=batch, counts=per_reviewer,
-        members=by_id)
-    activity_log_record(actor=actor, obj=cohort, action_type="exchanges.review.auto_assigned",
-                        data={"batch": batch, "per_application": per_application,
-                              "assignments": len(created),
-                              "unfilled": [u.application.pk for u in result.unfilled]})
+        cohort=cohort,
+        review_settings=review_settings,
+        batch=batch,
+        counts=per_reviewer,
+        members=by_id,
+    )
+    activity_log_record(
+        actor=actor,
+        obj=cohort,
+        action_type="exchanges.review.auto_assigned",
+        data={
+            "batch": batch,
+            "per_application": per_application,
+            "assignments": len(created),
+            "unfilled": [u.application.pk for u in result.unfilled],
+        },
+    )
     return result
 
 
@@ -504,23 +642,35 @@ def review_assign(*, application: Application, reviewer: User, actor) -> ReviewA
     _require_due_date(review_settings)
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in APPLICATION_REVIEWABLE:
-        raise ReviewRefused(_("Only submitted applications and applications under review get "
-                              "reviewers."))
-    member = (ReviewerPoolMember.objects.filter(cohort=cohort, reviewer=reviewer, is_active=True)
-              .select_related("reviewer__organisation").first())
+        raise ReviewRefused(
+            _("Only submitted applications and applications under review get reviewers.")
+        )
+    member = (
+        ReviewerPoolMember.objects.filter(cohort=cohort, reviewer=reviewer, is_active=True)
+        .select_related("reviewer__organisation")
+        .first()
+    )
     if member is None:
         raise ReviewRefused(_("Add the reviewer to this cohort's pool first."))
-    previous = ReviewAssignment.objects.select_for_update().filter(
-        application=application, reviewer=reviewer).first()
-    reason = _exclusion(reviewer=_reviewers_for([member])[0], application=application,
-                        existing=previous.status if previous else None,
-                        avoid_same_country=False)
+    previous = (
+        ReviewAssignment.objects.select_for_update()
+        .filter(application=application, reviewer=reviewer)
+        .first()
+    )
+    reason = _exclusion(
+        reviewer=_reviewers_for([member])[0],
+        application=application,
+        existing=previous.status if previous else None,
+        avoid_same_country=False,
+    )
     messages = {
-        EXCLUDED_CONFLICT: _("This reviewer declared a conflict of interest with this "
-                             "application."),
+        EXCLUDED_CONFLICT: _(
+            "This reviewer declared a conflict of interest with this application."
+        ),
         EXCLUDED_ASSIGNED: _("This reviewer is already assigned to this application."),
-        EXCLUDED_INSTITUTION: _("This reviewer belongs to, or declared a conflict with, the "
-                                "applicant's institution."),
+        EXCLUDED_INSTITUTION: _(
+            "This reviewer belongs to, or declared a conflict with, the applicant's institution."
+        ),
         EXCLUDED_SELF: _("Nobody can review their own application."),
     }
     if reason in messages:
@@ -530,19 +680,36 @@ def review_assign(*, application: Application, reviewer: User, actor) -> ReviewA
     if previous is not None:  # removed earlier: assigned again
         previous.status, previous.batch = A.ASSIGNED, batch
         previous.assigned_at, previous.assigned_by, previous.removed_at = now, actor, None
-        previous.save(update_fields=["status", "batch", "assigned_at", "assigned_by",
-                                     "removed_at"])
+        previous.save(update_fields=["status", "batch", "assigned_at", "assigned_by", "removed_at"])
         assignment = previous
     else:
         assignment = ReviewAssignment.objects.create(
-            cohort=cohort, application=application, reviewer=reviewer, batch=batch,
-            assigned_at=now, assigned_by=actor)
-    activity_log_record(actor=actor, obj=assignment, action_type="exchanges.review.assigned",
-                        data={"application": application.pk, "reviewer": reviewer.pk,
-                              "batch": batch, "automatic": False})
+            cohort=cohort,
+            application=application,
+            reviewer=reviewer,
+            batch=batch,
+            assigned_at=now,
+            assigned_by=actor,
+        )
+    activity_log_record(
+        actor=actor,
+        obj=assignment,
+        action_type="exchanges.review.assigned",
+        data={
+            "application": application.pk,
+            "reviewer": reviewer.pk,
+            "batch": batch,
+            "automatic": False,
+        },
+    )
     _start_review([application], actor)
-    _notify_assigned(cohort=cohort, review_settings=review_settings, batch=batch,
-                     counts={reviewer.pk: 1}, members={reviewer.pk: member})
+    _notify_assigned(
+        cohort=cohort,
+        review_settings=review_settings,
+        batch=batch,
+        counts={reviewer.pk: 1},
+        members={reviewer.pk: member},
+    )
     return assignment
 
 
@@ -556,9 +723,16 @@ def review_unassign(*, assignment: ReviewAssignment, actor) -> ReviewAssignment:
     previous = assignment.status
     assignment.status, assignment.removed_at = A.REMOVED, timezone.now()
     assignment.save(update_fields=["status", "removed_at"])
-    activity_log_record(actor=actor, obj=assignment, action_type="exchanges.review.unassigned",
-                        data={"application": assignment.application_id,
-                              "reviewer": assignment.reviewer_id, "from": previous})
+    activity_log_record(
+        actor=actor,
+        obj=assignment,
+        action_type="exchanges.review.unassigned",
+        data={
+            "application": assignment.application_id,
+            "reviewer": assignment.reviewer_id,
+            "from": previous,
+        },
+    )
     return assignment
 
 
@@ -571,8 +745,7 @@ def _reviewable(assignment: ReviewAssignment, actor) -> None:
     if assignment.status not in REVIEW_ASSIGNMENT_ACTIVE:
         raise ReviewRefused(_("This assignment is no longer yours to review."))
     if assignment.application.status not in APPLICATION_REVIEWABLE:
-        raise ReviewRefused(_("A decision has been made on this application: reviews are "
-                              "closed."))
+        raise ReviewRefused(_("A decision has been made on this application: reviews are closed."))
 
 
 def review_weighted_score(*, criteria: list[ReviewCriterion], scores: dict[int, int]) -> Decimal:
@@ -580,10 +753,12 @@ def review_weighted_score(*, criteria: list[ReviewCriterion], scores: dict[int, 
     total_weight = sum((c.weight for c in criteria), Decimal(0))
     if not total_weight:
         return Decimal("0.00")
-    weighted = sum((c.weight * Decimal(scores[c.pk]) / Decimal(c.max_score) for c in criteria),
-                   Decimal(0))
-    return (Decimal(100) * weighted / total_weight).quantize(Decimal("0.01"),
-                                                             rounding=ROUND_HALF_UP)
+    weighted = sum(
+        (c.weight * Decimal(scores[c.pk]) / Decimal(c.max_score) for c in criteria), Decimal(0)
+    )
+    return (Decimal(100) * weighted / total_weight).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
 
 
 def review_validate_scores(*, criteria: list[ReviewCriterion], scores: dict) -> dict[int, int]:
@@ -605,7 +780,8 @@ def review_validate_scores(*, criteria: list[ReviewCriterion], scores: dict) -> 
             errors[criterion.pk] = _("Enter a whole number.")
         elif not 0 <= value <= criterion.max_score:
             errors[criterion.pk] = _("Enter a score from 0 to %(max)s.") % {
-                "max": criterion.max_score}
+                "max": criterion.max_score
+            }
         else:
             clean[criterion.pk] = value
     unknown = set(scores) - {c.pk for c in criteria}
@@ -617,21 +793,31 @@ def review_validate_scores(*, criteria: list[ReviewCriterion], scores: dict) -> 
 
 
 @transaction.atomic
-def review_submit(*, assignment: ReviewAssignment, actor, scores: dict, comment: str = "",
-                  recommendation: str = "") -> Review:
+def review_submit(
+    *,
+    assignment: ReviewAssignment,
+    actor,
+    scores: dict,
+    comment: str = "",
+    recommendation: str = "",
+) -> Review:
     """Record the reviewer's scores (every criterion, 0 to its highest score), comment and
     optional recommendation. Submitting again replaces the review while the application is
     still in review."""
     # The settings lock first (the order every review service uses): the rubric cannot change
     # between reading its criteria and storing the scores.
     _locked_settings(assignment.cohort)
-    assignment = (ReviewAssignment.objects.select_for_update()
-                  .select_related("application").get(pk=assignment.pk))
+    assignment = (
+        ReviewAssignment.objects.select_for_update()
+        .select_related("application")
+        .get(pk=assignment.pk)
+    )
     _reviewable(assignment, actor)
     if recommendation and recommendation not in ReviewRecommendation.values:
         raise ReviewRefused(_("Choose one of the recommendations offered."))
-    criteria = list(ReviewCriterion.objects.filter(cohort_id=assignment.cohort_id)
-                    .order_by("position", "id"))
+    criteria = list(
+        ReviewCriterion.objects.filter(cohort_id=assignment.cohort_id).order_by("position", "id")
+    )
     clean = review_validate_scores(criteria=criteria, scores=scores)
     weighted = review_weighted_score(criteria=criteria, scores=clean)
     now = timezone.now()
@@ -643,42 +829,57 @@ def review_submit(*, assignment: ReviewAssignment, actor, scores: dict, comment:
     review.recommendation, review.updated_at = recommendation, now
     review.save()
     review.scores.all().delete()
-    ReviewScore.objects.bulk_create([ReviewScore(review=review, criterion_id=pk, score=value)
-                                     for pk, value in clean.items()])
+    ReviewScore.objects.bulk_create(
+        [ReviewScore(review=review, criterion_id=pk, score=value) for pk, value in clean.items()]
+    )
     assignment.status = A.SUBMITTED
     assignment.submitted_at = assignment.submitted_at or now
     assignment.save(update_fields=["status", "submitted_at"])
-    activity_log_record(actor=actor, obj=assignment,
-                        action_type="exchanges.review.submitted",
-                        data={"application": assignment.application_id,
-                              "weighted_score": str(weighted), "resubmitted": resubmitted})
+    activity_log_record(
+        actor=actor,
+        obj=assignment,
+        action_type="exchanges.review.submitted",
+        data={
+            "application": assignment.application_id,
+            "weighted_score": str(weighted),
+            "resubmitted": resubmitted,
+        },
+    )
     return review
 
 
 @transaction.atomic
-def review_declare_conflict(*, assignment: ReviewAssignment, actor,
-                            reason: str) -> ReviewAssignment:
+def review_declare_conflict(
+    *, assignment: ReviewAssignment, actor, reason: str
+) -> ReviewAssignment:
     """The reviewer declares a conflict of interest: the assignment is freed (it no longer
     counts towards the application's reviewers, so automatic assignment replaces it) and
     this reviewer is never assigned the application again."""
-    assignment = (ReviewAssignment.objects.select_for_update()
-                  .select_related("application").get(pk=assignment.pk))
+    assignment = (
+        ReviewAssignment.objects.select_for_update()
+        .select_related("application")
+        .get(pk=assignment.pk)
+    )
     _reviewable(assignment, actor)
     reason = reason.strip()
     if not reason:
         raise ReviewRefused(_("Say briefly why you have a conflict of interest."))
     if len(reason) > MAX_CONFLICT_REASON:
-        raise ReviewRefused(_("Keep the reason under %(max)s characters.")
-                            % {"max": MAX_CONFLICT_REASON})
+        raise ReviewRefused(
+            _("Keep the reason under %(max)s characters.") % {"max": MAX_CONFLICT_REASON}
+        )
     previous = assignment.status
     assignment.status = A.CONFLICT
     assignment.conflict_reason = reason
     assignment.conflict_declared_at = timezone.now()
     assignment.save(update_fields=["status", "conflict_reason", "conflict_declared_at"])
     # The reason stays on the assignment for staff; the log only records that it happened.
-    activity_log_record(actor=actor, obj=assignment,
-                        action_type="exchanges.review.conflict_declared",
-                        data={"application": assignment.application_id, "from": previous})
+    activity_log_record(
+        actor=actor,
+        obj=assignment,
+        action_type="exchanges.review.conflict_declared",
+        data={"application": assignment.application_id, "from": previous},
+    )
     return assignment
 
 
@@ -692,8 +893,9 @@ _NUDGE_LEAD = dt.timedelta(days=max(days for _w, days in NUDGE_WINDOWS) + 1)
 _NUDGE_OVERDUE_HORIZON = dt.timedelta(days=30)
 
 
-def reviewer_nudge_window(*, due_at: dt.datetime, time_zone: str, now: dt.datetime
-                          ) -> tuple[str, dt.datetime] | None:
+def reviewer_nudge_window(
+    *, due_at: dt.datetime, time_zone: str, now: dt.datetime
+) -> tuple[str, dt.datetime] | None:
     """The (window, its due time) the reminder is in at ``now`` for a reviewer in
     ``time_zone``, or None. ``3d`` runs from 09:00 local three days before the due date to
     the due time; ``overdue`` from 09:00 local on the day after the due date."""
@@ -712,7 +914,8 @@ def reviewer_nudges(now: dt.datetime) -> int:
     """One digest per reviewer and cohort with pending reviews, per window."""
     pending = list(
         ReviewAssignment.objects.filter(
-            status=A.ASSIGNED, application__status__in=APPLICATION_REVIEWABLE,
+            status=A.ASSIGNED,
+            application__status__in=APPLICATION_REVIEWABLE,
             reviewer__is_active=True,
             cohort__review_settings__due_at__gt=now - _NUDGE_OVERDUE_HORIZON,
             cohort__review_settings__due_at__lte=now + _NUDGE_LEAD,
@@ -723,41 +926,62 @@ def reviewer_nudges(now: dt.datetime) -> int:
         by_pair[(cohort_id, reviewer_id)].append(assigned_at)
     if not by_pair:
         return 0
-    members = (ReviewerPoolMember.objects.filter(
-        cohort_id__in={c for c, _r in by_pair}, reviewer_id__in={r for _c, r in by_pair},
-        is_active=True).select_related("reviewer", "cohort__program", "cohort__review_settings")
-        .order_by("id"))
+    members = (
+        ReviewerPoolMember.objects.filter(
+            cohort_id__in={c for c, _r in by_pair},
+            reviewer_id__in={r for _c, r in by_pair},
+            is_active=True,
+        )
+        .select_related("reviewer", "cohort__program", "cohort__review_settings")
+        .order_by("id")
+    )
     due = []
     for member in members:
         assigned = by_pair.get((member.cohort_id, member.reviewer_id))
         if not assigned:
             continue
         due_at = member.cohort.review_settings.due_at
-        window = reviewer_nudge_window(due_at=due_at, time_zone=member.reviewer.time_zone,
-                                       now=now)
+        window = reviewer_nudge_window(due_at=due_at, time_zone=member.reviewer.time_zone, now=now)
         # Only assignments older than the window's time: a reviewer assigned since then has
         # just had the assignment email with the due date in it.
         if window is not None and any(at < window[1] for at in assigned):
-            occasion = reminder_occasion(window=window[0], deadline=due_at,
-                                         cohort=member.cohort)
-            due.append((member, occasion, partial(
-                reviewer_nudge_queue, member=member, window=occasion,
-                pending_count=len(assigned))))
+            occasion = reminder_occasion(window=window[0], deadline=due_at, cohort=member.cohort)
+            due.append(
+                (
+                    member,
+                    occasion,
+                    partial(
+                        reviewer_nudge_queue,
+                        member=member,
+                        window=occasion,
+                        pending_count=len(assigned),
+                    ),
+                )
+            )
     return reminders_queue_due(workflow=NUDGE_WORKFLOW, due=due)
 
 
-def reviewer_nudge_queue(*, member: ReviewerPoolMember, window: str,
-                         pending_count: int) -> OutgoingMail | None:
+def reviewer_nudge_queue(
+    *, member: ReviewerPoolMember, window: str, pending_count: int
+) -> OutgoingMail | None:
     reviewer, cohort = member.reviewer, member.cohort
     language = mail_language(recipient=reviewer)
     with translation.override(language):
         context = {
-            "program_name": cohort.program.name, "cohort_name": cohort.name,
-            "review_url": _review_url(cohort), "pending_count": pending_count,
-            "due_date": reminder_datetime_text(value=cohort.review_settings.due_at,
-                                               language=language,
-                                               time_zone=reviewer.time_zone),
+            "program_name": cohort.program.name,
+            "cohort_name": cohort.name,
+            "review_url": _review_url(cohort),
+            "pending_count": pending_count,
+            "due_date": reminder_datetime_text(
+                value=cohort.review_settings.due_at, language=language, time_zone=reviewer.time_zone
+            ),
         }
-    return reminder_queue(workflow=NUDGE_WORKFLOW, window=window, obj=member,
-                          recipient=reviewer, template_key=MailTemplateKey.REVIEWER_NUDGE,
-                          context=context, cohort=cohort)
+    return reminder_queue(
+        workflow=NUDGE_WORKFLOW,
+        window=window,
+        obj=member,
+        recipient=reviewer,
+        template_key=MailTemplateKey.REVIEWER_NUDGE,
+        context=context,
+        cohort=cohort,
+    )

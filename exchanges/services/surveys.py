@@ -114,77 +114,135 @@ THERMOMETER_TEXT = (
     "{country} 사람들에 대해 얼마나 호의적인 감정을 느끼십니까?",
 )
 LIKERT_ITEMS = [
-    ("understand-perspectives",
-     ("I understand how people in the other participating countries see the issues our "
-      "countries share.",
-      "他の参加国の人々が、私たちの国々に共通する課題をどのように捉えているかを理解しています。",
-      "다른 참가국 사람들이 우리 나라들이 함께 안고 있는 과제를 어떻게 바라보는지 이해하고 "
-      "있습니다.")),
-    ("trust-people",
-     ("I trust people from the other participating countries.",
-      "他の参加国の人々を信頼しています。",
-      "다른 참가국 사람들을 신뢰합니다.")),
-    ("cooperation-matters",
-     ("Cooperation among the participating countries matters for my work or my community.",
-      "参加国間の協力は、私の仕事や地域社会にとって重要です。",
-      "참가국 간의 협력은 저의 일이나 지역 사회에 중요합니다.")),
-    ("personal-contacts",
-     ("I have personal contacts in the other participating countries whom I could ask for "
-      "advice.",
-      "他の参加国に、相談できる個人的な知り合いがいます。",
-      "다른 참가국에 조언을 구할 수 있는 개인적인 지인이 있습니다.")),
+    (
+        "understand-perspectives",
+        (
+            "I understand how people in the other participating countries see the issues our "
+            "countries share.",
+            "他の参加国の人々が、私たちの国々に共通する課題をどのように捉えているかを理解しています。",
+            "다른 참가국 사람들이 우리 나라들이 함께 안고 있는 과제를 어떻게 바라보는지 이해하고 "
+            "있습니다.",
+        ),
+    ),
+    (
+        "trust-people",
+        (
+            "I trust people from the other participating countries.",
+            "他の参加国の人々を信頼しています。",
+            "다른 참가국 사람들을 신뢰합니다.",
+        ),
+    ),
+    (
+        "cooperation-matters",
+        (
+            "Cooperation among the participating countries matters for my work or my community.",
+            "参加国間の協力は、私の仕事や地域社会にとって重要です。",
+            "참가국 간의 협력은 저의 일이나 지역 사회에 중요합니다.",
+        ),
+    ),
+    (
+        "personal-contacts",
+        (
+            "I have personal contacts in the other participating countries whom I could ask for "
+            "advice.",
+            "他の参加国に、相談できる個人的な知り合いがいます。",
+            "다른 참가국에 조언을 구할 수 있는 개인적인 지인이 있습니다.",
+        ),
+    ),
 ]
 NPS_TEXT = {
-    "pre": ("Based on what you have seen so far, how likely are you to recommend this program "
-            "to a friend or colleague?",
-            "これまでの印象から、このプログラムを友人や同僚にどのくらい勧めたいと思いますか。",
-            "지금까지의 경험으로 볼 때, 이 프로그램을 친구나 동료에게 추천할 가능성은 어느 "
-            "정도입니까?"),
-    "after": ("How likely are you to recommend this program to a friend or colleague?",
-              "このプログラムを友人や同僚にどのくらい勧めたいと思いますか。",
-              "이 프로그램을 친구나 동료에게 추천할 가능성은 어느 정도입니까?"),
+    "pre": (
+        "Based on what you have seen so far, how likely are you to recommend this program "
+        "to a friend or colleague?",
+        "これまでの印象から、このプログラムを友人や同僚にどのくらい勧めたいと思いますか。",
+        "지금까지의 경험으로 볼 때, 이 프로그램을 친구나 동료에게 추천할 가능성은 어느 정도입니까?",
+    ),
+    "after": (
+        "How likely are you to recommend this program to a friend or colleague?",
+        "このプログラムを友人や同僚にどのくらい勧めたいと思いますか。",
+        "이 프로그램을 친구나 동료에게 추천할 가능성은 어느 정도입니까?",
+    ),
 }
 OPEN_QUESTIONS = {
     SurveyKind.PRE_PROGRAM: [
-        ("open-hopes", ("What do you most hope to gain from the exchange?",
-                        "この交流で最も得たいことは何ですか。",
-                        "이번 교류를 통해 가장 얻고 싶은 것은 무엇입니까?")),
-        ("open-concerns", ("Is there anything you are unsure or worried about before the "
-                           "program?",
-                           "プログラムを前に、不安なことや気がかりなことはありますか。",
-                           "프로그램을 앞두고 걱정되거나 궁금한 점이 있습니까?")),
+        (
+            "open-hopes",
+            (
+                "What do you most hope to gain from the exchange?",
+                "この交流で最も得たいことは何ですか。",
+                "이번 교류를 통해 가장 얻고 싶은 것은 무엇입니까?",
+            ),
+        ),
+        (
+            "open-concerns",
+            (
+                "Is there anything you are unsure or worried about before the program?",
+                "プログラムを前に、不安なことや気がかりなことはありますか。",
+                "프로그램을 앞두고 걱정되거나 궁금한 점이 있습니까?",
+            ),
+        ),
     ],
     SurveyKind.POST_PROGRAM: [
-        ("open-valuable", ("What was the most valuable part of the program for you?",
-                           "プログラムで最も有意義だったことは何ですか。",
-                           "프로그램에서 가장 의미 있었던 부분은 무엇입니까?")),
-        ("open-improve", ("What should we change for future participants?",
-                          "今後の参加者のために、改善すべき点があればお聞かせください。",
-                          "앞으로의 참가자를 위해 개선할 점이 있다면 알려 주십시오.")),
+        (
+            "open-valuable",
+            (
+                "What was the most valuable part of the program for you?",
+                "プログラムで最も有意義だったことは何ですか。",
+                "프로그램에서 가장 의미 있었던 부분은 무엇입니까?",
+            ),
+        ),
+        (
+            "open-improve",
+            (
+                "What should we change for future participants?",
+                "今後の参加者のために、改善すべき点があればお聞かせください。",
+                "앞으로의 참가자를 위해 개선할 점이 있다면 알려 주십시오.",
+            ),
+        ),
     ],
     "followup": [
-        ("open-impact", ("How has the exchange influenced your work, studies or community "
-                         "since the program?",
-                         "プログラム終了後、この交流はあなたの仕事や学業、地域での活動にどのような"
-                         "影響を与えましたか。",
-                         "프로그램이 끝난 뒤 이번 교류가 귀하의 일, 학업 또는 지역 활동에 어떤 "
-                         "영향을 주었습니까?")),
-        ("open-contacts", ("Tell us about any contact or joint work with people you met in "
-                           "the program.",
-                           "プログラムで出会った人々との交流や共同の取り組みがあれば教えてください。",
-                           "프로그램에서 만난 사람들과의 연락이나 공동 활동이 있다면 알려 "
-                           "주십시오.")),
+        (
+            "open-impact",
+            (
+                "How has the exchange influenced your work, studies or community "
+                "since the program?",
+                "プログラム終了後、この交流はあなたの仕事や学業、地域での活動にどのような"
+                "影響を与えましたか。",
+                "프로그램이 끝난 뒤 이번 교류가 귀하의 일, 학업 또는 지역 활동에 어떤 "
+                "영향을 주었습니까?",
+            ),
+        ),
+        (
+            "open-contacts",
+            (
+                "Tell us about any contact or joint work with people you met in the program.",
+                "プログラムで出会った人々との交流や共同の取り組みがあれば教えてください。",
+                "프로그램에서 만난 사람들과의 연락이나 공동 활동이 있다면 알려 주십시오.",
+            ),
+        ),
     ],
 }
 TITLES = {
-    SurveyKind.PRE_PROGRAM: ("Pre-program survey", "プログラム事前アンケート",
-                             "프로그램 사전 설문"),
-    SurveyKind.POST_PROGRAM: ("Post-program survey", "プログラム事後アンケート",
-                              "프로그램 사후 설문"),
-    SurveyKind.FOLLOWUP_6: ("Follow-up survey: six months on", "フォローアップ調査（6か月後）",
-                            "후속 설문(6개월 후)"),
-    SurveyKind.FOLLOWUP_12: ("Follow-up survey: one year on", "フォローアップ調査（1年後）",
-                             "후속 설문(1년 후)"),
+    SurveyKind.PRE_PROGRAM: (
+        "Pre-program survey",
+        "プログラム事前アンケート",
+        "프로그램 사전 설문",
+    ),
+    SurveyKind.POST_PROGRAM: (
+        "Post-program survey",
+        "プログラム事後アンケート",
+        "프로그램 사후 설문",
+    ),
+    SurveyKind.FOLLOWUP_6: (
+        "Follow-up survey: six months on",
+        "フォローアップ調査（6か月後）",
+        "후속 설문(6개월 후)",
+    ),
+    SurveyKind.FOLLOWUP_12: (
+        "Follow-up survey: one year on",
+        "フォローアップ調査（1年後）",
+        "후속 설문(1년 후)",
+    ),
 }
 INTROS = {
     SurveyKind.PRE_PROGRAM: (
@@ -194,7 +252,8 @@ INTROS = {
         "プログラムが始まる前に、他の参加国について今どのように感じているかをお聞かせください。"
         "正解や不正解はありません。回答は集計した形でのみ報告されます。",
         "프로그램이 시작되기 전에, 다른 참가국에 대해 지금 어떻게 생각하시는지 들려주십시오. "
-        "정답이나 오답은 없으며, 응답은 집계된 형태로만 보고됩니다."),
+        "정답이나 오답은 없으며, 응답은 집계된 형태로만 보고됩니다.",
+    ),
     SurveyKind.POST_PROGRAM: (
         "Thank you for taking part. Please tell us how you see the other participating "
         "countries now that the program is over, and what we could do better. Your answers are "
@@ -202,7 +261,8 @@ INTROS = {
         "ご参加ありがとうございました。プログラムを終えた今、他の参加国をどのように感じているか、"
         "また改善すべき点をお聞かせください。回答は集計した形でのみ報告されます。",
         "참가해 주셔서 감사합니다. 프로그램을 마친 지금 다른 참가국을 어떻게 생각하시는지, "
-        "그리고 개선할 점은 무엇인지 들려주십시오. 응답은 집계된 형태로만 보고됩니다."),
+        "그리고 개선할 점은 무엇인지 들려주십시오. 응답은 집계된 형태로만 보고됩니다.",
+    ),
     "followup": (
         "It has been {months} months since the program. Please tell us how you see the other "
         "participating countries today and how the exchange has stayed with you. Your answers "
@@ -211,7 +271,8 @@ INTROS = {
         "また交流がその後どのように生かされているかをお聞かせください。回答は集計した形でのみ"
         "報告されます。",
         "프로그램이 끝난 지 {months}개월이 지났습니다. 다른 참가국에 대한 지금의 생각과 교류가 "
-        "이후 어떻게 이어지고 있는지 들려주십시오. 응답은 집계된 형태로만 보고됩니다."),
+        "이후 어떻게 이어지고 있는지 들려주십시오. 응답은 집계된 형태로만 보고됩니다.",
+    ),
 }
 
 # Default schedule: how long each survey stays open, and the local hour it opens at.
@@ -230,22 +291,45 @@ def standard_questions(*, kind: str, countries: list[str]) -> list[dict]:
     questions = []
     for code in countries:
         names = COUNTRY_NAMES.get(code, (code, code, code))
-        questions.append({
-            "kind": SurveyQuestionKind.THERMOMETER, "code": f"thermometer-{code}",
-            "country": code, "required": True,
-            **{f"text_{lang}": THERMOMETER_TEXT[i].format(country=names[i])
-               for i, lang in enumerate(LANGUAGES)},
-        })
+        questions.append(
+            {
+                "kind": SurveyQuestionKind.THERMOMETER,
+                "code": f"thermometer-{code}",
+                "country": code,
+                "required": True,
+                **{
+                    f"text_{lang}": THERMOMETER_TEXT[i].format(country=names[i])
+                    for i, lang in enumerate(LANGUAGES)
+                },
+            }
+        )
     for code, texts in LIKERT_ITEMS:
-        questions.append({"kind": SurveyQuestionKind.LIKERT, "code": code, "required": True,
-                          **{f"text_{lang}": text for lang, text in _by_language(texts).items()}})
+        questions.append(
+            {
+                "kind": SurveyQuestionKind.LIKERT,
+                "code": code,
+                "required": True,
+                **{f"text_{lang}": text for lang, text in _by_language(texts).items()},
+            }
+        )
     nps = NPS_TEXT["pre" if kind == SurveyKind.PRE_PROGRAM else "after"]
-    questions.append({"kind": SurveyQuestionKind.NPS, "code": "nps", "required": True,
-                      **{f"text_{lang}": text for lang, text in _by_language(nps).items()}})
+    questions.append(
+        {
+            "kind": SurveyQuestionKind.NPS,
+            "code": "nps",
+            "required": True,
+            **{f"text_{lang}": text for lang, text in _by_language(nps).items()},
+        }
+    )
     for code, texts in OPEN_QUESTIONS.get(kind, OPEN_QUESTIONS["followup"]):
-        questions.append({"kind": SurveyQuestionKind.OPEN_TEXT, "code": code,
-                          "required": False,
-                          **{f"text_{lang}": text for lang, text in _by_language(texts).items()}})
+        questions.append(
+            {
+                "kind": SurveyQuestionKind.OPEN_TEXT,
+                "code": code,
+                "required": False,
+                **{f"text_{lang}": text for lang, text in _by_language(texts).items()},
+            }
+        )
     return questions
 
 
@@ -282,42 +366,63 @@ def survey_default_schedule(*, cohort: Cohort, kind: str) -> tuple[dt.datetime, 
 
 
 @transaction.atomic
-def survey_create_standard(*, cohort: Cohort, kind: str, actor: User | None,
-                           opens_at: dt.datetime | None = None,
-                           closes_at: dt.datetime | None = None) -> Survey:
+def survey_create_standard(
+    *,
+    cohort: Cohort,
+    kind: str,
+    actor: User | None,
+    opens_at: dt.datetime | None = None,
+    closes_at: dt.datetime | None = None,
+) -> Survey:
     """Create a draft ``kind`` survey of ``cohort`` with the standard questionnaire in English,
     Japanese and Korean. A cohort has one survey of each kind."""
     if kind not in SurveyKind.values:
         raise ExchangeError(code="survey_kind")
     if Survey.objects.filter(cohort=cohort, kind=kind).exists():
-        raise ExchangeError(_("This cohort already has a survey of this kind."),
-                            code="survey_exists")
+        raise ExchangeError(
+            _("This cohort already has a survey of this kind."), code="survey_exists"
+        )
     default_opens, default_closes = survey_default_schedule(cohort=cohort, kind=kind)
     opens_at = opens_at or default_opens
     closes_at = closes_at or max(default_closes, opens_at + dt.timedelta(days=SURVEY_OPEN_DAYS))
     months = SURVEY_FOLLOWUP_MONTHS.get(kind)
     intro = INTROS.get(kind, INTROS["followup"])
     survey = Survey.objects.create(
-        cohort=cohort, kind=kind, opens_at=opens_at, closes_at=closes_at,
+        cohort=cohort,
+        kind=kind,
+        opens_at=opens_at,
+        closes_at=closes_at,
         **{f"title_{lang}": text for lang, text in _by_language(TITLES[kind]).items()},
         **{f"intro_{lang}": text for lang, text in _by_language(intro, months=months).items()},
     )
-    SurveyQuestion.objects.bulk_create([
-        SurveyQuestion(survey=survey, position=position, **fields)
-        for position, fields in enumerate(
-            standard_questions(kind=kind, countries=list(cohort.program.countries)), start=1)
-    ])
-    activity_log_record(actor=actor, obj=survey, action_type="exchanges.survey.created",
-                        data={"kind": kind})
+    SurveyQuestion.objects.bulk_create(
+        [
+            SurveyQuestion(survey=survey, position=position, **fields)
+            for position, fields in enumerate(
+                standard_questions(kind=kind, countries=list(cohort.program.countries)), start=1
+            )
+        ]
+    )
+    activity_log_record(
+        actor=actor, obj=survey, action_type="exchanges.survey.created", data={"kind": kind}
+    )
     return survey
 
 
 # --- Editing, publishing, closing -------------------------------------------------------------
 
-SURVEY_EDITABLE_FIELDS = frozenset({
-    "title_en", "title_ja", "title_ko", "intro_en", "intro_ja", "intro_ko", "opens_at",
-    "closes_at",
-})
+SURVEY_EDITABLE_FIELDS = frozenset(
+    {
+        "title_en",
+        "title_ja",
+        "title_ko",
+        "intro_en",
+        "intro_ja",
+        "intro_ko",
+        "opens_at",
+        "closes_at",
+    }
+)
 
 
 def _check_schedule(opens_at: dt.datetime, closes_at: dt.datetime) -> None:
@@ -333,18 +438,24 @@ def survey_update(*, survey: Survey, actor: User, **fields) -> Survey:
         raise ValueError(f"Not editable: {sorted(unknown)}")
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status == SurveyStatus.CLOSED and (
-            fields.get("opens_at", survey.opens_at) != survey.opens_at
-            or fields.get("closes_at", survey.closes_at) != survey.closes_at):
+        fields.get("opens_at", survey.opens_at) != survey.opens_at
+        or fields.get("closes_at", survey.closes_at) != survey.closes_at
+    ):
         raise InvalidTransition(_("A closed survey cannot be rescheduled."))
-    _check_schedule(fields.get("opens_at", survey.opens_at),
-                    fields.get("closes_at", survey.closes_at))
+    _check_schedule(
+        fields.get("opens_at", survey.opens_at), fields.get("closes_at", survey.closes_at)
+    )
     changed = [name for name, value in fields.items() if getattr(survey, name) != value]
     for name in changed:
         setattr(survey, name, fields[name])
     if changed:
         survey.save(update_fields=changed)
-        activity_log_record(actor=actor, obj=survey, action_type="exchanges.survey.updated",
-                            data={"fields": sorted(changed)})
+        activity_log_record(
+            actor=actor,
+            obj=survey,
+            action_type="exchanges.survey.updated",
+            data={"fields": sorted(changed)},
+        )
     return survey
 
 
@@ -355,13 +466,15 @@ def _lock_questions(survey: Survey) -> Survey:
     return survey
 
 
-QUESTION_FIELDS = frozenset({"kind", "text_en", "text_ja", "text_ko", "country", "required",
-                             "code"})
+QUESTION_FIELDS = frozenset(
+    {"kind", "text_en", "text_ja", "text_ko", "country", "required", "code"}
+)
 
 
 @transaction.atomic
-def survey_question_save(*, survey: Survey, actor: User, question: SurveyQuestion | None = None,
-                         **fields) -> SurveyQuestion:
+def survey_question_save(
+    *, survey: Survey, actor: User, question: SurveyQuestion | None = None, **fields
+) -> SurveyQuestion:
     """Add a question at the end, or change ``question``; refused once there are responses."""
     unknown = set(fields) - QUESTION_FIELDS
     if unknown:
@@ -369,9 +482,12 @@ def survey_question_save(*, survey: Survey, actor: User, question: SurveyQuestio
     survey = _lock_questions(survey)
     kind = fields.get("kind", question.kind if question else "")
     if kind == SurveyQuestionKind.THERMOMETER and not fields.get(
-            "country", question.country if question else ""):
-        raise ExchangeError(_("A feeling thermometer needs the country it asks about."),
-                            code="survey_question_country")
+        "country", question.country if question else ""
+    ):
+        raise ExchangeError(
+            _("A feeling thermometer needs the country it asks about."),
+            code="survey_question_country",
+        )
     if kind != SurveyQuestionKind.THERMOMETER:
         fields["country"] = ""
     if question is None:
@@ -385,10 +501,15 @@ def survey_question_save(*, survey: Survey, actor: User, question: SurveyQuestio
         with transaction.atomic():
             question.save()
     except IntegrityError:
-        raise ExchangeError(_("Another question of this survey has this code."),
-                            code="survey_question_code") from None
-    activity_log_record(actor=actor, obj=survey, action_type="exchanges.survey.question_saved",
-                        data={"question": question.pk})
+        raise ExchangeError(
+            _("Another question of this survey has this code."), code="survey_question_code"
+        ) from None
+    activity_log_record(
+        actor=actor,
+        obj=survey,
+        action_type="exchanges.survey.question_saved",
+        data={"question": question.pk},
+    )
     return question
 
 
@@ -397,8 +518,12 @@ def survey_question_delete(*, question: SurveyQuestion, actor: User) -> None:
     survey = _lock_questions(question.survey)
     question_id = question.pk
     question.delete()
-    activity_log_record(actor=actor, obj=survey, action_type="exchanges.survey.question_deleted",
-                        data={"question": question_id})
+    activity_log_record(
+        actor=actor,
+        obj=survey,
+        action_type="exchanges.survey.question_deleted",
+        data={"question": question_id},
+    )
 
 
 @transaction.atomic
@@ -412,8 +537,12 @@ def survey_question_move(*, question: SurveyQuestion, actor: User, offset: int) 
     for position, item in enumerate(ordered, start=1):
         item.position = position
     SurveyQuestion.objects.bulk_update(ordered, ["position"])
-    activity_log_record(actor=actor, obj=survey, action_type="exchanges.survey.question_moved",
-                        data={"question": question.pk, "position": target + 1})
+    activity_log_record(
+        actor=actor,
+        obj=survey,
+        action_type="exchanges.survey.question_moved",
+        data={"question": question.pk, "position": target + 1},
+    )
 
 
 @transaction.atomic
@@ -424,15 +553,19 @@ def survey_publish(*, survey: Survey, actor: User) -> Survey:
     if survey.published_at is not None:
         raise InvalidTransition()
     if not survey.questions.exists():
-        raise ExchangeError(_("Add at least one question before publishing."),
-                            code="survey_empty")
+        raise ExchangeError(_("Add at least one question before publishing."), code="survey_empty")
     if survey.closes_at <= now:
-        raise ExchangeError(_("The closing time has passed: move it into the future first."),
-                            code="survey_schedule")
+        raise ExchangeError(
+            _("The closing time has passed: move it into the future first."), code="survey_schedule"
+        )
     survey.published_at = now
     survey.save(update_fields=["published_at"])
-    activity_log_record(actor=actor, obj=survey, action_type="exchanges.survey.published",
-                        data={"opens_at": survey.opens_at.isoformat()})
+    activity_log_record(
+        actor=actor,
+        obj=survey,
+        action_type="exchanges.survey.published",
+        data={"opens_at": survey.opens_at.isoformat()},
+    )
     return survey
 
 
@@ -454,21 +587,29 @@ def survey_close(*, survey: Survey, actor: User) -> Survey:
 
 def survey_eligible_applications(*, survey: Survey) -> QuerySet[Application]:
     """The applications of the survey's cohort whose status the survey's kind asks."""
-    return Application.objects.filter(cohort_id=survey.cohort_id,
-                                      status__in=SURVEY_AUDIENCE[survey.kind],
-                                      applicant__is_active=True)
+    return Application.objects.filter(
+        cohort_id=survey.cohort_id,
+        status__in=SURVEY_AUDIENCE[survey.kind],
+        applicant__is_active=True,
+    )
 
 
 def survey_invitations_create(*, survey: Survey, now: dt.datetime | None = None) -> int:
     """Create the missing invitations of ``survey`` (no email); returns how many. Safe to run
     concurrently: the unique constraint drops duplicates."""
     now = now or timezone.now()
-    missing = list(survey_eligible_applications(survey=survey)
-                   .exclude(survey_invitations__survey=survey)
-                   .values_list("pk", "country"))
+    missing = list(
+        survey_eligible_applications(survey=survey)
+        .exclude(survey_invitations__survey=survey)
+        .values_list("pk", "country")
+    )
     SurveyInvitation.objects.bulk_create(
-        [SurveyInvitation(survey=survey, application_id=pk, country=country, created_at=now)
-         for pk, country in missing], ignore_conflicts=True)
+        [
+            SurveyInvitation(survey=survey, application_id=pk, country=country, created_at=now)
+            for pk, country in missing
+        ],
+        ignore_conflicts=True,
+    )
     return len(missing)
 
 
@@ -490,14 +631,15 @@ def survey_invitation_for_token(*, token: str) -> SurveyInvitation | None:
         return None
     if not isinstance(pk, int):
         return None
-    return (SurveyInvitation.objects
-            .select_related("survey__cohort__program", "application__applicant")
-            .filter(pk=pk).first())
+    return (
+        SurveyInvitation.objects.select_related("survey__cohort__program", "application__applicant")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def survey_invitation_url(*, invitation: SurveyInvitation) -> str:
-    path = reverse("apply:survey", kwargs={"token": survey_invitation_token(
-        invitation=invitation)})
+    path = reverse("apply:survey", kwargs={"token": survey_invitation_token(invitation=invitation)})
     return absolute_url(path)
 
 
@@ -528,7 +670,8 @@ def survey_answer_clean(*, question: SurveyQuestion, raw) -> tuple[int | str | N
     if question.kind == SurveyQuestionKind.OPEN_TEXT:
         if len(text) > OPEN_TEXT_MAX_LENGTH:
             return None, _("Please keep your answer under %(limit)s characters.") % {
-                "limit": OPEN_TEXT_MAX_LENGTH}
+                "limit": OPEN_TEXT_MAX_LENGTH
+            }
         return text, ""
     low, high = SURVEY_QUESTION_RANGE[question.kind]
     message = _("Enter a whole number from %(min)s to %(max)s.") % {"min": low, "max": high}
@@ -541,8 +684,9 @@ def survey_answer_clean(*, question: SurveyQuestion, raw) -> tuple[int | str | N
     return value, ""
 
 
-def survey_answers_clean(*, questions: list[SurveyQuestion], data: dict
-                         ) -> tuple[dict[int, int | str], dict[int, list[str]]]:
+def survey_answers_clean(
+    *, questions: list[SurveyQuestion], data: dict
+) -> tuple[dict[int, int | str], dict[int, list[str]]]:
     """Validate raw answers keyed by question id: (valid values, errors by question id)."""
     values, errors = {}, {}
     for question in questions:
@@ -555,8 +699,9 @@ def survey_answers_clean(*, questions: list[SurveyQuestion], data: dict
 
 
 @transaction.atomic
-def survey_response_submit(*, invitation: SurveyInvitation, data: dict, language: str,
-                           now: dt.datetime | None = None) -> SurveyResponse:
+def survey_response_submit(
+    *, invitation: SurveyInvitation, data: dict, language: str, now: dt.datetime | None = None
+) -> SurveyResponse:
     """Store the answers of ``invitation``'s person once. Raises ``SurveyNotOpen``,
     ``SurveyAlreadyAnswered`` or ``SurveyAnswersInvalid`` (with ``errors`` by question id);
     nothing is stored unless every answer is valid."""
@@ -570,8 +715,11 @@ def survey_response_submit(*, invitation: SurveyInvitation, data: dict, language
         raise SurveyNotOpen()
     # A person who left the survey's audience since the invitation (withdrew, for example)
     # is no longer asked: their link closes like the survey would.
-    status = Application.objects.filter(pk=locked.application_id).values_list(
-        "status", flat=True).first()
+    status = (
+        Application.objects.filter(pk=locked.application_id)
+        .values_list("status", flat=True)
+        .first()
+    )
     if status not in SURVEY_AUDIENCE[survey.kind]:
         raise SurveyNotOpen()
     questions = survey_questions_for(survey=survey, country=locked.country)
@@ -579,19 +727,34 @@ def survey_response_submit(*, invitation: SurveyInvitation, data: dict, language
     if errors:
         raise SurveyAnswersInvalid(errors=errors)
     response = SurveyResponse.objects.create(
-        invitation=locked, survey=survey, application_id=locked.application_id,
-        country=locked.country, language=language, submitted_at=now)
+        invitation=locked,
+        survey=survey,
+        application_id=locked.application_id,
+        country=locked.country,
+        language=language,
+        submitted_at=now,
+    )
     by_id = {q.pk: q for q in questions}
-    SurveyAnswer.objects.bulk_create([
-        SurveyAnswer(response=response, question_id=pk,
-                     value=value if by_id[pk].kind != SurveyQuestionKind.OPEN_TEXT else None,
-                     text=value if by_id[pk].kind == SurveyQuestionKind.OPEN_TEXT else "")
-        for pk, value in values.items()])
+    SurveyAnswer.objects.bulk_create(
+        [
+            SurveyAnswer(
+                response=response,
+                question_id=pk,
+                value=value if by_id[pk].kind != SurveyQuestionKind.OPEN_TEXT else None,
+                text=value if by_id[pk].kind == SurveyQuestionKind.OPEN_TEXT else "",
+            )
+            for pk, value in values.items()
+        ]
+    )
     locked.completed_at = now
     locked.save(update_fields=["completed_at"])
     invitation.completed_at = now
-    activity_log_record(actor=None, obj=survey, action_type="exchanges.survey.answered",
-                        data={"invitation": locked.pk})
+    activity_log_record(
+        actor=None,
+        obj=survey,
+        action_type="exchanges.survey.answered",
+        data={"invitation": locked.pk},
+    )
     return response
 
 
@@ -617,34 +780,41 @@ def survey_mail_context(*, invitation: SurveyInvitation, language: str) -> dict:
     cohort = survey.cohort
     with translation.override(language):
         context = {
-            "program_name": cohort.program.name, "cohort_name": cohort.name,
+            "program_name": cohort.program.name,
+            "cohort_name": cohort.name,
             "survey_url": survey_invitation_url(invitation=invitation),
             "closes_on": reminder_datetime_text(
-                value=survey.closes_at, language=language,
-                time_zone=invitation.application.applicant.time_zone),
+                value=survey.closes_at,
+                language=language,
+                time_zone=invitation.application.applicant.time_zone,
+            ),
         }
     if survey.months_after:
         context["months_after"] = survey.months_after
     return context
 
 
-def _queue(*, invitation: SurveyInvitation, workflow: str, window: str,
-           template_key: str) -> OutgoingMail | None:
+def _queue(
+    *, invitation: SurveyInvitation, workflow: str, window: str, template_key: str
+) -> OutgoingMail | None:
     applicant = invitation.application.applicant
     language = mail_language(recipient=applicant)
     return mail_queue(
         template_key=template_key,
         idempotency_key=reminder_key(workflow=workflow, obj=invitation, window=window),
-        recipient=applicant, language=language,
+        recipient=applicant,
+        language=language,
         context=survey_mail_context(invitation=invitation, language=language),
-        concerning=invitation, cohort=invitation.survey.cohort,
+        concerning=invitation,
+        cohort=invitation.survey.cohort,
         is_transactional=survey_is_transactional(survey=invitation.survey),
     )
 
 
 @transaction.atomic
-def survey_invitation_send(*, invitation: SurveyInvitation,
-                           now: dt.datetime) -> OutgoingMail | None:
+def survey_invitation_send(
+    *, invitation: SurveyInvitation, now: dt.datetime
+) -> OutgoingMail | None:
     """Queue the invitation email of ``invitation`` once and record ``invited_at``. Returns
     the new row, or None when it was sent before, was answered, or the address opted out."""
     locked = SurveyInvitation.objects.select_for_update().get(pk=invitation.pk)
@@ -652,10 +822,17 @@ def survey_invitation_send(*, invitation: SurveyInvitation,
         return None
     key = reminder_key(workflow=INVITATION_WORKFLOW, obj=locked, window=INVITATION_WINDOW)
     existed = OutgoingMail.objects.filter(idempotency_key=key).exists()
-    template_key = (MailTemplateKey.FOLLOWUP_SURVEY if invitation.survey.months_after
-                    else MailTemplateKey.SURVEY_INVITATION)
-    mail = _queue(invitation=invitation, workflow=INVITATION_WORKFLOW, window=INVITATION_WINDOW,
-                  template_key=template_key)
+    template_key = (
+        MailTemplateKey.FOLLOWUP_SURVEY
+        if invitation.survey.months_after
+        else MailTemplateKey.SURVEY_INVITATION
+    )
+    mail = _queue(
+        invitation=invitation,
+        workflow=INVITATION_WORKFLOW,
+        window=INVITATION_WINDOW,
+        template_key=template_key,
+    )
     if mail is None:
         return None
     locked.invited_at = now if not existed else mail.created_at
@@ -667,9 +844,11 @@ def survey_invitation_send(*, invitation: SurveyInvitation,
 @reminder_workflow(INVITATION_WORKFLOW)
 def survey_invitations(now: dt.datetime) -> int:
     """Invite everyone eligible for an open published survey who has not been emailed yet."""
-    surveys = list(Survey.objects.filter(published_at__isnull=False, opens_at__lte=now,
-                                         closes_at__gt=now)
-                   .select_related("cohort__program").order_by("id"))
+    surveys = list(
+        Survey.objects.filter(published_at__isnull=False, opens_at__lte=now, closes_at__gt=now)
+        .select_related("cohort__program")
+        .order_by("id")
+    )
     count = 0
     for survey in surveys:
         try:
@@ -677,11 +856,17 @@ def survey_invitations(now: dt.datetime) -> int:
         except Exception:
             logger.exception("Creating invitations of survey %s failed", survey.pk)
             continue
-        pending = (SurveyInvitation.objects
-                   .filter(survey=survey, invited_at__isnull=True, completed_at__isnull=True,
-                           application__status__in=SURVEY_AUDIENCE[survey.kind],
-                           application__applicant__is_active=True)
-                   .select_related("application__applicant").order_by("id"))
+        pending = (
+            SurveyInvitation.objects.filter(
+                survey=survey,
+                invited_at__isnull=True,
+                completed_at__isnull=True,
+                application__status__in=SURVEY_AUDIENCE[survey.kind],
+                application__applicant__is_active=True,
+            )
+            .select_related("application__applicant")
+            .order_by("id")
+        )
         if not survey_is_transactional(survey=survey):
             # Opted-out alumni stay uninvited; leave them out here rather than lock and
             # re-check each of them on every tick while the survey is open.
@@ -710,8 +895,7 @@ def survey_reminder_window(*, invitation: SurveyInvitation, now: dt.datetime) ->
     if due_window is None:
         return None
     # A close moved by staff gets its own reminders.
-    return reminder_occasion(window=due_window, deadline=closes_at,
-                             cohort=invitation.survey.cohort)
+    return reminder_occasion(window=due_window, deadline=closes_at, cohort=invitation.survey.cohort)
 
 
 @transaction.atomic
@@ -719,11 +903,14 @@ def survey_reminder_send(*, invitation: SurveyInvitation, window: str) -> Outgoi
     """Queue the ``window`` reminder of ``invitation`` once, unless it was answered meanwhile."""
     locked = SurveyInvitation.objects.select_for_update().get(pk=invitation.pk)
     key = reminder_key(workflow=REMINDER_WORKFLOW, obj=locked, window=window)
-    if locked.completed_at is not None or OutgoingMail.objects.filter(
-            idempotency_key=key).exists():
+    if locked.completed_at is not None or OutgoingMail.objects.filter(idempotency_key=key).exists():
         return None
-    return _queue(invitation=invitation, workflow=REMINDER_WORKFLOW, window=window,
-                  template_key=MailTemplateKey.SURVEY_REMINDER)
+    return _queue(
+        invitation=invitation,
+        workflow=REMINDER_WORKFLOW,
+        window=window,
+        template_key=MailTemplateKey.SURVEY_REMINDER,
+    )
 
 
 @reminder_workflow(REMINDER_WORKFLOW)
@@ -732,11 +919,17 @@ def survey_reminders(now: dt.datetime) -> int:
     statuses = set().union(*SURVEY_AUDIENCE.values())
     invitations = list(
         SurveyInvitation.objects.filter(
-            survey__published_at__isnull=False, survey__opens_at__lte=now,
-            survey__closes_at__gt=now, survey__closes_at__lte=now + _REMINDER_HORIZON,
-            invited_at__isnull=False, completed_at__isnull=True,
-            application__status__in=statuses, application__applicant__is_active=True,
-        ).select_related("survey__cohort__program", "application__applicant").order_by("id")
+            survey__published_at__isnull=False,
+            survey__opens_at__lte=now,
+            survey__closes_at__gt=now,
+            survey__closes_at__lte=now + _REMINDER_HORIZON,
+            invited_at__isnull=False,
+            completed_at__isnull=True,
+            application__status__in=statuses,
+            application__applicant__is_active=True,
+        )
+        .select_related("survey__cohort__program", "application__applicant")
+        .order_by("id")
     )
     due = []
     for invitation in invitations:
@@ -744,6 +937,11 @@ def survey_reminders(now: dt.datetime) -> int:
             continue
         window = survey_reminder_window(invitation=invitation, now=now)
         if window is not None:
-            due.append((invitation, window, partial(survey_reminder_send,
-                                                    invitation=invitation, window=window)))
+            due.append(
+                (
+                    invitation,
+                    window,
+                    partial(survey_reminder_send, invitation=invitation, window=window),
+                )
+            )
     return reminders_queue_due(workflow=REMINDER_WORKFLOW, due=due)

@@ -26,11 +26,15 @@ def language_levels(languages) -> str:
     leaving out languages declared as none, highest level first."""
     if not isinstance(languages, dict):
         return ""
-    known = [(code, level) for code, level in languages.items()
-             if level in LanguageLevel.values and level != LanguageLevel.NONE]
+    known = [
+        (code, level)
+        for code, level in languages.items()
+        if level in LanguageLevel.values and level != LanguageLevel.NONE
+    ]
     known.sort(key=lambda item: (-LANGUAGE_LEVEL_ORDER[item[1]], item[0]))
-    return ", ".join(f"{language_label(code)}: {LanguageLevel(level).label}"
-                     for code, level in known)
+    return ", ".join(
+        f"{language_label(code)}: {LanguageLevel(level).label}" for code, level in known
+    )
 
 
 @register.filter

@@ -91,8 +91,11 @@ def calls(request: HttpRequest) -> HttpResponse:
     page = paginate(request, open_calls(), per_page=PAGE_SIZE)
     applied = set()
     if request.user.is_authenticated and page.object_list:
-        applied = set(request.user.applications.filter(
-            cohort__in=[c.pk for c in page.object_list]).values_list("cohort_id", flat=True))
+        applied = set(
+            request.user.applications.filter(
+                cohort__in=[c.pk for c in page.object_list]
+            ).values_list("cohort_id", flat=True)
+        )
     return render(request, "apply/calls.html", {"page": page, "applied": applied})
 
 
@@ -102,7 +105,8 @@ def call_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
     failures = None
     if form.is_bound and form.is_valid():
         failures = eligibility_failures(
-            cohort=cohort, birth_date=form.cleaned_data["birth_date"],
+            cohort=cohort,
+            birth_date=form.cleaned_data["birth_date"],
             citizenship=form.cleaned_data["citizenship"],
             residence_country=form.cleaned_data["residence_country"],
             languages=form.languages(),
@@ -110,9 +114,16 @@ def call_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
     existing = None
     if request.user.is_authenticated:
         existing = request.user.applications.filter(cohort=cohort).first()
-    return render(request, "apply/call_detail.html", {
-        "cohort": cohort, "form": form, "failures": failures, "existing": existing,
-    })
+    return render(
+        request,
+        "apply/call_detail.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "failures": failures,
+            "existing": existing,
+        },
+    )
 
 
 @login_required
@@ -132,8 +143,7 @@ def start(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, applications_of_applicant(applicant=request.user),
-                    per_page=PAGE_SIZE)
+    page = paginate(request, applications_of_applicant(applicant=request.user), per_page=PAGE_SIZE)
     return render(request, "apply/my_applications.html", {"page": page})
 
 
@@ -147,14 +157,25 @@ def _documents_by_question(application) -> dict[int, Document]:
 
 def _render_step(request, application, steps, number, form, *, status=200):
     titles = _step_titles(steps)
-    return render(request, "apply/step.html", {
-        "application": application, "cohort": application.cohort, "form": form,
-        "number": number, "total": len(titles), "titles": titles,
-        "step": steps[number - 2] if number >= 2 else None,
-        "percent": int(100 * number / (len(titles) + 1)),
-        "autosave_url": reverse("apply:autosave", kwargs={"pk": application.pk, "number": number}),
-        "is_profile": number == 1,
-    }, status=status)
+    return render(
+        request,
+        "apply/step.html",
+        {
+            "application": application,
+            "cohort": application.cohort,
+            "form": form,
+            "number": number,
+            "total": len(titles),
+            "titles": titles,
+            "step": steps[number - 2] if number >= 2 else None,
+            "percent": int(100 * number / (len(titles) + 1)),
+            "autosave_url": reverse(
+                "apply:autosave", kwargs={"pk": application.pk, "number": number}
+            ),
+            "is_profile": number == 1,
+        },
+        status=status,
+    )
 
 
 def _after_step(application, number: int, total: int, action: str):
@@ -183,32 +204,48 @@ def step(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     action = request.POST.get("action", "save")
     autosave_url = reverse("apply:autosave", kwargs={"pk": application.pk, "number": number})
     if number == 1:
-        form = ProfileStepForm(request.POST or None,
-                               initial=EligibilityForm.initial_from(application))
+        form = ProfileStepForm(
+            request.POST or None, initial=EligibilityForm.initial_from(application)
+        )
         if request.method == "POST":
             valid = form.is_valid()
-            application_save_profile(application=application, actor=request.user,
-                                     data=_valid_profile_data(form))
+            application_save_profile(
+                application=application, actor=request.user, data=_valid_profile_data(form)
+            )
             if valid or action == "prev":
                 messages.success(request, _("Your answers have been saved."))
                 return _after_step(application, number, total, action)
             return _render_step(request, application, steps, number, form, status=200)
         for field in form.fields.values():
-            field.widget.attrs.update({"hx-post": autosave_url, "hx-include": "closest form",
-                                       "hx-trigger": "keyup changed delay:1s, change",
-                                       "hx-target": "#autosave-status"})
+            field.widget.attrs.update(
+                {
+                    "hx-post": autosave_url,
+                    "hx-include": "closest form",
+                    "hx-trigger": "keyup changed delay:1s, change",
+                    "hx-target": "#autosave-status",
+                }
+            )
         return _render_step(request, application, steps, number, form)
 
     questions = list(steps[number - 2].questions.all())
     answers = application_answers(application=application)
     documents = _documents_by_question(application)
-    form = QuestionStepForm(request.POST or None, request.FILES or None, questions=questions,
-                            answers=answers, autosave_url=autosave_url, documents=documents,
-                            language=_language())
+    form = QuestionStepForm(
+        request.POST or None,
+        request.FILES or None,
+        questions=questions,
+        answers=answers,
+        autosave_url=autosave_url,
+        documents=documents,
+        language=_language(),
+    )
     if request.method == "POST":
         errors = application_save_answers(
-            application=application, questions=questions,
-            data=form.raw_answers(), actor=request.user, enforce_required=action == "next",
+            application=application,
+            questions=questions,
+            data=form.raw_answers(),
+            actor=request.user,
+            enforce_required=action == "next",
         )
         answers = application_answers(application=application)
         by_id = {q.pk: q for q in questions}
@@ -217,13 +254,21 @@ def step(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                 continue
             uploaded = request.FILES.get(form.add_prefix(question.field_name))
             if uploaded is None:
-                if (action == "next" and question.required and question.pk not in documents
-                        and question_is_visible(question, answers, by_id)):
+                if (
+                    action == "next"
+                    and question.required
+                    and question.pk not in documents
+                    and question_is_visible(question, answers, by_id)
+                ):
                     errors[question.pk] = [_("This question is required.")]
                 continue
             try:
-                application_upload_document(application=application, question=question,
-                                            uploaded_file=uploaded, actor=request.user)
+                application_upload_document(
+                    application=application,
+                    question=question,
+                    uploaded_file=uploaded,
+                    actor=request.user,
+                )
             except UploadRejected as exc:
                 errors[question.pk] = [str(exc.message)]
         if not errors:
@@ -245,12 +290,20 @@ def step(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def _valid_profile_data(form) -> dict:
     """The fields of the profile form that are valid, so a partly valid form still saves."""
     cleaned = getattr(form, "cleaned_data", {})
-    data = {name: cleaned[name] for name in
-            ("birth_date", "citizenship", "residence_country", "sector", "institution")
-            if name in cleaned}
-    languages = {code: cleaned[field] for code, field in
-                 {"en": "english_level", "ja": "japanese_level", "ko": "korean_level"}.items()
-                 if field in cleaned}
+    data = {
+        name: cleaned[name]
+        for name in ("birth_date", "citizenship", "residence_country", "sector", "institution")
+        if name in cleaned
+    }
+    languages = {
+        code: cleaned[field]
+        for code, field in {
+            "en": "english_level",
+            "ja": "japanese_level",
+            "ko": "korean_level",
+        }.items()
+        if field in cleaned
+    }
     if languages:
         data["languages"] = languages
     return data
@@ -269,15 +322,20 @@ def autosave(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     if number == 1:
         form = ProfileStepForm(request.POST)
         form.is_valid()
-        application_save_profile(application=application, actor=request.user,
-                                 data=_valid_profile_data(form))
+        application_save_profile(
+            application=application, actor=request.user, data=_valid_profile_data(form)
+        )
         errors = form.errors
     else:
         questions = list(steps[number - 2].questions.all())
         form = QuestionStepForm(request.POST, questions=questions, answers={})
-        errors = application_save_answers(application=application, questions=questions,
-                                          data=form.raw_answers(), actor=request.user,
-                                          enforce_required=False)
+        errors = application_save_answers(
+            application=application,
+            questions=questions,
+            data=form.raw_answers(),
+            actor=request.user,
+            enforce_required=False,
+        )
     saved_at = time_format(timezone.localtime(), "H:i")
     return render(request, "apply/_autosave.html", {"saved_at": saved_at, "errors": bool(errors)})
 
@@ -295,14 +353,17 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             application_submit(application=application, actor=request.user, questions=questions)
         except FormIncomplete as exc:
             error = _("Some required answers are missing: %(list)s.") % {
-                "list": ", ".join(str(label) for label in exc.errors)}
+                "list": ", ".join(str(label) for label in exc.errors)
+            }
         except ConsentMissing as exc:
             error = str(exc.message)
         except ExchangeError as exc:
             error = str(exc.message)
         else:
-            messages.success(request, _("Your application has been submitted. "
-                                        "A confirmation email is on its way."))
+            messages.success(
+                request,
+                _("Your application has been submitted. A confirmation email is on its way."),
+            )
             return redirect("apply:status", pk=application.pk)
     if not application.is_editable:
         return redirect("apply:status", pk=application.pk)
@@ -313,30 +374,51 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         for question in form_step.questions.all():
             if not question_is_visible(question, answers, by_id):
                 continue
-            rows.append({"question": question,
-                         "value": _display_value(question, answers.get(question.pk)),
-                         "document": documents.get(question.pk)})
+            rows.append(
+                {
+                    "question": question,
+                    "value": _display_value(question, answers.get(question.pk)),
+                    "document": documents.get(question.pk),
+                }
+            )
         sections.append({"number": index, "title": form_step.title, "rows": rows})
-    missing = required_answers_missing(application=application, questions=questions,
-                                       answers=answers, documents_by_question=set(documents))
+    missing = required_answers_missing(
+        application=application,
+        questions=questions,
+        answers=answers,
+        documents_by_question=set(documents),
+    )
     needs_consent = application_needs_guardian_consent(application=application)
     consent = GuardianConsent.objects.filter(application=application).first()
-    return render(request, "apply/review.html", {
-        "application": application, "cohort": application.cohort, "sections": sections,
-        "missing": missing, "failures": application_eligibility_failures(application=application),
-        "needs_consent": needs_consent, "consent": consent, "error": error,
-        "referees": list(referee_requests_of(application=application)),
-        "deadline_passed": timezone.now() >= application.cohort.deadline,
-        "profile": EligibilityForm.initial_from(application),
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "apply/review.html",
+        {
+            "application": application,
+            "cohort": application.cohort,
+            "sections": sections,
+            "missing": missing,
+            "failures": application_eligibility_failures(application=application),
+            "needs_consent": needs_consent,
+            "consent": consent,
+            "error": error,
+            "referees": list(referee_requests_of(application=application)),
+            "deadline_passed": timezone.now() >= application.cohort.deadline,
+            "profile": EligibilityForm.initial_from(application),
+        },
+        status=400 if error else 200,
+    )
 
 
 def _display_value(question, value) -> str:
     if value in (None, "", []):
         return ""
     language = _language()
-    if question.kind in {QuestionKind.SINGLE_CHOICE, QuestionKind.LIKERT,
-                         QuestionKind.MULTIPLE_CHOICE}:
+    if question.kind in {
+        QuestionKind.SINGLE_CHOICE,
+        QuestionKind.LIKERT,
+        QuestionKind.MULTIPLE_CHOICE,
+    }:
         labels = dict(question.option_choices(language))
         values = value if isinstance(value, list) else [value]
         return ", ".join(str(labels.get(str(v), v)) for v in values)
@@ -366,25 +448,32 @@ def _timeline(application) -> list[dict]:
         else:
             continue
         reason = entry.data.get("reason", "") if key in status_labels else ""
-        rows.append({"time": entry.timestamp, "text": text,
-                     "reason": reason_labels.get(reason, reason)})
+        rows.append(
+            {"time": entry.timestamp, "text": text, "reason": reason_labels.get(reason, reason)}
+        )
     return rows
 
 
 @login_required
 def status(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own(request, pk)
-    return render(request, "apply/status.html", {
-        "application": application, "cohort": application.cohort,
-        "timeline": _timeline(application),
-        "referees": list(referee_requests_of(application=application)),
-        "can_withdraw": application.status in APPLICATION_WITHDRAWABLE,
-        **matching_status_context(application),
-        "open_surveys": [{"invitation": invitation,
-                          "url": survey_invitation_url(invitation=invitation)}
-                         for invitation in survey_open_invitations_for(application=application)],
-        **applicant_offer_context(application),
-    })
+    return render(
+        request,
+        "apply/status.html",
+        {
+            "application": application,
+            "cohort": application.cohort,
+            "timeline": _timeline(application),
+            "referees": list(referee_requests_of(application=application)),
+            "can_withdraw": application.status in APPLICATION_WITHDRAWABLE,
+            **matching_status_context(application),
+            "open_surveys": [
+                {"invitation": invitation, "url": survey_invitation_url(invitation=invitation)}
+                for invitation in survey_open_invitations_for(application=application)
+            ],
+            **applicant_offer_context(application),
+        },
+    )
 
 
 @login_required
@@ -396,8 +485,9 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            application_withdraw(application=application, actor=request.user,
-                                 reason=form.cleaned_data["reason"])
+            application_withdraw(
+                application=application, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except ExchangeError as exc:
             messages.error(request, str(exc.message))
         else:
@@ -412,18 +502,22 @@ def referees(request: HttpRequest, pk: int) -> HttpResponse:
     form = RefereeForm(request.POST or None, initial={"language": _language()})
     if request.method == "POST" and form.is_valid():
         try:
-            referee_request_create(application=application, actor=request.user,
-                                   **form.cleaned_data)
+            referee_request_create(application=application, actor=request.user, **form.cleaned_data)
         except ExchangeError as exc:
             on_email = exc.code in {"referee_is_applicant", "referee_already_asked"}
             form.add_error("email" if on_email else None, str(exc.message))
         else:
             messages.success(request, _("We have emailed your referee a private link."))
             return redirect("apply:referees", pk=application.pk)
-    return render(request, "apply/referees.html", {
-        "application": application, "form": form,
-        "referees": list(referee_requests_of(application=application)),
-    })
+    return render(
+        request,
+        "apply/referees.html",
+        {
+            "application": application,
+            "form": form,
+            "referees": list(referee_requests_of(application=application)),
+        },
+    )
 
 
 @login_required
@@ -433,17 +527,24 @@ def guardian(request: HttpRequest, pk: int) -> HttpResponse:
     form = GuardianForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            guardian_consent_request(application=application, actor=request.user,
-                                     **form.cleaned_data)
+            guardian_consent_request(
+                application=application, actor=request.user, **form.cleaned_data
+            )
         except ExchangeError as exc:
             form.add_error(None, str(exc.message))
         else:
             messages.success(request, _("We have emailed your parent or guardian a private link."))
             return redirect("apply:guardian", pk=application.pk)
-    return render(request, "apply/guardian.html", {
-        "application": application, "form": form, "consent": consent,
-        "needs_consent": application_needs_guardian_consent(application=application),
-    })
+    return render(
+        request,
+        "apply/guardian.html",
+        {
+            "application": application,
+            "form": form,
+            "consent": consent,
+            "needs_consent": application_needs_guardian_consent(application=application),
+        },
+    )
 
 
 def referee_upload(request: HttpRequest, token: str) -> HttpResponse:
@@ -460,11 +561,20 @@ def referee_upload(request: HttpRequest, token: str) -> HttpResponse:
         except LinkExpired:
             return render(request, "apply/link_expired.html", status=410)
         else:
-            return render(request, "apply/thanks.html", {
-                "message": _("Thank you. Your letter has been received.")})
-    return render(request, "apply/referee_upload.html", {
-        "referee_request": referee_request, "application": referee_request.application,
-        "form": form})
+            return render(
+                request,
+                "apply/thanks.html",
+                {"message": _("Thank you. Your letter has been received.")},
+            )
+    return render(
+        request,
+        "apply/referee_upload.html",
+        {
+            "referee_request": referee_request,
+            "application": referee_request.application,
+            "form": form,
+        },
+    )
 
 
 def guardian_consent(request: HttpRequest, token: str) -> HttpResponse:
@@ -478,17 +588,27 @@ def guardian_consent(request: HttpRequest, token: str) -> HttpResponse:
             guardian_consent_give(token=token, signed_name=form.cleaned_data["signed_name"])
         except LinkExpired:
             return render(request, "apply/link_expired.html", status=410)
-        return render(request, "apply/thanks.html", {
-            "message": _("Thank you. Your consent has been recorded.")})
-    return render(request, "apply/guardian_consent.html", {
-        "consent": consent, "application": consent.application, "form": form})
+        return render(
+            request,
+            "apply/thanks.html",
+            {"message": _("Thank you. Your consent has been recorded.")},
+        )
+    return render(
+        request,
+        "apply/guardian_consent.html",
+        {"consent": consent, "application": consent.application, "form": form},
+    )
 
 
 def serve_document(doc: Document) -> FileResponse:
     """Send a stored upload as an attachment under a server-made name, with the checked
     content type, that browsers must not sniff or cache."""
-    response = FileResponse(doc.file.open("rb"), as_attachment=True,
-                            filename=doc.download_name, content_type=doc.content_type)
+    response = FileResponse(
+        doc.file.open("rb"),
+        as_attachment=True,
+        filename=doc.download_name,
+        content_type=doc.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -501,6 +621,7 @@ def document(request: HttpRequest, pk: int) -> FileResponse:
     Applicants never receive recommendation letters. Staff download through
     ``staff:document``, which sits behind the staff MFA gate.
     """
-    doc = get_object_or_404(Document.objects.exclude(kind="recommendation"), pk=pk,
-                            application__applicant=request.user)
+    doc = get_object_or_404(
+        Document.objects.exclude(kind="recommendation"), pk=pk, application__applicant=request.user
+    )
     return serve_document(doc)

@@ -58,20 +58,31 @@ staff_mail = permission_required("exchanges.manage_mail", raise_exception=True)
 @login_required
 @staff_mail
 def outbox(request: HttpRequest) -> HttpResponse:
-    form = OutboxFilterForm(request.GET or None,
-                            template_keys=outbox_template_keys(viewer=request.user))
+    form = OutboxFilterForm(
+        request.GET or None, template_keys=outbox_template_keys(viewer=request.user)
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     qs = outbox_list(
-        viewer=request.user, search=filters.get("q", ""), status=filters.get("status", ""),
-        template_key=filters.get("template", ""), date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"), campaign_id=_int(request.GET.get("campaign")),
+        viewer=request.user,
+        search=filters.get("q", ""),
+        status=filters.get("status", ""),
+        template_key=filters.get("template", ""),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+        campaign_id=_int(request.GET.get("campaign")),
     )
     page = paginate(request, qs, per_page=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "staff/mail/outbox.html", {
-        "form": form, "page": page, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "staff/mail/outbox.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
 
 
 def _int(value) -> int | None:
@@ -84,8 +95,9 @@ def _int(value) -> int | None:
 @login_required
 @staff_mail
 def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    mail = get_object_or_404(outbox_visible_to(viewer=request.user).select_related(
-        "campaign", "user"), pk=pk)
+    mail = get_object_or_404(
+        outbox_visible_to(viewer=request.user).select_related("campaign", "user"), pk=pk
+    )
     return render(request, "staff/mail/outbox_detail.html", {"mail": mail})
 
 
@@ -118,15 +130,27 @@ def mail_templates(request: HttpRequest) -> HttpResponse:
     cohorts = list(Cohort.objects.select_related("program"))
     cohort_id = _int(request.GET.get("cohort")) or 0
     cohort = _cohort_or_none(cohort_id)
-    overrides = {(row.key, row.language): row
-                 for row in MailTemplate.objects.filter(cohort=cohort)}
-    rows = [{"key": key, "label": label,
-             "languages": [(code, name, (key, code) in overrides)
-                           for code, name in Language.choices]}
-            for key, label in MailTemplateKey.choices]
-    return render(request, "staff/mail/templates.html", {
-        "cohorts": cohorts, "cohort": cohort, "cohort_id": cohort_id, "rows": rows,
-    })
+    overrides = {(row.key, row.language): row for row in MailTemplate.objects.filter(cohort=cohort)}
+    rows = [
+        {
+            "key": key,
+            "label": label,
+            "languages": [
+                (code, name, (key, code) in overrides) for code, name in Language.choices
+            ],
+        }
+        for key, label in MailTemplateKey.choices
+    ]
+    return render(
+        request,
+        "staff/mail/templates.html",
+        {
+            "cohorts": cohorts,
+            "cohort": cohort,
+            "cohort_id": cohort_id,
+            "rows": rows,
+        },
+    )
 
 
 def _shipped_source(key: str, language: str) -> tuple[str, str]:
@@ -136,27 +160,28 @@ def _shipped_source(key: str, language: str) -> tuple[str, str]:
     return subject, text
 
 
-def _preview_context(*, key: str, language: str, cohort: Cohort | None,
-                     recipient: User) -> dict:
+def _preview_context(*, key: str, language: str, cohort: Cohort | None, recipient: User) -> dict:
     """The variables of ``key`` filled from a real cohort and person, with links to the
     pages they would point to."""
     cohort = cohort or Cohort.objects.select_related("program").first()
     site = site_url()
     with translation.override(language):
-        context = mail_base_context(recipient=recipient, email=recipient.email,
-                                    language=language, is_transactional=True)
+        context = mail_base_context(
+            recipient=recipient, email=recipient.email, language=language, is_transactional=True
+        )
         values = {"applicant_name": recipient.display_name, "site_url": site}
         if cohort is not None:
-            deadline = timezone.localtime(cohort.deadline,
-                                          timezone=_zone(recipient.time_zone))
+            deadline = timezone.localtime(cohort.deadline, timezone=_zone(recipient.time_zone))
             values |= {
-                "program_name": cohort.program.name, "cohort_name": cohort.name,
+                "program_name": cohort.program.name,
+                "cohort_name": cohort.name,
                 "deadline": formats.date_format(deadline, "DATETIME_FORMAT"),
                 "starts_on": formats.date_format(cohort.starts_on, "DATE_FORMAT"),
                 "ends_on": formats.date_format(cohort.ends_on, "DATE_FORMAT"),
                 "respond_by": formats.date_format(
                     timezone.localdate() + dt.timedelta(days=cohort.offer_response_days),
-                    "DATE_FORMAT"),
+                    "DATE_FORMAT",
+                ),
                 "days_to_departure": max(0, (cohort.starts_on - timezone.localdate()).days),
                 "review_url": f"{site}{reverse('review:queue')}?cohort={cohort.pk}",
             }
@@ -164,13 +189,22 @@ def _preview_context(*, key: str, language: str, cohort: Cohort | None,
             application = Application.objects.filter(cohort=cohort, applicant=recipient).first()
             if application is not None:
                 status_url = site + application.get_absolute_url()
-                values |= {"application_url": status_url, "offer_url": status_url,
-                           "checklist_url": site + reverse("apply:predeparture",
-                                                           kwargs={"pk": application.pk})}
+                values |= {
+                    "application_url": status_url,
+                    "offer_url": status_url,
+                    "checklist_url": site
+                    + reverse("apply:predeparture", kwargs={"pk": application.pk}),
+                }
         today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
-        values |= {"submitted_at": today, "due_date": today, "closes_on": today,
-                   "assignment_count": 3, "pending_count": 2, "waitlist_position": 1,
-                   "months_after": 6}
+        values |= {
+            "submitted_at": today,
+            "due_date": today,
+            "closes_on": today,
+            "assignment_count": 3,
+            "pending_count": 2,
+            "waitlist_position": 1,
+            "months_after": 6,
+        }
         values["missing_items"] = predeparture_sections_text(["visa", "insurance"])
     for name in TEMPLATE_CONTEXT.get(key, ()):
         if name.endswith("_url"):
@@ -193,22 +227,27 @@ def _preview_recipient(email: str | None, viewer: User) -> User | None:
 
 @login_required
 @staff_mail
-def mail_template_edit(request: HttpRequest, cohort_id: int, key: str,
-                       language: str) -> HttpResponse:
+def mail_template_edit(
+    request: HttpRequest, cohort_id: int, key: str, language: str
+) -> HttpResponse:
     if key not in MailTemplateKey.values or language not in Language.values:
         raise Http404
     cohort = _cohort_or_none(cohort_id)
     override = MailTemplate.objects.filter(cohort=cohort, key=key, language=language).first()
     if override is None:
         subject, text = _shipped_source(key, language)
-        override = MailTemplate(cohort=cohort, key=key, language=language, subject=subject,
-                                text_body=text)
+        override = MailTemplate(
+            cohort=cohort, key=key, language=language, subject=subject, text_body=text
+        )
     form = MailTemplateForm(request.POST or None, instance=override)
     if request.method == "POST" and "reset" in request.POST and override.pk:
         with transaction.atomic():
-            activity_log_record(actor=request.user, obj=override,
-                                action_type="exchanges.mail_template.reset",
-                                data={"key": key, "language": language})
+            activity_log_record(
+                actor=request.user,
+                obj=override,
+                action_type="exchanges.mail_template.reset",
+                data={"key": key, "language": language},
+            )
             override.delete()
         messages.success(request, _("The shipped template is used again."))
         return redirect(reverse("staff:mail_templates") + f"?cohort={cohort_id}")
@@ -218,25 +257,38 @@ def mail_template_edit(request: HttpRequest, cohort_id: int, key: str,
             template.updated_by = request.user
             template.updated_at = timezone.now()
             template.save()
-            activity_log_record(actor=request.user, obj=template,
-                                action_type="exchanges.mail_template.saved",
-                                data={"key": key, "language": language,
-                                      "cohort": cohort.pk if cohort else None})
+            activity_log_record(
+                actor=request.user,
+                obj=template,
+                action_type="exchanges.mail_template.saved",
+                data={"key": key, "language": language, "cohort": cohort.pk if cohort else None},
+            )
         messages.success(request, _("The template is saved."))
         return redirect(reverse("staff:mail_templates") + f"?cohort={cohort_id}")
-    return render(request, "staff/mail/template_edit.html", {
-        "form": form, "cohort": cohort, "cohort_id": cohort_id, "key": key,
-        "key_label": MailTemplateKey(key).label, "language": language,
-        "language_label": Language(language).label, "variables": TEMPLATE_CONTEXT[key],
-        "preview_form": PreviewRecipientForm(), "is_override": override.pk is not None,
-    })
+    return render(
+        request,
+        "staff/mail/template_edit.html",
+        {
+            "form": form,
+            "cohort": cohort,
+            "cohort_id": cohort_id,
+            "key": key,
+            "key_label": MailTemplateKey(key).label,
+            "language": language,
+            "language_label": Language(language).label,
+            "variables": TEMPLATE_CONTEXT[key],
+            "preview_form": PreviewRecipientForm(),
+            "is_override": override.pk is not None,
+        },
+    )
 
 
 @login_required
 @staff_mail
 @require_POST
-def mail_template_preview(request: HttpRequest, cohort_id: int, key: str,
-                          language: str) -> HttpResponse:
+def mail_template_preview(
+    request: HttpRequest, cohort_id: int, key: str, language: str
+) -> HttpResponse:
     """htmx: render the unsaved subject and text against a real person and cohort."""
     if key not in MailTemplateKey.values or language not in Language.values:
         raise Http404
@@ -252,15 +304,22 @@ def mail_template_preview(request: HttpRequest, cohort_id: int, key: str,
             rendered = mail_render_source(
                 subject_source=request.POST.get("subject", ""),
                 text_source=request.POST.get("text_body", ""),
-                context=_preview_context(key=key, language=language, cohort=cohort,
-                                         recipient=recipient),
+                context=_preview_context(
+                    key=key, language=language, cohort=cohort, recipient=recipient
+                ),
                 language=language,
             )
         except TemplateSyntaxError as exc:
             error = _("Template error: %(error)s") % {"error": exc}
-    return render(request, "staff/mail/_preview.html", {
-        "rendered": rendered, "error": error, "recipient": recipient,
-    })
+    return render(
+        request,
+        "staff/mail/_preview.html",
+        {
+            "rendered": rendered,
+            "error": error,
+            "recipient": recipient,
+        },
+    )
 
 
 # --- Campaigns -------------------------------------------------------------------------------
@@ -289,13 +348,14 @@ def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             if campaign.created_by_id is None:
                 campaign.created_by = request.user
             campaign.save()
-            activity_log_record(actor=request.user, obj=campaign,
-                                action_type="exchanges.campaign.saved")
-        messages.success(request, _("The campaign is saved as a draft. Check the preview "
-                                    "before sending it."))
+            activity_log_record(
+                actor=request.user, obj=campaign, action_type="exchanges.campaign.saved"
+            )
+        messages.success(
+            request, _("The campaign is saved as a draft. Check the preview before sending it.")
+        )
         return redirect(campaign)
-    return render(request, "staff/mail/campaign_form.html", {"form": form,
-                                                             "campaign": campaign})
+    return render(request, "staff/mail/campaign_form.html", {"form": form, "campaign": campaign})
 
 
 @login_required
@@ -306,15 +366,28 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     previews = []
     for code, name in Language.choices:
         try:
-            previews.append({"code": code, "name": name, "rendered": campaign_preview(
-                campaign=campaign, language=code, recipient=recipient)})
+            previews.append(
+                {
+                    "code": code,
+                    "name": name,
+                    "rendered": campaign_preview(
+                        campaign=campaign, language=code, recipient=recipient
+                    ),
+                }
+            )
         except TemplateSyntaxError as exc:
             previews.append({"code": code, "name": name, "error": str(exc)})
-    return render(request, "staff/mail/campaign_detail.html", {
-        "campaign": campaign, "previews": previews,
-        "audience_count": campaign_audience(campaign=campaign).count(),
-        "schedule_form": CampaignScheduleForm(), "progress": campaign_progress(campaign=campaign),
-    })
+    return render(
+        request,
+        "staff/mail/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "previews": previews,
+            "audience_count": campaign_audience(campaign=campaign).count(),
+            "schedule_form": CampaignScheduleForm(),
+            "progress": campaign_progress(campaign=campaign),
+        },
+    )
 
 
 @login_required
@@ -328,13 +401,18 @@ def campaign_send_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error)
         return redirect(campaign)
     try:
-        campaign_send(campaign=campaign, actor=request.user,
-                      scheduled_at=form.cleaned_data["send_at"])
+        campaign_send(
+            campaign=campaign, actor=request.user, scheduled_at=form.cleaned_data["send_at"]
+        )
     except ExchangeError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The campaign is scheduled.") if form.cleaned_data["send_at"]
-                         else _("The campaign is being sent."))
+        messages.success(
+            request,
+            _("The campaign is scheduled.")
+            if form.cleaned_data["send_at"]
+            else _("The campaign is being sent."),
+        )
     return redirect(campaign)
 
 
@@ -348,8 +426,9 @@ def campaign_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ExchangeError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The campaign is cancelled; messages not yet sent will "
-                                    "not go out."))
+        messages.success(
+            request, _("The campaign is cancelled; messages not yet sent will not go out.")
+        )
     return redirect(campaign)
 
 
@@ -361,6 +440,11 @@ def campaign_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(campaigns_visible_to(viewer=request.user), pk=pk)
     if campaign.status != CampaignStatus.SENDING and request.htmx:
         return HttpResponseClientRedirect(campaign.get_absolute_url())
-    return render(request, "staff/mail/_campaign_progress.html", {
-        "campaign": campaign, "progress": campaign_progress(campaign=campaign),
-    })
+    return render(
+        request,
+        "staff/mail/_campaign_progress.html",
+        {
+            "campaign": campaign,
+            "progress": campaign_progress(campaign=campaign),
+        },
+    )

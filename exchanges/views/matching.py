@@ -113,14 +113,18 @@ def group_shape(countries: list[str], per_country: int, member_countries: list[s
     return "; ".join(parts)
 
 
-def group_row(group: MatchGroup, *, countries: list[str] | None = None,
-              per_country: int = 1) -> dict:
+def group_row(
+    group: MatchGroup, *, countries: list[str] | None = None, per_country: int = 1
+) -> dict:
     reasons = group.reasons or {}
     members = list(group.members.all())
     return {
         "group": group,
-        "shape": group_shape(list(countries or []), per_country,
-                             [m.application.country for m in members]) if countries else "",
+        "shape": group_shape(
+            list(countries or []), per_country, [m.application.country for m in members]
+        )
+        if countries
+        else "",
         "members": [member_row(m.application) for m in members],
         "shared_interests": [_label(Interest, i) for i in reasons.get("shared_interests", [])],
         "common_languages": [_language_label(c) for c in reasons.get("common_languages", [])],
@@ -129,8 +133,9 @@ def group_row(group: MatchGroup, *, countries: list[str] | None = None,
 
 
 def _run(cohort: Cohort, pk: int) -> MatchingRun:
-    return get_object_or_404(MatchingRun.objects.select_related("created_by", "based_on"),
-                             cohort=cohort, pk=pk)
+    return get_object_or_404(
+        MatchingRun.objects.select_related("created_by", "based_on"), cohort=cohort, pk=pk
+    )
 
 
 def _posted(request: HttpRequest):
@@ -154,11 +159,16 @@ def cohorts(request: HttpRequest) -> HttpResponse:
 def runs(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
     page = _paginate(request, matching_runs_of(cohort=cohort))
-    return render(request, "staff/matching/runs.html", {
-        "cohort": cohort, "page": page,
-        "participant_count": matching_applications(cohort=cohort).count(),
-        "can_manage": request.user.has_perm(MANAGE, cohort),
-    })
+    return render(
+        request,
+        "staff/matching/runs.html",
+        {
+            "cohort": cohort,
+            "page": page,
+            "participant_count": matching_applications(cohort=cohort).count(),
+            "can_manage": request.user.has_perm(MANAGE, cohort),
+        },
+    )
 
 
 @login_required
@@ -168,20 +178,33 @@ def start(request: HttpRequest, cohort_id: int) -> HttpResponse:
     form = MatchingStartForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            run = matching_run_start(cohort=cohort, actor=request.user,
-                                     parameters=form.parameters())
+            run = matching_run_start(
+                cohort=cohort, actor=request.user, parameters=form.parameters()
+            )
         except ExchangeError as exc:
             form.add_error(None, str(exc.message))
         else:
             return redirect(run.get_absolute_url())
-    counts = dict(matching_applications(cohort=cohort).order_by().values_list("country")
-                  .annotate(n=Count("id")).values_list("country", "n"))
-    rows = [{"label": country_label(c), "count": counts.get(c, 0)}
-            for c in cohort.program.countries]
-    return render(request, "staff/matching/start.html", {
-        "cohort": cohort, "form": form, "counts": rows,
-        "uneven": len({row["count"] for row in rows}) > 1,
-    })
+    counts = dict(
+        matching_applications(cohort=cohort)
+        .order_by()
+        .values_list("country")
+        .annotate(n=Count("id"))
+        .values_list("country", "n")
+    )
+    rows = [
+        {"label": country_label(c), "count": counts.get(c, 0)} for c in cohort.program.countries
+    ]
+    return render(
+        request,
+        "staff/matching/start.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "counts": rows,
+            "uneven": len({row["count"] for row in rows}) > 1,
+        },
+    )
 
 
 def _progress_context(run: MatchingRun) -> dict:
@@ -193,24 +216,39 @@ def _progress_context(run: MatchingRun) -> dict:
 def run_detail(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
     run = _run(cohort, pk)
-    context = {"cohort": cohort, "run": run,
-               "can_manage": request.user.has_perm(MANAGE, cohort)}
+    context = {"cohort": cohort, "run": run, "can_manage": request.user.has_perm(MANAGE, cohort)}
     if run.status in MATCHING_RUN_ACTIVE or run.status == MatchingRunStatus.FAILED:
-        return render(request, "staff/matching/progress.html",
-                      {**context, **_progress_context(run)})
+        return render(
+            request, "staff/matching/progress.html", {**context, **_progress_context(run)}
+        )
     page = _paginate(request, matching_groups_of(run=run))
-    published_elsewhere = (run.status != MatchingRunStatus.PUBLISHED
-                           and matching_cohort_published(cohort=cohort))
-    editable = (context["can_manage"] and run.status == MatchingRunStatus.FINISHED
-                and not published_elsewhere)
-    return render(request, "staff/matching/run.html", {
-        **context, "page": page,
-        "rows": [group_row(g, countries=list(cohort.program.countries),
-                           per_country=run.parameters.get("per_country", 1))
-                 for g in page.object_list],
-        "editable": editable, "published_elsewhere": published_elsewhere,
-        "swap_form": SwapForm(members=matching_members_of(run=run)) if editable else None,
-    })
+    published_elsewhere = run.status != MatchingRunStatus.PUBLISHED and matching_cohort_published(
+        cohort=cohort
+    )
+    editable = (
+        context["can_manage"]
+        and run.status == MatchingRunStatus.FINISHED
+        and not published_elsewhere
+    )
+    return render(
+        request,
+        "staff/matching/run.html",
+        {
+            **context,
+            "page": page,
+            "rows": [
+                group_row(
+                    g,
+                    countries=list(cohort.program.countries),
+                    per_country=run.parameters.get("per_country", 1),
+                )
+                for g in page.object_list
+            ],
+            "editable": editable,
+            "published_elsewhere": published_elsewhere,
+            "swap_form": SwapForm(members=matching_members_of(run=run)) if editable else None,
+        },
+    )
 
 
 @login_required
@@ -234,13 +272,19 @@ def group_lock(request: HttpRequest, cohort_id: int, pk: int, group_id: int) -> 
     except ExchangeError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("Group %(number)s is locked.") % {"number": group.number}
-                         if locked else
-                         _("Group %(number)s is unlocked.") % {"number": group.number})
+        messages.success(
+            request,
+            _("Group %(number)s is locked.") % {"number": group.number}
+            if locked
+            else _("Group %(number)s is unlocked.") % {"number": group.number},
+        )
     page = request.POST.get("page", "")
     url = reverse("staff:matching_run", kwargs={"cohort_id": cohort_id, "pk": pk})
-    return redirect(f"{url}?page={page}#group-{group.number}" if page.isdigit()
-                    else f"{url}#group-{group.number}")
+    return redirect(
+        f"{url}?page={page}#group-{group.number}"
+        if page.isdigit()
+        else f"{url}#group-{group.number}"
+    )
 
 
 @login_required
@@ -249,24 +293,35 @@ def swap(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
     """GET with two people shows the score change; POST of the same pair makes the swap."""
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
     run = _run(cohort, pk)
-    form = SwapForm(request.POST if request.method == "POST" else request.GET or None,
-                    members=matching_members_of(run=run))
+    form = SwapForm(
+        request.POST if request.method == "POST" else request.GET or None,
+        members=matching_members_of(run=run),
+    )
     preview = None
     if form.is_bound and form.is_valid():
         first, second = form.cleaned_data["first"], form.cleaned_data["second"]
         try:
             if request.method == "POST":
-                done = matching_swap_apply(run=run, first=first, second=second,
-                                           actor=request.user)
-                messages.success(request, _("The two people were swapped. Score change: "
-                                            "%(delta)s.") % {"delta": f"{done.delta:+.2f}"})
+                done = matching_swap_apply(run=run, first=first, second=second, actor=request.user)
+                messages.success(
+                    request,
+                    _("The two people were swapped. Score change: %(delta)s.")
+                    % {"delta": f"{done.delta:+.2f}"},
+                )
                 return redirect(run.get_absolute_url())
             preview = matching_swap_preview(run=run, first=first, second=second)
         except ExchangeError as exc:
             form.add_error(None, str(exc.message))
-    return render(request, "staff/matching/swap.html", {
-        "cohort": cohort, "run": run, "form": form, "preview": preview,
-    })
+    return render(
+        request,
+        "staff/matching/swap.html",
+        {
+            "cohort": cohort,
+            "run": run,
+            "form": form,
+            "preview": preview,
+        },
+    )
 
 
 @require_POST
@@ -295,13 +350,21 @@ def publish(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
         except ExchangeError as exc:
             form.add_error(None, str(exc.message))
         else:
-            messages.success(request, _("The matching is published and participants are "
-                                        "being notified."))
+            messages.success(
+                request, _("The matching is published and participants are being notified.")
+            )
             return redirect(run.get_absolute_url())
     group_count = MatchGroup.objects.filter(run=run).count()
-    return render(request, "staff/matching/publish.html", {
-        "cohort": cohort, "run": run, "form": form, "group_count": group_count,
-    })
+    return render(
+        request,
+        "staff/matching/publish.html",
+        {
+            "cohort": cohort,
+            "run": run,
+            "form": form,
+            "group_count": group_count,
+        },
+    )
 
 
 @login_required
@@ -311,12 +374,10 @@ def constraints(request: HttpRequest, cohort_id: int) -> HttpResponse:
     can_manage = request.user.has_perm(MANAGE, cohort)
     form = None
     if can_manage:
-        form = ConstraintForm(_posted(request),
-                              participants=matching_applications(cohort=cohort))
+        form = ConstraintForm(_posted(request), participants=matching_applications(cohort=cohort))
         if request.method == "POST" and form.is_valid():
             try:
-                matching_constraint_add(cohort=cohort, actor=request.user,
-                                        **form.cleaned_data)
+                matching_constraint_add(cohort=cohort, actor=request.user, **form.cleaned_data)
             except ExchangeError as exc:
                 form.add_error(None, str(exc.message))
             else:
@@ -325,17 +386,25 @@ def constraints(request: HttpRequest, cohort_id: int) -> HttpResponse:
     elif request.method == "POST":
         raise Http404
     page = _paginate(request, matching_constraints_of(cohort=cohort))
-    return render(request, "staff/matching/constraints.html", {
-        "cohort": cohort, "page": page, "form": form, "can_manage": can_manage,
-    })
+    return render(
+        request,
+        "staff/matching/constraints.html",
+        {
+            "cohort": cohort,
+            "page": page,
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )
 
 
 @require_POST
 @login_required
 @permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
 def constraint_delete(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
-    constraint = get_object_or_404(MatchingConstraint.objects.select_related("cohort"),
-                                   cohort_id=cohort_id, pk=pk)
+    constraint = get_object_or_404(
+        MatchingConstraint.objects.select_related("cohort"), cohort_id=cohort_id, pk=pk
+    )
     matching_constraint_remove(constraint=constraint, actor=request.user)
     messages.success(request, _("The rule was removed."))
     return redirect("staff:matching_constraints", cohort_id=cohort_id)
@@ -359,43 +428,63 @@ def matching_profile(request: HttpRequest, pk: int) -> HttpResponse:
         profile = None
     initial = {}
     if profile:
-        initial = {"interests": profile.interests, "gender": profile.gender,
-                   "pet_allergy": profile.pet_allergy, "dietary_needs": profile.dietary_needs,
-                   **{f"host_{i}": str(pk) for i, pk in
-                      enumerate(profile.host_preferences[:MatchingProfileForm.HOST_CHOICES],
-                                start=1)}}
-    form = MatchingProfileForm(_posted(request), initial=initial,
-                               hosts=hosts_of(cohort=application.cohort))
+        initial = {
+            "interests": profile.interests,
+            "gender": profile.gender,
+            "pet_allergy": profile.pet_allergy,
+            "dietary_needs": profile.dietary_needs,
+            **{
+                f"host_{i}": str(pk)
+                for i, pk in enumerate(
+                    profile.host_preferences[: MatchingProfileForm.HOST_CHOICES], start=1
+                )
+            },
+        }
+    form = MatchingProfileForm(
+        _posted(request), initial=initial, hosts=hosts_of(cohort=application.cohort)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            matching_profile_save(application=application, actor=request.user,
-                                  interests=data["interests"], gender=data["gender"],
-                                  host_preferences=form.host_preferences(),
-                                  pet_allergy=data["pet_allergy"],
-                                  dietary_needs=data["dietary_needs"])
+            matching_profile_save(
+                application=application,
+                actor=request.user,
+                interests=data["interests"],
+                gender=data["gender"],
+                host_preferences=form.host_preferences(),
+                pet_allergy=data["pet_allergy"],
+                dietary_needs=data["dietary_needs"],
+            )
         except ExchangeError as exc:
             form.add_error(None, str(exc.message))
         else:
             messages.success(request, _("Your matching profile is saved."))
             return redirect(application.get_absolute_url())
-    return render(request, "apply/matching_profile.html",
-                  {"application": application, "cohort": application.cohort, "form": form})
-
+    return render(
+        request,
+        "apply/matching_profile.html",
+        {"application": application, "cohort": application.cohort, "form": form},
+    )
 
 
 def mentor_row(mentor) -> dict:
     """What a participant sees of their mentor: name, country and sector."""
-    return {"name": mentor.applicant.display_name, "country": _label(Country, mentor.country),
-            "sector": _label(Sector, mentor.sector) if mentor.sector else ""}
+    return {
+        "name": mentor.applicant.display_name,
+        "country": _label(Country, mentor.country),
+        "sector": _label(Sector, mentor.sector) if mentor.sector else "",
+    }
 
 
 def matching_status_context(application) -> dict:
     """Context for the matching section of the applicant's status page: the published group
     (one query, plus two when it exists), host and mentor (one more query for participants)."""
     group = published_group_for(application=application)
-    placements = (published_placements_for(application=application)
-                  if application.status in PLACEMENT_STATUSES else {})
+    placements = (
+        published_placements_for(application=application)
+        if application.status in PLACEMENT_STATUSES
+        else {}
+    )
     host = placements.get(PlacementKind.HOSTS)
     mentor = placements.get(PlacementKind.MENTORS)
     return {
@@ -404,6 +493,7 @@ def matching_status_context(application) -> dict:
         "matching_host_published": host is not None,
         "matching_mentor": mentor_row(mentor.mentor) if mentor and mentor.mentor_id else None,
         "matching_mentor_published": mentor is not None,
-        "matching_profile_editable": (application.status in PROFILE_STATUSES
-                                      and group is None and host is None),
+        "matching_profile_editable": (
+            application.status in PROFILE_STATUSES and group is None and host is None
+        ),
     }

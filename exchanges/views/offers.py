@@ -27,8 +27,10 @@ STAFF = "exchanges.access_staff_area"
 
 def system_reason_labels() -> dict[str, str]:
     """The reasons the system records on its own transitions, as people read them."""
-    return {REASON_PROMOTED: _("offered a place that became free on the waiting list"),
-            REASON_LAPSED: _("no answer by the deadline")}
+    return {
+        REASON_PROMOTED: _("offered a place that became free on the waiting list"),
+        REASON_LAPSED: _("no answer by the deadline"),
+    }
 
 
 def _own(request: HttpRequest, pk: int) -> Application:
@@ -43,8 +45,9 @@ def applicant_offer_context(application: Application) -> dict:
     labels = dict(Country.choices)
     return {
         "offer_open": application.offer_is_open,
-        "offer_expired": (application.status == ApplicationStatus.ACCEPTED
-                          and not application.offer_is_open),
+        "offer_expired": (
+            application.status == ApplicationStatus.ACCEPTED and not application.offer_is_open
+        ),
         "waitlist_country": labels.get(application.country, application.country),
     }
 
@@ -73,25 +76,31 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
     form = OfferDeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            offer_respond(application=application, actor=request.user, accept=False,
-                          reason=form.cleaned_data["reason"])
+            offer_respond(
+                application=application,
+                actor=request.user,
+                accept=False,
+                reason=form.cleaned_data["reason"],
+            )
         except ExchangeError as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("You have declined your place. Thank you for letting "
-                                        "us know."))
+            messages.success(
+                request, _("You have declined your place. Thank you for letting us know.")
+            )
         return redirect("apply:status", pk=application.pk)
-    return render(request, "apply/offer_decline.html", {"application": application,
-                                                        "form": form})
+    return render(request, "apply/offer_decline.html", {"application": application, "form": form})
 
 
-def staff_offer_context(*, application: Application, deadline_form: OfferDeadlineForm | None
-                        ) -> dict:
+def staff_offer_context(
+    *, application: Application, deadline_form: OfferDeadlineForm | None
+) -> dict:
     """Context for the offer section of the staff application page (two queries)."""
     if deadline_form is None and application.status == ApplicationStatus.ACCEPTED:
         deadline_form = OfferDeadlineForm(time_zone=application.cohort.time_zone)
     return {
-        "deadline_form": deadline_form if application.status == ApplicationStatus.ACCEPTED
+        "deadline_form": deadline_form
+        if application.status == ApplicationStatus.ACCEPTED
         else None,
         "quota_row": quota_usage_for_application(application=application),
         "reason_labels": system_reason_labels(),
@@ -116,6 +125,9 @@ def waitlist_promote(request: HttpRequest, cohort_id: int) -> HttpResponse:
     except ExchangeError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("%(name)s has been offered the free place.")
-                         % {"name": promoted.applicant.display_name})
+        messages.success(
+            request,
+            _("%(name)s has been offered the free place.")
+            % {"name": promoted.applicant.display_name},
+        )
     return redirect("staff:pipeline", cohort_id=cohort.pk)

@@ -50,10 +50,15 @@ def _page(request: HttpRequest, queryset, parameter: str = "page"):
 @permission_required(VIEW, fn=cohort_getter, raise_exception=True)
 def hosts(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = _cohort(cohort_id)
-    return render(request, "staff/placement/hosts.html", {
-        "cohort": cohort, "page": _page(request, hosts_of(cohort=cohort)),
-        "can_manage": request.user.has_perm(MANAGE, cohort),
-    })
+    return render(
+        request,
+        "staff/placement/hosts.html",
+        {
+            "cohort": cohort,
+            "page": _page(request, hosts_of(cohort=cohort)),
+            "can_manage": request.user.has_perm(MANAGE, cohort),
+        },
+    )
 
 
 @login_required
@@ -61,8 +66,10 @@ def hosts(request: HttpRequest, cohort_id: int) -> HttpResponse:
 def host_edit(request: HttpRequest, cohort_id: int, pk: int | None = None) -> HttpResponse:
     cohort = _cohort(cohort_id)
     host = get_object_or_404(Host, cohort=cohort, pk=pk) if pk else None
-    form = HostForm(request.POST if request.method == "POST" else None,
-                    initial=HostForm.initial_for(host) if host else None)
+    form = HostForm(
+        request.POST if request.method == "POST" else None,
+        initial=HostForm.initial_for(host) if host else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = host_save(cohort=cohort, actor=request.user, host=host, **form.cleaned_data)
@@ -71,8 +78,9 @@ def host_edit(request: HttpRequest, cohort_id: int, pk: int | None = None) -> Ht
         else:
             messages.success(request, _("The host %(name)s is saved.") % {"name": saved.name})
             return redirect("staff:hosts", cohort_id=cohort.pk)
-    return render(request, "staff/placement/host_form.html",
-                  {"cohort": cohort, "host": host, "form": form})
+    return render(
+        request, "staff/placement/host_form.html", {"cohort": cohort, "host": host, "form": form}
+    )
 
 
 @login_required
@@ -93,14 +101,19 @@ def placement_runs(request: HttpRequest, cohort_id: int, kind: str) -> HttpRespo
                 if kind == PlacementKind.HOSTS:
                     run = host_placement_run(cohort=cohort, actor=request.user)
                 else:
-                    run = mentor_pairing_run(cohort=cohort, actor=request.user,
-                                             capacity=form.cleaned_data["capacity"])
+                    run = mentor_pairing_run(
+                        cohort=cohort, actor=request.user, capacity=form.cleaned_data["capacity"]
+                    )
             except ExchangeError as exc:
                 error = str(exc.message)
             else:
                 return redirect(run.get_absolute_url())
     context = {
-        "cohort": cohort, "kind": kind, "form": form, "error": error, "can_manage": can_manage,
+        "cohort": cohort,
+        "kind": kind,
+        "form": form,
+        "error": error,
+        "can_manage": can_manage,
         "published": placement_published(cohort=cohort, kind=kind),
         "page": _page(request, placement_runs_of(cohort=cohort, kind=kind)),
         "participant_count": matching_applications(cohort=cohort).count(),
@@ -113,8 +126,9 @@ def placement_runs(request: HttpRequest, cohort_id: int, kind: str) -> HttpRespo
 
 
 def _run(cohort: Cohort, pk: int, kind: str) -> PlacementRun:
-    return get_object_or_404(PlacementRun.objects.select_related("created_by"),
-                             cohort=cohort, kind=kind, pk=pk)
+    return get_object_or_404(
+        PlacementRun.objects.select_related("created_by"), cohort=cohort, kind=kind, pk=pk
+    )
 
 
 @login_required
@@ -126,25 +140,41 @@ def placement_run(request: HttpRequest, cohort_id: int, pk: int, kind: str) -> H
     run = _run(cohort, pk, kind)
     unplaced = _page(request, placement_unplaced_of(run=run), "unplaced")
     context = {
-        "cohort": cohort, "run": run, "kind": kind,
-        "can_publish": (request.user.has_perm(MANAGE, cohort)
-                        and run.status == PlacementRunStatus.FINISHED
-                        and not placement_published(cohort=cohort, kind=kind)),
+        "cohort": cohort,
+        "run": run,
+        "kind": kind,
+        "can_publish": (
+            request.user.has_perm(MANAGE, cohort)
+            and run.status == PlacementRunStatus.FINISHED
+            and not placement_published(cohort=cohort, kind=kind)
+        ),
         "unplaced": unplaced,
-        "unplaced_rows": [{"member": member_row(a.application), "reason": a.unplaced_reason,
-                           "reason_label": a.get_unplaced_reason_display()}
-                          for a in unplaced.object_list],
+        "unplaced_rows": [
+            {
+                "member": member_row(a.application),
+                "reason": a.unplaced_reason,
+                "reason_label": a.get_unplaced_reason_display(),
+            }
+            for a in unplaced.object_list
+        ],
     }
     if kind == PlacementKind.HOSTS:
         page = _page(request, placement_hosts_of(run=run))
-        context["rows"] = [{"host": host, "members": [member_row(a.application)
-                                                      for a in host.placed]}
-                           for host in page.object_list]
+        context["rows"] = [
+            {"host": host, "members": [member_row(a.application) for a in host.placed]}
+            for host in page.object_list
+        ]
     else:
         page = _page(request, mentor_pairs_of(run=run))
-        context["rows"] = [{"mentor": mentor_row(a.mentor), "mentor_cohort": a.mentor.cohort,
-                            "member": member_row(a.application), "score": a.score}
-                           for a in page.object_list]
+        context["rows"] = [
+            {
+                "mentor": mentor_row(a.mentor),
+                "mentor_cohort": a.mentor.cohort,
+                "member": member_row(a.application),
+                "score": a.score,
+            }
+            for a in page.object_list
+        ]
     context["page"] = page
     return render(request, f"staff/placement/{kind}_result.html", context)
 
@@ -161,8 +191,12 @@ def placement_publish(request: HttpRequest, cohort_id: int, pk: int, kind: str) 
         except ExchangeError as exc:
             form.add_error(None, str(exc.message))
         else:
-            messages.success(request, _("The result is published and participants are being "
-                                        "notified."))
+            messages.success(
+                request, _("The result is published and participants are being notified.")
+            )
             return redirect(run.get_absolute_url())
-    return render(request, "staff/placement/publish.html",
-                  {"cohort": cohort, "run": run, "kind": kind, "form": form})
+    return render(
+        request,
+        "staff/placement/publish.html",
+        {"cohort": cohort, "run": run, "kind": kind, "form": form},
+    )

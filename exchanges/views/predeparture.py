@@ -97,31 +97,48 @@ def _value_text(checklist: PredepartureChecklist, name: str) -> str:
     return str(value)
 
 
-def section_rows(checklist: PredepartureChecklist, *, details: bool = False,
-                 forms: dict | None = None) -> list[dict]:
+def section_rows(
+    checklist: PredepartureChecklist, *, details: bool = False, forms: dict | None = None
+) -> list[dict]:
     """Each section's state, and its values when ``details`` (only for those allowed)."""
     rows = []
     for key, label in PredepartureSection.choices:
         required = key in PREDEPARTURE_REQUIRED_SECTIONS
         complete = checklist.section_is_complete(key)
         css, state = _state(required, complete)
-        rows.append({
-            "key": key, "label": label, "required": required, "complete": complete,
-            "css": css, "state": state, "private": key in PREDEPARTURE_SENSITIVE_SECTIONS,
-            "updated_at": checklist.section_updated_at(key),
-            "form": (forms or {}).get(key),
-            "details": [(capfirst(PredepartureChecklist._meta.get_field(name).verbose_name),
-                         _value_text(checklist, name))
-                        for name in SECTION_FIELDS[key]] if details else [],
-        })
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "required": required,
+                "complete": complete,
+                "css": css,
+                "state": state,
+                "private": key in PREDEPARTURE_SENSITIVE_SECTIONS,
+                "updated_at": checklist.section_updated_at(key),
+                "form": (forms or {}).get(key),
+                "details": [
+                    (
+                        capfirst(PredepartureChecklist._meta.get_field(name).verbose_name),
+                        _value_text(checklist, name),
+                    )
+                    for name in SECTION_FIELDS[key]
+                ]
+                if details
+                else [],
+            }
+        )
     return rows
 
 
 def _progress(rows: list[dict]) -> dict:
     required = [row for row in rows if row["required"]]
     done = sum(row["complete"] for row in required)
-    return {"done": done, "total": len(required),
-            "percent": round(100 * done / len(required)) if required else 100}
+    return {
+        "done": done,
+        "total": len(required),
+        "percent": round(100 * done / len(required)) if required else 100,
+    }
 
 
 def _time_range(start: dt.time, end: dt.time | None) -> str:
@@ -138,9 +155,14 @@ def itinerary_days(items, *, cohort: Cohort, time_zone: str) -> list[dict]:
     days: list[dict] = []
     for item in items:
         if not days or days[-1]["day"] != item.day:
-            days.append({"day": item.day, "number": (item.day - cohort.starts_on).days + 1,
-                         "date_text": formats.date_format(item.day, "DATE_FORMAT"),
-                         "items": []})
+            days.append(
+                {
+                    "day": item.day,
+                    "number": (item.day - cohort.starts_on).days + 1,
+                    "date_text": formats.date_format(item.day, "DATE_FORMAT"),
+                    "items": [],
+                }
+            )
         start = item.starts_at(cohort.time_zone)
         end = item.ends_at(cohort.time_zone)
         own_start = start.astimezone(own_zone)
@@ -152,11 +174,17 @@ def itinerary_days(items, *, cohort: Cohort, time_zone: str) -> list[dict]:
                 "times": _time_range(own_start.time(), own_end.time() if own_end else None),
                 "zone": own_zone.key,
             }
-        days[-1]["items"].append({
-            "item": item, "title": item.title, "place": item.place, "notes": item.notes,
-            "time_text": _time_range(item.start_time, item.end_time),
-            "start_iso": start.isoformat(), "own_time_text": own_text,
-        })
+        days[-1]["items"].append(
+            {
+                "item": item,
+                "title": item.title,
+                "place": item.place,
+                "notes": item.notes,
+                "time_text": _time_range(item.start_time, item.end_time),
+                "start_iso": start.isoformat(),
+                "own_time_text": own_text,
+            }
+        )
     return days
 
 
@@ -164,9 +192,10 @@ def itinerary_days(items, *, cohort: Cohort, time_zone: str) -> list[dict]:
 
 
 def _participant_forms(checklist: PredepartureChecklist, cohort: Cohort, today) -> dict:
-    return {key: form_class(cohort=cohort, today=today,
-                            initial=form_class.initial_for(checklist))
-            for key, form_class in SECTION_FORMS.items()}
+    return {
+        key: form_class(cohort=cohort, today=today, initial=form_class.initial_for(checklist))
+        for key, form_class in SECTION_FORMS.items()
+    }
 
 
 @login_required
@@ -174,16 +203,17 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     """The participant's checklist, one form per section, and the itinerary. Another
     person's application, or one not confirmed, is 404."""
     application = application_for_applicant(applicant=request.user, pk=pk)
-    if application is None or not request.user.has_perm("exchanges.view_checklist",
-                                                        application):
+    if application is None or not request.user.has_perm("exchanges.view_checklist", application):
         raise Http404
     cohort = application.cohort
     own_zone = zoneinfo.ZoneInfo(request.user.time_zone or "UTC")
     today = dt.datetime.now(tz=own_zone).date()
     current = predeparture_checklist_of(application=application) or PredepartureChecklist(
-        application=application)
-    can_edit = (request.user.has_perm("exchanges.edit_checklist", application)
-                and predeparture_is_open(application))
+        application=application
+    )
+    can_edit = request.user.has_perm(
+        "exchanges.edit_checklist", application
+    ) and predeparture_is_open(application)
     forms = _participant_forms(current, cohort, today)
     if request.method == "POST":
         if not can_edit:
@@ -195,28 +225,44 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
         forms[section] = form
         if form.is_valid():
             try:
-                predeparture_section_save(application=application, section=section,
-                                          values=form.cleaned_data, actor=request.user)
+                predeparture_section_save(
+                    application=application,
+                    section=section,
+                    values=form.cleaned_data,
+                    actor=request.user,
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             except ExchangeError as error:
                 form.add_error(None, str(error.message))
             else:
-                messages.success(request, _("%(section)s is saved.") % {
-                    "section": PredepartureSection(section).label})
-                return redirect(reverse("apply:predeparture", kwargs={"pk": application.pk})
-                                + f"#section-{section}")
+                messages.success(
+                    request,
+                    _("%(section)s is saved.") % {"section": PredepartureSection(section).label},
+                )
+                return redirect(
+                    reverse("apply:predeparture", kwargs={"pk": application.pk})
+                    + f"#section-{section}"
+                )
     if not can_edit:
         for form in forms.values():
             form.disable()
     rows = section_rows(current, forms=forms)
-    return render(request, "apply/predeparture.html", {
-        "application": application, "cohort": cohort, "sections": rows,
-        "progress": _progress(rows), "can_edit": can_edit,
-        "starts_on_text": formats.date_format(cohort.starts_on, "DATE_FORMAT"),
-        "itinerary": itinerary_days(itinerary_of(cohort=cohort), cohort=cohort,
-                                    time_zone=request.user.time_zone),
-    })
+    return render(
+        request,
+        "apply/predeparture.html",
+        {
+            "application": application,
+            "cohort": cohort,
+            "sections": rows,
+            "progress": _progress(rows),
+            "can_edit": can_edit,
+            "starts_on_text": formats.date_format(cohort.starts_on, "DATE_FORMAT"),
+            "itinerary": itinerary_days(
+                itinerary_of(cohort=cohort), cohort=cohort, time_zone=request.user.time_zone
+            ),
+        },
+    )
 
 
 # --- Staff -----------------------------------------------------------------------------------
@@ -233,24 +279,40 @@ def participants(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = _cohort(cohort_id)
     form = PredepartureFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else {}
-    page = paginate(request, predeparture_participants(viewer=request.user, cohort=cohort,
-                                                       filters=filters), per_page=PAGE_SIZE)
+    page = paginate(
+        request,
+        predeparture_participants(viewer=request.user, cohort=cohort, filters=filters),
+        per_page=PAGE_SIZE,
+    )
     countries = dict(Country.choices)
     rows = []
     for application in page.object_list:
         sections = section_rows(checklist_or_blank(application))
-        rows.append({"application": application, "name": application.applicant.display_name,
-                     "country": countries.get(application.country, application.country),
-                     "sections": sections, "progress": _progress(sections)})
+        rows.append(
+            {
+                "application": application,
+                "name": application.applicant.display_name,
+                "country": countries.get(application.country, application.country),
+                "sections": sections,
+                "progress": _progress(sections),
+            }
+        )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "staff/predeparture/participants.html", {
-        "cohort": cohort, "form": form, "page": page, "rows": rows,
-        "section_labels": PredepartureSection.choices,
-        "counts": predeparture_counts(viewer=request.user, cohort=cohort),
-        "query": query.urlencode(),
-        "can_edit_itinerary": request.user.has_perm(MANAGE_ITINERARY, cohort),
-    })
+    return render(
+        request,
+        "staff/predeparture/participants.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "section_labels": PredepartureSection.choices,
+            "counts": predeparture_counts(viewer=request.user, cohort=cohort),
+            "query": query.urlencode(),
+            "can_edit_itinerary": request.user.has_perm(MANAGE_ITINERARY, cohort),
+        },
+    )
 
 
 @login_required
@@ -260,19 +322,26 @@ def participant(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
     partner staff of the participant's country; others get 404."""
     cohort = _cohort(cohort_id)
     application = predeparture_participant(viewer=request.user, cohort=cohort, pk=pk)
-    if application is None or not request.user.has_perm("exchanges.view_checklist",
-                                                        application):
+    if application is None or not request.user.has_perm("exchanges.view_checklist", application):
         raise Http404
     details = request.user.has_perm("exchanges.view_checklist_details", application)
     current = checklist_or_blank(application)
     if details and current.pk:
         current = predeparture_checklist_of(application=application)
     rows = section_rows(current, details=details)
-    return render(request, "staff/predeparture/participant.html", {
-        "cohort": cohort, "application": application, "sections": rows,
-        "progress": _progress(rows), "details": details, "checklist": current,
-        "can_edit_itinerary": request.user.has_perm(MANAGE_ITINERARY, cohort),
-    })
+    return render(
+        request,
+        "staff/predeparture/participant.html",
+        {
+            "cohort": cohort,
+            "application": application,
+            "sections": rows,
+            "progress": _progress(rows),
+            "details": details,
+            "checklist": current,
+            "can_edit_itinerary": request.user.has_perm(MANAGE_ITINERARY, cohort),
+        },
+    )
 
 
 @login_required
@@ -291,14 +360,22 @@ def itinerary_edit(request: HttpRequest, cohort_id: int, pk: int) -> HttpRespons
     return _itinerary_form(request, cohort, item)
 
 
-def _itinerary_form(request: HttpRequest, cohort: Cohort,
-                    item: ItineraryItem | None) -> HttpResponse:
-    form = ItineraryItemForm(request.POST if request.method == "POST" else None,
-                             instance=item or ItineraryItem(cohort=cohort), cohort=cohort)
+def _itinerary_form(
+    request: HttpRequest, cohort: Cohort, item: ItineraryItem | None
+) -> HttpResponse:
+    form = ItineraryItemForm(
+        request.POST if request.method == "POST" else None,
+        instance=item or ItineraryItem(cohort=cohort),
+        cohort=cohort,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            itinerary_item_save(cohort=cohort, actor=request.user, item=item,
-                                **{name: form.cleaned_data[name] for name in ITINERARY_FIELDS})
+            itinerary_item_save(
+                cohort=cohort,
+                actor=request.user,
+                item=item,
+                **{name: form.cleaned_data[name] for name in ITINERARY_FIELDS},
+            )
         except ValidationError as error:
             form.add_error(None, error)
         except ExchangeError as error:
@@ -307,10 +384,17 @@ def _itinerary_form(request: HttpRequest, cohort: Cohort,
             messages.success(request, _("The itinerary item is saved."))
             return redirect("staff:predeparture_itinerary", cohort_id=cohort.pk)
     page = paginate(request, itinerary_of(cohort=cohort), per_page=ITINERARY_PAGE_SIZE)
-    return render(request, "staff/predeparture/itinerary.html", {
-        "cohort": cohort, "form": form, "item": item, "page": page,
-        "days": itinerary_days(page.object_list, cohort=cohort, time_zone=cohort.time_zone),
-    })
+    return render(
+        request,
+        "staff/predeparture/itinerary.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "item": item,
+            "page": page,
+            "days": itinerary_days(page.object_list, cohort=cohort, time_zone=cohort.time_zone),
+        },
+    )
 
 
 @login_required

@@ -61,8 +61,11 @@ def queue_row(assignment: ReviewAssignment) -> dict:
     review = getattr(assignment, "review", None)
     return {
         "assignment": assignment,
-        "title": (_("Application %(number)s") % {"number": assignment.application_id}
-                  if blind else assignment.application.applicant.display_name),
+        "title": (
+            _("Application %(number)s") % {"number": assignment.application_id}
+            if blind
+            else assignment.application.applicant.display_name
+        ),
         "blind": blind,
         "due_at": review_settings.due_at if review_settings else None,
         "score": review.weighted_score if review is not None else None,
@@ -75,14 +78,22 @@ def queue(request: HttpRequest) -> HttpResponse:
     cohorts = list(review_queue_cohorts(reviewer=request.user))
     form = ReviewQueueFilterForm(request.GET or None, cohorts=cohorts)
     cohort_id = form.cleaned_data["cohort"] if form.is_valid() else None
-    page = paginate(request, review_queue(reviewer=request.user, cohort_id=cohort_id),
-                    per_page=PAGE_SIZE)
+    page = paginate(
+        request, review_queue(reviewer=request.user, cohort_id=cohort_id), per_page=PAGE_SIZE
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "review/queue.html", {
-        "form": form, "page": page, "rows": [queue_row(a) for a in page.object_list],
-        "query": query.urlencode(), "has_cohorts": bool(cohorts),
-    })
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [queue_row(a) for a in page.object_list],
+            "query": query.urlencode(),
+            "has_cohorts": bool(cohorts),
+        },
+    )
 
 
 def _own_assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
@@ -92,23 +103,41 @@ def _own_assignment(request: HttpRequest, pk: int) -> ReviewAssignment:
     return assignment
 
 
-def _render_assignment(request: HttpRequest, assignment: ReviewAssignment, *,
-                       form: ReviewForm | None = None,
-                       conflict_form: ConflictDeclarationForm | None = None,
-                       status: int = 200) -> HttpResponse:
+def _render_assignment(
+    request: HttpRequest,
+    assignment: ReviewAssignment,
+    *,
+    form: ReviewForm | None = None,
+    conflict_form: ConflictDeclarationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     criteria = review_criteria_of(cohort=assignment.cohort)
-    can_review = (assignment.status in REVIEW_ASSIGNMENT_ACTIVE
-                  and assignment.application.status in APPLICATION_REVIEWABLE)
+    can_review = (
+        assignment.status in REVIEW_ASSIGNMENT_ACTIVE
+        and assignment.application.status in APPLICATION_REVIEWABLE
+    )
     if form is None:
-        form = ReviewForm(criteria=criteria, initial=ReviewForm.initial_for(
-            review=getattr(assignment, "review", None),
-            scores=review_scores_of(assignment=assignment)))
-    return render(request, "review/assignment.html", {
-        "assignment": assignment, "material": review_material(assignment=assignment),
-        "criteria": criteria, "form": form, "can_review": can_review and bool(criteria),
-        "conflict_form": conflict_form or ConflictDeclarationForm(),
-        "can_declare_conflict": can_review,
-    }, status=status)
+        form = ReviewForm(
+            criteria=criteria,
+            initial=ReviewForm.initial_for(
+                review=getattr(assignment, "review", None),
+                scores=review_scores_of(assignment=assignment),
+            ),
+        )
+    return render(
+        request,
+        "review/assignment.html",
+        {
+            "assignment": assignment,
+            "material": review_material(assignment=assignment),
+            "criteria": criteria,
+            "form": form,
+            "can_review": can_review and bool(criteria),
+            "conflict_form": conflict_form or ConflictDeclarationForm(),
+            "can_declare_conflict": can_review,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -120,9 +149,13 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST, criteria=review_criteria_of(cohort=assignment.cohort))
     if form.is_valid():
         try:
-            review_submit(assignment=assignment, actor=request.user, scores=form.scores(),
-                          comment=form.cleaned_data["comment"],
-                          recommendation=form.cleaned_data["recommendation"])
+            review_submit(
+                assignment=assignment,
+                actor=request.user,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+                recommendation=form.cleaned_data["recommendation"],
+            )
         except ReviewIncomplete as exc:
             form.add_service_errors(exc.errors)
         except ExchangeError as exc:
@@ -141,13 +174,19 @@ def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConflictDeclarationForm(request.POST)
     if form.is_valid():
         try:
-            review_declare_conflict(assignment=assignment, actor=request.user,
-                                    reason=form.cleaned_data["reason"])
+            review_declare_conflict(
+                assignment=assignment, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except ExchangeError as exc:
             form.add_error(None, str(exc.message))
         else:
-            messages.success(request, _("Your conflict of interest is recorded; the "
-                                        "secretariat will assign someone else."))
+            messages.success(
+                request,
+                _(
+                    "Your conflict of interest is recorded; the "
+                    "secretariat will assign someone else."
+                ),
+            )
             return redirect("review:queue")
     return _render_assignment(request, assignment, conflict_form=form, status=400)
 
@@ -164,9 +203,12 @@ def document(request: HttpRequest, pk: int, document_id: int) -> FileResponse:
         raise Http404
     if not material.blind:
         return serve_document(doc)
-    response = FileResponse(doc.file.open("rb"), as_attachment=True,
-                            filename=review_document_filename(document=doc, blind=True),
-                            content_type=doc.content_type)
+    response = FileResponse(
+        doc.file.open("rb"),
+        as_attachment=True,
+        filename=review_document_filename(document=doc, blind=True),
+        content_type=doc.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -178,17 +220,27 @@ def institutions(request: HttpRequest) -> HttpResponse:
     form = ReviewerInstitutionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            reviewer_conflict_add(reviewer=request.user, actor=request.user,
-                                  institution=form.cleaned_data["institution"])
+            reviewer_conflict_add(
+                reviewer=request.user,
+                actor=request.user,
+                institution=form.cleaned_data["institution"],
+            )
         except ExchangeError as exc:
             form.add_error("institution", str(exc.message))
         else:
             messages.success(request, _("The institution has been added."))
             return redirect("review:institutions")
-    page = paginate(request, ReviewerConflict.objects.filter(reviewer=request.user)
-                    .order_by("institution", "id"), per_page=PAGE_SIZE)
-    return render(request, "review/institutions.html", {"form": form, "page": page},
-                  status=400 if form.errors else 200)
+    page = paginate(
+        request,
+        ReviewerConflict.objects.filter(reviewer=request.user).order_by("institution", "id"),
+        per_page=PAGE_SIZE,
+    )
+    return render(
+        request,
+        "review/institutions.html",
+        {"form": form, "page": page},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

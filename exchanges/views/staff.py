@@ -14,11 +14,18 @@ from exchanges.selectors.people import applicant_counts_by_country
 def dashboard(request: HttpRequest) -> HttpResponse:
     labels = dict(Country.choices)
     counts = [
-        {"country": row["country"], "label": labels.get(row["country"], row["country"] or "—"),
-         "total": row["total"]}
+        {
+            "country": row["country"],
+            "label": labels.get(row["country"], row["country"] or "—"),
+            "total": row["total"],
+        }
         for row in applicant_counts_by_country(viewer=request.user)
     ]
-    return render(request, "staff/dashboard.html", {
-        "applicant_counts": counts,
-        "applicant_total": sum(row["total"] for row in counts),
-    })
+    return render(
+        request,
+        "staff/dashboard.html",
+        {
+            "applicant_counts": counts,
+            "applicant_total": sum(row["total"] for row in counts),
+        },
+    )

@@ -58,8 +58,11 @@ def _cohort(request: HttpRequest, cohort_id: int) -> Cohort:
 @login_required
 @permission_required(STAFF, raise_exception=True)
 def cohorts(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, cohorts_visible_to_staff(viewer=request.user)
-                    .order_by("-starts_on", "id"), per_page=PAGE_SIZE)
+    page = paginate(
+        request,
+        cohorts_visible_to_staff(viewer=request.user).order_by("-starts_on", "id"),
+        per_page=PAGE_SIZE,
+    )
     return render(request, "staff/cohorts.html", {"page": page})
 
 
@@ -84,26 +87,41 @@ def pipeline(request: HttpRequest, cohort_id: int) -> HttpResponse:
         cells = [by_key.get((status, country), 0) for country in countries]
         matrix.append({"status": status, "label": label, "cells": cells, "total": sum(cells)})
     country_labels = dict(Country.choices)
-    page = paginate(request, pipeline_applications(viewer=request.user, cohort=cohort,
-                                                   filters=filters), per_page=PAGE_SIZE)
+    page = paginate(
+        request,
+        pipeline_applications(viewer=request.user, cohort=cohort, filters=filters),
+        per_page=PAGE_SIZE,
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "staff/pipeline.html", {
-        "cohort": cohort, "form": form, "page": page, "matrix": matrix,
-        "countries": [(c, country_labels.get(c, c)) for c in countries],
-        "country_totals": [sum(by_key.get((s, c), 0) for s in ApplicationStatus.values)
-                           for c in countries],
-        "grand_total": sum(row["total"] for row in counts), "query": query.urlencode(),
-        "quotas": quota_usage(viewer=request.user, cohort=cohort, counts=counts),
-    })
+    return render(
+        request,
+        "staff/pipeline.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "page": page,
+            "matrix": matrix,
+            "countries": [(c, country_labels.get(c, c)) for c in countries],
+            "country_totals": [
+                sum(by_key.get((s, c), 0) for s in ApplicationStatus.values) for c in countries
+            ],
+            "grand_total": sum(row["total"] for row in counts),
+            "query": query.urlencode(),
+            "quotas": quota_usage(viewer=request.user, cohort=cohort, counts=counts),
+        },
+    )
 
 
 def _export_queryset(request: HttpRequest, cohort_id: int):
     cohort = _cohort(request, cohort_id)
     _form, filters = _filters(request)
     questions = [q for step in form_steps(cohort=cohort) for q in step.questions.all()]
-    return cohort, pipeline_applications(viewer=request.user, cohort=cohort,
-                                         filters=filters), questions
+    return (
+        cohort,
+        pipeline_applications(viewer=request.user, cohort=cohort, filters=filters),
+        questions,
+    )
 
 
 def _export_name(cohort: Cohort, extension: str) -> str:
@@ -119,8 +137,9 @@ def export_csv(request: HttpRequest, cohort_id: int) -> StreamingHttpResponse:
     def rows():
         # The stream runs after the view returns: keep the viewer's language for headers.
         with translation.override(language):
-            yield from csv_stream(application_export_rows(applications=applications,
-                                                          questions=questions))
+            yield from csv_stream(
+                application_export_rows(applications=applications, questions=questions)
+            )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_export_name(cohort, "csv")}"'
@@ -131,18 +150,23 @@ def export_csv(request: HttpRequest, cohort_id: int) -> StreamingHttpResponse:
 @permission_required(STAFF, raise_exception=True)
 def export_xlsx(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort, applications, questions = _export_queryset(request, cohort_id)
-    content = xlsx_bytes(application_export_rows(applications=applications,
-                                                 questions=questions), title=cohort.slug)
+    content = xlsx_bytes(
+        application_export_rows(applications=applications, questions=questions), title=cohort.slug
+    )
     response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="{_export_name(cohort, "xlsx")}"'
     return response
 
 
 def _staff_application(request: HttpRequest, pk: int):
-    application = (applications_visible_to(viewer=request.user)
-                   .select_related("applicant", "cohort__program").filter(pk=pk).first())
+    application = (
+        applications_visible_to(viewer=request.user)
+        .select_related("applicant", "cohort__program")
+        .filter(pk=pk)
+        .first()
+    )
     if application is None:
         raise Http404
     return application
@@ -156,15 +180,20 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _staff_application(request, pk)
     allowed = sorted(ALLOWED_TRANSITIONS[application.status])
     action = request.POST.get("action", "status") if request.method == "POST" else None
-    transition_form = TransitionForm(request.POST if action == "status" else None,
-                                     allowed=allowed)
-    deadline_form = (OfferDeadlineForm(request.POST, time_zone=application.cohort.time_zone)
-                     if action == "offer_deadline" else None)
+    transition_form = TransitionForm(request.POST if action == "status" else None, allowed=allowed)
+    deadline_form = (
+        OfferDeadlineForm(request.POST, time_zone=application.cohort.time_zone)
+        if action == "offer_deadline"
+        else None
+    )
     if action == "status" and transition_form.is_valid():
         try:
-            application_transition(application=application, actor=request.user,
-                                   to_status=transition_form.cleaned_data["to_status"],
-                                   reason=transition_form.cleaned_data["reason"])
+            application_transition(
+                application=application,
+                actor=request.user,
+                to_status=transition_form.cleaned_data["to_status"],
+                reason=transition_form.cleaned_data["reason"],
+            )
         except ExchangeError as exc:
             transition_form.add_error(None, str(exc.message))
         else:
@@ -172,8 +201,11 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("staff:application", pk=application.pk)
     if deadline_form is not None and deadline_form.is_valid():
         try:
-            offer_extend(application=application, actor=request.user,
-                         respond_by_date=deadline_form.cleaned_data["respond_by"])
+            offer_extend(
+                application=application,
+                actor=request.user,
+                respond_by_date=deadline_form.cleaned_data["respond_by"],
+            )
         except ExchangeError as exc:
             deadline_form.add_error("respond_by", str(exc.message))
         else:
@@ -186,8 +218,13 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         rows = []
         for question in step.questions.all():
             value = answers.get(question.pk)
-            rows.append({"question": question, "value": value,
-                         "documents": [d for d in documents if d.question_id == question.pk]})
+            rows.append(
+                {
+                    "question": question,
+                    "value": value,
+                    "documents": [d for d in documents if d.question_id == question.pk],
+                }
+            )
         sections.append({"title": step.title, "rows": rows})
     timeline = list(activity_for_object(obj=application).order_by("timestamp", "id"))
     status_labels = dict(ApplicationStatus.choices)
@@ -195,14 +232,20 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for entry in timeline:
         entry.label = status_labels.get(entry.action_type.rsplit(".", 1)[-1], "")
         entry.reason_label = reason_labels.get(entry.data.get("reason"), entry.data.get("reason"))
-    return render(request, "staff/application_detail.html", {
-        "application": application, "sections": sections, "timeline": timeline,
-        "letters": [d for d in documents if d.question_id is None],
-        "referees": list(referee_requests_of(application=application)),
-        "transition_form": transition_form if allowed else None,
-        **application_reviews_context(request, application),
-        **staff_offer_context(application=application, deadline_form=deadline_form),
-    })
+    return render(
+        request,
+        "staff/application_detail.html",
+        {
+            "application": application,
+            "sections": sections,
+            "timeline": timeline,
+            "letters": [d for d in documents if d.question_id is None],
+            "referees": list(referee_requests_of(application=application)),
+            "transition_form": transition_form if allowed else None,
+            **application_reviews_context(request, application),
+            **staff_offer_context(application=application, deadline_form=deadline_form),
+        },
+    )
 
 
 @login_required
@@ -215,15 +258,20 @@ def form_builder(request: HttpRequest, cohort_id: int) -> HttpResponse:
         form_step_save(step=step_form.instance, actor=request.user)
         messages.success(request, _("The step has been added."))
         return redirect("staff:form_builder", cohort_id=cohort.pk)
-    return render(request, "staff/form_builder.html", {
-        "cohort": cohort, "steps": form_steps(cohort=cohort), "step_form": step_form,
-        "kinds": dict(QuestionKind.choices),
-    })
+    return render(
+        request,
+        "staff/form_builder.html",
+        {
+            "cohort": cohort,
+            "steps": form_steps(cohort=cohort),
+            "step_form": step_form,
+            "kinds": dict(QuestionKind.choices),
+        },
+    )
 
 
 def _builder_step(request: HttpRequest, step_id: int) -> FormStep:
-    step = get_object_or_404(FormStep.objects.select_related("form__cohort__program"),
-                             pk=step_id)
+    step = get_object_or_404(FormStep.objects.select_related("form__cohort__program"), pk=step_id)
     _cohort(request, step.form.cohort_id)
     return step
 
@@ -242,19 +290,24 @@ def step_edit(request: HttpRequest, step_id: int) -> HttpResponse:
 
 @login_required
 @permission_required(MANAGE_PROGRAMS, raise_exception=True)
-def question_edit(request: HttpRequest, step_id: int, question_id: int | None = None
-                  ) -> HttpResponse:
+def question_edit(
+    request: HttpRequest, step_id: int, question_id: int | None = None
+) -> HttpResponse:
     step = _builder_step(request, step_id)
-    instance = (get_object_or_404(Question, pk=question_id, step=step) if question_id
-                else Question(step=step))
+    instance = (
+        get_object_or_404(Question, pk=question_id, step=step)
+        if question_id
+        else Question(step=step)
+    )
     form = QuestionForm(request.POST or None, instance=instance, step=step)
     if request.method == "POST" and form.is_valid():
         question = form.save(commit=False)
         question_save(question=question, actor=request.user)
         messages.success(request, _("The question has been saved."))
         return redirect("staff:form_builder", cohort_id=step.form.cohort_id)
-    return render(request, "staff/question_edit.html", {"step": step, "form": form,
-                                                        "question": instance})
+    return render(
+        request, "staff/question_edit.html", {"step": step, "form": form, "question": instance}
+    )
 
 
 @login_required
@@ -263,8 +316,11 @@ def question_edit(request: HttpRequest, step_id: int, question_id: int | None = 
 def question_reorder(request: HttpRequest, question_id: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.select_related("step__form"), pk=question_id)
     _cohort(request, question.step.form.cohort_id)
-    question_move(question=question, direction=-1 if request.POST.get("direction") == "up"
-                  else 1, actor=request.user)
+    question_move(
+        question=question,
+        direction=-1 if request.POST.get("direction") == "up" else 1,
+        actor=request.user,
+    )
     return redirect("staff:form_builder", cohort_id=question.step.form.cohort_id)
 
 
@@ -273,8 +329,9 @@ def question_reorder(request: HttpRequest, question_id: int) -> HttpResponse:
 @require_POST
 def step_reorder(request: HttpRequest, step_id: int) -> HttpResponse:
     step = _builder_step(request, step_id)
-    form_step_move(step=step, direction=-1 if request.POST.get("direction") == "up" else 1,
-                   actor=request.user)
+    form_step_move(
+        step=step, direction=-1 if request.POST.get("direction") == "up" else 1, actor=request.user
+    )
     return redirect("staff:form_builder", cohort_id=step.form.cohort_id)
 
 
@@ -290,17 +347,25 @@ def step_preview(request: HttpRequest, step_id: int) -> HttpResponse:
     with translation.override(language):
         form = QuestionStepForm(questions=questions, answers={}, language=language)
         title = getattr(step, f"title_{language}") or step.title_en
-        return render(request, "staff/step_preview.html", {
-            "step": step, "form": form, "preview_language": language, "title": title,
-            "intro": getattr(step, f"intro_{language}") or step.intro_en,
-            "languages": [("en", "English"), ("ja", "日本語"), ("ko", "한국어")],
-        })
+        return render(
+            request,
+            "staff/step_preview.html",
+            {
+                "step": step,
+                "form": form,
+                "preview_language": language,
+                "title": title,
+                "intro": getattr(step, f"intro_{language}") or step.intro_en,
+                "languages": [("en", "English"), ("ja", "日本語"), ("ko", "한국어")],
+            },
+        )
 
 
 @login_required
 @permission_required(STAFF, raise_exception=True)
 def document(request: HttpRequest, pk: int):
     """Any document of an application in the viewer's scope, letters included."""
-    doc = get_object_or_404(Document.objects.filter(
-        application__in=applications_visible_to(viewer=request.user)), pk=pk)
+    doc = get_object_or_404(
+        Document.objects.filter(application__in=applications_visible_to(viewer=request.user)), pk=pk
+    )
     return serve_document(doc)

@@ -77,23 +77,40 @@ def _exclusion_labels() -> dict[str, str]:
     }
 
 
-def _overview(request: HttpRequest, cohort: Cohort, *, assign_form: AutoAssignForm | None = None,
-              status: int = 200) -> HttpResponse:
+def _overview(
+    request: HttpRequest,
+    cohort: Cohort,
+    *,
+    assign_form: AutoAssignForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     review_settings = review_settings_of(cohort=cohort)
     can_manage = request.user.has_perm(MANAGE, cohort)
-    page = paginate(request, review_progress(cohort=cohort, viewer=request.user),
-                    per_page=PAGE_SIZE)
+    page = paginate(
+        request, review_progress(cohort=cohort, viewer=request.user), per_page=PAGE_SIZE
+    )
     if can_manage and assign_form is None:
-        assign_form = AutoAssignForm(initial={
-            "per_application": review_settings.reviews_per_application})
-    return render(request, "staff/reviews/overview.html", {
-        "cohort": cohort, "review_settings": review_settings, "page": page,
-        "can_manage": can_manage, "assign_form": assign_form if can_manage else None,
-        "counts": review_application_counts(
-            cohort=cohort, per_application=review_settings.reviews_per_application,
-            viewer=request.user),
-        "criteria_count": ReviewCriterion.objects.filter(cohort=cohort).count(),
-    }, status=status)
+        assign_form = AutoAssignForm(
+            initial={"per_application": review_settings.reviews_per_application}
+        )
+    return render(
+        request,
+        "staff/reviews/overview.html",
+        {
+            "cohort": cohort,
+            "review_settings": review_settings,
+            "page": page,
+            "can_manage": can_manage,
+            "assign_form": assign_form if can_manage else None,
+            "counts": review_application_counts(
+                cohort=cohort,
+                per_application=review_settings.reviews_per_application,
+                viewer=request.user,
+            ),
+            "criteria_count": ReviewCriterion.objects.filter(cohort=cohort).count(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -116,22 +133,37 @@ def auto_assign(request: HttpRequest, cohort_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             result = review_assign_automatically(
-                cohort=cohort, per_application=form.cleaned_data["per_application"],
-                actor=request.user)
+                cohort=cohort,
+                per_application=form.cleaned_data["per_application"],
+                actor=request.user,
+            )
         except ExchangeError as exc:
             form.add_error(None, str(exc.message))
         else:
             labels = _exclusion_labels()
-            unfilled = [{
-                "application": item.application, "assigned": item.assigned,
-                "needed": item.needed,
-                "reasons": [{"label": labels.get(key, key), "count": count}
-                            for key, count in sorted(item.excluded.items()) if count],
-            } for item in result.unfilled[:UNFILLED_SHOWN]]
-            return render(request, "staff/reviews/assign_result.html", {
-                "cohort": cohort, "result": result, "unfilled": unfilled,
-                "unfilled_more": max(0, len(result.unfilled) - UNFILLED_SHOWN),
-            })
+            unfilled = [
+                {
+                    "application": item.application,
+                    "assigned": item.assigned,
+                    "needed": item.needed,
+                    "reasons": [
+                        {"label": labels.get(key, key), "count": count}
+                        for key, count in sorted(item.excluded.items())
+                        if count
+                    ],
+                }
+                for item in result.unfilled[:UNFILLED_SHOWN]
+            ]
+            return render(
+                request,
+                "staff/reviews/assign_result.html",
+                {
+                    "cohort": cohort,
+                    "result": result,
+                    "unfilled": unfilled,
+                    "unfilled_more": max(0, len(result.unfilled) - UNFILLED_SHOWN),
+                },
+            )
     return _overview(request, cohort, assign_form=form, status=400)
 
 
@@ -145,18 +177,25 @@ def settings_edit(request: HttpRequest, cohort_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             review_settings_save(
-                cohort=cohort, actor=request.user,
+                cohort=cohort,
+                actor=request.user,
                 reviews_per_application=form.cleaned_data["reviews_per_application"],
                 avoid_same_country=form.cleaned_data["avoid_same_country"],
-                blind=form.cleaned_data["blind"], due_at=form.cleaned_data["due_at"],
-                identifying_questions=list(form.cleaned_data["identifying_questions"]))
+                blind=form.cleaned_data["blind"],
+                due_at=form.cleaned_data["due_at"],
+                identifying_questions=list(form.cleaned_data["identifying_questions"]),
+            )
         except ExchangeError as exc:
             form.add_error(None, str(exc.message))
         else:
             messages.success(request, _("The review settings have been saved."))
             return redirect("staff:review", cohort_id=cohort.pk)
-    return render(request, "staff/reviews/settings.html", {"cohort": cohort, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "staff/reviews/settings.html",
+        {"cohort": cohort, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -174,10 +213,18 @@ def rubric(request: HttpRequest, cohort_id: int) -> HttpResponse:
             messages.success(request, _("The criterion has been added."))
             return redirect("staff:review_rubric", cohort_id=cohort.pk)
     criteria = review_criteria_of(cohort=cohort)
-    return render(request, "staff/reviews/rubric.html", {
-        "cohort": cohort, "criteria": criteria, "form": None if locked else form,
-        "locked": locked, "total_weight": sum(c.weight for c in criteria),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "staff/reviews/rubric.html",
+        {
+            "cohort": cohort,
+            "criteria": criteria,
+            "form": None if locked else form,
+            "locked": locked,
+            "total_weight": sum(c.weight for c in criteria),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -195,9 +242,17 @@ def criterion_edit(request: HttpRequest, cohort_id: int, pk: int) -> HttpRespons
         else:
             messages.success(request, _("The criterion has been saved."))
             return redirect("staff:review_rubric", cohort_id=cohort.pk)
-    return render(request, "staff/reviews/criterion_form.html", {
-        "cohort": cohort, "criterion": criterion, "form": form, "locked": locked,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "staff/reviews/criterion_form.html",
+        {
+            "cohort": cohort,
+            "criterion": criterion,
+            "form": form,
+            "locked": locked,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -221,18 +276,24 @@ def pool(request: HttpRequest, cohort_id: int) -> HttpResponse:
     form = PoolAddForm(_posted(request), candidates=review_candidates_for_pool(cohort=cohort))
     if request.method == "POST" and form.is_valid():
         try:
-            review_pool_add(cohort=cohort, reviewer=form.cleaned_data["reviewer"],
-                            max_assignments=form.cleaned_data["max_assignments"],
-                            actor=request.user)
+            review_pool_add(
+                cohort=cohort,
+                reviewer=form.cleaned_data["reviewer"],
+                max_assignments=form.cleaned_data["max_assignments"],
+                actor=request.user,
+            )
         except ExchangeError as exc:
             form.add_error("reviewer", str(exc.message))
         else:
             messages.success(request, _("The reviewer has been added to the pool."))
             return redirect("staff:review_pool", cohort_id=cohort.pk)
     page = paginate(request, review_pool_of(cohort=cohort), per_page=PAGE_SIZE)
-    return render(request, "staff/reviews/pool.html", {"cohort": cohort, "form": form,
-                                                       "page": page},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "staff/reviews/pool.html",
+        {"cohort": cohort, "form": form, "page": page},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -241,14 +302,21 @@ def pool(request: HttpRequest, cohort_id: int) -> HttpResponse:
 def pool_remove(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
     member = get_object_or_404(ReviewerPoolMember, cohort_id=cohort_id, pk=pk, is_active=True)
     removed = review_pool_remove(member=member, actor=request.user)
-    messages.success(request, _("The reviewer has left the pool; %(count)s unfinished "
-                                "assignment(s) were withdrawn.") % {"count": removed})
+    messages.success(
+        request,
+        _("The reviewer has left the pool; %(count)s unfinished assignment(s) were withdrawn.")
+        % {"count": removed},
+    )
     return redirect("staff:review_pool", cohort_id=cohort_id)
 
 
 def _application(request: HttpRequest, pk: int):
-    application = (applications_visible_to(viewer=request.user)
-                   .select_related("cohort__program").filter(pk=pk).first())
+    application = (
+        applications_visible_to(viewer=request.user)
+        .select_related("cohort__program")
+        .filter(pk=pk)
+        .first()
+    )
     if application is None:
         raise Http404
     return application
@@ -262,12 +330,12 @@ def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
     summary = review_summary_for_application(application=application)
     form = ManualAssignForm(request.POST, candidates=summary.candidates)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values()
-                                         for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     else:
         try:
-            review_assign(application=application, reviewer=form.cleaned_data["reviewer"],
-                          actor=request.user)
+            review_assign(
+                application=application, reviewer=form.cleaned_data["reviewer"], actor=request.user
+            )
         except ExchangeError as exc:
             messages.error(request, str(exc.message))
         else:
@@ -285,7 +353,10 @@ def _application_url(application) -> str:
 def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(
         ReviewAssignment.objects.filter(
-            application__in=applications_visible_to(viewer=request.user)), pk=pk)
+            application__in=applications_visible_to(viewer=request.user)
+        ),
+        pk=pk,
+    )
     try:
         review_unassign(assignment=assignment, actor=request.user)
     except ExchangeError as exc:
@@ -300,7 +371,11 @@ def application_reviews_context(request: HttpRequest, application) -> dict:
     summary = review_summary_for_application(application=application)
     can_manage = request.user.has_perm(MANAGE)
     return {
-        "reviews": summary, "can_manage_reviews": can_manage,
-        "review_assign_form": (ManualAssignForm(candidates=summary.candidates)
-                               if can_manage and summary.candidates else None),
+        "reviews": summary,
+        "can_manage_reviews": can_manage,
+        "review_assign_form": (
+            ManualAssignForm(candidates=summary.candidates)
+            if can_manage and summary.candidates
+            else None
+        ),
     }

@@ -87,25 +87,33 @@ def survey_respond(request: HttpRequest, token: str) -> HttpResponse:
 def _respond(request: HttpRequest, invitation, language: str) -> HttpResponse:
     survey = invitation.survey
     # Dates in the respondent's own time zone, whoever is signed in.
-    context = {"survey": survey, "cohort": survey.cohort,
-               "time_zone": invitation.application.applicant.time_zone or "UTC"}
+    context = {
+        "survey": survey,
+        "cohort": survey.cohort,
+        "time_zone": invitation.application.applicant.time_zone or "UTC",
+    }
     if invitation.completed_at is not None:
         return render(request, "surveys/thanks.html", context)
     status = survey.status
-    if status == SurveyStatus.OPEN and (invitation.application.status
-                                        not in SURVEY_AUDIENCE[survey.kind]):
+    if status == SurveyStatus.OPEN and (
+        invitation.application.status not in SURVEY_AUDIENCE[survey.kind]
+    ):
         status = SurveyStatus.CLOSED  # they left the audience (withdrew): the link is closed
     if status != SurveyStatus.OPEN:
-        return render(request, "surveys/closed.html",
-                      {**context, "not_yet": status in {SurveyStatus.DRAFT,
-                                                        SurveyStatus.SCHEDULED}})
+        return render(
+            request,
+            "surveys/closed.html",
+            {**context, "not_yet": status in {SurveyStatus.DRAFT, SurveyStatus.SCHEDULED}},
+        )
     questions = survey_questions_for(survey=survey, country=invitation.country)
-    form = SurveyResponseForm(request.POST if request.method == "POST" else None,
-                              questions=questions)
+    form = SurveyResponseForm(
+        request.POST if request.method == "POST" else None, questions=questions
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            survey_response_submit(invitation=invitation, data=form.raw_answers(),
-                                   language=language)
+            survey_response_submit(
+                invitation=invitation, data=form.raw_answers(), language=language
+            )
         except SurveyAnswersInvalid as exc:
             form.add_errors(exc.errors)
         except SurveyAlreadyAnswered:
@@ -114,10 +122,16 @@ def _respond(request: HttpRequest, invitation, language: str) -> HttpResponse:
             return render(request, "surveys/closed.html", {**context, "not_yet": False})
         else:
             return redirect(request.path)
-    return render(request, "surveys/respond.html", {
-        **context, "form": form, "rows": form.rows(),
-        "error_count": len(form.errors) if form.is_bound else 0,
-    })
+    return render(
+        request,
+        "surveys/respond.html",
+        {
+            **context,
+            "form": form,
+            "rows": form.rows(),
+            "error_count": len(form.errors) if form.is_bound else 0,
+        },
+    )
 
 
 # --- Staff pages ------------------------------------------------------------------------------
@@ -142,29 +156,43 @@ def survey_list(request: HttpRequest, cohort_id: int) -> HttpResponse:
     form = None
     if can_manage:
         existing = set(Survey.objects.filter(cohort=cohort).values_list("kind", flat=True))
-        form = SurveyCreateForm(request.POST if request.method == "POST" else None,
-                                existing_kinds=existing)
+        form = SurveyCreateForm(
+            request.POST if request.method == "POST" else None, existing_kinds=existing
+        )
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
         if form.is_valid():
             try:
-                survey = survey_create_standard(cohort=cohort, kind=form.cleaned_data["kind"],
-                                                actor=request.user)
+                survey = survey_create_standard(
+                    cohort=cohort, kind=form.cleaned_data["kind"], actor=request.user
+                )
             except ExchangeError as exc:
                 form.add_error(None, str(exc.message))
             else:
-                messages.success(request, _("The survey has been created with the standard "
-                                            "questions. Check them and the dates, then "
-                                            "publish it."))
+                messages.success(
+                    request,
+                    _(
+                        "The survey has been created with the standard "
+                        "questions. Check them and the dates, then "
+                        "publish it."
+                    ),
+                )
                 return redirect(survey.get_absolute_url())
     # Partner staff count only their own country's people.
     country = None if is_secretariat(request.user) else request.user.partner_country or ""
     page = paginate(request, surveys_of(cohort=cohort, country=country), per_page=PAGE_SIZE)
-    return render(request, "staff/surveys/list.html", {
-        "cohort": cohort, "page": page, "form": form, "can_manage": can_manage,
-        "now": timezone.now(),
-    })
+    return render(
+        request,
+        "staff/surveys/list.html",
+        {
+            "cohort": cohort,
+            "page": page,
+            "form": form,
+            "can_manage": can_manage,
+            "now": timezone.now(),
+        },
+    )
 
 
 @login_required
@@ -173,10 +201,16 @@ def survey_detail(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse
     cohort = _cohort(cohort_id)
     survey = _survey(cohort, pk)
     full = is_secretariat(request.user)
-    rates = survey_response_rates(survey=survey,
-                                  country=None if full else request.user.partner_country or "")
-    context = {"cohort": cohort, "survey": survey, "rates": rates, "can_manage": full,
-               "status": survey.status}
+    rates = survey_response_rates(
+        survey=survey, country=None if full else request.user.partner_country or ""
+    )
+    context = {
+        "cohort": cohort,
+        "survey": survey,
+        "rates": rates,
+        "can_manage": full,
+        "status": survey.status,
+    }
     if full:
         context["summary"] = survey_question_summary(survey=survey)
         context["locked"] = survey.responses.exists()
@@ -191,15 +225,19 @@ def survey_edit(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
     form = SettingsForm(request.POST if request.method == "POST" else None, instance=survey)
     if request.method == "POST" and form.is_valid():
         try:
-            survey_update(survey=Survey.objects.get(pk=survey.pk), actor=request.user,
-                          **{name: form.cleaned_data[name] for name in SettingsForm.Meta.fields})
+            survey_update(
+                survey=Survey.objects.get(pk=survey.pk),
+                actor=request.user,
+                **{name: form.cleaned_data[name] for name in SettingsForm.Meta.fields},
+            )
         except ExchangeError as exc:
             form.add_error(None, str(exc.message))
         else:
             messages.success(request, _("The survey has been saved."))
             return redirect(survey.get_absolute_url())
-    return render(request, "staff/surveys/edit.html",
-                  {"cohort": cohort, "survey": survey, "form": form})
+    return render(
+        request, "staff/surveys/edit.html", {"cohort": cohort, "survey": survey, "form": form}
+    )
 
 
 @login_required
@@ -207,42 +245,59 @@ def survey_edit(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
 def survey_questions(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
     cohort = _cohort(cohort_id)
     survey = _survey(cohort, pk)
-    return render(request, "staff/surveys/questions.html", {
-        "cohort": cohort, "survey": survey,
-        "questions": list(survey_questions_of(survey=survey)),
-        "locked": survey.responses.exists(),
-    })
+    return render(
+        request,
+        "staff/surveys/questions.html",
+        {
+            "cohort": cohort,
+            "survey": survey,
+            "questions": list(survey_questions_of(survey=survey)),
+            "locked": survey.responses.exists(),
+        },
+    )
 
 
 @login_required
 @permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
-def survey_question_edit(request: HttpRequest, cohort_id: int, pk: int,
-                         question_id: int | None = None) -> HttpResponse:
+def survey_question_edit(
+    request: HttpRequest, cohort_id: int, pk: int, question_id: int | None = None
+) -> HttpResponse:
     cohort = _cohort(cohort_id)
     survey = _survey(cohort, pk)
-    question = (get_object_or_404(SurveyQuestion, survey=survey, pk=question_id)
-                if question_id else None)
-    form = SurveyQuestionForm(request.POST if request.method == "POST" else None,
-                              instance=question, countries=list(cohort.program.countries))
+    question = (
+        get_object_or_404(SurveyQuestion, survey=survey, pk=question_id) if question_id else None
+    )
+    form = SurveyQuestionForm(
+        request.POST if request.method == "POST" else None,
+        instance=question,
+        countries=list(cohort.program.countries),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            survey_question_save(survey=survey, actor=request.user, question=question,
-                                 **{name: form.cleaned_data[name]
-                                    for name in SurveyQuestionForm.Meta.fields})
+            survey_question_save(
+                survey=survey,
+                actor=request.user,
+                question=question,
+                **{name: form.cleaned_data[name] for name in SurveyQuestionForm.Meta.fields},
+            )
         except ExchangeError as exc:
             form.add_error(None, str(exc.message))
         else:
             messages.success(request, _("The question has been saved."))
             return redirect("staff:survey_questions", cohort_id=cohort.pk, pk=survey.pk)
-    return render(request, "staff/surveys/question_edit.html",
-                  {"cohort": cohort, "survey": survey, "question": question, "form": form})
+    return render(
+        request,
+        "staff/surveys/question_edit.html",
+        {"cohort": cohort, "survey": survey, "question": question, "form": form},
+    )
 
 
 @login_required
 @permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
 @require_POST
-def survey_question_change(request: HttpRequest, cohort_id: int, pk: int,
-                           question_id: int) -> HttpResponse:
+def survey_question_change(
+    request: HttpRequest, cohort_id: int, pk: int, question_id: int
+) -> HttpResponse:
     """Move a question up or down, or delete it (``action`` = up, down or delete)."""
     cohort = _cohort(cohort_id)
     survey = _survey(cohort, pk)
@@ -254,15 +309,17 @@ def survey_question_change(request: HttpRequest, cohort_id: int, pk: int,
             survey_question_delete(question=question, actor=request.user)
             messages.success(request, _("The question has been removed."))
         elif action in {"up", "down"}:
-            survey_question_move(question=question, actor=request.user,
-                                 offset=-1 if action == "up" else 1)
+            survey_question_move(
+                question=question, actor=request.user, offset=-1 if action == "up" else 1
+            )
     except ExchangeError as exc:
         messages.error(request, str(exc.message))
     return redirect("staff:survey_questions", cohort_id=cohort.pk, pk=survey.pk)
 
 
-def _confirm(request: HttpRequest, cohort_id: int, pk: int, *, action, template: str,
-             success: str) -> HttpResponse:
+def _confirm(
+    request: HttpRequest, cohort_id: int, pk: int, *, action, template: str, success: str
+) -> HttpResponse:
     cohort = _cohort(cohort_id)
     survey = _survey(cohort, pk)
     form = SurveyConfirmForm(request.POST if request.method == "POST" else None)
@@ -280,18 +337,27 @@ def _confirm(request: HttpRequest, cohort_id: int, pk: int, *, action, template:
 @login_required
 @permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
 def survey_publish_view(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
-    return _confirm(request, cohort_id, pk, action=survey_publish,
-                    template="staff/surveys/publish.html",
-                    success=_("The survey is published. Invitations are emailed once it "
-                              "opens."))
+    return _confirm(
+        request,
+        cohort_id,
+        pk,
+        action=survey_publish,
+        template="staff/surveys/publish.html",
+        success=_("The survey is published. Invitations are emailed once it opens."),
+    )
 
 
 @login_required
 @permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
 def survey_close_view(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
-    return _confirm(request, cohort_id, pk, action=survey_close,
-                    template="staff/surveys/close.html",
-                    success=_("The survey is closed. No more answers are accepted."))
+    return _confirm(
+        request,
+        cohort_id,
+        pk,
+        action=survey_close,
+        template="staff/surveys/close.html",
+        success=_("The survey is closed. No more answers are accepted."),
+    )
 
 
 @login_required
@@ -300,8 +366,9 @@ def survey_export(request: HttpRequest, cohort_id: int, pk: int) -> StreamingHtt
     """Every response as CSV, streamed: pseudonymous respondent ids, no names or emails."""
     cohort = _cohort(cohort_id)
     survey = _survey(cohort, pk)
-    response = StreamingHttpResponse(csv_stream(survey_export_rows(survey=survey)),
-                                     content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_stream(survey_export_rows(survey=survey)), content_type="text/csv; charset=utf-8"
+    )
     filename = f"survey-{cohort.slug}-{survey.kind}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"

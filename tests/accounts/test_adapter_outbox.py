@@ -24,17 +24,28 @@ def test_signup_verification_email_goes_through_the_outbox(
     client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("account_signup"), {
-            "email": "yui@example.org", "password1": "a-long-pass-phrase-42",
-            "password2": "a-long-pass-phrase-42", "given_name": "Yui", "family_name": "Tanaka",
-            "local_name": "田中結衣", "preferred_language": "ja", "country": "JP",
-            "time_zone": "Asia/Tokyo",
-        })
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "yui@example.org",
+                "password1": "a-long-pass-phrase-42",
+                "password2": "a-long-pass-phrase-42",
+                "given_name": "Yui",
+                "family_name": "Tanaka",
+                "local_name": "田中結衣",
+                "preferred_language": "ja",
+                "country": "JP",
+                "time_zone": "Asia/Tokyo",
+            },
+        )
 
     row = OutgoingMail.objects.get()
     assert response.status_code == 302
     assert (row.template_key, row.status, row.language) == (
-        "account/email_confirmation_signup", MailStatus.SENT, "ja")
+        "account/email_confirmation_signup",
+        MailStatus.SENT,
+        "ja",
+    )
     assert row.idempotency_key.startswith("allauth:email_confirmation_signup:")
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["yui@example.org"]
@@ -47,8 +58,9 @@ def test_login_code_cannot_be_recovered_from_the_stored_row(
     user = ApplicantFactory()
     code = "K7QX2M"
     with django_capture_on_commit_callbacks(execute=True):
-        AccountAdapter().send_mail("account/email/login_code", user.email,
-                                   {"code": code, "user": user})
+        AccountAdapter().send_mail(
+            "account/email/login_code", user.email, {"code": code, "user": user}
+        )
 
     [sent] = mail.outbox
     stored = " ".join(str(value) for value in OutgoingMail.objects.values_list().get())
@@ -62,14 +74,21 @@ def test_login_code_cannot_be_recovered_from_the_stored_row(
 def test_keys_stored_before_the_fix_are_rekeyed():
     # Found by name: the migration's number changes when branches are merged.
     [path] = Path(exchanges.migrations.__file__).parent.glob(
-        "*_outgoingmail_rekey_authentication_mail.py")
+        "*_outgoingmail_rekey_authentication_mail.py"
+    )
     migration = import_module(f"exchanges.migrations.{path.stem}")
     code = "K7QX2M"
     old_digest = hashlib.sha256(f"|{code}||".encode()).hexdigest()[:32]
     row = OutgoingMail.objects.create(
-        recipient_email="a@example.org", language="en", template_key="account/login_code",
-        subject="Sign-in code", text_body="", idempotency_key=f"allauth:login_code:{old_digest}",
-        message_id="<1@test>", status=MailStatus.SENT, is_confidential=True,
+        recipient_email="a@example.org",
+        language="en",
+        template_key="account/login_code",
+        subject="Sign-in code",
+        text_body="",
+        idempotency_key=f"allauth:login_code:{old_digest}",
+        message_id="<1@test>",
+        status=MailStatus.SENT,
+        is_confidential=True,
     )
 
     migration.rekey_authentication_mail(apps, None)
@@ -82,8 +101,13 @@ def test_keys_stored_before_the_fix_are_rekeyed():
 
 def test_site_row_names_the_product_and_its_host(staff_client):
     row = OutgoingMail.objects.create(
-        recipient_email="a@example.org", language="en", template_key="application_received",
-        subject="S", text_body="B", idempotency_key="site-test", message_id="<2@test>",
+        recipient_email="a@example.org",
+        language="en",
+        template_key="application_received",
+        subject="S",
+        text_body="B",
+        idempotency_key="site-test",
+        message_id="<2@test>",
     )
     content_type = ContentType.objects.get_for_model(OutgoingMail)
 
@@ -91,6 +115,7 @@ def test_site_row_names_the_product_and_its_host(staff_client):
 
     # The admin's "View on site" went to example.com; allauth read the same row.
     assert response.status_code == 302
-    assert response["Location"] == (f"http://{urlsplit(settings.SITE_URL).netloc}"
-                                     f"{row.get_absolute_url()}")
+    assert response["Location"] == (
+        f"http://{urlsplit(settings.SITE_URL).netloc}{row.get_absolute_url()}"
+    )
     assert Site.objects.get_current().name == "Trilink"

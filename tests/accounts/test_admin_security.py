@@ -152,7 +152,9 @@ def test_user_admin_reset_mfa_removes_authenticators_and_logs(client, secretaria
     assert Authenticator.objects.filter(user=reviewer).count() == 0
     entry = ActivityLog.objects.get(action_type="accounts.user.mfa_reset")
     assert (entry.actor, entry.object_id, entry.data) == (
-        secretariat_admin, reviewer.pk, {"authenticators": 1}
+        secretariat_admin,
+        reviewer.pk,
+        {"authenticators": 1},
     )
 
 

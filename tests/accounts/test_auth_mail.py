@@ -44,10 +44,16 @@ def test_signup_verification_mail_names_the_site_in_korean(
         client.post(
             reverse("account_signup"),
             {
-                "email": "minjun@example.org", "password1": "a-long-passphrase-42",
-                "password2": "a-long-passphrase-42", "given_name": "Minjun",
-                "family_name": "Kim", "local_name": "김민준", "preferred_language": "ko",
-                "country": "KR", "time_zone": "Asia/Seoul", "privacy_consent": "on",
+                "email": "minjun@example.org",
+                "password1": "a-long-passphrase-42",
+                "password2": "a-long-passphrase-42",
+                "given_name": "Minjun",
+                "family_name": "Kim",
+                "local_name": "김민준",
+                "preferred_language": "ko",
+                "country": "KR",
+                "time_zone": "Asia/Seoul",
+                "privacy_consent": "on",
             },
             HTTP_ACCEPT_LANGUAGE="ko",
         )
@@ -77,7 +83,10 @@ def test_password_reset_link_is_erased_once_sent_and_never_shown_to_staff(
     ]
 
     assert (row.status, row.is_confidential, row.text_body, row.html_body) == (
-        MailStatus.SENT, True, "", ""
+        MailStatus.SENT,
+        True,
+        "",
+        "",
     )
     stored = " ".join(str(value) for value in OutgoingMail.objects.values_list().get())
     assert key not in stored

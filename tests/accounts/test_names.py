@@ -97,7 +97,8 @@ def test_western_name_stays_given_first_in_every_language(language):
 @pytest.mark.parametrize("language", ["en", "ja", "ko"])
 def test_name_in_japanese_or_korean_script_is_family_first_everywhere(language):
     assert format_person_name(given_name="太郎", family_name="山田", language=language) == (
-        "山田 太郎")
+        "山田 太郎"
+    )
     assert format_person_name(given_name="민준", family_name="김", language=language) == "김 민준"
 
 

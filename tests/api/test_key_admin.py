@@ -15,10 +15,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _add(staff_client, partner_org, scopes):
-    return staff_client.post(reverse("admin:api_apikey_add"), {
-        "organisation": partner_org.pk, "name": "Roster sync", "scopes": scopes,
-        "expires_at_0": "", "expires_at_1": "",
-    })
+    return staff_client.post(
+        reverse("admin:api_apikey_add"),
+        {
+            "organisation": partner_org.pk,
+            "name": "Roster sync",
+            "scopes": scopes,
+            "expires_at_0": "",
+            "expires_at_1": "",
+        },
+    )
 
 
 def test_key_admin_add_form_offers_the_known_scopes_as_choices(staff_client):
@@ -35,7 +41,8 @@ def test_key_admin_unknown_scope_is_a_form_error_not_a_500(staff_client, partner
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["scopes"] == [
-        "Select a valid choice. everything:write is not one of the available choices."]
+        "Select a valid choice. everything:write is not one of the available choices."
+    ]
     assert ApiKey.objects.count() == 0
 
 
@@ -47,19 +54,27 @@ def test_key_admin_add_issues_a_key_and_logs_it(staff_client, partner_org, secre
     assert response.status_code == 302
     assert key.scopes == ["programs:read"]
     assert (entry.actor, entry.object_id, entry.data["scopes"]) == (
-        secretariat, key.pk, ["programs:read"])
+        secretariat,
+        key.pk,
+        ["programs:read"],
+    )
 
 
-def test_key_admin_change_is_logged_with_old_and_new_values(staff_client, partner_org,
-                                                             secretariat):
-    key, _token = api_key_create(organisation=partner_org, name="Old",
-                                 scopes=[ApiScope.PROGRAMS_READ])
+def test_key_admin_change_is_logged_with_old_and_new_values(staff_client, partner_org, secretariat):
+    key, _token = api_key_create(
+        organisation=partner_org, name="Old", scopes=[ApiScope.PROGRAMS_READ]
+    )
     expires = timezone.localtime() + dt.timedelta(days=30)
 
-    response = staff_client.post(reverse("admin:api_apikey_change", args=[key.pk]), {
-        "name": "New", "scopes": [ApiScope.PROGRAMS_READ],
-        "expires_at_0": expires.date().isoformat(), "expires_at_1": "12:00:00",
-    })
+    response = staff_client.post(
+        reverse("admin:api_apikey_change", args=[key.pk]),
+        {
+            "name": "New",
+            "scopes": [ApiScope.PROGRAMS_READ],
+            "expires_at_0": expires.date().isoformat(),
+            "expires_at_1": "12:00:00",
+        },
+    )
 
     entry = ActivityLog.objects.get(action_type="api.key.changed")
     assert response.status_code == 302
@@ -69,11 +84,14 @@ def test_key_admin_change_is_logged_with_old_and_new_values(staff_client, partne
 
 
 def test_key_admin_revoke_action_is_logged_and_delete_is_refused(staff_client, partner_org):
-    key, _token = api_key_create(organisation=partner_org, name="K",
-                                 scopes=[ApiScope.PROGRAMS_READ])
+    key, _token = api_key_create(
+        organisation=partner_org, name="K", scopes=[ApiScope.PROGRAMS_READ]
+    )
 
-    revoke = staff_client.post(reverse("admin:api_apikey_changelist"),
-                               {"action": "revoke_keys", "_selected_action": [key.pk]})
+    revoke = staff_client.post(
+        reverse("admin:api_apikey_changelist"),
+        {"action": "revoke_keys", "_selected_action": [key.pk]},
+    )
     delete = staff_client.post(reverse("admin:api_apikey_delete", args=[key.pk]), {"post": "yes"})
 
     key.refresh_from_db()

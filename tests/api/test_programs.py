@@ -14,15 +14,21 @@ URL = "/api/v1/programs/"
 
 
 def make_program(slug: str, partner=None) -> Program:
-    program = Program.objects.create(slug=slug, name_en=slug.title(), kind="youth",
-                                     countries=["US", "JP", "KR"])
+    program = Program.objects.create(
+        slug=slug, name_en=slug.title(), kind="youth", countries=["US", "JP", "KR"]
+    )
     if partner is not None:
         program.partners.add(partner)
     now = timezone.now()
     cohort = Cohort.objects.create(
-        program=program, slug="c1", name_en="Cohort", opens_at=now,
-        deadline=now + dt.timedelta(days=10), starts_on=dt.date(2027, 7, 1),
-        ends_on=dt.date(2027, 7, 20), host_country="KR",
+        program=program,
+        slug="c1",
+        name_en="Cohort",
+        opens_at=now,
+        deadline=now + dt.timedelta(days=10),
+        starts_on=dt.date(2027, 7, 1),
+        ends_on=dt.date(2027, 7, 20),
+        host_country="KR",
     )
     for country in ("US", "JP", "KR"):
         CohortQuota.objects.create(cohort=cohort, country=country, seats=10)
@@ -38,12 +44,16 @@ def test_program_list_shows_only_partnered_programs(api_client, partner_org):
     assert response.status_code == 200
     assert [p["slug"] for p in response.json()["results"]] == ["ours"]
     assert [q["country"] for q in response.json()["results"][0]["cohorts"][0]["quotas"]] == [
-        "JP", "KR", "US"]
+        "JP",
+        "KR",
+        "US",
+    ]
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_program_list_query_count_is_constant(api_client, partner_org, count,
-                                              django_assert_num_queries):
+def test_program_list_query_count_is_constant(
+    api_client, partner_org, count, django_assert_num_queries
+):
     for index in range(count):
         make_program(f"p{index}", partner_org)
 

@@ -5,20 +5,26 @@ from django import forms
 
 
 class _ChoiceForm(forms.Form):
-    status = forms.ChoiceField(label="Visa status", choices=[("a", "Needed"), ("b", "Not")],
-                               widget=forms.RadioSelect, help_text="Pick one.")
-    needs = forms.MultipleChoiceField(label="Needs", choices=[("v", "Vegan")], required=False,
-                                      widget=forms.CheckboxSelectMultiple)
+    status = forms.ChoiceField(
+        label="Visa status",
+        choices=[("a", "Needed"), ("b", "Not")],
+        widget=forms.RadioSelect,
+        help_text="Pick one.",
+    )
+    needs = forms.MultipleChoiceField(
+        label="Needs", choices=[("v", "Vegan")], required=False, widget=forms.CheckboxSelectMultiple
+    )
     agree = forms.BooleanField(label="I agree")
 
 
 def test_radio_group_is_fieldset_described_by_help_and_error():
     html = str(_ChoiceForm(data={}))
 
-    assert ('<fieldset class="field-group" aria-describedby="id_status_helptext '
-            'id_status_error">') in html
+    assert (
+        '<fieldset class="field-group" aria-describedby="id_status_helptext id_status_error">'
+    ) in html
     assert "<legend>Visa status:</legend>" in html
-    assert '<label>Visa status:</label>' not in html
+    assert "<label>Visa status:</label>" not in html
     assert html.count("<fieldset") == html.count("</fieldset>") == 2
 
 
@@ -31,9 +37,11 @@ def test_checkbox_group_without_help_or_error_has_plain_fieldset():
 def test_single_checkbox_keeps_its_label_and_no_fieldset():
     html = str(_ChoiceForm(data={}))
 
-    assert ('<input type="checkbox" name="agree" required aria-invalid="true" '
-            'aria-describedby="id_agree_error" id="id_agree"> '
-            '<label for="id_agree">I agree:</label>') in html
+    assert (
+        '<input type="checkbox" name="agree" required aria-invalid="true" '
+        'aria-describedby="id_agree_error" id="id_agree"> '
+        '<label for="id_agree">I agree:</label>'
+    ) in html
     assert "<legend>I agree" not in html
 
 
@@ -43,8 +51,10 @@ _MARK = '<span class="required-mark" aria-hidden="true">*</span>'
 def test_required_checkbox_is_marked_visibly_and_required():
     html = str(_ChoiceForm())
 
-    assert ('<input type="checkbox" name="agree" required id="id_agree"> '
-            f'<label for="id_agree">I agree:</label>{_MARK}') in html
+    assert (
+        '<input type="checkbox" name="agree" required id="id_agree"> '
+        f'<label for="id_agree">I agree:</label>{_MARK}'
+    ) in html
 
 
 def test_required_group_marked_and_optional_group_not():

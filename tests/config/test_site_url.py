@@ -21,8 +21,9 @@ def _forget_served_address():
 
 
 @pytest.mark.django_db
-def test_links_follow_the_served_port_in_development(client, settings,
-                                                     django_capture_on_commit_callbacks):
+def test_links_follow_the_served_port_in_development(
+    client, settings, django_capture_on_commit_callbacks
+):
     from django.core import mail  # noqa: PLC0415 -- the test's outbox
 
     from tests.exchanges.views.conftest import (  # noqa: PLC0415 -- a cohort with a form
@@ -44,9 +45,11 @@ def test_links_follow_the_served_port_in_development(client, settings,
     client.force_login(application.applicant)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/applications/{application.pk}/referees/", {
-            "name": "Prof. Tanaka", "email": "tanaka@example.ac.jp", "language": "en"},
-            HTTP_HOST="127.0.0.1:8123")
+        client.post(
+            f"/applications/{application.pk}/referees/",
+            {"name": "Prof. Tanaka", "email": "tanaka@example.ac.jp", "language": "en"},
+            HTTP_HOST="127.0.0.1:8123",
+        )
 
     [message] = mail.outbox
     link = next(line for line in message.body.splitlines() if "/referee/" in line)
@@ -61,18 +64,27 @@ def test_site_url_without_a_served_address_is_the_setting():
 
 
 def _middleware(env_site_url: str | None, var_dir: Path) -> list[str]:
-    env = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "config.settings.local",
-           "TRILINK_VAR_DIR": str(var_dir)}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "TRILINK_VAR_DIR": str(var_dir),
+    }
     if env_site_url:
         env["SITE_URL"] = env_site_url
     result = subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; print(settings.MIDDLEWARE)"],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, check=True, timeout=60,
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     return eval(result.stdout)  # noqa: S307 -- our own settings' repr of a list of strings
 
 
 def test_local_settings_follow_the_served_address_only_without_site_url(tmp_path):
     assert "config.site.DevelopmentSiteURLMiddleware" in _middleware(None, tmp_path)
-    assert "config.site.DevelopmentSiteURLMiddleware" not in _middleware("https://x.example",
-                                                                         tmp_path)
+    assert "config.site.DevelopmentSiteURLMiddleware" not in _middleware(
+        "https://x.example", tmp_path
+    )

@@ -29,8 +29,11 @@ AXE = Axe()
 
 def assert_accessible(page) -> None:
     violations = AXE.run(page).response["violations"]
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in violations if v["impact"] in {"serious", "critical"}]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in violations
+        if v["impact"] in {"serious", "critical"}
+    ]
     assert serious == [], page.url
 
 
@@ -44,25 +47,56 @@ def _allow_allauth_email_lookups(settings):
 @pytest.fixture
 def call(transactional_db):
     cohort = CohortFactory(
-        name_en="2027 Summer, hosted in Seoul", name_ja="2027年夏 ソウル開催",
+        name_en="2027 Summer, hosted in Seoul",
+        name_ja="2027年夏 ソウル開催",
         name_ko="2027년 여름 서울 개최",
-        deadline=timezone.now() + dt.timedelta(days=20), min_age=18, max_age=35,
+        deadline=timezone.now() + dt.timedelta(days=20),
+        min_age=18,
+        max_age=35,
     )
-    motivation = FormStepFactory(form__cohort=cohort, position=1, title_en="Motivation",
-                                 title_ja="志望動機", title_ko="지원 동기")
-    QuestionFactory(step=motivation, position=1, label_en="Current role",
-                    label_ja="現在の役職", label_ko="현재 직책")
-    QuestionFactory(step=motivation, position=2, kind=QuestionKind.LONG_TEXT, max_words=300,
-                    label_en="Why do you want to take part?", label_ja="参加したい理由",
-                    label_ko="참가하고 싶은 이유")
-    documents = FormStepFactory(form=motivation.form, position=2, title_en="Documents",
-                                title_ja="書類", title_ko="서류")
-    QuestionFactory(step=documents, position=1, kind=QuestionKind.FILE, document_kind="cv",
-                    label_en="CV", label_ja="履歴書", label_ko="이력서")
-    QuestionFactory(step=documents, position=2, kind=QuestionKind.CONSENT,
-                    label_en="I agree to the privacy notice",
-                    label_ja="個人情報の取り扱いに同意します",
-                    label_ko="개인정보 처리에 동의합니다")
+    motivation = FormStepFactory(
+        form__cohort=cohort,
+        position=1,
+        title_en="Motivation",
+        title_ja="志望動機",
+        title_ko="지원 동기",
+    )
+    QuestionFactory(
+        step=motivation,
+        position=1,
+        label_en="Current role",
+        label_ja="現在の役職",
+        label_ko="현재 직책",
+    )
+    QuestionFactory(
+        step=motivation,
+        position=2,
+        kind=QuestionKind.LONG_TEXT,
+        max_words=300,
+        label_en="Why do you want to take part?",
+        label_ja="参加したい理由",
+        label_ko="참가하고 싶은 이유",
+    )
+    documents = FormStepFactory(
+        form=motivation.form, position=2, title_en="Documents", title_ja="書類", title_ko="서류"
+    )
+    QuestionFactory(
+        step=documents,
+        position=1,
+        kind=QuestionKind.FILE,
+        document_kind="cv",
+        label_en="CV",
+        label_ja="履歴書",
+        label_ko="이력서",
+    )
+    QuestionFactory(
+        step=documents,
+        position=2,
+        kind=QuestionKind.CONSENT,
+        label_en="I agree to the privacy notice",
+        label_ja="個人情報の取り扱いに同意します",
+        label_ko="개인정보 처리에 동의합니다",
+    )
     return cohort
 
 
@@ -94,14 +128,36 @@ def fill_profile(page, *, country, japanese, korean):
     page.select_option("select[name=japanese_level]", japanese)
     page.select_option("select[name=korean_level]", korean)
     page.select_option("select[name=sector]", "academia")
-    page.fill("input[name=institution]", "Yonsei University" if country == "KR"
-              else "Kyoto University")
+    page.fill(
+        "input[name=institution]", "Yonsei University" if country == "KR" else "Kyoto University"
+    )
 
 
-def run_journey(page, call, *, email, language, country, local, given, family, tz,
-                japanese, korean, with_referee):
-    register(page, email=email, given=given, family=family, local=local, language=language,
-             country=country, tz=tz)
+def run_journey(
+    page,
+    call,
+    *,
+    email,
+    language,
+    country,
+    local,
+    given,
+    family,
+    tz,
+    japanese,
+    korean,
+    with_referee,
+):
+    register(
+        page,
+        email=email,
+        given=given,
+        family=family,
+        local=local,
+        language=language,
+        country=country,
+        tz=tz,
+    )
     page.goto("/calls/")
     assert_accessible(page)
     page.locator(f"a[href='/calls/{call.pk}/']").click()
@@ -120,8 +176,7 @@ def run_journey(page, call, *, email, language, country, local, given, family, t
     page.locator(f"a[href='/applications/{application.pk}/step/1/']").click()
     assert page.input_value("input[name=birth_date]") == "1998-05-04"
     assert page.input_value("select[name=citizenship]") == country
-    assert page.input_value("input[name=institution]") in {"Yonsei University",
-                                                           "Kyoto University"}
+    assert page.input_value("input[name=institution]") in {"Yonsei University", "Kyoto University"}
     page.locator("button[name=action][value=next]").click()
     page.wait_for_url(re.compile(r"/step/2/$"))
     assert_accessible(page)
@@ -136,8 +191,10 @@ def run_journey(page, call, *, email, language, country, local, given, family, t
     page.wait_for_url(re.compile(r"/step/3/$"))
     assert_accessible(page)
 
-    page.set_input_files(f"input[name=q{questions['CV'].pk}]", files=[
-        {"name": "cv.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}])
+    page.set_input_files(
+        f"input[name=q{questions['CV'].pk}]",
+        files=[{"name": "cv.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}],
+    )
     page.check(f"input[name=q{questions['I agree to the privacy notice'].pk}]")
     page.locator("button[name=action][value=next]").click()
     page.wait_for_url(re.compile(r"/review/$"))
@@ -170,31 +227,58 @@ def run_journey(page, call, *, email, language, country, local, given, family, t
 
 @pytest.fixture
 def browser_context_args():
-    return {"locale": "ko-KR", "timezone_id": "Asia/Seoul",
-            "viewport": {"width": 1280, "height": 900}}
+    return {
+        "locale": "ko-KR",
+        "timezone_id": "Asia/Seoul",
+        "viewport": {"width": 1280, "height": 900},
+    }
 
 
 def test_korean_applicant_journey(page, call):
     application = run_journey(
-        page, call, email="minjun.kim@example.kr", language="ko", country="KR",
-        local="김민준", given="Minjun", family="Kim", tz="Asia/Seoul", japanese="basic",
-        korean="native", with_referee=True)
+        page,
+        call,
+        email="minjun.kim@example.kr",
+        language="ko",
+        country="KR",
+        local="김민준",
+        given="Minjun",
+        family="Kim",
+        tz="Asia/Seoul",
+        japanese="basic",
+        korean="native",
+        with_referee=True,
+    )
 
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["minjun.kim@example.kr"], f"{call.program.name_ko} 지원서가 접수되었습니다")]
-    assert list(OutgoingMail.objects.filter(template_key="application_received")
-                .values_list("recipient_email", "status")) == [
-        ("minjun.kim@example.kr", "sent")]
+        (["minjun.kim@example.kr"], f"{call.program.name_ko} 지원서가 접수되었습니다")
+    ]
+    assert list(
+        OutgoingMail.objects.filter(template_key="application_received").values_list(
+            "recipient_email", "status"
+        )
+    ) == [("minjun.kim@example.kr", "sent")]
     assert mail.outbox[0].body.startswith("김민준님, 안녕하십니까.\n\n")
     assert application.documents.get().original_name == "cv.pdf"
 
 
 def test_japanese_applicant_journey(page, call):
     run_journey(
-        page, call, email="yui.tanaka@example.jp", language="ja", country="JP",
-        local="田中結衣", given="Yui", family="Tanaka", tz="Asia/Tokyo", japanese="native",
-        korean="basic", with_referee=False)
+        page,
+        call,
+        email="yui.tanaka@example.jp",
+        language="ja",
+        country="JP",
+        local="田中結衣",
+        given="Yui",
+        family="Tanaka",
+        tz="Asia/Tokyo",
+        japanese="native",
+        korean="basic",
+        with_referee=False,
+    )
 
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["yui.tanaka@example.jp"], f"{call.program.name_ja}へのご応募を受け付けました")]
+        (["yui.tanaka@example.jp"], f"{call.program.name_ja}へのご応募を受け付けました")
+    ]
     assert mail.outbox[0].body.startswith("田中結衣 様\n\n")

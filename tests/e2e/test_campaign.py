@@ -11,15 +11,17 @@ from tests.factories.applications import ApplicationFactory
 
 def _log_in(page, client, user, live_server):
     client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
 
 
 def test_staff_send_campaign_and_find_messages(page, client, secretariat, live_server):
     cohort = make_cohort()
     for n in range(3):
-        traveller = ApplicantFactory(email=f"traveller{n}@example.org", country="JP",
-                                     preferred_language="ja")
+        traveller = ApplicantFactory(
+            email=f"traveller{n}@example.org", country="JP", preferred_language="ja"
+        )
         ApplicationFactory(cohort=cohort, applicant=traveller, country="JP")
     _log_in(page, client, secretariat, live_server)
 
@@ -30,7 +32,8 @@ def test_staff_send_campaign_and_find_messages(page, client, secretariat, live_s
     page.get_by_label("Message (English)").fill("Dear {{ recipient_name }}, see you Monday.")
     page.get_by_label("Subject (Japanese)").fill("月曜日のオリエンテーション")
     page.get_by_label("Message (Japanese)").fill(
-        "{{ recipient_name }} 様\n月曜日にお会いしましょう。")
+        "{{ recipient_name }} 様\n月曜日にお会いしましょう。"
+    )
     page.get_by_role("button", name="Save and preview").click()
     expect(page.get_by_role("heading", name=re.compile("Orientation reminder"))).to_be_visible()
     page.get_by_role("button", name="Send or schedule").click()

@@ -12,8 +12,10 @@ from tests.factories import ApplicantFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WIDTHS = [pytest.param({"width": 1280, "height": 900}, id="desktop"),
-          pytest.param({"width": 390, "height": 844}, id="phone")]
+WIDTHS = [
+    pytest.param({"width": 1280, "height": 900}, id="desktop"),
+    pytest.param({"width": 390, "height": 844}, id="phone"),
+]
 
 
 def _frame_html(page, selector: str) -> tuple[str, str]:
@@ -23,18 +25,17 @@ def _frame_html(page, selector: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("viewport", WIDTHS)
-def test_template_editor_preview_shows_formatted_html(page, live_server, secretariat,
-                                                      viewport):
+def test_template_editor_preview_shows_formatted_html(page, live_server, secretariat, viewport):
     cohort = make_cohort()
     ApplicantFactory(given_name="Olivia", family_name="Johnson", preferred_language="ja")
     page.set_viewport_size(viewport)
     sign_in(page, live_server, secretariat)
 
-    page.goto(reverse("staff:mail_template_edit",
-                      args=[cohort.pk, "application_received", "ja"]))
+    page.goto(reverse("staff:mail_template_edit", args=[cohort.pk, "application_received", "ja"]))
     page.locator("#id_subject").fill("{{ cohort_name }} のお知らせ")
     page.locator("#id_text_body").fill(
-        "<p>{{ recipient_name }} 様</p><p><strong>{{ program_name }}</strong>へようこそ。</p>")
+        "<p>{{ recipient_name }} 様</p><p><strong>{{ program_name }}</strong>へようこそ。</p>"
+    )
 
     page.locator("#preview-subject").filter(has_text="2027年夏 のお知らせ").wait_for()
     strong, body = _frame_html(page, "#preview-html")
@@ -44,8 +45,7 @@ def test_template_editor_preview_shows_formatted_html(page, live_server, secreta
 
 
 @pytest.mark.parametrize("viewport", WIDTHS)
-def test_campaign_composer_preview_shows_formatted_html(page, live_server, secretariat,
-                                                        viewport):
+def test_campaign_composer_preview_shows_formatted_html(page, live_server, secretariat, viewport):
     cohort = make_cohort()
     page.set_viewport_size(viewport)
     sign_in(page, live_server, secretariat)
@@ -56,10 +56,12 @@ def test_campaign_composer_preview_shows_formatted_html(page, live_server, secre
     page.get_by_label("Cohort").select_option(str(cohort.pk))
     page.get_by_label("Subject (English)").fill("About {{ cohort_name }}")
     page.get_by_label("Message (English)").fill(
-        "<p>Dear {{ recipient_name }},</p><p><strong>{{ program_name }}</strong> starts.</p>")
+        "<p>Dear {{ recipient_name }},</p><p><strong>{{ program_name }}</strong> starts.</p>"
+    )
     page.get_by_label("Subject (Korean)").fill("{{ cohort_name }} 안내")
     page.get_by_label("Message (Korean)").fill(
-        "<p>{{ recipient_name }} 님</p><p><strong>{{ program_name }}</strong>이 시작됩니다.</p>")
+        "<p>{{ recipient_name }} 님</p><p><strong>{{ program_name }}</strong>이 시작됩니다.</p>"
+    )
     page.get_by_role("button", name="Save and preview").click()
 
     page.locator("#preview-ko-subject").wait_for()
@@ -68,6 +70,8 @@ def test_campaign_composer_preview_shows_formatted_html(page, live_server, secre
     assert _frame_html(page, "#preview-ko-html")[0] == "리더 교류"
     strong, body = _frame_html(page, "#preview-en-html")
     assert strong == "Leaders Exchange"
-    assert body == ("Trilink\n\nDear recipient@example.org,\n\nLeaders Exchange starts.\n\n"
-                    "Unsubscribe from these emails")
+    assert body == (
+        "Trilink\n\nDear recipient@example.org,\n\nLeaders Exchange starts.\n\n"
+        "Unsubscribe from these emails"
+    )
     assert_accessible(page)

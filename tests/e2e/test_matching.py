@@ -20,8 +20,11 @@ SERIOUS_IMPACTS = {"serious", "critical"}
 
 def _serious_violations(page) -> list[str]:
     results = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): " + ", ".join(str(n["target"]) for n in v["nodes"])
-            for v in results.response["violations"] if v["impact"] in SERIOUS_IMPACTS]
+    return [
+        f"{v['id']} ({v['impact']}): " + ", ".join(str(n["target"]) for n in v["nodes"])
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS_IMPACTS
+    ]
 
 
 def _sign_in(page, live_server, user) -> None:
@@ -29,15 +32,20 @@ def _sign_in(page, live_server, user) -> None:
     client = Client()
     client.force_login(user)
     page.context.clear_cookies()
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
 
 
-def test_staff_run_swap_publish_then_participant_sees_group(page, live_server, secretariat,
-                                                            monkeypatch):
+def test_staff_run_swap_publish_then_participant_sees_group(
+    page, live_server, secretariat, monkeypatch
+):
     cohort = CohortFactory()
     people = triad_cohort(cohort, groups=2)
     us_first, us_second = (p for p in people if p.country == "US")
@@ -62,18 +70,24 @@ def test_staff_run_swap_publish_then_participant_sees_group(page, live_server, s
     assert page.locator("section.card[id^=group-]").count() == 2
     assert _serious_violations(page) == []
 
-    group_of = {m.application_id: m.group.number
-                for m in MatchGroupMember.objects.filter(run=run).select_related("group")}
+    group_of = {
+        m.application_id: m.group.number
+        for m in MatchGroupMember.objects.filter(run=run).select_related("group")
+    }
     page.select_option("#id_first", str(us_first.pk))
     page.select_option("#id_second", str(us_second.pk))
     page.get_by_role("button", name="Preview swap").click()
     assert page.locator("#swap-delta").inner_text().startswith("Total score change: ")
     page.get_by_role("button", name="Confirm swap").click()
     page.get_by_text("The two people were swapped.").wait_for()
-    after = {m.application_id: m.group.number
-             for m in MatchGroupMember.objects.filter(run=run).select_related("group")}
-    assert (after[us_first.pk], after[us_second.pk]) == (group_of[us_second.pk],
-                                                          group_of[us_first.pk])
+    after = {
+        m.application_id: m.group.number
+        for m in MatchGroupMember.objects.filter(run=run).select_related("group")
+    }
+    assert (after[us_first.pk], after[us_second.pk]) == (
+        group_of[us_second.pk],
+        group_of[us_first.pk],
+    )
 
     page.get_by_role("link", name="Publish").click()
     page.get_by_label("I have checked the groups.").check()
@@ -81,19 +95,23 @@ def test_staff_run_swap_publish_then_participant_sees_group(page, live_server, s
     assert page.locator("#run-status").inner_text() == "Published"
 
     participant = us_first.applicant
-    mates = [m.application.applicant for m in MatchGroupMember.objects.filter(
-        run=run, group__number=after[us_first.pk]).select_related("application__applicant")]
+    mates = [
+        m.application.applicant
+        for m in MatchGroupMember.objects.filter(
+            run=run, group__number=after[us_first.pk]
+        ).select_related("application__applicant")
+    ]
     _sign_in(page, live_server, participant)
     page.goto(us_first.get_absolute_url())
     group = page.locator("#my-group")
     assert sorted(group.locator(".member-name").all_inner_texts()) == sorted(
-        f"{m.given_name} {m.family_name}" for m in mates)
+        f"{m.given_name} {m.family_name}" for m in mates
+    )
     assert page.get_by_role("heading", name="Your group").is_visible()
     assert _serious_violations(page) == []
 
 
-def test_staff_add_host_place_publish_then_participant_sees_host(page, live_server,
-                                                                 secretariat):
+def test_staff_add_host_place_publish_then_participant_sees_host(page, live_server, secretariat):
     cohort = CohortFactory()
     people = triad_cohort(cohort)
     _sign_in(page, live_server, secretariat)
@@ -118,5 +136,6 @@ def test_staff_add_host_place_publish_then_participant_sees_host(page, live_serv
     _sign_in(page, live_server, people[0].applicant)
     page.goto(people[0].get_absolute_url())
     assert page.locator("#my-host").inner_text() == (
-        "You will stay with Hayashi family (Host family) in Tokyo.")
+        "You will stay with Hayashi family (Host family) in Tokyo."
+    )
     assert _serious_violations(page) == []

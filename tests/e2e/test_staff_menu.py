@@ -1,7 +1,6 @@
 """The staff menu keeps "Sign out" on screen from a phone to a wide desktop (the previews
 are checked in test_mail_previews.py)."""
 
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
@@ -18,8 +17,11 @@ WIDTHS = [1280, 390]
 
 def _assert_accessible(page) -> None:
     violations = AXE.run(page).response["violations"]
-    serious = [f"{v['id']} ({v['impact']}): " + ", ".join(str(n["target"]) for n in v["nodes"])
-               for v in violations if v["impact"] in SERIOUS_IMPACTS]
+    serious = [
+        f"{v['id']} ({v['impact']}): " + ", ".join(str(n["target"]) for n in v["nodes"])
+        for v in violations
+        if v["impact"] in SERIOUS_IMPACTS
+    ]
     assert serious == [], page.url
 
 
@@ -27,11 +29,15 @@ def _sign_in(page, live_server, user) -> None:
     client = Client()
     client.force_login(user)
     page.context.clear_cookies()
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
 
 
 def _no_sideways_scroll(page) -> None:

@@ -39,8 +39,11 @@ AXE = Axe()
 
 def assert_accessible(page) -> None:
     violations = AXE.run(page).response["violations"]
-    serious = [f"{v['id']} ({v['impact']}): " + ", ".join(str(n["target"]) for n in v["nodes"])
-               for v in violations if v["impact"] in SERIOUS_IMPACTS]
+    serious = [
+        f"{v['id']} ({v['impact']}): " + ", ".join(str(n["target"]) for n in v["nodes"])
+        for v in violations
+        if v["impact"] in SERIOUS_IMPACTS
+    ]
     assert serious == [], page.url
 
 
@@ -60,11 +63,15 @@ def sign_in(page, live_server, user) -> None:
     client = Client()
     client.force_login(user)
     page.context.clear_cookies()
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
 
 
 def _ko(message: str, **values) -> str:
@@ -77,11 +84,16 @@ def _ko(message: str, **values) -> str:
 def test_reviewer_scores_assignment_after_missing_score(page, live_server, reviewer):
     cohort = CohortFactory()
     ReviewSettingsFactory(cohort=cohort)
-    criteria = [ReviewCriterionFactory(cohort=cohort, name_en=name, position=position)
-                for position, name in enumerate(["Motivation", "Experience", "Fit"], 1)]
+    criteria = [
+        ReviewCriterionFactory(cohort=cohort, name_en=name, position=position)
+        for position, name in enumerate(["Motivation", "Experience", "Fit"], 1)
+    ]
     assignment = ReviewAssignmentFactory(
-        application__cohort=cohort, reviewer=reviewer,
-        application__applicant__given_name="Jiwoo", application__applicant__family_name="Park")
+        application__cohort=cohort,
+        reviewer=reviewer,
+        application__applicant__given_name="Jiwoo",
+        application__applicant__family_name="Park",
+    )
     sign_in(page, live_server, reviewer)
 
     page.goto(reverse("review:queue"))
@@ -99,9 +111,11 @@ def test_reviewer_scores_assignment_after_missing_score(page, live_server, revie
 
     experience = page.get_by_label("Experience")
     assert page.get_by_role("alert").inner_text() == (
-        "Please correct the errors below. Your answers are kept.")
+        "Please correct the errors below. Your answers are kept."
+    )
     assert page.locator(f"#id_score_{criteria[1].pk}_error").inner_text() == (
-        "Give a score for this criterion.")
+        "Give a score for this criterion."
+    )
     assert experience.get_attribute("aria-invalid") == "true"
     assert page.get_by_label("Motivation").input_value() == "4"
     assert page.get_by_label("Fit").input_value() == "3"
@@ -116,7 +130,10 @@ def test_reviewer_scores_assignment_after_missing_score(page, live_server, revie
     assert_accessible(page)
     review = Review.objects.get(assignment=assignment)
     assert {s.criterion_id: s.score for s in review.scores.all()} == {
-        criteria[0].pk: 4, criteria[1].pk: 5, criteria[2].pk: 3}
+        criteria[0].pk: 4,
+        criteria[1].pk: 5,
+        criteria[2].pk: 3,
+    }
     assignment.refresh_from_db()
     assert assignment.status == ReviewAssignmentStatus.SUBMITTED
 
@@ -125,9 +142,13 @@ def test_korean_applicant_accepts_offer_and_gets_confirmation(page, live_server)
     cohort = CohortFactory(time_zone="Asia/Seoul")
     respond_by = timezone.now().replace(microsecond=0) + dt.timedelta(days=5)
     offered = ApplicationFactory(
-        cohort=cohort, status=ApplicationStatus.ACCEPTED, offer_respond_by=respond_by,
-        applicant__preferred_language="ko", applicant__time_zone="Asia/Seoul",
-        applicant__email="minjun@example.kr")
+        cohort=cohort,
+        status=ApplicationStatus.ACCEPTED,
+        offer_respond_by=respond_by,
+        applicant__preferred_language="ko",
+        applicant__time_zone="Asia/Seoul",
+        applicant__email="minjun@example.kr",
+    )
     sign_in(page, live_server, offered.applicant)
 
     page.goto(reverse("apply:status", args=[offered.pk]))
@@ -149,8 +170,11 @@ def test_korean_applicant_accepts_offer_and_gets_confirmation(page, live_server)
 
     offered.refresh_from_db()
     assert offered.status == ApplicationStatus.CONFIRMED
-    assert list(OutgoingMail.objects.filter(template_key="application_confirmed").values_list(
-        "recipient_email", "language")) == [("minjun@example.kr", "ko")]
+    assert list(
+        OutgoingMail.objects.filter(template_key="application_confirmed").values_list(
+            "recipient_email", "language"
+        )
+    ) == [("minjun@example.kr", "ko")]
 
 
 def test_participant_fills_passport_and_emergency_contact(page, live_server):
@@ -187,10 +211,10 @@ def test_participant_fills_passport_and_emergency_contact(page, live_server):
     assert phone.get_attribute("aria-invalid") == "true"
     assert emergency.locator("#id_emergency_contact-emergency_phone_error").is_visible()
     assert phone.input_value() == "010-1234"
-    assert emergency.locator("#id_emergency_contact-emergency_name").input_value() == (
-        "Kim Soyeon")
+    assert emergency.locator("#id_emergency_contact-emergency_name").input_value() == ("Kim Soyeon")
     assert emergency.locator("#id_emergency_contact-emergency_relationship").input_value() == (
-        "Mother")
+        "Mother"
+    )
     assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "1"
     assert_accessible(page)
     assert_fits_phone(page)
@@ -201,7 +225,9 @@ def test_participant_fills_passport_and_emergency_contact(page, live_server):
     assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "2"
     checklist = PredepartureChecklist.objects.get(application=application)
     assert (checklist.passport_valid_until, checklist.emergency_phone) == (
-        valid_until, "+821012345678")
+        valid_until,
+        "+821012345678",
+    )
 
 
 def test_respondent_answers_survey_through_private_link(page, live_server):
@@ -211,8 +237,9 @@ def test_respondent_answers_survey_through_private_link(page, live_server):
     likert = [q for q in questions.values() if q.kind == "likert"]
     open_text = next(q for q in questions.values() if q.kind == "open_text")
 
-    page.goto(reverse("apply:survey", kwargs={
-        "token": survey_invitation_token(invitation=invited)}))
+    page.goto(
+        reverse("apply:survey", kwargs={"token": survey_invitation_token(invitation=invited)})
+    )
     assert page.locator("h1").inner_text() == survey.title_en
     assert_accessible(page)
     assert_fits_phone(page)
@@ -229,13 +256,12 @@ def test_respondent_answers_survey_through_private_link(page, live_server):
     assert errors.locator("h2").inner_text() == "One answer needs your attention."
     assert page.evaluate("document.activeElement.id") == "survey-errors"
     assert page.locator(f"#id_{questions['nps'].field_name}_error").inner_text() == (
-        "Please answer this question.")
+        "Please answer this question."
+    )
     assert page.locator(f"#id_{questions['thermometer-US'].field_name}").input_value() == "70"
     assert page.locator(f"#id_{questions['thermometer-JP'].field_name}").input_value() == "65"
-    assert all(page.locator(f"input[name={q.field_name}][value='4']").is_checked()
-               for q in likert)
-    assert page.locator(f"#id_{open_text.field_name}").input_value() == (
-        "The home stay in Tokyo.")
+    assert all(page.locator(f"input[name={q.field_name}][value='4']").is_checked() for q in likert)
+    assert page.locator(f"#id_{open_text.field_name}").input_value() == ("The home stay in Tokyo.")
     assert_accessible(page)
     assert_fits_phone(page)
 
@@ -244,14 +270,14 @@ def test_respondent_answers_survey_through_private_link(page, live_server):
     page.get_by_role("heading", name="Thank you").wait_for()
     assert page.get_by_role("status").inner_text() == (
         "Your answers have been received. Thank you for taking the time to help us improve "
-        "the program.")
+        "the program."
+    )
     assert_accessible(page)
     invited.refresh_from_db()
     assert invited.completed_at is not None
 
 
-def test_secretariat_opens_review_predeparture_and_survey_pages(page, live_server,
-                                                                secretariat):
+def test_secretariat_opens_review_predeparture_and_survey_pages(page, live_server, secretariat):
     cohort = CohortFactory()
     ReviewSettingsFactory(cohort=cohort)
     ReviewCriterionFactory(cohort=cohort)
@@ -268,8 +294,10 @@ def test_secretariat_opens_review_predeparture_and_survey_pages(page, live_serve
         (reverse("staff:predeparture", kwargs={"cohort_id": cohort.pk}), None),
         (reverse("staff:predeparture_itinerary", kwargs={"cohort_id": cohort.pk}), None),
         (reverse("staff:surveys", kwargs={"cohort_id": cohort.pk}), None),
-        (reverse("staff:survey", kwargs={"cohort_id": cohort.pk, "pk": survey.pk}),
-         survey.title_en),
+        (
+            reverse("staff:survey", kwargs={"cohort_id": cohort.pk, "pk": survey.pk}),
+            survey.title_en,
+        ),
     ]:
         response = page.goto(url)
         assert response.status == 200, url

@@ -228,10 +228,16 @@ def test_seed_demo_publishes_a_matching_of_the_running_cohort_once():
     assert (second["participants_created"], second["matchings_published"]) == (0, 0)
     assert list(runs.values_list("status", flat=True)) == [MatchingRunStatus.PUBLISHED]
     assert runs.get().groups.count() == 12
-    members = set(MatchGroupMember.objects.filter(run__cohort=running).values_list(
-        "application__applicant__email", flat=True))
-    assert {f"applicant@{DEMO_DOMAIN}", f"applicant-ja@{DEMO_DOMAIN}",
-            f"applicant-en@{DEMO_DOMAIN}"} <= members
+    members = set(
+        MatchGroupMember.objects.filter(run__cohort=running).values_list(
+            "application__applicant__email", flat=True
+        )
+    )
+    assert {
+        f"applicant@{DEMO_DOMAIN}",
+        f"applicant-ja@{DEMO_DOMAIN}",
+        f"applicant-en@{DEMO_DOMAIN}",
+    } <= members
 
 
 def test_seed_demo_publishes_hosts_and_mentors_once_and_logins_see_them(client):
@@ -248,12 +254,15 @@ def test_seed_demo_publishes_hosts_and_mentors_once_and_logins_see_them(client):
     runs = PlacementRun.objects.filter(cohort=running)
     assert sorted(runs.values_list("kind", "status")) == [
         (PlacementKind.HOSTS, PlacementRunStatus.PUBLISHED),
-        (PlacementKind.MENTORS, PlacementRunStatus.PUBLISHED)]
+        (PlacementKind.MENTORS, PlacementRunStatus.PUBLISHED),
+    ]
     assert set(running.hosts.values_list("city", flat=True)) == {"Tokyo"}
     mentors = PlacementAssignment.objects.filter(run__cohort=running, mentor__isnull=False)
     assert mentors.count() == 36
-    assert all(a.mentor.country != a.application.country
-               for a in mentors.select_related("mentor", "application"))
+    assert all(
+        a.mentor.country != a.application.country
+        for a in mentors.select_related("mentor", "application")
+    )
     for email in MATCHING_LOGINS.values():
         application = Application.objects.get(cohort=running, applicant__email=email)
         client.force_login(application.applicant)

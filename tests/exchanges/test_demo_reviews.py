@@ -19,9 +19,17 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in (
-        ReviewCriterion, CohortReviewSettings, ReviewerPoolMember, ReviewAssignment, Review,
-        OutgoingMail)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            ReviewCriterion,
+            CohortReviewSettings,
+            ReviewerPoolMember,
+            ReviewAssignment,
+            Review,
+            OutgoingMail,
+        )
+    }
 
 
 def test_demo_reviewer_has_pending_and_submitted_reviews_and_seeding_is_idempotent(client):
@@ -31,10 +39,14 @@ def test_demo_reviewer_has_pending_and_submitted_reviews_and_seeding_is_idempote
 
     assert _counts() == first
     assert first["ReviewCriterion"] == 8  # four criteria on each demo cohort
-    statuses = sorted(ReviewAssignment.objects.filter(
-        reviewer__email=f"reviewer@{DEMO_DOMAIN}").values_list("status", flat=True))
-    assert statuses == [ReviewAssignmentStatus.ASSIGNED] * 3 + [
-        ReviewAssignmentStatus.SUBMITTED] * 3
+    statuses = sorted(
+        ReviewAssignment.objects.filter(reviewer__email=f"reviewer@{DEMO_DOMAIN}").values_list(
+            "status", flat=True
+        )
+    )
+    assert (
+        statuses == [ReviewAssignmentStatus.ASSIGNED] * 3 + [ReviewAssignmentStatus.SUBMITTED] * 3
+    )
     reviewer = ReviewerPoolMember.objects.get(reviewer__email=f"reviewer@{DEMO_DOMAIN}").reviewer
     client.force_login(reviewer)
     response = client.get(reverse("review:queue"))

@@ -29,4 +29,4 @@ def test_home_query_count_is_constant(client, programs, django_assert_num_querie
     with django_assert_num_queries(2):
         response = client.get("/")
 
-    assert response.content.decode().count('program-title') == programs
+    assert response.content.decode().count("program-title") == programs

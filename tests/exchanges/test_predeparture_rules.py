@@ -15,8 +15,7 @@ from tests.factories.predeparture import participant
 
 pytestmark = pytest.mark.django_db
 
-PERMS = ("exchanges.view_checklist", "exchanges.view_checklist_details",
-         "exchanges.edit_checklist")
+PERMS = ("exchanges.view_checklist", "exchanges.view_checklist_details", "exchanges.edit_checklist")
 
 
 @pytest.fixture
@@ -51,8 +50,7 @@ def test_partner_staff_of_the_country_see_completion_only(application, cohort):
 def test_partner_staff_of_another_country_or_program_see_nothing(application, cohort):
     japan = PartnerStaffFactory(organisation__country="JP")
     cohort.program.partners.add(japan.organisation)
-    not_partnering = PartnerStaffFactory(organisation__country="US",
-                                         organisation__name="Elsewhere")
+    not_partnering = PartnerStaffFactory(organisation__country="US", organisation__name="Elsewhere")
 
     assert perms(japan, application) == (False, False, False)
     assert perms(not_partnering, application) == (False, False, False)
@@ -63,8 +61,15 @@ def test_reviewers_and_other_applicants_see_nothing(application, reviewer):
     assert perms(ApplicantFactory(), application) == (False, False, False)
 
 
-@pytest.mark.parametrize("status", [ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED,
-                                    ApplicationStatus.DECLINED, ApplicationStatus.ALUMNUS])
+@pytest.mark.parametrize(
+    "status",
+    [
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.ACCEPTED,
+        ApplicationStatus.DECLINED,
+        ApplicationStatus.ALUMNUS,
+    ],
+)
 def test_no_checklist_unless_confirmed_or_participant(cohort, secretariat, status):
     application = participant(cohort, "US", status=status)
 
@@ -77,8 +82,11 @@ def test_cohort_pages_for_secretariat_and_partner_staff_only(cohort, secretariat
     cohort.program.partners.add(partner.organisation)
     outsider = PartnerStaffFactory(organisation__country="KR", organisation__name="Other")
 
-    assert [rules.has_perm("exchanges.view_predeparture", user, cohort)
-            for user in (secretariat, partner, outsider, reviewer)] == [True, True, False,
-                                                                        False]
-    assert [rules.has_perm("exchanges.manage_itinerary", user, cohort)
-            for user in (secretariat, partner, reviewer)] == [True, False, False]
+    assert [
+        rules.has_perm("exchanges.view_predeparture", user, cohort)
+        for user in (secretariat, partner, outsider, reviewer)
+    ] == [True, True, False, False]
+    assert [
+        rules.has_perm("exchanges.manage_itinerary", user, cohort)
+        for user in (secretariat, partner, reviewer)
+    ] == [True, False, False]

@@ -98,9 +98,8 @@ class ApplicationFactory(DjangoModelFactory):
     citizenship = "KR"
     residence_country = "KR"
     birth_date = factory.LazyAttribute(
-        lambda o: o.cohort.starts_on.replace(year=o.cohort.starts_on.year - 25))
+        lambda o: o.cohort.starts_on.replace(year=o.cohort.starts_on.year - 25)
+    )
     sector = "academia"
     institution = "Seoul National University"
     languages = factory.LazyFunction(lambda: {"en": "professional", "ko": "native"})
-
-

@@ -22,12 +22,24 @@ class MatchingProfileFactory(DjangoModelFactory):
 _institutions = itertools.count(1)
 
 
-def confirmed_participant(cohort, country: str, *, institution: str = "", interests=(),
-                          languages=None, sector: str = "academia", gender: str = ""):
+def confirmed_participant(
+    cohort,
+    country: str,
+    *,
+    institution: str = "",
+    interests=(),
+    languages=None,
+    sector: str = "academia",
+    gender: str = "",
+):
     """A confirmed application of ``cohort`` from ``country`` with a matching profile."""
     application = ApplicationFactory(
-        cohort=cohort, applicant=ApplicantFactory(country=country), country=country,
-        citizenship=country, residence_country=country, status=ApplicationStatus.CONFIRMED,
+        cohort=cohort,
+        applicant=ApplicantFactory(country=country),
+        country=country,
+        citizenship=country,
+        residence_country=country,
+        status=ApplicationStatus.CONFIRMED,
         institution=institution or f"Institution {next(_institutions)}",
         sector=sector,
         languages=languages if languages is not None else {"en": "professional"},
@@ -38,5 +50,8 @@ def confirmed_participant(cohort, country: str, *, institution: str = "", intere
 
 def triad_cohort(cohort, groups: int = 1) -> list:
     """``groups`` confirmed participants per country (US, JP, KR), all speaking English."""
-    return [confirmed_participant(cohort, country, interests=["climate", "trade"])
-            for _ in range(groups) for country in ("US", "JP", "KR")]
+    return [
+        confirmed_participant(cohort, country, interests=["climate", "trade"])
+        for _ in range(groups)
+        for country in ("US", "JP", "KR")
+    ]

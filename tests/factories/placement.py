@@ -29,9 +29,11 @@ class HostFactory(DjangoModelFactory):
 
 def alumnus(cohort, country: str, **kwargs):
     """An alumnus of an earlier cohort of ``cohort``'s program, from ``country``."""
-    earlier = CohortFactory(program=cohort.program,
-                            starts_on=cohort.starts_on - dt.timedelta(days=365),
-                            ends_on=cohort.starts_on - dt.timedelta(days=345))
+    earlier = CohortFactory(
+        program=cohort.program,
+        starts_on=cohort.starts_on - dt.timedelta(days=365),
+        ends_on=cohort.starts_on - dt.timedelta(days=345),
+    )
     application = confirmed_participant(earlier, country, **kwargs)
     application.status = ApplicationStatus.ALUMNUS
     application.save(update_fields=["status"])

@@ -12,12 +12,18 @@ from tests.factories import ApplicantFactory
 from tests.factories.applications import ApplicationFactory, CohortFactory
 
 
-def participant(cohort, country: str = "KR", *, status: str = ApplicationStatus.CONFIRMED,
-                **applicant):
+def participant(
+    cohort, country: str = "KR", *, status: str = ApplicationStatus.CONFIRMED, **applicant
+):
     """A confirmed application of ``cohort`` from ``country`` (no matching profile)."""
     return ApplicationFactory(
-        cohort=cohort, applicant=ApplicantFactory(country=country, **applicant),
-        country=country, citizenship=country, residence_country=country, status=status)
+        cohort=cohort,
+        applicant=ApplicantFactory(country=country, **applicant),
+        country=country,
+        citizenship=country,
+        residence_country=country,
+        status=status,
+    )
 
 
 def complete_values(cohort) -> dict:
@@ -26,12 +32,15 @@ def complete_values(cohort) -> dict:
         "passport_valid_until": passport_valid_through(cohort.ends_on),
         "passport_validity_confirmed": True,
         "visa_status": VisaStatus.NOT_NEEDED,
-        "insurance_confirmed": True, "insurance_provider": "Tokio Marine",
+        "insurance_confirmed": True,
+        "insurance_provider": "Tokio Marine",
         "insurance_valid_from": cohort.starts_on - dt.timedelta(days=2),
         "insurance_valid_until": cohort.ends_on + dt.timedelta(days=2),
-        "emergency_name": "Kim Soyeon", "emergency_relationship": "Mother",
+        "emergency_name": "Kim Soyeon",
+        "emergency_relationship": "Mother",
         "emergency_phone": "+821012345678",
-        "dietary_needs": [], "dietary_updated_at": cohort.opens_at,
+        "dietary_needs": [],
+        "dietary_updated_at": cohort.opens_at,
     }
 
 

@@ -11,16 +11,20 @@ from exchanges.services.surveys import survey_create_standard
 from tests.factories.applications import ApplicationFactory, CohortFactory
 
 
-def standard_survey(*, cohort=None, kind=SurveyKind.POST_PROGRAM, opens_at=None,
-                    closes_at=None, published=True) -> Survey:
+def standard_survey(
+    *, cohort=None, kind=SurveyKind.POST_PROGRAM, opens_at=None, closes_at=None, published=True
+) -> Survey:
     """A survey with the standard questionnaire; open now (since yesterday, for 10 days)
     unless dates are given."""
     cohort = cohort or CohortFactory()
     now = timezone.now()
     survey = survey_create_standard(
-        cohort=cohort, kind=kind, actor=None,
+        cohort=cohort,
+        kind=kind,
+        actor=None,
         opens_at=opens_at or now - dt.timedelta(days=1),
-        closes_at=closes_at or now + dt.timedelta(days=10))
+        closes_at=closes_at or now + dt.timedelta(days=10),
+    )
     if published:
         Survey.objects.filter(pk=survey.pk).update(published_at=survey.opens_at)
         survey.refresh_from_db()
@@ -28,13 +32,20 @@ def standard_survey(*, cohort=None, kind=SurveyKind.POST_PROGRAM, opens_at=None,
 
 
 def participant(cohort, country="KR", status=ApplicationStatus.PARTICIPANT, **applicant):
-    return ApplicationFactory(cohort=cohort, status=status, country=country,
-                              applicant__country=country,
-                              **{f"applicant__{k}": v for k, v in applicant.items()})
+    return ApplicationFactory(
+        cohort=cohort,
+        status=status,
+        country=country,
+        applicant__country=country,
+        **{f"applicant__{k}": v for k, v in applicant.items()},
+    )
 
 
 def invitation(survey, *, country="KR", invited_at=None, **applicant) -> SurveyInvitation:
     application = participant(survey.cohort, country=country, **applicant)
     return SurveyInvitation.objects.create(
-        survey=survey, application=application, country=country,
-        invited_at=invited_at or timezone.now())
+        survey=survey,
+        application=application,
+        country=country,
+        invited_at=invited_at or timezone.now(),
+    )

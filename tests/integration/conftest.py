@@ -65,8 +65,10 @@ def wait_until(predicate, *, timeout: float, interval: float = 0.1, message: str
 def redis_url():
     url = os.environ.get("REDIS_URL", "")
     if not url:
-        pytest.skip("REDIS_URL is not set: the outbox integration tests need a real Redis "
-                    "(CI sets REDIS_URL=redis://127.0.0.1:6379/0).")
+        pytest.skip(
+            "REDIS_URL is not set: the outbox integration tests need a real Redis "
+            "(CI sets REDIS_URL=redis://127.0.0.1:6379/0)."
+        )
     return url
 
 
@@ -80,8 +82,10 @@ def database_url(transactional_db):
     name = str(db["NAME"])
     if db["ENGINE"] == "django.db.backends.sqlite3" and "memory" not in name and name:
         return f"sqlite:///{name}"
-    pytest.skip("The worker process cannot open an in-memory SQLite database: run with "
-                "DATABASE_URL=postgres://... (as CI does).")
+    pytest.skip(
+        "The worker process cannot open an in-memory SQLite database: run with "
+        "DATABASE_URL=postgres://... (as CI does)."
+    )
     return ""
 
 
@@ -139,8 +143,9 @@ def broker(redis_url, monkeypatch, settings):
     from config.celery import app  # noqa: PLC0415 -- the app reads Django settings on import
 
     queue = f"trilink-test-{uuid.uuid4().hex[:8]}"
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager",
-                                            "task_default_queue")}
+    saved = {
+        key: app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")
+    }
 
     def use(url: str):
         app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
@@ -183,20 +188,53 @@ def _fresh_pools(app):
 
 
 class Worker:
-    def __init__(self, *, broker_url: str, queue: str, database_url: str, smtp_port: int,
-                 concurrency: int = 2):
-        env = {**os.environ, **FAST_OUTBOX,
-               "DJANGO_SETTINGS_MODULE": "config.settings.local", "DJANGO_DEBUG": "false",
-               "DATABASE_URL": database_url, "REDIS_URL": broker_url,
-               "CELERY_BROKER_URL": broker_url, "CELERY_TASK_DEFAULT_QUEUE": queue,
-               "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}", "LOG_LEVEL": "WARNING"}
+    def __init__(
+        self,
+        *,
+        broker_url: str,
+        queue: str,
+        database_url: str,
+        smtp_port: int,
+        concurrency: int = 2,
+    ):
+        env = {
+            **os.environ,
+            **FAST_OUTBOX,
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "DJANGO_DEBUG": "false",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": broker_url,
+            "CELERY_BROKER_URL": broker_url,
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "LOG_LEVEL": "WARNING",
+        }
         self.output: list[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
-             f"--concurrency={concurrency}", "--pool=prefork", "--without-gossip",
-             "--without-mingle", "--without-heartbeat", "-l", "INFO", "-n",
-             f"{queue}-{uuid.uuid4().hex[:4]}@%h"],
-            cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                queue,
+                f"--concurrency={concurrency}",
+                "--pool=prefork",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "INFO",
+                "-n",
+                f"{queue}-{uuid.uuid4().hex[:4]}@%h",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
             start_new_session=True,
         )
         self.ready = threading.Event()
@@ -231,9 +269,13 @@ def start_worker(database_url, smtp_server, broker):
     workers: list[Worker] = []
 
     def start(broker_url: str | None = None, concurrency: int = 2) -> Worker:
-        worker = Worker(broker_url=broker_url or broker.url, queue=broker.queue,
-                        database_url=database_url, smtp_port=smtp_server[0].port,
-                        concurrency=concurrency)
+        worker = Worker(
+            broker_url=broker_url or broker.url,
+            queue=broker.queue,
+            database_url=database_url,
+            smtp_port=smtp_server[0].port,
+            concurrency=concurrency,
+        )
         workers.append(worker)
         return worker
 
@@ -250,9 +292,11 @@ def own_redis():
     if binary is None:
         pytest.skip("redis-server is not installed; it is needed to pause a broker.")
     port = free_port()
-    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1",
-                                "--save", "", "--appendonly", "no"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_until(lambda: _accepts(port), timeout=10, message="redis-server did not start")
     yield type("OwnRedis", (), {"url": f"redis://127.0.0.1:{port}/0", "process": process})
     if process.poll() is None:
@@ -267,5 +311,3 @@ def _accepts(port: int) -> bool:
             return True
     except OSError:
         return False
-
-

@@ -17,9 +17,16 @@ from tests.factories import ApplicantFactory, SecretariatFactory
 from tests.factories.applications import ApplicationFactory
 from tests.integration.conftest import wait_until
 
-SIGNUP = {"password1": "a-long-pass-phrase-42", "password2": "a-long-pass-phrase-42",
-          "given_name": "Yui", "family_name": "Tanaka", "local_name": "田中結衣",
-          "preferred_language": "ja", "country": "JP", "time_zone": "Asia/Tokyo"}
+SIGNUP = {
+    "password1": "a-long-pass-phrase-42",
+    "password2": "a-long-pass-phrase-42",
+    "given_name": "Yui",
+    "family_name": "Tanaka",
+    "local_name": "田中結衣",
+    "preferred_language": "ja",
+    "country": "JP",
+    "time_zone": "Asia/Tokyo",
+}
 
 
 def test_signup_verification_is_delivered_exactly_once(client, smtp_server, start_worker):
@@ -29,8 +36,11 @@ def test_signup_verification_is_delivered_exactly_once(client, smtp_server, star
     response = client.post(reverse("account_signup"), {"email": "yui@example.org", **SIGNUP})
 
     assert response.status_code == 302
-    wait_until(lambda: smtp.count("yui@example.org") >= 1, timeout=20,
-               message="the verification email never arrived")
+    wait_until(
+        lambda: smtp.count("yui@example.org") >= 1,
+        timeout=20,
+        message="the verification email never arrived",
+    )
     time.sleep(1.5)  # room for a duplicate to show up
     row = OutgoingMail.objects.get()
     assert smtp.count() == 1
@@ -39,20 +49,37 @@ def test_signup_verification_is_delivered_exactly_once(client, smtp_server, star
 
 
 def test_worker_killed_mid_campaign_delivers_all_with_bounded_duplicates(
-    smtp_server, start_worker, settings,
+    smtp_server,
+    start_worker,
+    settings,
 ):
     _controller, smtp = smtp_server
     smtp.delay = 0.004
     staff = SecretariatFactory()
-    people = User.objects.bulk_create([
-        User(email=f"p{n:03d}@example.org", given_name="P", family_name=f"{n}",
-             role=Role.APPLICANT, country="KR") for n in range(500)])
+    people = User.objects.bulk_create(
+        [
+            User(
+                email=f"p{n:03d}@example.org",
+                given_name="P",
+                family_name=f"{n}",
+                role=Role.APPLICANT,
+                country="KR",
+            )
+            for n in range(500)
+        ]
+    )
     cohort = make_cohort()
     # The audience is the cohort's applicants: people without an application are never written to.
-    Application.objects.bulk_create([ApplicationFactory.build(applicant=person, cohort=cohort)
-                                     for person in people])
-    campaign = Campaign.objects.create(cohort=cohort, name="Bulk", subject_en="Hello",
-                                       body_en="Hello {{ recipient_name }}", created_by=staff)
+    Application.objects.bulk_create(
+        [ApplicationFactory.build(applicant=person, cohort=cohort) for person in people]
+    )
+    campaign = Campaign.objects.create(
+        cohort=cohort,
+        name="Bulk",
+        subject_en="Hello",
+        body_en="Hello {{ recipient_name }}",
+        created_by=staff,
+    )
     worker = start_worker(concurrency=2)
 
     campaign_send(campaign=campaign, actor=staff)
@@ -70,8 +97,10 @@ def test_worker_killed_mid_campaign_delivers_all_with_bounded_duplicates(
     time.sleep(1.5)
     per_recipient = Counter(item.rcpt for item in smtp.received)
     duplicates = {rcpt: n for rcpt, n in per_recipient.items() if n > 1}
-    print(f"\nkilled after {delivered_at_kill} deliveries; {len(per_recipient)} recipients, "
-          f"{smtp.count()} messages, {len(duplicates)} duplicate(s)")
+    print(
+        f"\nkilled after {delivered_at_kill} deliveries; {len(per_recipient)} recipients, "
+        f"{smtp.count()} messages, {len(duplicates)} duplicate(s)"
+    )
     assert len(per_recipient) == 500
     assert sum(duplicates.values()) - len(duplicates) <= 2  # at most one per pool process
     for rcpt in duplicates:
@@ -82,7 +111,11 @@ def test_worker_killed_mid_campaign_delivers_all_with_bounded_duplicates(
 
 
 def test_paused_broker_does_not_delay_signup_and_sweeper_delivers_once(
-    client, smtp_server, broker, own_redis, start_worker,
+    client,
+    smtp_server,
+    broker,
+    own_redis,
+    start_worker,
 ):
     _controller, smtp = smtp_server
     broker.use(own_redis.url)
@@ -110,26 +143,34 @@ def test_paused_broker_does_not_delay_signup_and_sweeper_delivers_once(
 
 
 def test_smtp_451_is_retried_with_backoff_and_550_fails_visibly(
-    client, smtp_server, start_worker,
+    client,
+    smtp_server,
+    start_worker,
 ):
     _controller, smtp = smtp_server
-    smtp.scripts = {"grey@example.org": ["451 4.7.1 Greylisted, try again", "451 4.7.1 Again",
-                                         "250 OK"],
-                    "gone@example.org": ["550 5.1.1 No such mailbox"]}
+    smtp.scripts = {
+        "grey@example.org": ["451 4.7.1 Greylisted, try again", "451 4.7.1 Again", "250 OK"],
+        "gone@example.org": ["550 5.1.1 No such mailbox"],
+    }
     grey = ApplicantFactory(email="grey@example.org")
     gone = ApplicantFactory(email="gone@example.org")
     start_worker()
 
     with transaction.atomic():
         for person in (grey, gone):
-            mail_queue(template_key=MailTemplateKey.DECISION_REJECTED,
-                       idempotency_key=f"decision:{person.pk}", recipient=person,
-                       context={"program_name": "Leaders"})
+            mail_queue(
+                template_key=MailTemplateKey.DECISION_REJECTED,
+                idempotency_key=f"decision:{person.pk}",
+                recipient=person,
+                context={"program_name": "Leaders"},
+            )
 
-    wait_until(lambda: smtp.count("grey@example.org") == 1, timeout=30,
-               message="the greylisted message was never delivered")
-    wait_until(lambda: OutgoingMail.objects.filter(status=MailStatus.FAILED).exists(),
-               timeout=10)
+    wait_until(
+        lambda: smtp.count("grey@example.org") == 1,
+        timeout=30,
+        message="the greylisted message was never delivered",
+    )
+    wait_until(lambda: OutgoingMail.objects.filter(status=MailStatus.FAILED).exists(), timeout=10)
     greylisted = OutgoingMail.objects.get(recipient_email="grey@example.org")
     failed = OutgoingMail.objects.get(recipient_email="gone@example.org")
     tries = smtp.attempts["grey@example.org"]

@@ -43,8 +43,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement")
-        parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES),
-                            help="numbers of applications to measure at, ascending")
+        parser.add_argument(
+            "--sizes",
+            type=int,
+            nargs="+",
+            default=list(SIZES),
+            help="numbers of applications to measure at, ascending",
+        )
 
     def handle(self, *args, runs: int, sizes: list[int], **options):
         try:
@@ -58,25 +63,42 @@ class Command(BaseCommand):
         from allauth.mfa.totp.internal.auth import TOTP  # noqa: PLC0415 -- needs app registry
 
         now = timezone.now()
-        program = Program.objects.create(slug="bench-program", name_en="Benchmark",
-                                          kind=ProgramKind.PROFESSIONAL,
-                                          countries=list(COUNTRIES))
+        program = Program.objects.create(
+            slug="bench-program",
+            name_en="Benchmark",
+            kind=ProgramKind.PROFESSIONAL,
+            countries=list(COUNTRIES),
+        )
         cohort = Cohort.objects.create(
-            program=program, slug="bench", name_en="Benchmark cohort",
-            status=CohortStatus.REVIEW, opens_at=now - dt.timedelta(days=60),
-            deadline=now - dt.timedelta(days=1), starts_on=(now + dt.timedelta(days=30)).date(),
-            ends_on=(now + dt.timedelta(days=50)).date(), host_country="KR")
-        step = FormStep.objects.create(form=ApplicationForm.objects.create(cohort=cohort),
-                                       position=1, title_en="Motivation")
+            program=program,
+            slug="bench",
+            name_en="Benchmark cohort",
+            status=CohortStatus.REVIEW,
+            opens_at=now - dt.timedelta(days=60),
+            deadline=now - dt.timedelta(days=1),
+            starts_on=(now + dt.timedelta(days=30)).date(),
+            ends_on=(now + dt.timedelta(days=50)).date(),
+            host_country="KR",
+        )
+        step = FormStep.objects.create(
+            form=ApplicationForm.objects.create(cohort=cohort), position=1, title_en="Motivation"
+        )
         questions = [
-            Question.objects.create(step=step, position=1, kind=QuestionKind.SHORT_TEXT,
-                                    label_en="Current position"),
-            Question.objects.create(step=step, position=2, kind=QuestionKind.LONG_TEXT,
-                                    label_en="Motivation"),
+            Question.objects.create(
+                step=step, position=1, kind=QuestionKind.SHORT_TEXT, label_en="Current position"
+            ),
+            Question.objects.create(
+                step=step, position=2, kind=QuestionKind.LONG_TEXT, label_en="Motivation"
+            ),
         ]
-        staff = User.objects.create(email="bench-staff@bench.invalid", given_name="Bench",
-                                    family_name="Staff", role=Role.SECRETARIAT,
-                                    is_superuser=True, is_staff=True)
+        staff = User.objects.create(
+            email="bench-staff@bench.invalid",
+            given_name="Bench",
+            family_name="Staff",
+            role=Role.SECRETARIAT,
+            is_superuser=True,
+            is_staff=True,
+        )
         TOTP.activate(staff, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
         client = Client()
         client.force_login(staff)
@@ -93,30 +115,49 @@ class Command(BaseCommand):
                 ("export XLSX", reverse("staff:export_xlsx", args=[cohort.pk])),
             ]
             for name, url in pages:
-                queries, median = self._measure(client, url, runs=runs if "export" not in name
-                                                else max(1, runs // 2))
+                queries, median = self._measure(
+                    client, url, runs=runs if "export" not in name else max(1, runs // 2)
+                )
                 self.stdout.write(f"{size:>7} {name:<18} {queries:>7} {median:>10.1f}")
 
     def _load(self, cohort, questions, *, start: int, count: int) -> None:
-        users = [User(email=f"bench-{start + i:06d}@bench.invalid", given_name=f"Bench{i}",
-                      family_name=f"Applicant{(start + i) % 997:03d}", role=Role.APPLICANT,
-                      country=COUNTRIES[(start + i) % 3], password=UNUSABLE_PASSWORD)
-                 for i in range(count)]
+        users = [
+            User(
+                email=f"bench-{start + i:06d}@bench.invalid",
+                given_name=f"Bench{i}",
+                family_name=f"Applicant{(start + i) % 997:03d}",
+                role=Role.APPLICANT,
+                country=COUNTRIES[(start + i) % 3],
+                password=UNUSABLE_PASSWORD,
+            )
+            for i in range(count)
+        ]
         User.objects.bulk_create(users, batch_size=2000)
         users = list(User.objects.filter(email__in=[u.email for u in users]).order_by("email"))
         now = timezone.now()
         applications = [
-            Application(applicant=user, cohort=cohort, country=user.country,
-                        citizenship=user.country, residence_country=user.country,
-                        status=STATUSES[(start + i) % len(STATUSES)], institution="Bench Univ",
-                        submitted_at=now - dt.timedelta(minutes=start + i))
-            for i, user in enumerate(users)]
+            Application(
+                applicant=user,
+                cohort=cohort,
+                country=user.country,
+                citizenship=user.country,
+                residence_country=user.country,
+                status=STATUSES[(start + i) % len(STATUSES)],
+                institution="Bench Univ",
+                submitted_at=now - dt.timedelta(minutes=start + i),
+            )
+            for i, user in enumerate(users)
+        ]
         Application.objects.bulk_create(applications, batch_size=2000)
         created = Application.objects.filter(cohort=cohort, applicant__in=users)
         Answer.objects.bulk_create(
-            [Answer(application_id=pk, question=question, value=f"=answer {pk}")
-             for pk in created.values_list("pk", flat=True) for question in questions],
-            batch_size=2000)
+            [
+                Answer(application_id=pk, question=question, value=f"=answer {pk}")
+                for pk in created.values_list("pk", flat=True)
+                for question in questions
+            ],
+            batch_size=2000,
+        )
 
     def _measure(self, client, url: str, *, runs: int) -> tuple[int, float]:
         def fetch():
@@ -131,8 +172,9 @@ class Command(BaseCommand):
         # connection's query log in the middle of a captured request.
         executed = []
         with connection.execute_wrapper(
-            lambda execute, sql, params, many, context: executed.append(sql)
-            or execute(sql, params, many, context)
+            lambda execute, sql, params, many, context: (
+                executed.append(sql) or execute(sql, params, many, context)
+            )
         ):
             fetch()
         times = []

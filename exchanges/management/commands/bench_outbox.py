@@ -82,12 +82,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, recipients: int, concurrency: int, **options):
         if settings.CELERY_TASK_ALWAYS_EAGER:
-            raise CommandError("Set REDIS_URL (or CELERY_BROKER_URL): the benchmark needs a "
-                               "real broker and worker processes.")
+            raise CommandError(
+                "Set REDIS_URL (or CELERY_BROKER_URL): the benchmark needs a "
+                "real broker and worker processes."
+            )
         db = connection.settings_dict
         if db["ENGINE"].endswith("sqlite3") and "memory" in str(db["NAME"]):
-            raise CommandError("The workers need a database they can open: use PostgreSQL or "
-                               "an SQLite file.")
+            raise CommandError(
+                "The workers need a database they can open: use PostgreSQL or an SQLite file."
+            )
         cohort = Cohort.objects.select_related("program").first()
         if cohort is None:
             raise CommandError("Create a cohort first (python manage.py seed_demo).")
@@ -95,8 +98,13 @@ class Command(BaseCommand):
         controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
         controller.start()
         try:
-            self._run(cohort=cohort, sink=sink, port=controller.port, recipients=recipients,
-                      concurrency=concurrency)
+            self._run(
+                cohort=cohort,
+                sink=sink,
+                port=controller.port,
+                recipients=recipients,
+                concurrency=concurrency,
+            )
         finally:
             controller.stop()
             self._clean_up()
@@ -104,12 +112,23 @@ class Command(BaseCommand):
     def _run(self, *, cohort, sink, port, recipients, concurrency):
         self.stdout.write(f"Creating {recipients} recipients…")
         User.objects.bulk_create(
-            [User(email=f"bench-{n:05d}@{DOMAIN}", given_name="Bench", family_name=str(n),
-                  role=Role.APPLICANT, country=BENCH_COUNTRY,
-                  preferred_language=("en", "ja", "ko")[n % 3])
-             for n in range(recipients)], batch_size=2000)
+            [
+                User(
+                    email=f"bench-{n:05d}@{DOMAIN}",
+                    given_name="Bench",
+                    family_name=str(n),
+                    role=Role.APPLICANT,
+                    country=BENCH_COUNTRY,
+                    preferred_language=("en", "ja", "ko")[n % 3],
+                )
+                for n in range(recipients)
+            ],
+            batch_size=2000,
+        )
         campaign = Campaign.objects.create(
-            cohort=cohort, name="Benchmark", audience_roles=[Role.APPLICANT],
+            cohort=cohort,
+            name="Benchmark",
+            audience_roles=[Role.APPLICANT],
             audience_countries=[BENCH_COUNTRY],
             subject_en="Benchmark for {{ recipient_name }}",
             body_en="Dear {{ recipient_name }},\n\nThis is a benchmark of " + "the outbox. " * 40,
@@ -138,16 +157,23 @@ class Command(BaseCommand):
         sent = sink.count - before
         rate = sent / elapsed
         bare_rate = self._bare_loop(port=port, campaign=campaign)
-        self.stdout.write(f"bare smtplib loop, same {sent:,} messages: "
-                          f"{bare_rate:,.0f} messages/s")
-        self.stdout.write(f"outbox pipeline: {sent:,} messages in {elapsed:.1f} s = "
-                          f"{rate:,.0f} messages/s ({rate / bare_rate:.0%} of the bare loop)")
+        self.stdout.write(f"bare smtplib loop, same {sent:,} messages: {bare_rate:,.0f} messages/s")
+        self.stdout.write(
+            f"outbox pipeline: {sent:,} messages in {elapsed:.1f} s = "
+            f"{rate:,.0f} messages/s ({rate / bare_rate:.0%} of the bare loop)"
+        )
         for pid, values in samples.items():
-            self.stdout.write(f"worker process {pid}: RSS start {values[0] / 1024:.1f} MiB, "
-                              f"peak {max(values) / 1024:.1f} MiB, "
-                              f"end {values[-1] / 1024:.1f} MiB")
-        statuses = dict(OutgoingMail.objects.filter(campaign=campaign).values_list("status")
-                        .order_by().annotate(n=Count("id")))
+            self.stdout.write(
+                f"worker process {pid}: RSS start {values[0] / 1024:.1f} MiB, "
+                f"peak {max(values) / 1024:.1f} MiB, "
+                f"end {values[-1] / 1024:.1f} MiB"
+            )
+        statuses = dict(
+            OutgoingMail.objects.filter(campaign=campaign)
+            .values_list("status")
+            .order_by()
+            .annotate(n=Count("id"))
+        )
         self.stdout.write(f"rows by status: {statuses}")
         if statuses.get(MailStatus.SENT) != sent:
             self.stdout.write(self.style.WARNING("Not every row is marked sent."))
@@ -160,7 +186,8 @@ class Command(BaseCommand):
     def _bare_loop(self, *, port, campaign) -> float:
         """Send the very messages the outbox rendered (text and HTML) over one connection."""
         rows = OutgoingMail.objects.filter(campaign=campaign).values_list(
-            "recipient_email", "subject", "text_body", "html_body", "message_id")
+            "recipient_email", "subject", "text_body", "html_body", "message_id"
+        )
         count = 0
         started = time.monotonic()
         with smtplib.SMTP("127.0.0.1", port) as smtp:
@@ -177,15 +204,35 @@ class Command(BaseCommand):
         return count / (time.monotonic() - started)
 
     def _start_worker(self, *, queue, port, concurrency) -> subprocess.Popen:
-        env = {**os.environ, "CELERY_TASK_DEFAULT_QUEUE": queue,
-               "EMAIL_URL": f"smtp://127.0.0.1:{port}", "DJANGO_DEBUG": "false",
-               "LOG_LEVEL": "WARNING"}
+        env = {
+            **os.environ,
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
+            "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+            "DJANGO_DEBUG": "false",
+            "LOG_LEVEL": "WARNING",
+        }
         worker = subprocess.Popen(  # noqa: S603 -- fixed arguments, this interpreter
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
-             f"--concurrency={concurrency}", "--pool=prefork", "--without-gossip",
-             "--without-mingle", "--without-heartbeat", "-l", "WARNING",
-             "-n", f"{queue}@%h"],
-            cwd=BASE_DIR, env=env,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                queue,
+                f"--concurrency={concurrency}",
+                "--pool=prefork",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "WARNING",
+                "-n",
+                f"{queue}@%h",
+            ],
+            cwd=BASE_DIR,
+            env=env,
         )
         deadline = time.monotonic() + 30
         while len(_children(worker.pid)) < concurrency and time.monotonic() < deadline:
@@ -203,7 +250,8 @@ class Command(BaseCommand):
     def _clean_up(self):
         campaigns = list(Campaign.objects.filter(name="Benchmark").values_list("id", flat=True))
         OutgoingMail.objects.filter(campaign_id__in=campaigns).delete()
-        ActivityLog.objects.filter(object_id__in=campaigns,
-                                   action_type__startswith="exchanges.campaign.").delete()
+        ActivityLog.objects.filter(
+            object_id__in=campaigns, action_type__startswith="exchanges.campaign."
+        ).delete()
         Campaign.objects.filter(pk__in=campaigns).delete()
         User.objects.filter(email__endswith=f"@{DOMAIN}").delete()

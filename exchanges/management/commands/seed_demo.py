@@ -13,9 +13,9 @@ class Command(BaseCommand):
         if settings.TRILINK_ENVIRONMENT == "production":
             raise CommandError("seed_demo refuses to run under production settings.")
         result = demo_seed()
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready ({result['applicants_created']} new applicants)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready ({result['applicants_created']} new applicants).")
+        )
         self.stdout.write(f"Demo logins (password: {settings.TRILINK_DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.email:38} {login.description}")

@@ -14,9 +14,11 @@ def test_bench_applications_query_counts_do_not_grow():
 
     rows = [line.split() for line in out.getvalue().splitlines()[1:-1]]
     counts = {(int(row[0]), " ".join(row[1:-2])): int(row[-2]) for row in rows}
-    assert set(counts) == {(size, page) for size in (3, 30)
-                           for page in ("pipeline", "applications list", "export CSV",
-                                         "export XLSX")}
+    assert set(counts) == {
+        (size, page)
+        for size in (3, 30)
+        for page in ("pipeline", "applications list", "export CSV", "export XLSX")
+    }
     for page in ("pipeline", "applications list", "export CSV", "export XLSX"):
         assert counts[(3, page)] == counts[(30, page)]
     assert out.getvalue().splitlines()[-1] == "(benchmark data rolled back)"

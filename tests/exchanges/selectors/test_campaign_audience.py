@@ -14,8 +14,12 @@ S = ApplicationStatus
 
 
 def participant(cohort, *, status, country="JP", **user):
-    return ApplicationFactory(cohort=cohort, status=status, country=country,
-                              applicant=ApplicantFactory(country=country, **user)).applicant
+    return ApplicationFactory(
+        cohort=cohort,
+        status=status,
+        country=country,
+        applicant=ApplicantFactory(country=country, **user),
+    ).applicant
 
 
 @pytest.fixture
@@ -26,8 +30,11 @@ def audience_world():
         "participant_jp": participant(cohort, status=S.PARTICIPANT),
         # Lives in the US but counts against the Japanese quota: a Japanese participant.
         "delegation_jp": ApplicationFactory(
-            cohort=cohort, status=S.CONFIRMED, country="JP",
-            applicant=ApplicantFactory(country="US")).applicant,
+            cohort=cohort,
+            status=S.CONFIRMED,
+            country="JP",
+            applicant=ApplicantFactory(country="US"),
+        ).applicant,
         "accepted_jp": participant(cohort, status=S.ACCEPTED),
         "confirmed_kr": participant(cohort, status=S.CONFIRMED, country="KR"),
         "other_cohort_jp": participant(other_cohort, status=S.CONFIRMED),
@@ -39,17 +46,22 @@ def audience_world():
     return cohort, people
 
 
-def test_confirmed_japanese_participants_of_a_cohort(audience_world,
-                                                     django_assert_num_queries):
+def test_confirmed_japanese_participants_of_a_cohort(audience_world, django_assert_num_queries):
     cohort, people = audience_world
-    campaign = Campaign(cohort=cohort, name="Visa briefing", audience_countries=["JP"],
-                        audience_statuses=[S.CONFIRMED, S.PARTICIPANT])
+    campaign = Campaign(
+        cohort=cohort,
+        name="Visa briefing",
+        audience_countries=["JP"],
+        audience_statuses=[S.CONFIRMED, S.PARTICIPANT],
+    )
 
     with django_assert_num_queries(1):
         recipients = list(campaign_audience(campaign=campaign))
 
-    assert recipients == sorted([people["confirmed_jp"], people["participant_jp"],
-                                 people["delegation_jp"]], key=lambda user: user.pk)
+    assert recipients == sorted(
+        [people["confirmed_jp"], people["participant_jp"], people["delegation_jp"]],
+        key=lambda user: user.pk,
+    )
 
 
 def test_statuses_without_countries_take_every_delegation_of_the_cohort(audience_world):
@@ -57,12 +69,19 @@ def test_statuses_without_countries_take_every_delegation_of_the_cohort(audience
     campaign = Campaign(cohort=cohort, name="All confirmed", audience_statuses=[S.CONFIRMED])
 
     assert set(campaign_audience(campaign=campaign)) == {
-        people["confirmed_jp"], people["delegation_jp"], people["confirmed_kr"]}
+        people["confirmed_jp"],
+        people["delegation_jp"],
+        people["confirmed_kr"],
+    }
 
 
 def test_without_statuses_the_country_is_the_persons(audience_world):
     cohort, people = audience_world
-    campaign = Campaign(cohort=cohort, name="Everyone in Korea", audience_countries=["KR"],
-                        audience_roles=[Role.APPLICANT])
+    campaign = Campaign(
+        cohort=cohort,
+        name="Everyone in Korea",
+        audience_countries=["KR"],
+        audience_roles=[Role.APPLICANT],
+    )
 
     assert list(campaign_audience(campaign=campaign)) == [people["confirmed_kr"]]

@@ -50,9 +50,12 @@ def seoul_deadline():
 
 @pytest.fixture
 def application_due(seoul_deadline):
-    cohort = CohortFactory(opens_at=seoul_deadline - dt.timedelta(days=60),
-                           deadline=seoul_deadline, starts_on=dt.date(2027, 8, 1),
-                           ends_on=dt.date(2027, 8, 20))
+    cohort = CohortFactory(
+        opens_at=seoul_deadline - dt.timedelta(days=60),
+        deadline=seoul_deadline,
+        starts_on=dt.date(2027, 8, 1),
+        ends_on=dt.date(2027, 8, 20),
+    )
     return ApplicationFactory(cohort=cohort, applicant__time_zone="Asia/Seoul")
 
 
@@ -69,9 +72,7 @@ def test_submit_at_235959_kst_on_deadline_day_is_accepted(
     assert application_due.submitted_at == moment
 
 
-def test_submit_one_second_after_deadline_is_refused(
-    monkeypatch, application_due, seoul_deadline
-):
+def test_submit_one_second_after_deadline_is_refused(monkeypatch, application_due, seoul_deadline):
     _freeze(monkeypatch, seoul_deadline + dt.timedelta(seconds=1))
 
     with pytest.raises(DeadlinePassed) as excinfo:
@@ -135,9 +136,12 @@ def test_minor_needs_guardian_consent_before_submission(
         application_submit(application=application_due, actor=application_due.applicant)
 
     with django_capture_on_commit_callbacks(execute=True):
-        guardian_consent_request(application=application_due, guardian_name="Kim Jisoo",
-                                 guardian_email="parent@example.org",
-                                 actor=application_due.applicant)
+        guardian_consent_request(
+            application=application_due,
+            guardian_name="Kim Jisoo",
+            guardian_email="parent@example.org",
+            actor=application_due.applicant,
+        )
     assert mail.outbox[-1].to == ["parent@example.org"]
     token = _last_link_token()
     guardian_consent_give(token=token, signed_name="Kim Jisoo")
@@ -148,8 +152,9 @@ def test_minor_needs_guardian_consent_before_submission(
 def _last_link_token():
     # The link exists only in the email; tests read it back from there.
     body = mail.outbox[-1].body
-    url = next(line for line in body.splitlines() if "/guardian-consent/" in line
-               or "/referee/" in line)
+    url = next(
+        line for line in body.splitlines() if "/guardian-consent/" in line or "/referee/" in line
+    )
     return url.rstrip("/").rsplit("/", 1)[-1]
 
 
@@ -172,11 +177,21 @@ def test_withdraw_after_final_state_is_refused():
 @pytest.fixture
 def branching_step():
     step = FormStepFactory()
-    parent = QuestionFactory(step=step, kind=QuestionKind.SINGLE_CHOICE, options=[
-        {"value": "yes", "en": "Yes", "ja": "はい", "ko": "예"},
-        {"value": "no", "en": "No", "ja": "いいえ", "ko": "아니요"}])
-    child = QuestionFactory(step=step, kind=QuestionKind.SHORT_TEXT, show_if_question=parent,
-                            show_if_values=["yes"], label_en="Which exchange?")
+    parent = QuestionFactory(
+        step=step,
+        kind=QuestionKind.SINGLE_CHOICE,
+        options=[
+            {"value": "yes", "en": "Yes", "ja": "はい", "ko": "예"},
+            {"value": "no", "en": "No", "ja": "いいえ", "ko": "아니요"},
+        ],
+    )
+    child = QuestionFactory(
+        step=step,
+        kind=QuestionKind.SHORT_TEXT,
+        show_if_question=parent,
+        show_if_values=["yes"],
+        label_en="Which exchange?",
+    )
     application = ApplicationFactory(cohort=step.form.cohort)
     return application, parent, child
 
@@ -185,8 +200,11 @@ def test_show_if_hidden_question_is_neither_required_nor_stored(branching_step):
     application, parent, child = branching_step
 
     errors = application_save_answers(
-        application=application, questions=[parent, child],
-        data={parent.pk: "no", child.pk: "Should not be stored"}, actor=application.applicant)
+        application=application,
+        questions=[parent, child],
+        data={parent.pk: "no", child.pk: "Should not be stored"},
+        actor=application.applicant,
+    )
 
     assert errors == {}
     assert dict(Answer.objects.values_list("question_id", "value")) == {parent.pk: "no"}
@@ -196,8 +214,11 @@ def test_show_if_visible_question_is_required(branching_step):
     application, parent, child = branching_step
 
     errors = application_save_answers(
-        application=application, questions=[parent, child],
-        data={parent.pk: "yes", child.pk: ""}, actor=application.applicant)
+        application=application,
+        questions=[parent, child],
+        data={parent.pk: "yes", child.pk: ""},
+        actor=application.applicant,
+    )
 
     assert errors == {child.pk: ["This question is required."]}
     assert dict(Answer.objects.values_list("question_id", "value")) == {parent.pk: "yes"}
@@ -205,20 +226,30 @@ def test_show_if_visible_question_is_required(branching_step):
 
 def test_show_if_answer_removed_when_question_becomes_hidden(branching_step):
     application, parent, child = branching_step
-    application_save_answers(application=application, questions=[parent, child],
-                             data={parent.pk: "yes", child.pk: "JENESYS"},
-                             actor=application.applicant)
+    application_save_answers(
+        application=application,
+        questions=[parent, child],
+        data={parent.pk: "yes", child.pk: "JENESYS"},
+        actor=application.applicant,
+    )
 
-    application_save_answers(application=application, questions=[parent, child],
-                             data={parent.pk: "no"}, actor=application.applicant)
+    application_save_answers(
+        application=application,
+        questions=[parent, child],
+        data={parent.pk: "no"},
+        actor=application.applicant,
+    )
 
     assert dict(Answer.objects.values_list("question_id", "value")) == {parent.pk: "no"}
 
 
 def test_show_if_multiple_choice_and_consent():
     step = FormStepFactory()
-    multi = QuestionFactory(step=step, kind=QuestionKind.MULTIPLE_CHOICE,
-                            options=[{"value": "a", "en": "A"}, {"value": "b", "en": "B"}])
+    multi = QuestionFactory(
+        step=step,
+        kind=QuestionKind.MULTIPLE_CHOICE,
+        options=[{"value": "a", "en": "A"}, {"value": "b", "en": "B"}],
+    )
     consent = QuestionFactory(step=step, kind=QuestionKind.CONSENT)
     on_multi = QuestionFactory(step=step, show_if_question=multi, show_if_values=["b"])
     on_consent = QuestionFactory(step=step, show_if_question=consent, show_if_values=["true"])
@@ -238,9 +269,16 @@ def test_save_answers_validates_each_kind_and_keeps_valid_ones():
     application = ApplicationFactory(cohort=step.form.cohort)
 
     errors = application_save_answers(
-        application=application, questions=[essay, number, date, name],
-        data={essay.pk: "one two three four", number.pk: "11", date.pk: "2027-02-30",
-              name.pk: "Minjun"}, actor=application.applicant)
+        application=application,
+        questions=[essay, number, date, name],
+        data={
+            essay.pk: "one two three four",
+            number.pk: "11",
+            date.pk: "2027-02-30",
+            name.pk: "Minjun",
+        },
+        actor=application.applicant,
+    )
 
     assert errors == {
         essay.pk: ["This answer has 4 words; the limit is 3."],
@@ -258,12 +296,19 @@ def test_upload_pdf_is_stored_with_sniffed_type_and_hash():
     question = QuestionFactory(kind=QuestionKind.FILE, document_kind="cv")
     application = ApplicationFactory(cohort=question.step.form.cohort)
 
-    document = application_upload_document(application=application, question=question,
-                                           uploaded_file=_upload("cv.pdf", MINIMAL_PDF),
-                                           actor=application.applicant)
+    document = application_upload_document(
+        application=application,
+        question=question,
+        uploaded_file=_upload("cv.pdf", MINIMAL_PDF),
+        actor=application.applicant,
+    )
 
     assert (document.content_type, document.size, document.original_name, document.kind) == (
-        "application/pdf", len(MINIMAL_PDF), "cv.pdf", "cv")
+        "application/pdf",
+        len(MINIMAL_PDF),
+        "cv.pdf",
+        "cv",
+    )
     assert len(document.sha256) == 64
     assert "cv" not in document.file.name
     assert document.file.read() == MINIMAL_PDF
@@ -275,13 +320,17 @@ def test_upload_executable_renamed_pdf_is_refused():
     executable = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
 
     with pytest.raises(UploadRejected) as excinfo:
-        application_upload_document(application=application, question=question,
-                                    uploaded_file=_upload("cv.pdf", executable),
-                                    actor=application.applicant)
+        application_upload_document(
+            application=application,
+            question=question,
+            uploaded_file=_upload("cv.pdf", executable),
+            actor=application.applicant,
+        )
 
     assert str(excinfo.value.message) == (
         "“cv.pdf” is not a PDF, Word (DOCX), JPEG or PNG file. "
-        "The file's content was checked, not its name.")
+        "The file's content was checked, not its name."
+    )
     assert Document.objects.count() == 0
 
 
@@ -292,10 +341,14 @@ def test_upload_oversized_file_is_refused(settings):
     big = MINIMAL_PDF + b"0" * (1024 * 1024)
 
     with pytest.raises(UploadRejected) as excinfo:
-        application_upload_document(application=application, question=question,
-                                    uploaded_file=_upload("big.pdf", big),
-                                    actor=application.applicant)
+        application_upload_document(
+            application=application,
+            question=question,
+            uploaded_file=_upload("big.pdf", big),
+            actor=application.applicant,
+        )
 
     assert str(excinfo.value.message) == (
-        "“big.pdf” is larger than 1 MB. Please upload a smaller file.")
+        "“big.pdf” is larger than 1 MB. Please upload a smaller file."
+    )
     assert Document.objects.count() == 0

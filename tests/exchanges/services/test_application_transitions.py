@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 ALLOWED = sorted((f, t) for f, targets in ALLOWED_TRANSITIONS.items() for t in targets)
 ILLEGAL = sorted(
-    (f, t) for f in ApplicationStatus.values for t in ApplicationStatus.values
+    (f, t)
+    for f in ApplicationStatus.values
+    for t in ApplicationStatus.values
     if t not in ALLOWED_TRANSITIONS[f]
 )
 
@@ -26,13 +28,15 @@ def test_transition_map_covers_every_status():
 def test_allowed_transition_changes_status_and_logs(
     from_status, to_status, secretariat, django_capture_on_commit_callbacks
 ):
-    application = ApplicationFactory(status=from_status,
-                                     waitlist_position=1 if from_status == "waitlisted" else None)
+    application = ApplicationFactory(
+        status=from_status, waitlist_position=1 if from_status == "waitlisted" else None
+    )
     CohortQuota.objects.create(cohort=application.cohort, country="KR", seats=5)
 
     with django_capture_on_commit_callbacks(execute=True):
-        application_transition(application=application, to_status=to_status,
-                               actor=secretariat, reason="checked")
+        application_transition(
+            application=application, to_status=to_status, actor=secretariat, reason="checked"
+        )
 
     application.refresh_from_db()
     assert application.status == to_status
@@ -43,11 +47,16 @@ def test_allowed_transition_changes_status_and_logs(
     elif to_status == "waitlisted":
         extra = {"waitlist_position": 1}
     assert (entry.actor, entry.object_id, entry.data) == (
-        secretariat, application.pk,
+        secretariat,
+        application.pk,
         {"from": from_status, "to": to_status, "reason": "checked", **extra},
     )
-    expected_mails = 1 if to_status in {"submitted", "accepted", "waitlisted", "rejected",
-                                        "confirmed", "declined", "withdrawn"} else 0
+    expected_mails = (
+        1
+        if to_status
+        in {"submitted", "accepted", "waitlisted", "rejected", "confirmed", "declined", "withdrawn"}
+        else 0
+    )
     assert len(mail.outbox) == expected_mails
     if expected_mails:
         assert mail.outbox[0].to == [application.applicant.email]
@@ -77,8 +86,9 @@ def test_one_application_per_applicant_and_cohort():
 
 
 def test_submitted_email_uses_applicant_language(secretariat, django_capture_on_commit_callbacks):
-    application = ApplicationFactory(applicant__preferred_language="ko",
-                                     applicant__local_name="김민준")
+    application = ApplicationFactory(
+        applicant__preferred_language="ko", applicant__local_name="김민준"
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         application_transition(application=application, to_status="submitted", actor=None)

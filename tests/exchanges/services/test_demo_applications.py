@@ -18,7 +18,7 @@ def test_demo_pdf_is_a_valid_pdf():
     assert validate_upload(SimpleUploadedFile("cv.pdf", content), max_mb=1) == "application/pdf"
     assert content.endswith(b"%%EOF\n")
     xref = int(content.rsplit(b"startxref\n", 1)[1].split(b"\n", 1)[0])
-    assert content[xref:xref + 4] == b"xref"
+    assert content[xref : xref + 4] == b"xref"
 
 
 def test_demo_seed_creates_forms_and_every_status_once():
@@ -30,7 +30,8 @@ def test_demo_seed_creates_forms_and_every_status_once():
     assert first["participants_created"] == 36
     assert second["applications_created"] == 0
     assert set(Application.objects.values_list("status", flat=True)) == set(
-        ApplicationStatus.values)
+        ApplicationStatus.values
+    )
     assert Question.objects.filter(label_ja="", label_ko="").count() == 0
     assert Question.objects.count() == 2 * 10
     # ... plus the 8 offers and waitlisted applications of the offers demo.

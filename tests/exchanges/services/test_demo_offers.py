@@ -25,19 +25,30 @@ def test_demo_seeds_offers_and_waiting_lists_once():
     assert korean.offer_is_open
     assert timezone.now() < korean.offer_respond_by
     assert sorted(cohort_offers.filter(status=S.ACCEPTED).values_list("country", flat=True)) == [
-        "JP", "KR", "US"]
-    waiting = list(cohort_offers.filter(status=S.WAITLISTED)
-                   .order_by("country", "waitlist_position")
-                   .values_list("country", "waitlist_position", "applicant__email"))
+        "JP",
+        "KR",
+        "US",
+    ]
+    waiting = list(
+        cohort_offers.filter(status=S.WAITLISTED)
+        .order_by("country", "waitlist_position")
+        .values_list("country", "waitlist_position", "applicant__email")
+    )
     assert [(country, position) for country, position, _email in waiting] == [
-        ("JP", 1), ("JP", 2), ("JP", 3), ("KR", 1), ("KR", 2)]
+        ("JP", 1),
+        ("JP", 2),
+        ("JP", 3),
+        ("KR", 1),
+        ("KR", 2),
+    ]
     assert waiting[0][2] == f"applicant-ja@{DEMO_DOMAIN}"
 
 
 def test_demo_applicant_can_open_their_offer(client):
     demo_seed()
-    korean = Application.objects.get(applicant__email=f"applicant@{DEMO_DOMAIN}",
-                                      cohort__status=CohortStatus.OPEN)
+    korean = Application.objects.get(
+        applicant__email=f"applicant@{DEMO_DOMAIN}", cohort__status=CohortStatus.OPEN
+    )
     client.force_login(korean.applicant)
 
     response = client.get(korean.get_absolute_url())

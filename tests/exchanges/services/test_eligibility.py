@@ -11,8 +11,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _check(cohort, **overrides):
-    facts = {"birth_date": dt.date(2000, 1, 1), "citizenship": "KR", "residence_country": "KR",
-             "languages": {"en": "professional"}}
+    facts = {
+        "birth_date": dt.date(2000, 1, 1),
+        "citizenship": "KR",
+        "residence_country": "KR",
+        "languages": {"en": "professional"},
+    }
     facts.update(overrides)
     with translation.override("en"):
         return eligibility_failures(cohort=cohort, **facts)
@@ -20,10 +24,15 @@ def _check(cohort, **overrides):
 
 @pytest.fixture
 def cohort():
-    return CohortFactory(min_age=21, max_age=35, starts_on=dt.date(2027, 7, 6),
-                         ends_on=dt.date(2027, 7, 26), age_reference_date=None,
-                         eligibility_basis=EligibilityBasis.CITIZENSHIP,
-                         language_requirements={"en": "conversational"})
+    return CohortFactory(
+        min_age=21,
+        max_age=35,
+        starts_on=dt.date(2027, 7, 6),
+        ends_on=dt.date(2027, 7, 26),
+        age_reference_date=None,
+        eligibility_basis=EligibilityBasis.CITIZENSHIP,
+        language_requirements={"en": "conversational"},
+    )
 
 
 def test_age_on_birthday_counts_the_new_year():
@@ -76,8 +85,7 @@ def test_eligibility_either_basis(cohort):
 
 def test_eligibility_language_below_requirement(cohort):
     assert _check(cohort, languages={"en": "basic"}) == [
-        "This program requires English at level “Conversational” or higher; "
-        "you declared “Basic”."
+        "This program requires English at level “Conversational” or higher; you declared “Basic”."
     ]
 
 

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 HTML_BODIES = {
     "ja": "<p>{{ recipient_name }} 様</p>\n<p><strong>{{ program_name }}</strong>"
-          "（{{ cohort_name }}）のお知らせです。</p>",
+    "（{{ cohort_name }}）のお知らせです。</p>",
     "ko": "<p>{{ recipient_name }}님, 안녕하십니까.</p>\n<p><strong>{{ program_name }}</strong>"
-          " ({{ cohort_name }}) 안내입니다.</p>",
+    " ({{ cohort_name }}) 안내입니다.</p>",
 }
 LOCAL_NAMES = {"ja": ("リーダー交流", "2027年夏"), "ko": ("리더 교류", "2027년 여름")}
 
@@ -38,13 +38,19 @@ def test_campaign_html_and_local_names_reach_the_smtp_server(
 ):
     cohort = make_cohort()
     country = {"ja": "JP", "ko": "KR"}[language]
-    person = _applicant(cohort, language, country, given_name="Olivia", family_name="<Johnson>",
-                        local_name="")
+    person = _applicant(
+        cohort, language, country, given_name="Olivia", family_name="<Johnson>", local_name=""
+    )
     program_name, cohort_name = LOCAL_NAMES[language]
     campaign = Campaign.objects.create(
-        cohort=cohort, name="Notice", subject_en="About {{ cohort_name }}", body_en="Hello",
-        **{f"subject_{language}": "{{ cohort_name }}のお知らせ",
-           f"body_{language}": HTML_BODIES[language]},
+        cohort=cohort,
+        name="Notice",
+        subject_en="About {{ cohort_name }}",
+        body_en="Hello",
+        **{
+            f"subject_{language}": "{{ cohort_name }}のお知らせ",
+            f"body_{language}": HTML_BODIES[language],
+        },
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -71,17 +77,22 @@ def test_staff_edited_template_sends_html_with_local_names(
     cohort = make_cohort()
     country = {"ja": "JP", "ko": "KR"}[language]
     person = ApplicantFactory(preferred_language=language, country=country)
-    application = ApplicationFactory(cohort=cohort, applicant=person, country=country,
-                                     status=ApplicationStatus.UNDER_REVIEW)
+    application = ApplicationFactory(
+        cohort=cohort, applicant=person, country=country, status=ApplicationStatus.UNDER_REVIEW
+    )
     MailTemplate.objects.create(
-        cohort=cohort, key="decision_rejected", language=language,
-        subject="{{ cohort_name }} / {{ program_name }}", text_body=HTML_BODIES[language],
+        cohort=cohort,
+        key="decision_rejected",
+        language=language,
+        subject="{{ cohort_name }} / {{ program_name }}",
+        text_body=HTML_BODIES[language],
     )
     program_name, cohort_name = LOCAL_NAMES[language]
 
     with django_capture_on_commit_callbacks(execute=True):
-        application_transition(application=application, to_status=ApplicationStatus.REJECTED,
-                               actor=secretariat)
+        application_transition(
+            application=application, to_status=ApplicationStatus.REJECTED, actor=secretariat
+        )
 
     [message] = smtp_sink.to(person.email)
     html = part(message, "html")
@@ -91,14 +102,17 @@ def test_staff_edited_template_sends_html_with_local_names(
     assert "<p>" not in part(message, "plain")
 
 
-def test_staff_html_loses_active_content(smtp_sink, secretariat,
-                                         django_capture_on_commit_callbacks):
+def test_staff_html_loses_active_content(
+    smtp_sink, secretariat, django_capture_on_commit_callbacks
+):
     cohort = make_cohort()
     person = _applicant(cohort, "en", "US")
     campaign = Campaign.objects.create(
-        cohort=cohort, name="Notice", subject_en="Notice",
+        cohort=cohort,
+        name="Notice",
+        subject_en="Notice",
         body_en='<p onclick="steal()">Hi</p><script>steal()</script>'
-                '<a href="javascript:steal()">x</a>',
+        '<a href="javascript:steal()">x</a>',
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -116,8 +130,9 @@ def test_campaign_is_sent_when_its_last_message_is_final(
 ):
     cohort = make_cohort()
     people = [_applicant(cohort, "en", "US") for _ in range(3)]
-    campaign = Campaign.objects.create(cohort=cohort, name="Notice", subject_en="Notice",
-                                       body_en="Hello {{ recipient_name }}")
+    campaign = Campaign.objects.create(
+        cohort=cohort, name="Notice", subject_en="Notice", body_en="Hello {{ recipient_name }}"
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         campaign_send(campaign=campaign, actor=secretariat)
@@ -139,8 +154,9 @@ def test_campaign_with_a_failed_message_still_finishes(
     _applicant(cohort, "en", "US")
     settings.EMAIL_PORT = 1  # nothing listens: every attempt fails
     settings.OUTBOX_MAX_ATTEMPTS = 1
-    campaign = Campaign.objects.create(cohort=cohort, name="Notice", subject_en="Notice",
-                                       body_en="Hello")
+    campaign = Campaign.objects.create(
+        cohort=cohort, name="Notice", subject_en="Notice", body_en="Hello"
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         campaign_send(campaign=campaign, actor=secretariat)
@@ -173,7 +189,10 @@ def test_campaign_audience_staff_roles_are_the_cohorts_own():
     cohort.program.partners.add(partner.organisation)
     PartnerStaffFactory()  # an organisation that is not a partner of the program
     campaign = Campaign.objects.create(
-        cohort=cohort, name="Staff", subject_en="S", body_en="B",
+        cohort=cohort,
+        name="Staff",
+        subject_en="S",
+        body_en="B",
         audience_roles=["reviewer", "partner_staff"],
     )
 

@@ -35,9 +35,13 @@ def scripted_backend(settings):
 
 def _queue(recipient, key="application_received:1", **kwargs):
     return mail_queue(
-        template_key=MailTemplateKey.APPLICATION_RECEIVED, idempotency_key=key,
-        recipient=recipient, context={"program_name": "Leaders Exchange",
-                                      "application_url": "https://trilink.example/a/1"},
+        template_key=MailTemplateKey.APPLICATION_RECEIVED,
+        idempotency_key=key,
+        recipient=recipient,
+        context={
+            "program_name": "Leaders Exchange",
+            "application_url": "https://trilink.example/a/1",
+        },
         **kwargs,
     )
 
@@ -60,8 +64,9 @@ def test_mail_render_every_template_in_every_language(template_key, language):
 def test_mail_queue_renders_in_recipient_language_and_sends_on_commit(
     django_capture_on_commit_callbacks,
 ):
-    recipient = ApplicantFactory(given_name="Yui", family_name="Tanaka", local_name="田中結衣",
-                                 preferred_language="ja")
+    recipient = ApplicantFactory(
+        given_name="Yui", family_name="Tanaka", local_name="田中結衣", preferred_language="ja"
+    )
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         queued = _queue(recipient)
@@ -108,9 +113,13 @@ def test_mail_queue_later_due_at_is_left_for_the_sweeper(django_capture_on_commi
 
 
 def test_mail_queue_uses_cohort_override(cohort, django_capture_on_commit_callbacks):
-    MailTemplate.objects.create(cohort=cohort, key=MailTemplateKey.APPLICATION_RECEIVED,
-                                language="en", subject="Thanks, {{ recipient_name }}",
-                                text_body="Dear {{ recipient_name }},\n\nSee {{ application_url }}")
+    MailTemplate.objects.create(
+        cohort=cohort,
+        key=MailTemplateKey.APPLICATION_RECEIVED,
+        language="en",
+        subject="Thanks, {{ recipient_name }}",
+        text_body="Dear {{ recipient_name }},\n\nSee {{ application_url }}",
+    )
     recipient = ApplicantFactory(given_name="Olivia", family_name="Johnson")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -133,7 +142,8 @@ def test_mail_queue_non_transactional_has_unsubscribe_headers_and_skips_opt_outs
     assert queued.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert queued.headers["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/mail/unsubscribe/")
     assert "To stop receiving these emails, open: http://127.0.0.1:8000/mail/unsubscribe/" in (
-        queued.text_body)
+        queued.text_body
+    )
 
 
 def test_mail_claim_only_one_caller_wins():
@@ -159,7 +169,8 @@ def test_mail_claim_takes_over_an_expired_claim(settings):
     settings.OUTBOX_CLAIM_TIMEOUT_SECONDS = 60
     queued = _queue(ApplicantFactory())
     OutgoingMail.objects.filter(pk=queued.pk).update(
-        status=MailStatus.SENDING, claimed_at=timezone.now() - dt.timedelta(seconds=61))
+        status=MailStatus.SENDING, claimed_at=timezone.now() - dt.timedelta(seconds=61)
+    )
 
     assert mail_claim(mail_id=queued.pk) is True
 
@@ -198,8 +209,10 @@ def test_mail_send_permanent_error_fails_with_reason(scripted_backend):
 
     queued.refresh_from_db()
     assert outcome.result == "failed"
-    assert (queued.status, queued.last_error) == (MailStatus.FAILED,
-                                                  "SMTP 550: 5.1.1 Mailbox unavailable")
+    assert (queued.status, queued.last_error) == (
+        MailStatus.FAILED,
+        "SMTP 550: 5.1.1 Mailbox unavailable",
+    )
 
 
 def test_mail_send_gives_up_after_max_attempts(settings, scripted_backend):
@@ -228,8 +241,8 @@ def test_mail_sweep_releases_stuck_claims_and_redelivers_with_same_message_id(se
     settings.OUTBOX_CLAIM_TIMEOUT_SECONDS = 60
     queued = _queue(ApplicantFactory())
     OutgoingMail.objects.filter(pk=queued.pk).update(
-        status=MailStatus.SENDING, attempts=1,
-        claimed_at=timezone.now() - dt.timedelta(minutes=5))
+        status=MailStatus.SENDING, attempts=1, claimed_at=timezone.now() - dt.timedelta(minutes=5)
+    )
 
     result = mail_sweep()
 
@@ -247,8 +260,9 @@ def test_mail_sweep_dispatches_rows_the_broker_never_got():
     assert OutgoingMail.objects.get(pk=queued.pk).status == MailStatus.SENT
 
 
-def test_mail_resend_keeps_message_id(secretariat, django_capture_on_commit_callbacks,
-                                      scripted_backend):
+def test_mail_resend_keeps_message_id(
+    secretariat, django_capture_on_commit_callbacks, scripted_backend
+):
     queued = _queue(ApplicantFactory())
     scripted_backend.append(smtp_doubles.smtp_error(550, "no"))
     mail_send(mail_id=queued.pk)

@@ -36,20 +36,23 @@ def cohort(db):
 
 def _run(cohort, secretariat, django_capture_on_commit_callbacks, **parameters):
     with django_capture_on_commit_callbacks(execute=True):
-        run = matching_run_start(cohort=cohort, actor=secretariat,
-                                 parameters={**PARAMETERS, **parameters})
+        run = matching_run_start(
+            cohort=cohort, actor=secretariat, parameters={**PARAMETERS, **parameters}
+        )
     run.refresh_from_db()
     return run
 
 
 def _groups(run):
-    return [sorted(MatchGroupMember.objects.filter(group=g).values_list("application_id",
-                                                                         flat=True))
-            for g in MatchGroup.objects.filter(run=run).order_by("number")]
+    return [
+        sorted(MatchGroupMember.objects.filter(group=g).values_list("application_id", flat=True))
+        for g in MatchGroup.objects.filter(run=run).order_by("number")
+    ]
 
 
 def test_run_start_executes_task_on_commit_and_stores_groups(
-        cohort, secretariat, django_capture_on_commit_callbacks):
+    cohort, secretariat, django_capture_on_commit_callbacks
+):
     triad_cohort(cohort, groups=3)
 
     run = _run(cohort, secretariat, django_capture_on_commit_callbacks)
@@ -61,26 +64,33 @@ def test_run_start_executes_task_on_commit_and_stores_groups(
     assert MatchGroupMember.objects.filter(run=run).count() == 9
     assert run.optimal is True
     assert run.objective == pytest.approx(sum(g.score for g in MatchGroup.objects.filter(run=run)))
-    assert list(ActivityLog.objects.filter(object_id=run.pk).order_by("id").values_list(
-        "action_type", flat=True)) == ["exchanges.matching_run.started",
-                                       "exchanges.matching_run.finished"]
+    assert list(
+        ActivityLog.objects.filter(object_id=run.pk)
+        .order_by("id")
+        .values_list("action_type", flat=True)
+    ) == ["exchanges.matching_run.started", "exchanges.matching_run.finished"]
 
 
 def test_run_reasons_name_shared_interests_and_common_language(
-        cohort, secretariat, django_capture_on_commit_callbacks):
+    cohort, secretariat, django_capture_on_commit_callbacks
+):
     triad_cohort(cohort, groups=1)
 
     run = _run(cohort, secretariat, django_capture_on_commit_callbacks)
 
     group = MatchGroup.objects.get(run=run)
-    assert group.reasons == {"shared_interests": ["climate", "trade"],
-                             "common_languages": ["en"], "sectors": ["academia"]}
+    assert group.reasons == {
+        "shared_interests": ["climate", "trade"],
+        "common_languages": ["en"],
+        "sectors": ["academia"],
+    }
 
 
 def test_run_execute_reports_progress_in_separate_updates(cohort, secretariat, monkeypatch):
     triad_cohort(cohort, groups=2)
-    run = MatchingRun.objects.create(cohort=cohort, parameters={
-        **matching_services.DEFAULT_PARAMETERS, **PARAMETERS})
+    run = MatchingRun.objects.create(
+        cohort=cohort, parameters={**matching_services.DEFAULT_PARAMETERS, **PARAMETERS}
+    )
     seen = []
     original = matching_services.solve_groups
     monkeypatch.setattr(matching_services, "PROGRESS_INTERVAL", 0)
@@ -100,10 +110,16 @@ def test_run_execute_reports_progress_in_separate_updates(cohort, secretariat, m
 
 
 def test_run_infeasible_fails_with_explanation(
-        cohort, secretariat, django_capture_on_commit_callbacks):
+    cohort, secretariat, django_capture_on_commit_callbacks
+):
     us1, jp1, _kr1 = triad_cohort(cohort, groups=1)
-    matching_constraint_add(cohort=cohort, kind=MatchingConstraintKind.DO_NOT_MATCH,
-                            first=us1, second=jp1, actor=secretariat)
+    matching_constraint_add(
+        cohort=cohort,
+        kind=MatchingConstraintKind.DO_NOT_MATCH,
+        first=us1,
+        second=jp1,
+        actor=secretariat,
+    )
 
     run = _run(cohort, secretariat, django_capture_on_commit_callbacks)
 
@@ -114,7 +130,8 @@ def test_run_infeasible_fails_with_explanation(
 
 
 def test_run_uneven_cohort_extends_full_groups(
-        cohort, secretariat, django_capture_on_commit_callbacks):
+    cohort, secretariat, django_capture_on_commit_callbacks
+):
     triad_cohort(cohort, groups=1)
     extra = confirmed_participant(cohort, "US")
 
@@ -126,18 +143,25 @@ def test_run_uneven_cohort_extends_full_groups(
     assert extra.pk in group
 
 
-@pytest.mark.parametrize("case", [
-    ((10, 9, 8), "extend", [3] * 5 + [4] * 3),
-    ((10, 9, 8), "partial", [3] * 7 + [2, 4]),
-    ((1, 0, 1), "extend", [2]),
-    ((1, 0, 1), "partial", [2]),
-    ((3, 2, 3), "partial", [2, 3, 3]),
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        ((10, 9, 8), "extend", [3] * 5 + [4] * 3),
+        ((10, 9, 8), "partial", [3] * 7 + [2, 4]),
+        ((1, 0, 1), "extend", [2]),
+        ((1, 0, 1), "partial", [2]),
+        ((3, 2, 3), "partial", [2, 3, 3]),
+    ],
+)
 def test_run_uneven_counts_place_everyone_by_the_rule(
-        cohort, secretariat, django_capture_on_commit_callbacks, case):
+    cohort, secretariat, django_capture_on_commit_callbacks, case
+):
     counts, rule, sizes = case
-    people = [confirmed_participant(cohort, country)
-              for country, n in zip(("US", "JP", "KR"), counts, strict=True) for _ in range(n)]
+    people = [
+        confirmed_participant(cohort, country)
+        for country, n in zip(("US", "JP", "KR"), counts, strict=True)
+        for _ in range(n)
+    ]
 
     run = _run(cohort, secretariat, django_capture_on_commit_callbacks, leftover=rule)
 
@@ -151,25 +175,38 @@ def test_run_uneven_counts_place_everyone_by_the_rule(
 
 
 def test_run_must_match_and_do_not_match_are_kept(
-        cohort, secretariat, django_capture_on_commit_callbacks):
+    cohort, secretariat, django_capture_on_commit_callbacks
+):
     us1, jp1, kr1, us2, jp2, kr2 = triad_cohort(cohort, groups=2)
-    matching_constraint_add(cohort=cohort, kind=MatchingConstraintKind.MUST_MATCH,
-                            first=us1, second=jp2, actor=secretariat)
-    matching_constraint_add(cohort=cohort, kind=MatchingConstraintKind.DO_NOT_MATCH,
-                            first=us1, second=kr1, actor=secretariat)
+    matching_constraint_add(
+        cohort=cohort,
+        kind=MatchingConstraintKind.MUST_MATCH,
+        first=us1,
+        second=jp2,
+        actor=secretariat,
+    )
+    matching_constraint_add(
+        cohort=cohort,
+        kind=MatchingConstraintKind.DO_NOT_MATCH,
+        first=us1,
+        second=kr1,
+        actor=secretariat,
+    )
 
     run = _run(cohort, secretariat, django_capture_on_commit_callbacks)
 
-    assert sorted(_groups(run)) == sorted([sorted([us1.pk, jp2.pk, kr2.pk]),
-                                           sorted([us2.pk, jp1.pk, kr1.pk])])
+    assert sorted(_groups(run)) == sorted(
+        [sorted([us1.pk, jp2.pk, kr2.pk]), sorted([us2.pk, jp1.pk, kr1.pk])]
+    )
 
 
 def test_run_start_rejects_out_of_range_parameters(cohort, secretariat):
     triad_cohort(cohort)
 
     with pytest.raises(ExchangeError) as excinfo:
-        matching_run_start(cohort=cohort, actor=secretariat,
-                           parameters={"per_country": 0, "time_limit": 5})
+        matching_run_start(
+            cohort=cohort, actor=secretariat, parameters={"per_country": 0, "time_limit": 5}
+        )
 
     assert str(excinfo.value.message) == "Members per country must be a whole number from 1 to 10."
     assert MatchingRun.objects.count() == 0
@@ -196,7 +233,8 @@ def test_task_finished_run_is_left_alone(cohort, secretariat, django_capture_on_
 
 
 def test_swap_preview_delta_equals_recomputed_difference(
-        cohort, secretariat, django_capture_on_commit_callbacks):
+    cohort, secretariat, django_capture_on_commit_callbacks
+):
     us1 = confirmed_participant(cohort, "US", interests=["climate"], sector="media")
     us2 = confirmed_participant(cohort, "US", interests=["film"], sector="business")
     jp1 = confirmed_participant(cohort, "JP", interests=["climate"], languages={"ja": "native"})
@@ -209,8 +247,11 @@ def test_swap_preview_delta_equals_recomputed_difference(
     weights = weights_of(run.parameters)
 
     def total(groups):
-        return sum(compatibility(participants[a], participants[b], weights).score
-                   for g in groups for a, b in itertools.combinations(g, 2))
+        return sum(
+            compatibility(participants[a], participants[b], weights).score
+            for g in groups
+            for a, b in itertools.combinations(g, 2)
+        )
 
     preview = matching_swap_preview(run=run, first=us1, second=us2)
     matching_swap_apply(run=run, first=us1, second=us2, actor=secretariat)
@@ -224,8 +265,7 @@ def test_swap_preview_delta_equals_recomputed_difference(
     assert {jp1.pk, jp2.pk, kr1.pk, kr2.pk} <= {pid for g in groups_after for pid in g}
 
 
-def test_swap_between_countries_is_refused(cohort, secretariat,
-                                           django_capture_on_commit_callbacks):
+def test_swap_between_countries_is_refused(cohort, secretariat, django_capture_on_commit_callbacks):
     us1, jp1, _kr1, _us2, _jp2, _kr2 = triad_cohort(cohort, groups=2)
     run = _run(cohort, secretariat, django_capture_on_commit_callbacks)
 
@@ -236,7 +276,8 @@ def test_swap_between_countries_is_refused(cohort, secretariat,
 
 
 def test_swap_that_breaks_institution_rule_is_previewed_and_refused(
-        cohort, secretariat, django_capture_on_commit_callbacks):
+    cohort, secretariat, django_capture_on_commit_callbacks
+):
     us1 = confirmed_participant(cohort, "US")
     us2 = confirmed_participant(cohort, "US")
     confirmed_participant(cohort, "JP")
@@ -244,10 +285,14 @@ def test_swap_that_breaks_institution_rule_is_previewed_and_refused(
     confirmed_participant(cohort, "KR", institution="Shared University")
     confirmed_participant(cohort, "KR")
     run = _run(cohort, secretariat, django_capture_on_commit_callbacks)
-    kr_group = MatchGroupMember.objects.get(run=run, application__institution="Shared University",
-                                            application__country="KR").group
-    inside, outside = (us1, us2) if MatchGroupMember.objects.get(
-        run=run, application=us1).group == kr_group else (us2, us1)
+    kr_group = MatchGroupMember.objects.get(
+        run=run, application__institution="Shared University", application__country="KR"
+    ).group
+    inside, outside = (
+        (us1, us2)
+        if MatchGroupMember.objects.get(run=run, application=us1).group == kr_group
+        else (us2, us1)
+    )
     outside.institution = "Shared University"
     outside.save(update_fields=["institution"])
 
@@ -264,9 +309,14 @@ def test_locked_group_kept_on_rerun(cohort, secretariat, django_capture_on_commi
     groups = list(MatchGroup.objects.filter(run=run).order_by("number"))
     # Make group 1 something the solver would not choose by swapping, then lock it.
     us_members = MatchGroupMember.objects.filter(run=run, application__country="US").order_by(
-        "group__number")
-    matching_swap_apply(run=run, first=us_members[0].application,
-                        second=us_members[1].application, actor=secretariat)
+        "group__number"
+    )
+    matching_swap_apply(
+        run=run,
+        first=us_members[0].application,
+        second=us_members[1].application,
+        actor=secretariat,
+    )
     matching_group_lock(group=groups[0], actor=secretariat, locked=True)
     locked_ids = _groups(run)[0]
 
@@ -277,8 +327,12 @@ def test_locked_group_kept_on_rerun(cohort, secretariat, django_capture_on_commi
     assert rerun.status == MatchingRunStatus.FINISHED
     assert rerun.based_on == run
     assert rerun.parameters["locked_groups"] == [
-        list(MatchGroupMember.objects.filter(group=groups[0]).order_by("id").values_list(
-            "application_id", flat=True))]
+        list(
+            MatchGroupMember.objects.filter(group=groups[0])
+            .order_by("id")
+            .values_list("application_id", flat=True)
+        )
+    ]
     assert locked_ids in _groups(rerun)
     locked_group = MatchGroup.objects.get(run=rerun, locked=True)
     assert sorted(locked_group.members.values_list("application_id", flat=True)) == locked_ids
@@ -290,8 +344,7 @@ def test_lock_after_publish_is_refused(cohort, secretariat, django_capture_on_co
     matching_run_publish(run=run, actor=secretariat)
 
     with pytest.raises(MatchingChangeRefused):
-        matching_group_lock(group=MatchGroup.objects.get(run=run), actor=secretariat,
-                            locked=True)
+        matching_group_lock(group=MatchGroup.objects.get(run=run), actor=secretariat, locked=True)
 
 
 def test_publish_only_once_per_cohort(cohort, secretariat, django_capture_on_commit_callbacks):
@@ -305,12 +358,14 @@ def test_publish_only_once_per_cohort(cohort, secretariat, django_capture_on_com
     with pytest.raises(MatchingAlreadyPublished):
         matching_run_publish(run=first, actor=secretariat)
 
-    assert list(MatchingRun.objects.filter(cohort=cohort).order_by("id").values_list(
-        "status", flat=True)) == [MatchingRunStatus.PUBLISHED, MatchingRunStatus.FINISHED]
+    assert list(
+        MatchingRun.objects.filter(cohort=cohort).order_by("id").values_list("status", flat=True)
+    ) == [MatchingRunStatus.PUBLISHED, MatchingRunStatus.FINISHED]
 
 
 def test_other_runs_refuse_changes_once_one_is_published(
-        cohort, secretariat, django_capture_on_commit_callbacks):
+    cohort, secretariat, django_capture_on_commit_callbacks
+):
     members = triad_cohort(cohort, groups=2)
     published = _run(cohort, secretariat, django_capture_on_commit_callbacks)
     other = _run(cohort, secretariat, django_capture_on_commit_callbacks)
@@ -318,8 +373,9 @@ def test_other_runs_refuse_changes_once_one_is_published(
     us_first, us_second = (a for a in members if a.country == "US")
 
     with pytest.raises(MatchingAlreadyPublished) as lock:
-        matching_group_lock(group=MatchGroup.objects.filter(run=other).first(),
-                            actor=secretariat, locked=True)
+        matching_group_lock(
+            group=MatchGroup.objects.filter(run=other).first(), actor=secretariat, locked=True
+        )
     with pytest.raises(MatchingAlreadyPublished):
         matching_swap_preview(run=other, first=us_first, second=us_second)
     with pytest.raises(MatchingAlreadyPublished):
@@ -329,12 +385,15 @@ def test_other_runs_refuse_changes_once_one_is_published(
 
     assert str(lock.value.message) == "A matching is already published for this cohort."
     assert list(MatchGroup.objects.filter(run=other).values_list("locked", flat=True)) == [
-        False, False]
+        False,
+        False,
+    ]
     assert MatchingRun.objects.filter(cohort=cohort).count() == 2
 
 
 def test_publish_notifies_each_member_in_their_language_on_commit(
-        cohort, secretariat, django_capture_on_commit_callbacks):
+    cohort, secretariat, django_capture_on_commit_callbacks
+):
     us, jp, kr = triad_cohort(cohort)
     jp.applicant.preferred_language = "ja"
     jp.applicant.local_name = "山田花子"
@@ -351,14 +410,20 @@ def test_publish_notifies_each_member_in_their_language_on_commit(
         callback()
 
     by_recipient = {m.to[0]: m for m in mail.outbox}
-    assert sorted(by_recipient) == sorted([us.applicant.email, jp.applicant.email,
-                                           kr.applicant.email])
+    assert sorted(by_recipient) == sorted(
+        [us.applicant.email, jp.applicant.email, kr.applicant.email]
+    )
     assert by_recipient[us.applicant.email].subject == f"Your group for {cohort.program.name_en}"
     jp_latin = f"{jp.applicant.given_name} {jp.applicant.family_name}"
     assert f"- {jp_latin} (Japan)\n" in by_recipient[us.applicant.email].body
     assert "- 山田花子(" in by_recipient[kr.applicant.email].body
-    assert (by_recipient[jp.applicant.email].subject
-            == f"グループのお知らせ：{cohort.program.name_ja}")
+    assert (
+        by_recipient[jp.applicant.email].subject == f"グループのお知らせ：{cohort.program.name_ja}"
+    )
     assert by_recipient[kr.applicant.email].subject == f"그룹 배정 안내: {cohort.program.name_ko}"
-    assert ActivityLog.objects.filter(object_id=run.pk,
-                                      action_type="exchanges.matching_run.published").count() == 1
+    assert (
+        ActivityLog.objects.filter(
+            object_id=run.pk, action_type="exchanges.matching_run.published"
+        ).count()
+        == 1
+    )

@@ -16,9 +16,11 @@ from tests.factories.applications import ApplicationFactory, CohortFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="Row locks (SELECT ... FOR UPDATE) need PostgreSQL; SQLite "
-                              "serialises every write, so concurrency is not tested there."),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="Row locks (SELECT ... FOR UPDATE) need PostgreSQL; SQLite "
+        "serialises every write, so concurrency is not tested there.",
+    ),
 ]
 
 S = ApplicationStatus
@@ -39,8 +41,10 @@ def run_at_once(functions) -> list:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker, args=(index, function))
-               for index, function in enumerate(functions)]
+    threads = [
+        threading.Thread(target=worker, args=(index, function))
+        for index, function in enumerate(functions)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -54,16 +58,22 @@ def test_concurrent_acceptances_into_one_free_seat_give_exactly_one_offer():
     ApplicationFactory.create_batch(2, cohort=cohort, status=S.CONFIRMED)
     candidates = ApplicationFactory.create_batch(6, cohort=cohort, status=S.UNDER_REVIEW)
 
-    results = run_at_once([
-        lambda application=application: application_transition(
-            application=application, to_status=S.ACCEPTED, actor=None)
-        for application in candidates
-    ])
+    results = run_at_once(
+        [
+            lambda application=application: application_transition(
+                application=application, to_status=S.ACCEPTED, actor=None
+            )
+            for application in candidates
+        ]
+    )
 
     assert sorted(type(result).__name__ for result in results) == [
-        "Application", *["QuotaExceeded"] * 5]
-    assert Application.objects.filter(cohort=cohort, status__in=[S.ACCEPTED, S.CONFIRMED]
-                                      ).count() == 3
+        "Application",
+        *["QuotaExceeded"] * 5,
+    ]
+    assert (
+        Application.objects.filter(cohort=cohort, status__in=[S.ACCEPTED, S.CONFIRMED]).count() == 3
+    )
     assert ActivityLog.objects.filter(action_type="exchanges.application.accepted").count() == 1
     assert all(isinstance(r, (Application, QuotaExceeded)) for r in results)
 
@@ -76,16 +86,21 @@ def test_concurrent_declines_promote_distinct_waitlisted_and_renumber():
     for application in waiting:
         application_transition(application=application, to_status=S.WAITLISTED, actor=None)
 
-    results = run_at_once([
-        lambda application=application: offer_respond(
-            application=application, actor=application.applicant, accept=False)
-        for application in offers
-    ])
+    results = run_at_once(
+        [
+            lambda application=application: offer_respond(
+                application=application, actor=application.applicant, accept=False
+            )
+            for application in offers
+        ]
+    )
 
     assert [type(result).__name__ for result in results] == ["Application", "Application"]
-    assert list(Application.objects.filter(pk__in=[a.pk for a in waiting]).order_by("id")
-                .values_list("status", "waitlist_position")) == [
-        (S.ACCEPTED, None), (S.ACCEPTED, None), (S.WAITLISTED, 1)]
+    assert list(
+        Application.objects.filter(pk__in=[a.pk for a in waiting])
+        .order_by("id")
+        .values_list("status", "waitlist_position")
+    ) == [(S.ACCEPTED, None), (S.ACCEPTED, None), (S.WAITLISTED, 1)]
 
 
 def test_concurrent_lapse_runs_lapse_each_offer_once():
@@ -100,7 +115,11 @@ def test_concurrent_lapse_runs_lapse_each_offer_once():
     results = run_at_once([lambda: offer_lapses(now) for _index in range(3)])
 
     assert sorted(results) == [0, 0, 1]
-    assert ActivityLog.objects.filter(object_id=lapsing.pk,
-                                      action_type="exchanges.application.declined").count() == 1
+    assert (
+        ActivityLog.objects.filter(
+            object_id=lapsing.pk, action_type="exchanges.application.declined"
+        ).count()
+        == 1
+    )
     waiting.refresh_from_db()
     assert waiting.status == S.ACCEPTED

@@ -30,15 +30,19 @@ ACCEPTED_LOG = "exchanges.application.accepted"
 
 @pytest.fixture
 def cohort():
-    cohort = CohortFactory(time_zone="Asia/Seoul", offer_response_days=14,
-                           starts_on=dt.date(2030, 7, 1))
+    cohort = CohortFactory(
+        time_zone="Asia/Seoul", offer_response_days=14, starts_on=dt.date(2030, 7, 1)
+    )
     CohortQuota.objects.create(cohort=cohort, country="KR", seats=1, waitlist_size=3)
     return cohort
 
 
 def positions(cohort) -> list[tuple[int, int]]:
-    return list(Application.objects.filter(cohort=cohort, status=S.WAITLISTED)
-                .order_by("waitlist_position").values_list("pk", "waitlist_position"))
+    return list(
+        Application.objects.filter(cohort=cohort, status=S.WAITLISTED)
+        .order_by("waitlist_position")
+        .values_list("pk", "waitlist_position")
+    )
 
 
 def waitlist(cohort, count, **kwargs) -> list[Application]:
@@ -54,8 +58,9 @@ def waitlist(cohort, count, **kwargs) -> list[Application]:
 
 
 def test_offer_deadline_is_end_of_day_in_cohort_zone_after_response_days():
-    cohort = CohortFactory(time_zone="Asia/Seoul", offer_response_days=14,
-                           starts_on=dt.date(2030, 7, 1))
+    cohort = CohortFactory(
+        time_zone="Asia/Seoul", offer_response_days=14, starts_on=dt.date(2030, 7, 1)
+    )
 
     # 16:00 UTC on 1 March is 01:00 on 2 March in Seoul: days count from 2 March.
     deadline = offer_respond_by_for(cohort=cohort, decided_at=at(2030, 3, 1, 16, 0))
@@ -63,13 +68,16 @@ def test_offer_deadline_is_end_of_day_in_cohort_zone_after_response_days():
     assert deadline == at(2030, 3, 16, 14, 59, 59)
     assert deadline.tzinfo.key == "Asia/Seoul"
     assert offer_respond_by_on(cohort=cohort, day=dt.date(2030, 3, 20)) == at(
-        2030, 3, 20, 14, 59, 59)
+        2030, 3, 20, 14, 59, 59
+    )
 
 
 def test_accepted_email_shows_deadline_in_applicant_zone_and_language(
-        cohort, monkeypatch, django_capture_on_commit_callbacks):
-    los_angeles = ApplicationFactory(cohort=cohort, status=S.UNDER_REVIEW,
-                                     applicant__time_zone="America/Los_Angeles")
+    cohort, monkeypatch, django_capture_on_commit_callbacks
+):
+    los_angeles = ApplicationFactory(
+        cohort=cohort, status=S.UNDER_REVIEW, applicant__time_zone="America/Los_Angeles"
+    )
     monkeypatch.setattr(timezone, "now", lambda: at(2030, 3, 1, 16, 0))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -79,15 +87,21 @@ def test_accepted_email_shows_deadline_in_applicant_zone_and_language(
     assert los_angeles.offer_respond_by == at(2030, 3, 16, 14, 59, 59)
     assert los_angeles.offer_updated_at == at(2030, 3, 1, 16, 0)
     assert [m.to for m in mail.outbox] == [[los_angeles.applicant.email]]
-    assert ("Please confirm whether you accept your place by March 16, 2030, 7:59 a.m. "
-            "(America/Los_Angeles).") in mail.outbox[0].body
+    assert (
+        "Please confirm whether you accept your place by March 16, 2030, 7:59 a.m. "
+        "(America/Los_Angeles)."
+    ) in mail.outbox[0].body
 
 
 def test_korean_accepted_email_shows_seoul_time(
-        cohort, monkeypatch, django_capture_on_commit_callbacks):
-    seoul = ApplicationFactory(cohort=cohort, status=S.UNDER_REVIEW,
-                               applicant__time_zone="Asia/Seoul",
-                               applicant__preferred_language="ko")
+    cohort, monkeypatch, django_capture_on_commit_callbacks
+):
+    seoul = ApplicationFactory(
+        cohort=cohort,
+        status=S.UNDER_REVIEW,
+        applicant__time_zone="Asia/Seoul",
+        applicant__preferred_language="ko",
+    )
     monkeypatch.setattr(timezone, "now", lambda: at(2030, 3, 1, 16, 0))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -108,7 +122,8 @@ def test_offer_refused_without_quota_row_and_nothing_changes():
 
     assert str(error.value.message) == (
         "No seats are set for Japan in this cohort, so no offer can be made. "
-        "Add a quota for Japan first.")
+        "Add a quota for Japan first."
+    )
     application.refresh_from_db()
     assert (application.status, application.offer_respond_by) == (S.UNDER_REVIEW, None)
     assert ActivityLog.objects.count() == 0
@@ -126,7 +141,8 @@ def test_offer_refused_when_seats_are_filled(holding):
         application_transition(application=candidate, to_status=S.ACCEPTED, actor=None)
 
     assert str(error.value.message) == (
-        "All 2 seats for South Korea are taken (offers out and accepted).")
+        "All 2 seats for South Korea are taken (offers out and accepted)."
+    )
     candidate.refresh_from_db()
     assert candidate.status == S.UNDER_REVIEW
 
@@ -168,7 +184,8 @@ def test_waitlist_limited_by_quota_size(cohort):
 
     assert str(error.value.message) == (
         "The waiting list for South Korea is full (3 places). Reject the application or make "
-        "the waiting list longer.")
+        "the waiting list longer."
+    )
     fourth.refresh_from_db()
     assert (fourth.status, fourth.waitlist_position) == (S.UNDER_REVIEW, None)
 
@@ -181,7 +198,13 @@ def test_waitlist_size_zero_means_unlimited_and_no_quota_row_still_numbers():
 
     assert [p for _pk, p in positions(cohort)] == [1, 1, 2, 2, 3, 4]
     assert [Application.objects.get(pk=a.pk).waitlist_position for a in people + japanese] == [
-        1, 2, 3, 4, 1, 2]
+        1,
+        2,
+        3,
+        4,
+        1,
+        2,
+    ]
 
 
 def test_waitlisted_email_carries_position(cohort, django_capture_on_commit_callbacks):
@@ -195,20 +218,27 @@ def test_waitlisted_email_carries_position(cohort, django_capture_on_commit_call
 
 
 def test_decline_promotes_first_waitlisted_in_their_language_and_renumbers(
-        cohort, monkeypatch, django_capture_on_commit_callbacks):
+    cohort, monkeypatch, django_capture_on_commit_callbacks
+):
     offered = ApplicationFactory(cohort=cohort, status=S.UNDER_REVIEW)
     monkeypatch.setattr(timezone, "now", lambda: at(2030, 3, 1, 3, 0))
     application_transition(application=offered, to_status=S.ACCEPTED, actor=None)
-    first = waitlist(cohort, 1, applicant__preferred_language="ja",
-                     applicant__time_zone="Asia/Tokyo", applicant__local_name="田中結衣")[0]
+    first = waitlist(
+        cohort,
+        1,
+        applicant__preferred_language="ja",
+        applicant__time_zone="Asia/Tokyo",
+        applicant__local_name="田中結衣",
+    )[0]
     second, third = waitlist(cohort, 2)
     mail.outbox.clear()
     OutgoingMail.objects.all().delete()
     monkeypatch.setattr(timezone, "now", lambda: at(2030, 3, 5, 3, 0))
 
     with django_capture_on_commit_callbacks(execute=True):
-        offer_respond(application=offered, actor=offered.applicant, accept=False,
-                      reason="Another commitment")
+        offer_respond(
+            application=offered, actor=offered.applicant, accept=False, reason="Another commitment"
+        )
 
     first.refresh_from_db()
     assert (offered.status, first.status) == (S.DECLINED, S.ACCEPTED)
@@ -220,13 +250,22 @@ def test_decline_promotes_first_waitlisted_in_their_language_and_renumbers(
         (first.applicant.email, f"{cohort.program.name_ja}の参加枠をご案内いたします"),
     ]
     assert OutgoingMail.objects.get(user=first.applicant).template_key == "waitlist_promoted"
-    assert ("2030年3月19日23:59 (Asia/Tokyo)までに参加の可否をご回答ください。"
-            in mail.outbox[1].body)
+    assert (
+        "2030年3月19日23:59 (Asia/Tokyo)までに参加の可否をご回答ください。" in mail.outbox[1].body
+    )
     entry = ActivityLog.objects.get(object_id=first.pk, action_type=ACCEPTED_LOG)
-    assert (entry.actor, entry.data) == (None, {
-        "from": "waitlisted", "to": "accepted", "reason": "promoted", "policy": "automatic",
-        "waitlist_position": 1, "freed_by": offered.pk,
-        "respond_by": "2030-03-19T14:59:59+00:00"})
+    assert (entry.actor, entry.data) == (
+        None,
+        {
+            "from": "waitlisted",
+            "to": "accepted",
+            "reason": "promoted",
+            "policy": "automatic",
+            "waitlist_position": 1,
+            "freed_by": offered.pk,
+            "respond_by": "2030-03-19T14:59:59+00:00",
+        },
+    )
 
 
 @pytest.mark.parametrize("holding", [S.ACCEPTED, S.CONFIRMED])
@@ -268,7 +307,10 @@ def test_manual_policy_waits_for_staff_to_promote(cohort, secretariat):
     assert positions(cohort) == [(second.pk, 1)]
     entry = ActivityLog.objects.get(object_id=first.pk, action_type=ACCEPTED_LOG)
     assert (entry.actor, entry.data["reason"], entry.data["policy"]) == (
-        secretariat, "promoted", "manual")
+        secretariat,
+        "promoted",
+        "manual",
+    )
     with pytest.raises(QuotaExceeded):
         waitlist_promote_next(cohort=cohort, country="KR", actor=secretariat)
 
@@ -286,7 +328,8 @@ def test_manual_promotion_with_empty_waitlist_or_no_quota(cohort, secretariat):
 
 
 def test_accept_twice_is_safe_and_then_decline_is_refused(
-        cohort, django_capture_on_commit_callbacks):
+    cohort, django_capture_on_commit_callbacks
+):
     offered = ApplicationFactory(cohort=cohort, status=S.UNDER_REVIEW)
     application_transition(application=offered, to_status=S.ACCEPTED, actor=None)
     mail.outbox.clear()
@@ -303,15 +346,17 @@ def test_accept_twice_is_safe_and_then_decline_is_refused(
 
 
 def test_answer_after_deadline_refused(cohort, monkeypatch):
-    offered = ApplicationFactory(cohort=cohort, status=S.ACCEPTED,
-                                 offer_respond_by=at(2030, 3, 16, 14, 59, 59))
+    offered = ApplicationFactory(
+        cohort=cohort, status=S.ACCEPTED, offer_respond_by=at(2030, 3, 16, 14, 59, 59)
+    )
     monkeypatch.setattr(timezone, "now", lambda: at(2030, 3, 16, 15, 0))
 
     with pytest.raises(DeadlinePassed) as error:
         offer_respond(application=offered, actor=offered.applicant, accept=True)
 
     assert str(error.value.message) == (
-        "The deadline to answer this offer (March 16, 2030, 2:59 p.m.) has passed.")
+        "The deadline to answer this offer (March 16, 2030, 2:59 p.m.) has passed."
+    )
     offered.refresh_from_db()
     assert offered.status == S.ACCEPTED
 
@@ -320,33 +365,53 @@ def test_answer_after_deadline_refused(cohort, monkeypatch):
 
 
 def test_extend_sets_end_of_day_in_cohort_zone_and_logs(cohort, secretariat, monkeypatch):
-    offered = ApplicationFactory(cohort=cohort, status=S.ACCEPTED,
-                                 offer_respond_by=at(2030, 3, 16, 14, 59, 59))
+    offered = ApplicationFactory(
+        cohort=cohort, status=S.ACCEPTED, offer_respond_by=at(2030, 3, 16, 14, 59, 59)
+    )
     monkeypatch.setattr(timezone, "now", lambda: at(2030, 3, 10, 0, 0))
 
     offer_extend(application=offered, respond_by_date=dt.date(2030, 3, 20), actor=secretariat)
 
     offered.refresh_from_db()
     assert (offered.offer_respond_by, offered.offer_updated_at) == (
-        at(2030, 3, 20, 14, 59, 59), at(2030, 3, 10, 0, 0))
+        at(2030, 3, 20, 14, 59, 59),
+        at(2030, 3, 10, 0, 0),
+    )
     entry = ActivityLog.objects.get(action_type="exchanges.application.offer_deadline_changed")
-    assert (entry.actor, entry.data) == (secretariat, {
-        "from": "2030-03-16T14:59:59+00:00", "to": "2030-03-20T14:59:59+00:00"})
+    assert (entry.actor, entry.data) == (
+        secretariat,
+        {"from": "2030-03-16T14:59:59+00:00", "to": "2030-03-20T14:59:59+00:00"},
+    )
 
 
-@pytest.mark.parametrize("case", [
-    ("en", "America/Los_Angeles", "More time to answer your offer",
-     "March 20, 2030, 7:59 a.m. (America/Los_Angeles)"),
-    ("ko", "Asia/Seoul", "참가 제안의 회신 기한이 연장되었습니다",
-     "2030년 3월 20일 오후 11:59 (Asia/Seoul)"),
-])
-def test_extend_emails_the_new_deadline_in_the_applicants_language(cohort, secretariat,
-                                                                   monkeypatch, case):
+@pytest.mark.parametrize(
+    "case",
+    [
+        (
+            "en",
+            "America/Los_Angeles",
+            "More time to answer your offer",
+            "March 20, 2030, 7:59 a.m. (America/Los_Angeles)",
+        ),
+        (
+            "ko",
+            "Asia/Seoul",
+            "참가 제안의 회신 기한이 연장되었습니다",
+            "2030년 3월 20일 오후 11:59 (Asia/Seoul)",
+        ),
+    ],
+)
+def test_extend_emails_the_new_deadline_in_the_applicants_language(
+    cohort, secretariat, monkeypatch, case
+):
     language, time_zone, subject, deadline_text = case
-    offered = ApplicationFactory(cohort=cohort, status=S.ACCEPTED,
-                                 offer_respond_by=at(2030, 3, 16, 14, 59, 59),
-                                 applicant__preferred_language=language,
-                                 applicant__time_zone=time_zone)
+    offered = ApplicationFactory(
+        cohort=cohort,
+        status=S.ACCEPTED,
+        offer_respond_by=at(2030, 3, 16, 14, 59, 59),
+        applicant__preferred_language=language,
+        applicant__time_zone=time_zone,
+    )
     OutgoingMail.objects.all().delete()
     monkeypatch.setattr(timezone, "now", lambda: at(2030, 3, 10, 0, 0))
 
@@ -354,18 +419,25 @@ def test_extend_emails_the_new_deadline_in_the_applicants_language(cohort, secre
 
     sent = OutgoingMail.objects.get()
     assert (sent.recipient_email, sent.language, sent.template_key) == (
-        offered.applicant.email, language, "application_offer_extended")
+        offered.applicant.email,
+        language,
+        "application_offer_extended",
+    )
     assert sent.subject.startswith(subject)
     assert deadline_text in sent.text_body
 
 
-@pytest.mark.parametrize(("day", "message"), [
-    (dt.date(2030, 3, 9), "The new deadline must be in the future."),
-    (dt.date(2030, 3, 10), "The new deadline must be in the future."),
-])
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        (dt.date(2030, 3, 9), "The new deadline must be in the future."),
+        (dt.date(2030, 3, 10), "The new deadline must be in the future."),
+    ],
+)
 def test_extend_refuses_past_deadlines(cohort, secretariat, monkeypatch, day, message):
-    offered = ApplicationFactory(cohort=cohort, status=S.ACCEPTED,
-                                 offer_respond_by=at(2030, 3, 16, 14, 59, 59))
+    offered = ApplicationFactory(
+        cohort=cohort, status=S.ACCEPTED, offer_respond_by=at(2030, 3, 16, 14, 59, 59)
+    )
     # 15:00 UTC on 10 March is already 11 March in Seoul.
     monkeypatch.setattr(timezone, "now", lambda: at(2030, 3, 10, 15, 0))
 
@@ -386,13 +458,17 @@ def test_extend_refuses_after_program_start_and_without_offer(cohort, secretaria
 
     confirmed = ApplicationFactory(cohort=cohort, status=S.CONFIRMED)
     with pytest.raises(InvalidTransition):
-        offer_extend(application=confirmed, actor=secretariat,
-                     respond_by_date=timezone.localdate() + dt.timedelta(days=3))
+        offer_extend(
+            application=confirmed,
+            actor=secretariat,
+            respond_by_date=timezone.localdate() + dt.timedelta(days=3),
+        )
 
 
 def test_late_offer_deadline_is_capped_at_the_day_before_the_program():
-    cohort = CohortFactory(time_zone="Asia/Seoul", offer_response_days=14,
-                           starts_on=dt.date(2030, 3, 10))
+    cohort = CohortFactory(
+        time_zone="Asia/Seoul", offer_response_days=14, starts_on=dt.date(2030, 3, 10)
+    )
 
     late = offer_respond_by_for(cohort=cohort, decided_at=at(2030, 3, 1, 0, 0))
     eve = offer_respond_by_for(cohort=cohort, decided_at=at(2030, 3, 9, 3, 0))
@@ -401,8 +477,9 @@ def test_late_offer_deadline_is_capped_at_the_day_before_the_program():
 
 
 def test_no_automatic_promotion_once_the_program_has_started(cohort, monkeypatch):
-    offered = ApplicationFactory(cohort=cohort, status=S.ACCEPTED,
-                                 offer_respond_by=at(2030, 6, 30, 14, 59, 59))
+    offered = ApplicationFactory(
+        cohort=cohort, status=S.ACCEPTED, offer_respond_by=at(2030, 6, 30, 14, 59, 59)
+    )
     (waiting,) = waitlist(cohort, 1)
     monkeypatch.setattr(timezone, "now", lambda: at(2030, 6, 30, 15, 0))  # 1 July in Seoul
 

@@ -33,8 +33,9 @@ def cohort(db):
 
 
 def _stored(run) -> dict[int, int | None]:
-    return dict(PlacementAssignment.objects.filter(run=run).values_list("application_id",
-                                                                          "host_id"))
+    return dict(
+        PlacementAssignment.objects.filter(run=run).values_list("application_id", "host_id")
+    )
 
 
 def _blocking_pairs(cohort, run) -> list[tuple[int, int]]:
@@ -69,14 +70,15 @@ def _prefer(application, hosts, **flags):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_stored_placement_has_no_blocking_pair_and_respects_capacities(cohort, secretariat,
-                                                                       seed):
+def test_stored_placement_has_no_blocking_pair_and_respects_capacities(cohort, secretariat, seed):
     import random  # noqa: PLC0415 -- only this test draws instances
 
     rng = random.Random(seed)
     people = triad_cohort(cohort, groups=4)
-    hosts = [HostFactory(cohort=cohort, capacity=rng.randint(1, 3),
-                         has_pets=rng.random() < 0.3) for _ in range(4)]
+    hosts = [
+        HostFactory(cohort=cohort, capacity=rng.randint(1, 3), has_pets=rng.random() < 0.3)
+        for _ in range(4)
+    ]
     for host in hosts:
         host.preferences = [p.pk for p in rng.sample(people, 5)]
         host.save()
@@ -97,8 +99,7 @@ def test_stored_placement_has_no_blocking_pair_and_respects_capacities(cohort, s
 
 def test_everyone_placed_when_capacity_allows_and_preferences_honoured(cohort, secretariat):
     us, jp, kr = triad_cohort(cohort)
-    first, second = HostFactory(cohort=cohort, capacity=2), HostFactory(cohort=cohort,
-                                                                        capacity=2)
+    first, second = HostFactory(cohort=cohort, capacity=2), HostFactory(cohort=cohort, capacity=2)
     _prefer(us, [second])
     _prefer(jp, [second])
     _prefer(kr, [second])
@@ -132,9 +133,13 @@ def test_hard_filters_come_before_preferences(cohort, secretariat):
     rows = {a.application_id: a for a in PlacementAssignment.objects.filter(run=run)}
     assert rows[woman.pk].host_id == pets.pk
     assert (rows[allergic.pk].host_id, rows[allergic.pk].unplaced_reason) == (
-        None, UnplacedReason.FILTERS)
+        None,
+        UnplacedReason.FILTERS,
+    )
     assert (rows[korean_only.pk].host_id, rows[korean_only.pk].unplaced_reason) == (
-        None, UnplacedReason.FILTERS)
+        None,
+        UnplacedReason.FILTERS,
+    )
 
 
 def test_dietary_needs_need_a_host_that_accommodates_them(cohort, secretariat):
@@ -181,8 +186,9 @@ def test_runs_are_kept_with_their_parameters(cohort, secretariat):
     assert (first.placed_count, second.placed_count) == (3, 1)
 
 
-def test_publish_once_and_notify_after_commit(cohort, secretariat,
-                                              django_capture_on_commit_callbacks):
+def test_publish_once_and_notify_after_commit(
+    cohort, secretariat, django_capture_on_commit_callbacks
+):
     us, jp, kr = triad_cohort(cohort)
     host = HostFactory(cohort=cohort, name="Sato family", city="Tokyo", capacity=2)
     run = host_placement_run(cohort=cohort, actor=secretariat)
@@ -196,9 +202,12 @@ def test_publish_once_and_notify_after_commit(cohort, secretariat,
 
     run.refresh_from_db()
     assert run.status == PlacementRunStatus.PUBLISHED
-    placed = {a.application.applicant.email for a in
-              PlacementAssignment.objects.filter(run=run, host=host)
-              .select_related("application__applicant")}
+    placed = {
+        a.application.applicant.email
+        for a in PlacementAssignment.objects.filter(run=run, host=host).select_related(
+            "application__applicant"
+        )
+    }
     assert sorted(m.to[0] for m in mail.outbox) == sorted(placed)
     assert len(mail.outbox) == 2
     assert "Sato family, Tokyo" in mail.outbox[0].body
@@ -206,13 +215,16 @@ def test_publish_once_and_notify_after_commit(cohort, secretariat,
         placement_run_publish(run=run, actor=secretariat)
     with pytest.raises(PlacementAlreadyPublished):
         placement_run_publish(run=other, actor=secretariat)
-    assert ActivityLog.objects.filter(
-        action_type="exchanges.placement_run.hosts.published").count() == 1
+    assert (
+        ActivityLog.objects.filter(action_type="exchanges.placement_run.hosts.published").count()
+        == 1
+    )
     assert {us.pk, jp.pk, kr.pk} == set(_stored(run))
 
 
-def test_notification_uses_recipient_language(cohort, secretariat,
-                                              django_capture_on_commit_callbacks):
+def test_notification_uses_recipient_language(
+    cohort, secretariat, django_capture_on_commit_callbacks
+):
     person = confirmed_participant(cohort, "JP")
     person.applicant.preferred_language = "ja"
     person.applicant.save()
@@ -229,14 +241,30 @@ def test_notification_uses_recipient_language(cohort, secretariat,
 def test_host_save_validates_name_and_preferences(cohort, secretariat):
     us, _jp, _kr = triad_cohort(cohort)
     other = confirmed_participant(CohortFactory(), "US")
-    host = host_save(cohort=cohort, actor=secretariat, name="  Ito family ", kind="family",
-                     city="Tokyo", capacity=2, has_pets=False, accommodates_dietary_needs=True,
-                     gender_rule="any", languages=["ja"], preferences=[us.pk])
+    host = host_save(
+        cohort=cohort,
+        actor=secretariat,
+        name="  Ito family ",
+        kind="family",
+        city="Tokyo",
+        capacity=2,
+        has_pets=False,
+        accommodates_dietary_needs=True,
+        gender_rule="any",
+        languages=["ja"],
+        preferences=[us.pk],
+    )
 
     assert (host.name, host.preferences) == ("Ito family", [us.pk])
     with pytest.raises(ExchangeError, match="already has a host with this name"):
-        host_save(cohort=cohort, actor=secretariat, name="ito FAMILY", kind="family",
-                  city="Tokyo", capacity=1)
+        host_save(
+            cohort=cohort,
+            actor=secretariat,
+            name="ito FAMILY",
+            kind="family",
+            city="Tokyo",
+            capacity=1,
+        )
     with pytest.raises(ExchangeError, match=f"not confirmed participants.*{other.pk}"):
         host_save(cohort=cohort, actor=secretariat, host=host, preferences=[other.pk])
 
@@ -247,10 +275,21 @@ def test_profile_accepts_only_hosts_of_own_cohort(cohort):
     foreign = HostFactory()
 
     with pytest.raises(ExchangeError, match="own cohort"):
-        matching_profile_save(application=us, actor=us.applicant, interests=[], gender="",
-                              host_preferences=[foreign.pk])
-    profile = matching_profile_save(application=us, actor=us.applicant, interests=[],
-                                    gender="", host_preferences=[mine.pk], pet_allergy=True)
+        matching_profile_save(
+            application=us,
+            actor=us.applicant,
+            interests=[],
+            gender="",
+            host_preferences=[foreign.pk],
+        )
+    profile = matching_profile_save(
+        application=us,
+        actor=us.applicant,
+        interests=[],
+        gender="",
+        host_preferences=[mine.pk],
+        pet_allergy=True,
+    )
 
     assert (profile.host_preferences, profile.pet_allergy) == ([mine.pk], True)
 
@@ -262,8 +301,7 @@ def test_mentors_are_from_another_country_within_capacity(cohort, secretariat):
 
     run = mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=2)
 
-    rows = list(PlacementAssignment.objects.filter(run=run).select_related(
-        "application", "mentor"))
+    rows = list(PlacementAssignment.objects.filter(run=run).select_related("application", "mentor"))
     paired = [r for r in rows if r.mentor_id]
     assert len(rows) == len(people)
     assert all(r.application.country != r.mentor.country for r in paired)
@@ -291,13 +329,15 @@ def test_only_alumni_of_earlier_cohorts_of_the_program_mentor(cohort, secretaria
 
     triad_cohort(cohort)
     alumnus(CohortFactory(), "US")  # another program
-    later = CohortFactory(program=cohort.program,
-                          starts_on=cohort.starts_on + dt.timedelta(days=365))
+    later = CohortFactory(
+        program=cohort.program, starts_on=cohort.starts_on + dt.timedelta(days=365)
+    )
     late = confirmed_participant(later, "US")
     late.status = "alumnus"
     late.save()
-    earlier = CohortFactory(program=cohort.program,
-                            starts_on=cohort.starts_on - dt.timedelta(days=365))
+    earlier = CohortFactory(
+        program=cohort.program, starts_on=cohort.starts_on - dt.timedelta(days=365)
+    )
     confirmed_participant(earlier, "US")  # took part but is not (yet) an alumnus
 
     with pytest.raises(ExchangeError, match="no alumni"):
@@ -312,8 +352,9 @@ def test_mentor_capacity_is_validated(cohort, secretariat):
         mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=0)
 
 
-def test_mentor_publish_notifies_after_commit(cohort, secretariat,
-                                              django_capture_on_commit_callbacks):
+def test_mentor_publish_notifies_after_commit(
+    cohort, secretariat, django_capture_on_commit_callbacks
+):
     us, jp, kr = triad_cohort(cohort)
     mentor = alumnus(cohort, "US")
     run = mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=3)
@@ -321,11 +362,11 @@ def test_mentor_publish_notifies_after_commit(cohort, secretariat,
     with django_capture_on_commit_callbacks(execute=True):
         placement_run_publish(run=run, actor=secretariat)
 
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        [jp.applicant.email, kr.applicant.email])
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([jp.applicant.email, kr.applicant.email])
     assert mentor.applicant.display_name in mail.outbox[0].body
     assert PlacementAssignment.objects.get(run=run, application=us).unplaced_reason == (
-        UnplacedReason.FILTERS)
+        UnplacedReason.FILTERS
+    )
 
 
 def test_mentor_pool_leaves_out_a_cohort_still_running(cohort):
@@ -336,20 +377,25 @@ def test_mentor_pool_leaves_out_a_cohort_still_running(cohort):
     from tests.factories.applications import CohortFactory  # noqa: PLC0415 -- one test
 
     today = dt.date(2026, 12, 4)
-    running = CohortFactory(program=cohort.program, starts_on=today - dt.timedelta(days=3),
-                            ends_on=today + dt.timedelta(days=10))
+    running = CohortFactory(
+        program=cohort.program,
+        starts_on=today - dt.timedelta(days=3),
+        ends_on=today + dt.timedelta(days=10),
+    )
     still_there = confirmed_participant(running, "US")
     still_there.status = ApplicationStatus.ALUMNUS
     still_there.save(update_fields=["status"])
-    ended = CohortFactory(program=cohort.program, starts_on=today - dt.timedelta(days=60),
-                          ends_on=today - dt.timedelta(days=40))
+    ended = CohortFactory(
+        program=cohort.program,
+        starts_on=today - dt.timedelta(days=60),
+        ends_on=today - dt.timedelta(days=40),
+    )
     came_back = confirmed_participant(ended, "JP")
     came_back.status = ApplicationStatus.PARTICIPANT
     came_back.save(update_fields=["status"])
     graduate = alumnus(cohort, "KR")
 
-    pool = list(alumni_mentors(cohort=cohort,
-                               now=dt.datetime(2026, 12, 4, 12, tzinfo=dt.UTC)))
+    pool = list(alumni_mentors(cohort=cohort, now=dt.datetime(2026, 12, 4, 12, tzinfo=dt.UTC)))
 
     assert sorted(a.pk for a in pool) == sorted([came_back.pk, graduate.pk])
 
@@ -363,13 +409,20 @@ def test_mentor_pool_counts_a_cohort_ended_only_in_its_own_time_zone(cohort, mon
     from exchanges.services.placement import alumni_mentors  # noqa: PLC0415 -- one test
 
     # 05:00 UTC on 4 December: already the 4th in Seoul and UTC, still the 3rd in Los Angeles.
-    monkeypatch.setattr(timezone, "now",
-                        lambda: dt.datetime(2026, 12, 4, 5, tzinfo=dt.UTC))
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 4, 5, tzinfo=dt.UTC))
     last_day = dt.date(2026, 12, 3)
-    in_los_angeles = CohortFactory(program=cohort.program, time_zone="America/Los_Angeles",
-                                   starts_on=last_day - dt.timedelta(days=20), ends_on=last_day)
-    in_seoul = CohortFactory(program=cohort.program, time_zone="Asia/Seoul",
-                             starts_on=last_day - dt.timedelta(days=20), ends_on=last_day)
+    in_los_angeles = CohortFactory(
+        program=cohort.program,
+        time_zone="America/Los_Angeles",
+        starts_on=last_day - dt.timedelta(days=20),
+        ends_on=last_day,
+    )
+    in_seoul = CohortFactory(
+        program=cohort.program,
+        time_zone="Asia/Seoul",
+        starts_on=last_day - dt.timedelta(days=20),
+        ends_on=last_day,
+    )
     still_on_program = confirmed_participant(in_los_angeles, "US")
     finished = confirmed_participant(in_seoul, "KR")
     for application in (still_on_program, finished):
@@ -396,7 +449,9 @@ def test_no_new_placement_run_once_one_of_its_kind_is_published(cohort, secretar
         mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=3)
 
     assert str(refused.value.message) == (
-        "A result of this kind is already published for this cohort.")
+        "A result of this kind is already published for this cohort."
+    )
     assert list(cohort.placement_runs.order_by("id").values_list("kind", "status")) == [
         (PlacementKind.HOSTS, PlacementRunStatus.PUBLISHED),
-        (PlacementKind.MENTORS, PlacementRunStatus.PUBLISHED)]
+        (PlacementKind.MENTORS, PlacementRunStatus.PUBLISHED),
+    ]

@@ -19,21 +19,32 @@ UTC = dt.UTC
 
 
 def reminder_rows(workflow: str) -> list[tuple[str, str, str]]:
-    return list(OutgoingMail.objects.filter(idempotency_key__startswith=f"{workflow}:")
-                .order_by("id").values_list("idempotency_key", "recipient_email",
-                                            "template_key"))
+    return list(
+        OutgoingMail.objects.filter(idempotency_key__startswith=f"{workflow}:")
+        .order_by("id")
+        .values_list("idempotency_key", "recipient_email", "template_key")
+    )
 
 
 def test_beat_sends_each_draft_window_once_and_nothing_to_submitted(monkeypatch):
     cohort = CohortFactory(deadline=at(2030, 3, 10, 14, 59))
     draft = ApplicationFactory(cohort=cohort, applicant__time_zone="UTC")
-    ApplicationFactory(cohort=cohort, applicant__time_zone="UTC",
-                       status=ApplicationStatus.SUBMITTED)
+    ApplicationFactory(
+        cohort=cohort, applicant__time_zone="UTC", status=ApplicationStatus.SUBMITTED
+    )
     email = draft.applicant.email
 
-    ticks = [at(2030, 3, 3, 8, 45), at(2030, 3, 3, 9, 0), at(2030, 3, 3, 9, 15),
-             at(2030, 3, 5, 12, 0), at(2030, 3, 9, 8, 45), at(2030, 3, 9, 9, 0),
-             at(2030, 3, 9, 9, 15), at(2030, 3, 10, 14, 45), at(2030, 3, 10, 15, 0)]
+    ticks = [
+        at(2030, 3, 3, 8, 45),
+        at(2030, 3, 3, 9, 0),
+        at(2030, 3, 3, 9, 15),
+        at(2030, 3, 5, 12, 0),
+        at(2030, 3, 9, 8, 45),
+        at(2030, 3, 9, 9, 0),
+        at(2030, 3, 9, 9, 15),
+        at(2030, 3, 10, 14, 45),
+        at(2030, 3, 10, 15, 0),
+    ]
     results = [beat_tick(monkeypatch, now)["draft-reminder"] for now in ticks]
 
     assert results == [0, 1, 0, 0, 0, 1, 0, 0, 0]
@@ -46,23 +57,24 @@ def test_beat_sends_each_draft_window_once_and_nothing_to_submitted(monkeypatch)
 def test_draft_reminder_is_timed_in_each_applicants_time_zone(monkeypatch):
     # 23:00 UTC is 08:00 on 11 March in Seoul and 16:00 (PDT, DST began that morning) in LA.
     cohort = CohortFactory(deadline=at(2030, 3, 10, 23, 0))
-    seoul = ApplicationFactory(cohort=cohort, applicant__time_zone="Asia/Seoul",
-                               applicant__preferred_language="ko")
-    los_angeles = ApplicationFactory(cohort=cohort,
-                                     applicant__time_zone="America/Los_Angeles")
+    seoul = ApplicationFactory(
+        cohort=cohort, applicant__time_zone="Asia/Seoul", applicant__preferred_language="ko"
+    )
+    los_angeles = ApplicationFactory(cohort=cohort, applicant__time_zone="America/Los_Angeles")
 
     def recipients():
         return sorted(OutgoingMail.objects.values_list("idempotency_key", flat=True))
 
     beat_tick(monkeypatch, at(2030, 3, 3, 16, 45))  # 08:45 PST on 3 March
     assert recipients() == []
-    beat_tick(monkeypatch, at(2030, 3, 3, 17, 0))   # 09:00 PST; 02:00 on 4 March in Seoul
+    beat_tick(monkeypatch, at(2030, 3, 3, 17, 0))  # 09:00 PST; 02:00 on 4 March in Seoul
     assert recipients() == [f"draft-reminder:{los_angeles.pk}:7d"]
     beat_tick(monkeypatch, at(2030, 3, 3, 23, 45))  # 08:45 in Seoul
     assert recipients() == [f"draft-reminder:{los_angeles.pk}:7d"]
-    beat_tick(monkeypatch, at(2030, 3, 4, 0, 0))    # 09:00 in Seoul
-    assert recipients() == sorted([f"draft-reminder:{los_angeles.pk}:7d",
-                                   f"draft-reminder:{seoul.pk}:7d"])
+    beat_tick(monkeypatch, at(2030, 3, 4, 0, 0))  # 09:00 in Seoul
+    assert recipients() == sorted(
+        [f"draft-reminder:{los_angeles.pk}:7d", f"draft-reminder:{seoul.pk}:7d"]
+    )
 
     korean = OutgoingMail.objects.get(idempotency_key=f"draft-reminder:{seoul.pk}:7d")
     english = OutgoingMail.objects.get(idempotency_key=f"draft-reminder:{los_angeles.pk}:7d")
@@ -79,33 +91,41 @@ def test_draft_reminder_context_uses_plain_values():
     context = reminders.draft_reminder_context(application=application, language="ja")
 
     assert context == {
-        "program_name": cohort.program.name_ja, "cohort_name": "第9期",
+        "program_name": cohort.program.name_ja,
+        "cohort_name": "第9期",
         "application_url": settings.SITE_URL + application.get_absolute_url(),
         "deadline": "2030年3月10日15:00 (Asia/Tokyo)",
     }
 
 
-def test_no_draft_reminder_for_a_closed_cohort_or_a_draft_started_after_the_window(
-        monkeypatch):
+def test_no_draft_reminder_for_a_closed_cohort_or_a_draft_started_after_the_window(monkeypatch):
     closed = CohortFactory(deadline=at(2030, 3, 10, 14, 59), status="review")
     ApplicationFactory(cohort=closed, applicant__time_zone="UTC")
     cohort = CohortFactory(deadline=at(2030, 3, 10, 14, 59))
-    late = ApplicationFactory(cohort=cohort, applicant__time_zone="UTC",
-                              created_at=at(2030, 3, 5, 0, 0))
+    late = ApplicationFactory(
+        cohort=cohort, applicant__time_zone="UTC", created_at=at(2030, 3, 5, 0, 0)
+    )
 
-    results = [beat_tick(monkeypatch, now)["draft-reminder"]
-               for now in (at(2030, 3, 5, 12, 0), at(2030, 3, 9, 9, 0))]
+    results = [
+        beat_tick(monkeypatch, now)["draft-reminder"]
+        for now in (at(2030, 3, 5, 12, 0), at(2030, 3, 9, 9, 0))
+    ]
 
     assert results == [0, 1]
-    assert [row[0] for row in reminder_rows("draft-reminder")] == [
-        f"draft-reminder:{late.pk}:1d"]
+    assert [row[0] for row in reminder_rows("draft-reminder")] == [f"draft-reminder:{late.pk}:1d"]
 
 
-def make_referee_request(*, application, expires_at, status=RefereeStatus.PENDING,
-                         email="referee@example.org"):
+def make_referee_request(
+    *, application, expires_at, status=RefereeStatus.PENDING, email="referee@example.org"
+):
     return RefereeRequest.objects.create(
-        application=application, name="Dr. Sato", email=email, language="ja",
-        token_hash=f"{email:0<64}"[:64], expires_at=expires_at, status=status,
+        application=application,
+        name="Dr. Sato",
+        email=email,
+        language="ja",
+        token_hash=f"{email:0<64}"[:64],
+        expires_at=expires_at,
+        status=status,
     )
 
 
@@ -114,17 +134,30 @@ def test_referee_reminder_once_three_days_before_expiry_with_a_working_link(monk
     cohort = CohortFactory(deadline=at(2030, 3, 10, 14, 59))
     application = ApplicationFactory(cohort=cohort, status=ApplicationStatus.SUBMITTED)
     pending = make_referee_request(application=application, expires_at=at(2030, 3, 20, 6, 0))
-    make_referee_request(application=application, expires_at=at(2030, 3, 20, 6, 0),
-                         status=RefereeStatus.RECEIVED, email="done@example.org")
+    make_referee_request(
+        application=application,
+        expires_at=at(2030, 3, 20, 6, 0),
+        status=RefereeStatus.RECEIVED,
+        email="done@example.org",
+    )
 
-    ticks = [at(2030, 3, 16, 23, 45), at(2030, 3, 17, 0, 0), at(2030, 3, 17, 0, 15),
-             at(2030, 3, 19, 12, 0), at(2030, 3, 20, 6, 0)]
+    ticks = [
+        at(2030, 3, 16, 23, 45),
+        at(2030, 3, 17, 0, 0),
+        at(2030, 3, 17, 0, 15),
+        at(2030, 3, 19, 12, 0),
+        at(2030, 3, 20, 6, 0),
+    ]
     results = [beat_tick(monkeypatch, now)["referee-reminder"] for now in ticks]
 
     assert results == [0, 1, 0, 0, 0]
     assert reminder_rows("referee-reminder") == [
-        (f"referee-reminder:{pending.pk}:3d", "referee@example.org",
-         MailTemplateKey.REFEREE_REMINDER)]
+        (
+            f"referee-reminder:{pending.pk}:3d",
+            "referee@example.org",
+            MailTemplateKey.REFEREE_REMINDER,
+        )
+    ]
     mail = OutgoingMail.objects.get(idempotency_key=f"referee-reminder:{pending.pk}:3d")
     assert mail.language == "ja"
     assert "Dr. Sato" in mail.text_body
@@ -136,8 +169,16 @@ def test_referee_reminder_once_three_days_before_expiry_with_a_working_link(monk
 
 def test_beat_runs_the_reminder_tick_every_quarter_hour():
     assert settings.CELERY_BEAT_SCHEDULE["exchanges.send_scheduled_reminders"] == {
-        "task": "exchanges.send_scheduled_reminders", "schedule": 900.0}
-    assert set(reminders.reminder_workflows()) == {"draft-reminder", "referee-reminder",
-                                                   "offer-deadline-reminder", "offer-lapse",
-                                                   "predeparture-reminder", "reviewer-nudge",
-                                                   "survey-invitation", "survey-reminder"}
+        "task": "exchanges.send_scheduled_reminders",
+        "schedule": 900.0,
+    }
+    assert set(reminders.reminder_workflows()) == {
+        "draft-reminder",
+        "referee-reminder",
+        "offer-deadline-reminder",
+        "offer-lapse",
+        "predeparture-reminder",
+        "reviewer-nudge",
+        "survey-invitation",
+        "survey-reminder",
+    }

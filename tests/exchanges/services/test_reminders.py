@@ -24,10 +24,13 @@ def test_reminder_is_due_only_between_its_time_and_the_deadline():
     deadline = dt.datetime(2027, 3, 10, 6, 0, tzinfo=UTC)
     kwargs = {"deadline": deadline, "days_before": 1, "time_zone": "America/New_York"}
 
-    assert reminders.reminder_is_due(now=dt.datetime(2027, 3, 9, 13, 59, tzinfo=UTC),
-                                     **kwargs) is False
-    assert reminders.reminder_is_due(now=dt.datetime(2027, 3, 9, 14, 0, tzinfo=UTC),
-                                     **kwargs) is True
+    assert (
+        reminders.reminder_is_due(now=dt.datetime(2027, 3, 9, 13, 59, tzinfo=UTC), **kwargs)
+        is False
+    )
+    assert (
+        reminders.reminder_is_due(now=dt.datetime(2027, 3, 9, 14, 0, tzinfo=UTC), **kwargs) is True
+    )
     assert reminders.reminder_is_due(now=deadline, **kwargs) is False
 
 
@@ -39,10 +42,14 @@ def test_reminders_run_sends_each_reminder_once_whatever_the_ticks(monkeypatch):
     def draft_reminders(now):
         return sum(
             reminders.reminder_queue(
-                workflow="draft-reminder", window="7d", obj=person, recipient=person,
+                workflow="draft-reminder",
+                window="7d",
+                obj=person,
+                recipient=person,
                 template_key=MailTemplateKey.DRAFT_REMINDER_7D,
                 context={"deadline": "2027-03-10"},
-            ) is not None
+            )
+            is not None
             for person in people
         )
 
@@ -50,4 +57,5 @@ def test_reminders_run_sends_each_reminder_once_whatever_the_ticks(monkeypatch):
 
     assert results == [{"draft-reminder": 2}, {"draft-reminder": 0}, {"draft-reminder": 0}]
     assert sorted(OutgoingMail.objects.values_list("idempotency_key", flat=True)) == sorted(
-        f"draft-reminder:{person.pk}:7d" for person in people)
+        f"draft-reminder:{person.pk}:7d" for person in people
+    )

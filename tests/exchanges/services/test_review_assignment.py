@@ -41,16 +41,18 @@ def pool(cohort, actor, count, **reviewer_kwargs):
 def loads(cohort) -> dict[int, int]:
     result = {}
     for reviewer_id in ReviewAssignment.objects.filter(
-            cohort=cohort, status__in=[A.ASSIGNED, A.SUBMITTED]).values_list("reviewer_id",
-                                                                             flat=True):
+        cohort=cohort, status__in=[A.ASSIGNED, A.SUBMITTED]
+    ).values_list("reviewer_id", flat=True):
         result[reviewer_id] = result.get(reviewer_id, 0) + 1
     return result
 
 
 def reviewers_of(application) -> list[int]:
-    return sorted(ReviewAssignment.objects.filter(
-        application=application, status__in=[A.ASSIGNED, A.SUBMITTED]).values_list(
-        "reviewer_id", flat=True))
+    return sorted(
+        ReviewAssignment.objects.filter(
+            application=application, status__in=[A.ASSIGNED, A.SUBMITTED]
+        ).values_list("reviewer_id", flat=True)
+    )
 
 
 def test_automatic_assignment_balances_load_exactly(cohort, secretariat):
@@ -72,8 +74,7 @@ def test_automatic_assignment_balances_load_exactly(cohort, secretariat):
         application.refresh_from_db()
     assert {a.status for a in applications} == {ApplicationStatus.UNDER_REVIEW}
     assert ActivityLog.objects.filter(action_type="exchanges.review.assigned").count() == 10
-    assert ActivityLog.objects.filter(action_type="exchanges.application.under_review"
-                                      ).count() == 5
+    assert ActivityLog.objects.filter(action_type="exchanges.application.under_review").count() == 5
 
 
 def test_automatic_assignment_counts_existing_load(cohort, secretariat):
@@ -124,14 +125,14 @@ def test_declared_conflict_frees_the_assignment_and_rerun_replaces_it(cohort, se
     assert result.assignments_created == 1
     assert reviewers_of(application) == [second.pk, third.pk]
     assignment.refresh_from_db()
-    assert (assignment.status, assignment.conflict_reason) == (A.CONFLICT,
-                                                               "My former student.")
+    assert (assignment.status, assignment.conflict_reason) == (A.CONFLICT, "My former student.")
     # Never given back to the reviewer who declared the conflict.
     review_pool_remove(member=third.review_pools.get(), actor=secretariat)
     again = review_assign_automatically(cohort=cohort, actor=secretariat)
     assert reviewers_of(application) == [second.pk]
     assert [(u.application.pk, u.assigned, u.excluded) for u in again.unfilled] == [
-        (application.pk, 1, {"conflict": 1})]
+        (application.pk, 1, {"conflict": 1})
+    ]
 
 
 def test_same_country_is_avoided_only_when_asked(cohort, secretariat):
@@ -149,7 +150,8 @@ def test_same_country_is_avoided_only_when_asked(cohort, secretariat):
     assert reviewers_of(from_korea) == [american.pk]
     assert reviewers_of(from_us) == [korean.pk]
     assert sorted((u.application.pk, u.excluded["country"]) for u in result.unfilled) == sorted(
-        [(from_korea.pk, 1), (from_us.pk, 1)])
+        [(from_korea.pk, 1), (from_us.pk, 1)]
+    )
 
 
 def test_same_country_allowed_by_default(cohort, secretariat):
@@ -176,8 +178,11 @@ def test_rerun_is_idempotent_no_duplicates_no_second_email(cohort, secretariat):
     assert (first.reviewers_emailed, second.reviewers_emailed) == (3, 0)
     assert sorted(ReviewAssignment.objects.values_list("application_id", "reviewer_id")) == rows
     assert len(rows) == len(set(rows))
-    assert OutgoingMail.objects.filter(
-        template_key=MailTemplateKey.REVIEWER_ASSIGNED).count() == mails == 3
+    assert (
+        OutgoingMail.objects.filter(template_key=MailTemplateKey.REVIEWER_ASSIGNED).count()
+        == mails
+        == 3
+    )
     assert second.applications_completed == 4
     assert loads(cohort) == {reviewers[0].pk: 3, reviewers[1].pk: 3, reviewers[2].pk: 2}
 
@@ -189,12 +194,18 @@ def test_one_email_per_reviewer_per_batch_with_count(cohort, secretariat):
 
     result = review_assign_automatically(cohort=cohort, actor=secretariat)
 
-    mails = list(OutgoingMail.objects.filter(template_key=MailTemplateKey.REVIEWER_ASSIGNED)
-                 .order_by("recipient_email").values_list("idempotency_key", "recipient_email"))
-    assert mails == sorted([
-        (f"reviewer-assigned:{result.batch}:{first.pk}", first.email),
-        (f"reviewer-assigned:{result.batch}:{second.pk}", second.email),
-    ], key=lambda row: row[1])
+    mails = list(
+        OutgoingMail.objects.filter(template_key=MailTemplateKey.REVIEWER_ASSIGNED)
+        .order_by("recipient_email")
+        .values_list("idempotency_key", "recipient_email")
+    )
+    assert mails == sorted(
+        [
+            (f"reviewer-assigned:{result.batch}:{first.pk}", first.email),
+            (f"reviewer-assigned:{result.batch}:{second.pk}", second.email),
+        ],
+        key=lambda row: row[1],
+    )
     body = OutgoingMail.objects.get(recipient_email=first.email).text_body
     assert "You have been assigned 3 application(s) to review" in body
 
@@ -208,7 +219,8 @@ def test_capacity_is_respected_and_reported(cohort, secretariat):
 
     assert loads(cohort) == {limited.pk: 1}
     assert [(u.application.pk, u.assigned, u.needed, u.excluded) for u in result.unfilled] == [
-        (applications[1].pk, 0, 1, {"capacity": 1})]
+        (applications[1].pk, 0, 1, {"capacity": 1})
+    ]
 
 
 def test_empty_pool_reports_every_application(cohort, secretariat):
@@ -217,7 +229,8 @@ def test_empty_pool_reports_every_application(cohort, secretariat):
     result = review_assign_automatically(cohort=cohort, actor=secretariat)
 
     assert [(u.application.pk, u.assigned, u.needed, u.excluded) for u in result.unfilled] == [
-        (application.pk, 0, 2, {})]
+        (application.pk, 0, 2, {})
+    ]
     assert ReviewAssignment.objects.count() == 0
 
 
@@ -228,11 +241,11 @@ def test_most_constrained_application_is_served_first(cohort, secretariat):
     cohort.review_settings.avoid_same_country = True
     cohort.review_settings.save()
     korean = ReviewerFactory(country="KR")
-    american = ReviewerFactory(country="US", organisation=OrganisationFactory(
-        name="Georgetown University", country="US"))
+    american = ReviewerFactory(
+        country="US", organisation=OrganisationFactory(name="Georgetown University", country="US")
+    )
     for reviewer in (korean, american):
-        review_pool_add(cohort=cohort, reviewer=reviewer, actor=secretariat,
-                        max_assignments=1)
+        review_pool_add(cohort=cohort, reviewer=reviewer, actor=secretariat, max_assignments=1)
     from_japan = submitted_application(cohort, country="JP")
     from_us = submitted_application(cohort, country="US", institution="Georgetown University")
 
@@ -265,23 +278,29 @@ def test_manual_assignment_starts_review_and_mails_one(cohort, secretariat):
     assert "You have been assigned 1 application(s) to review" in mail.text_body
 
 
-@pytest.mark.parametrize(("setup", "message"), [
-    ("outside_pool", "pool first"),
-    ("institution", "institution"),
-    ("duplicate", "already assigned"),
-    ("conflict", "conflict of interest"),
-    ("draft", "Only submitted applications"),
-])
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("outside_pool", "pool first"),
+        ("institution", "institution"),
+        ("duplicate", "already assigned"),
+        ("conflict", "conflict of interest"),
+        ("draft", "Only submitted applications"),
+    ],
+)
 def test_manual_assignment_refusals(cohort, secretariat, setup, message):
     reviewer = ReviewerFactory(organisation=OrganisationFactory(name="Yonsei University"))
     if setup != "outside_pool":
         review_pool_add(cohort=cohort, reviewer=reviewer, actor=secretariat)
-    application = (ApplicationFactory(cohort=cohort) if setup == "draft"
-                   else submitted_application(cohort, institution="yonsei university"
-                                              if setup == "institution" else "Other"))
+    application = (
+        ApplicationFactory(cohort=cohort)
+        if setup == "draft"
+        else submitted_application(
+            cohort, institution="yonsei university" if setup == "institution" else "Other"
+        )
+    )
     if setup in {"duplicate", "conflict"}:
-        assignment = review_assign(application=application, reviewer=reviewer,
-                                   actor=secretariat)
+        assignment = review_assign(application=application, reviewer=reviewer, actor=secretariat)
         if setup == "conflict":
             review_declare_conflict(assignment=assignment, actor=reviewer, reason="Relative")
 
@@ -297,14 +316,17 @@ def test_unassign_and_manual_reassign(cohort, secretariat):
     review_unassign(assignment=assignment, actor=secretariat)
     assignment.refresh_from_db()
     assert assignment.status == A.REMOVED
-    assert review_assign_automatically(cohort=cohort, per_application=1,
-                                       actor=secretariat).assignments_created == 0
+    assert (
+        review_assign_automatically(
+            cohort=cohort, per_application=1, actor=secretariat
+        ).assignments_created
+        == 0
+    )
     again = review_assign(application=application, reviewer=reviewer, actor=secretariat)
 
     assert (again.pk, again.status) == (assignment.pk, A.ASSIGNED)
     assert ReviewAssignment.objects.count() == 1
-    assert OutgoingMail.objects.filter(
-        template_key=MailTemplateKey.REVIEWER_ASSIGNED).count() == 2
+    assert OutgoingMail.objects.filter(template_key=MailTemplateKey.REVIEWER_ASSIGNED).count() == 2
 
 
 def test_pool_remove_withdraws_pending_assignments_only(cohort, secretariat):
@@ -319,7 +341,9 @@ def test_pool_remove_withdraws_pending_assignments_only(cohort, secretariat):
 
     assert removed == 1
     assert dict(ReviewAssignment.objects.values_list("application_id", "status")) == {
-        applications[0].pk: A.SUBMITTED, applications[1].pk: A.REMOVED}
+        applications[0].pk: A.SUBMITTED,
+        applications[1].pk: A.REMOVED,
+    }
     assert reviewer.review_pools.get().is_active is False
 
 

@@ -34,14 +34,16 @@ def survey_link(mail: OutgoingMail) -> str:
 
 @pytest.fixture
 def cohort(db):
-    return CohortFactory(deadline=at(2030, 1, 10), starts_on=dt.date(2030, 2, 1),
-                         ends_on=dt.date(2030, 2, 20))
+    return CohortFactory(
+        deadline=at(2030, 1, 10), starts_on=dt.date(2030, 2, 1), ends_on=dt.date(2030, 2, 20)
+    )
 
 
 def _survey(cohort, kind=SurveyKind.POST_PROGRAM):
     # Closes at 15:00 UTC on 20 March: 00:00 on 21 March in Seoul, 08:00 on 20 March in LA.
-    return standard_survey(cohort=cohort, kind=kind, opens_at=at(2030, 3, 1, 0, 0),
-                           closes_at=at(2030, 3, 20, 15, 0))
+    return standard_survey(
+        cohort=cohort, kind=kind, opens_at=at(2030, 3, 1, 0, 0), closes_at=at(2030, 3, 20, 15, 0)
+    )
 
 
 def _invitation(survey, application) -> SurveyInvitation:
@@ -53,8 +55,12 @@ def test_invitation_goes_out_once_when_the_survey_opens(monkeypatch, cohort):
     seoul = participant(cohort, "KR", time_zone="Asia/Seoul", preferred_language="ko")
     participant(cohort, "JP", status=ApplicationStatus.CONFIRMED)  # not asked after the program
 
-    ticks = [at(2030, 2, 28, 23, 45), at(2030, 3, 1, 0, 0), at(2030, 3, 1, 0, 15),
-             at(2030, 3, 5, 12, 0)]
+    ticks = [
+        at(2030, 2, 28, 23, 45),
+        at(2030, 3, 1, 0, 0),
+        at(2030, 3, 1, 0, 15),
+        at(2030, 3, 5, 12, 0),
+    ]
     results = [beat_tick(monkeypatch, now)["survey-invitation"] for now in ticks]
 
     invited = _invitation(survey, seoul)
@@ -63,7 +69,11 @@ def test_invitation_goes_out_once_when_the_survey_opens(monkeypatch, cohort):
     assert keys("survey-invitation:") == [f"survey-invitation:{invited.pk}:invite"]
     assert invited.invited_at == at(2030, 3, 1, 0, 0)
     assert (mail.template_key, mail.language, mail.recipient_email, mail.is_transactional) == (
-        MailTemplateKey.SURVEY_INVITATION, "ko", seoul.applicant.email, True)
+        MailTemplateKey.SURVEY_INVITATION,
+        "ko",
+        seoul.applicant.email,
+        True,
+    )
     assert "2030년 3월 20일 오후 11:59 (Asia/Seoul)" in mail.text_body
     assert f"{settings.SITE_URL}/surveys/" in mail.text_body
     assert "unsubscribe" not in mail.text_body
@@ -76,12 +86,15 @@ def test_people_who_become_eligible_later_are_invited_on_a_later_tick(monkeypatc
     late.status = ApplicationStatus.CONFIRMED
     late.save()
 
-    results = [beat_tick(monkeypatch, now)["survey-invitation"]
-               for now in (at(2030, 3, 2, 0, 15), at(2030, 3, 2, 0, 30))]
+    results = [
+        beat_tick(monkeypatch, now)["survey-invitation"]
+        for now in (at(2030, 3, 2, 0, 15), at(2030, 3, 2, 0, 30))
+    ]
 
     assert results == [1, 0]
     assert keys("survey-invitation:") == [
-        f"survey-invitation:{_invitation(survey, late).pk}:invite"]
+        f"survey-invitation:{_invitation(survey, late).pk}:invite"
+    ]
 
 
 def test_no_invitation_for_drafts_closed_surveys_or_withdrawn_people(monkeypatch, cohort):
@@ -103,22 +116,38 @@ def test_no_invitation_for_drafts_closed_surveys_or_withdrawn_people(monkeypatch
 
 def test_follow_up_invitation_names_the_months_and_honours_opt_outs(monkeypatch, cohort):
     survey = _survey(cohort, SurveyKind.FOLLOWUP_6)
-    alumnus = participant(cohort, "JP", status=ApplicationStatus.ALUMNUS,
-                          preferred_language="ja", time_zone="Asia/Tokyo")
+    alumnus = participant(
+        cohort,
+        "JP",
+        status=ApplicationStatus.ALUMNUS,
+        preferred_language="ja",
+        time_zone="Asia/Tokyo",
+    )
     opted_out = participant(cohort, "US", status=ApplicationStatus.ALUMNUS)
     mail_opt_out(email=opted_out.applicant.email.upper())
     tried = []
     send = surveys.survey_invitation_send
-    monkeypatch.setattr(surveys, "survey_invitation_send", lambda *, invitation, now: (
-        tried.append(invitation.application_id), send(invitation=invitation, now=now))[1])
+    monkeypatch.setattr(
+        surveys,
+        "survey_invitation_send",
+        lambda *, invitation, now: (
+            tried.append(invitation.application_id),
+            send(invitation=invitation, now=now),
+        )[1],
+    )
 
-    results = [beat_tick(monkeypatch, now)["survey-invitation"]
-               for now in (at(2030, 3, 1, 0, 0), at(2030, 3, 1, 0, 15))]
+    results = [
+        beat_tick(monkeypatch, now)["survey-invitation"]
+        for now in (at(2030, 3, 1, 0, 0), at(2030, 3, 1, 0, 15))
+    ]
 
     mail = OutgoingMail.objects.get()
     assert results == [1, 0]
     assert (mail.template_key, mail.recipient_email, mail.is_transactional) == (
-        MailTemplateKey.FOLLOWUP_SURVEY, alumnus.applicant.email, False)
+        MailTemplateKey.FOLLOWUP_SURVEY,
+        alumnus.applicant.email,
+        False,
+    )
     assert "から6か月" in mail.subject
     assert "/mail/unsubscribe/" in mail.text_body
     assert mail.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -138,27 +167,40 @@ def test_reminders_at_nine_in_each_respondents_time_zone(monkeypatch, cohort):
 
     beat_tick(monkeypatch, at(2030, 3, 17, 15, 45))  # 08:45 PDT on 17 March
     assert reminders() == []
-    beat_tick(monkeypatch, at(2030, 3, 17, 16, 0))   # 09:00 PDT; 01:00 on 18 March in Seoul
+    beat_tick(monkeypatch, at(2030, 3, 17, 16, 0))  # 09:00 PDT; 01:00 on 18 March in Seoul
     assert reminders() == [f"survey-reminder:{la_invite.pk}:3d:2030-03-21"]
     beat_tick(monkeypatch, at(2030, 3, 17, 23, 45))  # 08:45 in Seoul
     assert reminders() == [f"survey-reminder:{la_invite.pk}:3d:2030-03-21"]
-    beat_tick(monkeypatch, at(2030, 3, 18, 0, 0))    # 09:00 in Seoul
+    beat_tick(monkeypatch, at(2030, 3, 18, 0, 0))  # 09:00 in Seoul
     beat_tick(monkeypatch, at(2030, 3, 18, 0, 15))
-    assert reminders() == sorted([f"survey-reminder:{la_invite.pk}:3d:2030-03-21",
-                                  f"survey-reminder:{seoul_invite.pk}:3d:2030-03-21"])
-    beat_tick(monkeypatch, at(2030, 3, 19, 16, 0))   # 09:00 PDT on 19 March
-    beat_tick(monkeypatch, at(2030, 3, 20, 0, 0))    # 09:00 on 20 March in Seoul
-    assert reminders() == sorted([f"survey-reminder:{la_invite.pk}:3d:2030-03-21",
-                                  f"survey-reminder:{la_invite.pk}:1d:2030-03-21",
-                                  f"survey-reminder:{seoul_invite.pk}:3d:2030-03-21",
-                                  f"survey-reminder:{seoul_invite.pk}:1d:2030-03-21"])
+    assert reminders() == sorted(
+        [
+            f"survey-reminder:{la_invite.pk}:3d:2030-03-21",
+            f"survey-reminder:{seoul_invite.pk}:3d:2030-03-21",
+        ]
+    )
+    beat_tick(monkeypatch, at(2030, 3, 19, 16, 0))  # 09:00 PDT on 19 March
+    beat_tick(monkeypatch, at(2030, 3, 20, 0, 0))  # 09:00 on 20 March in Seoul
+    assert reminders() == sorted(
+        [
+            f"survey-reminder:{la_invite.pk}:3d:2030-03-21",
+            f"survey-reminder:{la_invite.pk}:1d:2030-03-21",
+            f"survey-reminder:{seoul_invite.pk}:3d:2030-03-21",
+            f"survey-reminder:{seoul_invite.pk}:1d:2030-03-21",
+        ]
+    )
 
     korean = OutgoingMail.objects.get(
-        idempotency_key=f"survey-reminder:{seoul_invite.pk}:3d:2030-03-21")
+        idempotency_key=f"survey-reminder:{seoul_invite.pk}:3d:2030-03-21"
+    )
     english = OutgoingMail.objects.get(
-        idempotency_key=f"survey-reminder:{la_invite.pk}:1d:2030-03-21")
+        idempotency_key=f"survey-reminder:{la_invite.pk}:1d:2030-03-21"
+    )
     assert (korean.template_key, korean.language, english.language) == (
-        MailTemplateKey.SURVEY_REMINDER, "ko", "en")
+        MailTemplateKey.SURVEY_REMINDER,
+        "ko",
+        "en",
+    )
     assert "2030년 3월 20일 오후 11:59 (Asia/Seoul)" in korean.text_body
     assert "March 20, 2030, 8 a.m. (America/Los_Angeles)" in english.text_body
 
@@ -171,9 +213,11 @@ def test_reminder_carries_the_same_working_link_as_the_invitation(monkeypatch, c
     invited = _invitation(survey, application)
 
     invitation_mail = OutgoingMail.objects.get(
-        idempotency_key=f"survey-invitation:{invited.pk}:invite")
+        idempotency_key=f"survey-invitation:{invited.pk}:invite"
+    )
     reminder_mail = OutgoingMail.objects.get(
-        idempotency_key=f"survey-reminder:{invited.pk}:3d:2030-03-21")
+        idempotency_key=f"survey-reminder:{invited.pk}:3d:2030-03-21"
+    )
     monkeypatch.undo()
 
     assert survey_link(reminder_mail) == survey_link(invitation_mail)
@@ -186,19 +230,22 @@ def test_no_reminder_after_answering_or_after_the_close(monkeypatch, cohort):
     silent = participant(cohort, "JP", time_zone="Asia/Tokyo")
     beat_tick(monkeypatch, at(2030, 3, 1, 0, 0))
     invited = _invitation(survey, answered)
-    data = {q.pk: "5" if q.kind != "open_text" else ""
-            for q in survey_questions_for(survey=survey, country="KR")}
+    data = {
+        q.pk: "5" if q.kind != "open_text" else ""
+        for q in survey_questions_for(survey=survey, country="KR")
+    }
     data.update({q.pk: "80" for q in survey.questions.filter(kind="thermometer")})
-    survey_response_submit(invitation=invited, data=data, language="en",
-                           now=at(2030, 3, 10, 0, 0))
+    survey_response_submit(invitation=invited, data=data, language="en", now=at(2030, 3, 10, 0, 0))
 
-    results = [beat_tick(monkeypatch, now)["survey-reminder"]
-               for now in (at(2030, 3, 18, 0, 0), at(2030, 3, 20, 15, 0),
-                           at(2030, 3, 21, 0, 0))]
+    results = [
+        beat_tick(monkeypatch, now)["survey-reminder"]
+        for now in (at(2030, 3, 18, 0, 0), at(2030, 3, 20, 15, 0), at(2030, 3, 21, 0, 0))
+    ]
 
     assert results == [1, 0, 0]
     assert keys("survey-reminder:") == [
-        f"survey-reminder:{_invitation(survey, silent).pk}:3d:2030-03-21"]
+        f"survey-reminder:{_invitation(survey, silent).pk}:3d:2030-03-21"
+    ]
 
 
 def test_people_invited_after_a_windows_time_get_only_later_windows(monkeypatch, cohort):
@@ -210,9 +257,10 @@ def test_people_invited_after_a_windows_time_get_only_later_windows(monkeypatch,
     late.status = ApplicationStatus.CONFIRMED
     late.save()
 
-    results = [beat_tick(monkeypatch, now)["survey-reminder"]
-               for now in (at(2030, 3, 18, 6, 0), at(2030, 3, 19, 0, 0),
-                           at(2030, 3, 20, 0, 0))]
+    results = [
+        beat_tick(monkeypatch, now)["survey-reminder"]
+        for now in (at(2030, 3, 18, 6, 0), at(2030, 3, 19, 0, 0), at(2030, 3, 20, 0, 0))
+    ]
 
     invited = _invitation(survey, late)
     assert invited.invited_at == at(2030, 3, 18, 6, 0)
@@ -238,11 +286,13 @@ def test_moved_close_gets_fresh_reminders(monkeypatch, cohort):
     seoul = participant(cohort, "KR", time_zone="Asia/Seoul", preferred_language="ko")
     beat_tick(monkeypatch, at(2030, 3, 1, 0, 0))
     invite = _invitation(survey, seoul)
-    beat_tick(monkeypatch, at(2030, 3, 18, 0, 0))    # 09:00 in Seoul, 3 days before
+    beat_tick(monkeypatch, at(2030, 3, 18, 0, 0))  # 09:00 in Seoul, 3 days before
     Survey.objects.filter(pk=survey.pk).update(closes_at=at(2030, 3, 27, 15, 0))
 
-    beat_tick(monkeypatch, at(2030, 3, 25, 0, 0))    # 3 days before the new close
+    beat_tick(monkeypatch, at(2030, 3, 25, 0, 0))  # 3 days before the new close
     beat_tick(monkeypatch, at(2030, 3, 25, 0, 15))
 
-    assert sorted(keys("survey-reminder:")) == [f"survey-reminder:{invite.pk}:3d:2030-03-21",
-                                                f"survey-reminder:{invite.pk}:3d:2030-03-28"]
+    assert sorted(keys("survey-reminder:")) == [
+        f"survey-reminder:{invite.pk}:3d:2030-03-21",
+        f"survey-reminder:{invite.pk}:3d:2030-03-28",
+    ]

@@ -17,23 +17,29 @@ def _zip(names):
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("name", "content", "expected"), [
-    ("cv.pdf", MINIMAL_PDF, "application/pdf"),
-    ("photo.png", PNG, "image/png"),
-    ("photo.jpg", JPEG, "image/jpeg"),
-    ("essay.docx", DOCX, DOCX_CONTENT_TYPE),
-    ("renamed.bin", MINIMAL_PDF, "application/pdf"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("cv.pdf", MINIMAL_PDF, "application/pdf"),
+        ("photo.png", PNG, "image/png"),
+        ("photo.jpg", JPEG, "image/jpeg"),
+        ("essay.docx", DOCX, DOCX_CONTENT_TYPE),
+        ("renamed.bin", MINIMAL_PDF, "application/pdf"),
+    ],
+)
 def test_validate_upload_accepts_by_content(name, content, expected):
     assert validate_upload(SimpleUploadedFile(name, content), max_mb=10) == expected
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("essay.docx", _zip(["xl/workbook.xml"])),
-    ("cv.pdf", b"MZ\x90\x00" + b"\x00" * 100),
-    ("cv.pdf", b"#!/bin/sh\nrm -rf /\n"),
-    ("cv.pdf", b"GIF89a" + b"\x00" * 50),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("essay.docx", _zip(["xl/workbook.xml"])),
+        ("cv.pdf", b"MZ\x90\x00" + b"\x00" * 100),
+        ("cv.pdf", b"#!/bin/sh\nrm -rf /\n"),
+        ("cv.pdf", b"GIF89a" + b"\x00" * 50),
+    ],
+)
 def test_validate_upload_refuses_other_content(name, content):
     with pytest.raises(ValidationError) as excinfo:
         validate_upload(SimpleUploadedFile(name, content), max_mb=10)

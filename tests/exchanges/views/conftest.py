@@ -16,10 +16,16 @@ def form_cohort(db):
     first = FormStepFactory(form__cohort=cohort, position=1, title_en="Motivation")
     second = FormStepFactory(form=first.form, position=2, title_en="Documents")
     QuestionFactory(step=first, position=1, label_en="Current role")
-    QuestionFactory(step=first, position=2, kind=QuestionKind.LONG_TEXT, max_words=200,
-                    label_en="Why do you want to take part?")
-    QuestionFactory(step=second, position=1, kind=QuestionKind.FILE, document_kind="cv",
-                    label_en="CV")
+    QuestionFactory(
+        step=first,
+        position=2,
+        kind=QuestionKind.LONG_TEXT,
+        max_words=200,
+        label_en="Why do you want to take part?",
+    )
+    QuestionFactory(
+        step=second, position=1, kind=QuestionKind.FILE, document_kind="cv", label_en="CV"
+    )
     QuestionFactory(step=second, position=2, label_en="Referee note", required=False)
     return cohort
 
@@ -30,5 +36,8 @@ def draft(form_cohort, applicant):
 
 
 def questions_of(cohort):
-    return [q for step in cohort.form.steps.order_by("position") for q in
-            step.questions.order_by("position")]
+    return [
+        q
+        for step in cohort.form.steps.order_by("position")
+        for q in step.questions.order_by("position")
+    ]

@@ -32,14 +32,19 @@ def test_calls_list_shows_viewer_and_official_deadline(client):
     import zoneinfo  # noqa: PLC0415 -- local to this test
 
     seoul = zoneinfo.ZoneInfo("Asia/Seoul")
-    CohortFactory(deadline=dt.datetime(2099, 7, 1, 0, 0, tzinfo=seoul),
-                  starts_on=dt.date(2099, 8, 1), ends_on=dt.date(2099, 8, 20))
+    CohortFactory(
+        deadline=dt.datetime(2099, 7, 1, 0, 0, tzinfo=seoul),
+        starts_on=dt.date(2099, 8, 1),
+        ends_on=dt.date(2099, 8, 20),
+    )
     client.cookies["trilink_tz"] = "America/New_York"
 
     content = client.get(reverse("apply:calls")).content.decode()
 
-    assert ('<time datetime="2099-06-30T11:00:00-04:00">June 30, 2099, 11 a.m.</time> '
-            "(America/New_York)") in content
+    assert (
+        '<time datetime="2099-06-30T11:00:00-04:00">June 30, 2099, 11 a.m.</time> '
+        "(America/New_York)"
+    ) in content
     # A deadline at midnight is the end of the day before, never "midnight" of the next day.
     assert "June 30, 2099, 11:59 p.m. (Asia/Seoul)" in content
     assert "midnight" not in content
@@ -60,14 +65,21 @@ def test_eligibility_precheck_says_which_rule_fails(client, form_cohort):
     form_cohort.language_requirements = {"ja": "conversational"}
     form_cohort.save()
 
-    response = client.get(reverse("apply:call", args=[form_cohort.pk]), {
-        "check": "1", "birth_date": "1995-01-01", "citizenship": "KR",
-        "residence_country": "KR", "english_level": "native", "japanese_level": "basic",
-        "korean_level": "native"})
+    response = client.get(
+        reverse("apply:call", args=[form_cohort.pk]),
+        {
+            "check": "1",
+            "birth_date": "1995-01-01",
+            "citizenship": "KR",
+            "residence_country": "KR",
+            "english_level": "native",
+            "japanese_level": "basic",
+            "korean_level": "native",
+        },
+    )
 
     assert response.context["failures"] == [
-        "This program requires Japanese at level “Conversational” or higher; "
-        "you declared “Basic”."
+        "This program requires Japanese at level “Conversational” or higher; you declared “Basic”."
     ]
 
 
@@ -78,16 +90,19 @@ def test_start_creates_one_draft_and_redirects_to_step_one(client, applicant, fo
     second = client.post(reverse("apply:start", args=[form_cohort.pk]))
 
     application = Application.objects.get()
-    assert first["Location"] == second["Location"] == reverse("apply:step",
-                                                              args=[application.pk, 1])
+    assert (
+        first["Location"] == second["Location"] == reverse("apply:step", args=[application.pk, 1])
+    )
 
 
 def test_step_saves_answers_and_they_come_back(client, draft):
     client.force_login(draft.applicant)
     role, essay, _cv, _note = questions_of(draft.cohort)
 
-    response = client.post(reverse("apply:step", args=[draft.pk, 2]), {
-        f"q{role.pk}": "Researcher", f"q{essay.pk}": "To build trust.", "action": "next"})
+    response = client.post(
+        reverse("apply:step", args=[draft.pk, 2]),
+        {f"q{role.pk}": "Researcher", f"q{essay.pk}": "To build trust.", "action": "next"},
+    )
 
     assert response["Location"] == reverse("apply:step", args=[draft.pk, 3])
     page = client.get(reverse("apply:step", args=[draft.pk, 2])).content.decode()
@@ -101,8 +116,10 @@ def test_step_required_error_in_applicant_language(client, draft):
     client.force_login(draft.applicant)
     role, essay, _cv, _note = questions_of(draft.cohort)
 
-    response = client.post(reverse("apply:step", args=[draft.pk, 2]), {
-        f"q{role.pk}": "Researcher", f"q{essay.pk}": "", "action": "next"})
+    response = client.post(
+        reverse("apply:step", args=[draft.pk, 2]),
+        {f"q{role.pk}": "Researcher", f"q{essay.pk}": "", "action": "next"},
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors == {f"q{essay.pk}": ["This question is required."]}
@@ -113,43 +130,61 @@ def test_autosave_stores_partial_answers(client, draft):
     client.force_login(draft.applicant)
     role, _essay, _cv, _note = questions_of(draft.cohort)
 
-    response = client.post(reverse("apply:autosave", args=[draft.pk, 2]),
-                           {f"q{role.pk}": "Rese"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("apply:autosave", args=[draft.pk, 2]),
+        {f"q{role.pk}": "Rese"},
+        HTTP_HX_REQUEST="true",
+    )
 
     assert response.status_code == 200
     assert response.content.decode().strip().startswith("Draft saved at ")
     assert dict(Answer.objects.values_list("question_id", "value")) == {role.pk: "Rese"}
 
 
-@pytest.mark.parametrize(("content", "error"), [
-    (EXECUTABLE, "“cv.pdf” is not a PDF, Word (DOCX), JPEG or PNG file. "
-                 "The file's content was checked, not its name."),
-    (MINIMAL_PDF + b"0" * (1024 * 1024 + 1), "“cv.pdf” is larger than 1 MB. "
-                                              "Please upload a smaller file."),
-])
-def test_bad_upload_refused_while_other_answers_stay_saved(client, draft, settings, content,
-                                                           error):
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (
+            EXECUTABLE,
+            "“cv.pdf” is not a PDF, Word (DOCX), JPEG or PNG file. "
+            "The file's content was checked, not its name.",
+        ),
+        (
+            MINIMAL_PDF + b"0" * (1024 * 1024 + 1),
+            "“cv.pdf” is larger than 1 MB. Please upload a smaller file.",
+        ),
+    ],
+)
+def test_bad_upload_refused_while_other_answers_stay_saved(client, draft, settings, content, error):
     settings.MAX_UPLOAD_MB = 1
     client.force_login(draft.applicant)
     _role, _essay, cv, note = questions_of(draft.cohort)
 
-    response = client.post(reverse("apply:step", args=[draft.pk, 3]), {
-        f"q{note.pk}": "Please contact my professor.", "action": "next",
-        f"q{cv.pk}": SimpleUploadedFile("cv.pdf", content)})
+    response = client.post(
+        reverse("apply:step", args=[draft.pk, 3]),
+        {
+            f"q{note.pk}": "Please contact my professor.",
+            "action": "next",
+            f"q{cv.pk}": SimpleUploadedFile("cv.pdf", content),
+        },
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors == {f"q{cv.pk}": [error]}
     assert Document.objects.count() == 0
     assert dict(Answer.objects.values_list("question_id", "value")) == {
-        note.pk: "Please contact my professor."}
+        note.pk: "Please contact my professor."
+    }
 
 
 def test_pdf_upload_then_download_by_owner_only(client, draft):
     client.force_login(draft.applicant)
     _role, _essay, cv, _note = questions_of(draft.cohort)
 
-    client.post(reverse("apply:step", args=[draft.pk, 3]), {
-        "action": "save", f"q{cv.pk}": SimpleUploadedFile("my cv.pdf", MINIMAL_PDF)})
+    client.post(
+        reverse("apply:step", args=[draft.pk, 3]),
+        {"action": "save", f"q{cv.pk}": SimpleUploadedFile("my cv.pdf", MINIMAL_PDF)},
+    )
     document = Document.objects.get()
     response = client.get(reverse("apply:document", args=[document.pk]))
 
@@ -180,8 +215,12 @@ def _complete(draft):
     role, essay, cv, _note = questions_of(draft.cohort)
     Answer.objects.create(application=draft, question=role, value="Researcher")
     Answer.objects.create(application=draft, question=essay, value="Trust.")
-    application_upload_document(application=draft, question=cv, actor=draft.applicant,
-                                uploaded_file=SimpleUploadedFile("cv.pdf", MINIMAL_PDF))
+    application_upload_document(
+        application=draft,
+        question=cv,
+        actor=draft.applicant,
+        uploaded_file=SimpleUploadedFile("cv.pdf", MINIMAL_PDF),
+    )
 
 
 def test_submit_from_review_twice_is_safe(client, draft, django_capture_on_commit_callbacks):
@@ -230,12 +269,15 @@ def test_withdraw_needs_confirmation(client, draft):
     assert draft.status == ApplicationStatus.WITHDRAWN
 
 
-def test_referee_flow_applicant_sees_only_arrival(client, draft,
-                                                  django_capture_on_commit_callbacks):
+def test_referee_flow_applicant_sees_only_arrival(
+    client, draft, django_capture_on_commit_callbacks
+):
     client.force_login(draft.applicant)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("apply:referees", args=[draft.pk]), {
-            "name": "Prof. Tanaka", "email": "tanaka@example.ac.jp", "language": "ja"})
+        client.post(
+            reverse("apply:referees", args=[draft.pk]),
+            {"name": "Prof. Tanaka", "email": "tanaka@example.ac.jp", "language": "ja"},
+        )
     assert mail.outbox[0].to == ["tanaka@example.ac.jp"]
     link = next(line for line in mail.outbox[0].body.splitlines() if "/referee/" in line)
     path = link.split("127.0.0.1:8000", 1)[-1]
@@ -259,9 +301,13 @@ def test_referees_list_query_count(client, draft, count, django_assert_num_queri
     from exchanges.models import RefereeRequest  # noqa: PLC0415 -- local to this test
 
     for index in range(count):
-        RefereeRequest.objects.create(application=draft, name=f"Referee {index}",
-                                      email=f"r{index}@example.org", token_hash=f"h{index}",
-                                      expires_at=draft.cohort.deadline)
+        RefereeRequest.objects.create(
+            application=draft,
+            name=f"Referee {index}",
+            email=f"r{index}@example.org",
+            token_hash=f"h{index}",
+            expires_at=draft.cohort.deadline,
+        )
     client.force_login(draft.applicant)
 
     with django_assert_num_queries(4):
@@ -275,8 +321,9 @@ def test_status_timeline_query_count(client, draft, count, django_assert_num_que
     from exchanges.services.activity import activity_log_record  # noqa: PLC0415
 
     for _index in range(count):
-        activity_log_record(actor=draft.applicant, obj=draft,
-                            action_type="exchanges.application.document_uploaded")
+        activity_log_record(
+            actor=draft.applicant, obj=draft, action_type="exchanges.application.document_uploaded"
+        )
     client.force_login(draft.applicant)
 
     # session, user, application, activity (content type cached), referees, published group,
@@ -296,8 +343,10 @@ def test_guardian_consent_flow_for_minor(client, draft, django_capture_on_commit
     client.force_login(draft.applicant)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("apply:guardian", args=[draft.pk]), {
-            "guardian_name": "Kim Jisoo", "guardian_email": "parent@example.kr"})
+        client.post(
+            reverse("apply:guardian", args=[draft.pk]),
+            {"guardian_name": "Kim Jisoo", "guardian_email": "parent@example.kr"},
+        )
     link = next(line for line in mail.outbox[0].body.splitlines() if "/guardian-consent/" in line)
     path = link.split("127.0.0.1:8000", 1)[-1]
     client.logout()
@@ -319,15 +368,22 @@ def test_hidden_file_question_document_is_removed(draft):
 
     step = draft.cohort.form.steps.order_by("position").last()
     gate = QuestionFactory(step=step, kind=QuestionKind.CONSENT, required=False)
-    upload = QuestionFactory(step=step, kind=QuestionKind.FILE, show_if_question=gate,
-                             show_if_values=["true"])
-    application_save_answers(application=draft, questions=[gate, upload], data={gate.pk: True},
-                             actor=draft.applicant)
-    application_upload_document(application=draft, question=upload, actor=draft.applicant,
-                                uploaded_file=SimpleUploadedFile("x.pdf", MINIMAL_PDF))
+    upload = QuestionFactory(
+        step=step, kind=QuestionKind.FILE, show_if_question=gate, show_if_values=["true"]
+    )
+    application_save_answers(
+        application=draft, questions=[gate, upload], data={gate.pk: True}, actor=draft.applicant
+    )
+    application_upload_document(
+        application=draft,
+        question=upload,
+        actor=draft.applicant,
+        uploaded_file=SimpleUploadedFile("x.pdf", MINIMAL_PDF),
+    )
 
-    application_save_answers(application=draft, questions=[gate, upload],
-                             data={gate.pk: False}, actor=draft.applicant)
+    application_save_answers(
+        application=draft, questions=[gate, upload], data={gate.pk: False}, actor=draft.applicant
+    )
 
     assert Document.objects.filter(question=upload).count() == 0
 
@@ -337,8 +393,12 @@ def test_required_consent_checkbox_is_marked_required(client, draft):
     from tests.factories.applications import QuestionFactory  # noqa: PLC0415 -- one test
 
     step = draft.cohort.form.steps.order_by("position").first()
-    QuestionFactory(step=step, kind=QuestionKind.CONSENT, required=True,
-                    label_en="I agree to the program's rules")
+    QuestionFactory(
+        step=step,
+        kind=QuestionKind.CONSENT,
+        required=True,
+        label_en="I agree to the program's rules",
+    )
     client.force_login(draft.applicant)
 
     page = client.get(reverse("apply:step", args=[draft.pk, 2])).content.decode()

@@ -17,9 +17,17 @@ S = ApplicationStatus
 
 
 def campaign_post(cohort, **extra):
-    return {"name": "Visa briefing", "cohort": cohort.pk, "subject_en": "Visa",
-            "body_en": "Hello {{ recipient_name }}", "subject_ja": "", "body_ja": "",
-            "subject_ko": "", "body_ko": "", **extra}
+    return {
+        "name": "Visa briefing",
+        "cohort": cohort.pk,
+        "subject_en": "Visa",
+        "body_en": "Hello {{ recipient_name }}",
+        "subject_ja": "",
+        "body_ja": "",
+        "subject_ko": "",
+        "body_ko": "",
+        **extra,
+    }
 
 
 def test_compose_form_offers_translated_application_statuses(staff_client):
@@ -35,13 +43,25 @@ def test_compose_form_offers_translated_application_statuses(staff_client):
 
 def test_status_filter_saves_and_the_audience_count_reflects_it(staff_client):
     cohort = CohortFactory()
-    for status, country in ((S.CONFIRMED, "JP"), (S.PARTICIPANT, "JP"), (S.SUBMITTED, "JP"),
-                            (S.CONFIRMED, "KR")):
-        ApplicationFactory(cohort=cohort, status=status, country=country,
-                           applicant=ApplicantFactory(country=country))
+    for status, country in (
+        (S.CONFIRMED, "JP"),
+        (S.PARTICIPANT, "JP"),
+        (S.SUBMITTED, "JP"),
+        (S.CONFIRMED, "KR"),
+    ):
+        ApplicationFactory(
+            cohort=cohort,
+            status=status,
+            country=country,
+            applicant=ApplicantFactory(country=country),
+        )
 
-    response = staff_client.post(reverse("staff:campaign_create"), campaign_post(
-        cohort, audience_countries=["JP"], audience_statuses=["confirmed", "participant"]))
+    response = staff_client.post(
+        reverse("staff:campaign_create"),
+        campaign_post(
+            cohort, audience_countries=["JP"], audience_statuses=["confirmed", "participant"]
+        ),
+    )
     campaign = Campaign.objects.get()
     detail = staff_client.get(campaign.get_absolute_url())
 
@@ -54,12 +74,15 @@ def test_status_filter_saves_and_the_audience_count_reflects_it(staff_client):
 def test_statuses_with_only_staff_roles_are_refused(staff_client):
     cohort = CohortFactory()
 
-    response = staff_client.post(reverse("staff:campaign_create"), campaign_post(
-        cohort, audience_roles=["secretariat"], audience_statuses=["confirmed"]))
+    response = staff_client.post(
+        reverse("staff:campaign_create"),
+        campaign_post(cohort, audience_roles=["secretariat"], audience_statuses=["confirmed"]),
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors["audience_statuses"] == [
-        "Application statuses only select applicants: tick Applicant as a role, or no role."]
+        "Application statuses only select applicants: tick Applicant as a role, or no role."
+    ]
     assert Campaign.objects.count() == 0
 
 
@@ -71,8 +94,10 @@ def test_an_opted_out_address_in_another_case_is_neither_counted_nor_sent(
     opted_out = ApplicantFactory(email="Mixed.Case@Example.org")
     for person in (kept, opted_out):
         ApplicationFactory(cohort=cohort, applicant=person, country=person.country)
-    client.post(reverse("mail_unsubscribe", args=[unsubscribe_token(email=opted_out.email)]),
-                {"List-Unsubscribe": "One-Click"})
+    client.post(
+        reverse("mail_unsubscribe", args=[unsubscribe_token(email=opted_out.email)]),
+        {"List-Unsubscribe": "One-Click"},
+    )
     staff_client.post(reverse("staff:campaign_create"), campaign_post(cohort))
     campaign = Campaign.objects.get()
 

@@ -16,35 +16,64 @@ from tests.factories.applications import ApplicationFactory, FormStepFactory, Qu
 
 pytestmark = pytest.mark.django_db
 
-OPTIONS = [{"value": "security", "en": "Security", "ja": "安全保障", "ko": "안보"},
-           {"value": "climate", "en": "Climate", "ja": "気候", "ko": "기후"}]
+OPTIONS = [
+    {"value": "security", "en": "Security", "ja": "安全保障", "ko": "안보"},
+    {"value": "climate", "en": "Climate", "ja": "気候", "ko": "기후"},
+]
 
 
 @pytest.fixture
 def detailed_application(cohort):
     step = FormStepFactory(form__cohort=cohort, position=1)
-    topics = QuestionFactory(step=step, kind=QuestionKind.MULTIPLE_CHOICE, options=OPTIONS,
-                             label_en="Topics")
+    topics = QuestionFactory(
+        step=step, kind=QuestionKind.MULTIPLE_CHOICE, options=OPTIONS, label_en="Topics"
+    )
     consent = QuestionFactory(step=step, kind=QuestionKind.CONSENT, label_en="Consent")
     application = ApplicationFactory(
-        cohort=cohort, status=ApplicationStatus.SUBMITTED, country="JP", citizenship="JP",
-        residence_country="KR", languages={"en": "professional", "ja": "native", "ko": "none"})
-    Answer.objects.create(application=application, question=topics,
-                          value=["security", "climate"])
+        cohort=cohort,
+        status=ApplicationStatus.SUBMITTED,
+        country="JP",
+        citizenship="JP",
+        residence_country="KR",
+        languages={"en": "professional", "ja": "native", "ko": "none"},
+    )
+    Answer.objects.create(application=application, question=topics, value=["security", "climate"])
     Answer.objects.create(application=application, question=consent, value=True)
     activity_log_record(actor=None, obj=application, action_type="exchanges.application.started")
     return application
 
 
-@pytest.mark.parametrize("case", [
-    ("en", ["Japan", "South Korea", "Security, Climate", "Yes", "English: Professional",
-            "Japanese: Native or bilingual", "Application started"],
-     ["['security', 'climate']", "True", "en: professional", "exchanges.application.started",
-      ">JP<", "citizenship JP"]),
-    ("ja", ["日本", "安全保障, 気候", "はい", "英語"],
-     ["English (", "exchanges.application.started", "['security'"]),
-    ("ko", ["일본", "안보, 기후", "영어"], ["English", "exchanges.application.started"]),
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        (
+            "en",
+            [
+                "Japan",
+                "South Korea",
+                "Security, Climate",
+                "Yes",
+                "English: Professional",
+                "Japanese: Native or bilingual",
+                "Application started",
+            ],
+            [
+                "['security', 'climate']",
+                "True",
+                "en: professional",
+                "exchanges.application.started",
+                ">JP<",
+                "citizenship JP",
+            ],
+        ),
+        (
+            "ja",
+            ["日本", "安全保障, 気候", "はい", "英語"],
+            ["English (", "exchanges.application.started", "['security'"],
+        ),
+        ("ko", ["일본", "안보, 기후", "영어"], ["English", "exchanges.application.started"]),
+    ],
+)
 def test_staff_application_detail_shows_labels(client, secretariat, detailed_application, case):
     language, words, absent = case
     secretariat.preferred_language = language
@@ -68,16 +97,18 @@ def test_every_action_type_in_the_code_is_declared():
     literal = re.compile(r'action_type=\s*"((?:exchanges|accounts|api)\.[a-z_.]*[a-z_])"')
     prefix = re.compile(r'action_type=\s*"((?:exchanges|accounts|api)\.[a-z_.]+\.)"\s*\+')
     used, prefixes = set(), set()
-    for path in [*root.glob("exchanges/**/*.py"), *root.glob("accounts/**/*.py"),
-                 *root.glob("api/**/*.py")]:
+    for path in [
+        *root.glob("exchanges/**/*.py"),
+        *root.glob("accounts/**/*.py"),
+        *root.glob("api/**/*.py"),
+    ]:
         text = path.read_text()
         used |= set(literal.findall(text))
         prefixes |= set(prefix.findall(text))
 
     assert sorted(used - set(ACTIVITY_TYPES)) == []
     assert all(any(name.startswith(p) for name in ACTIVITY_TYPES) for p in prefixes)
-    assert {f"exchanges.application.{s}" for s in ApplicationStatus.values} <= set(
-        ACTIVITY_TYPES)
+    assert {f"exchanges.application.{s}" for s in ApplicationStatus.values} <= set(ACTIVITY_TYPES)
 
 
 def test_korean_times_put_the_half_of_day_first():
@@ -89,11 +120,14 @@ def test_korean_times_put_the_half_of_day_first():
     assert text == "2027년 3월 17일 오후 2:30"
 
 
-@pytest.mark.parametrize(("language", "expected"), [
-    ("en", "March 17, 2027, 11:59 p.m."),
-    ("ja", "2027年3月17日23:59"),
-    ("ko", "2027년 3월 17일 오후 11:59"),
-])
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "March 17, 2027, 11:59 p.m."),
+        ("ja", "2027年3月17日23:59"),
+        ("ko", "2027년 3월 17일 오후 11:59"),
+    ],
+)
 def test_deadline_at_midnight_reads_as_the_end_of_the_day_before(language, expected):
     midnight = dt.datetime(2027, 3, 18, 0, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Seoul"))
 

@@ -17,10 +17,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _mails(count, **kwargs):
-    return [mail_queue(template_key=MailTemplateKey.DECISION_REJECTED,
-                       idempotency_key=f"test:{n}:{kwargs}", recipient=ApplicantFactory(),
-                       context={"program_name": "Leaders"}, **kwargs)
-            for n in range(count)]
+    return [
+        mail_queue(
+            template_key=MailTemplateKey.DECISION_REJECTED,
+            idempotency_key=f"test:{n}:{kwargs}",
+            recipient=ApplicantFactory(),
+            context={"program_name": "Leaders"},
+            **kwargs,
+        )
+        for n in range(count)
+    ]
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -39,8 +45,9 @@ def test_outbox_list_filters_by_status_and_search(staff_client):
     first, _second = _mails(2)
     OutgoingMail.objects.filter(pk=first.pk).update(status=MailStatus.FAILED)
 
-    response = staff_client.get(reverse("staff:mail_outbox"),
-                                {"status": "failed", "q": first.recipient_email})
+    response = staff_client.get(
+        reverse("staff:mail_outbox"), {"status": "failed", "q": first.recipient_email}
+    )
 
     assert [row.pk for row in response.context["page"]] == [first.pk]
 
@@ -53,8 +60,9 @@ def test_outbox_partner_staff_is_refused(client, partner_staff):
 
 def test_outbox_detail_shows_sandboxed_html_and_error(staff_client):
     (row,) = _mails(1)
-    OutgoingMail.objects.filter(pk=row.pk).update(status=MailStatus.FAILED,
-                                                  last_error="SMTP 550: no such user")
+    OutgoingMail.objects.filter(pk=row.pk).update(
+        status=MailStatus.FAILED, last_error="SMTP 550: no such user"
+    )
 
     response = staff_client.get(reverse("staff:mail_detail", args=[row.pk]))
 
@@ -64,8 +72,9 @@ def test_outbox_detail_shows_sandboxed_html_and_error(staff_client):
     assert "SMTP 550: no such user" in content
 
 
-def test_outbox_resend_requeues_with_same_message_id(staff_client,
-                                                     django_capture_on_commit_callbacks):
+def test_outbox_resend_requeues_with_same_message_id(
+    staff_client, django_capture_on_commit_callbacks
+):
     (row,) = _mails(1)
     OutgoingMail.objects.filter(pk=row.pk).update(status=MailStatus.FAILED)
 
@@ -90,40 +99,57 @@ def test_template_edit_refuses_syntax_errors(staff_client, cohort):
 def test_template_edit_saves_override(staff_client, cohort):
     url = reverse("staff:mail_template_edit", args=[cohort.pk, "decision_rejected", "ja"])
 
-    response = staff_client.post(url, {"subject": "結果 {{ program_name }}",
-                                       "text_body": "{{ recipient_name }} 様"})
+    response = staff_client.post(
+        url, {"subject": "結果 {{ program_name }}", "text_body": "{{ recipient_name }} 様"}
+    )
 
     assert response.status_code == 302
     saved = MailTemplate.objects.get()
-    assert (saved.cohort, saved.language, saved.subject) == (cohort, "ja",
-                                                             "結果 {{ program_name }}")
+    assert (saved.cohort, saved.language, saved.subject) == (
+        cohort,
+        "ja",
+        "結果 {{ program_name }}",
+    )
 
 
 def test_template_preview_renders_against_a_real_person(staff_client, cohort):
     person = ApplicantFactory(given_name="Minjun", family_name="Kim", local_name="김민준")
     url = reverse("staff:mail_template_preview", args=[cohort.pk, "decision_rejected", "ko"])
 
-    response = staff_client.post(url, {"subject": "{{ recipient_name }}님 {{ cohort_name }}",
-                                       "text_body": "본문", "recipient": person.email},
-                                 HTTP_HX_REQUEST="true")
+    response = staff_client.post(
+        url,
+        {
+            "subject": "{{ recipient_name }}님 {{ cohort_name }}",
+            "text_body": "본문",
+            "recipient": person.email,
+        },
+        HTTP_HX_REQUEST="true",
+    )
 
     assert response.context["rendered"].subject == "김민준님 2027년 여름"
 
 
 def test_template_preview_links_to_the_persons_own_pages(staff_client, cohort):
     application = ApplicationFactory(cohort=cohort)
-    url = reverse("staff:mail_template_preview",
-                  args=[cohort.pk, "predeparture_reminder", "en"])
+    url = reverse("staff:mail_template_preview", args=[cohort.pk, "predeparture_reminder", "en"])
 
-    response = staff_client.post(url, {"subject": "s", "text_body": "{{ checklist_url }}",
-                                       "recipient": application.applicant.email})
+    response = staff_client.post(
+        url,
+        {
+            "subject": "s",
+            "text_body": "{{ checklist_url }}",
+            "recipient": application.applicant.email,
+        },
+    )
     nudge = staff_client.post(
         reverse("staff:mail_template_preview", args=[cohort.pk, "reviewer_nudge", "en"]),
-        {"subject": "s", "text_body": "{{ review_url }}"})
+        {"subject": "s", "text_body": "{{ review_url }}"},
+    )
 
     site = settings.SITE_URL.rstrip("/")
     assert response.context["rendered"].text.startswith(
-        f"{site}/applications/{application.pk}/predeparture/")
+        f"{site}/applications/{application.pk}/predeparture/"
+    )
     assert nudge.context["rendered"].text.startswith(f"{site}/review/?cohort={cohort.pk}")
 
 
@@ -136,11 +162,13 @@ def test_template_preview_shows_syntax_error(staff_client, cohort):
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_campaign_list_query_count_is_constant(staff_client, secretariat, cohort,
-                                               django_assert_num_queries, count):
+def test_campaign_list_query_count_is_constant(
+    staff_client, secretariat, cohort, django_assert_num_queries, count
+):
     for n in range(count):
-        Campaign.objects.create(cohort=cohort, name=f"C{n}", subject_en="S", body_en="B",
-                                created_by=secretariat)
+        Campaign.objects.create(
+            cohort=cohort, name=f"C{n}", subject_en="S", body_en="B", created_by=secretariat
+        )
 
     with django_assert_num_queries(5):
         response = staff_client.get(reverse("staff:campaigns"))
@@ -148,8 +176,9 @@ def test_campaign_list_query_count_is_constant(staff_client, secretariat, cohort
     assert len(response.context["page"].object_list) == count
 
 
-def test_campaign_create_send_and_progress(staff_client, cohort,
-                                           django_capture_on_commit_callbacks):
+def test_campaign_create_send_and_progress(
+    staff_client, cohort, django_capture_on_commit_callbacks
+):
     korean = ApplicantFactory(country="KR", preferred_language="ko", local_name="김민준")
     american = ApplicantFactory(country="US")
     opted_out = ApplicantFactory(country="KR")
@@ -158,12 +187,20 @@ def test_campaign_create_send_and_progress(staff_client, cohort,
         ApplicationFactory(cohort=cohort, applicant=person, country=person.country)
     ApplicantFactory(country="KR")  # not in the cohort: never addressed
 
-    response = staff_client.post(reverse("staff:campaign_create"), {
-        "name": "Orientation", "cohort": cohort.pk, "audience_countries": ["KR"],
-        "subject_en": "Orientation", "body_en": "Hello {{ recipient_name }}",
-        "subject_ko": "오리엔테이션 안내", "body_ko": "{{ recipient_name }}님, 안녕하십니까.",
-        "subject_ja": "", "body_ja": "",
-    })
+    response = staff_client.post(
+        reverse("staff:campaign_create"),
+        {
+            "name": "Orientation",
+            "cohort": cohort.pk,
+            "audience_countries": ["KR"],
+            "subject_en": "Orientation",
+            "body_en": "Hello {{ recipient_name }}",
+            "subject_ko": "오리엔테이션 안내",
+            "body_ko": "{{ recipient_name }}님, 안녕하십니까.",
+            "subject_ja": "",
+            "body_ja": "",
+        },
+    )
     campaign = Campaign.objects.get()
     assert response.status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
@@ -179,21 +216,30 @@ def test_campaign_create_send_and_progress(staff_client, cohort,
 
 
 def test_campaign_form_refuses_half_translations(staff_client, cohort):
-    response = staff_client.post(reverse("staff:campaign_create"), {
-        "name": "X", "cohort": cohort.pk, "subject_en": "S", "body_en": "B",
-        "subject_ja": "件名", "body_ja": "",
-    })
+    response = staff_client.post(
+        reverse("staff:campaign_create"),
+        {
+            "name": "X",
+            "cohort": cohort.pk,
+            "subject_en": "S",
+            "body_en": "B",
+            "subject_ja": "件名",
+            "body_ja": "",
+        },
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors["body_ja"] == [
-        "Give both a subject and a message, or neither."]
+        "Give both a subject and a message, or neither."
+    ]
 
 
 def test_unsubscribe_one_click_post_opts_out(client):
     token = unsubscribe_token(email="Person@Example.org")
 
-    response = client.post(reverse("mail_unsubscribe", args=[token]),
-                           {"List-Unsubscribe": "One-Click"})
+    response = client.post(
+        reverse("mail_unsubscribe", args=[token]), {"List-Unsubscribe": "One-Click"}
+    )
 
     assert response.status_code == 200
     assert list(MailOptOut.objects.values_list("email", flat=True)) == ["person@example.org"]
@@ -214,14 +260,23 @@ def test_template_edit_starts_from_the_shipped_text(staff_client, cohort):
 
 
 def test_campaign_detail_previews_each_language(staff_client, secretariat, cohort):
-    campaign = Campaign.objects.create(cohort=cohort, name="Hello", subject_en="Hello",
-                                       body_en="Hi {{ recipient_name }}", subject_ja="こんにちは",
-                                       body_ja="{{ recipient_name }} 様", created_by=secretariat)
+    campaign = Campaign.objects.create(
+        cohort=cohort,
+        name="Hello",
+        subject_en="Hello",
+        body_en="Hi {{ recipient_name }}",
+        subject_ja="こんにちは",
+        body_ja="{{ recipient_name }} 様",
+        created_by=secretariat,
+    )
 
     response = staff_client.get(reverse("staff:campaign_detail", args=[campaign.pk]))
 
     assert [p["rendered"].subject for p in response.context["previews"]] == [
-        "Hello", "こんにちは", "Hello"]
+        "Hello",
+        "こんにちは",
+        "Hello",
+    ]
 
 
 class _Frames(HTMLParser):
@@ -247,8 +302,12 @@ def test_template_preview_frame_holds_the_whole_email(staff_client, cohort):
     url = reverse("staff:mail_template_preview", args=[cohort.pk, "decision_rejected", "ja"])
 
     response = staff_client.post(
-        url, {"subject": "{{ cohort_name }}", "recipient": person.email,
-              "text_body": '<p>{{ recipient_name }} 様</p><p class="x">"{{ program_name }}"</p>'},
+        url,
+        {
+            "subject": "{{ cohort_name }}",
+            "recipient": person.email,
+            "text_body": '<p>{{ recipient_name }} 様</p><p class="x">"{{ program_name }}"</p>',
+        },
         HTTP_HX_REQUEST="true",
     )
 
@@ -261,9 +320,15 @@ def test_template_preview_frame_holds_the_whole_email(staff_client, cohort):
 
 def test_campaign_detail_preview_frames_hold_each_language(staff_client, secretariat, cohort):
     campaign = Campaign.objects.create(
-        cohort=cohort, name="Hello", subject_en="Hello", body_en='<p>Hi "friend"</p>',
-        subject_ja="こんにちは", body_ja="<p>{{ program_name }}</p>",
-        subject_ko="안녕하세요", body_ko="<p>{{ program_name }}</p>", created_by=secretariat,
+        cohort=cohort,
+        name="Hello",
+        subject_en="Hello",
+        body_en='<p>Hi "friend"</p>',
+        subject_ja="こんにちは",
+        body_ja="<p>{{ program_name }}</p>",
+        subject_ko="안녕하세요",
+        body_ko="<p>{{ program_name }}</p>",
+        created_by=secretariat,
     )
 
     response = staff_client.get(reverse("staff:campaign_detail", args=[campaign.pk]))
@@ -271,21 +336,39 @@ def test_campaign_detail_preview_frames_hold_each_language(staff_client, secreta
     frames = _srcdocs(response)
     assert len(frames) == 3
     assert all(frame.rstrip().endswith("</html>") for frame in frames)
-    assert ['<p>Hi "friend"</p>' in frames[0], "<p>リーダー交流</p>" in frames[1],
-            "<p>리더 교류</p>" in frames[2]] == [True, True, True]
+    assert [
+        '<p>Hi "friend"</p>' in frames[0],
+        "<p>リーダー交流</p>" in frames[1],
+        "<p>리더 교류</p>" in frames[2],
+    ] == [True, True, True]
 
 
 def _sending_campaign(cohort, secretariat, *recipients):
     campaign = Campaign.objects.create(
-        cohort=cohort, name="Orientation", subject_en="S", body_en="B", created_by=secretariat,
-        status=CampaignStatus.SENDING, enqueued_at=timezone.now(),
+        cohort=cohort,
+        name="Orientation",
+        subject_en="S",
+        body_en="B",
+        created_by=secretariat,
+        status=CampaignStatus.SENDING,
+        enqueued_at=timezone.now(),
         recipients_total=len(recipients),
     )
-    rows = [OutgoingMail.objects.create(
-        recipient_email=person.email, user=person, language="en", template_key="campaign",
-        subject="S", text_body="B", idempotency_key=f"campaign:{campaign.pk}:{person.pk}",
-        message_id=f"<{person.pk}@test>", campaign=campaign, is_transactional=False,
-    ) for person in recipients]
+    rows = [
+        OutgoingMail.objects.create(
+            recipient_email=person.email,
+            user=person,
+            language="en",
+            template_key="campaign",
+            subject="S",
+            text_body="B",
+            idempotency_key=f"campaign:{campaign.pk}:{person.pk}",
+            message_id=f"<{person.pk}@test>",
+            campaign=campaign,
+            is_transactional=False,
+        )
+        for person in recipients
+    ]
     return campaign, rows
 
 
@@ -318,8 +401,11 @@ def _table_rows(response) -> list[list[str]]:
 def test_campaign_list_shows_sent_and_failed_counts(staff_client, secretariat, cohort):
     people = [ApplicantFactory() for _ in range(4)]
     campaign, rows = _sending_campaign(cohort, secretariat, *people)
-    for row, status in zip(rows, [MailStatus.SENT, MailStatus.SENT, MailStatus.FAILED,
-                                  MailStatus.CANCELLED], strict=True):
+    for row, status in zip(
+        rows,
+        [MailStatus.SENT, MailStatus.SENT, MailStatus.FAILED, MailStatus.CANCELLED],
+        strict=True,
+    ):
         OutgoingMail.objects.filter(pk=row.pk).update(status=status)
     Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.SENT)
 
@@ -331,8 +417,9 @@ def test_campaign_list_shows_sent_and_failed_counts(staff_client, secretariat, c
     ]
 
 
-def test_campaign_page_leaves_sending_when_its_last_message_is_sent(staff_client, secretariat,
-                                                                     cohort):
+def test_campaign_page_leaves_sending_when_its_last_message_is_sent(
+    staff_client, secretariat, cohort
+):
     person = ApplicantFactory()
     campaign, [row] = _sending_campaign(cohort, secretariat, person)
     url = reverse("staff:campaign_progress", args=[campaign.pk])
@@ -350,15 +437,18 @@ def test_campaign_page_leaves_sending_when_its_last_message_is_sent(staff_client
     assert 'hx-trigger="every 2s"' not in page
 
 
-def test_campaign_is_sent_when_its_last_queued_recipient_opts_out(client, staff_client,
-                                                                   secretariat, cohort):
+def test_campaign_is_sent_when_its_last_queued_recipient_opts_out(
+    client, staff_client, secretariat, cohort
+):
     first, last = ApplicantFactory(), ApplicantFactory()
     campaign, [sent, _queued] = _sending_campaign(cohort, secretariat, first, last)
     assert mail_send(mail_id=sent.pk).result == "sent"
     assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.SENDING
 
-    client.post(reverse("mail_unsubscribe", args=[unsubscribe_token(email=last.email)]),
-                {"List-Unsubscribe": "One-Click"})
+    client.post(
+        reverse("mail_unsubscribe", args=[unsubscribe_token(email=last.email)]),
+        {"List-Unsubscribe": "One-Click"},
+    )
     page = staff_client.get(campaign.get_absolute_url()).content.decode()
 
     assert '<span class="badge text-bg-secondary">Sent</span>' in page

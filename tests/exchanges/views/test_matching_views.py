@@ -11,9 +11,15 @@ from tests.factories.applications import CohortFactory
 from tests.factories.matching import triad_cohort
 
 PARAMETERS = {"per_country": 1, "time_limit": 5}
-START_DATA = {"per_country": "1", "time_limit": "5", "weight_interests": "2",
-              "weight_language": "3", "weight_sector": "1", "weight_age": "1",
-              "weight_gender": "0.5"}
+START_DATA = {
+    "per_country": "1",
+    "time_limit": "5",
+    "weight_interests": "2",
+    "weight_language": "3",
+    "weight_sector": "1",
+    "weight_age": "1",
+    "weight_gender": "0.5",
+}
 
 
 @pytest.fixture
@@ -34,8 +40,9 @@ def _url(name, cohort, run=None, **kwargs):
     return reverse(f"staff:{name}", kwargs=args)
 
 
-def test_start_form_runs_matching_and_shows_groups(staff_client, cohort,
-                                                   django_capture_on_commit_callbacks):
+def test_start_form_runs_matching_and_shows_groups(
+    staff_client, cohort, django_capture_on_commit_callbacks
+):
     triad_cohort(cohort, groups=2)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -54,19 +61,24 @@ def test_start_form_runs_matching_and_shows_groups(staff_client, cohort,
 def test_start_form_invalid_time_limit_shows_error(staff_client, cohort):
     triad_cohort(cohort)
 
-    response = staff_client.post(_url("matching_start", cohort), {**START_DATA,
-                                                                  "time_limit": "0"})
+    response = staff_client.post(_url("matching_start", cohort), {**START_DATA, "time_limit": "0"})
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "time_limit": ["Ensure this value is greater than or equal to 1."]}
+        "time_limit": ["Ensure this value is greater than or equal to 1."]
+    }
     assert MatchingRun.objects.count() == 0
 
 
 def test_progress_fragment_polls_until_finished(staff_client, cohort, secretariat):
     triad_cohort(cohort)
-    run = MatchingRun.objects.create(cohort=cohort, parameters=PARAMETERS, progress=40,
-                                     status=MatchingRunStatus.RUNNING, created_by=secretariat)
+    run = MatchingRun.objects.create(
+        cohort=cohort,
+        parameters=PARAMETERS,
+        progress=40,
+        status=MatchingRunStatus.RUNNING,
+        created_by=secretariat,
+    )
 
     running = staff_client.get(_url("matching_progress", cohort, run), HTTP_HX_REQUEST="true")
     run.status = MatchingRunStatus.FINISHED
@@ -82,8 +94,12 @@ def test_progress_fragment_polls_until_finished(staff_client, cohort, secretaria
 
 def test_failed_run_shows_solver_explanation(staff_client, cohort, secretariat):
     run = MatchingRun.objects.create(
-        cohort=cohort, parameters=PARAMETERS, status=MatchingRunStatus.FAILED,
-        message="infeasible", problems=["no feasible group for 7: every JP candidate is excluded"])
+        cohort=cohort,
+        parameters=PARAMETERS,
+        status=MatchingRunStatus.FAILED,
+        message="infeasible",
+        problems=["no feasible group for 7: every JP candidate is excluded"],
+    )
 
     response = staff_client.get(run.get_absolute_url())
 
@@ -93,16 +109,20 @@ def test_failed_run_shows_solver_explanation(staff_client, cohort, secretariat):
     assert "no feasible group for 7: every JP candidate is excluded" in content
 
 
-def test_swap_preview_then_confirm(staff_client, cohort, secretariat,
-                                   django_capture_on_commit_callbacks):
+def test_swap_preview_then_confirm(
+    staff_client, cohort, secretariat, django_capture_on_commit_callbacks
+):
     run, (us1, _jp1, _kr1, us2, _jp2, _kr2) = _finished_run(
-        cohort, secretariat, django_capture_on_commit_callbacks, groups=2)
+        cohort, secretariat, django_capture_on_commit_callbacks, groups=2
+    )
     group_of = {m.application_id: m.group_id for m in MatchGroupMember.objects.filter(run=run)}
 
-    preview = staff_client.get(_url("matching_swap", cohort, run),
-                               {"first": us1.pk, "second": us2.pk})
-    confirm = staff_client.post(_url("matching_swap", cohort, run),
-                                {"first": us1.pk, "second": us2.pk})
+    preview = staff_client.get(
+        _url("matching_swap", cohort, run), {"first": us1.pk, "second": us2.pk}
+    )
+    confirm = staff_client.post(
+        _url("matching_swap", cohort, run), {"first": us1.pk, "second": us2.pk}
+    )
 
     assert preview.status_code == 200
     assert preview.context["preview"].delta == 0
@@ -116,8 +136,7 @@ def test_lock_and_publish(staff_client, cohort, secretariat, django_capture_on_c
     run, _people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks)
     group = MatchGroup.objects.get(run=run)
 
-    staff_client.post(_url("matching_group_lock", cohort, run, group_id=group.pk),
-                      {"locked": "1"})
+    staff_client.post(_url("matching_group_lock", cohort, run, group_id=group.pk), {"locked": "1"})
     refused = staff_client.post(_url("matching_publish", cohort, run), {})
     with django_capture_on_commit_callbacks(execute=True):
         published = staff_client.post(_url("matching_publish", cohort, run), {"confirm": "on"})
@@ -138,8 +157,9 @@ def test_applicant_gets_403_on_staff_pages(client, applicant, cohort, name):
     assert client.get(_url(name, cohort)).status_code == 403
 
 
-def test_partner_staff_may_view_but_not_change(client, partner_staff, cohort, secretariat,
-                                               django_capture_on_commit_callbacks):
+def test_partner_staff_may_view_but_not_change(
+    client, partner_staff, cohort, secretariat, django_capture_on_commit_callbacks
+):
     cohort.program.partners.add(partner_staff.organisation)
     run, _people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks)
     group = MatchGroup.objects.get(run=run)
@@ -150,10 +170,13 @@ def test_partner_staff_may_view_but_not_change(client, partner_staff, cohort, se
     assert result.status_code == 200
     assert result.context["editable"] is False
     assert client.get(_url("matching_start", cohort)).status_code == 403
-    assert client.post(_url("matching_group_lock", cohort, run, group_id=group.pk),
-                       {"locked": "1"}).status_code == 403
-    assert client.post(_url("matching_publish", cohort, run),
-                       {"confirm": "on"}).status_code == 403
+    assert (
+        client.post(
+            _url("matching_group_lock", cohort, run, group_id=group.pk), {"locked": "1"}
+        ).status_code
+        == 403
+    )
+    assert client.post(_url("matching_publish", cohort, run), {"confirm": "on"}).status_code == 403
     assert client.post(_url("matching_rerun", cohort, run)).status_code == 403
 
 
@@ -163,14 +186,17 @@ def test_partner_staff_of_other_program_gets_403(client, partner_staff, cohort):
     assert client.get(_url("matching", cohort)).status_code == 403
 
 
-def test_participant_sees_own_group_only_after_publish(client, cohort, secretariat,
-                                                       django_capture_on_commit_callbacks):
-    run, people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks,
-                                groups=2)
+def test_participant_sees_own_group_only_after_publish(
+    client, cohort, secretariat, django_capture_on_commit_callbacks
+):
+    run, people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks, groups=2)
     me = people[0]
     my_group = MatchGroupMember.objects.get(run=run, application=me).group
-    mates = set(MatchGroupMember.objects.filter(group=my_group).values_list(
-        "application__applicant__email", flat=True))
+    mates = set(
+        MatchGroupMember.objects.filter(group=my_group).values_list(
+            "application__applicant__email", flat=True
+        )
+    )
     client.force_login(me.applicant)
 
     before = client.get(me.get_absolute_url())
@@ -182,20 +208,23 @@ def test_participant_sees_own_group_only_after_publish(client, cohort, secretari
     row = after.context["matching_group"]
     assert row["group"] == my_group
     assert {m["pk"] for m in row["members"]} == set(
-        MatchGroupMember.objects.filter(group=my_group).values_list("application_id", flat=True))
+        MatchGroupMember.objects.filter(group=my_group).values_list("application_id", flat=True)
+    )
     others = {p.applicant.display_name for p in people if p.applicant.email not in mates}
     content = after.content.decode()
     assert all(name not in content for name in others)
 
 
-def test_non_member_sees_no_group(client, cohort, secretariat, applicant,
-                                  django_capture_on_commit_callbacks):
+def test_non_member_sees_no_group(
+    client, cohort, secretariat, applicant, django_capture_on_commit_callbacks
+):
     run, _people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks)
     matching_run_publish(run=run, actor=secretariat)
     from tests.factories.applications import ApplicationFactory  # noqa: PLC0415 -- local setup
 
-    outsider = ApplicationFactory(cohort=cohort, applicant=applicant,
-                                  status=ApplicationStatus.SUBMITTED)
+    outsider = ApplicationFactory(
+        cohort=cohort, applicant=applicant, status=ApplicationStatus.SUBMITTED
+    )
     client.force_login(applicant)
 
     response = client.get(outsider.get_absolute_url())
@@ -207,10 +236,14 @@ def test_matching_profile_form_saves_interests(client, cohort):
     (me,) = triad_cohort(cohort)[:1]
     client.force_login(me.applicant)
 
-    too_many = client.post(reverse("matching_profile", kwargs={"pk": me.pk}), {
-        "interests": ["climate", "trade", "history", "food", "sports", "media"]})
-    saved = client.post(reverse("matching_profile", kwargs={"pk": me.pk}), {
-        "interests": ["history", "food"], "gender": "female"})
+    too_many = client.post(
+        reverse("matching_profile", kwargs={"pk": me.pk}),
+        {"interests": ["climate", "trade", "history", "food", "sports", "media"]},
+    )
+    saved = client.post(
+        reverse("matching_profile", kwargs={"pk": me.pk}),
+        {"interests": ["history", "food"], "gender": "female"},
+    )
 
     assert too_many.context["form"].errors == {"interests": ["Choose at most 5 interests."]}
     assert saved.status_code == 302
@@ -226,11 +259,13 @@ def test_matching_profile_of_other_applicant_is_404(client, cohort, applicant):
 
 
 @pytest.mark.parametrize("groups", [1, 3])
-def test_result_page_query_count(staff_client, secretariat, groups,
-                                 django_capture_on_commit_callbacks, django_assert_num_queries):
+def test_result_page_query_count(
+    staff_client, secretariat, groups, django_capture_on_commit_callbacks, django_assert_num_queries
+):
     cohort = CohortFactory()
-    run, _people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks,
-                                 groups=groups)
+    run, _people = _finished_run(
+        cohort, secretariat, django_capture_on_commit_callbacks, groups=groups
+    )
     staff_client.get(run.get_absolute_url())  # warm the session and content types
 
     with django_assert_num_queries(11):
@@ -240,8 +275,9 @@ def test_result_page_query_count(staff_client, secretariat, groups,
 
 
 @pytest.mark.parametrize("runs", [1, 3])
-def test_run_list_query_count(staff_client, secretariat, runs,
-                              django_capture_on_commit_callbacks, django_assert_num_queries):
+def test_run_list_query_count(
+    staff_client, secretariat, runs, django_capture_on_commit_callbacks, django_assert_num_queries
+):
     cohort = CohortFactory()
     triad_cohort(cohort)
     for _ in range(runs):
@@ -255,12 +291,13 @@ def test_run_list_query_count(staff_client, secretariat, runs,
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_participant_status_page_query_count(client, count, secretariat,
-                                             django_capture_on_commit_callbacks,
-                                             django_assert_num_queries):
+def test_participant_status_page_query_count(
+    client, count, secretariat, django_capture_on_commit_callbacks, django_assert_num_queries
+):
     cohort = CohortFactory()
-    run, people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks,
-                                groups=count)
+    run, people = _finished_run(
+        cohort, secretariat, django_capture_on_commit_callbacks, groups=count
+    )
     matching_run_publish(run=run, actor=secretariat)
     client.force_login(people[0].applicant)
 
@@ -272,7 +309,8 @@ def test_participant_status_page_query_count(client, count, secretariat,
 
 
 def test_other_runs_offer_neither_publish_nor_rerun_once_one_is_published(
-        staff_client, secretariat, cohort, django_capture_on_commit_callbacks):
+    staff_client, secretariat, cohort, django_capture_on_commit_callbacks
+):
     from exchanges.exceptions import MatchingAlreadyPublished  # noqa: PLC0415 -- one test
     from exchanges.services.matching import matching_rerun_around_locks  # noqa: PLC0415
 

@@ -15,9 +15,16 @@ from tests.factories.applications import CohortFactory
 from tests.factories.matching import confirmed_participant, triad_cohort
 from tests.factories.placement import HostFactory, alumnus
 
-HOST_DATA = {"name": "Suzuki family", "kind": "family", "city": "Tokyo", "capacity": "2",
-             "accommodates_dietary_needs": "on", "gender_rule": "any", "languages": ["ja"],
-             "preferences": ""}
+HOST_DATA = {
+    "name": "Suzuki family",
+    "kind": "family",
+    "city": "Tokyo",
+    "capacity": "2",
+    "accommodates_dietary_needs": "on",
+    "gender_rule": "any",
+    "languages": ["ja"],
+    "preferences": "",
+}
 
 
 @pytest.fixture
@@ -30,9 +37,10 @@ def _url(name, cohort, **kwargs):
 
 
 def test_create_host_validates_and_saves(staff_client, cohort):
-    invalid = staff_client.post(_url("host_create", cohort),
-                                {**HOST_DATA, "name": "", "capacity": "0",
-                                 "preferences": "12, abc"})
+    invalid = staff_client.post(
+        _url("host_create", cohort),
+        {**HOST_DATA, "name": "", "capacity": "0", "preferences": "12, abc"},
+    )
     created = staff_client.post(_url("host_create", cohort), HOST_DATA)
 
     assert invalid.status_code == 200
@@ -45,20 +53,27 @@ def test_create_host_validates_and_saves(staff_client, cohort):
     assert created.status_code == 302
     host = Host.objects.get()
     assert (host.name, host.capacity, host.languages, host.has_pets) == (
-        "Suzuki family", 2, ["ja"], False)
+        "Suzuki family",
+        2,
+        ["ja"],
+        False,
+    )
 
 
 def test_duplicate_host_name_and_unknown_participant_are_refused(staff_client, cohort):
     HostFactory(cohort=cohort, name="Suzuki family")
 
     duplicate = staff_client.post(_url("host_create", cohort), HOST_DATA)
-    unknown = staff_client.post(_url("host_create", cohort),
-                                {**HOST_DATA, "name": "Ito family", "preferences": "999999"})
+    unknown = staff_client.post(
+        _url("host_create", cohort), {**HOST_DATA, "name": "Ito family", "preferences": "999999"}
+    )
 
     assert duplicate.context["form"].non_field_errors() == [
-        "This cohort already has a host with this name."]
+        "This cohort already has a host with this name."
+    ]
     assert unknown.context["form"].non_field_errors() == [
-        "These application numbers are not confirmed participants of this cohort: 999999"]
+        "These application numbers are not confirmed participants of this cohort: 999999"
+    ]
     assert Host.objects.count() == 1
 
 
@@ -67,9 +82,16 @@ def test_edit_host_shows_and_changes_values(staff_client, cohort):
     host = HostFactory(cohort=cohort, name="Mori family", capacity=1, preferences=[us.pk])
 
     page = staff_client.get(_url("host_edit", cohort, pk=host.pk))
-    saved = staff_client.post(_url("host_edit", cohort, pk=host.pk),
-                              {**HOST_DATA, "name": "Mori family", "capacity": "3",
-                               "has_pets": "on", "preferences": f"#{us.pk}"})
+    saved = staff_client.post(
+        _url("host_edit", cohort, pk=host.pk),
+        {
+            **HOST_DATA,
+            "name": "Mori family",
+            "capacity": "3",
+            "has_pets": "on",
+            "preferences": f"#{us.pk}",
+        },
+    )
 
     host.refresh_from_db()
     assert page.context["form"]["preferences"].value() == str(us.pk)
@@ -83,8 +105,9 @@ def test_host_of_other_cohort_is_404(staff_client, cohort):
     assert staff_client.get(_url("host_edit", cohort, pk=other.pk)).status_code == 404
 
 
-def test_run_placement_and_publish_from_pages(staff_client, cohort,
-                                              django_capture_on_commit_callbacks):
+def test_run_placement_and_publish_from_pages(
+    staff_client, cohort, django_capture_on_commit_callbacks
+):
     people = triad_cohort(cohort)
     host = HostFactory(cohort=cohort, name="Kato family", capacity=2)
 
@@ -93,8 +116,9 @@ def test_run_placement_and_publish_from_pages(staff_client, cohort,
     result = staff_client.get(run.get_absolute_url())
     refused = staff_client.post(_url("host_placement_publish", cohort, pk=run.pk), {})
     with django_capture_on_commit_callbacks(execute=True):
-        published = staff_client.post(_url("host_placement_publish", cohort, pk=run.pk),
-                                      {"confirm": "on"})
+        published = staff_client.post(
+            _url("host_placement_publish", cohort, pk=run.pk), {"confirm": "on"}
+        )
 
     assert started["Location"] == run.get_absolute_url()
     assert [row["host"] for row in result.context["rows"]] == [host]
@@ -129,15 +153,22 @@ def test_mentor_pairing_from_page(staff_client, cohort):
     result = staff_client.get(run.get_absolute_url())
 
     assert invalid.context["form"].errors == {
-        "capacity": ["Ensure this value is less than or equal to 10."]}
+        "capacity": ["Ensure this value is less than or equal to 10."]
+    }
     assert started["Location"] == run.get_absolute_url()
     assert len(result.context["rows"]) == 2
     assert [row["reason"] for row in result.context["unplaced_rows"]] == ["filters"]
 
 
-@pytest.mark.parametrize("name,kwargs", [
-    ("hosts", {}), ("host_create", {}), ("host_placements", {}), ("mentor_pairings", {}),
-])
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [
+        ("hosts", {}),
+        ("host_create", {}),
+        ("host_placements", {}),
+        ("mentor_pairings", {}),
+    ],
+)
 def test_applicant_gets_403_on_staff_pages(client, applicant, cohort, name, kwargs):
     client.force_login(applicant)
 
@@ -153,8 +184,12 @@ def test_applicant_gets_403_on_results_and_publish(client, applicant, cohort, se
 
     assert client.get(run.get_absolute_url()).status_code == 403
     assert client.get(_url("host_edit", cohort, pk=host.pk)).status_code == 403
-    assert client.post(_url("host_placement_publish", cohort, pk=run.pk),
-                       {"confirm": "on"}).status_code == 403
+    assert (
+        client.post(
+            _url("host_placement_publish", cohort, pk=run.pk), {"confirm": "on"}
+        ).status_code
+        == 403
+    )
 
 
 def test_partner_staff_may_view_but_not_change(client, partner_staff, cohort, secretariat):
@@ -176,8 +211,9 @@ def test_partner_staff_may_view_but_not_change(client, partner_staff, cohort, se
 
 def test_participant_sees_own_host_and_mentor_only_after_publish(client, cohort, secretariat):
     us, jp, kr = triad_cohort(cohort)
-    mine = HostFactory(cohort=cohort, name="Nakamura family", city="Tokyo", capacity=1,
-                       preferences=[us.pk])
+    mine = HostFactory(
+        cohort=cohort, name="Nakamura family", city="Tokyo", capacity=1, preferences=[us.pk]
+    )
     HostFactory(cohort=cohort, name="Yamada family", city="Tokyo", capacity=2)
     mentor = alumnus(cohort, "JP", sector="media")
     hosts = host_placement_run(cohort=cohort, actor=secretariat)
@@ -197,10 +233,12 @@ def test_participant_sees_own_host_and_mentor_only_after_publish(client, cohort,
     assert "You will stay with Nakamura family (Host family) in Tokyo." in content
     assert "Yamada family" not in content
     assert after.context["matching_mentor"] == {
-        "name": mentor.applicant.display_name, "country": "Japan", "sector": "Media and journalism"}
+        "name": mentor.applicant.display_name,
+        "country": "Japan",
+        "sector": "Media and journalism",
+    }
     assert f"Your alumni mentor is {mentor.applicant.display_name} (Japan)." in content
-    assert PlacementAssignment.objects.get(run=hosts, application=jp).host.name == (
-        "Yamada family")
+    assert PlacementAssignment.objects.get(run=hosts, application=jp).host.name == ("Yamada family")
     assert kr.pk != us.pk
 
 
@@ -232,7 +270,10 @@ def test_profile_form_saves_host_preferences_and_flags(client, cohort):
     assert saved.status_code == 302
     profile = MatchingProfile.objects.get(application=us)
     assert (profile.host_preferences, profile.pet_allergy, profile.dietary_needs) == (
-        [second.pk, first.pk], True, False)
+        [second.pk, first.pk],
+        True,
+        False,
+    )
     assert page.context["form"]["host_1"].value() == str(second.pk)
 
 
@@ -253,8 +294,7 @@ def test_hosts_list_query_count(staff_client, count, django_assert_num_queries):
 # their last day in each one's own time zone: one query more, whatever the number of runs.
 @pytest.mark.parametrize("kind", ["host_placements", "mentor_pairings"])
 @pytest.mark.parametrize("count", [1, 3])
-def test_run_list_query_count(staff_client, secretariat, count, kind,
-                              django_assert_num_queries):
+def test_run_list_query_count(staff_client, secretariat, count, kind, django_assert_num_queries):
     queries = {"host_placements": 10, "mentor_pairings": 11}[kind]
     cohort = CohortFactory()
     triad_cohort(cohort)
@@ -274,8 +314,7 @@ def test_run_list_query_count(staff_client, secretariat, count, kind,
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_host_result_query_count(staff_client, secretariat, count,
-                                 django_assert_num_queries):
+def test_host_result_query_count(staff_client, secretariat, count, django_assert_num_queries):
     cohort = CohortFactory()
     triad_cohort(cohort, groups=count)
     HostFactory.create_batch(count, cohort=cohort, capacity=2)
@@ -291,8 +330,7 @@ def test_host_result_query_count(staff_client, secretariat, count,
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_mentor_result_query_count(staff_client, secretariat, count,
-                                   django_assert_num_queries):
+def test_mentor_result_query_count(staff_client, secretariat, count, django_assert_num_queries):
     cohort = CohortFactory()
     triad_cohort(cohort, groups=count)
     alumnus(cohort, "US")
@@ -310,12 +348,15 @@ def test_run_list_offers_no_new_run_once_one_is_published(staff_client, secretar
     triad_cohort(cohort)
     HostFactory(cohort=cohort, capacity=3)
     before = staff_client.get(_url("host_placements", cohort)).content.decode()
-    placement_run_publish(run=host_placement_run(cohort=cohort, actor=secretariat),
-                          actor=secretariat)
+    placement_run_publish(
+        run=host_placement_run(cohort=cohort, actor=secretariat), actor=secretariat
+    )
 
     after = staff_client.get(_url("host_placements", cohort)).content.decode()
 
     assert "Run the host placement" in before
     assert "Run the host placement" not in after
-    assert ('<div class="alert alert-info" role="status" id="published-kind">'
-            "A result of this kind is already published for this cohort.</div>") in after
+    assert (
+        '<div class="alert alert-info" role="status" id="published-kind">'
+        "A result of this kind is already published for this cohort.</div>"
+    ) in after

@@ -28,8 +28,9 @@ MEDICAL = "Type 1 diabetes; carries insulin."
 
 @pytest.fixture
 def cohort(db):
-    return CohortFactory(time_zone="Asia/Seoul", starts_on=dt.date(2030, 7, 6),
-                         ends_on=dt.date(2030, 7, 26))
+    return CohortFactory(
+        time_zone="Asia/Seoul", starts_on=dt.date(2030, 7, 6), ends_on=dt.date(2030, 7, 26)
+    )
 
 
 @pytest.fixture
@@ -46,13 +47,15 @@ def staff_url(name, cohort, **kwargs) -> str:
 
 
 def partner_of(cohort, country: str):
-    partner = with_mfa(PartnerStaffFactory(organisation__country=country,
-                                           organisation__name=f"Partner {country}"))
+    partner = with_mfa(
+        PartnerStaffFactory(organisation__country=country, organisation__name=f"Partner {country}")
+    )
     cohort.program.partners.add(partner.organisation)
     return partner
 
 
 # --- participant page ------------------------------------------------------------------------
+
 
 def test_participant_sees_empty_checklist_without_creating_one(client, confirmed):
     client.force_login(confirmed.applicant)
@@ -62,7 +65,14 @@ def test_participant_sees_empty_checklist_without_creating_one(client, confirmed
     assert response.status_code == 200
     assert response.context["progress"] == {"done": 0, "total": 5, "percent": 0}
     assert [row["key"] for row in response.context["sections"]] == [
-        "passport", "visa", "insurance", "emergency_contact", "dietary", "medical", "arrival"]
+        "passport",
+        "visa",
+        "insurance",
+        "emergency_contact",
+        "dietary",
+        "medical",
+        "arrival",
+    ]
     assert PredepartureChecklist.objects.count() == 0
 
 
@@ -82,19 +92,28 @@ def test_another_participant_gets_404(client, cohort, confirmed):
     client.force_login(other.applicant)
 
     assert client.get(page_url(confirmed)).status_code == 404
-    assert client.post(page_url(confirmed), {"section": "medical",
-                                              "medical-medical_notes": "x"}).status_code == 404
+    assert (
+        client.post(
+            page_url(confirmed), {"section": "medical", "medical-medical_notes": "x"}
+        ).status_code
+        == 404
+    )
     assert PredepartureChecklist.objects.count() == 0
 
 
 def test_staff_cannot_use_the_participants_page(staff_client, confirmed):
     assert staff_client.get(page_url(confirmed)).status_code == 404
-    assert staff_client.post(page_url(confirmed), {
-        "section": "medical", "medical-medical_notes": "x"}).status_code == 404
+    assert (
+        staff_client.post(
+            page_url(confirmed), {"section": "medical", "medical-medical_notes": "x"}
+        ).status_code
+        == 404
+    )
 
 
-@pytest.mark.parametrize("status", [ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED,
-                                    ApplicationStatus.WITHDRAWN])
+@pytest.mark.parametrize(
+    "status", [ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED, ApplicationStatus.WITHDRAWN]
+)
 def test_owner_who_is_not_confirmed_gets_404(client, cohort, status):
     application = participant(cohort, "US", status=status)
     client.force_login(application.applicant)
@@ -112,53 +131,76 @@ def test_anonymous_visitor_is_sent_to_log_in(client, confirmed):
 def test_invalid_section_keeps_what_was_typed_and_saves_nothing(client, confirmed):
     client.force_login(confirmed.applicant)
 
-    response = client.post(page_url(confirmed), {
-        "section": "emergency_contact", "emergency_contact-emergency_name": "Emma Reed",
-        "emergency_contact-emergency_relationship": "",
-        "emergency_contact-emergency_phone": "(310) 555-0199"})
+    response = client.post(
+        page_url(confirmed),
+        {
+            "section": "emergency_contact",
+            "emergency_contact-emergency_name": "Emma Reed",
+            "emergency_contact-emergency_relationship": "",
+            "emergency_contact-emergency_phone": "(310) 555-0199",
+        },
+    )
 
-    form = next(row["form"] for row in response.context["sections"]
-                if row["key"] == "emergency_contact")
+    form = next(
+        row["form"] for row in response.context["sections"] if row["key"] == "emergency_contact"
+    )
     assert response.status_code == 200
     assert form.errors == {
-        "emergency_relationship": ["Enter how this person is related to you, for example "
-                                   "“mother” or “spouse”."],
-        "emergency_phone": ["Enter the number in international format: + and the country "
-                            "code first, for example +81 90 1234 5678, +82 10 1234 5678, "
-                            "+1 202 555 0123."],
+        "emergency_relationship": [
+            "Enter how this person is related to you, for example “mother” or “spouse”."
+        ],
+        "emergency_phone": [
+            "Enter the number in international format: + and the country "
+            "code first, for example +81 90 1234 5678, +82 10 1234 5678, "
+            "+1 202 555 0123."
+        ],
     }
     assert (form["emergency_name"].value(), form["emergency_phone"].value()) == (
-        "Emma Reed", "(310) 555-0199")
+        "Emma Reed",
+        "(310) 555-0199",
+    )
     assert PredepartureChecklist.objects.count() == 0
 
 
 def test_passport_expiring_too_soon_is_shown_next_to_the_field(client, confirmed):
     client.force_login(confirmed.applicant)
 
-    response = client.post(page_url(confirmed), {
-        "section": "passport", "passport-passport_valid_until": "2030-12-31",
-        "passport-passport_validity_confirmed": "on"})
+    response = client.post(
+        page_url(confirmed),
+        {
+            "section": "passport",
+            "passport-passport_valid_until": "2030-12-31",
+            "passport-passport_validity_confirmed": "on",
+        },
+    )
 
     form = response.context["sections"][0]["form"]
-    assert form.errors == {"passport_valid_until": [
-        "Your passport must be valid until at least Jan. 26, 2031, six months after the "
-        "program ends on July 26, 2030. Please renew it before you travel."]}
+    assert form.errors == {
+        "passport_valid_until": [
+            "Your passport must be valid until at least Jan. 26, 2031, six months after the "
+            "program ends on July 26, 2030. Please renew it before you travel."
+        ]
+    }
     assert form["passport_valid_until"].value() == "2030-12-31"
 
 
 def test_valid_section_is_saved_and_the_page_returns_to_it(client, confirmed):
     client.force_login(confirmed.applicant)
 
-    response = client.post(page_url(confirmed), {
-        "section": "emergency_contact", "emergency_contact-emergency_name": "Emma Reed",
-        "emergency_contact-emergency_relationship": "Sister",
-        "emergency_contact-emergency_phone": "+1 (310) 555-0199"})
+    response = client.post(
+        page_url(confirmed),
+        {
+            "section": "emergency_contact",
+            "emergency_contact-emergency_name": "Emma Reed",
+            "emergency_contact-emergency_relationship": "Sister",
+            "emergency_contact-emergency_phone": "+1 (310) 555-0199",
+        },
+    )
 
     checklist = PredepartureChecklist.objects.get()
     assert response.status_code == 302
     assert response["Location"] == page_url(confirmed) + "#section-emergency_contact"
-    assert (checklist.application_id, checklist.emergency_phone) == (confirmed.pk,
-                                                                     "+13105550199")
+    assert (checklist.application_id, checklist.emergency_phone) == (confirmed.pk, "+13105550199")
     page = client.get(page_url(confirmed))
     assert page.context["progress"] == {"done": 1, "total": 5, "percent": 20}
 
@@ -169,8 +211,7 @@ def test_checklist_of_a_finished_program_is_read_only(client):
     client.force_login(application.applicant)
 
     page = client.get(page_url(application))
-    post = client.post(page_url(application), {"section": "medical",
-                                               "medical-medical_notes": "x"})
+    post = client.post(page_url(application), {"section": "medical", "medical-medical_notes": "x"})
 
     assert (page.status_code, page.context["can_edit"]) == (200, False)
     assert page.context["sections"][5]["form"].fields["medical_notes"].disabled is True
@@ -178,11 +219,16 @@ def test_checklist_of_a_finished_program_is_read_only(client):
 
 
 def test_itinerary_is_shown_in_the_participants_language_and_time_zone(client, cohort):
-    reader = participant(cohort, "JP", time_zone="America/Los_Angeles",
-                         preferred_language="ja")
-    ItineraryItemFactory(cohort=cohort, day=dt.date(2030, 7, 7), start_time=dt.time(9),
-                         end_time=dt.time(10, 30), title_en="Visit to the National Assembly",
-                         title_ja="国会訪問", place_ja="国会議事堂")
+    reader = participant(cohort, "JP", time_zone="America/Los_Angeles", preferred_language="ja")
+    ItineraryItemFactory(
+        cohort=cohort,
+        day=dt.date(2030, 7, 7),
+        start_time=dt.time(9),
+        end_time=dt.time(10, 30),
+        title_en="Visit to the National Assembly",
+        title_ja="国会訪問",
+        place_ja="国会議事堂",
+    )
     client.force_login(reader.applicant)
 
     response = client.get(page_url(reader))
@@ -190,13 +236,16 @@ def test_itinerary_is_shown_in_the_participants_language_and_time_zone(client, c
     [day] = response.context["itinerary"]
     [entry] = day["items"]
     assert (day["number"], day["date_text"]) == (2, "2030年7月7日")
-    assert (entry["title"], entry["place"], entry["time_text"]) == ("国会訪問", "国会議事堂",
-                                                                    "9:00–10:30")
+    assert (entry["title"], entry["place"], entry["time_text"]) == (
+        "国会訪問",
+        "国会議事堂",
+        "9:00–10:30",
+    )
     # 09:00 in Seoul on 7 July is 17:00 PDT on 6 July.
     with translation.override("ja"):
         assert entry["own_time_text"] == gettext(
-            "%(date)s, %(times)s in your time zone (%(zone)s)") % {
-            "date": "2030年7月6日", "times": "17:00–18:30", "zone": "America/Los_Angeles"}
+            "%(date)s, %(times)s in your time zone (%(zone)s)"
+        ) % {"date": "2030年7月6日", "times": "17:00–18:30", "zone": "America/Los_Angeles"}
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -214,6 +263,7 @@ def test_participant_page_query_count(client, confirmed, count, django_assert_nu
 
 # --- staff: completion table -----------------------------------------------------------------
 
+
 def test_secretariat_sees_every_participant_with_completion(staff_client, cohort, confirmed):
     done = participant(cohort, "KR")
     ChecklistFactory(application=done, completed_at=cohort.opens_at, **complete_values(cohort))
@@ -228,17 +278,24 @@ def test_secretariat_sees_every_participant_with_completion(staff_client, cohort
     assert response.context["counts"] == {"total": 2, "complete": 1}
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ({"completion": "complete"}, ["done"]),
-    ({"completion": "incomplete"}, ["started", "untouched"]),
-    ({"country": "KR"}, ["done", "started"]),
-    ({"completion": "incomplete", "country": "KR"}, ["started"]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"completion": "complete"}, ["done"]),
+        ({"completion": "incomplete"}, ["started", "untouched"]),
+        ({"country": "KR"}, ["done", "started"]),
+        ({"completion": "incomplete", "country": "KR"}, ["started"]),
+    ],
+)
 def test_completion_table_filters(staff_client, cohort, query, expected):
-    people = {"done": participant(cohort, "KR"), "started": participant(cohort, "KR"),
-              "untouched": participant(cohort, "US")}
-    ChecklistFactory(application=people["done"], completed_at=cohort.opens_at,
-                     **complete_values(cohort))
+    people = {
+        "done": participant(cohort, "KR"),
+        "started": participant(cohort, "KR"),
+        "untouched": participant(cohort, "US"),
+    }
+    ChecklistFactory(
+        application=people["done"], completed_at=cohort.opens_at, **complete_values(cohort)
+    )
     ChecklistFactory(application=people["started"], medical_notes=MEDICAL)
     names = {application.pk: name for name, application in people.items()}
 
@@ -258,11 +315,12 @@ def test_partner_staff_see_only_their_countrys_participants(client, cohort, conf
     assert response.context["counts"] == {"total": 1, "complete": 0}
 
 
-def test_staff_outside_the_program_and_reviewers_are_refused(client, cohort, reviewer,
-                                                             confirmed):
+def test_staff_outside_the_program_and_reviewers_are_refused(client, cohort, reviewer, confirmed):
     outsider = with_mfa(PartnerStaffFactory(organisation__country="US"))
-    urls = [staff_url("predeparture", cohort),
-            staff_url("predeparture_participant", cohort, pk=confirmed.pk)]
+    urls = [
+        staff_url("predeparture", cohort),
+        staff_url("predeparture_participant", cohort, pk=confirmed.pk),
+    ]
 
     for user in (outsider, reviewer):
         client.force_login(user)
@@ -284,13 +342,18 @@ def test_completion_table_query_count(staff_client, cohort, count, django_assert
 
 # --- staff: one participant's checklist --------------------------------------------------------
 
-def test_secretariat_reads_medical_and_dietary_details(staff_client, cohort, confirmed):
-    ChecklistFactory(application=confirmed, medical_notes=MEDICAL,
-                     medical_updated_at=cohort.opens_at, dietary_needs=["halal"],
-                     dietary_notes="No gelatin", dietary_updated_at=cohort.opens_at)
 
-    response = staff_client.get(staff_url("predeparture_participant", cohort,
-                                           pk=confirmed.pk))
+def test_secretariat_reads_medical_and_dietary_details(staff_client, cohort, confirmed):
+    ChecklistFactory(
+        application=confirmed,
+        medical_notes=MEDICAL,
+        medical_updated_at=cohort.opens_at,
+        dietary_needs=["halal"],
+        dietary_notes="No gelatin",
+        dietary_updated_at=cohort.opens_at,
+    )
+
+    response = staff_client.get(staff_url("predeparture_participant", cohort, pk=confirmed.pk))
 
     details = {row["key"]: row["details"] for row in response.context["sections"]}
     assert response.context["details"] is True
@@ -300,10 +363,15 @@ def test_secretariat_reads_medical_and_dietary_details(staff_client, cohort, con
 
 
 def test_partner_staff_see_completion_but_no_details(client, cohort, confirmed):
-    ChecklistFactory(application=confirmed, medical_notes=MEDICAL,
-                     medical_updated_at=cohort.opens_at, dietary_needs=["halal"],
-                     dietary_notes="No gelatin", dietary_updated_at=cohort.opens_at,
-                     emergency_name="Emma Reed")
+    ChecklistFactory(
+        application=confirmed,
+        medical_notes=MEDICAL,
+        medical_updated_at=cohort.opens_at,
+        dietary_needs=["halal"],
+        dietary_notes="No gelatin",
+        dietary_updated_at=cohort.opens_at,
+        emergency_name="Emma Reed",
+    )
     client.force_login(partner_of(cohort, "US"))
 
     response = client.get(staff_url("predeparture_participant", cohort, pk=confirmed.pk))
@@ -314,8 +382,7 @@ def test_partner_staff_see_completion_but_no_details(client, cohort, confirmed):
     assert response.context["details"] is False
     assert [row["details"] for row in response.context["sections"]] == [[]] * 7
     assert (states["medical"], states["dietary"], states["passport"]) == (True, True, False)
-    assert [text for text in (MEDICAL, "No gelatin", "Halal", "Emma Reed") if text in content] \
-        == []
+    assert [text for text in (MEDICAL, "No gelatin", "Halal", "Emma Reed") if text in content] == []
 
 
 def test_partner_staff_of_another_country_get_404(client, cohort, confirmed):
@@ -330,25 +397,39 @@ def test_participant_of_another_cohort_or_not_confirmed_is_404(staff_client, coh
     elsewhere = participant(CohortFactory(), "US")
     accepted = participant(cohort, "US", status=ApplicationStatus.ACCEPTED)
 
-    assert staff_client.get(staff_url("predeparture_participant", cohort,
-                                      pk=elsewhere.pk)).status_code == 404
-    assert staff_client.get(staff_url("predeparture_participant", cohort,
-                                      pk=accepted.pk)).status_code == 404
+    assert (
+        staff_client.get(staff_url("predeparture_participant", cohort, pk=elsewhere.pk)).status_code
+        == 404
+    )
+    assert (
+        staff_client.get(staff_url("predeparture_participant", cohort, pk=accepted.pk)).status_code
+        == 404
+    )
 
 
 # --- staff: itinerary editor -----------------------------------------------------------------
 
-ITEM = {"day": "2030-07-06", "start_time": "09:00", "end_time": "10:30",
-        "title_en": "Welcome breakfast", "title_ja": "歓迎朝食会", "title_ko": "환영 조찬",
-        "place_en": "Lotte Hotel", "place_ja": "ロッテホテル", "place_ko": "롯데호텔",
-        "notes": "Bring your passport."}
+ITEM = {
+    "day": "2030-07-06",
+    "start_time": "09:00",
+    "end_time": "10:30",
+    "title_en": "Welcome breakfast",
+    "title_ja": "歓迎朝食会",
+    "title_ko": "환영 조찬",
+    "place_en": "Lotte Hotel",
+    "place_ja": "ロッテホテル",
+    "place_ko": "롯데호텔",
+    "notes": "Bring your passport.",
+}
 
 
 def test_secretariat_adds_edits_and_deletes_an_item(staff_client, cohort):
     created = staff_client.post(staff_url("predeparture_itinerary", cohort), ITEM)
     item = ItineraryItem.objects.get()
-    edited = staff_client.post(staff_url("predeparture_itinerary_edit", cohort, pk=item.pk),
-                               {**ITEM, "start_time": "08:30"})
+    edited = staff_client.post(
+        staff_url("predeparture_itinerary_edit", cohort, pk=item.pk),
+        {**ITEM, "start_time": "08:30"},
+    )
     item.refresh_from_db()
     start = item.start_time
     deleted = staff_client.post(staff_url("predeparture_itinerary_delete", cohort, pk=item.pk))
@@ -359,9 +440,10 @@ def test_secretariat_adds_edits_and_deletes_an_item(staff_client, cohort):
 
 
 def test_invalid_item_keeps_what_was_typed(staff_client, cohort):
-    response = staff_client.post(staff_url("predeparture_itinerary", cohort),
-                                 {**ITEM, "day": "2030-08-01", "end_time": "08:00",
-                                  "title_en": ""})
+    response = staff_client.post(
+        staff_url("predeparture_itinerary", cohort),
+        {**ITEM, "day": "2030-08-01", "end_time": "08:00", "title_en": ""},
+    )
 
     form = response.context["form"]
     assert response.status_code == 200
@@ -376,8 +458,10 @@ def test_invalid_item_keeps_what_was_typed(staff_client, cohort):
 
 def test_only_the_secretariat_edits_the_itinerary(client, cohort, confirmed):
     item = ItineraryItemFactory(cohort=cohort)
-    urls = [staff_url("predeparture_itinerary", cohort),
-            staff_url("predeparture_itinerary_edit", cohort, pk=item.pk)]
+    urls = [
+        staff_url("predeparture_itinerary", cohort),
+        staff_url("predeparture_itinerary_edit", cohort, pk=item.pk),
+    ]
 
     client.force_login(partner_of(cohort, "US"))
     partner = [client.get(url).status_code for url in urls]

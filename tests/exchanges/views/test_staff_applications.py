@@ -18,7 +18,7 @@ from tests.factories.applications import (
 )
 
 pytestmark = pytest.mark.django_db
-DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+DANGEROUS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
 
 @pytest.fixture
@@ -32,11 +32,21 @@ def _partner(country, program):
     return with_mfa(PartnerStaffFactory(organisation=organisation))
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("=1+1", "'=1+1"), ("+81 3 1234", "'+81 3 1234"), ("-5", "'-5"), ("@cmd", "'@cmd"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"), ("Tokyo", "Tokyo"), (12, 12), (None, ""),
-    ("김민준", "김민준"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+81 3 1234", "'+81 3 1234"),
+        ("-5", "'-5"),
+        ("@cmd", "'@cmd"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Tokyo", "Tokyo"),
+        (12, 12),
+        (None, ""),
+        ("김민준", "김민준"),
+    ],
+)
 def test_neutralise_cell(value, expected):
     assert neutralise_cell(value) == expected
 
@@ -68,8 +78,13 @@ def test_cohorts_list_query_count(staff_client, count, django_assert_num_queries
 
 def test_pipeline_filters_search_and_sort(staff_client, cohort):
     kim = ApplicationFactory(cohort=cohort, applicant__family_name="Kim", country="KR")
-    ApplicationFactory(cohort=cohort, applicant__family_name="Sato", country="JP",
-                       citizenship="JP", residence_country="JP")
+    ApplicationFactory(
+        cohort=cohort,
+        applicant__family_name="Sato",
+        country="JP",
+        citizenship="JP",
+        residence_country="JP",
+    )
 
     by_country = staff_client.get(reverse("staff:pipeline", args=[cohort.pk]), {"country": "KR"})
     by_search = staff_client.get(reverse("staff:pipeline", args=[cohort.pk]), {"q": "kim"})
@@ -115,9 +130,12 @@ def test_applicant_gets_403_on_staff_pipeline(client, applicant, cohort):
 @pytest.fixture
 def dangerous_application(cohort):
     question = QuestionFactory(step=FormStepFactory(form__cohort=cohort), label_en="=Motto")
-    application = ApplicationFactory(cohort=cohort, applicant__given_name=DANGEROUS[0],
-                                     applicant__family_name=DANGEROUS[1],
-                                     institution=DANGEROUS[3])
+    application = ApplicationFactory(
+        cohort=cohort,
+        applicant__given_name=DANGEROUS[0],
+        applicant__family_name=DANGEROUS[1],
+        institution=DANGEROUS[3],
+    )
     Answer.objects.create(application=application, question=question, value=DANGEROUS[2])
     return application
 
@@ -127,7 +145,7 @@ def test_csv_export_neutralises_formulas(staff_client, cohort, dangerous_applica
 
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][-1] == "'=Motto"
-    assert rows[1][1:3] == ["'=HYPERLINK(\"http://x\")", "'+1+1"]
+    assert rows[1][1:3] == ['\'=HYPERLINK("http://x")', "'+1+1"]
     assert rows[1][9] == "'@SUM(A1)"
     assert rows[1][-1] == "'-2+3"
 
@@ -137,7 +155,7 @@ def test_xlsx_export_neutralises_formulas(staff_client, cohort, dangerous_applic
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[1][1:3] == ["'=HYPERLINK(\"http://x\")", "'+1+1"]
+    assert rows[1][1:3] == ['\'=HYPERLINK("http://x")', "'+1+1"]
     assert rows[1][9] == "'@SUM(A1)"
     assert rows[1][-1] == "'-2+3"
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
@@ -146,36 +164,62 @@ def test_xlsx_export_neutralises_formulas(staff_client, cohort, dangerous_applic
 def test_application_detail_and_transition(staff_client, cohort, secretariat):
     application = ApplicationFactory(cohort=cohort, status=ApplicationStatus.SUBMITTED)
 
-    response = staff_client.post(reverse("staff:application", args=[application.pk]),
-                                 {"to_status": "under_review", "reason": "Complete"})
+    response = staff_client.post(
+        reverse("staff:application", args=[application.pk]),
+        {"to_status": "under_review", "reason": "Complete"},
+    )
 
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == ApplicationStatus.UNDER_REVIEW
     page = staff_client.get(reverse("staff:application", args=[application.pk]))
     assert [e.action_type for e in page.context["timeline"]] == [
-        "exchanges.application.under_review"]
+        "exchanges.application.under_review"
+    ]
 
 
 def test_form_builder_add_reorder_and_preview(staff_client, cohort):
-    staff_client.post(reverse("staff:form_builder", args=[cohort.pk]),
-                      {"title_en": "Motivation", "title_ja": "志望動機", "title_ko": "지원 동기"})
+    staff_client.post(
+        reverse("staff:form_builder", args=[cohort.pk]),
+        {"title_en": "Motivation", "title_ja": "志望動機", "title_ko": "지원 동기"},
+    )
     step = cohort.form.steps.get()
     add = reverse("staff:question_add", args=[step.pk])
-    staff_client.post(add, {"kind": QuestionKind.SHORT_TEXT, "label_en": "Role",
-                            "label_ja": "役職", "label_ko": "직책", "required": "on"})
-    staff_client.post(add, {"kind": QuestionKind.SINGLE_CHOICE, "label_en": "Been abroad?",
-                            "label_ja": "海外経験", "label_ko": "해외 경험",
-                            "options_text": "yes | Yes | はい | 예\nno | No | いいえ | 아니요"})
+    staff_client.post(
+        add,
+        {
+            "kind": QuestionKind.SHORT_TEXT,
+            "label_en": "Role",
+            "label_ja": "役職",
+            "label_ko": "직책",
+            "required": "on",
+        },
+    )
+    staff_client.post(
+        add,
+        {
+            "kind": QuestionKind.SINGLE_CHOICE,
+            "label_en": "Been abroad?",
+            "label_ja": "海外経験",
+            "label_ko": "해외 경험",
+            "options_text": "yes | Yes | はい | 예\nno | No | いいえ | 아니요",
+        },
+    )
     _first, second = Question.objects.order_by("position")
 
     staff_client.post(reverse("staff:question_move", args=[second.pk]), {"direction": "up"})
     preview = staff_client.get(reverse("staff:step_preview", args=[step.pk]), {"lang": "ko"})
 
     assert list(Question.objects.order_by("position").values_list("label_en", flat=True)) == [
-        "Been abroad?", "Role"]
+        "Been abroad?",
+        "Role",
+    ]
     assert second.__class__.objects.get(pk=second.pk).options[1] == {
-        "value": "no", "en": "No", "ja": "いいえ", "ko": "아니요"}
+        "value": "no",
+        "en": "No",
+        "ja": "いいえ",
+        "ko": "아니요",
+    }
     content = preview.content.decode()
     assert "지원 동기" in content
     assert "아니요" in content
@@ -185,8 +229,10 @@ def test_form_builder_refuses_choice_without_options(staff_client, cohort):
     staff_client.post(reverse("staff:form_builder", args=[cohort.pk]), {"title_en": "One"})
     step = cohort.form.steps.get()
 
-    response = staff_client.post(reverse("staff:question_add", args=[step.pk]), {
-        "kind": QuestionKind.SINGLE_CHOICE, "label_en": "Pick"})
+    response = staff_client.post(
+        reverse("staff:question_add", args=[step.pk]),
+        {"kind": QuestionKind.SINGLE_CHOICE, "label_en": "Pick"},
+    )
 
     assert response.context["form"].errors == {"options_text": ["Give at least two options."]}
 
@@ -200,8 +246,11 @@ def test_staff_can_download_document_partner_of_other_country_cannot(client, coh
     question = QuestionFactory(step=FormStepFactory(form__cohort=cohort), kind="file")
     application = ApplicationFactory(cohort=cohort, country="KR")
     document = application_upload_document(
-        application=application, question=question, actor=application.applicant,
-        uploaded_file=SimpleUploadedFile("cv.pdf", MINIMAL_PDF))
+        application=application,
+        question=question,
+        actor=application.applicant,
+        uploaded_file=SimpleUploadedFile("cv.pdf", MINIMAL_PDF),
+    )
     url = reverse("staff:document", args=[document.pk])
 
     client.force_login(_partner("KR", cohort.program))
@@ -217,11 +266,20 @@ def test_staff_can_download_document_partner_of_other_country_cannot(client, coh
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("＝HYPERLINK(\"http://x\")", "'＝HYPERLINK(\"http://x\")"),
-        ("＋1+1", "'＋1+1"), ("－2+3", "'－2+3"), ("＠SUM(A1)", "'＠SUM(A1)"),
-        ("﹦1", "'﹦1"), ("−1", "'−1"), ("|calc", "'|calc"), ("\n=1", "'\n=1"),
-        ("  =1+1", "'  =1+1"), ("\t=1", "'\t=1"), ("\r=1", "'\r=1"),
-        ("a\x01b\x00c", "abc"), ("Plain text", "Plain text"), (42, 42),
+        ('＝HYPERLINK("http://x")', '\'＝HYPERLINK("http://x")'),
+        ("＋1+1", "'＋1+1"),
+        ("－2+3", "'－2+3"),
+        ("＠SUM(A1)", "'＠SUM(A1)"),
+        ("﹦1", "'﹦1"),
+        ("−1", "'−1"),
+        ("|calc", "'|calc"),
+        ("\n=1", "'\n=1"),
+        ("  =1+1", "'  =1+1"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("a\x01b\x00c", "abc"),
+        ("Plain text", "Plain text"),
+        (42, 42),
     ],
 )
 def test_neutralise_cell_every_owasp_trigger(value, expected):
@@ -231,16 +289,19 @@ def test_neutralise_cell_every_owasp_trigger(value, expected):
 @pytest.fixture
 def control_character_application(cohort):
     question = QuestionFactory(step=FormStepFactory(form__cohort=cohort), label_en="Motto")
-    application = ApplicationFactory(cohort=cohort, institution="Uni\x01versity",
-                                     applicant__given_name="Ko\x0bji")
-    Answer.objects.create(application=application, question=question,
-                          value="＝cmd|' /C calc'!A0\x01")
+    application = ApplicationFactory(
+        cohort=cohort, institution="Uni\x01versity", applicant__given_name="Ko\x0bji"
+    )
+    Answer.objects.create(
+        application=application, question=question, value="＝cmd|' /C calc'!A0\x01"
+    )
     ApplicationFactory(cohort=cohort, institution="Plain")
     return application
 
 
-def test_xlsx_export_survives_control_characters(staff_client, cohort,
-                                                  control_character_application):
+def test_xlsx_export_survives_control_characters(
+    staff_client, cohort, control_character_application
+):
     response = staff_client.get(reverse("staff:export_xlsx", args=[cohort.pk]))
 
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -252,8 +313,9 @@ def test_xlsx_export_survives_control_characters(staff_client, cohort,
     assert "University" in row
 
 
-def test_csv_export_survives_control_characters(staff_client, cohort,
-                                                 control_character_application):
+def test_csv_export_survives_control_characters(
+    staff_client, cohort, control_character_application
+):
     response = staff_client.get(reverse("staff:export_csv", args=[cohort.pk]))
 
     text = b"".join(response.streaming_content).decode("utf-8-sig")

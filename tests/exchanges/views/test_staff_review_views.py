@@ -49,34 +49,57 @@ def test_settings_form_saves_and_marks_identifying_questions(staff_client, cohor
     QuestionFactory(step=step, label_en="Essay")
     foreign = QuestionFactory(label_en="Elsewhere")
 
-    response = staff_client.post(url("review_settings", cohort), {
-        "reviews_per_application": "3", "avoid_same_country": "on", "blind": "on",
-        "due_at": "2030-03-10T23:59", "identifying_questions": [hometown.pk]})
+    response = staff_client.post(
+        url("review_settings", cohort),
+        {
+            "reviews_per_application": "3",
+            "avoid_same_country": "on",
+            "blind": "on",
+            "due_at": "2030-03-10T23:59",
+            "identifying_questions": [hometown.pk],
+        },
+    )
 
     assert response.status_code == 302
     saved = CohortReviewSettings.objects.get(cohort=cohort)
-    assert (saved.reviews_per_application, saved.avoid_same_country, saved.blind) == (
-        3, True, True)
+    assert (saved.reviews_per_application, saved.avoid_same_country, saved.blind) == (3, True, True)
     assert saved.due_at == dt.datetime(2030, 3, 10, 23, 59, tzinfo=dt.UTC)  # secretariat: UTC
     assert list(saved.identifying_questions.all()) == [hometown]
-    refused = staff_client.post(url("review_settings", cohort), {
-        "reviews_per_application": "0", "due_at": "soon",
-        "identifying_questions": [foreign.pk]})
+    refused = staff_client.post(
+        url("review_settings", cohort),
+        {"reviews_per_application": "0", "due_at": "soon", "identifying_questions": [foreign.pk]},
+    )
     assert refused.status_code == 400
-    assert set(refused.context["form"].errors) == {"reviews_per_application", "due_at",
-                                                   "identifying_questions"}
+    assert set(refused.context["form"].errors) == {
+        "reviews_per_application",
+        "due_at",
+        "identifying_questions",
+    }
 
 
 def test_rubric_add_edit_and_lock(staff_client, cohort, secretariat):
-    response = staff_client.post(url("review_rubric", cohort), {
-        "name_en": "Motivation", "name_ja": "志望動機", "name_ko": "지원 동기",
-        "weight": "2", "max_score": "5", "position": ""})
+    response = staff_client.post(
+        url("review_rubric", cohort),
+        {
+            "name_en": "Motivation",
+            "name_ja": "志望動機",
+            "name_ko": "지원 동기",
+            "weight": "2",
+            "max_score": "5",
+            "position": "",
+        },
+    )
     assert response.status_code == 302
     criterion = ReviewCriterion.objects.get(cohort=cohort)
     assert (criterion.name_ja, criterion.weight, criterion.max_score, criterion.position) == (
-        "志望動機", Decimal("2.00"), 5, 1)
-    invalid = staff_client.post(url("review_rubric", cohort), {
-        "name_en": "", "weight": "0", "max_score": "0"})
+        "志望動機",
+        Decimal("2.00"),
+        5,
+        1,
+    )
+    invalid = staff_client.post(
+        url("review_rubric", cohort), {"name_en": "", "weight": "0", "max_score": "0"}
+    )
     assert invalid.status_code == 400
     assert set(invalid.context["form"].errors) == {"name_en", "weight", "max_score"}
 
@@ -85,19 +108,25 @@ def test_rubric_add_edit_and_lock(staff_client, cohort, secretariat):
     page = staff_client.get(url("review_rubric", cohort))
     assert page.context["locked"] is True
     assert page.context["form"] is None
-    edit = staff_client.post(url("review_criterion", cohort, pk=criterion.pk), {
-        "name_en": "Motivation and fit", "weight": "9", "max_score": "9"})
+    edit = staff_client.post(
+        url("review_criterion", cohort, pk=criterion.pk),
+        {"name_en": "Motivation and fit", "weight": "9", "max_score": "9"},
+    )
     assert edit.status_code == 302
     criterion.refresh_from_db()
     assert (criterion.name_en, criterion.weight, criterion.max_score) == (
-        "Motivation and fit", Decimal("2.00"), 5)
+        "Motivation and fit",
+        Decimal("2.00"),
+        5,
+    )
 
 
 def test_pool_add_and_remove(staff_client, cohort, secretariat):
     reviewer = ReviewerFactory(given_name="Ken", family_name="Mori")
 
-    response = staff_client.post(url("review_pool", cohort), {"reviewer": reviewer.pk,
-                                                             "max_assignments": "10"})
+    response = staff_client.post(
+        url("review_pool", cohort), {"reviewer": reviewer.pk, "max_assignments": "10"}
+    )
 
     assert response.status_code == 302
     member = ReviewerPoolMember.objects.get(cohort=cohort)
@@ -124,10 +153,10 @@ def test_auto_assign_button_shows_the_result(staff_client, cohort, secretariat):
     result = response.context["result"]
     assert result.assignments_created == 1
     assert [row["application"].pk for row in response.context["unfilled"]] == [blocked.pk]
-    assert response.context["unfilled"][0]["reasons"] == [{"label": "same institution",
-                                                           "count": 1}]
+    assert response.context["unfilled"][0]["reasons"] == [{"label": "same institution", "count": 1}]
     assert list(ReviewAssignment.objects.values_list("application_id", "reviewer_id")) == [
-        (fine.pk, own.pk)]
+        (fine.pk, own.pk)
+    ]
     assert OutgoingMail.objects.filter(recipient_email=own.email).count() == 1
 
 
@@ -139,21 +168,26 @@ def test_auto_assign_without_due_date_shows_the_reason(staff_client, secretariat
 
     assert response.status_code == 400
     assert response.context["assign_form"].non_field_errors() == [
-        "Set the review due date before assigning reviewers: the reviewers' emails give it."]
+        "Set the review due date before assigning reviewers: the reviewers' emails give it."
+    ]
 
 
 def test_progress_counts_per_reviewer(staff_client, cohort):
     assignment = ReviewAssignmentFactory(application__cohort=cohort)
-    ReviewAssignmentFactory(application__cohort=cohort, reviewer=assignment.reviewer,
-                            status=A.SUBMITTED)
-    ReviewAssignmentFactory(application__cohort=cohort, reviewer=assignment.reviewer,
-                            status=A.CONFLICT)
+    ReviewAssignmentFactory(
+        application__cohort=cohort, reviewer=assignment.reviewer, status=A.SUBMITTED
+    )
+    ReviewAssignmentFactory(
+        application__cohort=cohort, reviewer=assignment.reviewer, status=A.CONFLICT
+    )
     ReviewAssignmentFactory(reviewer=assignment.reviewer)  # another cohort
 
     response = staff_client.get(url("review", cohort))
 
-    rows = [(m.reviewer_id, m.assigned, m.submitted, m.pending, m.conflicts)
-            for m in response.context["page"].object_list]
+    rows = [
+        (m.reviewer_id, m.assigned, m.submitted, m.pending, m.conflicts)
+        for m in response.context["page"].object_list
+    ]
     assert rows == [(assignment.reviewer_id, 2, 1, 1, 1)]
     assert response.context["counts"] == {"reviewable": 3, "lacking": 1}
 
@@ -175,8 +209,9 @@ def test_partner_sees_progress_of_their_country_only(client, cohort):
     partner = with_mfa(PartnerStaffFactory(organisation__country="KR"))
     cohort.program.partners.add(partner.organisation)
     korean = ReviewAssignmentFactory(application__cohort=cohort, application__country="KR")
-    ReviewAssignmentFactory(application__cohort=cohort, application__country="JP",
-                            reviewer=korean.reviewer)
+    ReviewAssignmentFactory(
+        application__cohort=cohort, application__country="JP", reviewer=korean.reviewer
+    )
     client.force_login(partner)
 
     response = client.get(url("review", cohort))
@@ -184,8 +219,9 @@ def test_partner_sees_progress_of_their_country_only(client, cohort):
     assert response.status_code == 200
     assert [(m.assigned, m.pending) for m in response.context["page"].object_list] == [(1, 1)]
     assert response.context["assign_form"] is None
-    assert client.post(url("review_auto_assign", cohort),
-                       {"per_application": "1"}).status_code == 403
+    assert (
+        client.post(url("review_auto_assign", cohort), {"per_application": "1"}).status_code == 403
+    )
     for name in ("review_settings", "review_rubric", "review_pool"):
         assert client.get(url(name, cohort)).status_code == 403
     elsewhere = CohortFactory()
@@ -201,10 +237,12 @@ def test_applicant_gets_403_on_staff_review_pages(client, applicant, cohort):
 
 def test_application_page_shows_reviews_and_assigns_by_hand(staff_client, cohort, secretariat):
     criterion = ReviewCriterionFactory(cohort=cohort, name_en="Motivation", max_score=5)
-    done = ReviewAssignmentFactory(application__cohort=cohort,
-                                   reviewer__given_name="Aiko", reviewer__family_name="Ito")
-    review_submit(assignment=done, actor=done.reviewer, scores={criterion.pk: 4},
-                  comment="Thoughtful.")
+    done = ReviewAssignmentFactory(
+        application__cohort=cohort, reviewer__given_name="Aiko", reviewer__family_name="Ito"
+    )
+    review_submit(
+        assignment=done, actor=done.reviewer, scores={criterion.pk: 4}, comment="Thoughtful."
+    )
     application = done.application
     spare = ReviewerFactory(given_name="Bo", family_name="Kang")
     PoolMemberFactory(cohort=cohort, reviewer=spare)
@@ -219,8 +257,9 @@ def test_application_page_shows_reviews_and_assigns_by_hand(staff_client, cohort
     assert "Mean weighted score: 80.00 of 100 from 1 review(s)." in text
     assert "Thoughtful." in text
 
-    response = staff_client.post(reverse("staff:review_assign", args=[application.pk]),
-                                 {"reviewer": spare.pk})
+    response = staff_client.post(
+        reverse("staff:review_assign", args=[application.pk]), {"reviewer": spare.pk}
+    )
     assert response.status_code == 302
     added = ReviewAssignment.objects.get(application=application, reviewer=spare)
     assert added.status == A.ASSIGNED
@@ -240,15 +279,22 @@ def test_partner_cannot_assign_or_remove(client, cohort):
     assert page.status_code == 200
     assert page.context["review_assign_form"] is None
     assert client.post(reverse("staff:review_unassign", args=[assignment.pk])).status_code == 403
-    assert client.post(reverse("staff:review_assign", args=[assignment.application_id]),
-                       {"reviewer": assignment.reviewer_id}).status_code == 403
+    assert (
+        client.post(
+            reverse("staff:review_assign", args=[assignment.application_id]),
+            {"reviewer": assignment.reviewer_id},
+        ).status_code
+        == 403
+    )
 
 
 def test_manual_assign_of_an_application_out_of_scope_is_404(staff_client, cohort):
     application = submitted_application(cohort, status=ApplicationStatus.SUBMITTED)
 
-    response = staff_client.post(reverse("staff:review_assign", args=[application.pk + 999]),
-                                 {"reviewer": ReviewerFactory().pk})
+    response = staff_client.post(
+        reverse("staff:review_assign", args=[application.pk + 999]),
+        {"reviewer": ReviewerFactory().pk},
+    )
 
     assert response.status_code == 404
 
@@ -257,19 +303,30 @@ def test_every_staff_review_page_opens_for_the_secretariat(staff_client, cohort)
     criterion = ReviewCriterionFactory(cohort=cohort)
     PoolMemberFactory(cohort=cohort)
 
-    for name, kwargs in (("review", {}), ("review_settings", {}), ("review_rubric", {}),
-                         ("review_pool", {}), ("review_criterion", {"pk": criterion.pk})):
+    for name, kwargs in (
+        ("review", {}),
+        ("review_settings", {}),
+        ("review_rubric", {}),
+        ("review_pool", {}),
+        ("review_criterion", {"pk": criterion.pk}),
+    ):
         response = staff_client.get(url(name, cohort, **kwargs))
         assert (name, response.status_code) == (name, 200)
-    assert f'href="{url("review", cohort)}"' in staff_client.get(
-        reverse("staff:cohorts")).content.decode()
+    assert (
+        f'href="{url("review", cohort)}"'
+        in staff_client.get(reverse("staff:cohorts")).content.decode()
+    )
 
 
 def test_conflict_reason_is_for_the_secretariat_only(client, secretariat, cohort):
     partner = with_mfa(PartnerStaffFactory(organisation__country="KR"))
     cohort.program.partners.add(partner.organisation)
-    declared = ReviewAssignmentFactory(application__cohort=cohort, application__country="KR",
-                                       status=A.CONFLICT, conflict_reason="She is my niece.")
+    declared = ReviewAssignmentFactory(
+        application__cohort=cohort,
+        application__country="KR",
+        status=A.CONFLICT,
+        conflict_reason="She is my niece.",
+    )
     page = reverse("staff:application", args=[declared.application_id])
 
     client.force_login(partner)

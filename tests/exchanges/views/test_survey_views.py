@@ -32,16 +32,19 @@ def _link(invited) -> str:
 
 def _post_data(survey, country="KR", **by_code) -> dict:
     values = {"thermometer": "60", "likert": "4", "nps": "8", "open_text": ""}
-    data = {q.field_name: values[q.kind]
-            for q in survey_questions_for(survey=survey, country=country)}
+    data = {
+        q.field_name: values[q.kind] for q in survey_questions_for(survey=survey, country=country)
+    }
     for code, value in by_code.items():
         data[survey.questions.get(code=code).field_name] = value
     return data
 
 
 def _answer(survey, invited, **by_code):
-    data = {int(name[1:]): value for name, value in
-            _post_data(survey, invited.country, **by_code).items()}
+    data = {
+        int(name[1:]): value
+        for name, value in _post_data(survey, invited.country, **by_code).items()
+    }
     return survey_response_submit(invitation=invited, data=data, language="en")
 
 
@@ -62,13 +65,15 @@ def test_link_opens_without_login_in_the_respondents_language(client, survey):
     content = response.content.decode()
     assert response.status_code == 200
     assert '<html lang="ko">' in content
-    assert "<h1 class=\"h2\">프로그램 사후 설문</h1>" in content
+    assert '<h1 class="h2">프로그램 사후 설문</h1>' in content
     assert "일본 사람들에 대해" in content
     assert f"{closes.year}년 {closes.month}월 {closes.day}일" in content
     assert "(Asia/Seoul)" in content
     assert "한국 사람들에 대해" not in content  # never about their own country
     assert [row["question"].code for row in response.context["rows"]][:2] == [
-        "thermometer-US", "thermometer-JP"]
+        "thermometer-US",
+        "thermometer-JP",
+    ]
 
 
 def test_anonymous_visitor_who_chose_a_language_gets_it(client, survey):
@@ -88,19 +93,23 @@ def test_scales_are_fieldsets_and_thermometers_labelled_number_inputs(client, su
 
     content = client.get(_link(invited)).content.decode()
 
-    assert "<legend class=\"fs-6 fw-semibold\">4. I trust people from the other" in content
-    assert (f'<label class="form-check-label" for="id_{trust.field_name}_4">Strongly agree'
-            '</label>') in content
+    assert '<legend class="fs-6 fw-semibold">4. I trust people from the other' in content
+    assert (
+        f'<label class="form-check-label" for="id_{trust.field_name}_4">Strongly agree</label>'
+    ) in content
     assert f'<label class="form-label fw-semibold" for="id_{korea.field_name}">' in content
-    assert (f'<input type="number" name="{korea.field_name}" id="id_{korea.field_name}" '
-            'value="" min="0" max="100"') in content
+    assert (
+        f'<input type="number" name="{korea.field_name}" id="id_{korea.field_name}" '
+        'value="" min="0" max="100"'
+    ) in content
     assert "Give a number from 0 to 100 for South Korea" in content
 
 
 def test_invalid_answers_keep_everything_typed_and_say_what_is_wrong(client, survey):
     invited = invitation(survey, preferred_language="en")
-    data = _post_data(survey, **{"thermometer-JP": "150", "nps": "", "open-valuable":
-                                 "The home stay in Osaka"})
+    data = _post_data(
+        survey, **{"thermometer-JP": "150", "nps": "", "open-valuable": "The home stay in Osaka"}
+    )
 
     response = client.post(_link(invited), data)
 
@@ -109,20 +118,23 @@ def test_invalid_answers_keep_everything_typed_and_say_what_is_wrong(client, sur
     assert response.status_code == 200
     assert form.errors == {
         survey.questions.get(code="thermometer-JP").field_name: [
-            "Enter a whole number from 0 to 100."],
+            "Enter a whole number from 0 to 100."
+        ],
         survey.questions.get(code="nps").field_name: ["Please answer this question."],
     }
     assert "2 answers need your attention." in content
     # The summary takes the focus so that a screen reader starts there.
-    assert ('<div class="alert alert-danger" role="alert" id="survey-errors" tabindex="-1" '
-            'autofocus>') in content
+    assert (
+        '<div class="alert alert-danger" role="alert" id="survey-errors" tabindex="-1" autofocus>'
+    ) in content
     assert "The home stay in Osaka</textarea>" in content
     assert 'value="150"' in content
     assert SurveyResponse.objects.count() == 0
 
 
 def test_answers_are_stored_for_the_invited_person_even_if_someone_else_is_signed_in(
-        client, survey, applicant):
+    client, survey, applicant
+):
     invited = invitation(survey, country="KR")
     client.force_login(applicant)
 
@@ -135,7 +147,8 @@ def test_answers_are_stored_for_the_invited_person_even_if_someone_else_is_signe
     assert SurveyAnswer.objects.get(response=response, question__code="nps").value == 10
     assert again.templates[0].name == "surveys/thanks.html"
     assert client.post(_link(invited), _post_data(survey)).templates[0].name == (
-        "surveys/thanks.html")
+        "surveys/thanks.html"
+    )
     assert SurveyResponse.objects.count() == 1
 
 
@@ -153,10 +166,12 @@ def test_tampered_or_unknown_link_is_a_clear_404(client, survey):
 
 def test_closed_or_not_yet_open_survey_shows_a_polite_page(client):
     now = timezone.now()
-    closed = standard_survey(opens_at=now - dt.timedelta(days=9),
-                             closes_at=now - dt.timedelta(days=1))
-    scheduled = standard_survey(opens_at=now + dt.timedelta(days=1),
-                                closes_at=now + dt.timedelta(days=9))
+    closed = standard_survey(
+        opens_at=now - dt.timedelta(days=9), closes_at=now - dt.timedelta(days=1)
+    )
+    scheduled = standard_survey(
+        opens_at=now + dt.timedelta(days=1), closes_at=now + dt.timedelta(days=9)
+    )
 
     closed_page = client.get(_link(invitation(closed, preferred_language="en")))
     scheduled_page = client.get(_link(invitation(scheduled, preferred_language="en")))
@@ -205,8 +220,16 @@ def _staff(name, survey, **kwargs):
     return reverse(f"staff:{name}", kwargs=kwargs)
 
 
-STAFF_PAGES = ["surveys", "survey", "survey_edit", "survey_questions", "survey_question_add",
-               "survey_publish", "survey_close", "survey_export"]
+STAFF_PAGES = [
+    "surveys",
+    "survey",
+    "survey_edit",
+    "survey_questions",
+    "survey_question_add",
+    "survey_publish",
+    "survey_close",
+    "survey_export",
+]
 
 
 @pytest.mark.parametrize("name", STAFF_PAGES)
@@ -240,8 +263,15 @@ def test_partner_staff_see_only_their_countrys_response_rate(client, survey):
     assert listing.context["form"] is None
     assert [(s.invited_count, s.answered_count) for s in listing.context["page"]] == [(2, 1)]
     assert detail.context["rates"]["countries"] == [
-        {"country": "JP", "label": "Japan", "invitations": 2, "invited": 2, "answered": 1,
-         "rate": 50.0}]
+        {
+            "country": "JP",
+            "label": "Japan",
+            "invitations": 2,
+            "invited": 2,
+            "answered": 1,
+            "rate": 50.0,
+        }
+    ]
     assert "summary" not in detail.context
     assert client.post(_staff("surveys", survey), {"kind": "pre_program"}).status_code == 403
     for name in STAFF_PAGES[2:]:
@@ -261,48 +291,88 @@ def test_create_from_the_standard_questionnaire(staff_client):
     survey = Survey.objects.get()
     assert created["Location"] == survey.get_absolute_url()
     assert (survey.kind, survey.questions.count(), survey.status) == (
-        "followup_6", 10, SurveyStatus.DRAFT)
+        "followup_6",
+        10,
+        SurveyStatus.DRAFT,
+    )
     assert again.status_code == 200
-    assert again.context["form"].errors == {"kind": [
-        "Select a valid choice. followup_6 is not one of the available choices."]}
+    assert again.context["form"].errors == {
+        "kind": ["Select a valid choice. followup_6 is not one of the available choices."]
+    }
 
 
 def test_edit_titles_and_schedule(staff_client, survey):
-    data = {"title_en": "After the program", "title_ja": "事後", "title_ko": "사후",
-            "intro_en": "", "intro_ja": "", "intro_ko": "",
-            "opens_at": "2031-01-10T09:00", "closes_at": "2031-01-05T09:00"}
+    data = {
+        "title_en": "After the program",
+        "title_ja": "事後",
+        "title_ko": "사후",
+        "intro_en": "",
+        "intro_ja": "",
+        "intro_ko": "",
+        "opens_at": "2031-01-10T09:00",
+        "closes_at": "2031-01-05T09:00",
+    }
 
     refused = staff_client.post(_staff("survey_edit", survey), data)
-    saved = staff_client.post(_staff("survey_edit", survey),
-                              {**data, "closes_at": "2031-01-31T18:00"})
+    saved = staff_client.post(
+        _staff("survey_edit", survey), {**data, "closes_at": "2031-01-31T18:00"}
+    )
 
     survey.refresh_from_db()
     assert refused.context["form"].errors == {
-        "closes_at": ["The survey must close after it opens."]}
+        "closes_at": ["The survey must close after it opens."]
+    }
     assert saved.status_code == 302
-    assert (survey.title_en, survey.closes_at) == ("After the program",
-                                                  dt.datetime(2031, 1, 31, 18, tzinfo=dt.UTC))
+    assert (survey.title_en, survey.closes_at) == (
+        "After the program",
+        dt.datetime(2031, 1, 31, 18, tzinfo=dt.UTC),
+    )
 
 
 def test_add_edit_move_and_remove_questions(staff_client, survey):
-    add = staff_client.post(_staff("survey_question_add", survey), {
-        "kind": "thermometer", "text_en": "How do you feel toward Japan now?", "text_ja": "",
-        "text_ko": "", "country": "", "required": "on", "code": ""})
-    added = staff_client.post(_staff("survey_question_add", survey), {
-        "kind": "likert", "text_en": "I felt welcome.", "text_ja": "歓迎されていると感じました。",
-        "text_ko": "환영받는다고 느꼈습니다.", "country": "", "required": "on", "code": "welcome"})
+    add = staff_client.post(
+        _staff("survey_question_add", survey),
+        {
+            "kind": "thermometer",
+            "text_en": "How do you feel toward Japan now?",
+            "text_ja": "",
+            "text_ko": "",
+            "country": "",
+            "required": "on",
+            "code": "",
+        },
+    )
+    added = staff_client.post(
+        _staff("survey_question_add", survey),
+        {
+            "kind": "likert",
+            "text_en": "I felt welcome.",
+            "text_ja": "歓迎されていると感じました。",
+            "text_ko": "환영받는다고 느꼈습니다.",
+            "country": "",
+            "required": "on",
+            "code": "welcome",
+        },
+    )
     question = survey.questions.get(code="welcome")
-    staff_client.post(_staff("survey_question_change", survey, question_id=question.pk),
-                      {"action": "up"})
+    staff_client.post(
+        _staff("survey_question_change", survey, question_id=question.pk), {"action": "up"}
+    )
     nps = survey.questions.get(code="nps")
-    staff_client.post(_staff("survey_question_change", survey, question_id=nps.pk),
-                      {"action": "delete"})
+    staff_client.post(
+        _staff("survey_question_change", survey, question_id=nps.pk), {"action": "delete"}
+    )
 
     assert add.context["form"].errors == {
-        "country": ["A feeling thermometer needs the country it asks about."]}
+        "country": ["A feeling thermometer needs the country it asks about."]
+    }
     assert added.status_code == 302
     assert list(survey.questions.order_by("position").values_list("code", flat=True))[-4:] == [
-        "personal-contacts", "open-valuable", "welcome", "open-improve"]
+        "personal-contacts",
+        "open-valuable",
+        "welcome",
+        "open-improve",
+    ]
 
 
 def test_questions_are_locked_once_answered(staff_client, survey):
@@ -310,12 +380,16 @@ def test_questions_are_locked_once_answered(staff_client, survey):
     nps = survey.questions.get(code="nps")
 
     page = staff_client.get(_staff("survey_questions", survey))
-    removed = staff_client.post(_staff("survey_question_change", survey, question_id=nps.pk),
-                                {"action": "delete"}, follow=True)
+    removed = staff_client.post(
+        _staff("survey_question_change", survey, question_id=nps.pk),
+        {"action": "delete"},
+        follow=True,
+    )
 
     assert page.context["locked"] is True
     assert [str(m) for m in removed.context["messages"]] == [
-        "This survey already has responses, so its questions can no longer change."]
+        "This survey already has responses, so its questions can no longer change."
+    ]
     assert survey.questions.filter(code="nps").exists()
 
 
@@ -342,11 +416,15 @@ def test_detail_shows_rates_per_country_and_a_summary_per_question(staff_client,
     page = staff_client.get(_staff("survey", survey))
 
     rates = page.context["rates"]
-    summary = {row["question"].code: (row["count"], row["mean"], row["median"])
-               for row in page.context["summary"]}
-    assert [(r["country"], r["invited"], r["answered"], r["rate"])
-            for r in rates["countries"]] == [("JP", 2, 2, 100.0), ("KR", 1, 1, 100.0),
-                                             ("US", 0, 0, None)]
+    summary = {
+        row["question"].code: (row["count"], row["mean"], row["median"])
+        for row in page.context["summary"]
+    }
+    assert [(r["country"], r["invited"], r["answered"], r["rate"]) for r in rates["countries"]] == [
+        ("JP", 2, 2, 100.0),
+        ("KR", 1, 1, 100.0),
+        ("US", 0, 0, None),
+    ]
     assert rates["total"] == {"invitations": 4, "invited": 3, "answered": 3, "rate": 100.0}
     assert summary["nps"] == (3, 8.7, 9)
     assert summary["thermometer-KR"] == (2, 50.5, 50.5)
@@ -356,8 +434,9 @@ def test_detail_shows_rates_per_country_and_a_summary_per_question(staff_client,
 
 def test_csv_export_is_pseudonymous_and_formula_safe(staff_client, survey):
     invited = invitation(survey, country="JP", given_name="Yui", family_name="Tanaka")
-    _answer(survey, invited, **{"open-valuable": "=HYPERLINK(\"http://evil\")",
-                                "open-improve": "+1 more"})
+    _answer(
+        survey, invited, **{"open-valuable": '=HYPERLINK("http://evil")', "open-improve": "+1 more"}
+    )
 
     response = staff_client.get(_staff("survey_export", survey))
 
@@ -366,18 +445,24 @@ def test_csv_export_is_pseudonymous_and_formula_safe(staff_client, survey):
     header, row = rows
     columns = dict(zip(header, row, strict=True))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert header[:5] == ["Respondent", "Country", "Language", "Submitted",
-                          "thermometer-US: How warm or cold do you feel toward the people of "
-                          "the United States?"]
+    assert header[:5] == [
+        "Respondent",
+        "Country",
+        "Language",
+        "Submitted",
+        "thermometer-US: How warm or cold do you feel toward the people of the United States?",
+    ]
     assert row[:3] == [survey_respondent_id(application_id=invited.application_id), "JP", "en"]
-    assert columns["thermometer-JP: How warm or cold do you feel toward the people of Japan?"
-                   ] == ""
-    assert columns["nps: How likely are you to recommend this program to a friend or "
-                   "colleague?"] == "8"
-    assert columns["open-valuable: What was the most valuable part of the program for you?"
-                   ] == "'=HYPERLINK(\"http://evil\")"
-    assert columns["open-improve: What should we change for future participants?"] == (
-        "'+1 more")
+    assert columns["thermometer-JP: How warm or cold do you feel toward the people of Japan?"] == ""
+    assert (
+        columns["nps: How likely are you to recommend this program to a friend or colleague?"]
+        == "8"
+    )
+    assert (
+        columns["open-valuable: What was the most valuable part of the program for you?"]
+        == '\'=HYPERLINK("http://evil")'
+    )
+    assert columns["open-improve: What should we change for future participants?"] == ("'+1 more")
     assert "Tanaka" not in body
     assert invited.application.applicant.email not in body
 
@@ -411,8 +496,9 @@ def test_survey_detail_query_count(staff_client, survey, count, django_assert_nu
     assert len(response.context["rates"]["countries"]) == count
 
 
-def test_applicant_survey_page_makes_a_fixed_number_of_queries(client, survey,
-                                                               django_assert_num_queries):
+def test_applicant_survey_page_makes_a_fixed_number_of_queries(
+    client, survey, django_assert_num_queries
+):
     invited = invitation(survey)
     client.get(_link(invited))
 

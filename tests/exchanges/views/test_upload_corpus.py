@@ -13,8 +13,12 @@ from tests.uploads import ACCEPTED, HOSTILE
 
 pytestmark = pytest.mark.django_db
 
-EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg",
-              "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx"}
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+}
 
 
 def test_the_corpus_has_at_least_twenty_hostile_files():
@@ -22,14 +26,16 @@ def test_the_corpus_has_at_least_twenty_hostile_files():
 
 
 @pytest.mark.parametrize(("name", "content", "what"), HOSTILE, ids=[h[2] for h in HOSTILE])
-def test_applicant_upload_refuses_hostile_file_and_keeps_other_answers(client, draft, name,
-                                                                       content, what):
+def test_applicant_upload_refuses_hostile_file_and_keeps_other_answers(
+    client, draft, name, content, what
+):
     client.force_login(draft.applicant)
     _role, _essay, cv, note = questions_of(draft.cohort)
 
-    response = client.post(reverse("apply:step", args=[draft.pk, 3]), {
-        "action": "save", f"q{note.pk}": "Kept",
-        f"q{cv.pk}": SimpleUploadedFile(name, content)})
+    response = client.post(
+        reverse("apply:step", args=[draft.pk, 3]),
+        {"action": "save", f"q{note.pk}": "Kept", f"q{cv.pk}": SimpleUploadedFile(name, content)},
+    )
 
     assert response.status_code == 200
     [error] = response.context["form"].errors[f"q{cv.pk}"]
@@ -41,8 +47,10 @@ def test_applicant_upload_refuses_hostile_file_and_keeps_other_answers(client, d
 def _referee_link(client, draft, django_capture_on_commit_callbacks) -> str:
     client.force_login(draft.applicant)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("apply:referees", args=[draft.pk]), {
-            "name": "Prof. Tanaka", "email": "tanaka@example.ac.jp", "language": "ja"})
+        client.post(
+            reverse("apply:referees", args=[draft.pk]),
+            {"name": "Prof. Tanaka", "email": "tanaka@example.ac.jp", "language": "ja"},
+        )
     client.logout()
     link = next(line for line in mail.outbox[-1].body.splitlines() if "/referee/" in line)
     return "/referee/" + link.split("/referee/", 1)[1].strip()
@@ -65,15 +73,19 @@ def test_referee_upload_refuses_hostile_file(client, referee_path, name, content
     assert client.get(path).status_code == 200  # the link still works for a proper file
 
 
-@pytest.mark.parametrize(("name", "content", "content_type"), ACCEPTED,
-                         ids=[a[0] for a in ACCEPTED])
-def test_accepted_file_downloads_under_a_server_made_name(client, draft, name, content,
-                                                          content_type):
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"), ACCEPTED, ids=[a[0] for a in ACCEPTED]
+)
+def test_accepted_file_downloads_under_a_server_made_name(
+    client, draft, name, content, content_type
+):
     client.force_login(draft.applicant)
     _role, _essay, cv, _note = questions_of(draft.cohort)
 
-    client.post(reverse("apply:step", args=[draft.pk, 3]), {
-        "action": "save", f"q{cv.pk}": SimpleUploadedFile(f"../../{name}", content)})
+    client.post(
+        reverse("apply:step", args=[draft.pk, 3]),
+        {"action": "save", f"q{cv.pk}": SimpleUploadedFile(f"../../{name}", content)},
+    )
     document = Document.objects.get()
     response = client.get(reverse("apply:document", args=[document.pk]))
 
@@ -81,7 +93,8 @@ def test_accepted_file_downloads_under_a_server_made_name(client, draft, name, c
     assert b"".join(response.streaming_content) == content
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == (
-        f'attachment; filename="cv-{document.pk}{extension}"')
+        f'attachment; filename="cv-{document.pk}{extension}"'
+    )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert document.file.name.endswith(extension)
     assert name.rsplit(".", 1)[0] not in document.file.name
@@ -90,8 +103,9 @@ def test_accepted_file_downloads_under_a_server_made_name(client, draft, name, c
 
 
 @pytest.mark.parametrize("sample", ACCEPTED, ids=[a[0] for a in ACCEPTED])
-def test_referee_letter_is_stored_byte_for_byte(client, referee_path,
-                                                django_capture_on_commit_callbacks, sample):
+def test_referee_letter_is_stored_byte_for_byte(
+    client, referee_path, django_capture_on_commit_callbacks, sample
+):
     name, content, content_type = sample
     path = referee_path
 
@@ -112,11 +126,14 @@ def test_oversized_upload_is_cut_off_and_refused(client, draft, settings):
     _role, _essay, cv, note = questions_of(draft.cohort)
     big = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024)
 
-    response = client.post(reverse("apply:step", args=[draft.pk, 3]), {
-        "action": "save", f"q{note.pk}": "Kept", f"q{cv.pk}": SimpleUploadedFile("big.pdf", big)})
+    response = client.post(
+        reverse("apply:step", args=[draft.pk, 3]),
+        {"action": "save", f"q{note.pk}": "Kept", f"q{cv.pk}": SimpleUploadedFile("big.pdf", big)},
+    )
 
     assert response.context["form"].errors[f"q{cv.pk}"] == [
-        "“big.pdf” is larger than 1 MB. Please upload a smaller file."]
+        "“big.pdf” is larger than 1 MB. Please upload a smaller file."
+    ]
     assert Document.objects.count() == 0
     assert Answer.objects.get(question=note).value == "Kept"
 
@@ -142,8 +159,10 @@ def test_request_far_beyond_the_limit_is_refused_unread(client, draft, settings)
     client.force_login(draft.applicant)
     _role, _essay, cv, _note = questions_of(draft.cohort)
 
-    response = client.post(reverse("apply:step", args=[draft.pk, 3]), {
-        "action": "save", f"q{cv.pk}": SimpleUploadedFile("big.pdf", b"0" * (6 * 1024 * 1024))})
+    response = client.post(
+        reverse("apply:step", args=[draft.pk, 3]),
+        {"action": "save", f"q{cv.pk}": SimpleUploadedFile("big.pdf", b"0" * (6 * 1024 * 1024))},
+    )
 
     assert response.status_code == 400
     assert Document.objects.count() == 0
