@@ -51,6 +51,8 @@ test: install-test
 
 lint: install-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 ## make messages: refresh the translation catalogues (needs GNU gettext) and compile them
 messages: install
