@@ -16,9 +16,9 @@ $(VENV)/bin/python:
 
 $(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/python
 ifdef UV
-	VIRTUAL_ENV=$(VENV) uv pip install -q -e .
+	VIRTUAL_ENV=$(VENV) uv pip install -q -e '.[demo]'
 else
-	$(PY) -m pip install -q -e .
+	$(PY) -m pip install -q -e '.[demo]'
 endif
 	touch $@
 

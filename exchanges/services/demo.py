@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
-from faker import Faker
 
 from accounts.models import Organisation, User
 from config.site import site_url
@@ -238,7 +238,19 @@ def _seed_logins(orgs: dict[str, Organisation], password_hash: str) -> dict[str,
     return users
 
 
-def _person(fake: Faker, country: str) -> dict:
+def _faker(locale: str):
+    """Faker, an extra of the demo only (``pip install -e '.[demo]'``, which ``make run``
+    installs): a production install does not carry it."""
+    try:
+        from faker import Faker  # noqa: PLC0415 -- optional: the demo extra
+    except ImportError as error:
+        raise ImproperlyConfigured(
+            "The demo data needs Faker: install the demo extra (pip install -e '.[demo]')."
+        ) from error
+    return Faker(locale)
+
+
+def _person(fake, country: str) -> dict:
     if country == "JP":
         family, _kana, family_latin = fake.last_name_pair()
         given, _kana, given_latin = fake.first_name_pair()
@@ -266,7 +278,7 @@ def _seed_applicants(password_hash: str) -> int:
     )
     new_users = []
     for country, (locale, language, zones) in COUNTRY_PROFILES.items():
-        fake = Faker(locale)
+        fake = _faker(locale)
         fake.seed_instance(f"trilink-{country}")
         rng = random.Random(f"trilink-{country}")  # noqa: S311 -- repeatable demo data
         for index in range(1, APPLICANTS_PER_COUNTRY + 1):
