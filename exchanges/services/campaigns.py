@@ -69,6 +69,16 @@ def _dispatch_run(campaign_id: int) -> None:
 
 
 @transaction.atomic
+def campaign_save(*, campaign: Campaign, actor: User) -> Campaign:
+    """Save a draft campaign (validated by its form); the first saver is its creator."""
+    if campaign.created_by_id is None:
+        campaign.created_by = actor
+    campaign.save()
+    activity_log_record(actor=actor, obj=campaign, action_type="exchanges.campaign.saved")
+    return campaign
+
+
+@transaction.atomic
 def campaign_send(
     *, campaign: Campaign, actor: User, scheduled_at: dt.datetime | None = None
 ) -> Campaign:

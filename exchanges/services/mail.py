@@ -898,6 +898,33 @@ def mail_resend(*, mail: OutgoingMail, actor: User) -> OutgoingMail:
     return mail
 
 
+@transaction.atomic
+def mail_template_save(*, template: MailTemplate, actor: User) -> MailTemplate:
+    """Save a staff override of a shipped template (validated by its form) and log it."""
+    template.updated_by = actor
+    template.updated_at = timezone.now()
+    template.save()
+    activity_log_record(
+        actor=actor,
+        obj=template,
+        action_type="exchanges.mail_template.saved",
+        data={"key": template.key, "language": template.language, "cohort": template.cohort_id},
+    )
+    return template
+
+
+@transaction.atomic
+def mail_template_reset(*, template: MailTemplate, actor: User) -> None:
+    """Remove a staff override, so the shipped template is used again; log it first."""
+    activity_log_record(
+        actor=actor,
+        obj=template,
+        action_type="exchanges.mail_template.reset",
+        data={"key": template.key, "language": template.language},
+    )
+    template.delete()
+
+
 def validate_template_source(*, source: str) -> None:
     """Raise ``TemplateSyntaxError`` if ``source`` does not compile."""
     Template(source, engine=_text_engine())
@@ -923,6 +950,8 @@ __all__ = [
     "mail_send",
     "mail_send_batch",
     "mail_sweep",
+    "mail_template_reset",
+    "mail_template_save",
     "retry_delay",
     "unsubscribe_email_from_token",
     "unsubscribe_token",

@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateSyntaxError
@@ -37,13 +36,19 @@ from exchanges.selectors.mail import (
     outbox_template_keys,
     outbox_visible_to,
 )
-from exchanges.services.activity import activity_log_record
-from exchanges.services.campaigns import campaign_cancel, campaign_preview, campaign_send
+from exchanges.services.campaigns import (
+    campaign_cancel,
+    campaign_preview,
+    campaign_save,
+    campaign_send,
+)
 from exchanges.services.mail import (
     TEMPLATE_CONTEXT,
     mail_base_context,
     mail_render_source,
     mail_resend,
+    mail_template_reset,
+    mail_template_save,
 )
 from exchanges.services.predeparture import predeparture_sections_text
 from exchanges.views.pagination import paginate
@@ -241,28 +246,11 @@ def mail_template_edit(
         )
     form = MailTemplateForm(request.POST or None, instance=override)
     if request.method == "POST" and "reset" in request.POST and override.pk:
-        with transaction.atomic():
-            activity_log_record(
-                actor=request.user,
-                obj=override,
-                action_type="exchanges.mail_template.reset",
-                data={"key": key, "language": language},
-            )
-            override.delete()
+        mail_template_reset(template=override, actor=request.user)
         messages.success(request, _("The shipped template is used again."))
         return redirect(reverse("staff:mail_templates") + f"?cohort={cohort_id}")
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            template = form.save(commit=False)
-            template.updated_by = request.user
-            template.updated_at = timezone.now()
-            template.save()
-            activity_log_record(
-                actor=request.user,
-                obj=template,
-                action_type="exchanges.mail_template.saved",
-                data={"key": key, "language": language, "cohort": cohort.pk if cohort else None},
-            )
+        mail_template_save(template=form.save(commit=False), actor=request.user)
         messages.success(request, _("The template is saved."))
         return redirect(reverse("staff:mail_templates") + f"?cohort={cohort_id}")
     return render(
@@ -343,14 +331,7 @@ def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect(campaign)
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            campaign = form.save(commit=False)
-            if campaign.created_by_id is None:
-                campaign.created_by = request.user
-            campaign.save()
-            activity_log_record(
-                actor=request.user, obj=campaign, action_type="exchanges.campaign.saved"
-            )
+        campaign = campaign_save(campaign=form.save(commit=False), actor=request.user)
         messages.success(
             request, _("The campaign is saved as a draft. Check the preview before sending it.")
         )
