@@ -70,6 +70,11 @@ class Compatibility:
     reasons: tuple[str, ...]
 
 
+def norm_institution(name: str | None) -> str:
+    """An institution's name for comparison: case and spacing ignored."""
+    return " ".join((name or "").split()).casefold()
+
+
 def language_name(code: str) -> str:
     """Display name for a language code (``"en"`` -> ``"English"``); unknown codes unchanged."""
     return LANGUAGE_NAMES.get(code, code)

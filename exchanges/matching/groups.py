@@ -48,7 +48,13 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from .bound import completion_duals, lagrangian_bound, lp_bound
-from .compat import DEFAULT_WEIGHTS, CompatibilityWeights, compatibility, score_matrix
+from .compat import (
+    DEFAULT_WEIGHTS,
+    CompatibilityWeights,
+    compatibility,
+    norm_institution,
+    score_matrix,
+)
 from .leftovers import counts_are_even, solve_with_leftovers
 from .types import GroupsResult, Id, InfeasibleMatching, Participant
 
@@ -97,10 +103,6 @@ class _UnionFind:
 
     def union(self, i: int, j: int) -> None:
         self.parent[self.find(i)] = self.find(j)
-
-
-def _norm_institution(name: str | None) -> str:
-    return " ".join((name or "").split()).casefold()
 
 
 @dataclass
@@ -172,8 +174,8 @@ def _prepare(problem: GroupsProblem) -> _Prepared:
     forbidden: dict[tuple[int, int], str] = {}
     by_inst: dict[str, list[int]] = {}
     for i, p in enumerate(people):
-        if _norm_institution(p.institution):
-            by_inst.setdefault(_norm_institution(p.institution), []).append(i)
+        if norm_institution(p.institution):
+            by_inst.setdefault(norm_institution(p.institution), []).append(i)
     for members in by_inst.values():
         for i, j in itertools.combinations(members, 2):
             forbidden[i, j] = f"are from the same institution {people[i].institution!r}"
@@ -327,7 +329,7 @@ def validate_groups(
             problems.append(f"group {g} is empty")
         members = [by_id[pid] for pid in group if pid in by_id]
         for a, b in itertools.combinations(members, 2):
-            ia, ib = _norm_institution(a.institution), _norm_institution(b.institution)
+            ia, ib = norm_institution(a.institution), norm_institution(b.institution)
             if ia and ia == ib:
                 problems.append(f"group {g}: {a.id} and {b.id} share institution {a.institution!r}")
             if b.id in a.do_not_match or a.id in b.do_not_match:

@@ -25,7 +25,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from .compat import compatibility
+from .compat import compatibility, norm_institution
 from .types import GroupsResult, Id, InfeasibleMatching, Participant
 
 LEFTOVER_RULES = ("strict", "extend", "partial")
@@ -36,10 +36,6 @@ def counts_are_even(
 ) -> bool:
     counts = [sum(1 for p in participants if p.country == c) for c in countries]
     return len(set(counts)) == 1 and counts[0] % per_country == 0
-
-
-def _norm(name: str | None) -> str:
-    return " ".join((name or "").casefold().split())
 
 
 def _scorer(problem) -> Callable[[Participant, Participant], float]:
@@ -54,7 +50,8 @@ def _scorer(problem) -> Callable[[Participant, Participant], float]:
 
 def _compatible(person: Participant, members: Sequence[Participant]) -> bool:
     for other in members:
-        if _norm(person.institution) and _norm(person.institution) == _norm(other.institution):
+        institution = norm_institution(person.institution)
+        if institution and institution == norm_institution(other.institution):
             return False
         if other.id in person.do_not_match or person.id in other.do_not_match:
             return False
@@ -102,11 +99,13 @@ def solve_with_leftovers(
     known = {p.id for p in problem.participants}
     locked = [[pid for pid in group if pid in known] for group in problem.locked_groups]
 
+    by_id = {p.id: p for p in problem.participants}
+
     # Locked groups of an uneven shape (an earlier run's group of four or smaller group) are
     # kept exactly as they are, outside the solve.
     def shaped(group):
-        people = [p for p in problem.participants if p.id in set(group)]
-        return all(sum(1 for p in people if p.country == c) <= k for c in problem.countries)
+        countries = [by_id[pid].country for pid in group]
+        return all(countries.count(c) <= k for c in problem.countries)
 
     kept = [group for group in locked if group and not shaped(group)]
     kept_ids = {pid for group in kept for pid in group}
@@ -119,7 +118,6 @@ def solve_with_leftovers(
     if not core and not leftovers and not kept:
         raise InfeasibleMatching(["no participants to match"])
     score = _scorer(problem)
-    by_id = {p.id: p for p in problem.participants}
     groups: list[list[Id]] = [list(group) for group in kept]
     core_result = None
     if core:

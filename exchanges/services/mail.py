@@ -205,14 +205,6 @@ def _clean_subject(subject: str) -> str:
     return " ".join(subject.split())[:300]
 
 
-def _html_from_text(*, text: str, subject: str, language: str, unsubscribe_link: str = "") -> str:
-    # Every piece of the text is escaped before the paragraphs and links are added.
-    body = mark_safe(urlize(linebreaks(escape(text)), autoescape=True))  # noqa: S308
-    return _html_layout(
-        body_html=body, subject=subject, language=language, unsubscribe_link=unsubscribe_link
-    )
-
-
 def _html_layout(*, body_html: str, subject: str, language: str, unsubscribe_link: str) -> str:
     return render_to_string(
         "emails/layout.html",

@@ -546,7 +546,7 @@ def matching_run_publish(*, run: MatchingRun, actor) -> MatchingRun:
     """Publish a finished run (one per cohort) and email its participants after commit."""
     Cohort.objects.select_for_update().filter(pk=run.cohort_id).first()
     locked_run = MatchingRun.objects.select_for_update().get(pk=run.pk)
-    if MatchingRun.objects.filter(cohort_id=run.cohort_id, status=RS.PUBLISHED).exists():
+    if matching_cohort_published(cohort=run.cohort_id):
         raise MatchingAlreadyPublished
     _editable(locked_run)
     locked_run.status = RS.PUBLISHED

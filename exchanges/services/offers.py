@@ -71,11 +71,6 @@ def _lock(application: Application) -> Application:
     )
 
 
-def _deadline_text(value: dt.datetime) -> str:
-    """``value`` in the active language and time zone (the viewer's, on a page)."""
-    return deadline_text(value)
-
-
 def _sync(application: Application, locked: Application) -> Application:
     for name in (
         "status",
@@ -109,7 +104,7 @@ def offer_respond(
     if locked.offer_respond_by is not None and timezone.now() >= locked.offer_respond_by:
         raise DeadlinePassed(
             _("The deadline to answer this offer (%(deadline)s) has passed.")
-            % {"deadline": _deadline_text(locked.offer_respond_by)}
+            % {"deadline": deadline_text(locked.offer_respond_by)}
         )
     return application_transition(
         application=application, to_status=target, actor=actor, reason=reason

@@ -33,6 +33,7 @@ from exchanges.models import (
     PlacementAssignment,
     PlacementRun,
 )
+from exchanges.selectors.placement import placement_published
 from exchanges.services.activity import activity_log_record
 from exchanges.services.matching import (
     DEFAULT_PARAMETERS,
@@ -164,9 +165,7 @@ def host_placement_inputs(*, cohort: Cohort) -> tuple[list[Participant], list[So
 def _refuse_if_published(*, cohort: Cohort, kind: str) -> None:
     # Publishing is final (participants were told): a new run of that kind could never be
     # published, so none is started.
-    if PlacementRun.objects.filter(
-        cohort=cohort, kind=kind, status=PlacementRunStatus.PUBLISHED
-    ).exists():
+    if placement_published(cohort=cohort, kind=kind):
         raise PlacementAlreadyPublished
 
 
@@ -361,11 +360,8 @@ def placement_run_publish(*, run: PlacementRun, actor) -> PlacementRun:
     commit."""
     Cohort.objects.select_for_update().filter(pk=run.cohort_id).first()
     locked = PlacementRun.objects.select_for_update().get(pk=run.pk)
-    if (
-        locked.status == PlacementRunStatus.PUBLISHED
-        or PlacementRun.objects.filter(
-            cohort_id=run.cohort_id, kind=run.kind, status=PlacementRunStatus.PUBLISHED
-        ).exists()
+    if locked.status == PlacementRunStatus.PUBLISHED or placement_published(
+        cohort=run.cohort_id, kind=run.kind
     ):
         raise PlacementAlreadyPublished
     locked.status = PlacementRunStatus.PUBLISHED
