@@ -147,6 +147,10 @@ APPLICATION_FINAL = frozenset(
 )
 # Statuses that hold one of the cohort's seats for the application's country (quota usage).
 APPLICATION_HOLDING_SEAT = APPLICATION_SELECTED
+# Statuses in which referees may still be asked, reminded and upload their letters.
+REFEREE_OPEN_STATUSES = frozenset(
+    {ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW}
+)
 APPLICATION_WITHDRAWABLE = frozenset(
     {
         ApplicationStatus.DRAFT,

@@ -4,7 +4,7 @@ project."""
 import datetime as dt
 import zoneinfo
 
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 
 def deadline_moment(value: dt.datetime, zone: str | zoneinfo.ZoneInfo | None = None) -> dt.datetime:
@@ -24,3 +24,13 @@ def deadline_text(value: dt.datetime | None, zone: str | zoneinfo.ZoneInfo | Non
     if value is None:
         return ""
     return formats.date_format(deadline_moment(value, zone), "DATETIME_FORMAT")
+
+
+def mail_datetime_text(*, value: dt.datetime, language: str, time_zone: str) -> str:
+    """``value`` (a deadline, due date or closing time) as an email's recipient reads it:
+    their language's date format, their wall clock, and the zone's name, e.g.
+    ``2027年3月10日15:00 (Asia/Seoul)``; a moment at midnight is 23:59 of the day before."""
+    zone = zoneinfo.ZoneInfo(time_zone or "UTC")
+    with translation.override(language):
+        text = deadline_text(value, zone)
+    return f"{text} ({zone.key})"

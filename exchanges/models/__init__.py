@@ -8,8 +8,8 @@ from exchanges.models.applications import (
     GuardianConsent,
     RefereeRequest,
 )
-from exchanges.models.forms import ApplicationForm, FormStep, Question
-from exchanges.models.mail import Campaign, MailOptOut, MailTemplate, OutgoingMail
+from exchanges.models.campaigns import Campaign
+from exchanges.models.mail import MailOptOut, MailTemplate, OutgoingMail
 from exchanges.models.matching import (
     MatchGroup,
     MatchGroupMember,
@@ -20,6 +20,7 @@ from exchanges.models.matching import (
 from exchanges.models.placement import Host, PlacementAssignment, PlacementRun
 from exchanges.models.predeparture import ItineraryItem, PredepartureChecklist
 from exchanges.models.programs import Cohort, CohortQuota, Program
+from exchanges.models.questions import ApplicationForm, FormStep, Question
 from exchanges.models.reviews import (
     CohortReviewSettings,
     Review,

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from exchanges.enums import ApplicationStatus, DocumentKind, RefereeStatus, Sector
-from exchanges.models.forms import Question
 from exchanges.models.programs import Cohort
+from exchanges.models.questions import Question
 from exchanges.validators import UPLOAD_CONTENT_TYPES
 
 

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from exchanges.enums import ReviewAssignmentStatus, ReviewRecommendation
 from exchanges.models.applications import Application
-from exchanges.models.forms import Question
 from exchanges.models.programs import Cohort, _localised
+from exchanges.models.questions import Question
 
 CRITERION_MAX_SCORE = 100
 CRITERION_MAX_WEIGHT = Decimal("100")

@@ -2,14 +2,13 @@
 
 Every status change goes through ``application_transition``, which checks the explicit
 ``ALLOWED_TRANSITIONS`` map under a row lock, enforces the country quota and the waiting list
-(``exchanges.services.quotas``), saves with ``update_fields``, writes the activity log and
+(``exchanges.services.waitlists``), saves with ``update_fields``, writes the activity log and
 sends the event's email after commit.
 """
 
 import datetime as dt
 import decimal
 import hashlib
-import secrets
 from functools import partial
 
 from allauth.account.models import EmailAddress
@@ -24,6 +23,7 @@ from config.site import absolute_url
 from exchanges.enums import (
     APPLICATION_HOLDING_SEAT,
     APPLICATION_WITHDRAWABLE,
+    REFEREE_OPEN_STATUSES,
     ApplicationStatus,
     DocumentKind,
     QuestionKind,
@@ -45,7 +45,6 @@ from exchanges.models import (
     Answer,
     Application,
     Cohort,
-    CohortQuota,
     Document,
     GuardianConsent,
     Question,
@@ -58,16 +57,15 @@ from exchanges.services.eligibility import (
     country_for_quota,
 )
 from exchanges.services.notify import notify_application_event
-from exchanges.services.quotas import (
-    cohort_has_started,
+from exchanges.services.waitlists import (
     offer_respond_by_for,
     quota_lock,
     quota_require_free_seat,
-    seats_taken,
     waitlist_close_up,
-    waitlist_first,
     waitlist_next_position,
+    waitlist_promote_first,
 )
+from exchanges.tokens import token_hash, token_new
 from exchanges.validators import (
     count_words,
     validate_no_control_characters,
@@ -97,11 +95,6 @@ EMAIL_EVENTS = frozenset(
 MAX_REFEREES = 3
 LINK_VALID_DAYS = 30
 # Statuses in which referees may still be asked for and may still upload their letters.
-REFEREE_OPEN_STATUSES = frozenset({S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW})
-
-
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _notify(application: Application, event: str, context: dict | None = None) -> None:
@@ -115,7 +108,7 @@ def _touch(application: Application) -> None:
 
 
 # Target statuses that take or free a seat or change a waiting list: the transition locks the
-# cohort-country quota row first (see ``exchanges.services.quotas`` for the lock order).
+# cohort-country quota row first (see ``exchanges.services.waitlists`` for the lock order).
 QUOTA_LOCKED_TARGETS = frozenset({S.ACCEPTED, S.WAITLISTED, S.REJECTED, S.DECLINED, S.WITHDRAWN})
 # Reasons the system records on transitions it makes by itself (shown translated).
 REASON_PROMOTED = "promoted"
@@ -215,48 +208,6 @@ def application_transition(
             cohort=locked.cohort, country=locked.country, actor=None, quota=quota, freed_by=locked
         )
     return application
-
-
-@transaction.atomic
-def waitlist_promote_first(
-    *,
-    cohort: Cohort,
-    country: str,
-    actor,
-    quota: CohortQuota | None = None,
-    freed_by: Application | None = None,
-) -> Application | None:
-    """Offer a free seat of (cohort, country) to the first waitlisted applicant, with a new
-    deadline and the waiting-list promotion email; the rest of the list moves up.
-
-    Returns the promoted application, or None when the program has started, there is no
-    quota, no free seat or nobody waiting. ``actor`` is None for the automatic policy;
-    ``freed_by`` is the application whose seat became free (recorded in the activity log).
-    """
-    if cohort_has_started(cohort=cohort, now=timezone.now()):
-        # Nobody can join a program already under way; staff decide what to do with the seat.
-        return None
-    if quota is None:
-        quota = quota_lock(cohort_id=cohort.pk, country=country)
-    if quota is None or seats_taken(cohort_id=cohort.pk, country=country) >= quota.seats:
-        return None
-    first = waitlist_first(cohort_id=cohort.pk, country=country)
-    if first is None:
-        return None
-    log_data = {
-        "policy": cohort.waitlist_policy if actor is None else WaitlistPolicy.MANUAL,
-        "waitlist_position": first.waitlist_position,
-    }
-    if freed_by is not None:
-        log_data["freed_by"] = freed_by.pk
-    return application_transition(
-        application=first,
-        to_status=S.ACCEPTED,
-        actor=actor,
-        reason=REASON_PROMOTED,
-        email_event="waitlist_promoted",
-        log_data=log_data,
-    )
 
 
 @transaction.atomic
@@ -683,13 +634,13 @@ def referee_request_create(
         .exists()
     ):
         raise ExchangeError(_("You have already asked this referee."), code="referee_already_asked")
-    token = secrets.token_urlsafe(32)
+    token = token_new()
     request = RefereeRequest.objects.create(
         application=application,
         name=name,
         email=email,
         language=language,
-        token_hash=_hash_token(token),
+        token_hash=token_hash(token),
         expires_at=min(
             timezone.now() + dt.timedelta(days=LINK_VALID_DAYS),
             application.cohort.deadline + dt.timedelta(days=14),
@@ -720,7 +671,7 @@ def referee_request_for_token(*, token: str) -> RefereeRequest:
         RefereeRequest.objects.select_related(
             "application__applicant", "application__cohort__program"
         )
-        .filter(token_hash=_hash_token(token))
+        .filter(token_hash=token_hash(token))
         .first()
     )
     if (
@@ -766,13 +717,13 @@ def guardian_consent_request(
 ) -> GuardianConsent:
     """Ask a parent or guardian to consent; asking again replaces the previous link."""
     _require_editable(application)
-    token = secrets.token_urlsafe(32)
+    token = token_new()
     consent, _created = GuardianConsent.objects.update_or_create(
         application=application,
         defaults={
             "guardian_name": guardian_name,
             "guardian_email": guardian_email,
-            "token_hash": _hash_token(token),
+            "token_hash": token_hash(token),
             "requested_at": timezone.now(),
             "expires_at": timezone.now() + dt.timedelta(days=LINK_VALID_DAYS),
             "consented_at": None,
@@ -804,7 +755,7 @@ def guardian_consent_for_token(*, token: str) -> GuardianConsent:
         GuardianConsent.objects.select_related(
             "application__applicant", "application__cohort__program"
         )
-        .filter(token_hash=_hash_token(token))
+        .filter(token_hash=token_hash(token))
         .first()
     )
     if consent is None or consent.consented_at is not None or consent.expires_at <= timezone.now():

@@ -9,10 +9,11 @@ from django.template import Template
 from django.utils import timezone, translation
 
 from accounts.models import User
+from exchanges.dispatch import dispatch, dispatch_on_commit
 from exchanges.enums import CampaignStatus, MailStatus
 from exchanges.exceptions import InvalidTransition
 from exchanges.models import Campaign, OutgoingMail
-from exchanges.selectors.mail import campaign_audience
+from exchanges.selectors.campaigns import campaign_audience
 from exchanges.services.activity import activity_log_record
 from exchanges.services.mail import (
     _text_engine,
@@ -25,6 +26,7 @@ from exchanges.services.mail import (
     mail_render_staff_templates,
     new_message_id,
 )
+from exchanges.tasks import task_run_campaign
 
 logger = logging.getLogger(__name__)
 
@@ -55,19 +57,6 @@ def campaign_preview(*, campaign: Campaign, language: str, recipient: User | Non
     )
 
 
-def _dispatch_run(campaign_id: int) -> None:
-    from config.celery import app  # noqa: PLC0415 -- the Celery app reads settings
-    from exchanges.tasks import task_run_campaign  # noqa: PLC0415 -- tasks import services
-
-    if app.conf.task_always_eager:
-        task_run_campaign.apply(args=[campaign_id])
-        return
-    try:
-        task_run_campaign.apply_async(args=[campaign_id])
-    except Exception as exc:  # noqa: BLE001 -- any broker failure leaves it to beat
-        logger.warning("Campaign %s: broker unavailable (%s)", campaign_id, exc.__class__.__name__)
-
-
 @transaction.atomic
 def campaign_save(*, campaign: Campaign, actor: User) -> Campaign:
     """Save a draft campaign (validated by its form); the first saver is its creator."""
@@ -95,7 +84,8 @@ def campaign_send(
         campaign.status = CampaignStatus.SENDING
         campaign.started_at = now
         campaign.save(update_fields=["status", "started_at"])
-        transaction.on_commit(lambda: _dispatch_run(campaign.pk))
+        # A broker failure leaves the campaign sending; the campaigns tick resumes it.
+        dispatch_on_commit(task_run_campaign, campaign.pk)
     activity_log_record(
         actor=actor,
         obj=campaign,
@@ -231,7 +221,7 @@ def campaigns_tick() -> dict[str, int]:
         if Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SCHEDULED).update(
             status=CampaignStatus.SENDING, started_at=now
         ):
-            _dispatch_run(campaign_id)
+            dispatch(task_run_campaign, campaign_id)
             started += 1
     stalled = list(
         Campaign.objects.filter(
@@ -241,6 +231,6 @@ def campaigns_tick() -> dict[str, int]:
         ).values_list("id", flat=True)
     )
     for campaign_id in stalled:
-        _dispatch_run(campaign_id)
+        dispatch(task_run_campaign, campaign_id)
     finished = campaigns_finish_if_done()
     return {"started": started, "resumed": len(stalled), "finished": finished}

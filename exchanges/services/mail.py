@@ -61,10 +61,12 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from config.site import absolute_url, site_url
+from exchanges.dispatch import dispatch, dispatch_on_commit
 from exchanges.enums import CampaignStatus, Language, MailStatus, MailTemplateKey
 from exchanges.exceptions import ExchangeError
 from exchanges.models import Campaign, Cohort, MailOptOut, MailTemplate, OutgoingMail
 from exchanges.services.activity import activity_log_record
+from exchanges.tasks import task_send_outgoing_mail, task_send_outgoing_mail_batch
 
 logger = logging.getLogger(__name__)
 
@@ -461,7 +463,7 @@ def mail_queue_rendered(
         # A concurrent transaction queued the same key first: theirs is the one.
         return OutgoingMail.objects.get(idempotency_key=idempotency_key)
     if due_at <= now:
-        transaction.on_commit(lambda: mail_dispatch(mail_ids=[mail.pk]))
+        _dispatch_one(mail.pk)
     return mail
 
 
@@ -524,66 +526,46 @@ def mail_queue(
 
 # --- Dispatching -----------------------------------------------------------------------------
 
-# After a failed publish the process stops trying for a while, so a request that queues
-# several emails waits for the broker's timeout once, not once per email.
-_BROKER_BACKOFF_SECONDS = 15.0
-_broker_down_until = 0.0
+
+def _dispatch_one(mail_id: int) -> None:
+    dispatch_on_commit(
+        task_send_outgoing_mail, mail_id, on_refused=lambda: _mark_undispatched([mail_id])
+    )
 
 
-def _eager() -> bool:
-    from config.celery import app  # noqa: PLC0415 -- the Celery app imports Django settings
-
-    return bool(app.conf.task_always_eager)
+def _mark_undispatched(mail_ids: list[int]) -> None:
+    """Rows the broker did not take: the sweeper hands them over once it is back."""
+    try:
+        OutgoingMail.objects.filter(pk__in=mail_ids, status=MailStatus.QUEUED).update(
+            dispatched_at=None
+        )
+    except Exception as exc:  # noqa: BLE001 -- best effort; the sweeper covers it
+        logger.warning("Outbox: could not mark undispatched mail (%s)", exc.__class__.__name__)
 
 
 def mail_dispatch(*, mail_ids: list[int], countdown: float | None = None) -> int:
-    """Hand ``mail_ids`` to the broker; never raises and never blocks longer than the
-    broker's socket timeouts. Returns how many were handed over.
+    """Hand ``mail_ids`` to the broker in batches; never raises and never blocks longer than
+    the broker's socket timeouts. Returns how many were handed over.
 
     Rows that could not be handed over get ``dispatched_at`` cleared: the sweeper picks them up
     once the broker is back. The committed row, not the broker message, is the truth.
     """
-    global _broker_down_until  # noqa: PLW0603 -- a per-process circuit breaker
-    from exchanges.tasks import (  # noqa: PLC0415 -- tasks import this module
-        task_send_outgoing_mail,
-        task_send_outgoing_mail_batch,
-    )
-
     if not mail_ids:
         return 0
     batch_size = max(1, settings.OUTBOX_SEND_BATCH)
     batches = [mail_ids[i : i + batch_size] for i in range(0, len(mail_ids), batch_size)]
-    if _eager():
-        # No broker: the task runs here and now (development without Redis, and tests).
-        for batch in batches:
-            if len(batch) == 1:
-                task_send_outgoing_mail.apply(args=[batch[0]])
-            else:
-                task_send_outgoing_mail_batch.apply(args=[batch])
-        return len(mail_ids)
     handed = 0
-    if time.monotonic() >= _broker_down_until:
-        try:
-            for batch in batches:
-                if len(batch) == 1:
-                    task_send_outgoing_mail.apply_async(args=[batch[0]], countdown=countdown)
-                else:
-                    task_send_outgoing_mail_batch.apply_async(args=[batch], countdown=countdown)
-                handed += len(batch)
-        except Exception as exc:  # noqa: BLE001 -- any broker failure: the sweeper resends
-            _broker_down_until = time.monotonic() + _BROKER_BACKOFF_SECONDS
-            logger.warning(
-                "Outbox: broker unavailable (%s); %d message(s) left for the sweeper",
-                exc.__class__.__name__,
-                len(mail_ids) - handed,
-            )
+    for batch in batches:
+        if len(batch) == 1:
+            queued = dispatch(task_send_outgoing_mail, batch[0], countdown=countdown)
+        else:
+            queued = dispatch(task_send_outgoing_mail_batch, batch, countdown=countdown)
+        if not queued:
+            break
+        handed += len(batch)
     if handed < len(mail_ids):
-        try:
-            OutgoingMail.objects.filter(pk__in=mail_ids[handed:], status=MailStatus.QUEUED).update(
-                dispatched_at=None
-            )
-        except Exception as exc:  # noqa: BLE001 -- best effort; the sweeper covers it
-            logger.warning("Outbox: could not mark undispatched mail (%s)", exc.__class__.__name__)
+        logger.warning("Outbox: %d message(s) left for the sweeper", len(mail_ids) - handed)
+        _mark_undispatched(mail_ids[handed:])
     return handed
 
 
@@ -765,25 +747,6 @@ def _send_claimed(mail: OutgoingMail) -> SendOutcome:
     return SendOutcome("sent")
 
 
-def campaigns_finish_if_done(*, campaign_ids: list[int] | None = None) -> int:
-    """Mark sending campaigns sent once every row is queued and none is left to send.
-
-    Called when a campaign row reaches a final status and when a campaign has queued its last
-    row, so a campaign is "Sent" as soon as its last message is final, with or without beat
-    (which calls it too, for campaigns whose rows were finished some other way). Returns how
-    many campaigns it finished.
-    """
-    pending = OutgoingMail.objects.filter(
-        campaign=OuterRef("pk"), status__in=[MailStatus.QUEUED, MailStatus.SENDING]
-    )
-    campaigns = Campaign.objects.filter(status=CampaignStatus.SENDING, enqueued_at__isnull=False)
-    if campaign_ids is not None:
-        campaigns = campaigns.filter(pk__in=campaign_ids)
-    return campaigns.exclude(Exists(pending)).update(
-        status=CampaignStatus.SENT, finished_at=timezone.now()
-    )
-
-
 def _erased_content(mail: OutgoingMail) -> dict:
     """The update that erases a confidential row's content once the row is final."""
     return {"text_body": "", "html_body": ""} if mail.is_confidential else {}
@@ -817,7 +780,7 @@ def mail_retry_later(*, mail_id: int, delay: float) -> None:
     """Hand a message back to the broker after ``delay`` seconds if that stays well inside the
     broker's visibility timeout; longer waits are left to the sweeper (``due_at``)."""
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
-    if delay >= visibility / 2 or _eager():
+    if delay >= visibility / 2 or task_send_outgoing_mail.app.conf.task_always_eager:
         return
     OutgoingMail.objects.filter(pk=mail_id, status=MailStatus.QUEUED).update(
         dispatched_at=timezone.now() + dt.timedelta(seconds=delay)
@@ -886,7 +849,7 @@ def mail_resend(*, mail: OutgoingMail, actor: User) -> OutgoingMail:
         data={"previous_status": mail.status},
     )
     mail.refresh_from_db()
-    transaction.on_commit(lambda: mail_dispatch(mail_ids=[mail.pk]))
+    _dispatch_one(mail.pk)
     return mail
 
 
@@ -949,3 +912,22 @@ __all__ = [
     "unsubscribe_token",
     "unsubscribe_url",
 ]
+
+
+def campaigns_finish_if_done(*, campaign_ids: list[int] | None = None) -> int:
+    """Mark sending campaigns sent once every row is queued and none is left to send.
+
+    Called when a campaign row reaches a final status and when a campaign has queued its last
+    row, so a campaign is "Sent" as soon as its last message is final, with or without beat
+    (which calls it too, for campaigns whose rows were finished some other way). Returns how
+    many campaigns it finished.
+    """
+    pending = OutgoingMail.objects.filter(
+        campaign=OuterRef("pk"), status__in=[MailStatus.QUEUED, MailStatus.SENDING]
+    )
+    campaigns = Campaign.objects.filter(status=CampaignStatus.SENDING, enqueued_at__isnull=False)
+    if campaign_ids is not None:
+        campaigns = campaigns.filter(pk__in=campaign_ids)
+    return campaigns.exclude(Exists(pending)).update(
+        status=CampaignStatus.SENT, finished_at=timezone.now()
+    )

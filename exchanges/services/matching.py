@@ -22,8 +22,8 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError
 
+from exchanges.dispatch import dispatch_on_commit
 from exchanges.enums import (
     APPLICATION_MATCHABLE,
     LANGUAGE_LEVEL_ORDER,
@@ -169,14 +169,6 @@ def group_reasons(people: list[Participant], weights: CompatibilityWeights) -> d
 
 
 # --------------------------------------------------------------------------- runs
-def _dispatch(run_id: int) -> None:
-    """Queue the run; if the broker is down the run stays queued and staff see it waiting."""
-    try:
-        task_run_matching.delay(run_id)
-    except OperationalError:
-        logger.warning("Matching run %s could not be queued: broker unavailable", run_id)
-
-
 def matching_cohort_published(*, cohort: Cohort) -> bool:
     return MatchingRun.objects.filter(cohort=cohort, status=RS.PUBLISHED).exists()
 
@@ -225,7 +217,8 @@ def matching_run_start(
             "based_on": based_on.pk if based_on else None,
         },
     )
-    transaction.on_commit(partial(_dispatch, run.pk))
+    # If the broker is down the run stays queued, and staff see it waiting for a worker.
+    dispatch_on_commit(task_run_matching, run.pk)
     return run
 
 

@@ -16,7 +16,8 @@ from django.utils import formats, translation
 
 from config.site import absolute_url, site_url
 from exchanges.enums import MailTemplateKey, country_label
-from exchanges.models import MatchGroupMember
+from exchanges.formatting import mail_datetime_text
+from exchanges.models import MatchGroupMember, PlacementAssignment
 from exchanges.services.mail import mail_queue, mail_queue_rendered
 
 # Application events whose email is a staff-editable workflow template.
@@ -72,10 +73,7 @@ def _workflow_context(application, language: str, context: dict) -> dict:
 
 def offer_respond_by_text(*, application, language: str) -> str:
     """The offer's deadline as its applicant reads it: their language and wall clock."""
-    # reminders imports applications, which imports this module: import at call time.
-    from exchanges.services.reminders import reminder_datetime_text  # noqa: PLC0415
-
-    return reminder_datetime_text(
+    return mail_datetime_text(
         value=application.offer_respond_by,
         language=language,
         time_zone=application.applicant.time_zone,
@@ -211,8 +209,6 @@ def notify_matching_published(*, run) -> None:
 
 
 def _placement_assignments(placement_run, related: str) -> list:
-    from exchanges.models import PlacementAssignment  # noqa: PLC0415 -- merge-friendly import
-
     return list(
         PlacementAssignment.objects.filter(run=placement_run, **{f"{related}__isnull": False})
         .select_related(

@@ -2,7 +2,7 @@
 and two scheduled workflows.
 
 The quota, deadline and waiting-list rules live in ``application_transition`` (with the
-helpers in ``exchanges.services.quotas``); the services here lock the quota row before the
+helpers in ``exchanges.services.waitlists``); the services here lock the quota row before the
 application, as the transition does, and then call it.
 
 Workflows (registered with ``@reminder_workflow``, run by beat every 15 minutes):
@@ -34,26 +34,24 @@ from config.site import absolute_url
 from exchanges.enums import ApplicationStatus, MailTemplateKey
 from exchanges.exceptions import DeadlinePassed, ExchangeError, InvalidTransition
 from exchanges.formatting import deadline_text
-from exchanges.models import Application, Cohort, OutgoingMail
+from exchanges.models import Application, OutgoingMail
 from exchanges.services.activity import activity_log_record
 from exchanges.services.applications import (
     REASON_LAPSED,
     application_transition,
-    waitlist_promote_first,
 )
 from exchanges.services.mail import mail_language
 from exchanges.services.notify import notify_application_event, offer_respond_by_text
-from exchanges.services.quotas import (
-    offer_respond_by_on,
-    quota_lock,
-    quota_require_free_seat,
-)
 from exchanges.services.reminders import (
     reminder_due_at,
     reminder_occasion,
     reminder_queue,
     reminder_workflow,
     reminders_queue_due,
+)
+from exchanges.services.waitlists import (
+    offer_respond_by_on,
+    quota_lock,
 )
 
 logger = logging.getLogger(__name__)
@@ -151,24 +149,6 @@ def offer_extend(*, application: Application, respond_by_date: dt.date, actor) -
     # The applicant learns the new date at once, not only from the next reminder.
     notify_application_event(application=locked, event="offer_extended")
     return _sync(application, locked)
-
-
-@transaction.atomic
-def waitlist_promote_next(*, cohort: Cohort, country: str, actor) -> Application:
-    """Staff offer a free seat of (cohort, country) to the first waitlisted applicant (the
-    manual policy's button; it works under the automatic policy too).
-
-    Raises ``QuotaMissing``/``QuotaExceeded`` without a free seat and ``ExchangeError`` when
-    nobody is waiting.
-    """
-    quota = quota_lock(cohort_id=cohort.pk, country=country)
-    quota_require_free_seat(quota=quota, cohort_id=cohort.pk, country=country)
-    promoted = waitlist_promote_first(cohort=cohort, country=country, actor=actor, quota=quota)
-    if promoted is None:
-        raise ExchangeError(
-            _("Nobody is on the waiting list for this country."), code="waitlist_empty"
-        )
-    return promoted
 
 
 # --- Lapsed offers ---------------------------------------------------------------------------

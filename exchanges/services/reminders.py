@@ -27,7 +27,6 @@ Example (``draft_reminders`` below)::
 
 import datetime as dt
 import logging
-import secrets
 import zoneinfo
 from collections.abc import Callable
 from functools import partial
@@ -38,14 +37,20 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from config.site import absolute_url
-from exchanges.enums import ApplicationStatus, CohortStatus, MailTemplateKey, RefereeStatus
-from exchanges.formatting import deadline_text
-from exchanges.models import Application, Cohort, OutgoingMail, RefereeRequest
-from exchanges.services.activity import activity_log_record
 
 # The token hash must be the one the upload view looks up: one definition, in applications.
-from exchanges.services.applications import REFEREE_OPEN_STATUSES, _hash_token
+from exchanges.enums import (
+    REFEREE_OPEN_STATUSES,
+    ApplicationStatus,
+    CohortStatus,
+    MailTemplateKey,
+    RefereeStatus,
+)
+from exchanges.formatting import mail_datetime_text
+from exchanges.models import Application, Cohort, OutgoingMail, RefereeRequest
+from exchanges.services.activity import activity_log_record
 from exchanges.services.mail import mail_language, mail_queue
+from exchanges.tokens import token_hash, token_new
 
 logger = logging.getLogger(__name__)
 
@@ -144,16 +149,6 @@ def reminders_run(*, now: dt.datetime | None = None) -> dict[str, int]:
     return results
 
 
-def reminder_datetime_text(*, value: dt.datetime, language: str, time_zone: str) -> str:
-    """``value`` (a deadline, due date or closing time) as the recipient reads it: their
-    language's date format, their wall clock, and the zone's name, e.g.
-    ``2027年3月10日15:00 (Asia/Seoul)``; a moment at midnight is 23:59 of the day before."""
-    zone = zoneinfo.ZoneInfo(time_zone or "UTC")
-    with translation.override(language):
-        text = deadline_text(value, zone)
-    return f"{text} ({zone.key})"
-
-
 def reminder_keys_queued(keys: list[str]) -> set[str]:
     """Which of ``keys`` already have an outbox row: one query for a whole tick's candidates."""
     return set(
@@ -220,7 +215,7 @@ def draft_reminder_context(*, application: Application, language: str) -> dict:
             "program_name": cohort.program.name,
             "cohort_name": cohort.name,
             "application_url": absolute_url(application.get_absolute_url()),
-            "deadline": reminder_datetime_text(
+            "deadline": mail_datetime_text(
                 value=cohort.deadline, language=language, time_zone=application.applicant.time_zone
             ),
         }
@@ -309,8 +304,8 @@ def referee_reminder_queue(*, request: RefereeRequest) -> OutgoingMail | None:
         or OutgoingMail.objects.filter(idempotency_key=key).exists()
     ):
         return None
-    token = secrets.token_urlsafe(32)
-    locked.token_hash = _hash_token(token)
+    token = token_new()
+    locked.token_hash = token_hash(token)
     locked.save(update_fields=["token_hash"])
     application = request.application
     cohort = application.cohort
@@ -322,7 +317,7 @@ def referee_reminder_queue(*, request: RefereeRequest) -> OutgoingMail | None:
             "program_name": cohort.program.name,
             "cohort_name": cohort.name,
             "upload_url": absolute_url(reverse("apply:referee_upload", kwargs={"token": token})),
-            "due_date": reminder_datetime_text(
+            "due_date": mail_datetime_text(
                 value=locked.expires_at, language=language, time_zone=cohort.time_zone
             ),
         }

@@ -41,6 +41,7 @@ from exchanges.enums import (
     Role,
 )
 from exchanges.exceptions import ReviewIncomplete, ReviewRefused
+from exchanges.formatting import mail_datetime_text
 from exchanges.models import (
     ActivityLog,
     Application,
@@ -59,7 +60,6 @@ from exchanges.services.activity import activity_log_record
 from exchanges.services.applications import application_transition
 from exchanges.services.mail import mail_language, mail_queue
 from exchanges.services.reminders import (
-    reminder_datetime_text,
     reminder_due_at,
     reminder_occasion,
     reminder_queue,
@@ -461,7 +461,7 @@ def _notify_assigned(
                 "cohort_name": cohort.name,
                 "review_url": _review_url(cohort),
                 "assignment_count": count,
-                "due_date": reminder_datetime_text(
+                "due_date": mail_datetime_text(
                     value=review_settings.due_at, language=language, time_zone=reviewer.time_zone
                 ),
             }
@@ -972,7 +972,7 @@ def reviewer_nudge_queue(
             "cohort_name": cohort.name,
             "review_url": _review_url(cohort),
             "pending_count": pending_count,
-            "due_date": reminder_datetime_text(
+            "due_date": mail_datetime_text(
                 value=cohort.review_settings.due_at, language=language, time_zone=reviewer.time_zone
             ),
         }

@@ -69,6 +69,7 @@ from exchanges.exceptions import (
     SurveyLocked,
     SurveyNotOpen,
 )
+from exchanges.formatting import mail_datetime_text
 from exchanges.models import (
     Application,
     Cohort,
@@ -83,7 +84,6 @@ from exchanges.models import (
 from exchanges.services.activity import activity_log_record
 from exchanges.services.mail import mail_language, mail_queue
 from exchanges.services.reminders import (
-    reminder_datetime_text,
     reminder_due_at,
     reminder_key,
     reminder_occasion,
@@ -783,7 +783,7 @@ def survey_mail_context(*, invitation: SurveyInvitation, language: str) -> dict:
             "program_name": cohort.program.name,
             "cohort_name": cohort.name,
             "survey_url": survey_invitation_url(invitation=invitation),
-            "closes_on": reminder_datetime_text(
+            "closes_on": mail_datetime_text(
                 value=survey.closes_at,
                 language=language,
                 time_zone=invitation.application.applicant.time_zone,

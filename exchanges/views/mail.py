@@ -1,4 +1,5 @@
-"""Staff email pages: the outbox, template overrides with live preview, and campaigns."""
+"""Email pages: the staff's outbox and template overrides with live preview, and the public
+unsubscribe page reached from the link and the List-Unsubscribe header."""
 
 import datetime as dt
 
@@ -11,44 +12,34 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
 from accounts.models import User
 from config.site import site_url
-from exchanges.enums import CampaignStatus, Language, MailTemplateKey, Role
+from exchanges.enums import Language, MailTemplateKey, Role
 from exchanges.exceptions import ExchangeError
 from exchanges.forms.mail import (
-    CampaignForm,
-    CampaignScheduleForm,
     MailTemplateForm,
     OutboxFilterForm,
     PreviewRecipientForm,
 )
 from exchanges.models import Application, Cohort, MailTemplate
 from exchanges.selectors.mail import (
-    campaign_audience,
-    campaign_progress,
-    campaigns_list,
-    campaigns_visible_to,
     outbox_list,
     outbox_template_keys,
     outbox_visible_to,
 )
-from exchanges.services.campaigns import (
-    campaign_cancel,
-    campaign_preview,
-    campaign_save,
-    campaign_send,
-)
 from exchanges.services.mail import (
     TEMPLATE_CONTEXT,
     mail_base_context,
+    mail_opt_out,
     mail_render_source,
     mail_resend,
     mail_template_reset,
     mail_template_save,
+    unsubscribe_email_from_token,
 )
 from exchanges.services.predeparture import predeparture_sections_text
 from exchanges.views.pagination import paginate
@@ -313,119 +304,15 @@ def mail_template_preview(
 # --- Campaigns -------------------------------------------------------------------------------
 
 
-@login_required
-@staff_mail
-def campaigns(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, campaigns_list(viewer=request.user), per_page=PAGE_SIZE)
-    return render(request, "staff/mail/campaigns.html", {"page": page})
-
-
-@login_required
-@staff_mail
-def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    campaign = None
-    if pk is not None:
-        campaign = get_object_or_404(campaigns_visible_to(viewer=request.user), pk=pk)
-        if campaign.status != CampaignStatus.DRAFT:
-            messages.error(request, _("Only a draft campaign can be changed."))
-            return redirect(campaign)
-    form = CampaignForm(request.POST or None, instance=campaign)
-    if request.method == "POST" and form.is_valid():
-        campaign = campaign_save(campaign=form.save(commit=False), actor=request.user)
-        messages.success(
-            request, _("The campaign is saved as a draft. Check the preview before sending it.")
-        )
-        return redirect(campaign)
-    return render(request, "staff/mail/campaign_form.html", {"form": form, "campaign": campaign})
-
-
-@login_required
-@staff_mail
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_object_or_404(campaigns_visible_to(viewer=request.user), pk=pk)
-    recipient = User.objects.filter(role=Role.APPLICANT).order_by("id").first()
-    previews = []
-    for code, name in Language.choices:
-        try:
-            previews.append(
-                {
-                    "code": code,
-                    "name": name,
-                    "rendered": campaign_preview(
-                        campaign=campaign, language=code, recipient=recipient
-                    ),
-                }
-            )
-        except TemplateSyntaxError as exc:
-            previews.append({"code": code, "name": name, "error": str(exc)})
-    return render(
-        request,
-        "staff/mail/campaign_detail.html",
-        {
-            "campaign": campaign,
-            "previews": previews,
-            "audience_count": campaign_audience(campaign=campaign).count(),
-            "schedule_form": CampaignScheduleForm(),
-            "progress": campaign_progress(campaign=campaign),
-        },
-    )
-
-
-@login_required
-@staff_mail
-@require_POST
-def campaign_send_view(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_object_or_404(campaigns_visible_to(viewer=request.user), pk=pk)
-    form = CampaignScheduleForm(request.POST)
-    if not form.is_valid():
-        for error in form.errors.get("send_at", []):
-            messages.error(request, error)
-        return redirect(campaign)
-    try:
-        campaign_send(
-            campaign=campaign, actor=request.user, scheduled_at=form.cleaned_data["send_at"]
-        )
-    except ExchangeError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("The campaign is scheduled.")
-            if form.cleaned_data["send_at"]
-            else _("The campaign is being sent."),
-        )
-    return redirect(campaign)
-
-
-@login_required
-@staff_mail
-@require_POST
-def campaign_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_object_or_404(campaigns_visible_to(viewer=request.user), pk=pk)
-    try:
-        campaign_cancel(campaign=campaign, actor=request.user)
-    except ExchangeError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("The campaign is cancelled; messages not yet sent will not go out.")
-        )
-    return redirect(campaign)
-
-
-@login_required
-@staff_mail
-def campaign_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """htmx: the progress bar, polled every two seconds while the campaign is sending; once it
-    is not (sent or cancelled) the browser reloads the page, so status and actions follow."""
-    campaign = get_object_or_404(campaigns_visible_to(viewer=request.user), pk=pk)
-    if campaign.status != CampaignStatus.SENDING and request.htmx:
-        return HttpResponseClientRedirect(campaign.get_absolute_url())
-    return render(
-        request,
-        "staff/mail/_campaign_progress.html",
-        {
-            "campaign": campaign,
-            "progress": campaign_progress(campaign=campaign),
-        },
-    )
+# RFC 8058 one-click unsubscribe: mail clients POST without a CSRF token; the signed token in
+# the URL is the proof, and unsubscribing is the only thing it can do.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    email = unsubscribe_email_from_token(token=token)
+    if email is None:
+        return render(request, "mail/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        mail_opt_out(email=email)
+        return render(request, "mail/unsubscribe.html", {"done": True, "email": email})
+    return render(request, "mail/unsubscribe.html", {"email": email})

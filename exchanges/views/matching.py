@@ -462,7 +462,7 @@ def matching_profile(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(application.get_absolute_url())
     return render(
         request,
-        "apply/matching_profile.html",
+        "matching/profile.html",
         {"application": application, "cohort": application.cohort, "form": form},
     )
 

@@ -20,7 +20,8 @@ from exchanges.models import Application
 from exchanges.selectors.applications import application_for_applicant, cohorts_visible_to_staff
 from exchanges.selectors.offers import quota_usage_for_application, viewer_manages_country
 from exchanges.services.applications import REASON_LAPSED, REASON_PROMOTED
-from exchanges.services.offers import offer_respond, waitlist_promote_next
+from exchanges.services.offers import offer_respond
+from exchanges.services.waitlists import waitlist_promote_next
 
 STAFF = "exchanges.access_staff_area"
 
@@ -89,7 +90,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("You have declined your place. Thank you for letting us know.")
             )
         return redirect("apply:status", pk=application.pk)
-    return render(request, "apply/offer_decline.html", {"application": application, "form": form})
+    return render(request, "offers/decline.html", {"application": application, "form": form})
 
 
 def staff_offer_context(

@@ -250,7 +250,7 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     rows = section_rows(current, forms=forms)
     return render(
         request,
-        "apply/predeparture.html",
+        "predeparture/checklist.html",
         {
             "application": application,
             "cohort": cohort,

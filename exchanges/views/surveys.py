@@ -38,7 +38,6 @@ from exchanges.selectors.surveys import (
 )
 from exchanges.services.exports import csv_stream
 from exchanges.services.mail import mail_language
-from exchanges.services.survey_exports import survey_export_rows
 from exchanges.services.surveys import (
     survey_close,
     survey_create_standard,
@@ -51,6 +50,7 @@ from exchanges.services.surveys import (
     survey_response_submit,
     survey_update,
 )
+from exchanges.services.surveys_exports import survey_export_rows
 from exchanges.views.pagination import paginate
 
 PAGE_SIZE = 20

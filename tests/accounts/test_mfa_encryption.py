@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet
 from django.apps import apps
 from django.core.management import call_command
 
-from exchanges.services.demo import DEMO_LOGINS, DEMO_TOTP_SECRET
+from exchanges.demo import DEMO_LOGINS, DEMO_TOTP_SECRET
 from tests.conftest import TOTP_SECRET, with_mfa
 from tests.factories import SecretariatFactory
 

@@ -5,7 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.utils import translation
 
-from exchanges.services.demo import DEMO_DOMAIN, demo_seed
+from exchanges.demo import DEMO_DOMAIN, demo_seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

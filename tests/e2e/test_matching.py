@@ -51,7 +51,9 @@ def test_staff_run_swap_publish_then_participant_sees_group(
     us_first, us_second = (p for p in people if p.country == "US")
     # No broker in the test: the task is queued nowhere and "the worker" is run by hand below.
     queued: list[int] = []
-    monkeypatch.setattr(task_run_matching, "delay", queued.append)
+    monkeypatch.setattr(
+        task_run_matching, "apply_async", lambda args, countdown=None: queued.extend(args)
+    )
     _sign_in(page, live_server, secretariat)
 
     page.goto(reverse("staff:matching", kwargs={"cohort_id": cohort.pk}))

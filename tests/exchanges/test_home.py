@@ -1,7 +1,7 @@
 import pytest
 
+from exchanges.demo import demo_seed
 from exchanges.models import Cohort
-from exchanges.services.demo import demo_seed
 
 pytestmark = pytest.mark.django_db
 

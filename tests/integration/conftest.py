@@ -27,7 +27,7 @@ from aiosmtpd.controller import Controller
 from django.db import connection
 from kombu import pools as kombu_pools
 
-from exchanges.services import mail as mail_service
+from exchanges.dispatch import dispatch_breaker_reset
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 logging.getLogger("mail.log").setLevel(logging.WARNING)
@@ -154,7 +154,7 @@ def broker(redis_url, monkeypatch, settings):
     use(redis_url)
     for name, value in FAST_OUTBOX.items():
         setattr(settings, name, float(value) if "." in value or "SECONDS" in name else int(value))
-    monkeypatch.setattr(mail_service, "_broker_down_until", 0.0)
+    dispatch_breaker_reset()
     yield type("Broker", (), {"url": redis_url, "queue": queue, "use": staticmethod(use)})
     app.conf.update(saved)
     _fresh_pools(app)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
+from exchanges.dispatch import dispatch_breaker_reset
 from exchanges.enums import CampaignStatus, MailStatus, MailTemplateKey, Role
 from exchanges.models import Application, Campaign, OutgoingMail
 from exchanges.services.campaigns import campaign_enqueue, campaign_send
@@ -131,9 +132,7 @@ def test_paused_broker_does_not_delay_signup_and_sweeper_delivers_once(
     assert elapsed < 5, f"signup took {elapsed:.1f} s with the broker paused"
     assert (row.status, row.dispatched_at) == (MailStatus.QUEUED, None)
     broker.use(own_redis.url)  # a fresh connection pool, as a new web process would have
-    from exchanges.services import mail as mail_service  # noqa: PLC0415 -- reset the breaker
-
-    mail_service._broker_down_until = 0.0
+    dispatch_breaker_reset()
     start_worker(broker_url=own_redis.url)
     assert mail_sweep() == {"released": 0, "dispatched": 1}
     wait_until(lambda: smtp.count() >= 1, timeout=20, message="the sweeper never delivered it")

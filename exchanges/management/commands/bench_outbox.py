@@ -31,6 +31,7 @@ from accounts.models import User
 from config.settings.env import BASE_DIR
 from exchanges.enums import MailStatus, Role
 from exchanges.models import ActivityLog, Campaign, Cohort, OutgoingMail
+from exchanges.selectors.campaigns import campaign_audience
 from exchanges.services.campaigns import campaign_send
 
 DOMAIN = "bench.trilink.example"
@@ -179,8 +180,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING("Not every row is marked sent."))
 
     def _audience_size(self, campaign) -> int:
-        from exchanges.selectors.mail import campaign_audience  # noqa: PLC0415 -- one use
-
         return campaign_audience(campaign=campaign).count()
 
     def _bare_loop(self, *, port, campaign) -> float:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from exchanges.services.demo import DEMO_TOTP_SECRET
+from exchanges.demo import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from exchanges.services.demo import DEMO_LOGINS, demo_seed
+from exchanges.demo import DEMO_LOGINS, demo_seed
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from exchanges.enums import ApplicationStatus, CampaignStatus, MailStatus
 from exchanges.models import Campaign, MailTemplate, OutgoingMail
-from exchanges.selectors.mail import campaign_audience
+from exchanges.selectors.campaigns import campaign_audience
 from exchanges.services.applications import application_transition
 from exchanges.services.campaigns import campaign_send
 from tests.exchanges.conftest import make_cohort

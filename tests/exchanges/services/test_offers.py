@@ -17,8 +17,12 @@ from exchanges.exceptions import (
 )
 from exchanges.models import ActivityLog, Application, CohortQuota, OutgoingMail
 from exchanges.services.applications import application_transition, application_withdraw
-from exchanges.services.offers import offer_extend, offer_respond, waitlist_promote_next
-from exchanges.services.quotas import offer_respond_by_for, offer_respond_by_on
+from exchanges.services.offers import offer_extend, offer_respond
+from exchanges.services.waitlists import (
+    offer_respond_by_for,
+    offer_respond_by_on,
+    waitlist_promote_next,
+)
 from tests.beat import at
 from tests.factories.applications import ApplicationFactory, CohortFactory
 

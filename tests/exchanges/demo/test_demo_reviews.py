@@ -1,0 +1,54 @@
+"""Demo review data: the demo reviewer has a queue with pending and submitted reviews, and
+seeding twice adds nothing."""
+
+import pytest
+from django.urls import reverse
+
+from exchanges.demo import DEMO_DOMAIN, demo_seed
+from exchanges.enums import ReviewAssignmentStatus
+from exchanges.models import (
+    CohortReviewSettings,
+    OutgoingMail,
+    Review,
+    ReviewAssignment,
+    ReviewCriterion,
+    ReviewerPoolMember,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            ReviewCriterion,
+            CohortReviewSettings,
+            ReviewerPoolMember,
+            ReviewAssignment,
+            Review,
+            OutgoingMail,
+        )
+    }
+
+
+def test_demo_reviewer_has_pending_and_submitted_reviews_and_seeding_is_idempotent(client):
+    demo_seed()
+    first = _counts()
+    demo_seed()
+
+    assert _counts() == first
+    assert first["ReviewCriterion"] == 8  # four criteria on each demo cohort
+    statuses = sorted(
+        ReviewAssignment.objects.filter(reviewer__email=f"reviewer@{DEMO_DOMAIN}").values_list(
+            "status", flat=True
+        )
+    )
+    assert (
+        statuses == [ReviewAssignmentStatus.ASSIGNED] * 3 + [ReviewAssignmentStatus.SUBMITTED] * 3
+    )
+    reviewer = ReviewerPoolMember.objects.get(reviewer__email=f"reviewer@{DEMO_DOMAIN}").reviewer
+    client.force_login(reviewer)
+    response = client.get(reverse("review:queue"))
+    assert response.status_code == 200
+    assert [row["assignment"].status for row in response.context["rows"]] == statuses
