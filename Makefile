@@ -52,6 +52,7 @@ test: install-test
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/architecture.py --check docs/architecture.md
 	$(VENV)/bin/lint-imports
 
 ## make messages: refresh the translation catalogues (needs GNU gettext) and compile them
