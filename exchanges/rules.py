@@ -24,11 +24,6 @@ def is_reviewer(user) -> bool:
     return bool(user.is_authenticated and user.role == Role.REVIEWER)
 
 
-@rules.predicate
-def is_applicant(user) -> bool:
-    return bool(user.is_authenticated and user.role == Role.APPLICANT)
-
-
 is_staff_member = is_secretariat | is_partner_staff
 
 rules.add_perm("exchanges.access_staff_area", is_staff_member)
@@ -53,11 +48,6 @@ def is_partner_for_application(user, application) -> bool:
         and application.country == user.partner_country
         and application.cohort.program.partners.filter(pk=user.organisation_id).exists()
     )
-
-
-@rules.predicate
-def is_recommendation_letter(user, document) -> bool:
-    return bool(document is not None and document.kind == "recommendation")
 
 
 can_manage_application = is_secretariat | is_partner_for_application

@@ -1,5 +1,6 @@
 """Validation shared by model ``clean``, forms and API serializers."""
 
+import calendar
 import re
 import zoneinfo
 from functools import lru_cache
@@ -221,9 +222,8 @@ ARRIVAL_EARLIEST_DAYS = 14
 
 
 def add_months(day, months: int):
-    """``day`` moved by ``months`` calendar months; the 31st becomes the month's last day."""
-    import calendar  # noqa: PLC0415 -- keeps the import list of the leaf module short
-
+    """``day`` moved by ``months`` calendar months, clamped to the month's last day (31 Aug + 6
+    months is 28 or 29 Feb). The one date-arithmetic helper: passports and survey waves use it."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1

@@ -1,7 +1,5 @@
 """Forms of the application-form builder: steps and questions with their options."""
 
-import json
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -128,7 +126,3 @@ class QuestionForm(forms.ModelForm):
         self.instance.show_if_values = self.cleaned_data["show_if_values"]
         self.instance.step = self.step
         return super().save(commit=commit)
-
-
-def options_as_json(options: list[dict]) -> str:
-    return json.dumps(options, ensure_ascii=False)

@@ -6,9 +6,7 @@ from accounts.models import User
 from exchanges.enums import CohortStatus, Role
 from exchanges.models import (
     Application,
-    ApplicationForm,
     Cohort,
-    Document,
     FormStep,
     Question,
     RefereeRequest,
@@ -75,14 +73,6 @@ def form_steps(*, cohort: Cohort) -> list[FormStep]:
             Prefetch("questions", queryset=Question.objects.order_by("position", "id"))
         )
     )
-
-
-def form_for_cohort(*, cohort: Cohort) -> ApplicationForm | None:
-    return ApplicationForm.objects.filter(cohort=cohort).first()
-
-
-def documents_of_application(*, application: Application) -> QuerySet[Document]:
-    return application.documents.select_related("question")
 
 
 def referee_requests_of(*, application: Application) -> QuerySet[RefereeRequest]:

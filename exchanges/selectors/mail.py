@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from exchanges.models import MailTemplate, OutgoingMail
+from exchanges.models import OutgoingMail
 from exchanges.rules import is_secretariat
 
 
@@ -51,7 +51,3 @@ def outbox_template_keys(*, viewer: User) -> list[str]:
         .values_list("template_key", flat=True)
         .distinct()
     )
-
-
-def mail_templates_for(*, cohort_id: int | None) -> QuerySet[MailTemplate]:
-    return MailTemplate.objects.filter(cohort_id=cohort_id).select_related("updated_by")

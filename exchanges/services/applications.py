@@ -382,13 +382,16 @@ def application_save_answers(
     data: dict,
     actor,
     enforce_required: bool = True,
+    files: dict | None = None,
 ) -> dict[int, list[str]]:
-    """Validate and store the answers to ``questions`` given in ``data`` (question id -> raw).
+    """Validate and store the answers to ``questions`` given in ``data`` (question id -> raw)
+    and the uploads in ``files`` (question id -> uploaded file).
 
     Valid answers are stored even when others fail, so nothing typed is lost; the errors are
     returned per question id. Hidden questions (show-if not met) are neither required nor
-    stored, and a stored answer to a question that became hidden is removed.
-    File questions are handled by ``application_upload_document``.
+    stored, and a stored answer to a question that became hidden is removed. Each upload is
+    stored by ``application_upload_document``; a rejected one is an error of its question. With
+    ``enforce_required``, a visible required file question needs an upload now or from before.
     """
     _require_editable(application)
     answers = application_answers(application=application)
@@ -446,6 +449,49 @@ def application_save_answers(
             update_fields=["value", "updated_at"],
         )
     _touch(application)
+    errors.update(
+        _save_files(
+            application=application,
+            questions=questions,
+            files=files or {},
+            actor=actor,
+            enforce_required=enforce_required,
+        )
+    )
+    return errors
+
+
+def _save_files(
+    *, application: Application, questions: list[Question], files: dict, actor, enforce_required
+) -> dict[int, list[str]]:
+    file_questions = [q for q in questions if q.kind == QuestionKind.FILE]
+    if not file_questions:
+        return {}
+    errors: dict[int, list[str]] = {}
+    stored = set(
+        application.documents.filter(question__in=file_questions).values_list(
+            "question_id", flat=True
+        )
+    )
+    answers = application_answers(application=application)
+    all_questions = {q.pk: q for q in questions}
+    for question in file_questions:
+        uploaded = files.get(question.pk)
+        if uploaded is None:
+            if (
+                enforce_required
+                and question.required
+                and question.pk not in stored
+                and question_is_visible(question, answers, all_questions)
+            ):
+                errors[question.pk] = [str(_("This question is required."))]
+            continue
+        try:
+            application_upload_document(
+                application=application, question=question, uploaded_file=uploaded, actor=actor
+            )
+        except UploadRejected as exc:
+            errors[question.pk] = [str(exc.message)]
     return errors
 
 

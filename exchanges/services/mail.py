@@ -880,11 +880,6 @@ def mail_template_reset(*, template: MailTemplate, actor: User) -> None:
     template.delete()
 
 
-def validate_template_source(*, source: str) -> None:
-    """Raise ``TemplateSyntaxError`` if ``source`` does not compile."""
-    Template(source, engine=_text_engine())
-
-
 __all__ = [
     "TEMPLATE_CONTEXT",
     "RenderedMail",

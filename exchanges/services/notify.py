@@ -29,6 +29,19 @@ WORKFLOW_KEYS = {
     "waitlist_promoted": MailTemplateKey.WAITLIST_PROMOTED,
     "referee_requested": MailTemplateKey.REFEREE_REQUEST,
 }
+# Application events whose email is a system template, ``emails/application_<event>.*``.
+SYSTEM_EVENTS = frozenset(
+    {
+        "confirmed",
+        "declined",
+        "withdrawn",
+        "offer_extended",
+        "offer_lapsed",
+        "guardian_requested",
+        "guardian_consented",
+        "referee_received",
+    }
+)
 
 
 def _render(name: str, language: str, context: dict) -> str:
@@ -142,9 +155,11 @@ def notify_application_event(*, application, event: str, context: dict | None = 
     ``recipient_email``, ``recipient_name`` and ``recipient_language`` (referees and guardians,
     whose private links exist only in their email and so travel in ``context["link"]``).
     """
+    if event not in WORKFLOW_KEYS and event not in SYSTEM_EVENTS:
+        raise ValueError(f"No email is declared for the application event {event!r}.")
     context = dict(context or {})
     key = f"application:{application.pk}:{event}:{_occurrence()}"
-    if event not in WORKFLOW_KEYS:
+    if event in SYSTEM_EVENTS:
         localised = None
         if application.offer_respond_by and not context.get("recipient_email"):
 

@@ -90,7 +90,7 @@ from exchanges.services.reminders import (
     reminder_workflow,
     reminders_queue_due,
 )
-from exchanges.validators import validate_no_control_characters
+from exchanges.validators import add_months, validate_no_control_characters
 
 logger = logging.getLogger(__name__)
 
@@ -331,19 +331,6 @@ def standard_questions(*, kind: str, countries: list[str]) -> list[dict]:
             }
         )
     return questions
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months`` calendar months, clamped to the month's last day (31 Aug + 6
-    months is 28 or 29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover -- every month has a 28th
 
 
 def _local(day: dt.date, hour: int, time_zone: str) -> dt.datetime:

@@ -50,7 +50,6 @@ from exchanges.services.applications import (
     application_save_profile,
     application_start,
     application_submit,
-    application_upload_document,
     application_withdraw,
     guardian_consent_for_token,
     guardian_consent_give,
@@ -246,31 +245,14 @@ def step(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             data=form.raw_answers(),
             actor=request.user,
             enforce_required=action == "next",
+            files={
+                question.pk: request.FILES[form.add_prefix(question.field_name)]
+                for question in questions
+                if question.kind == QuestionKind.FILE
+                and form.add_prefix(question.field_name) in request.FILES
+            },
         )
-        answers = application_answers(application=application)
         by_id = {q.pk: q for q in questions}
-        for question in questions:
-            if question.kind != QuestionKind.FILE:
-                continue
-            uploaded = request.FILES.get(form.add_prefix(question.field_name))
-            if uploaded is None:
-                if (
-                    action == "next"
-                    and question.required
-                    and question.pk not in documents
-                    and question_is_visible(question, answers, by_id)
-                ):
-                    errors[question.pk] = [_("This question is required.")]
-                continue
-            try:
-                application_upload_document(
-                    application=application,
-                    question=question,
-                    uploaded_file=uploaded,
-                    actor=request.user,
-                )
-            except UploadRejected as exc:
-                errors[question.pk] = [str(exc.message)]
         if not errors:
             messages.success(request, _("Your answers have been saved."))
             return _after_step(application, number, total, action)

@@ -352,3 +352,62 @@ def test_upload_oversized_file_is_refused(settings):
         "“big.pdf” is larger than 1 MB. Please upload a smaller file."
     )
     assert Document.objects.count() == 0
+
+
+@pytest.fixture
+def file_step():
+    step = FormStepFactory()
+    cv = QuestionFactory(step=step, kind=QuestionKind.FILE, required=True, label_en="CV")
+    application = ApplicationFactory(cohort=step.form.cohort)
+    return application, cv
+
+
+def test_save_answers_requires_a_required_file_only_when_asked_to(file_step):
+    application, cv = file_step
+
+    on_next = application_save_answers(
+        application=application, questions=[cv], data={}, actor=application.applicant
+    )
+    on_save = application_save_answers(
+        application=application,
+        questions=[cv],
+        data={},
+        actor=application.applicant,
+        enforce_required=False,
+    )
+
+    assert (on_next, on_save) == ({cv.pk: ["This question is required."]}, {})
+
+
+def test_save_answers_stores_the_upload_and_then_needs_no_other(file_step):
+    application, cv = file_step
+
+    first = application_save_answers(
+        application=application,
+        questions=[cv],
+        data={},
+        actor=application.applicant,
+        files={cv.pk: SimpleUploadedFile("cv.pdf", MINIMAL_PDF)},
+    )
+    second = application_save_answers(
+        application=application, questions=[cv], data={}, actor=application.applicant
+    )
+
+    assert (first, second) == ({}, {})
+    assert list(Document.objects.values_list("question_id", flat=True)) == [cv.pk]
+    assert Document.objects.get().file.read() == MINIMAL_PDF
+
+
+def test_save_answers_reports_a_rejected_upload_on_its_question(file_step):
+    application, cv = file_step
+
+    errors = application_save_answers(
+        application=application,
+        questions=[cv],
+        data={},
+        actor=application.applicant,
+        files={cv.pk: SimpleUploadedFile("cv.pdf", b"MZ\x90\x00" + b"\x00" * 100)},
+    )
+
+    assert list(errors) == [cv.pk]
+    assert Document.objects.count() == 0

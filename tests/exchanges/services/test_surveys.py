@@ -19,7 +19,6 @@ from exchanges.exceptions import (
 )
 from exchanges.models import ActivityLog, SurveyAnswer, SurveyInvitation, SurveyResponse
 from exchanges.services.surveys import (
-    add_months,
     survey_answers_clean,
     survey_close,
     survey_create_standard,
@@ -37,6 +36,7 @@ from exchanges.services.surveys import (
     survey_response_submit,
     survey_update,
 )
+from exchanges.validators import add_months
 from tests.factories.applications import CohortFactory
 from tests.factories.surveys import invitation, participant, standard_survey
 
