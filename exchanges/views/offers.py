@@ -1,6 +1,6 @@
 """Offer pages: the applicant accepts or declines their offer; staff offer a free seat to the
 next person on a waiting list. The staff deadline change lives on the application page
-(``staff_applications.application_detail``), which uses ``staff_offer_context``.
+(``applications_staff.application_detail``), which uses ``staff_offer_context``.
 
 An applicant reaches only their own application (404 otherwise, as on every applicant page).
 """
