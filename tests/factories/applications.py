@@ -6,11 +6,12 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from exchanges.enums import CohortStatus, ProgramKind, QuestionKind
+from exchanges.enums import ApplicationStatus, CohortStatus, ProgramKind, QuestionKind
 from exchanges.models import (
     Application,
     ApplicationForm,
     Cohort,
+    CohortQuota,
     FormStep,
     Program,
     Question,
@@ -33,10 +34,22 @@ class ProgramFactory(DjangoModelFactory):
 
 
 class CohortFactory(DjangoModelFactory):
-    """An open cohort: opened 10 days ago, deadline in 30 days, program 90 days later."""
+    """An open cohort: opened 10 days ago, deadline in 30 days, program 90 days later.
+
+    ``with_quota=True`` adds one quota row (``CohortQuotaFactory``: Korea, 5 seats); set it with
+    ``quota__seats``, ``quota__waitlist_size`` and ``quota__country``.
+    """
 
     class Meta:
         model = Cohort
+        skip_postgeneration_save = True
+
+    class Params:
+        with_quota = factory.Trait(
+            quota=factory.RelatedFactory(
+                "tests.factories.applications.CohortQuotaFactory", factory_related_name="cohort"
+            )
+        )
 
     program = factory.SubFactory(ProgramFactory)
     slug = factory.Sequence(lambda n: f"cohort-{n}")
@@ -53,6 +66,18 @@ class CohortFactory(DjangoModelFactory):
     host_country = "KR"
     min_age = 18
     max_age = 35
+
+
+class CohortQuotaFactory(DjangoModelFactory):
+    """Seats for Korea, the country of ``ApplicationFactory``'s applicants; no waiting list
+    limit (the model's default)."""
+
+    class Meta:
+        model = CohortQuota
+
+    cohort = factory.SubFactory(CohortFactory)
+    country = "KR"
+    seats = 5
 
 
 class ApplicationFormFactory(DjangoModelFactory):
@@ -87,16 +112,37 @@ class QuestionFactory(DjangoModelFactory):
 
 
 class ApplicationFactory(DjangoModelFactory):
-    """A draft with eligible profile data (a 25-year-old Korean citizen living in Korea)."""
+    """A draft with eligible profile data (a 25-year-old Korean citizen living in Korea).
+
+    ``from_country="US"`` makes the applicant, the quota country, the citizenship and the
+    residence American instead. Traits:
+
+    - ``submitted=True``: status submitted, submitted now;
+    - ``accepted=True``: status accepted with an open offer (respond within 14 days).
+    """
 
     class Meta:
         model = Application
 
-    applicant = factory.SubFactory(ApplicantFactory, country="KR")
+    class Params:
+        from_country = "KR"
+        submitted = factory.Trait(
+            status=ApplicationStatus.SUBMITTED,
+            # Looked up on use, so tests that monkeypatch the clock see it.
+            submitted_at=factory.LazyAttribute(lambda _application: timezone.now()),
+        )
+        accepted = factory.Trait(
+            status=ApplicationStatus.ACCEPTED,
+            offer_respond_by=factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14)),
+        )
+
+    applicant = factory.SubFactory(
+        ApplicantFactory, country=factory.SelfAttribute("..from_country")
+    )
     cohort = factory.SubFactory(CohortFactory)
-    country = "KR"
-    citizenship = "KR"
-    residence_country = "KR"
+    country = factory.SelfAttribute("from_country")
+    citizenship = factory.SelfAttribute("from_country")
+    residence_country = factory.SelfAttribute("from_country")
     birth_date = factory.LazyAttribute(
         lambda o: o.cohort.starts_on.replace(year=o.cohort.starts_on.year - 25)
     )

@@ -10,8 +10,7 @@ import rules
 
 from exchanges.enums import ApplicationStatus
 from tests.factories import ApplicantFactory, PartnerStaffFactory
-from tests.factories.applications import CohortFactory
-from tests.factories.predeparture import participant
+from tests.factories.applications import ApplicationFactory, CohortFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +24,7 @@ def cohort(db):
 
 @pytest.fixture
 def application(cohort):
-    return participant(cohort, "US")
+    return ApplicationFactory(cohort=cohort, from_country="US", status=ApplicationStatus.CONFIRMED)
 
 
 def perms(user, obj) -> tuple[bool, ...]:
@@ -71,7 +70,7 @@ def test_reviewers_and_other_applicants_see_nothing(application, reviewer):
     ],
 )
 def test_no_checklist_unless_confirmed_or_participant(cohort, secretariat, status):
-    application = participant(cohort, "US", status=status)
+    application = ApplicationFactory(cohort=cohort, from_country="US", status=status)
 
     assert perms(application.applicant, application) == (False, False, False)
     assert perms(secretariat, application) == (False, False, False)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from exchanges.enums import ApplicationStatus, ReviewAssignmentStatus
+from exchanges.enums import ReviewAssignmentStatus
 from exchanges.models import (
     CohortReviewSettings,
     OutgoingMail,
@@ -18,13 +18,17 @@ from exchanges.models import (
 from exchanges.services.reviews import review_pool_add, review_submit
 from tests.conftest import with_mfa
 from tests.factories import OrganisationFactory, PartnerStaffFactory, ReviewerFactory
-from tests.factories.applications import CohortFactory, FormStepFactory, QuestionFactory
+from tests.factories.applications import (
+    ApplicationFactory,
+    CohortFactory,
+    FormStepFactory,
+    QuestionFactory,
+)
 from tests.factories.reviews import (
     PoolMemberFactory,
     ReviewAssignmentFactory,
     ReviewCriterionFactory,
     ReviewSettingsFactory,
-    submitted_application,
 )
 
 pytestmark = pytest.mark.django_db
@@ -144,8 +148,8 @@ def test_pool_add_and_remove(staff_client, cohort, secretariat):
 def test_auto_assign_button_shows_the_result(staff_client, cohort, secretariat):
     own = ReviewerFactory(organisation=OrganisationFactory(name="Tohoku University"))
     review_pool_add(cohort=cohort, reviewer=own, actor=secretariat)
-    fine = submitted_application(cohort, institution="Kyoto University")
-    blocked = submitted_application(cohort, institution="tohoku university")
+    fine = ApplicationFactory(cohort=cohort, submitted=True, institution="Kyoto University")
+    blocked = ApplicationFactory(cohort=cohort, submitted=True, institution="tohoku university")
 
     response = staff_client.post(url("review_auto_assign", cohort), {"per_application": "1"})
 
@@ -289,7 +293,7 @@ def test_partner_cannot_assign_or_remove(client, cohort):
 
 
 def test_manual_assign_of_an_application_out_of_scope_is_404(staff_client, cohort):
-    application = submitted_application(cohort, status=ApplicationStatus.SUBMITTED)
+    application = ApplicationFactory(cohort=cohort, submitted=True)
 
     response = staff_client.post(
         reverse("staff:review_assign", args=[application.pk + 999]),
