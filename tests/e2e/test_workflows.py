@@ -27,7 +27,7 @@ from tests.factories.reviews import (
     ReviewCriterionFactory,
     ReviewSettingsFactory,
 )
-from tests.factories.surveys import invitation, standard_survey
+from tests.factories.surveys import SurveyFactory, SurveyInvitationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -232,8 +232,10 @@ def test_participant_fills_passport_and_emergency_contact(page, live_server):
 
 
 def test_respondent_answers_survey_through_private_link(page, live_server):
-    survey = standard_survey()
-    invited = invitation(survey, country="KR", preferred_language="en")
+    survey = SurveyFactory(published=True)
+    invited = SurveyInvitationFactory(
+        survey=survey, country="KR", application__applicant__preferred_language="en"
+    )
     questions = {q.code: q for q in survey_questions_for(survey=survey, country="KR")}
     likert = [q for q in questions.values() if q.kind == "likert"]
     open_text = next(q for q in questions.values() if q.kind == "open_text")
@@ -286,8 +288,8 @@ def test_secretariat_opens_review_predeparture_and_survey_pages(page, live_serve
     ApplicationFactory(cohort=cohort, from_country="KR", status=ApplicationStatus.CONFIRMED)
     ApplicationFactory(cohort=cohort, from_country="JP", status=ApplicationStatus.CONFIRMED)
     ItineraryItemFactory(cohort=cohort)
-    survey = standard_survey(cohort=cohort)
-    invitation(survey, country="US")
+    survey = SurveyFactory(cohort=cohort, published=True)
+    SurveyInvitationFactory(survey=survey, country="US")
     sign_in(page, live_server, secretariat)
 
     for url, heading in [
