@@ -185,8 +185,7 @@ def test_campaign_audience_staff_roles_are_the_cohorts_own():
     reviewer = ReviewerFactory()
     PoolMemberFactory(cohort=cohort, reviewer=reviewer)
     PoolMemberFactory(cohort=other, reviewer=ReviewerFactory())
-    partner = PartnerStaffFactory()
-    cohort.program.partners.add(partner.organisation)
+    partner = PartnerStaffFactory(partner_of=cohort.program)
     PartnerStaffFactory()  # an organisation that is not a partner of the program
     campaign = Campaign.objects.create(
         cohort=cohort,

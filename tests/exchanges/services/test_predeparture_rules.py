@@ -40,15 +40,13 @@ def test_the_secretariat_sees_details_but_does_not_edit(application, secretariat
 
 
 def test_partner_staff_of_the_country_see_completion_only(application, cohort):
-    partner = PartnerStaffFactory(organisation__country="US")
-    cohort.program.partners.add(partner.organisation)
+    partner = PartnerStaffFactory(organisation__country="US", partner_of=cohort.program)
 
     assert perms(partner, application) == (True, False, False)
 
 
 def test_partner_staff_of_another_country_or_program_see_nothing(application, cohort):
-    japan = PartnerStaffFactory(organisation__country="JP")
-    cohort.program.partners.add(japan.organisation)
+    japan = PartnerStaffFactory(organisation__country="JP", partner_of=cohort.program)
     not_partnering = PartnerStaffFactory(organisation__country="US", organisation__name="Elsewhere")
 
     assert perms(japan, application) == (False, False, False)
@@ -77,8 +75,7 @@ def test_no_checklist_unless_confirmed_or_participant(cohort, secretariat, statu
 
 
 def test_cohort_pages_for_secretariat_and_partner_staff_only(cohort, secretariat, reviewer):
-    partner = PartnerStaffFactory(organisation__country="KR")
-    cohort.program.partners.add(partner.organisation)
+    partner = PartnerStaffFactory(organisation__country="KR", partner_of=cohort.program)
     outsider = PartnerStaffFactory(organisation__country="KR", organisation__name="Other")
 
     assert [

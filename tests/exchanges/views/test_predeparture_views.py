@@ -50,14 +50,6 @@ def staff_url(name, cohort, **kwargs) -> str:
     return reverse(f"staff:{name}", kwargs={"cohort_id": cohort.pk, **kwargs})
 
 
-def partner_of(cohort, country: str):
-    partner = with_mfa(
-        PartnerStaffFactory(organisation__country=country, organisation__name=f"Partner {country}")
-    )
-    cohort.program.partners.add(partner.organisation)
-    return partner
-
-
 # --- participant page ------------------------------------------------------------------------
 
 
@@ -326,7 +318,11 @@ def test_completion_table_filters(staff_client, cohort, query, expected):
 
 def test_partner_staff_see_only_their_countrys_participants(client, cohort, confirmed):
     ApplicationFactory(cohort=cohort, from_country="KR", status=ApplicationStatus.CONFIRMED)
-    partner = partner_of(cohort, "US")
+    partner = with_mfa(
+        PartnerStaffFactory(
+            organisation__country="US", organisation__name="Partner US", partner_of=cohort.program
+        )
+    )
     client.force_login(partner)
 
     response = client.get(staff_url("predeparture", cohort))
@@ -396,7 +392,12 @@ def test_partner_staff_see_completion_but_no_details(client, cohort, confirmed):
         dietary_updated_at=cohort.opens_at,
         emergency_name="Emma Reed",
     )
-    client.force_login(partner_of(cohort, "US"))
+    partner_us = with_mfa(
+        PartnerStaffFactory(
+            organisation__country="US", organisation__name="Partner US", partner_of=cohort.program
+        )
+    )
+    client.force_login(partner_us)
 
     response = client.get(staff_url("predeparture_participant", cohort, pk=confirmed.pk))
 
@@ -410,7 +411,12 @@ def test_partner_staff_see_completion_but_no_details(client, cohort, confirmed):
 
 
 def test_partner_staff_of_another_country_get_404(client, cohort, confirmed):
-    client.force_login(partner_of(cohort, "JP"))
+    partner_jp = with_mfa(
+        PartnerStaffFactory(
+            organisation__country="JP", organisation__name="Partner JP", partner_of=cohort.program
+        )
+    )
+    client.force_login(partner_jp)
 
     response = client.get(staff_url("predeparture_participant", cohort, pk=confirmed.pk))
 
@@ -491,7 +497,12 @@ def test_only_the_secretariat_edits_the_itinerary(client, cohort, confirmed):
         staff_url("predeparture_itinerary_edit", cohort, pk=item.pk),
     ]
 
-    client.force_login(partner_of(cohort, "US"))
+    partner_us = with_mfa(
+        PartnerStaffFactory(
+            organisation__country="US", organisation__name="Partner US", partner_of=cohort.program
+        )
+    )
+    client.force_login(partner_us)
     partner = [client.get(url).status_code for url in urls]
     client.force_login(confirmed.applicant)
     applicant = [client.get(url).status_code for url in urls]

@@ -210,8 +210,7 @@ def test_progress_query_count(staff_client, cohort, count, django_assert_num_que
 
 
 def test_partner_sees_progress_of_their_country_only(client, cohort):
-    partner = with_mfa(PartnerStaffFactory(organisation__country="KR"))
-    cohort.program.partners.add(partner.organisation)
+    partner = with_mfa(PartnerStaffFactory(organisation__country="KR", partner_of=cohort.program))
     korean = ReviewAssignmentFactory(application__cohort=cohort, application__country="KR")
     ReviewAssignmentFactory(
         application__cohort=cohort, application__country="JP", reviewer=korean.reviewer
@@ -274,8 +273,7 @@ def test_application_page_shows_reviews_and_assigns_by_hand(staff_client, cohort
 
 
 def test_partner_cannot_assign_or_remove(client, cohort):
-    partner = with_mfa(PartnerStaffFactory(organisation__country="KR"))
-    cohort.program.partners.add(partner.organisation)
+    partner = with_mfa(PartnerStaffFactory(organisation__country="KR", partner_of=cohort.program))
     assignment = ReviewAssignmentFactory(application__cohort=cohort, application__country="KR")
     client.force_login(partner)
 
@@ -323,8 +321,7 @@ def test_every_staff_review_page_opens_for_the_secretariat(staff_client, cohort)
 
 
 def test_conflict_reason_is_for_the_secretariat_only(client, secretariat, cohort):
-    partner = with_mfa(PartnerStaffFactory(organisation__country="KR"))
-    cohort.program.partners.add(partner.organisation)
+    partner = with_mfa(PartnerStaffFactory(organisation__country="KR", partner_of=cohort.program))
     declared = ReviewAssignmentFactory(
         application__cohort=cohort,
         application__country="KR",

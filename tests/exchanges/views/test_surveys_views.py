@@ -274,8 +274,9 @@ def test_partner_staff_of_another_program_cannot_open_them(client, partner_staff
 def test_partner_staff_see_only_their_countrys_response_rate(client, survey):
     from tests.conftest import with_mfa  # noqa: PLC0415 -- test helper
 
-    partner = with_mfa(PartnerStaffFactory(organisation__country="JP"))
-    survey.cohort.program.partners.add(partner.organisation)
+    partner = with_mfa(
+        PartnerStaffFactory(organisation__country="JP", partner_of=survey.cohort.program)
+    )
     for country in ("JP", "JP", "KR"):
         SurveyInvitationFactory(survey=survey, country=country)
     _answer(survey, SurveyInvitation.objects.filter(country="JP").first())
