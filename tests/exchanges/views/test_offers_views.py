@@ -12,7 +12,7 @@ from exchanges.models import Application, CohortQuota
 from exchanges.services.applications import application_transition
 from tests.conftest import with_mfa
 from tests.factories import ApplicantFactory, PartnerStaffFactory
-from tests.factories.applications import ApplicationFactory, CohortFactory
+from tests.factories.applications import ApplicationFactory, CohortFactory, CohortQuotaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +27,20 @@ def messages_of(response) -> list[str]:
 
 @pytest.fixture
 def cohort():
-    cohort = CohortFactory(time_zone="Asia/Seoul", starts_on=dt.date(2030, 7, 1))
-    CohortQuota.objects.create(cohort=cohort, country="KR", seats=2, waitlist_size=5)
-    return cohort
+    return CohortFactory(
+        time_zone="Asia/Seoul",
+        starts_on=dt.date(2030, 7, 1),
+        with_quota=True,
+        quota__seats=2,
+        quota__waitlist_size=5,
+    )
 
 
 @pytest.fixture
 def offered(cohort):
     return ApplicationFactory(
         cohort=cohort,
-        status=S.ACCEPTED,
+        accepted=True,
         offer_respond_by=DEADLINE,
         applicant__time_zone="America/Los_Angeles",
     )
@@ -389,7 +393,7 @@ def test_pipeline_with_offers_and_waitlist_query_count(
     staff_client, cohort, count, django_assert_num_queries
 ):
     CohortQuota.objects.filter(cohort=cohort).update(seats=10)
-    CohortQuota.objects.create(cohort=cohort, country="JP", seats=3)
+    CohortQuotaFactory(cohort=cohort, country="JP", seats=3)
     for _index in range(count):
         offer = ApplicationFactory(cohort=cohort, status=S.UNDER_REVIEW)
         application_transition(application=offer, to_status=S.ACCEPTED, actor=None)
