@@ -68,6 +68,34 @@ class CohortFactory(DjangoModelFactory):
     max_age = 35
 
 
+class LeadersProgramFactory(ProgramFactory):
+    """The Leaders Exchange: one program of that slug per database, fetched if it exists."""
+
+    class Meta:
+        django_get_or_create = ("slug",)
+
+    slug = "leaders"
+    name_en = "Leaders Exchange"
+    name_ja = "リーダー交流"
+    name_ko = "리더 교류"
+
+
+class LeadersCohortFactory(CohortFactory):
+    """The 2027 summer cohort of the Leaders Exchange (1 to 20 July 2027, hosted in Korea):
+    open since yesterday, deadline in 30 days, no age limits."""
+
+    program = factory.SubFactory(LeadersProgramFactory)
+    slug = "2027-summer"
+    name_en = "2027 Summer"
+    name_ja = "2027年夏"
+    name_ko = "2027년 여름"
+    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    starts_on = dt.date(2027, 7, 1)
+    ends_on = dt.date(2027, 7, 20)
+    min_age = None
+    max_age = None
+
+
 class CohortQuotaFactory(DjangoModelFactory):
     """Seats for Korea, the country of ``ApplicationFactory``'s applicants; no waiting list
     limit (the model's default)."""
