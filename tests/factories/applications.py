@@ -8,6 +8,7 @@ from factory.django import DjangoModelFactory
 
 from exchanges.enums import ApplicationStatus, CohortStatus, ProgramKind, QuestionKind
 from exchanges.models import (
+    Answer,
     Application,
     ApplicationForm,
     Cohort,
@@ -147,10 +148,13 @@ class ApplicationFactory(DjangoModelFactory):
 
     - ``submitted=True``: status submitted, submitted now;
     - ``accepted=True``: status accepted with an open offer (respond within 14 days).
+
+    ``answers=[(question, value), ...]`` saves those answers of the application form.
     """
 
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     class Params:
         from_country = "KR"
@@ -177,3 +181,9 @@ class ApplicationFactory(DjangoModelFactory):
     sector = "academia"
     institution = "Seoul National University"
     languages = factory.LazyFunction(lambda: {"en": "professional", "ko": "native"})
+
+    @factory.post_generation
+    def answers(obj, create, extracted, **kwargs):
+        if create and extracted:
+            for question, value in extracted:
+                Answer.objects.create(application=obj, question=question, value=value)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from exchanges.enums import ApplicationStatus, QuestionKind
-from exchanges.models import Answer, Question
+from exchanges.models import Question
 from exchanges.services.exports import neutralise_cell
 from tests.conftest import with_mfa
 from tests.factories import ApplicantFactory, PartnerStaffFactory
@@ -137,8 +137,8 @@ def dangerous_application(cohort):
         applicant__given_name=DANGEROUS[0],
         applicant__family_name=DANGEROUS[1],
         institution=DANGEROUS[3],
+        answers=[(question, DANGEROUS[2])],
     )
-    Answer.objects.create(application=application, question=question, value=DANGEROUS[2])
     return application
 
 
@@ -302,10 +302,10 @@ def test_neutralise_cell_every_owasp_trigger(value, expected):
 def control_character_application(cohort):
     question = QuestionFactory(step=FormStepFactory(form__cohort=cohort), label_en="Motto")
     application = ApplicationFactory(
-        cohort=cohort, institution="Uni\x01versity", applicant__given_name="Ko\x0bji"
-    )
-    Answer.objects.create(
-        application=application, question=question, value="＝cmd|' /C calc'!A0\x01"
+        cohort=cohort,
+        institution="Uni\x01versity",
+        applicant__given_name="Ko\x0bji",
+        answers=[(question, "＝cmd|' /C calc'!A0\x01")],
     )
     ApplicationFactory(cohort=cohort, institution="Plain")
     return application
