@@ -4,9 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.exchanges.conftest import make_cohort
 from tests.factories import ApplicantFactory
-from tests.factories.applications import ApplicationFactory
+from tests.factories.applications import ApplicationFactory, LeadersCohortFactory
 
 
 def _log_in(page, client, user, live_server):
@@ -17,7 +16,7 @@ def _log_in(page, client, user, live_server):
 
 
 def test_staff_send_campaign_and_find_messages(page, client, secretariat, live_server):
-    cohort = make_cohort()
+    cohort = LeadersCohortFactory()
     for n in range(3):
         traveller = ApplicantFactory(
             email=f"traveller{n}@example.org", country="JP", preferred_language="ja"

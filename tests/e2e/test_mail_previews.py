@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from tests.e2e.test_workflows import assert_accessible, sign_in
-from tests.exchanges.conftest import make_cohort
 from tests.factories import ApplicantFactory
+from tests.factories.applications import LeadersCohortFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,7 +26,7 @@ def _frame_html(page, selector: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize("viewport", WIDTHS)
 def test_template_editor_preview_shows_formatted_html(page, live_server, secretariat, viewport):
-    cohort = make_cohort()
+    cohort = LeadersCohortFactory()
     ApplicantFactory(given_name="Olivia", family_name="Johnson", preferred_language="ja")
     page.set_viewport_size(viewport)
     sign_in(page, live_server, secretariat)
@@ -46,7 +46,7 @@ def test_template_editor_preview_shows_formatted_html(page, live_server, secreta
 
 @pytest.mark.parametrize("viewport", WIDTHS)
 def test_campaign_composer_preview_shows_formatted_html(page, live_server, secretariat, viewport):
-    cohort = make_cohort()
+    cohort = LeadersCohortFactory()
     page.set_viewport_size(viewport)
     sign_in(page, live_server, secretariat)
 

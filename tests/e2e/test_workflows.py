@@ -22,13 +22,12 @@ from exchanges.services.surveys import survey_invitation_token, survey_questions
 from exchanges.validators import passport_valid_through
 from tests.factories.applications import ApplicationFactory, CohortFactory
 from tests.factories.predeparture import ItineraryItemFactory
-from tests.factories.predeparture import participant as confirmed_participant
 from tests.factories.reviews import (
     ReviewAssignmentFactory,
     ReviewCriterionFactory,
     ReviewSettingsFactory,
 )
-from tests.factories.surveys import invitation, standard_survey
+from tests.factories.surveys import SurveyFactory, SurveyInvitationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -180,7 +179,9 @@ def test_korean_applicant_accepts_offer_and_gets_confirmation(page, live_server)
 def test_participant_fills_passport_and_emergency_contact(page, live_server):
     cohort = CohortFactory()
     ItineraryItemFactory(cohort=cohort, title_en="Welcome dinner")
-    application = confirmed_participant(cohort, "KR")
+    application = ApplicationFactory(
+        cohort=cohort, from_country="KR", status=ApplicationStatus.CONFIRMED
+    )
     sign_in(page, live_server, application.applicant)
     valid_until = passport_valid_through(cohort.ends_on) + dt.timedelta(days=30)
 
@@ -231,8 +232,10 @@ def test_participant_fills_passport_and_emergency_contact(page, live_server):
 
 
 def test_respondent_answers_survey_through_private_link(page, live_server):
-    survey = standard_survey()
-    invited = invitation(survey, country="KR", preferred_language="en")
+    survey = SurveyFactory(published=True)
+    invited = SurveyInvitationFactory(
+        survey=survey, country="KR", application__applicant__preferred_language="en"
+    )
     questions = {q.code: q for q in survey_questions_for(survey=survey, country="KR")}
     likert = [q for q in questions.values() if q.kind == "likert"]
     open_text = next(q for q in questions.values() if q.kind == "open_text")
@@ -282,11 +285,11 @@ def test_secretariat_opens_review_predeparture_and_survey_pages(page, live_serve
     ReviewSettingsFactory(cohort=cohort)
     ReviewCriterionFactory(cohort=cohort)
     ReviewAssignmentFactory(application__cohort=cohort)
-    confirmed_participant(cohort, "KR")
-    confirmed_participant(cohort, "JP")
+    ApplicationFactory(cohort=cohort, from_country="KR", status=ApplicationStatus.CONFIRMED)
+    ApplicationFactory(cohort=cohort, from_country="JP", status=ApplicationStatus.CONFIRMED)
     ItineraryItemFactory(cohort=cohort)
-    survey = standard_survey(cohort=cohort)
-    invitation(survey, country="US")
+    survey = SurveyFactory(cohort=cohort, published=True)
+    SurveyInvitationFactory(survey=survey, country="US")
     sign_in(page, live_server, secretariat)
 
     for url, heading in [

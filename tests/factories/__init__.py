@@ -51,9 +51,17 @@ class SecretariatFactory(UserFactory):
 
 
 class PartnerStaffFactory(UserFactory):
+    """A staff member of a partner organisation; ``partner_of=program`` makes the organisation a
+    partner of that program."""
+
     role = Role.PARTNER_STAFF
     organisation = factory.SubFactory(OrganisationFactory)
     country = factory.SelfAttribute("organisation.country")
+
+    @factory.post_generation
+    def partner_of(obj, create, extracted, **kwargs):
+        if create and extracted is not None:
+            extracted.partners.add(obj.organisation)
 
 
 class ReviewerFactory(UserFactory):

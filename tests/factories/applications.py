@@ -6,11 +6,13 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from exchanges.enums import CohortStatus, ProgramKind, QuestionKind
+from exchanges.enums import ApplicationStatus, CohortStatus, ProgramKind, QuestionKind
 from exchanges.models import (
+    Answer,
     Application,
     ApplicationForm,
     Cohort,
+    CohortQuota,
     FormStep,
     Program,
     Question,
@@ -33,10 +35,22 @@ class ProgramFactory(DjangoModelFactory):
 
 
 class CohortFactory(DjangoModelFactory):
-    """An open cohort: opened 10 days ago, deadline in 30 days, program 90 days later."""
+    """An open cohort: opened 10 days ago, deadline in 30 days, program 90 days later.
+
+    ``with_quota=True`` adds one quota row (``CohortQuotaFactory``: Korea, 5 seats); set it with
+    ``quota__seats``, ``quota__waitlist_size`` and ``quota__country``.
+    """
 
     class Meta:
         model = Cohort
+        skip_postgeneration_save = True
+
+    class Params:
+        with_quota = factory.Trait(
+            quota=factory.RelatedFactory(
+                "tests.factories.applications.CohortQuotaFactory", factory_related_name="cohort"
+            )
+        )
 
     program = factory.SubFactory(ProgramFactory)
     slug = factory.Sequence(lambda n: f"cohort-{n}")
@@ -53,6 +67,46 @@ class CohortFactory(DjangoModelFactory):
     host_country = "KR"
     min_age = 18
     max_age = 35
+
+
+class LeadersProgramFactory(ProgramFactory):
+    """The Leaders Exchange: one program of that slug per database, fetched if it exists."""
+
+    class Meta:
+        django_get_or_create = ("slug",)
+
+    slug = "leaders"
+    name_en = "Leaders Exchange"
+    name_ja = "リーダー交流"
+    name_ko = "리더 교류"
+
+
+class LeadersCohortFactory(CohortFactory):
+    """The 2027 summer cohort of the Leaders Exchange (1 to 20 July 2027, hosted in Korea):
+    open since yesterday, deadline in 30 days, no age limits."""
+
+    program = factory.SubFactory(LeadersProgramFactory)
+    slug = "2027-summer"
+    name_en = "2027 Summer"
+    name_ja = "2027年夏"
+    name_ko = "2027년 여름"
+    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    starts_on = dt.date(2027, 7, 1)
+    ends_on = dt.date(2027, 7, 20)
+    min_age = None
+    max_age = None
+
+
+class CohortQuotaFactory(DjangoModelFactory):
+    """Seats for Korea, the country of ``ApplicationFactory``'s applicants; no waiting list
+    limit (the model's default)."""
+
+    class Meta:
+        model = CohortQuota
+
+    cohort = factory.SubFactory(CohortFactory)
+    country = "KR"
+    seats = 5
 
 
 class ApplicationFormFactory(DjangoModelFactory):
@@ -87,19 +141,49 @@ class QuestionFactory(DjangoModelFactory):
 
 
 class ApplicationFactory(DjangoModelFactory):
-    """A draft with eligible profile data (a 25-year-old Korean citizen living in Korea)."""
+    """A draft with eligible profile data (a 25-year-old Korean citizen living in Korea).
+
+    ``from_country="US"`` makes the applicant, the quota country, the citizenship and the
+    residence American instead. Traits:
+
+    - ``submitted=True``: status submitted, submitted now;
+    - ``accepted=True``: status accepted with an open offer (respond within 14 days).
+
+    ``answers=[(question, value), ...]`` saves those answers of the application form.
+    """
 
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
-    applicant = factory.SubFactory(ApplicantFactory, country="KR")
+    class Params:
+        from_country = "KR"
+        submitted = factory.Trait(
+            status=ApplicationStatus.SUBMITTED,
+            # Looked up on use, so tests that monkeypatch the clock see it.
+            submitted_at=factory.LazyAttribute(lambda _application: timezone.now()),
+        )
+        accepted = factory.Trait(
+            status=ApplicationStatus.ACCEPTED,
+            offer_respond_by=factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14)),
+        )
+
+    applicant = factory.SubFactory(
+        ApplicantFactory, country=factory.SelfAttribute("..from_country")
+    )
     cohort = factory.SubFactory(CohortFactory)
-    country = "KR"
-    citizenship = "KR"
-    residence_country = "KR"
+    country = factory.SelfAttribute("from_country")
+    citizenship = factory.SelfAttribute("from_country")
+    residence_country = factory.SelfAttribute("from_country")
     birth_date = factory.LazyAttribute(
         lambda o: o.cohort.starts_on.replace(year=o.cohort.starts_on.year - 25)
     )
     sector = "academia"
     institution = "Seoul National University"
     languages = factory.LazyFunction(lambda: {"en": "professional", "ko": "native"})
+
+    @factory.post_generation
+    def answers(obj, create, extracted, **kwargs):
+        if create and extracted:
+            for question, value in extracted:
+                Answer.objects.create(application=obj, question=question, value=value)

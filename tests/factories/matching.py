@@ -1,13 +1,10 @@
 """Factories for matching: confirmed participants with matching profiles."""
 
-import itertools
-
 import factory
 from factory.django import DjangoModelFactory
 
 from exchanges.enums import ApplicationStatus
 from exchanges.models import MatchingProfile
-from tests.factories import ApplicantFactory
 from tests.factories.applications import ApplicationFactory
 
 
@@ -19,39 +16,31 @@ class MatchingProfileFactory(DjangoModelFactory):
     gender = ""
 
 
-_institutions = itertools.count(1)
+class MatchingParticipantFactory(ApplicationFactory):
+    """A confirmed application with a matching profile (no interests, no gender given), from an
+    institution of its own, speaking professional English. Set the profile with
+    ``profile__interests`` and ``profile__gender``."""
 
+    class Meta:
+        skip_postgeneration_save = True
 
-def confirmed_participant(
-    cohort,
-    country: str,
-    *,
-    institution: str = "",
-    interests=(),
-    languages=None,
-    sector: str = "academia",
-    gender: str = "",
-):
-    """A confirmed application of ``cohort`` from ``country`` with a matching profile."""
-    application = ApplicationFactory(
-        cohort=cohort,
-        applicant=ApplicantFactory(country=country),
-        country=country,
-        citizenship=country,
-        residence_country=country,
-        status=ApplicationStatus.CONFIRMED,
-        institution=institution or f"Institution {next(_institutions)}",
-        sector=sector,
-        languages=languages if languages is not None else {"en": "professional"},
+    status = ApplicationStatus.CONFIRMED
+    institution = factory.Sequence(lambda n: f"Institution {n}")
+    languages = factory.LazyFunction(lambda: {"en": "professional"})
+    profile = factory.RelatedFactory(
+        MatchingProfileFactory,
+        factory_related_name="application",
+        interests=factory.LazyFunction(list),
     )
-    MatchingProfileFactory(application=application, interests=list(interests), gender=gender)
-    return application
 
 
 def triad_cohort(cohort, groups: int = 1) -> list:
-    """``groups`` confirmed participants per country (US, JP, KR), all speaking English."""
+    """``groups`` matching participants per country (US, JP, KR), in that order, all speaking
+    English and interested in climate and trade."""
     return [
-        confirmed_participant(cohort, country, interests=["climate", "trade"])
+        MatchingParticipantFactory(
+            cohort=cohort, from_country=country, profile__interests=["climate", "trade"]
+        )
         for _ in range(groups)
         for country in ("US", "JP", "KR")
     ]

@@ -8,7 +8,7 @@ from factory.django import DjangoModelFactory
 from exchanges.enums import ApplicationStatus, HostGenderRule, HostKind
 from exchanges.models import Host
 from tests.factories.applications import CohortFactory
-from tests.factories.matching import confirmed_participant
+from tests.factories.matching import MatchingParticipantFactory
 
 
 class HostFactory(DjangoModelFactory):
@@ -27,14 +27,21 @@ class HostFactory(DjangoModelFactory):
     preferences = factory.LazyFunction(list)
 
 
-def alumnus(cohort, country: str, **kwargs):
-    """An alumnus of an earlier cohort of ``cohort``'s program, from ``country``."""
-    earlier = CohortFactory(
-        program=cohort.program,
-        starts_on=cohort.starts_on - dt.timedelta(days=365),
-        ends_on=cohort.starts_on - dt.timedelta(days=345),
+class AlumnusFactory(MatchingParticipantFactory):
+    """An alumnus (with a matching profile) of a cohort of ``alumnus_of``'s program that ran a
+    year before ``alumnus_of``."""
+
+    class Params:
+        alumnus_of = factory.SubFactory(CohortFactory)
+
+    status = ApplicationStatus.ALUMNUS
+    cohort = factory.SubFactory(
+        CohortFactory,
+        program=factory.SelfAttribute("..alumnus_of.program"),
+        starts_on=factory.LazyAttribute(
+            lambda o: o.factory_parent.alumnus_of.starts_on - dt.timedelta(days=365)
+        ),
+        ends_on=factory.LazyAttribute(
+            lambda o: o.factory_parent.alumnus_of.starts_on - dt.timedelta(days=345)
+        ),
     )
-    application = confirmed_participant(earlier, country, **kwargs)
-    application.status = ApplicationStatus.ALUMNUS
-    application.save(update_fields=["status"])
-    return application

@@ -8,22 +8,7 @@ from factory.django import DjangoModelFactory
 from exchanges.enums import ApplicationStatus, VisaStatus
 from exchanges.models import ItineraryItem, PredepartureChecklist
 from exchanges.validators import passport_valid_through
-from tests.factories import ApplicantFactory
 from tests.factories.applications import ApplicationFactory, CohortFactory
-
-
-def participant(
-    cohort, country: str = "KR", *, status: str = ApplicationStatus.CONFIRMED, **applicant
-):
-    """A confirmed application of ``cohort`` from ``country`` (no matching profile)."""
-    return ApplicationFactory(
-        cohort=cohort,
-        applicant=ApplicantFactory(country=country, **applicant),
-        country=country,
-        citizenship=country,
-        residence_country=country,
-        status=status,
-    )
 
 
 def complete_values(cohort) -> dict:

@@ -67,9 +67,3 @@ class ReviewAssignmentFactory(DjangoModelFactory):
     def pooled(obj, create, extracted, **kwargs):
         if create and extracted is not False:
             ReviewerPoolMember.objects.get_or_create(cohort=obj.cohort, reviewer=obj.reviewer)
-
-
-def submitted_application(cohort, **kwargs):
-    kwargs.setdefault("status", ApplicationStatus.SUBMITTED)
-    kwargs.setdefault("submitted_at", timezone.now())
-    return ApplicationFactory(cohort=cohort, **kwargs)

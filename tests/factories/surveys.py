@@ -1,9 +1,11 @@
-"""Factories for surveys: a published survey of a cohort with the standard questions, and
-invitations of its participants."""
+"""Factories for surveys: a survey of a cohort with the standard questions, and invitations of
+its participants."""
 
 import datetime as dt
 
+import factory
 from django.utils import timezone
+from factory.django import DjangoModelFactory
 
 from exchanges.enums import ApplicationStatus, SurveyKind
 from exchanges.models import Survey, SurveyInvitation
@@ -11,41 +13,46 @@ from exchanges.services.surveys import survey_create_standard
 from tests.factories.applications import ApplicationFactory, CohortFactory
 
 
-def standard_survey(
-    *, cohort=None, kind=SurveyKind.POST_PROGRAM, opens_at=None, closes_at=None, published=True
-) -> Survey:
-    """A survey with the standard questionnaire; open now (since yesterday, for 10 days)
-    unless dates are given."""
-    cohort = cohort or CohortFactory()
-    now = timezone.now()
-    survey = survey_create_standard(
-        cohort=cohort,
-        kind=kind,
-        actor=None,
-        opens_at=opens_at or now - dt.timedelta(days=1),
-        closes_at=closes_at or now + dt.timedelta(days=10),
+class SurveyFactory(DjangoModelFactory):
+    """A draft post-program survey with the standard questionnaire, created as staff create it
+    (``survey_create_standard``); open since yesterday, for 10 days. ``published=True``
+    publishes it at its opening time."""
+
+    class Meta:
+        model = Survey
+        skip_postgeneration_save = True
+
+    cohort = factory.SubFactory(CohortFactory)
+    kind = SurveyKind.POST_PROGRAM
+    # Lambdas, not ``timezone.now`` itself, so tests that monkeypatch the clock see it.
+    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=10))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return survey_create_standard(actor=None, **kwargs)
+
+    @factory.post_generation
+    def published(obj, create, extracted, **kwargs):
+        if create and extracted:
+            Survey.objects.filter(pk=obj.pk).update(published_at=obj.opens_at)
+            obj.refresh_from_db()
+
+
+class SurveyInvitationFactory(DjangoModelFactory):
+    """An invitation, sent now, of a participant from ``country`` (Korea) of the survey's
+    cohort; the participant's citizenship and residence stay Korean."""
+
+    class Meta:
+        model = SurveyInvitation
+
+    survey = factory.SubFactory(SurveyFactory, published=True)
+    country = "KR"
+    application = factory.SubFactory(
+        ApplicationFactory,
+        cohort=factory.SelfAttribute("..survey.cohort"),
+        status=ApplicationStatus.PARTICIPANT,
+        country=factory.SelfAttribute("..country"),
+        applicant__country=factory.SelfAttribute("...country"),
     )
-    if published:
-        Survey.objects.filter(pk=survey.pk).update(published_at=survey.opens_at)
-        survey.refresh_from_db()
-    return survey
-
-
-def participant(cohort, country="KR", status=ApplicationStatus.PARTICIPANT, **applicant):
-    return ApplicationFactory(
-        cohort=cohort,
-        status=status,
-        country=country,
-        applicant__country=country,
-        **{f"applicant__{k}": v for k, v in applicant.items()},
-    )
-
-
-def invitation(survey, *, country="KR", invited_at=None, **applicant) -> SurveyInvitation:
-    application = participant(survey.cohort, country=country, **applicant)
-    return SurveyInvitation.objects.create(
-        survey=survey,
-        application=application,
-        country=country,
-        invited_at=invited_at or timezone.now(),
-    )
+    invited_at = factory.LazyAttribute(lambda _invitation: timezone.now())

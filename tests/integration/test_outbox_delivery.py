@@ -13,9 +13,8 @@ from exchanges.enums import CampaignStatus, MailStatus, MailTemplateKey, Role
 from exchanges.models import Application, Campaign, OutgoingMail
 from exchanges.services.campaigns import campaign_enqueue, campaign_send
 from exchanges.services.mail import mail_queue, mail_sweep
-from tests.exchanges.conftest import make_cohort
 from tests.factories import ApplicantFactory, SecretariatFactory
-from tests.factories.applications import ApplicationFactory
+from tests.factories.applications import ApplicationFactory, LeadersCohortFactory
 from tests.integration.conftest import wait_until
 
 SIGNUP = {
@@ -69,7 +68,7 @@ def test_worker_killed_mid_campaign_delivers_all_with_bounded_duplicates(
             for n in range(500)
         ]
     )
-    cohort = make_cohort()
+    cohort = LeadersCohortFactory()
     # The audience is the cohort's applicants: people without an application are never written to.
     Application.objects.bulk_create(
         [ApplicationFactory.build(applicant=person, cohort=cohort) for person in people]

@@ -4,9 +4,9 @@ from django.db import IntegrityError
 
 from exchanges.enums import ApplicationStatus
 from exchanges.exceptions import InvalidTransition
-from exchanges.models import ActivityLog, Application, CohortQuota
+from exchanges.models import ActivityLog, Application
 from exchanges.services.applications import ALLOWED_TRANSITIONS, application_transition
-from tests.factories.applications import ApplicationFactory
+from tests.factories.applications import ApplicationFactory, CohortQuotaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_allowed_transition_changes_status_and_logs(
     application = ApplicationFactory(
         status=from_status, waitlist_position=1 if from_status == "waitlisted" else None
     )
-    CohortQuota.objects.create(cohort=application.cohort, country="KR", seats=5)
+    CohortQuotaFactory(cohort=application.cohort, seats=5)
 
     with django_capture_on_commit_callbacks(execute=True):
         application_transition(

@@ -9,9 +9,8 @@ from exchanges.models import Campaign, MailTemplate, OutgoingMail
 from exchanges.selectors.campaigns import campaign_audience
 from exchanges.services.applications import application_transition
 from exchanges.services.campaigns import campaign_send
-from tests.exchanges.conftest import make_cohort
 from tests.factories import ApplicantFactory, PartnerStaffFactory, ReviewerFactory
-from tests.factories.applications import ApplicationFactory
+from tests.factories.applications import ApplicationFactory, LeadersCohortFactory
 from tests.factories.reviews import PoolMemberFactory
 from tests.smtp import part
 
@@ -36,7 +35,7 @@ def _applicant(cohort, language, country, **names):
 def test_campaign_html_and_local_names_reach_the_smtp_server(
     smtp_sink, secretariat, django_capture_on_commit_callbacks, language
 ):
-    cohort = make_cohort()
+    cohort = LeadersCohortFactory()
     country = {"ja": "JP", "ko": "KR"}[language]
     person = _applicant(
         cohort, language, country, given_name="Olivia", family_name="<Johnson>", local_name=""
@@ -74,7 +73,7 @@ def test_campaign_html_and_local_names_reach_the_smtp_server(
 def test_staff_edited_template_sends_html_with_local_names(
     smtp_sink, secretariat, django_capture_on_commit_callbacks, language
 ):
-    cohort = make_cohort()
+    cohort = LeadersCohortFactory()
     country = {"ja": "JP", "ko": "KR"}[language]
     person = ApplicantFactory(preferred_language=language, country=country)
     application = ApplicationFactory(
@@ -105,7 +104,7 @@ def test_staff_edited_template_sends_html_with_local_names(
 def test_staff_html_loses_active_content(
     smtp_sink, secretariat, django_capture_on_commit_callbacks
 ):
-    cohort = make_cohort()
+    cohort = LeadersCohortFactory()
     person = _applicant(cohort, "en", "US")
     campaign = Campaign.objects.create(
         cohort=cohort,
@@ -128,7 +127,7 @@ def test_staff_html_loses_active_content(
 def test_campaign_is_sent_when_its_last_message_is_final(
     smtp_sink, secretariat, staff_client, django_capture_on_commit_callbacks
 ):
-    cohort = make_cohort()
+    cohort = LeadersCohortFactory()
     people = [_applicant(cohort, "en", "US") for _ in range(3)]
     campaign = Campaign.objects.create(
         cohort=cohort, name="Notice", subject_en="Notice", body_en="Hello {{ recipient_name }}"
@@ -150,7 +149,7 @@ def test_campaign_is_sent_when_its_last_message_is_final(
 def test_campaign_with_a_failed_message_still_finishes(
     smtp_sink, secretariat, django_capture_on_commit_callbacks, settings
 ):
-    cohort = make_cohort()
+    cohort = LeadersCohortFactory()
     _applicant(cohort, "en", "US")
     settings.EMAIL_PORT = 1  # nothing listens: every attempt fails
     settings.OUTBOX_MAX_ATTEMPTS = 1
@@ -167,8 +166,8 @@ def test_campaign_with_a_failed_message_still_finishes(
 
 
 def test_campaign_audience_without_statuses_stays_in_the_cohort():
-    cohort = make_cohort()
-    other = make_cohort(slug="2028-winter")
+    cohort = LeadersCohortFactory()
+    other = LeadersCohortFactory(slug="2028-winter")
     inside = [_applicant(cohort, "en", "US"), _applicant(cohort, "ko", "KR")]
     _applicant(other, "en", "US")
     ApplicantFactory()  # no application at all
@@ -180,13 +179,12 @@ def test_campaign_audience_without_statuses_stays_in_the_cohort():
 
 
 def test_campaign_audience_staff_roles_are_the_cohorts_own():
-    cohort = make_cohort()
-    other = make_cohort(slug="2028-winter")
+    cohort = LeadersCohortFactory()
+    other = LeadersCohortFactory(slug="2028-winter")
     reviewer = ReviewerFactory()
     PoolMemberFactory(cohort=cohort, reviewer=reviewer)
     PoolMemberFactory(cohort=other, reviewer=ReviewerFactory())
-    partner = PartnerStaffFactory()
-    cohort.program.partners.add(partner.organisation)
+    partner = PartnerStaffFactory(partner_of=cohort.program)
     PartnerStaffFactory()  # an organisation that is not a partner of the program
     campaign = Campaign.objects.create(
         cohort=cohort,
@@ -204,10 +202,10 @@ def test_campaign_audience_staff_roles_are_the_cohorts_own():
 def test_campaign_count_shown_is_the_count_sent(
     smtp_sink, secretariat, staff_client, django_capture_on_commit_callbacks
 ):
-    cohort = make_cohort()
+    cohort = LeadersCohortFactory()
     for language, country in [("en", "US"), ("ja", "JP"), ("ko", "KR")]:
         _applicant(cohort, language, country)
-    _applicant(make_cohort(slug="2028-winter"), "en", "US")
+    _applicant(LeadersCohortFactory(slug="2028-winter"), "en", "US")
     campaign = Campaign.objects.create(cohort=cohort, name="N", subject_en="S", body_en="B")
 
     shown = staff_client.get(reverse("staff:campaign_detail", args=[campaign.pk]))

@@ -24,7 +24,7 @@ from exchanges.services.matching import (
 )
 from exchanges.tasks import task_run_matching
 from tests.factories.applications import CohortFactory
-from tests.factories.matching import confirmed_participant, triad_cohort
+from tests.factories.matching import MatchingParticipantFactory, triad_cohort
 
 PARAMETERS = {"per_country": 1, "time_limit": 5}
 
@@ -133,7 +133,7 @@ def test_run_uneven_cohort_extends_full_groups(
     cohort, secretariat, django_capture_on_commit_callbacks
 ):
     triad_cohort(cohort, groups=1)
-    extra = confirmed_participant(cohort, "US")
+    extra = MatchingParticipantFactory(cohort=cohort, from_country="US")
 
     run = _run(cohort, secretariat, django_capture_on_commit_callbacks)
 
@@ -158,7 +158,7 @@ def test_run_uneven_counts_place_everyone_by_the_rule(
 ):
     counts, rule, sizes = case
     people = [
-        confirmed_participant(cohort, country)
+        MatchingParticipantFactory(cohort=cohort, from_country=country)
         for country, n in zip(("US", "JP", "KR"), counts, strict=True)
         for _ in range(n)
     ]
@@ -235,12 +235,27 @@ def test_task_finished_run_is_left_alone(cohort, secretariat, django_capture_on_
 def test_swap_preview_delta_equals_recomputed_difference(
     cohort, secretariat, django_capture_on_commit_callbacks
 ):
-    us1 = confirmed_participant(cohort, "US", interests=["climate"], sector="media")
-    us2 = confirmed_participant(cohort, "US", interests=["film"], sector="business")
-    jp1 = confirmed_participant(cohort, "JP", interests=["climate"], languages={"ja": "native"})
-    jp2 = confirmed_participant(cohort, "JP", interests=["film"], sector="politics")
-    kr1 = confirmed_participant(cohort, "KR", interests=["climate", "history"])
-    kr2 = confirmed_participant(cohort, "KR", interests=["film", "history"], gender="female")
+    us1 = MatchingParticipantFactory(
+        cohort=cohort, from_country="US", profile__interests=["climate"], sector="media"
+    )
+    us2 = MatchingParticipantFactory(
+        cohort=cohort, from_country="US", profile__interests=["film"], sector="business"
+    )
+    jp1 = MatchingParticipantFactory(
+        cohort=cohort, from_country="JP", profile__interests=["climate"], languages={"ja": "native"}
+    )
+    jp2 = MatchingParticipantFactory(
+        cohort=cohort, from_country="JP", profile__interests=["film"], sector="politics"
+    )
+    kr1 = MatchingParticipantFactory(
+        cohort=cohort, from_country="KR", profile__interests=["climate", "history"]
+    )
+    kr2 = MatchingParticipantFactory(
+        cohort=cohort,
+        from_country="KR",
+        profile__interests=["film", "history"],
+        profile__gender="female",
+    )
     run = _run(cohort, secretariat, django_capture_on_commit_callbacks)
     groups_before = _groups(run)
     participants = {p.id: p for p in matching_participants(cohort=cohort)}
@@ -278,12 +293,12 @@ def test_swap_between_countries_is_refused(cohort, secretariat, django_capture_o
 def test_swap_that_breaks_institution_rule_is_previewed_and_refused(
     cohort, secretariat, django_capture_on_commit_callbacks
 ):
-    us1 = confirmed_participant(cohort, "US")
-    us2 = confirmed_participant(cohort, "US")
-    confirmed_participant(cohort, "JP")
-    confirmed_participant(cohort, "JP")
-    confirmed_participant(cohort, "KR", institution="Shared University")
-    confirmed_participant(cohort, "KR")
+    us1 = MatchingParticipantFactory(cohort=cohort, from_country="US")
+    us2 = MatchingParticipantFactory(cohort=cohort, from_country="US")
+    MatchingParticipantFactory(cohort=cohort, from_country="JP")
+    MatchingParticipantFactory(cohort=cohort, from_country="JP")
+    MatchingParticipantFactory(cohort=cohort, from_country="KR", institution="Shared University")
+    MatchingParticipantFactory(cohort=cohort, from_country="KR")
     run = _run(cohort, secretariat, django_capture_on_commit_callbacks)
     kr_group = MatchGroupMember.objects.get(
         run=run, application__institution="Shared University", application__country="KR"

@@ -24,7 +24,7 @@ from exchanges.services.waitlists import (
     waitlist_promote_next,
 )
 from tests.beat import at
-from tests.factories.applications import ApplicationFactory, CohortFactory
+from tests.factories.applications import ApplicationFactory, CohortFactory, CohortQuotaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +34,14 @@ ACCEPTED_LOG = "exchanges.application.accepted"
 
 @pytest.fixture
 def cohort():
-    cohort = CohortFactory(
-        time_zone="Asia/Seoul", offer_response_days=14, starts_on=dt.date(2030, 7, 1)
+    return CohortFactory(
+        time_zone="Asia/Seoul",
+        offer_response_days=14,
+        starts_on=dt.date(2030, 7, 1),
+        with_quota=True,
+        quota__seats=1,
+        quota__waitlist_size=3,
     )
-    CohortQuota.objects.create(cohort=cohort, country="KR", seats=1, waitlist_size=3)
-    return cohort
 
 
 def positions(cohort) -> list[tuple[int, int]]:
@@ -119,7 +122,7 @@ def test_korean_accepted_email_shows_seoul_time(
 
 def test_offer_refused_without_quota_row_and_nothing_changes():
     application = ApplicationFactory(status=S.UNDER_REVIEW, country="JP")
-    CohortQuota.objects.create(cohort=application.cohort, country="KR", seats=5)
+    CohortQuotaFactory(cohort=application.cohort, seats=5)
 
     with pytest.raises(QuotaMissing) as error:
         application_transition(application=application, to_status=S.ACCEPTED, actor=None)
@@ -135,8 +138,7 @@ def test_offer_refused_without_quota_row_and_nothing_changes():
 
 @pytest.mark.parametrize("holding", [S.ACCEPTED, S.CONFIRMED, S.PARTICIPANT, S.ALUMNUS])
 def test_offer_refused_when_seats_are_filled(holding):
-    cohort = CohortFactory()
-    CohortQuota.objects.create(cohort=cohort, country="KR", seats=2)
+    cohort = CohortFactory(with_quota=True, quota__seats=2)
     ApplicationFactory(cohort=cohort, status=holding)
     ApplicationFactory(cohort=cohort, status=S.CONFIRMED)
     candidate = ApplicationFactory(cohort=cohort, status=S.UNDER_REVIEW)
@@ -152,8 +154,7 @@ def test_offer_refused_when_seats_are_filled(holding):
 
 
 def test_declined_withdrawn_and_other_countries_do_not_take_seats():
-    cohort = CohortFactory()
-    CohortQuota.objects.create(cohort=cohort, country="KR", seats=1)
+    cohort = CohortFactory(with_quota=True, quota__seats=1)
     for status in (S.DECLINED, S.WITHDRAWN, S.REJECTED, S.WAITLISTED):
         ApplicationFactory(cohort=cohort, status=status)
     ApplicationFactory(cohort=cohort, status=S.CONFIRMED, country="JP")
@@ -195,8 +196,7 @@ def test_waitlist_limited_by_quota_size(cohort):
 
 
 def test_waitlist_size_zero_means_unlimited_and_no_quota_row_still_numbers():
-    cohort = CohortFactory()
-    CohortQuota.objects.create(cohort=cohort, country="KR", seats=1, waitlist_size=0)
+    cohort = CohortFactory(with_quota=True, quota__seats=1, quota__waitlist_size=0)
     people = waitlist(cohort, 4)
     japanese = waitlist(cohort, 2, country="JP")  # no JP quota row
 
@@ -351,7 +351,7 @@ def test_accept_twice_is_safe_and_then_decline_is_refused(
 
 def test_answer_after_deadline_refused(cohort, monkeypatch):
     offered = ApplicationFactory(
-        cohort=cohort, status=S.ACCEPTED, offer_respond_by=at(2030, 3, 16, 14, 59, 59)
+        cohort=cohort, accepted=True, offer_respond_by=at(2030, 3, 16, 14, 59, 59)
     )
     monkeypatch.setattr(timezone, "now", lambda: at(2030, 3, 16, 15, 0))
 
@@ -370,7 +370,7 @@ def test_answer_after_deadline_refused(cohort, monkeypatch):
 
 def test_extend_sets_end_of_day_in_cohort_zone_and_logs(cohort, secretariat, monkeypatch):
     offered = ApplicationFactory(
-        cohort=cohort, status=S.ACCEPTED, offer_respond_by=at(2030, 3, 16, 14, 59, 59)
+        cohort=cohort, accepted=True, offer_respond_by=at(2030, 3, 16, 14, 59, 59)
     )
     monkeypatch.setattr(timezone, "now", lambda: at(2030, 3, 10, 0, 0))
 
@@ -411,7 +411,7 @@ def test_extend_emails_the_new_deadline_in_the_applicants_language(
     language, time_zone, subject, deadline_text = case
     offered = ApplicationFactory(
         cohort=cohort,
-        status=S.ACCEPTED,
+        accepted=True,
         offer_respond_by=at(2030, 3, 16, 14, 59, 59),
         applicant__preferred_language=language,
         applicant__time_zone=time_zone,
@@ -440,7 +440,7 @@ def test_extend_emails_the_new_deadline_in_the_applicants_language(
 )
 def test_extend_refuses_past_deadlines(cohort, secretariat, monkeypatch, day, message):
     offered = ApplicationFactory(
-        cohort=cohort, status=S.ACCEPTED, offer_respond_by=at(2030, 3, 16, 14, 59, 59)
+        cohort=cohort, accepted=True, offer_respond_by=at(2030, 3, 16, 14, 59, 59)
     )
     # 15:00 UTC on 10 March is already 11 March in Seoul.
     monkeypatch.setattr(timezone, "now", lambda: at(2030, 3, 10, 15, 0))
@@ -482,7 +482,7 @@ def test_late_offer_deadline_is_capped_at_the_day_before_the_program():
 
 def test_no_automatic_promotion_once_the_program_has_started(cohort, monkeypatch):
     offered = ApplicationFactory(
-        cohort=cohort, status=S.ACCEPTED, offer_respond_by=at(2030, 6, 30, 14, 59, 59)
+        cohort=cohort, accepted=True, offer_respond_by=at(2030, 6, 30, 14, 59, 59)
     )
     (waiting,) = waitlist(cohort, 1)
     monkeypatch.setattr(timezone, "now", lambda: at(2030, 6, 30, 15, 0))  # 1 July in Seoul

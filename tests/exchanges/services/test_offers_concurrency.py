@@ -9,7 +9,7 @@ from django.db import connection
 
 from exchanges.enums import ApplicationStatus
 from exchanges.exceptions import QuotaExceeded
-from exchanges.models import ActivityLog, Application, CohortQuota
+from exchanges.models import ActivityLog, Application
 from exchanges.services.applications import application_transition
 from exchanges.services.offers import offer_lapses, offer_respond
 from tests.factories.applications import ApplicationFactory, CohortFactory
@@ -53,8 +53,7 @@ def run_at_once(functions) -> list:
 
 
 def test_concurrent_acceptances_into_one_free_seat_give_exactly_one_offer():
-    cohort = CohortFactory()
-    CohortQuota.objects.create(cohort=cohort, country="KR", seats=3)
+    cohort = CohortFactory(with_quota=True, quota__seats=3)
     ApplicationFactory.create_batch(2, cohort=cohort, status=S.CONFIRMED)
     candidates = ApplicationFactory.create_batch(6, cohort=cohort, status=S.UNDER_REVIEW)
 
@@ -79,8 +78,7 @@ def test_concurrent_acceptances_into_one_free_seat_give_exactly_one_offer():
 
 
 def test_concurrent_declines_promote_distinct_waitlisted_and_renumber():
-    cohort = CohortFactory()
-    CohortQuota.objects.create(cohort=cohort, country="KR", seats=2)
+    cohort = CohortFactory(with_quota=True, quota__seats=2)
     offers = ApplicationFactory.create_batch(2, cohort=cohort, status=S.ACCEPTED)
     waiting = ApplicationFactory.create_batch(3, cohort=cohort, status=S.UNDER_REVIEW)
     for application in waiting:
@@ -104,10 +102,9 @@ def test_concurrent_declines_promote_distinct_waitlisted_and_renumber():
 
 
 def test_concurrent_lapse_runs_lapse_each_offer_once():
-    cohort = CohortFactory()
-    CohortQuota.objects.create(cohort=cohort, country="KR", seats=1)
+    cohort = CohortFactory(with_quota=True, quota__seats=1)
     past = dt.datetime(2030, 3, 1, tzinfo=dt.UTC)
-    lapsing = ApplicationFactory(cohort=cohort, status=S.ACCEPTED, offer_respond_by=past)
+    lapsing = ApplicationFactory(cohort=cohort, accepted=True, offer_respond_by=past)
     waiting = ApplicationFactory(cohort=cohort, status=S.UNDER_REVIEW)
     application_transition(application=waiting, to_status=S.WAITLISTED, actor=None)
     now = past + dt.timedelta(hours=1)

@@ -25,9 +25,9 @@ def reminder_keys() -> list[str]:
 
 @pytest.fixture
 def cohort():
-    cohort = CohortFactory(time_zone="Asia/Seoul", starts_on=dt.date(2030, 7, 1))
-    CohortQuota.objects.create(cohort=cohort, country="KR", seats=5)
-    return cohort
+    return CohortFactory(
+        time_zone="Asia/Seoul", starts_on=dt.date(2030, 7, 1), with_quota=True, quota__seats=5
+    )
 
 
 OFFERED_AT = dt.datetime(2030, 3, 1, 0, 0, tzinfo=UTC)
@@ -36,7 +36,7 @@ OFFERED_AT = dt.datetime(2030, 3, 1, 0, 0, tzinfo=UTC)
 def offer(cohort, *, made_at=OFFERED_AT, deadline=DEADLINE, **kwargs):
     return ApplicationFactory(
         cohort=cohort,
-        status=S.ACCEPTED,
+        accepted=True,
         offer_respond_by=deadline,
         offer_updated_at=made_at,
         status_changed_at=made_at,

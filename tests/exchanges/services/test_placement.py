@@ -23,8 +23,8 @@ from exchanges.services.placement import (
     placement_run_publish,
 )
 from tests.factories.applications import CohortFactory
-from tests.factories.matching import confirmed_participant, triad_cohort
-from tests.factories.placement import HostFactory, alumnus
+from tests.factories.matching import MatchingParticipantFactory, triad_cohort
+from tests.factories.placement import AlumnusFactory, HostFactory
 
 
 @pytest.fixture
@@ -119,9 +119,11 @@ def test_everyone_placed_when_capacity_allows_and_preferences_honoured(cohort, s
 
 
 def test_hard_filters_come_before_preferences(cohort, secretariat):
-    allergic = confirmed_participant(cohort, "US", gender="male")
-    woman = confirmed_participant(cohort, "JP", gender="female")
-    korean_only = confirmed_participant(cohort, "KR", languages={"ko": "native"})
+    allergic = MatchingParticipantFactory(cohort=cohort, from_country="US", profile__gender="male")
+    woman = MatchingParticipantFactory(cohort=cohort, from_country="JP", profile__gender="female")
+    korean_only = MatchingParticipantFactory(
+        cohort=cohort, from_country="KR", languages={"ko": "native"}
+    )
     pets = HostFactory(cohort=cohort, capacity=3, has_pets=True, languages=["en", "ja"])
     women = HostFactory(cohort=cohort, capacity=3, gender_rule=HostGenderRule.FEMALE_ONLY)
     for person in (allergic, woman, korean_only):
@@ -143,7 +145,7 @@ def test_hard_filters_come_before_preferences(cohort, secretariat):
 
 
 def test_dietary_needs_need_a_host_that_accommodates_them(cohort, secretariat):
-    (us,) = [confirmed_participant(cohort, "US")]
+    (us,) = [MatchingParticipantFactory(cohort=cohort, from_country="US")]
     plain = HostFactory(cohort=cohort, accommodates_dietary_needs=False)
     able = HostFactory(cohort=cohort)
     _prefer(us, [plain, able], dietary_needs=True)
@@ -225,7 +227,7 @@ def test_publish_once_and_notify_after_commit(
 def test_notification_uses_recipient_language(
     cohort, secretariat, django_capture_on_commit_callbacks
 ):
-    person = confirmed_participant(cohort, "JP")
+    person = MatchingParticipantFactory(cohort=cohort, from_country="JP")
     person.applicant.preferred_language = "ja"
     person.applicant.save()
     HostFactory(cohort=cohort, name="佐藤家", city="東京")
@@ -240,7 +242,7 @@ def test_notification_uses_recipient_language(
 
 def test_host_save_validates_name_and_preferences(cohort, secretariat):
     us, _jp, _kr = triad_cohort(cohort)
-    other = confirmed_participant(CohortFactory(), "US")
+    other = MatchingParticipantFactory(cohort=CohortFactory(), from_country="US")
     host = host_save(
         cohort=cohort,
         actor=secretariat,
@@ -270,7 +272,7 @@ def test_host_save_validates_name_and_preferences(cohort, secretariat):
 
 
 def test_profile_accepts_only_hosts_of_own_cohort(cohort):
-    (us,) = [confirmed_participant(cohort, "US")]
+    (us,) = [MatchingParticipantFactory(cohort=cohort, from_country="US")]
     mine = HostFactory(cohort=cohort)
     foreign = HostFactory()
 
@@ -297,7 +299,10 @@ def test_profile_accepts_only_hosts_of_own_cohort(cohort):
 # --------------------------------------------------------------------------- mentors
 def test_mentors_are_from_another_country_within_capacity(cohort, secretariat):
     people = triad_cohort(cohort, groups=2)
-    mentors = [alumnus(cohort, "US"), alumnus(cohort, "JP")]
+    mentors = [
+        AlumnusFactory(alumnus_of=cohort, from_country="US"),
+        AlumnusFactory(alumnus_of=cohort, from_country="JP"),
+    ]
 
     run = mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=2)
 
@@ -314,8 +319,8 @@ def test_mentors_are_from_another_country_within_capacity(cohort, secretariat):
 
 
 def test_mentor_filters_reason_when_only_same_country_alumni(cohort, secretariat):
-    (us,) = [confirmed_participant(cohort, "US")]
-    alumnus(cohort, "US")
+    (us,) = [MatchingParticipantFactory(cohort=cohort, from_country="US")]
+    AlumnusFactory(alumnus_of=cohort, from_country="US")
 
     run = mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=1)
 
@@ -328,17 +333,18 @@ def test_only_alumni_of_earlier_cohorts_of_the_program_mentor(cohort, secretaria
     import datetime as dt  # noqa: PLC0415 -- only this test moves dates
 
     triad_cohort(cohort)
-    alumnus(CohortFactory(), "US")  # another program
+    AlumnusFactory(alumnus_of=CohortFactory(), from_country="US")  # another program
     later = CohortFactory(
         program=cohort.program, starts_on=cohort.starts_on + dt.timedelta(days=365)
     )
-    late = confirmed_participant(later, "US")
+    late = MatchingParticipantFactory(cohort=later, from_country="US")
     late.status = "alumnus"
     late.save()
     earlier = CohortFactory(
         program=cohort.program, starts_on=cohort.starts_on - dt.timedelta(days=365)
     )
-    confirmed_participant(earlier, "US")  # took part but is not (yet) an alumnus
+    # took part but is not (yet) an alumnus
+    MatchingParticipantFactory(cohort=earlier, from_country="US")
 
     with pytest.raises(ExchangeError, match="no alumni"):
         mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=1)
@@ -346,7 +352,7 @@ def test_only_alumni_of_earlier_cohorts_of_the_program_mentor(cohort, secretaria
 
 def test_mentor_capacity_is_validated(cohort, secretariat):
     triad_cohort(cohort)
-    alumnus(cohort, "US")
+    AlumnusFactory(alumnus_of=cohort, from_country="US")
 
     with pytest.raises(ExchangeError, match="between 1 and 10"):
         mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=0)
@@ -356,7 +362,7 @@ def test_mentor_publish_notifies_after_commit(
     cohort, secretariat, django_capture_on_commit_callbacks
 ):
     us, jp, kr = triad_cohort(cohort)
-    mentor = alumnus(cohort, "US")
+    mentor = AlumnusFactory(alumnus_of=cohort, from_country="US")
     run = mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=3)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -382,7 +388,7 @@ def test_mentor_pool_leaves_out_a_cohort_still_running(cohort):
         starts_on=today - dt.timedelta(days=3),
         ends_on=today + dt.timedelta(days=10),
     )
-    still_there = confirmed_participant(running, "US")
+    still_there = MatchingParticipantFactory(cohort=running, from_country="US")
     still_there.status = ApplicationStatus.ALUMNUS
     still_there.save(update_fields=["status"])
     ended = CohortFactory(
@@ -390,10 +396,10 @@ def test_mentor_pool_leaves_out_a_cohort_still_running(cohort):
         starts_on=today - dt.timedelta(days=60),
         ends_on=today - dt.timedelta(days=40),
     )
-    came_back = confirmed_participant(ended, "JP")
+    came_back = MatchingParticipantFactory(cohort=ended, from_country="JP")
     came_back.status = ApplicationStatus.PARTICIPANT
     came_back.save(update_fields=["status"])
-    graduate = alumnus(cohort, "KR")
+    graduate = AlumnusFactory(alumnus_of=cohort, from_country="KR")
 
     pool = list(alumni_mentors(cohort=cohort, now=dt.datetime(2026, 12, 4, 12, tzinfo=dt.UTC)))
 
@@ -423,8 +429,8 @@ def test_mentor_pool_counts_a_cohort_ended_only_in_its_own_time_zone(cohort, mon
         starts_on=last_day - dt.timedelta(days=20),
         ends_on=last_day,
     )
-    still_on_program = confirmed_participant(in_los_angeles, "US")
-    finished = confirmed_participant(in_seoul, "KR")
+    still_on_program = MatchingParticipantFactory(cohort=in_los_angeles, from_country="US")
+    finished = MatchingParticipantFactory(cohort=in_seoul, from_country="KR")
     for application in (still_on_program, finished):
         application.status = ApplicationStatus.PARTICIPANT
         application.save(update_fields=["status"])
@@ -437,7 +443,7 @@ def test_mentor_pool_counts_a_cohort_ended_only_in_its_own_time_zone(cohort, mon
 def test_no_new_placement_run_once_one_of_its_kind_is_published(cohort, secretariat):
     triad_cohort(cohort)
     HostFactory(cohort=cohort, capacity=3)
-    alumnus(cohort, "US")
+    AlumnusFactory(alumnus_of=cohort, from_country="US")
     hosts = host_placement_run(cohort=cohort, actor=secretariat)
     placement_run_publish(run=hosts, actor=secretariat)
 

@@ -15,8 +15,8 @@ from exchanges.models import OutgoingMail
 from exchanges.services.predeparture import predeparture_section_save
 from tests.beat import at, outbox_keys
 from tests.beat import beat_tick as run_beat
-from tests.factories.applications import CohortFactory
-from tests.factories.predeparture import ChecklistFactory, complete_values, participant
+from tests.factories.applications import ApplicationFactory, CohortFactory
+from tests.factories.predeparture import ChecklistFactory, complete_values
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,13 @@ def seoul(db):
 
 @pytest.fixture
 def los_angeles(seoul):
-    application = participant(seoul, "US", time_zone="America/Los_Angeles", preferred_language="en")
+    application = ApplicationFactory(
+        cohort=seoul,
+        from_country="US",
+        status=ApplicationStatus.CONFIRMED,
+        applicant__time_zone="America/Los_Angeles",
+        applicant__preferred_language="en",
+    )
     application.status_changed_at = at(2030, 5, 1)
     application.save(update_fields=["status_changed_at"])
     return application
@@ -79,7 +85,13 @@ def test_each_window_is_sent_once_at_nine_in_the_participants_morning(monkeypatc
 
 
 def test_participants_are_reminded_in_their_own_time_zone(monkeypatch, seoul, los_angeles):
-    in_seoul = participant(seoul, "KR", time_zone="Asia/Seoul", preferred_language="ko")
+    in_seoul = ApplicationFactory(
+        cohort=seoul,
+        from_country="KR",
+        status=ApplicationStatus.CONFIRMED,
+        applicant__time_zone="Asia/Seoul",
+        applicant__preferred_language="ko",
+    )
     in_seoul.status_changed_at = at(2030, 5, 1)
     in_seoul.save(update_fields=["status_changed_at"])
 
@@ -139,7 +151,12 @@ def test_reminders_stop_when_the_last_section_is_saved(monkeypatch, seoul, los_a
 def test_only_the_latest_window_after_a_pause_and_none_from_before_confirmation(
     monkeypatch, seoul, los_angeles
 ):
-    late = participant(seoul, "JP", time_zone="Asia/Tokyo")
+    late = ApplicationFactory(
+        cohort=seoul,
+        from_country="JP",
+        status=ApplicationStatus.CONFIRMED,
+        applicant__time_zone="Asia/Tokyo",
+    )
     late.status_changed_at = at(2030, 6, 25, 3, 0)  # confirmed after the 14-day reminder
     late.save(update_fields=["status_changed_at"])
 
@@ -160,7 +177,7 @@ def test_only_the_latest_window_after_a_pause_and_none_from_before_confirmation(
     "status", [ApplicationStatus.ACCEPTED, ApplicationStatus.DECLINED, ApplicationStatus.WITHDRAWN]
 )
 def test_no_reminder_unless_confirmed(monkeypatch, seoul, status):
-    application = participant(seoul, "US", status=status)
+    application = ApplicationFactory(cohort=seoul, from_country="US", status=status)
     application.status_changed_at = at(2030, 5, 1)
     application.save(update_fields=["status_changed_at"])
 
@@ -168,8 +185,11 @@ def test_no_reminder_unless_confirmed(monkeypatch, seoul, status):
 
 
 def test_participants_get_reminded_too(monkeypatch, seoul):
-    application = participant(
-        seoul, "US", status=ApplicationStatus.PARTICIPANT, time_zone="America/Los_Angeles"
+    application = ApplicationFactory(
+        cohort=seoul,
+        from_country="US",
+        status=ApplicationStatus.PARTICIPANT,
+        applicant__time_zone="America/Los_Angeles",
     )
     application.status_changed_at = at(2030, 5, 1)
     application.save(update_fields=["status_changed_at"])

@@ -10,8 +10,7 @@ import rules
 
 from exchanges.enums import ApplicationStatus
 from tests.factories import ApplicantFactory, PartnerStaffFactory
-from tests.factories.applications import CohortFactory
-from tests.factories.predeparture import participant
+from tests.factories.applications import ApplicationFactory, CohortFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +24,7 @@ def cohort(db):
 
 @pytest.fixture
 def application(cohort):
-    return participant(cohort, "US")
+    return ApplicationFactory(cohort=cohort, from_country="US", status=ApplicationStatus.CONFIRMED)
 
 
 def perms(user, obj) -> tuple[bool, ...]:
@@ -41,15 +40,13 @@ def test_the_secretariat_sees_details_but_does_not_edit(application, secretariat
 
 
 def test_partner_staff_of_the_country_see_completion_only(application, cohort):
-    partner = PartnerStaffFactory(organisation__country="US")
-    cohort.program.partners.add(partner.organisation)
+    partner = PartnerStaffFactory(organisation__country="US", partner_of=cohort.program)
 
     assert perms(partner, application) == (True, False, False)
 
 
 def test_partner_staff_of_another_country_or_program_see_nothing(application, cohort):
-    japan = PartnerStaffFactory(organisation__country="JP")
-    cohort.program.partners.add(japan.organisation)
+    japan = PartnerStaffFactory(organisation__country="JP", partner_of=cohort.program)
     not_partnering = PartnerStaffFactory(organisation__country="US", organisation__name="Elsewhere")
 
     assert perms(japan, application) == (False, False, False)
@@ -71,15 +68,14 @@ def test_reviewers_and_other_applicants_see_nothing(application, reviewer):
     ],
 )
 def test_no_checklist_unless_confirmed_or_participant(cohort, secretariat, status):
-    application = participant(cohort, "US", status=status)
+    application = ApplicationFactory(cohort=cohort, from_country="US", status=status)
 
     assert perms(application.applicant, application) == (False, False, False)
     assert perms(secretariat, application) == (False, False, False)
 
 
 def test_cohort_pages_for_secretariat_and_partner_staff_only(cohort, secretariat, reviewer):
-    partner = PartnerStaffFactory(organisation__country="KR")
-    cohort.program.partners.add(partner.organisation)
+    partner = PartnerStaffFactory(organisation__country="KR", partner_of=cohort.program)
     outsider = PartnerStaffFactory(organisation__country="KR", organisation__name="Other")
 
     assert [

@@ -17,8 +17,7 @@ from exchanges.services.predeparture import (
     predeparture_sections_text,
 )
 from exchanges.validators import passport_valid_through
-from tests.factories.applications import CohortFactory
-from tests.factories.predeparture import participant
+from tests.factories.applications import ApplicationFactory, CohortFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +31,7 @@ def cohort(db):
 
 @pytest.fixture
 def application(cohort):
-    return participant(cohort)
+    return ApplicationFactory(cohort=cohort, status=ApplicationStatus.CONFIRMED)
 
 
 def save(application, section, **values):
@@ -149,7 +148,7 @@ def test_activity_log_names_the_section_never_its_content(application):
     "status", [ApplicationStatus.ACCEPTED, ApplicationStatus.WITHDRAWN, ApplicationStatus.ALUMNUS]
 )
 def test_only_confirmed_participants_have_a_checklist(cohort, status):
-    application = participant(cohort, status=status)
+    application = ApplicationFactory(cohort=cohort, status=status)
 
     with pytest.raises(ExchangeError) as caught:
         save(application, S.MEDICAL, medical_notes="")
@@ -160,7 +159,7 @@ def test_only_confirmed_participants_have_a_checklist(cohort, status):
 
 def test_the_checklist_closes_when_the_program_has_ended():
     past = CohortFactory(starts_on=dt.date(2024, 7, 6), ends_on=dt.date(2024, 7, 26))
-    application = participant(past, status=ApplicationStatus.PARTICIPANT)
+    application = ApplicationFactory(cohort=past, status=ApplicationStatus.PARTICIPANT)
 
     with pytest.raises(ExchangeError):
         save(application, S.MEDICAL, medical_notes="")

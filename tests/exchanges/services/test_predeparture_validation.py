@@ -8,12 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from exchanges.enums import PredepartureSection, VisaStatus
+from exchanges.enums import ApplicationStatus, PredepartureSection, VisaStatus
 from exchanges.models import PredepartureChecklist
 from exchanges.services.predeparture import itinerary_item_save, predeparture_section_save
 from exchanges.validators import add_months, normalise_international_phone
-from tests.factories.applications import CohortFactory
-from tests.factories.predeparture import participant
+from tests.factories.applications import ApplicationFactory, CohortFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def cohort(db):
 
 @pytest.fixture
 def application(cohort):
-    return participant(cohort)
+    return ApplicationFactory(cohort=cohort, status=ApplicationStatus.CONFIRMED)
 
 
 def save(application, section, **values):

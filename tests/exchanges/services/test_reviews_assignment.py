@@ -17,7 +17,7 @@ from exchanges.services.reviews import (
 )
 from tests.factories import OrganisationFactory, ReviewerFactory
 from tests.factories.applications import ApplicationFactory, CohortFactory
-from tests.factories.reviews import ReviewSettingsFactory, submitted_application
+from tests.factories.reviews import ReviewSettingsFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def reviewers_of(application) -> list[int]:
 
 def test_automatic_assignment_balances_load_exactly(cohort, secretariat):
     first, second, third = pool(cohort, secretariat, 3)
-    applications = [submitted_application(cohort) for _ in range(5)]
+    applications = [ApplicationFactory(cohort=cohort, submitted=True) for _ in range(5)]
     ApplicationFactory(cohort=cohort)  # a draft gets nobody
 
     result = review_assign_automatically(cohort=cohort, actor=secretariat)
@@ -79,9 +79,9 @@ def test_automatic_assignment_balances_load_exactly(cohort, secretariat):
 
 def test_automatic_assignment_counts_existing_load(cohort, secretariat):
     busy, idle = pool(cohort, secretariat, 2)
-    earlier = submitted_application(cohort)
+    earlier = ApplicationFactory(cohort=cohort, submitted=True)
     review_assign(application=earlier, reviewer=busy, actor=secretariat)
-    later = submitted_application(cohort)
+    later = ApplicationFactory(cohort=cohort, submitted=True)
 
     review_assign_automatically(cohort=cohort, per_application=1, actor=secretariat)
 
@@ -96,8 +96,8 @@ def test_reviewer_never_gets_own_or_declared_institution(cohort, secretariat):
     free = ReviewerFactory()
     for reviewer in (own, declared, free):
         review_pool_add(cohort=cohort, reviewer=reviewer, actor=secretariat)
-    snu = submitted_application(cohort, institution="Seoul National University")
-    korea = submitted_application(cohort, institution="korea university")
+    snu = ApplicationFactory(cohort=cohort, submitted=True, institution="Seoul National University")
+    korea = ApplicationFactory(cohort=cohort, submitted=True, institution="korea university")
 
     result = review_assign_automatically(cohort=cohort, actor=secretariat)
 
@@ -113,7 +113,7 @@ def test_normalise_institution_ignores_case_and_whitespace():
 
 def test_declared_conflict_frees_the_assignment_and_rerun_replaces_it(cohort, secretariat):
     first, second, third = pool(cohort, secretariat, 3)
-    application = submitted_application(cohort)
+    application = ApplicationFactory(cohort=cohort, submitted=True)
     review_assign_automatically(cohort=cohort, actor=secretariat)
     assert reviewers_of(application) == [first.pk, second.pk]
     assignment = ReviewAssignment.objects.get(application=application, reviewer=first)
@@ -142,8 +142,8 @@ def test_same_country_is_avoided_only_when_asked(cohort, secretariat):
         review_pool_add(cohort=cohort, reviewer=reviewer, actor=secretariat)
     cohort.review_settings.avoid_same_country = True
     cohort.review_settings.save()
-    from_korea = submitted_application(cohort, country="KR")
-    from_us = submitted_application(cohort, country="US")
+    from_korea = ApplicationFactory(cohort=cohort, submitted=True, country="KR")
+    from_us = ApplicationFactory(cohort=cohort, submitted=True, country="US")
 
     result = review_assign_automatically(cohort=cohort, per_application=2, actor=secretariat)
 
@@ -157,7 +157,7 @@ def test_same_country_is_avoided_only_when_asked(cohort, secretariat):
 def test_same_country_allowed_by_default(cohort, secretariat):
     korean = ReviewerFactory(country="KR")
     review_pool_add(cohort=cohort, reviewer=korean, actor=secretariat)
-    application = submitted_application(cohort, country="KR")
+    application = ApplicationFactory(cohort=cohort, submitted=True, country="KR")
 
     review_assign_automatically(cohort=cohort, per_application=1, actor=secretariat)
 
@@ -167,7 +167,7 @@ def test_same_country_allowed_by_default(cohort, secretariat):
 def test_rerun_is_idempotent_no_duplicates_no_second_email(cohort, secretariat):
     reviewers = pool(cohort, secretariat, 3)
     for _ in range(4):
-        submitted_application(cohort)
+        ApplicationFactory(cohort=cohort, submitted=True)
     first = review_assign_automatically(cohort=cohort, actor=secretariat)
     rows = sorted(ReviewAssignment.objects.values_list("application_id", "reviewer_id"))
     mails = OutgoingMail.objects.filter(template_key=MailTemplateKey.REVIEWER_ASSIGNED).count()
@@ -190,7 +190,7 @@ def test_rerun_is_idempotent_no_duplicates_no_second_email(cohort, secretariat):
 def test_one_email_per_reviewer_per_batch_with_count(cohort, secretariat):
     first, second = pool(cohort, secretariat, 2)
     for _ in range(3):
-        submitted_application(cohort)
+        ApplicationFactory(cohort=cohort, submitted=True)
 
     result = review_assign_automatically(cohort=cohort, actor=secretariat)
 
@@ -213,7 +213,7 @@ def test_one_email_per_reviewer_per_batch_with_count(cohort, secretariat):
 def test_capacity_is_respected_and_reported(cohort, secretariat):
     limited = ReviewerFactory()
     review_pool_add(cohort=cohort, reviewer=limited, actor=secretariat, max_assignments=1)
-    applications = [submitted_application(cohort) for _ in range(2)]
+    applications = [ApplicationFactory(cohort=cohort, submitted=True) for _ in range(2)]
 
     result = review_assign_automatically(cohort=cohort, per_application=1, actor=secretariat)
 
@@ -224,7 +224,7 @@ def test_capacity_is_respected_and_reported(cohort, secretariat):
 
 
 def test_empty_pool_reports_every_application(cohort, secretariat):
-    application = submitted_application(cohort)
+    application = ApplicationFactory(cohort=cohort, submitted=True)
 
     result = review_assign_automatically(cohort=cohort, actor=secretariat)
 
@@ -246,8 +246,10 @@ def test_most_constrained_application_is_served_first(cohort, secretariat):
     )
     for reviewer in (korean, american):
         review_pool_add(cohort=cohort, reviewer=reviewer, actor=secretariat, max_assignments=1)
-    from_japan = submitted_application(cohort, country="JP")
-    from_us = submitted_application(cohort, country="US", institution="Georgetown University")
+    from_japan = ApplicationFactory(cohort=cohort, submitted=True, country="JP")
+    from_us = ApplicationFactory(
+        cohort=cohort, submitted=True, country="US", institution="Georgetown University"
+    )
 
     result = review_assign_automatically(cohort=cohort, per_application=1, actor=secretariat)
 
@@ -266,7 +268,7 @@ def test_assignment_needs_a_due_date(secretariat):
 
 def test_manual_assignment_starts_review_and_mails_one(cohort, secretariat):
     reviewer = pool(cohort, secretariat, 1)[0]
-    application = submitted_application(cohort)
+    application = ApplicationFactory(cohort=cohort, submitted=True)
 
     assignment = review_assign(application=application, reviewer=reviewer, actor=secretariat)
 
@@ -295,8 +297,10 @@ def test_manual_assignment_refusals(cohort, secretariat, setup, message):
     application = (
         ApplicationFactory(cohort=cohort)
         if setup == "draft"
-        else submitted_application(
-            cohort, institution="yonsei university" if setup == "institution" else "Other"
+        else ApplicationFactory(
+            cohort=cohort,
+            submitted=True,
+            institution="yonsei university" if setup == "institution" else "Other",
         )
     )
     if setup in {"duplicate", "conflict"}:
@@ -310,7 +314,7 @@ def test_manual_assignment_refusals(cohort, secretariat, setup, message):
 
 def test_unassign_and_manual_reassign(cohort, secretariat):
     reviewer = pool(cohort, secretariat, 1)[0]
-    application = submitted_application(cohort)
+    application = ApplicationFactory(cohort=cohort, submitted=True)
     assignment = review_assign(application=application, reviewer=reviewer, actor=secretariat)
 
     review_unassign(assignment=assignment, actor=secretariat)
@@ -331,7 +335,7 @@ def test_unassign_and_manual_reassign(cohort, secretariat):
 
 def test_pool_remove_withdraws_pending_assignments_only(cohort, secretariat):
     reviewer = pool(cohort, secretariat, 1)[0]
-    applications = [submitted_application(cohort) for _ in range(2)]
+    applications = [ApplicationFactory(cohort=cohort, submitted=True) for _ in range(2)]
     review_assign_automatically(cohort=cohort, per_application=1, actor=secretariat)
     done = ReviewAssignment.objects.get(application=applications[0])
     done.status = A.SUBMITTED

@@ -12,8 +12,8 @@ from exchanges.services import reviews
 from exchanges.services.reviews import review_assign_automatically, review_pool_add
 from tests.beat import at, beat_tick, outbox_keys
 from tests.factories import ReviewerFactory
-from tests.factories.applications import CohortFactory
-from tests.factories.reviews import ReviewSettingsFactory, submitted_application
+from tests.factories.applications import ApplicationFactory, CohortFactory
+from tests.factories.reviews import ReviewSettingsFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,8 +87,8 @@ def test_assignment_email_in_the_reviewers_language(secretariat, language, perso
         time_zone=zone,
     )
     review_pool_add(cohort=cohort, reviewer=reviewer, actor=secretariat)
-    submitted_application(cohort)
-    submitted_application(cohort)
+    ApplicationFactory(cohort=cohort, submitted=True)
+    ApplicationFactory(cohort=cohort, submitted=True)
 
     review_assign_automatically(cohort=cohort, per_application=1, actor=secretariat)
 
@@ -111,7 +111,7 @@ def test_assignment_email_is_written_in_the_same_transaction(
     ReviewSettingsFactory(cohort=cohort, due_at=DUE)
     reviewer = ReviewerFactory()
     review_pool_add(cohort=cohort, reviewer=reviewer, actor=secretariat)
-    submitted_application(cohort)
+    ApplicationFactory(cohort=cohort, submitted=True)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         result = review_assign_automatically(cohort=cohort, per_application=1, actor=secretariat)
@@ -145,7 +145,9 @@ def nudge_cohort(secretariat):
         for _ in range(count):
             ReviewAssignment.objects.create(
                 cohort=cohort,
-                application=submitted_application(cohort, status="under_review"),
+                application=ApplicationFactory(
+                    cohort=cohort, submitted=True, status="under_review"
+                ),
                 reviewer=reviewer,
                 assigned_at=at(2030, 3, 1),
             )

@@ -37,8 +37,8 @@ from exchanges.services.surveys import (
     survey_update,
 )
 from exchanges.validators import add_months
-from tests.factories.applications import CohortFactory
-from tests.factories.surveys import invitation, participant, standard_survey
+from tests.factories.applications import ApplicationFactory, CohortFactory
+from tests.factories.surveys import SurveyFactory, SurveyInvitationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def _answers(survey, country="KR", **overrides) -> dict:
 
 
 def test_standard_questionnaire_has_thermometers_likert_nps_and_open_questions():
-    survey = standard_survey(kind=SurveyKind.POST_PROGRAM, published=False)
+    survey = SurveyFactory(kind=SurveyKind.POST_PROGRAM)
 
     rows = list(
         survey.questions.order_by("position").values_list(
@@ -88,7 +88,7 @@ def test_standard_questionnaire_has_thermometers_likert_nps_and_open_questions()
 
 
 def test_standard_questionnaire_is_written_in_each_language():
-    survey = standard_survey(kind=SurveyKind.PRE_PROGRAM, published=False)
+    survey = SurveyFactory(kind=SurveyKind.PRE_PROGRAM)
     japan = survey.questions.get(code="thermometer-JP")
     trust = survey.questions.get(code="trust-people")
     nps = survey.questions.get(code="nps")
@@ -116,7 +116,7 @@ def test_standard_questionnaire_is_written_in_each_language():
 
 
 def test_follow_up_questionnaire_names_the_months_and_asks_about_impact():
-    survey = standard_survey(kind=SurveyKind.FOLLOWUP_12, published=False)
+    survey = SurveyFactory(kind=SurveyKind.FOLLOWUP_12)
 
     assert survey.title_ja == "フォローアップ調査（1年後）"
     assert survey.intro_en.startswith("It has been 12 months since the program.")
@@ -140,7 +140,7 @@ def test_thermometers_follow_the_programs_countries():
 
 
 def test_a_cohort_has_one_survey_of_each_kind():
-    survey = standard_survey(published=False)
+    survey = SurveyFactory()
 
     with pytest.raises(ExchangeError) as error:
         survey_create_standard(cohort=survey.cohort, kind=survey.kind, actor=None)
@@ -195,7 +195,7 @@ def test_add_months_clamps_to_the_last_day(day, months, expected):
 
 
 def test_status_is_derived_from_publication_and_times():
-    survey = standard_survey(published=False)
+    survey = SurveyFactory()
     now = timezone.now()
 
     draft = survey.status_at(now)
@@ -225,9 +225,11 @@ def test_status_is_derived_from_publication_and_times():
 def test_eligibility_per_kind(kind, expected):
     cohort = CohortFactory()
     for status in ApplicationStatus.values:
-        participant(cohort, status=status)
-    participant(cohort, status=ApplicationStatus.PARTICIPANT, is_active=False)
-    survey = standard_survey(cohort=cohort, kind=kind)
+        ApplicationFactory(cohort=cohort, status=status)
+    ApplicationFactory(
+        cohort=cohort, status=ApplicationStatus.PARTICIPANT, applicant__is_active=False
+    )
+    survey = SurveyFactory(cohort=cohort, kind=kind, published=True)
 
     statuses = sorted(survey_eligible_applications(survey=survey).values_list("status", flat=True))
 
@@ -235,9 +237,14 @@ def test_eligibility_per_kind(kind, expected):
 
 
 def test_invitations_are_created_once_with_the_country():
-    survey = standard_survey()
-    japanese = participant(survey.cohort, country="JP")
-    participant(survey.cohort, status=ApplicationStatus.WITHDRAWN)
+    survey = SurveyFactory(published=True)
+    japanese = ApplicationFactory(
+        cohort=survey.cohort,
+        status=ApplicationStatus.PARTICIPANT,
+        country="JP",
+        applicant__country="JP",
+    )
+    ApplicationFactory(cohort=survey.cohort, status=ApplicationStatus.WITHDRAWN)
 
     created = [survey_invitations_create(survey=survey), survey_invitations_create(survey=survey)]
 
@@ -251,8 +258,8 @@ def test_invitations_are_created_once_with_the_country():
 
 
 def test_token_round_trips_and_is_the_same_string_later(monkeypatch):
-    survey = standard_survey()
-    invited = invitation(survey)
+    survey = SurveyFactory(published=True)
+    invited = SurveyInvitationFactory(survey=survey)
     token = survey_invitation_token(invitation=invited)
     monkeypatch.setattr(time, "time", lambda: 4102444800.0)  # the year 2100
 
@@ -263,8 +270,8 @@ def test_token_round_trips_and_is_the_same_string_later(monkeypatch):
 
 
 def test_tampered_or_unknown_token_finds_nothing():
-    survey = standard_survey()
-    invited = invitation(survey)
+    survey = SurveyFactory(published=True)
+    invited = SurveyInvitationFactory(survey=survey)
     token = survey_invitation_token(invitation=invited)
     tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
     SurveyInvitation.objects.filter(pk=invited.pk).delete()
@@ -298,7 +305,7 @@ def test_respondent_id_is_a_stable_pseudonym():
     ],
 )
 def test_invalid_answers_are_refused(code, raw, error):
-    survey = standard_survey()
+    survey = SurveyFactory(published=True)
     questions = survey_questions_for(survey=survey, country="KR")
     question = survey.questions.get(code=code)
 
@@ -320,7 +327,7 @@ def test_invalid_answers_are_refused(code, raw, error):
     ],
 )
 def test_boundary_answers_are_accepted(code, raw, value):
-    survey = standard_survey()
+    survey = SurveyFactory(published=True)
     questions = survey_questions_for(survey=survey, country="KR")
 
     values, errors = survey_answers_clean(questions=questions, data=_answers(survey, **{code: raw}))
@@ -330,7 +337,7 @@ def test_boundary_answers_are_accepted(code, raw, value):
 
 
 def test_optional_open_questions_may_stay_empty_and_required_ones_may_not():
-    survey = standard_survey()
+    survey = SurveyFactory(published=True)
     questions = survey_questions_for(survey=survey, country="KR")
 
     values, errors = survey_answers_clean(questions=questions, data={})
@@ -340,7 +347,7 @@ def test_optional_open_questions_may_stay_empty_and_required_ones_may_not():
 
 
 def test_respondent_is_not_asked_about_their_own_country():
-    survey = standard_survey()
+    survey = SurveyFactory(published=True)
 
     codes = [q.code for q in survey_questions_for(survey=survey, country="JP")]
 
@@ -348,8 +355,8 @@ def test_respondent_is_not_asked_about_their_own_country():
 
 
 def test_submit_stores_one_row_per_answer_with_country_and_application():
-    survey = standard_survey()
-    invited = invitation(survey, country="JP")
+    survey = SurveyFactory(published=True)
+    invited = SurveyInvitationFactory(survey=survey, country="JP")
     data = _answers(survey, country="JP", **{"thermometer-KR": "35", "open-improve": ""})
 
     response = survey_response_submit(invitation=invited, data=data, language="ja")
@@ -383,8 +390,8 @@ def test_submit_stores_one_row_per_answer_with_country_and_application():
 
 
 def test_invalid_submission_stores_nothing():
-    survey = standard_survey()
-    invited = invitation(survey)
+    survey = SurveyFactory(published=True)
+    invited = SurveyInvitationFactory(survey=survey)
 
     with pytest.raises(SurveyAnswersInvalid) as error:
         survey_response_submit(invitation=invited, data=_answers(survey, nps="12"), language="en")
@@ -396,10 +403,10 @@ def test_invalid_submission_stores_nothing():
 
 
 def test_second_submission_and_closed_survey_are_refused():
-    survey = standard_survey()
-    invited = invitation(survey)
+    survey = SurveyFactory(published=True)
+    invited = SurveyInvitationFactory(survey=survey)
     survey_response_submit(invitation=invited, data=_answers(survey), language="en")
-    late = invitation(survey)
+    late = SurveyInvitationFactory(survey=survey)
     survey.closes_at = timezone.now() - dt.timedelta(seconds=1)
     survey.opens_at = survey.closes_at - dt.timedelta(days=5)
     survey.save()
@@ -415,7 +422,7 @@ def test_second_submission_and_closed_survey_are_refused():
 
 
 def test_questions_can_be_added_moved_and_removed_until_the_first_response(secretariat):
-    survey = standard_survey()
+    survey = SurveyFactory(published=True)
     added = survey_question_save(
         survey=survey,
         actor=secretariat,
@@ -430,7 +437,9 @@ def test_questions_can_be_added_moved_and_removed_until_the_first_response(secre
     survey_question_delete(question=survey.questions.get(code="open-improve"), actor=secretariat)
 
     codes = list(survey.questions.order_by("position").values_list("code", flat=True))
-    survey_response_submit(invitation=invitation(survey), data=_answers(survey), language="en")
+    survey_response_submit(
+        invitation=SurveyInvitationFactory(survey=survey), data=_answers(survey), language="en"
+    )
 
     assert codes[-3:] == ["nps", "welcome", "open-valuable"]
     assert len(codes) == 10
@@ -443,7 +452,7 @@ def test_questions_can_be_added_moved_and_removed_until_the_first_response(secre
 
 
 def test_thermometer_needs_a_country_and_codes_are_unique(secretariat):
-    survey = standard_survey(published=False)
+    survey = SurveyFactory()
 
     with pytest.raises(ExchangeError) as missing:
         survey_question_save(
@@ -461,7 +470,7 @@ def test_thermometer_needs_a_country_and_codes_are_unique(secretariat):
 
 
 def test_publish_close_and_reschedule_rules(secretariat):
-    survey = standard_survey(published=False)
+    survey = SurveyFactory()
     published = survey_publish(survey=survey, actor=secretariat)
 
     with pytest.raises(InvalidTransition):
@@ -480,8 +489,8 @@ def test_publish_close_and_reschedule_rules(secretariat):
 
 def test_publish_refuses_a_past_closing_time_and_update_a_backwards_schedule(secretariat):
     now = timezone.now()
-    survey = standard_survey(
-        published=False, opens_at=now - dt.timedelta(days=9), closes_at=now - dt.timedelta(days=1)
+    survey = SurveyFactory(
+        opens_at=now - dt.timedelta(days=9), closes_at=now - dt.timedelta(days=1)
     )
 
     with pytest.raises(ExchangeError) as past:

@@ -18,8 +18,8 @@ from exchanges.services.surveys import (
     survey_response_submit,
 )
 from tests.beat import at, beat_tick, outbox_keys
-from tests.factories.applications import CohortFactory
-from tests.factories.surveys import participant, standard_survey
+from tests.factories.applications import ApplicationFactory, CohortFactory
+from tests.factories.surveys import SurveyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +41,12 @@ def cohort(db):
 
 def _survey(cohort, kind=SurveyKind.POST_PROGRAM):
     # Closes at 15:00 UTC on 20 March: 00:00 on 21 March in Seoul, 08:00 on 20 March in LA.
-    return standard_survey(
-        cohort=cohort, kind=kind, opens_at=at(2030, 3, 1, 0, 0), closes_at=at(2030, 3, 20, 15, 0)
+    return SurveyFactory(
+        cohort=cohort,
+        kind=kind,
+        opens_at=at(2030, 3, 1, 0, 0),
+        closes_at=at(2030, 3, 20, 15, 0),
+        published=True,
     )
 
 
@@ -52,8 +56,16 @@ def _invitation(survey, application) -> SurveyInvitation:
 
 def test_invitation_goes_out_once_when_the_survey_opens(monkeypatch, cohort):
     survey = _survey(cohort)
-    seoul = participant(cohort, "KR", time_zone="Asia/Seoul", preferred_language="ko")
-    participant(cohort, "JP", status=ApplicationStatus.CONFIRMED)  # not asked after the program
+    seoul = ApplicationFactory(
+        cohort=cohort,
+        status=ApplicationStatus.PARTICIPANT,
+        applicant__time_zone="Asia/Seoul",
+        applicant__preferred_language="ko",
+    )
+    # not asked after the program
+    ApplicationFactory(
+        cohort=cohort, status=ApplicationStatus.CONFIRMED, country="JP", applicant__country="JP"
+    )
 
     ticks = [
         at(2030, 2, 28, 23, 45),
@@ -81,7 +93,9 @@ def test_invitation_goes_out_once_when_the_survey_opens(monkeypatch, cohort):
 
 def test_people_who_become_eligible_later_are_invited_on_a_later_tick(monkeypatch, cohort):
     survey = _survey(cohort, SurveyKind.PRE_PROGRAM)
-    late = participant(cohort, "US", status=ApplicationStatus.WAITLISTED)
+    late = ApplicationFactory(
+        cohort=cohort, status=ApplicationStatus.WAITLISTED, country="US", applicant__country="US"
+    )
     beat_tick(monkeypatch, at(2030, 3, 2, 0, 0))
     late.status = ApplicationStatus.CONFIRMED
     late.save()
@@ -102,9 +116,14 @@ def test_no_invitation_for_drafts_closed_surveys_or_withdrawn_people(monkeypatch
     draft.published_at = None
     draft.save()
     published = _survey(CohortFactory(), SurveyKind.PRE_PROGRAM)
-    participant(cohort, "KR")
-    participant(published.cohort, "KR", status=ApplicationStatus.CONFIRMED)
-    participant(published.cohort, "JP", status=ApplicationStatus.WITHDRAWN)
+    ApplicationFactory(cohort=cohort, status=ApplicationStatus.PARTICIPANT)
+    ApplicationFactory(cohort=published.cohort, status=ApplicationStatus.CONFIRMED)
+    ApplicationFactory(
+        cohort=published.cohort,
+        status=ApplicationStatus.WITHDRAWN,
+        country="JP",
+        applicant__country="JP",
+    )
 
     after_close = beat_tick(monkeypatch, at(2030, 3, 20, 15, 0))["survey-invitation"]
     while_open = beat_tick(monkeypatch, at(2030, 3, 10, 0, 0))["survey-invitation"]
@@ -116,14 +135,17 @@ def test_no_invitation_for_drafts_closed_surveys_or_withdrawn_people(monkeypatch
 
 def test_follow_up_invitation_names_the_months_and_honours_opt_outs(monkeypatch, cohort):
     survey = _survey(cohort, SurveyKind.FOLLOWUP_6)
-    alumnus = participant(
-        cohort,
-        "JP",
+    alumnus = ApplicationFactory(
+        cohort=cohort,
         status=ApplicationStatus.ALUMNUS,
-        preferred_language="ja",
-        time_zone="Asia/Tokyo",
+        country="JP",
+        applicant__country="JP",
+        applicant__preferred_language="ja",
+        applicant__time_zone="Asia/Tokyo",
     )
-    opted_out = participant(cohort, "US", status=ApplicationStatus.ALUMNUS)
+    opted_out = ApplicationFactory(
+        cohort=cohort, status=ApplicationStatus.ALUMNUS, country="US", applicant__country="US"
+    )
     mail_opt_out(email=opted_out.applicant.email.upper())
     tried = []
     send = surveys.survey_invitation_send
@@ -157,8 +179,19 @@ def test_follow_up_invitation_names_the_months_and_honours_opt_outs(monkeypatch,
 
 def test_reminders_at_nine_in_each_respondents_time_zone(monkeypatch, cohort):
     survey = _survey(cohort)
-    seoul = participant(cohort, "KR", time_zone="Asia/Seoul", preferred_language="ko")
-    los_angeles = participant(cohort, "US", time_zone="America/Los_Angeles")
+    seoul = ApplicationFactory(
+        cohort=cohort,
+        status=ApplicationStatus.PARTICIPANT,
+        applicant__time_zone="Asia/Seoul",
+        applicant__preferred_language="ko",
+    )
+    los_angeles = ApplicationFactory(
+        cohort=cohort,
+        status=ApplicationStatus.PARTICIPANT,
+        country="US",
+        applicant__country="US",
+        applicant__time_zone="America/Los_Angeles",
+    )
     beat_tick(monkeypatch, at(2030, 3, 1, 0, 0))
     seoul_invite, la_invite = _invitation(survey, seoul), _invitation(survey, los_angeles)
 
@@ -207,7 +240,9 @@ def test_reminders_at_nine_in_each_respondents_time_zone(monkeypatch, cohort):
 
 def test_reminder_carries_the_same_working_link_as_the_invitation(monkeypatch, cohort):
     survey = _survey(cohort)
-    application = participant(cohort, "KR", time_zone="Asia/Seoul")
+    application = ApplicationFactory(
+        cohort=cohort, status=ApplicationStatus.PARTICIPANT, applicant__time_zone="Asia/Seoul"
+    )
     beat_tick(monkeypatch, at(2030, 3, 1, 0, 0))
     beat_tick(monkeypatch, at(2030, 3, 18, 0, 0))
     invited = _invitation(survey, application)
@@ -226,8 +261,16 @@ def test_reminder_carries_the_same_working_link_as_the_invitation(monkeypatch, c
 
 def test_no_reminder_after_answering_or_after_the_close(monkeypatch, cohort):
     survey = _survey(cohort)
-    answered = participant(cohort, "KR", time_zone="Asia/Seoul")
-    silent = participant(cohort, "JP", time_zone="Asia/Tokyo")
+    answered = ApplicationFactory(
+        cohort=cohort, status=ApplicationStatus.PARTICIPANT, applicant__time_zone="Asia/Seoul"
+    )
+    silent = ApplicationFactory(
+        cohort=cohort,
+        status=ApplicationStatus.PARTICIPANT,
+        country="JP",
+        applicant__country="JP",
+        applicant__time_zone="Asia/Tokyo",
+    )
     beat_tick(monkeypatch, at(2030, 3, 1, 0, 0))
     invited = _invitation(survey, answered)
     data = {
@@ -250,7 +293,9 @@ def test_no_reminder_after_answering_or_after_the_close(monkeypatch, cohort):
 
 def test_people_invited_after_a_windows_time_get_only_later_windows(monkeypatch, cohort):
     survey = _survey(cohort, SurveyKind.PRE_PROGRAM)
-    late = participant(cohort, "KR", status=ApplicationStatus.CONFIRMED, time_zone="Asia/Seoul")
+    late = ApplicationFactory(
+        cohort=cohort, status=ApplicationStatus.CONFIRMED, applicant__time_zone="Asia/Seoul"
+    )
     late.status = ApplicationStatus.WAITLISTED
     late.save()
     beat_tick(monkeypatch, at(2030, 3, 1, 0, 0))
@@ -270,7 +315,9 @@ def test_people_invited_after_a_windows_time_get_only_later_windows(monkeypatch,
 
 def test_no_reminder_for_someone_who_left_the_audience(monkeypatch, cohort):
     _survey(cohort)
-    withdrawn = participant(cohort, "KR", time_zone="Asia/Seoul")
+    withdrawn = ApplicationFactory(
+        cohort=cohort, status=ApplicationStatus.PARTICIPANT, applicant__time_zone="Asia/Seoul"
+    )
     beat_tick(monkeypatch, at(2030, 3, 1, 0, 0))
     withdrawn.status = ApplicationStatus.WITHDRAWN
     withdrawn.save()
@@ -283,7 +330,12 @@ def test_no_reminder_for_someone_who_left_the_audience(monkeypatch, cohort):
 
 def test_moved_close_gets_fresh_reminders(monkeypatch, cohort):
     survey = _survey(cohort)
-    seoul = participant(cohort, "KR", time_zone="Asia/Seoul", preferred_language="ko")
+    seoul = ApplicationFactory(
+        cohort=cohort,
+        status=ApplicationStatus.PARTICIPANT,
+        applicant__time_zone="Asia/Seoul",
+        applicant__preferred_language="ko",
+    )
     beat_tick(monkeypatch, at(2030, 3, 1, 0, 0))
     invite = _invitation(survey, seoul)
     beat_tick(monkeypatch, at(2030, 3, 18, 0, 0))  # 09:00 in Seoul, 3 days before

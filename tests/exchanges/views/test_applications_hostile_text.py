@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from exchanges.models import Answer, RefereeRequest, SurveyAnswer
 from tests.exchanges.views.conftest import questions_of
+from tests.factories.surveys import SurveyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,9 +101,8 @@ def test_referee_secondary_address_of_the_applicant_is_refused(client, draft):
 def test_survey_answer_with_control_characters_is_refused():
     from exchanges.enums import SurveyQuestionKind  # noqa: PLC0415 -- one case
     from exchanges.services.surveys import survey_answer_clean  # noqa: PLC0415 -- one case
-    from tests.factories.surveys import standard_survey  # noqa: PLC0415 -- one case
 
-    survey = standard_survey()
+    survey = SurveyFactory(published=True)
     question = survey.questions.filter(kind=SurveyQuestionKind.OPEN_TEXT).first()
 
     assert survey_answer_clean(question=question, raw="a\x01b") == (None, CONTROL_ERROR)

@@ -6,10 +6,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from exchanges.enums import ApplicationStatus, QuestionKind
-from exchanges.models import Answer, Question
+from exchanges.models import Question
 from exchanges.services.exports import neutralise_cell
 from tests.conftest import with_mfa
-from tests.factories import ApplicantFactory, OrganisationFactory, PartnerStaffFactory
+from tests.factories import ApplicantFactory, PartnerStaffFactory
 from tests.factories.applications import (
     ApplicationFactory,
     CohortFactory,
@@ -24,12 +24,6 @@ DANGEROUS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1
 @pytest.fixture
 def cohort():
     return CohortFactory()
-
-
-def _partner(country, program):
-    organisation = OrganisationFactory(country=country, name=f"Partner {country}")
-    program.partners.add(organisation)
-    return with_mfa(PartnerStaffFactory(organisation=organisation))
 
 
 @pytest.mark.parametrize(
@@ -98,7 +92,11 @@ def test_pipeline_filters_search_and_sort(staff_client, cohort):
 def test_partner_sees_only_own_country(client, cohort):
     korean = ApplicationFactory(cohort=cohort, country="KR")
     japanese = ApplicationFactory(cohort=cohort, country="JP", citizenship="JP")
-    partner = _partner("JP", cohort.program)
+    partner = with_mfa(
+        PartnerStaffFactory(
+            organisation__country="JP", organisation__name="Partner JP", partner_of=cohort.program
+        )
+    )
     client.force_login(partner)
 
     pipeline = client.get(reverse("staff:pipeline", args=[cohort.pk]))
@@ -115,7 +113,11 @@ def test_partner_sees_only_own_country(client, cohort):
 def test_partner_of_other_program_sees_nothing(client, cohort):
     ApplicationFactory(cohort=cohort, country="JP", citizenship="JP")
     other = CohortFactory()
-    partner = _partner("JP", other.program)
+    partner = with_mfa(
+        PartnerStaffFactory(
+            organisation__country="JP", organisation__name="Partner JP", partner_of=other.program
+        )
+    )
     client.force_login(partner)
 
     assert client.get(reverse("staff:pipeline", args=[cohort.pk])).status_code == 404
@@ -135,8 +137,8 @@ def dangerous_application(cohort):
         applicant__given_name=DANGEROUS[0],
         applicant__family_name=DANGEROUS[1],
         institution=DANGEROUS[3],
+        answers=[(question, DANGEROUS[2])],
     )
-    Answer.objects.create(application=application, question=question, value=DANGEROUS[2])
     return application
 
 
@@ -253,9 +255,19 @@ def test_staff_can_download_document_partner_of_other_country_cannot(client, coh
     )
     url = reverse("staff:document", args=[document.pk])
 
-    client.force_login(_partner("KR", cohort.program))
+    partner_kr = with_mfa(
+        PartnerStaffFactory(
+            organisation__country="KR", organisation__name="Partner KR", partner_of=cohort.program
+        )
+    )
+    client.force_login(partner_kr)
     assert client.get(url).status_code == 200
-    client.force_login(_partner("JP", cohort.program))
+    partner_jp = with_mfa(
+        PartnerStaffFactory(
+            organisation__country="JP", organisation__name="Partner JP", partner_of=cohort.program
+        )
+    )
+    client.force_login(partner_jp)
     assert client.get(url).status_code == 404
     client.force_login(ApplicantFactory())
     assert client.get(url).status_code == 403
@@ -290,10 +302,10 @@ def test_neutralise_cell_every_owasp_trigger(value, expected):
 def control_character_application(cohort):
     question = QuestionFactory(step=FormStepFactory(form__cohort=cohort), label_en="Motto")
     application = ApplicationFactory(
-        cohort=cohort, institution="Uni\x01versity", applicant__given_name="Ko\x0bji"
-    )
-    Answer.objects.create(
-        application=application, question=question, value="＝cmd|' /C calc'!A0\x01"
+        cohort=cohort,
+        institution="Uni\x01versity",
+        applicant__given_name="Ko\x0bji",
+        answers=[(question, "＝cmd|' /C calc'!A0\x01")],
     )
     ApplicationFactory(cohort=cohort, institution="Plain")
     return application

@@ -10,7 +10,6 @@ from django.utils import translation
 from exchanges.activity_types import ACTIVITY_TYPES
 from exchanges.enums import ApplicationStatus, QuestionKind
 from exchanges.formatting import deadline_text
-from exchanges.models import Answer
 from exchanges.services.activity import activity_log_record
 from tests.factories.applications import ApplicationFactory, FormStepFactory, QuestionFactory
 
@@ -36,9 +35,8 @@ def detailed_application(cohort):
         citizenship="JP",
         residence_country="KR",
         languages={"en": "professional", "ja": "native", "ko": "none"},
+        answers=[(topics, ["security", "climate"]), (consent, True)],
     )
-    Answer.objects.create(application=application, question=topics, value=["security", "climate"])
-    Answer.objects.create(application=application, question=consent, value=True)
     activity_log_record(actor=None, obj=application, action_type="exchanges.application.started")
     return application
 

@@ -8,7 +8,7 @@ from exchanges.enums import ApplicationStatus, MatchingRunStatus
 from exchanges.models import MatchGroup, MatchGroupMember, MatchingProfile, MatchingRun
 from exchanges.services.matching import matching_run_publish, matching_run_start
 from tests.factories.applications import CohortFactory
-from tests.factories.matching import triad_cohort
+from tests.factories.matching import MatchingParticipantFactory, triad_cohort
 
 PARAMETERS = {"per_country": 1, "time_limit": 5}
 START_DATA = {
@@ -333,10 +333,8 @@ def test_other_runs_offer_neither_publish_nor_rerun_once_one_is_published(
 
 
 def test_start_page_shows_uneven_counts_and_the_leftover_rule(staff_client, cohort):
-    from tests.factories.matching import confirmed_participant  # noqa: PLC0415 -- one test
-
     triad_cohort(cohort, groups=1)
-    confirmed_participant(cohort, "US")
+    MatchingParticipantFactory(cohort=cohort, from_country="US")
 
     response = staff_client.get(_url("matching_start", cohort))
 

@@ -11,8 +11,8 @@ from exchanges.enums import ApplicationStatus, WaitlistPolicy
 from exchanges.models import Application, CohortQuota
 from exchanges.services.applications import application_transition
 from tests.conftest import with_mfa
-from tests.factories import ApplicantFactory, OrganisationFactory, PartnerStaffFactory
-from tests.factories.applications import ApplicationFactory, CohortFactory
+from tests.factories import ApplicantFactory, PartnerStaffFactory
+from tests.factories.applications import ApplicationFactory, CohortFactory, CohortQuotaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,25 +27,23 @@ def messages_of(response) -> list[str]:
 
 @pytest.fixture
 def cohort():
-    cohort = CohortFactory(time_zone="Asia/Seoul", starts_on=dt.date(2030, 7, 1))
-    CohortQuota.objects.create(cohort=cohort, country="KR", seats=2, waitlist_size=5)
-    return cohort
+    return CohortFactory(
+        time_zone="Asia/Seoul",
+        starts_on=dt.date(2030, 7, 1),
+        with_quota=True,
+        quota__seats=2,
+        quota__waitlist_size=5,
+    )
 
 
 @pytest.fixture
 def offered(cohort):
     return ApplicationFactory(
         cohort=cohort,
-        status=S.ACCEPTED,
+        accepted=True,
         offer_respond_by=DEADLINE,
         applicant__time_zone="America/Los_Angeles",
     )
-
-
-def _partner(country, program):
-    organisation = OrganisationFactory(country=country, name=f"Partner {country}")
-    program.partners.add(organisation)
-    return with_mfa(PartnerStaffFactory(organisation=organisation))
 
 
 # --- Applicant -------------------------------------------------------------------------------
@@ -277,7 +275,14 @@ def test_quota_refusal_is_a_form_error_keeping_the_reason(staff_client, offered)
 
 
 def test_partner_of_other_country_gets_404_on_offer(client, offered):
-    client.force_login(_partner("JP", offered.cohort.program))
+    partner_jp = with_mfa(
+        PartnerStaffFactory(
+            organisation__country="JP",
+            organisation__name="Partner JP",
+            partner_of=offered.cohort.program,
+        )
+    )
+    client.force_login(partner_jp)
 
     response = client.post(
         reverse("staff:application", args=[offered.pk]),
@@ -349,8 +354,20 @@ def test_staff_promotes_next_under_manual_policy(
 
 
 def test_partner_promotes_only_own_country(client, manual_cohort):
-    japan = _partner("JP", manual_cohort.program)
-    korea = _partner("KR", manual_cohort.program)
+    japan = with_mfa(
+        PartnerStaffFactory(
+            organisation__country="JP",
+            organisation__name="Partner JP",
+            partner_of=manual_cohort.program,
+        )
+    )
+    korea = with_mfa(
+        PartnerStaffFactory(
+            organisation__country="KR",
+            organisation__name="Partner KR",
+            partner_of=manual_cohort.program,
+        )
+    )
     url = reverse("staff:waitlist_promote", args=[manual_cohort.pk])
 
     client.force_login(japan)
@@ -376,7 +393,7 @@ def test_pipeline_with_offers_and_waitlist_query_count(
     staff_client, cohort, count, django_assert_num_queries
 ):
     CohortQuota.objects.filter(cohort=cohort).update(seats=10)
-    CohortQuota.objects.create(cohort=cohort, country="JP", seats=3)
+    CohortQuotaFactory(cohort=cohort, country="JP", seats=3)
     for _index in range(count):
         offer = ApplicationFactory(cohort=cohort, status=S.UNDER_REVIEW)
         application_transition(application=offer, to_status=S.ACCEPTED, actor=None)

@@ -12,8 +12,8 @@ from exchanges.services.placement import (
     placement_run_publish,
 )
 from tests.factories.applications import CohortFactory
-from tests.factories.matching import confirmed_participant, triad_cohort
-from tests.factories.placement import HostFactory, alumnus
+from tests.factories.matching import MatchingParticipantFactory, triad_cohort
+from tests.factories.placement import AlumnusFactory, HostFactory
 
 HOST_DATA = {
     "name": "Suzuki family",
@@ -145,7 +145,7 @@ def test_run_without_hosts_shows_the_reason(staff_client, cohort):
 
 def test_mentor_pairing_from_page(staff_client, cohort):
     triad_cohort(cohort)
-    alumnus(cohort, "US")
+    AlumnusFactory(alumnus_of=cohort, from_country="US")
 
     invalid = staff_client.post(_url("mentor_pairings", cohort), {"capacity": "11"})
     started = staff_client.post(_url("mentor_pairings", cohort), {"capacity": "2"})
@@ -215,7 +215,7 @@ def test_participant_sees_own_host_and_mentor_only_after_publish(client, cohort,
         cohort=cohort, name="Nakamura family", city="Tokyo", capacity=1, preferences=[us.pk]
     )
     HostFactory(cohort=cohort, name="Yamada family", city="Tokyo", capacity=2)
-    mentor = alumnus(cohort, "JP", sector="media")
+    mentor = AlumnusFactory(alumnus_of=cohort, from_country="JP", sector="media")
     hosts = host_placement_run(cohort=cohort, actor=secretariat)
     mentors = mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=3)
     client.force_login(us.applicant)
@@ -243,7 +243,7 @@ def test_participant_sees_own_host_and_mentor_only_after_publish(client, cohort,
 
 
 def test_unplaced_participant_is_told_after_publish(client, cohort, secretariat):
-    (us,) = [confirmed_participant(cohort, "US")]
+    (us,) = [MatchingParticipantFactory(cohort=cohort, from_country="US")]
     MatchingProfile.objects.filter(application=us).update(pet_allergy=True)
     HostFactory(cohort=cohort, has_pets=True)
     run = host_placement_run(cohort=cohort, actor=secretariat)
@@ -257,7 +257,7 @@ def test_unplaced_participant_is_told_after_publish(client, cohort, secretariat)
 
 
 def test_profile_form_saves_host_preferences_and_flags(client, cohort):
-    (us,) = [confirmed_participant(cohort, "US")]
+    (us,) = [MatchingParticipantFactory(cohort=cohort, from_country="US")]
     first, second = HostFactory(cohort=cohort), HostFactory(cohort=cohort)
     client.force_login(us.applicant)
     url = reverse("matching_profile", kwargs={"pk": us.pk})
@@ -299,7 +299,7 @@ def test_run_list_query_count(staff_client, secretariat, count, kind, django_ass
     cohort = CohortFactory()
     triad_cohort(cohort)
     HostFactory(cohort=cohort, capacity=3)
-    alumnus(cohort, "US")
+    AlumnusFactory(alumnus_of=cohort, from_country="US")
     for _ in range(count):
         if kind == "host_placements":
             host_placement_run(cohort=cohort, actor=secretariat)
@@ -333,7 +333,7 @@ def test_host_result_query_count(staff_client, secretariat, count, django_assert
 def test_mentor_result_query_count(staff_client, secretariat, count, django_assert_num_queries):
     cohort = CohortFactory()
     triad_cohort(cohort, groups=count)
-    alumnus(cohort, "US")
+    AlumnusFactory(alumnus_of=cohort, from_country="US")
     run = mentor_pairing_run(cohort=cohort, actor=secretariat, capacity=count)
     staff_client.get(run.get_absolute_url())
 

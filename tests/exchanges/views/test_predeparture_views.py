@@ -13,12 +13,11 @@ from exchanges.enums import ApplicationStatus
 from exchanges.models import ItineraryItem, PredepartureChecklist
 from tests.conftest import with_mfa
 from tests.factories import ApplicantFactory, PartnerStaffFactory
-from tests.factories.applications import CohortFactory
+from tests.factories.applications import ApplicationFactory, CohortFactory
 from tests.factories.predeparture import (
     ChecklistFactory,
     ItineraryItemFactory,
     complete_values,
-    participant,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +34,12 @@ def cohort(db):
 
 @pytest.fixture
 def confirmed(cohort):
-    return participant(cohort, "US", time_zone="America/Los_Angeles")
+    return ApplicationFactory(
+        cohort=cohort,
+        from_country="US",
+        status=ApplicationStatus.CONFIRMED,
+        applicant__time_zone="America/Los_Angeles",
+    )
 
 
 def page_url(application) -> str:
@@ -44,14 +48,6 @@ def page_url(application) -> str:
 
 def staff_url(name, cohort, **kwargs) -> str:
     return reverse(f"staff:{name}", kwargs={"cohort_id": cohort.pk, **kwargs})
-
-
-def partner_of(cohort, country: str):
-    partner = with_mfa(
-        PartnerStaffFactory(organisation__country=country, organisation__name=f"Partner {country}")
-    )
-    cohort.program.partners.add(partner.organisation)
-    return partner
 
 
 # --- participant page ------------------------------------------------------------------------
@@ -77,7 +73,9 @@ def test_participant_sees_empty_checklist_without_creating_one(client, confirmed
 
 
 def test_status_page_links_to_the_checklist_only_when_confirmed(client, cohort, confirmed):
-    submitted = participant(cohort, "KR", status=ApplicationStatus.SUBMITTED)
+    submitted = ApplicationFactory(
+        cohort=cohort, from_country="KR", status=ApplicationStatus.SUBMITTED
+    )
     client.force_login(confirmed.applicant)
     confirmed_page = client.get(confirmed.get_absolute_url())
     client.force_login(submitted.applicant)
@@ -88,7 +86,7 @@ def test_status_page_links_to_the_checklist_only_when_confirmed(client, cohort, 
 
 
 def test_another_participant_gets_404(client, cohort, confirmed):
-    other = participant(cohort, "JP")
+    other = ApplicationFactory(cohort=cohort, from_country="JP", status=ApplicationStatus.CONFIRMED)
     client.force_login(other.applicant)
 
     assert client.get(page_url(confirmed)).status_code == 404
@@ -115,7 +113,7 @@ def test_staff_cannot_use_the_participants_page(staff_client, confirmed):
     "status", [ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED, ApplicationStatus.WITHDRAWN]
 )
 def test_owner_who_is_not_confirmed_gets_404(client, cohort, status):
-    application = participant(cohort, "US", status=status)
+    application = ApplicationFactory(cohort=cohort, from_country="US", status=status)
     client.force_login(application.applicant)
 
     assert client.get(page_url(application)).status_code == 404
@@ -207,7 +205,9 @@ def test_valid_section_is_saved_and_the_page_returns_to_it(client, confirmed):
 
 def test_checklist_of_a_finished_program_is_read_only(client):
     past = CohortFactory(starts_on=dt.date(2024, 7, 6), ends_on=dt.date(2024, 7, 26))
-    application = participant(past, "US", status=ApplicationStatus.PARTICIPANT)
+    application = ApplicationFactory(
+        cohort=past, from_country="US", status=ApplicationStatus.PARTICIPANT
+    )
     client.force_login(application.applicant)
 
     page = client.get(page_url(application))
@@ -219,7 +219,13 @@ def test_checklist_of_a_finished_program_is_read_only(client):
 
 
 def test_itinerary_is_shown_in_the_participants_language_and_time_zone(client, cohort):
-    reader = participant(cohort, "JP", time_zone="America/Los_Angeles", preferred_language="ja")
+    reader = ApplicationFactory(
+        cohort=cohort,
+        from_country="JP",
+        status=ApplicationStatus.CONFIRMED,
+        applicant__time_zone="America/Los_Angeles",
+        applicant__preferred_language="ja",
+    )
     ItineraryItemFactory(
         cohort=cohort,
         day=dt.date(2030, 7, 7),
@@ -265,9 +271,9 @@ def test_participant_page_query_count(client, confirmed, count, django_assert_nu
 
 
 def test_secretariat_sees_every_participant_with_completion(staff_client, cohort, confirmed):
-    done = participant(cohort, "KR")
+    done = ApplicationFactory(cohort=cohort, from_country="KR", status=ApplicationStatus.CONFIRMED)
     ChecklistFactory(application=done, completed_at=cohort.opens_at, **complete_values(cohort))
-    participant(cohort, "JP", status=ApplicationStatus.SUBMITTED)
+    ApplicationFactory(cohort=cohort, from_country="JP", status=ApplicationStatus.SUBMITTED)
 
     response = staff_client.get(staff_url("predeparture", cohort))
 
@@ -289,9 +295,15 @@ def test_secretariat_sees_every_participant_with_completion(staff_client, cohort
 )
 def test_completion_table_filters(staff_client, cohort, query, expected):
     people = {
-        "done": participant(cohort, "KR"),
-        "started": participant(cohort, "KR"),
-        "untouched": participant(cohort, "US"),
+        "done": ApplicationFactory(
+            cohort=cohort, from_country="KR", status=ApplicationStatus.CONFIRMED
+        ),
+        "started": ApplicationFactory(
+            cohort=cohort, from_country="KR", status=ApplicationStatus.CONFIRMED
+        ),
+        "untouched": ApplicationFactory(
+            cohort=cohort, from_country="US", status=ApplicationStatus.CONFIRMED
+        ),
     }
     ChecklistFactory(
         application=people["done"], completed_at=cohort.opens_at, **complete_values(cohort)
@@ -305,8 +317,12 @@ def test_completion_table_filters(staff_client, cohort, query, expected):
 
 
 def test_partner_staff_see_only_their_countrys_participants(client, cohort, confirmed):
-    participant(cohort, "KR")
-    partner = partner_of(cohort, "US")
+    ApplicationFactory(cohort=cohort, from_country="KR", status=ApplicationStatus.CONFIRMED)
+    partner = with_mfa(
+        PartnerStaffFactory(
+            organisation__country="US", organisation__name="Partner US", partner_of=cohort.program
+        )
+    )
     client.force_login(partner)
 
     response = client.get(staff_url("predeparture", cohort))
@@ -330,7 +346,11 @@ def test_staff_outside_the_program_and_reviewers_are_refused(client, cohort, rev
 @pytest.mark.parametrize("count", [1, 3])
 def test_completion_table_query_count(staff_client, cohort, count, django_assert_num_queries):
     for index in range(count):
-        application = participant(cohort, ("US", "JP", "KR")[index])
+        application = ApplicationFactory(
+            cohort=cohort,
+            from_country=("US", "JP", "KR")[index],
+            status=ApplicationStatus.CONFIRMED,
+        )
         ChecklistFactory(application=application, medical_notes=MEDICAL)
     staff_client.get(staff_url("predeparture", cohort))
 
@@ -372,7 +392,12 @@ def test_partner_staff_see_completion_but_no_details(client, cohort, confirmed):
         dietary_updated_at=cohort.opens_at,
         emergency_name="Emma Reed",
     )
-    client.force_login(partner_of(cohort, "US"))
+    partner_us = with_mfa(
+        PartnerStaffFactory(
+            organisation__country="US", organisation__name="Partner US", partner_of=cohort.program
+        )
+    )
+    client.force_login(partner_us)
 
     response = client.get(staff_url("predeparture_participant", cohort, pk=confirmed.pk))
 
@@ -386,7 +411,12 @@ def test_partner_staff_see_completion_but_no_details(client, cohort, confirmed):
 
 
 def test_partner_staff_of_another_country_get_404(client, cohort, confirmed):
-    client.force_login(partner_of(cohort, "JP"))
+    partner_jp = with_mfa(
+        PartnerStaffFactory(
+            organisation__country="JP", organisation__name="Partner JP", partner_of=cohort.program
+        )
+    )
+    client.force_login(partner_jp)
 
     response = client.get(staff_url("predeparture_participant", cohort, pk=confirmed.pk))
 
@@ -394,8 +424,12 @@ def test_partner_staff_of_another_country_get_404(client, cohort, confirmed):
 
 
 def test_participant_of_another_cohort_or_not_confirmed_is_404(staff_client, cohort):
-    elsewhere = participant(CohortFactory(), "US")
-    accepted = participant(cohort, "US", status=ApplicationStatus.ACCEPTED)
+    elsewhere = ApplicationFactory(
+        cohort=CohortFactory(), from_country="US", status=ApplicationStatus.CONFIRMED
+    )
+    accepted = ApplicationFactory(
+        cohort=cohort, from_country="US", status=ApplicationStatus.ACCEPTED
+    )
 
     assert (
         staff_client.get(staff_url("predeparture_participant", cohort, pk=elsewhere.pk)).status_code
@@ -463,7 +497,12 @@ def test_only_the_secretariat_edits_the_itinerary(client, cohort, confirmed):
         staff_url("predeparture_itinerary_edit", cohort, pk=item.pk),
     ]
 
-    client.force_login(partner_of(cohort, "US"))
+    partner_us = with_mfa(
+        PartnerStaffFactory(
+            organisation__country="US", organisation__name="Partner US", partner_of=cohort.program
+        )
+    )
+    client.force_login(partner_us)
     partner = [client.get(url).status_code for url in urls]
     client.force_login(confirmed.applicant)
     applicant = [client.get(url).status_code for url in urls]

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from exchanges.enums import ApplicationStatus, ReviewAssignmentStatus
+from exchanges.enums import ReviewAssignmentStatus
 from exchanges.models import (
     CohortReviewSettings,
     OutgoingMail,
@@ -18,13 +18,17 @@ from exchanges.models import (
 from exchanges.services.reviews import review_pool_add, review_submit
 from tests.conftest import with_mfa
 from tests.factories import OrganisationFactory, PartnerStaffFactory, ReviewerFactory
-from tests.factories.applications import CohortFactory, FormStepFactory, QuestionFactory
+from tests.factories.applications import (
+    ApplicationFactory,
+    CohortFactory,
+    FormStepFactory,
+    QuestionFactory,
+)
 from tests.factories.reviews import (
     PoolMemberFactory,
     ReviewAssignmentFactory,
     ReviewCriterionFactory,
     ReviewSettingsFactory,
-    submitted_application,
 )
 
 pytestmark = pytest.mark.django_db
@@ -144,8 +148,8 @@ def test_pool_add_and_remove(staff_client, cohort, secretariat):
 def test_auto_assign_button_shows_the_result(staff_client, cohort, secretariat):
     own = ReviewerFactory(organisation=OrganisationFactory(name="Tohoku University"))
     review_pool_add(cohort=cohort, reviewer=own, actor=secretariat)
-    fine = submitted_application(cohort, institution="Kyoto University")
-    blocked = submitted_application(cohort, institution="tohoku university")
+    fine = ApplicationFactory(cohort=cohort, submitted=True, institution="Kyoto University")
+    blocked = ApplicationFactory(cohort=cohort, submitted=True, institution="tohoku university")
 
     response = staff_client.post(url("review_auto_assign", cohort), {"per_application": "1"})
 
@@ -206,8 +210,7 @@ def test_progress_query_count(staff_client, cohort, count, django_assert_num_que
 
 
 def test_partner_sees_progress_of_their_country_only(client, cohort):
-    partner = with_mfa(PartnerStaffFactory(organisation__country="KR"))
-    cohort.program.partners.add(partner.organisation)
+    partner = with_mfa(PartnerStaffFactory(organisation__country="KR", partner_of=cohort.program))
     korean = ReviewAssignmentFactory(application__cohort=cohort, application__country="KR")
     ReviewAssignmentFactory(
         application__cohort=cohort, application__country="JP", reviewer=korean.reviewer
@@ -270,8 +273,7 @@ def test_application_page_shows_reviews_and_assigns_by_hand(staff_client, cohort
 
 
 def test_partner_cannot_assign_or_remove(client, cohort):
-    partner = with_mfa(PartnerStaffFactory(organisation__country="KR"))
-    cohort.program.partners.add(partner.organisation)
+    partner = with_mfa(PartnerStaffFactory(organisation__country="KR", partner_of=cohort.program))
     assignment = ReviewAssignmentFactory(application__cohort=cohort, application__country="KR")
     client.force_login(partner)
 
@@ -289,7 +291,7 @@ def test_partner_cannot_assign_or_remove(client, cohort):
 
 
 def test_manual_assign_of_an_application_out_of_scope_is_404(staff_client, cohort):
-    application = submitted_application(cohort, status=ApplicationStatus.SUBMITTED)
+    application = ApplicationFactory(cohort=cohort, submitted=True)
 
     response = staff_client.post(
         reverse("staff:review_assign", args=[application.pk + 999]),
@@ -319,8 +321,7 @@ def test_every_staff_review_page_opens_for_the_secretariat(staff_client, cohort)
 
 
 def test_conflict_reason_is_for_the_secretariat_only(client, secretariat, cohort):
-    partner = with_mfa(PartnerStaffFactory(organisation__country="KR"))
-    cohort.program.partners.add(partner.organisation)
+    partner = with_mfa(PartnerStaffFactory(organisation__country="KR", partner_of=cohort.program))
     declared = ReviewAssignmentFactory(
         application__cohort=cohort,
         application__country="KR",

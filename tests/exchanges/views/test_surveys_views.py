@@ -21,7 +21,7 @@ from exchanges.services.surveys import (
 )
 from tests.factories import ApplicantFactory, PartnerStaffFactory
 from tests.factories.applications import CohortFactory
-from tests.factories.surveys import invitation, standard_survey
+from tests.factories.surveys import SurveyFactory, SurveyInvitationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,14 +50,19 @@ def _answer(survey, invited, **by_code):
 
 @pytest.fixture
 def survey(db):
-    return standard_survey()
+    return SurveyFactory(published=True)
 
 
 # --- The respondent's page ------------------------------------------------------------------
 
 
 def test_link_opens_without_login_in_the_respondents_language(client, survey):
-    invited = invitation(survey, country="KR", preferred_language="ko", time_zone="Asia/Seoul")
+    invited = SurveyInvitationFactory(
+        survey=survey,
+        country="KR",
+        application__applicant__preferred_language="ko",
+        application__applicant__time_zone="Asia/Seoul",
+    )
     closes = timezone.localtime(survey.closes_at, zoneinfo.ZoneInfo("Asia/Seoul"))
 
     response = client.get(_link(invited))
@@ -77,7 +82,9 @@ def test_link_opens_without_login_in_the_respondents_language(client, survey):
 
 
 def test_anonymous_visitor_who_chose_a_language_gets_it(client, survey):
-    invited = invitation(survey, country="KR", preferred_language="ko")
+    invited = SurveyInvitationFactory(
+        survey=survey, country="KR", application__applicant__preferred_language="ko"
+    )
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
 
     content = client.get(_link(invited), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
@@ -87,7 +94,9 @@ def test_anonymous_visitor_who_chose_a_language_gets_it(client, survey):
 
 
 def test_scales_are_fieldsets_and_thermometers_labelled_number_inputs(client, survey):
-    invited = invitation(survey, country="JP", preferred_language="en")
+    invited = SurveyInvitationFactory(
+        survey=survey, country="JP", application__applicant__preferred_language="en"
+    )
     trust = survey.questions.get(code="trust-people")
     korea = survey.questions.get(code="thermometer-KR")
 
@@ -106,7 +115,9 @@ def test_scales_are_fieldsets_and_thermometers_labelled_number_inputs(client, su
 
 
 def test_invalid_answers_keep_everything_typed_and_say_what_is_wrong(client, survey):
-    invited = invitation(survey, preferred_language="en")
+    invited = SurveyInvitationFactory(
+        survey=survey, application__applicant__preferred_language="en"
+    )
     data = _post_data(
         survey, **{"thermometer-JP": "150", "nps": "", "open-valuable": "The home stay in Osaka"}
     )
@@ -135,7 +146,7 @@ def test_invalid_answers_keep_everything_typed_and_say_what_is_wrong(client, sur
 def test_answers_are_stored_for_the_invited_person_even_if_someone_else_is_signed_in(
     client, survey, applicant
 ):
-    invited = invitation(survey, country="KR")
+    invited = SurveyInvitationFactory(survey=survey, country="KR")
     client.force_login(applicant)
 
     submitted = client.post(_link(invited), _post_data(survey, nps="10"))
@@ -153,7 +164,7 @@ def test_answers_are_stored_for_the_invited_person_even_if_someone_else_is_signe
 
 
 def test_tampered_or_unknown_link_is_a_clear_404(client, survey):
-    invited = invitation(survey)
+    invited = SurveyInvitationFactory(survey=survey)
     token = survey_invitation_token(invitation=invited)
 
     tampered = client.get(reverse("apply:survey", kwargs={"token": token[:-2] + "xx"}))
@@ -166,16 +177,26 @@ def test_tampered_or_unknown_link_is_a_clear_404(client, survey):
 
 def test_closed_or_not_yet_open_survey_shows_a_polite_page(client):
     now = timezone.now()
-    closed = standard_survey(
-        opens_at=now - dt.timedelta(days=9), closes_at=now - dt.timedelta(days=1)
+    closed = SurveyFactory(
+        opens_at=now - dt.timedelta(days=9), closes_at=now - dt.timedelta(days=1), published=True
     )
-    scheduled = standard_survey(
-        opens_at=now + dt.timedelta(days=1), closes_at=now + dt.timedelta(days=9)
+    scheduled = SurveyFactory(
+        opens_at=now + dt.timedelta(days=1), closes_at=now + dt.timedelta(days=9), published=True
     )
 
-    closed_page = client.get(_link(invitation(closed, preferred_language="en")))
-    scheduled_page = client.get(_link(invitation(scheduled, preferred_language="en")))
-    posted = client.post(_link(invitation(closed)), {})
+    closed_page = client.get(
+        _link(
+            SurveyInvitationFactory(survey=closed, application__applicant__preferred_language="en")
+        )
+    )
+    scheduled_page = client.get(
+        _link(
+            SurveyInvitationFactory(
+                survey=scheduled, application__applicant__preferred_language="en"
+            )
+        )
+    )
+    posted = client.post(_link(SurveyInvitationFactory(survey=closed)), {})
 
     assert closed_page.status_code == 200
     assert "This survey is now closed" in closed_page.content.decode()
@@ -185,7 +206,9 @@ def test_closed_or_not_yet_open_survey_shows_a_polite_page(client):
 
 
 def test_link_closes_for_someone_who_left_the_audience(client, survey):
-    invited = invitation(survey, preferred_language="en")
+    invited = SurveyInvitationFactory(
+        survey=survey, application__applicant__preferred_language="en"
+    )
     Application.objects.filter(pk=invited.application_id).update(status="withdrawn")
 
     page = client.get(_link(invited))
@@ -197,8 +220,10 @@ def test_link_closes_for_someone_who_left_the_audience(client, survey):
 
 
 def test_status_page_links_open_surveys_of_the_application(client, survey):
-    invited = invitation(survey)
-    answered = invitation(standard_survey(cohort=survey.cohort, kind=SurveyKind.PRE_PROGRAM))
+    invited = SurveyInvitationFactory(survey=survey)
+    answered = SurveyInvitationFactory(
+        survey=SurveyFactory(cohort=survey.cohort, kind=SurveyKind.PRE_PROGRAM, published=True)
+    )
     client.force_login(invited.application.applicant)
 
     content = client.get(invited.application.get_absolute_url()).content.decode()
@@ -249,10 +274,11 @@ def test_partner_staff_of_another_program_cannot_open_them(client, partner_staff
 def test_partner_staff_see_only_their_countrys_response_rate(client, survey):
     from tests.conftest import with_mfa  # noqa: PLC0415 -- test helper
 
-    partner = with_mfa(PartnerStaffFactory(organisation__country="JP"))
-    survey.cohort.program.partners.add(partner.organisation)
+    partner = with_mfa(
+        PartnerStaffFactory(organisation__country="JP", partner_of=survey.cohort.program)
+    )
     for country in ("JP", "JP", "KR"):
-        invitation(survey, country=country)
+        SurveyInvitationFactory(survey=survey, country=country)
     _answer(survey, SurveyInvitation.objects.filter(country="JP").first())
     client.force_login(partner)
 
@@ -376,7 +402,7 @@ def test_add_edit_move_and_remove_questions(staff_client, survey):
 
 
 def test_questions_are_locked_once_answered(staff_client, survey):
-    _answer(survey, invitation(survey))
+    _answer(survey, SurveyInvitationFactory(survey=survey))
     nps = survey.questions.get(code="nps")
 
     page = staff_client.get(_staff("survey_questions", survey))
@@ -394,7 +420,7 @@ def test_questions_are_locked_once_answered(staff_client, survey):
 
 
 def test_publish_and_close_from_the_pages(staff_client):
-    survey = standard_survey(published=False)
+    survey = SurveyFactory()
 
     unconfirmed = staff_client.post(_staff("survey_publish", survey), {})
     published = staff_client.post(_staff("survey_publish", survey), {"confirm": "on"})
@@ -407,7 +433,9 @@ def test_publish_and_close_from_the_pages(staff_client):
 
 
 def test_detail_shows_rates_per_country_and_a_summary_per_question(staff_client, survey):
-    invitations = [invitation(survey, country=c) for c in ("JP", "JP", "KR", "US")]
+    invitations = [
+        SurveyInvitationFactory(survey=survey, country=c) for c in ("JP", "JP", "KR", "US")
+    ]
     SurveyInvitation.objects.filter(pk=invitations[3].pk).update(invited_at=None)
     _answer(survey, invitations[0], nps="10", **{"thermometer-KR": "40"})
     _answer(survey, invitations[1], nps="7", **{"thermometer-KR": "61", "open-valuable": "Hi"})
@@ -433,7 +461,12 @@ def test_detail_shows_rates_per_country_and_a_summary_per_question(staff_client,
 
 
 def test_csv_export_is_pseudonymous_and_formula_safe(staff_client, survey):
-    invited = invitation(survey, country="JP", given_name="Yui", family_name="Tanaka")
+    invited = SurveyInvitationFactory(
+        survey=survey,
+        country="JP",
+        application__applicant__given_name="Yui",
+        application__applicant__family_name="Tanaka",
+    )
     _answer(
         survey, invited, **{"open-valuable": '=HYPERLINK("http://evil")', "open-improve": "+1 more"}
     )
@@ -474,8 +507,8 @@ def test_csv_export_is_pseudonymous_and_formula_safe(staff_client, survey):
 def test_survey_list_query_count(staff_client, count, django_assert_num_queries):
     cohort = CohortFactory()
     for kind in list(SurveyKind)[:count]:
-        survey = standard_survey(cohort=cohort, kind=kind)
-        invitation(survey)
+        survey = SurveyFactory(cohort=cohort, kind=kind, published=True)
+        SurveyInvitationFactory(survey=survey)
     staff_client.get(reverse("staff:surveys", kwargs={"cohort_id": cohort.pk}))
 
     with django_assert_num_queries(8):
@@ -487,7 +520,7 @@ def test_survey_list_query_count(staff_client, count, django_assert_num_queries)
 @pytest.mark.parametrize("count", [1, 3])
 def test_survey_detail_query_count(staff_client, survey, count, django_assert_num_queries):
     for country in ("US", "JP", "KR")[:count]:
-        _answer(survey, invitation(survey, country=country))
+        _answer(survey, SurveyInvitationFactory(survey=survey, country=country))
     staff_client.get(_staff("survey", survey))
 
     with django_assert_num_queries(10):
@@ -499,7 +532,7 @@ def test_survey_detail_query_count(staff_client, survey, count, django_assert_nu
 def test_applicant_survey_page_makes_a_fixed_number_of_queries(
     client, survey, django_assert_num_queries
 ):
-    invited = invitation(survey)
+    invited = SurveyInvitationFactory(survey=survey)
     client.get(_link(invited))
 
     with django_assert_num_queries(2):
@@ -507,7 +540,7 @@ def test_applicant_survey_page_makes_a_fixed_number_of_queries(
 
 
 def test_applicant_cannot_reach_another_persons_status_survey_links(client, survey):
-    invited = invitation(survey)
+    invited = SurveyInvitationFactory(survey=survey)
     client.force_login(ApplicantFactory())
 
     assert client.get(invited.application.get_absolute_url()).status_code == 404
