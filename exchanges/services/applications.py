@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.site import absolute_url
+from exchanges.activity_types import Activity, activity_for_status
 from exchanges.enums import (
     APPLICATION_HOLDING_SEAT,
     APPLICATION_WITHDRAWABLE,
@@ -192,7 +193,7 @@ def application_transition(
     activity_log_record(
         actor=actor,
         obj=locked,
-        action_type=f"exchanges.application.{to_status}",
+        action_type=activity_for_status(to_status),
         data={"from": from_status, "to": to_status, "reason": reason, **extra},
     )
     if to_status in EMAIL_EVENTS:
@@ -233,7 +234,7 @@ def application_start(*, cohort: Cohort, applicant) -> Application:
     activity_log_record(
         actor=applicant,
         obj=application,
-        action_type="exchanges.application.started",
+        action_type=Activity.APPLICATION_STARTED,
         data={"to": S.DRAFT},
     )
     return application
@@ -519,7 +520,7 @@ def application_upload_document(
     activity_log_record(
         actor=actor,
         obj=application,
-        action_type="exchanges.application.document_uploaded",
+        action_type=Activity.APPLICATION_DOCUMENT_UPLOADED,
         data={"document": document.pk, "kind": document.kind},
     )
     _touch(application)
@@ -649,7 +650,7 @@ def referee_request_create(
     activity_log_record(
         actor=actor,
         obj=application,
-        action_type="exchanges.application.referee_requested",
+        action_type=Activity.APPLICATION_REFEREE_REQUESTED,
         data={"referee_request": request.pk},
     )
     _notify(
@@ -704,7 +705,7 @@ def referee_letter_upload(*, token: str, uploaded_file) -> RefereeRequest:
     activity_log_record(
         actor=None,
         obj=request.application,
-        action_type="exchanges.application.referee_letter_received",
+        action_type=Activity.APPLICATION_REFEREE_LETTER_RECEIVED,
         data={"referee_request": request.pk},
     )
     _notify(request.application, "referee_received", {"referee_name": request.name})
@@ -733,7 +734,7 @@ def guardian_consent_request(
     activity_log_record(
         actor=actor,
         obj=application,
-        action_type="exchanges.application.guardian_consent_requested",
+        action_type=Activity.APPLICATION_GUARDIAN_CONSENT_REQUESTED,
         data={},
     )
     _notify(
@@ -775,7 +776,7 @@ def guardian_consent_give(*, token: str, signed_name: str) -> GuardianConsent:
     activity_log_record(
         actor=None,
         obj=consent.application,
-        action_type="exchanges.application.guardian_consented",
+        action_type=Activity.APPLICATION_GUARDIAN_CONSENTED,
         data={},
     )
     _notify(consent.application, "guardian_consented", {"guardian_name": consent.guardian_name})
