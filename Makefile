@@ -53,6 +53,7 @@ lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_inline_imports.py
 
 ## make messages: refresh the translation catalogues (needs GNU gettext) and compile them
 messages: install

@@ -9,6 +9,7 @@ sends the event's email after commit.
 import datetime as dt
 import decimal
 import hashlib
+import zoneinfo
 from functools import partial
 
 from allauth.account.models import EmailAddress
@@ -583,8 +584,6 @@ def application_submit(
 
 
 def _zone(name: str):
-    import zoneinfo  # noqa: PLC0415 -- tiny helper
-
     return zoneinfo.ZoneInfo(name)
 
 
