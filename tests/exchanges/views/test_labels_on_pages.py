@@ -14,6 +14,8 @@ from exchanges.enums import ApplicationStatus, QuestionKind
 from exchanges.formatting import deadline_text
 from exchanges.models import Answer
 from exchanges.services.activity import activity_log_record
+from tests.conftest import with_mfa
+from tests.factories import SecretariatFactory
 from tests.factories.applications import ApplicationFactory, FormStepFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +118,19 @@ def test_staff_timeline_shows_the_registry_label(client, secretariat, detailed_a
     assert body.count(f" · {started}</li>") == 1
     assert body.count(f" · {deadline_changed}</li>") == 1
     assert "exchanges.application.offer_deadline_changed" not in body
+
+
+@pytest.mark.parametrize(
+    "case", [("en", "Application started"), ("ja", "応募開始"), ("ko", "지원서 작성 시작")]
+)
+def test_admin_activity_list_shows_the_registry_label(client, detailed_application, case):
+    language, label = case
+    root = with_mfa(SecretariatFactory(is_superuser=True, preferred_language=language))
+    client.force_login(root)
+
+    body = client.get(reverse("admin:exchanges_activitylog_changelist")).content.decode()
+
+    assert body.count(f'<td class="field-label">{label}</td>') == 1
 
 
 def test_the_code_names_action_types_through_the_registry():
