@@ -54,6 +54,8 @@ lint: install-test
 	$(VENV)/bin/ruff format --check .
 	$(PY) scripts/architecture.py --check docs/architecture.md
 	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_inline_imports.py
+	$(VENV)/bin/djlint templates --lint
 
 ## make messages: refresh the translation catalogues (needs GNU gettext) and compile them
 messages: install

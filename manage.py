@@ -4,10 +4,11 @@
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    from django.core.management import execute_from_command_line  # noqa: PLC0415 -- after env
 
     execute_from_command_line(sys.argv)
 

@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 
+from accounts.models import User
 from config.site import site_url
 from exchanges.enums import Role
+from exchanges.services.mail import mail_language, mail_queue_rendered
 
 # Context values that identify one allauth email; hashed into the outbox idempotency key so a
 # repeated send of the same key (a double-submitted form) queues one message. Keyed with
@@ -57,12 +59,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """Render allauth's templates as allauth does, in the recipient's language, and queue
         the message in the outbox instead of sending it from the request."""
-        from accounts.models import User  # noqa: PLC0415 -- adapters load before the models
-        from exchanges.services.mail import (  # noqa: PLC0415 -- same reason
-            mail_language,
-            mail_queue_rendered,
-        )
-
         # What allauth's own send_mail adds before rendering: its templates greet with
         # current_site.name ("Hello from Trilink!") and sign with its domain.
         context = {"email": email, "current_site": mail_site(), **context}

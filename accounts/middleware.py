@@ -2,6 +2,8 @@
 
 from urllib.parse import unquote, urlencode
 
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -46,8 +48,6 @@ class UserPreferencesMiddleware:
 
 
 def user_has_mfa(user) -> bool:
-    from allauth.mfa.models import Authenticator  # noqa: PLC0415 -- app registry must be ready
-
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
@@ -57,10 +57,6 @@ def session_passed_mfa(request, user) -> bool:
     Having a TOTP authenticator is not enough: a session opened with the password alone (by
     any login path) has no ``mfa`` record, and must not open a staff page.
     """
-    from allauth.account.authentication import (  # noqa: PLC0415 -- app registry must be ready
-        get_authentication_records,
-    )
-
     return any(
         record.get("method") == "mfa" for record in get_authentication_records(request, user)
     )

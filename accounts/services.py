@@ -4,6 +4,7 @@ from allauth.mfa.models import Authenticator
 from django.db import transaction
 
 from accounts.models import User
+from exchanges.activity_types import Activity
 from exchanges.services.activity import activity_log_record
 
 
@@ -18,7 +19,7 @@ def user_mfa_reset(*, actor: User, user: User) -> int:
     activity_log_record(
         actor=actor,
         obj=user,
-        action_type="accounts.user.mfa_reset",
+        action_type=Activity.ACCOUNTS_USER_MFA_RESET,
         data={"authenticators": deleted},
     )
     return deleted

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.models import KEY_PREFIX, ApiKey, hash_secret
+from exchanges.activity_types import Activity
 from exchanges.exceptions import ExchangeError
 from exchanges.services.activity import activity_log_record
 from exchanges.validators import validate_api_scopes
@@ -46,7 +47,7 @@ def api_key_create(
     activity_log_record(
         actor=actor,
         obj=key,
-        action_type="api.key.created",
+        action_type=Activity.API_KEY_CREATED,
         data={
             "scopes": scopes,
             "organisation": organisation.pk,
@@ -74,7 +75,7 @@ def api_key_update(*, key: ApiKey, actor, **changes) -> ApiKey:
     if changed:
         key.save(update_fields=list(changed))
         activity_log_record(
-            actor=actor, obj=key, action_type="api.key.changed", data={"changes": changed}
+            actor=actor, obj=key, action_type=Activity.API_KEY_CHANGED, data={"changes": changed}
         )
     return key
 
@@ -91,5 +92,5 @@ def api_key_revoke(*, key: ApiKey, actor) -> ApiKey:
         return key
     key.revoked_at = timezone.now()
     key.save(update_fields=["revoked_at"])
-    activity_log_record(actor=actor, obj=key, action_type="api.key.revoked")
+    activity_log_record(actor=actor, obj=key, action_type=Activity.API_KEY_REVOKED)
     return key

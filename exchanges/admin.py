@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+from exchanges.activity_types import activity_label
 from exchanges.models import (
     ActivityLog,
     Answer,
@@ -147,12 +149,24 @@ _readonly_admin(SurveyAnswer, list_display=["id", "response", "question", "value
 
 @admin.register(ActivityLog)
 class ActivityLogAdmin(admin.ModelAdmin):
-    list_display = ["timestamp", "action_type", "content_type", "object_id", "actor"]
+    list_display = ["timestamp", "label", "action_type", "content_type", "object_id", "actor"]
     list_filter = ["action_type", "content_type"]
     list_select_related = ["actor", "content_type"]
     search_fields = ["action_type"]
     date_hierarchy = "timestamp"
-    readonly_fields = ["actor", "content_type", "object_id", "action_type", "data", "timestamp"]
+    readonly_fields = [
+        "actor",
+        "content_type",
+        "object_id",
+        "label",
+        "action_type",
+        "data",
+        "timestamp",
+    ]
+
+    @admin.display(description=_("what happened"))
+    def label(self, obj: ActivityLog) -> str:
+        return activity_label(obj.action_type)
 
     def has_add_permission(self, request) -> bool:
         return False

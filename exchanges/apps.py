@@ -10,7 +10,7 @@ class ExchangesConfig(AppConfig):
         # Scheduled email workflows register themselves with ``@reminder_workflow`` when their
         # module is imported; each capability keeps its workflows in its own service module
         # and adds it here, so every process that runs the beat task knows all of them.
-        from exchanges.services import (  # noqa: PLC0415 -- the app registry must be ready
+        from exchanges.services import (  # noqa: PLC0415 -- app registry: workflows register on import
             offers,  # noqa: F401
             predeparture,  # noqa: F401
             reminders,  # noqa: F401

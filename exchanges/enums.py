@@ -1,8 +1,8 @@
 """Enumerations shared across Trilink. A leaf module: it imports nothing from the project."""
 
 from django.db import models
+from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class Country(models.TextChoices):
@@ -24,8 +24,6 @@ def country_label(code: str) -> str:
 def language_label(code: str) -> str:
     """A language's name in the active language ("英語" for ``en`` on a Japanese page), from
     Django's own translated language names; an unknown code as it is."""
-    from django.utils.translation import get_language_info  # noqa: PLC0415 -- leaf module
-
     try:
         return str(get_language_info(code)["name_translated"])
     except KeyError:

@@ -117,8 +117,8 @@ def _pdf_names(data: bytes) -> set[str]:
 
 
 def _inspect_pdf(data: bytes) -> Refusal | None:
-    import pypdf  # noqa: PLC0415 -- heavy import, only for PDF uploads
-    from pypdf.generic import DictionaryObject, IndirectObject  # noqa: PLC0415 -- as above
+    import pypdf  # noqa: PLC0415 -- loaded on use: pypdf is heavy; only PDF uploads need it
+    from pypdf.generic import DictionaryObject, IndirectObject  # noqa: PLC0415 -- loaded on use: as above
 
     if not data.startswith(b"%PDF-"):
         return Refusal("type")
@@ -154,7 +154,7 @@ def _inspect_pdf(data: bytes) -> Refusal | None:
 
 
 def _decode_image(data: bytes, expected_format: str) -> Refusal | None:
-    from PIL import Image  # noqa: PLC0415 -- heavy import, only for image uploads
+    from PIL import Image  # noqa: PLC0415 -- loaded on use: Pillow is heavy; only image uploads need it
 
     try:
         with Image.open(io.BytesIO(data)) as image:

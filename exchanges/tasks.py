@@ -12,7 +12,7 @@ from celery import shared_task
 def task_run_matching(run_id: int) -> None:
     """Execute matching run ``run_id``. No retries: a crash marks the run failed, and staff
     start a new one. A missing or already-started run is a quiet no-op."""
-    from exchanges.services.matching import matching_run_execute  # noqa: PLC0415 -- tasks are a leaf module
+    from exchanges.services.matching import matching_run_execute  # noqa: PLC0415 -- tasks: services import tasks
 
     matching_run_execute(run_id=run_id)
 
@@ -25,7 +25,7 @@ def task_send_outgoing_mail(mail_id: int) -> str:
     (``exchanges.services.mail.retry_delay``); the task hands it back to the broker with that
     countdown when it is short, otherwise the sweeper dispatches it when due.
     """
-    from exchanges.services.mail import (  # noqa: PLC0415 -- services import this module
+    from exchanges.services.mail import (  # noqa: PLC0415 -- tasks: services import tasks
         mail_retry_later,
         mail_send,
     )
@@ -39,7 +39,7 @@ def task_send_outgoing_mail(mail_id: int) -> str:
 @shared_task(name="exchanges.send_outgoing_mail_batch", ignore_result=True)
 def task_send_outgoing_mail_batch(mail_ids: list[int]) -> int:
     """Send several outbox rows one after the other over one SMTP connection (bulk sends)."""
-    from exchanges.services.mail import (  # noqa: PLC0415 -- services import this module
+    from exchanges.services.mail import (  # noqa: PLC0415 -- tasks: services import tasks
         mail_retry_later,
         mail_send_batch,
     )
@@ -56,7 +56,7 @@ def task_send_outgoing_mail_batch(mail_ids: list[int]) -> int:
 @shared_task(name="exchanges.sweep_outbox", ignore_result=True)
 def task_sweep_outbox() -> dict:
     """Beat: release abandoned claims and dispatch due or undelivered rows."""
-    from exchanges.services.mail import mail_sweep  # noqa: PLC0415 -- services import tasks
+    from exchanges.services.mail import mail_sweep  # noqa: PLC0415 -- tasks: services import tasks
 
     return mail_sweep()
 
@@ -64,7 +64,7 @@ def task_sweep_outbox() -> dict:
 @shared_task(name="exchanges.run_campaign", ignore_result=True)
 def task_run_campaign(campaign_id: int) -> int:
     """Queue a campaign's messages in chunks. Re-running it resumes where it stopped."""
-    from exchanges.services.campaigns import campaign_enqueue  # noqa: PLC0415 -- see above
+    from exchanges.services.campaigns import campaign_enqueue  # noqa: PLC0415 -- tasks: services import tasks
 
     return campaign_enqueue(campaign_id=campaign_id)
 
@@ -72,7 +72,7 @@ def task_run_campaign(campaign_id: int) -> int:
 @shared_task(name="exchanges.campaigns_tick", ignore_result=True)
 def task_campaigns_tick() -> dict:
     """Beat: start scheduled campaigns that are due, resume stalled ones, close finished ones."""
-    from exchanges.services.campaigns import campaigns_tick  # noqa: PLC0415 -- see above
+    from exchanges.services.campaigns import campaigns_tick  # noqa: PLC0415 -- tasks: services import tasks
 
     return campaigns_tick()
 
@@ -80,6 +80,6 @@ def task_campaigns_tick() -> dict:
 @shared_task(name="exchanges.send_scheduled_reminders", ignore_result=True)
 def task_send_scheduled_reminders() -> dict:
     """Beat: run every registered reminder workflow; each queues idempotently."""
-    from exchanges.services.reminders import reminders_run  # noqa: PLC0415 -- see above
+    from exchanges.services.reminders import reminders_run  # noqa: PLC0415 -- tasks: services import tasks
 
     return reminders_run()

@@ -1,12 +1,20 @@
 """Validation shared by model ``clean``, forms and API serializers."""
 
 import calendar
+import datetime as dt
 import re
+import zipfile
 import zoneinfo
 from functools import lru_cache
 
+import filetype
 from django.core.exceptions import ValidationError
+from django.template import Engine, Template, TemplateSyntaxError
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+
+from exchanges.enums import ApiScope, DietaryNeed, VisaStatus
+from exchanges.file_checks import inspect_upload
 
 
 @lru_cache(maxsize=1)
@@ -36,8 +44,6 @@ DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessin
 
 def _is_docx(head_file) -> bool:
     """A DOCX is a ZIP archive that contains ``word/document.xml``."""
-    import zipfile  # noqa: PLC0415 -- only needed for ZIP-looking uploads
-
     try:
         head_file.seek(0)
         with zipfile.ZipFile(head_file) as archive:
@@ -50,8 +56,6 @@ def _is_docx(head_file) -> bool:
 
 def sniff_upload_content_type(uploaded_file) -> str | None:
     """The content type of an upload as its bytes say, or None if it is not an accepted type."""
-    import filetype  # noqa: PLC0415 -- keeps this leaf module cheap to import
-
     uploaded_file.seek(0)
     head = uploaded_file.read(8192)
     uploaded_file.seek(0)
@@ -89,7 +93,6 @@ def validate_upload(uploaded_file, *, max_mb: int) -> str:
             code="file_type",
             params={"name": uploaded_file.name},
         )
-    from exchanges.file_checks import inspect_upload  # noqa: PLC0415 -- parsers load on use
 
     uploaded_file.seek(0)
     data = uploaded_file.read()
@@ -138,8 +141,6 @@ UPLOAD_REFUSALS = {
 
 def count_words(text: str) -> int:
     """Words separated by white space; Japanese text without spaces counts per character."""
-    import re  # noqa: PLC0415 -- small helper, keeps the import list of the leaf module short
-
     cjk = re.findall(r"[\u3040-\u30ff\u3400-\u9fff]", text)
     rest = re.sub(r"[\u3040-\u30ff\u3400-\u9fff]", " ", text)
     return len(cjk) + len(rest.split())
@@ -201,8 +202,6 @@ def validate_mail_template_source(value: str) -> None:
     Staff-edited subjects and bodies are Django template source; checking them when saved means
     a template error shows in the form and its preview, never when an email is sent.
     """
-    from django.template import Engine, Template, TemplateSyntaxError  # noqa: PLC0415 -- leaf
-
     try:
         Template(value, engine=Engine(autoescape=False))
     except TemplateSyntaxError as error:
@@ -238,8 +237,6 @@ def passport_valid_through(ends_on):
 
 
 def _date_text(value) -> str:
-    from django.utils import formats  # noqa: PLC0415 -- formats need settings; leaf module
-
     return formats.date_format(value, "DATE_FORMAT")
 
 
@@ -277,8 +274,6 @@ def validate_passport_section(values: dict, *, ends_on) -> None:
 
 
 def validate_visa_section(values: dict, *, today) -> None:
-    from exchanges.enums import VisaStatus  # noqa: PLC0415 -- enums are a leaf too
-
     errors = {}
     status = values.get("visa_status")
     granted_on = values.get("visa_granted_on")
@@ -346,8 +341,6 @@ _TRUNK_ZERO_CODES = ("81", "82", "44", "33", "49", "61", "86", "886")
 def normalise_international_phone(value: str) -> str:
     """``value`` as ``+<country code><number>`` (E.164), or a ``ValidationError`` saying what
     to change: a national number without its country code, a trunk 0 kept after the code."""
-    import re  # noqa: PLC0415 -- keeps the import list of the leaf module short
-
     text = "".join(ch for ch in (value or "").strip() if ch not in PHONE_SEPARATORS)
     text = text.replace("\uff0b", "+")  # a full-width plus from a Japanese keyboard
     if text.startswith("00"):
@@ -411,8 +404,6 @@ def validate_emergency_contact_section(values: dict) -> None:
 
 
 def validate_dietary_section(values: dict) -> None:
-    from exchanges.enums import DietaryNeed  # noqa: PLC0415 -- enums are a leaf too
-
     needs = values.get("dietary_needs") or []
     errors = {}
     if any(need not in DietaryNeed.values for need in needs):
@@ -427,8 +418,6 @@ def validate_dietary_section(values: dict) -> None:
 
 
 def validate_arrival_section(values: dict, *, starts_on, ends_on) -> None:
-    import datetime as dt  # noqa: PLC0415 -- keeps the import list of the leaf module short
-
     errors = {}
     arrival_on = values.get("arrival_on")
     earliest = starts_on - dt.timedelta(days=ARRIVAL_EARLIEST_DAYS)
@@ -484,8 +473,6 @@ def validate_no_control_characters(value: str) -> None:
 def validate_api_scopes(scopes) -> None:
     """A partner key's scopes: a list drawn from ``ApiScope`` (shared by admin, services and
     the model), never anything else."""
-    from exchanges.enums import ApiScope  # noqa: PLC0415 -- keeps the leaf module's imports short
-
     if not isinstance(scopes, list | tuple) or not all(isinstance(s, str) for s in scopes):
         raise ValidationError(_("Choose the scopes from the list."), code="invalid_scopes")
     unknown = sorted(set(scopes) - set(ApiScope.values))

@@ -3,8 +3,15 @@
 import time
 
 import pytest
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import (
     ApplicantFactory,
@@ -51,12 +58,6 @@ def staff_client(client, secretariat):
 
 def record_mfa_in_session(client, user) -> None:
     """Write into the client's session what allauth records when its TOTP step succeeds."""
-    from allauth.account.internal.flows.login import (  # noqa: PLC0415 -- apps must be ready
-        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-        AUTHENTICATION_METHODS_SESSION_KEY,
-    )
-    from allauth.mfa.models import Authenticator  # noqa: PLC0415 -- apps must be ready
-
     authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if authenticator is None:
         return
@@ -87,8 +88,6 @@ def _force_login_passes_mfa(monkeypatch):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and cached lookups live in the local-memory cache; no test inherits them."""
-    from django.core.cache import cache  # noqa: PLC0415 -- settings are ready only in fixtures
-
     cache.clear()
     yield
     cache.clear()
@@ -98,7 +97,5 @@ def _fresh_cache():
 def _default_language():
     """A request by a Japanese or Korean user activates their language in this thread (as the
     locale middleware does); no later test inherits it."""
-    from django.utils import translation  # noqa: PLC0415 -- settings are ready only in fixtures
-
     yield
     translation.deactivate()

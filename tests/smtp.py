@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 import pytest
 from aiosmtpd.controller import Controller
 
+from exchanges.services import mail as mail_service
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -47,8 +49,6 @@ def part(message: email.message.EmailMessage, subtype: str) -> str:
 @pytest.fixture
 def smtp_sink(settings):
     """Deliver the outbox through Django's SMTP backend to a server on 127.0.0.1."""
-    from exchanges.services import mail as mail_service  # noqa: PLC0415 -- settings first
-
     sink = SmtpSink()
     controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
     controller.start()

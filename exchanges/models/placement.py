@@ -20,6 +20,7 @@ from exchanges.enums import (
     PlacementRunStatus,
     UnplacedReason,
 )
+from exchanges.matching.compat import language_name
 from exchanges.models.applications import Application
 from exchanges.models.programs import Cohort
 
@@ -69,8 +70,6 @@ class Host(models.Model):
 
     @property
     def language_names(self) -> list[str]:
-        from exchanges.matching.compat import language_name  # noqa: PLC0415 -- leaf helper
-
         return [language_name(code) for code in self.languages or ()]
 
 

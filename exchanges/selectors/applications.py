@@ -1,6 +1,7 @@
 """Reading applications, always scoped by what the viewer may see."""
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from exchanges.enums import CohortStatus, Role
@@ -38,8 +39,6 @@ def cohorts_visible_to_staff(*, viewer: User) -> QuerySet[Cohort]:
 
 
 def open_calls() -> QuerySet[Cohort]:
-    from django.utils import timezone  # noqa: PLC0415 -- keep module imports to the ORM
-
     now = timezone.now()
     return (
         Cohort.objects.filter(status=CohortStatus.OPEN, opens_at__lte=now, deadline__gt=now)

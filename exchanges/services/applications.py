@@ -9,6 +9,7 @@ sends the event's email after commit.
 import datetime as dt
 import decimal
 import hashlib
+import zoneinfo
 from functools import partial
 
 from allauth.account.models import EmailAddress
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.site import absolute_url
+from exchanges.activity_types import Activity, activity_for_status
 from exchanges.enums import (
     APPLICATION_HOLDING_SEAT,
     APPLICATION_WITHDRAWABLE,
@@ -192,7 +194,7 @@ def application_transition(
     activity_log_record(
         actor=actor,
         obj=locked,
-        action_type=f"exchanges.application.{to_status}",
+        action_type=activity_for_status(to_status),
         data={"from": from_status, "to": to_status, "reason": reason, **extra},
     )
     if to_status in EMAIL_EVENTS:
@@ -233,7 +235,7 @@ def application_start(*, cohort: Cohort, applicant) -> Application:
     activity_log_record(
         actor=applicant,
         obj=application,
-        action_type="exchanges.application.started",
+        action_type=Activity.APPLICATION_STARTED,
         data={"to": S.DRAFT},
     )
     return application
@@ -565,7 +567,7 @@ def application_upload_document(
     activity_log_record(
         actor=actor,
         obj=application,
-        action_type="exchanges.application.document_uploaded",
+        action_type=Activity.APPLICATION_DOCUMENT_UPLOADED,
         data={"document": document.pk, "kind": document.kind},
     )
     _touch(application)
@@ -628,8 +630,6 @@ def application_submit(
 
 
 def _zone(name: str):
-    import zoneinfo  # noqa: PLC0415 -- tiny helper
-
     return zoneinfo.ZoneInfo(name)
 
 
@@ -695,7 +695,7 @@ def referee_request_create(
     activity_log_record(
         actor=actor,
         obj=application,
-        action_type="exchanges.application.referee_requested",
+        action_type=Activity.APPLICATION_REFEREE_REQUESTED,
         data={"referee_request": request.pk},
     )
     _notify(
@@ -750,7 +750,7 @@ def referee_letter_upload(*, token: str, uploaded_file) -> RefereeRequest:
     activity_log_record(
         actor=None,
         obj=request.application,
-        action_type="exchanges.application.referee_letter_received",
+        action_type=Activity.APPLICATION_REFEREE_LETTER_RECEIVED,
         data={"referee_request": request.pk},
     )
     _notify(request.application, "referee_received", {"referee_name": request.name})
@@ -779,7 +779,7 @@ def guardian_consent_request(
     activity_log_record(
         actor=actor,
         obj=application,
-        action_type="exchanges.application.guardian_consent_requested",
+        action_type=Activity.APPLICATION_GUARDIAN_CONSENT_REQUESTED,
         data={},
     )
     _notify(
@@ -821,7 +821,7 @@ def guardian_consent_give(*, token: str, signed_name: str) -> GuardianConsent:
     activity_log_record(
         actor=None,
         obj=consent.application,
-        action_type="exchanges.application.guardian_consented",
+        action_type=Activity.APPLICATION_GUARDIAN_CONSENTED,
         data={},
     )
     _notify(consent.application, "guardian_consented", {"guardian_name": consent.guardian_name})

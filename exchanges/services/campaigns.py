@@ -9,6 +9,7 @@ from django.template import Template
 from django.utils import timezone, translation
 
 from accounts.models import User
+from exchanges.activity_types import Activity
 from exchanges.dispatch import dispatch, dispatch_on_commit
 from exchanges.enums import CampaignStatus, MailStatus
 from exchanges.exceptions import InvalidTransition
@@ -63,7 +64,7 @@ def campaign_save(*, campaign: Campaign, actor: User) -> Campaign:
     if campaign.created_by_id is None:
         campaign.created_by = actor
     campaign.save()
-    activity_log_record(actor=actor, obj=campaign, action_type="exchanges.campaign.saved")
+    activity_log_record(actor=actor, obj=campaign, action_type=Activity.CAMPAIGN_SAVED)
     return campaign
 
 
@@ -89,7 +90,11 @@ def campaign_send(
     activity_log_record(
         actor=actor,
         obj=campaign,
-        action_type=f"exchanges.campaign.{campaign.status}",
+        action_type=(
+            Activity.CAMPAIGN_SCHEDULED
+            if campaign.status == CampaignStatus.SCHEDULED
+            else Activity.CAMPAIGN_SENDING
+        ),
         data={"scheduled_at": scheduled_at.isoformat() if scheduled_at else None},
     )
     return campaign
@@ -115,7 +120,7 @@ def campaign_cancel(*, campaign: Campaign, actor: User) -> Campaign:
     activity_log_record(
         actor=actor,
         obj=campaign,
-        action_type="exchanges.campaign.cancelled",
+        action_type=Activity.CAMPAIGN_CANCELLED,
         data={"from": previous, "messages_cancelled": cancelled},
     )
     return campaign

@@ -10,6 +10,7 @@ with the number of rows.
 """
 
 import csv
+import io
 import re
 from collections.abc import Iterable, Iterator
 
@@ -160,10 +161,8 @@ def csv_stream(rows: Iterable[list]) -> Iterator[str]:
 
 def xlsx_bytes(rows: Iterable[list], *, title: str) -> bytes:
     """A write-only workbook: rows are streamed into the file, not held as cell objects."""
-    import io  # noqa: PLC0415 -- only exports need it
-
-    from openpyxl import Workbook  # noqa: PLC0415 -- heavy import, only for XLSX exports
-    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 -- as above
+    from openpyxl import Workbook  # noqa: PLC0415 -- loaded on use: openpyxl is heavy; only XLSX needs it
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 -- loaded on use: as above
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "Export")

@@ -61,6 +61,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from config.site import absolute_url, site_url
+from exchanges.activity_types import Activity
 from exchanges.dispatch import dispatch, dispatch_on_commit
 from exchanges.enums import CampaignStatus, Language, MailStatus, MailTemplateKey
 from exchanges.exceptions import ExchangeError
@@ -845,7 +846,7 @@ def mail_resend(*, mail: OutgoingMail, actor: User) -> OutgoingMail:
     activity_log_record(
         actor=actor,
         obj=mail,
-        action_type="exchanges.mail.resent",
+        action_type=Activity.MAIL_RESENT,
         data={"previous_status": mail.status},
     )
     mail.refresh_from_db()
@@ -862,7 +863,7 @@ def mail_template_save(*, template: MailTemplate, actor: User) -> MailTemplate:
     activity_log_record(
         actor=actor,
         obj=template,
-        action_type="exchanges.mail_template.saved",
+        action_type=Activity.MAIL_TEMPLATE_SAVED,
         data={"key": template.key, "language": template.language, "cohort": template.cohort_id},
     )
     return template
@@ -874,7 +875,7 @@ def mail_template_reset(*, template: MailTemplate, actor: User) -> None:
     activity_log_record(
         actor=actor,
         obj=template,
-        action_type="exchanges.mail_template.reset",
+        action_type=Activity.MAIL_TEMPLATE_RESET,
         data={"key": template.key, "language": template.language},
     )
     template.delete()

@@ -23,6 +23,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exchanges.activity_types import Activity
 from exchanges.dispatch import dispatch_on_commit
 from exchanges.enums import (
     APPLICATION_MATCHABLE,
@@ -210,7 +211,7 @@ def matching_run_start(
     activity_log_record(
         actor=actor,
         obj=run,
-        action_type="exchanges.matching_run.started",
+        action_type=Activity.MATCHING_RUN_STARTED,
         data={
             "cohort": cohort.pk,
             "parameters": parameters,
@@ -253,7 +254,7 @@ def _fail(run: MatchingRun, *, problems: list[str], message: str) -> MatchingRun
         activity_log_record(
             actor=None,
             obj=run,
-            action_type="exchanges.matching_run.failed",
+            action_type=Activity.MATCHING_RUN_FAILED,
             data={"problems": problems},
         )
     return run
@@ -357,7 +358,7 @@ def matching_run_execute(*, run_id: int) -> MatchingRun | None:
         activity_log_record(
             actor=None,
             obj=run,
-            action_type="exchanges.matching_run.finished",
+            action_type=Activity.MATCHING_RUN_FINISHED,
             data={
                 "groups": len(groups),
                 "objective": result.objective,
@@ -387,7 +388,7 @@ def matching_group_lock(*, group: MatchGroup, actor, locked: bool) -> MatchGroup
     activity_log_record(
         actor=actor,
         obj=group.run,
-        action_type="exchanges.matching_group." + ("locked" if locked else "unlocked"),
+        action_type=Activity.MATCHING_GROUP_LOCKED if locked else Activity.MATCHING_GROUP_UNLOCKED,
         data={"group": group.number},
     )
     return group
@@ -506,7 +507,7 @@ def matching_swap_apply(
     activity_log_record(
         actor=actor,
         obj=run,
-        action_type="exchanges.matching_run.swapped",
+        action_type=Activity.MATCHING_RUN_SWAPPED,
         data={
             "applications": [first.pk, second.pk],
             "groups": [a.group.number, b.group.number],
@@ -548,7 +549,7 @@ def matching_run_publish(*, run: MatchingRun, actor) -> MatchingRun:
     activity_log_record(
         actor=actor,
         obj=locked_run,
-        action_type="exchanges.matching_run.published",
+        action_type=Activity.MATCHING_RUN_PUBLISHED,
         data={"cohort": run.cohort_id},
     )
     notify_matching_published(run=locked_run)
@@ -577,7 +578,7 @@ def matching_constraint_add(
     activity_log_record(
         actor=actor,
         obj=constraint,
-        action_type="exchanges.matching_constraint.added",
+        action_type=Activity.MATCHING_CONSTRAINT_ADDED,
         data={"kind": kind, "applications": [low.pk, high.pk]},
     )
     return constraint
@@ -588,7 +589,7 @@ def matching_constraint_remove(*, constraint: MatchingConstraint, actor) -> None
     activity_log_record(
         actor=actor,
         obj=constraint.cohort,
-        action_type="exchanges.matching_constraint.removed",
+        action_type=Activity.MATCHING_CONSTRAINT_REMOVED,
         data={"kind": constraint.kind, "applications": [constraint.first_id, constraint.second_id]},
     )
     constraint.delete()
@@ -626,6 +627,6 @@ def matching_profile_save(
         },
     )
     activity_log_record(
-        actor=actor, obj=application, action_type="exchanges.matching_profile.saved", data={}
+        actor=actor, obj=application, action_type=Activity.MATCHING_PROFILE_SAVED, data={}
     )
     return profile

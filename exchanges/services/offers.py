@@ -31,6 +31,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from config.site import absolute_url
+from exchanges.activity_types import Activity
 from exchanges.enums import ApplicationStatus, MailTemplateKey
 from exchanges.exceptions import DeadlinePassed, ExchangeError, InvalidTransition
 from exchanges.formatting import deadline_text
@@ -140,7 +141,7 @@ def offer_extend(*, application: Application, respond_by_date: dt.date, actor) -
     activity_log_record(
         actor=actor,
         obj=locked,
-        action_type="exchanges.application.offer_deadline_changed",
+        action_type=Activity.APPLICATION_OFFER_DEADLINE_CHANGED,
         data={
             "from": previous.astimezone(dt.UTC).isoformat() if previous else None,
             "to": new_deadline.astimezone(dt.UTC).isoformat(),

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exchanges.activity_types import Activity
 from exchanges.enums import (
     ApplicationStatus,
     PlacementKind,
@@ -43,6 +44,14 @@ from exchanges.services.matching import (
 )
 from exchanges.services.notify import notify_hosts_published, notify_mentors_published
 
+_RUN_ACTIVITY = {
+    PlacementKind.HOSTS: Activity.PLACEMENT_RUN_HOSTS,
+    PlacementKind.MENTORS: Activity.PLACEMENT_RUN_MENTORS,
+}
+_PUBLISHED_ACTIVITY = {
+    PlacementKind.HOSTS: Activity.PLACEMENT_RUN_HOSTS_PUBLISHED,
+    PlacementKind.MENTORS: Activity.PLACEMENT_RUN_MENTORS_PUBLISHED,
+}
 HOST_LANGUAGE_LEVEL = 5  # a host's household language counts as fluent
 MENTOR_MAX_CAPACITY = 10
 HOST_FIELDS = (
@@ -104,7 +113,7 @@ def host_save(*, cohort: Cohort, actor, host: Host | None = None, **fields) -> H
     activity_log_record(
         actor=actor,
         obj=host,
-        action_type="exchanges.host." + ("created" if created else "changed"),
+        action_type=Activity.HOST_CREATED if created else Activity.HOST_CHANGED,
         data={"cohort": cohort.pk, "fields": sorted(fields)},
     )
     return host
@@ -194,7 +203,7 @@ def _create_run(
     activity_log_record(
         actor=actor,
         obj=run,
-        action_type=f"exchanges.placement_run.{kind}",
+        action_type=_RUN_ACTIVITY[kind],
         data={
             "cohort": cohort.pk,
             "placed": run.placed_count,
@@ -370,7 +379,7 @@ def placement_run_publish(*, run: PlacementRun, actor) -> PlacementRun:
     activity_log_record(
         actor=actor,
         obj=locked,
-        action_type=f"exchanges.placement_run.{run.kind}.published",
+        action_type=_PUBLISHED_ACTIVITY[run.kind],
         data={"cohort": run.cohort_id},
     )
     notify = notify_hosts_published if run.kind == PlacementKind.HOSTS else notify_mentors_published

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from config.site import absolute_url
+from exchanges.activity_types import Activity
 from exchanges.enums import (
     APPLICATION_PREDEPARTURE,
     PREDEPARTURE_REQUIRED_SECTIONS,
@@ -196,7 +197,7 @@ def predeparture_section_save(
     activity_log_record(
         actor=actor,
         obj=checklist,
-        action_type="exchanges.predeparture.section_saved",
+        action_type=Activity.PREDEPARTURE_SECTION_SAVED,
         data={
             "section": section,
             "section_complete": checklist.section_is_complete(section),
@@ -236,7 +237,7 @@ def itinerary_item_save(
     activity_log_record(
         actor=actor,
         obj=item,
-        action_type="exchanges.itinerary_item." + ("created" if created else "changed"),
+        action_type=Activity.ITINERARY_ITEM_CREATED if created else Activity.ITINERARY_ITEM_CHANGED,
         data={"cohort": cohort.pk, "fields": sorted(fields)},
     )
     return item
@@ -247,7 +248,7 @@ def itinerary_item_delete(*, item: ItineraryItem, actor) -> None:
     activity_log_record(
         actor=actor,
         obj=item.cohort,
-        action_type="exchanges.itinerary_item.deleted",
+        action_type=Activity.ITINERARY_ITEM_DELETED,
         data={"item": item.pk, "day": item.day.isoformat(), "title": item.title_en},
     )
     item.delete()

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models import Max
 
+from exchanges.activity_types import Activity
 from exchanges.models import ApplicationForm, Cohort, FormStep, Question
 from exchanges.services.activity import activity_log_record
 
@@ -11,7 +12,7 @@ from exchanges.services.activity import activity_log_record
 def application_form_get_or_create(*, cohort: Cohort, actor) -> ApplicationForm:
     form, created = ApplicationForm.objects.get_or_create(cohort=cohort)
     if created:
-        activity_log_record(actor=actor, obj=form, action_type="exchanges.form.created")
+        activity_log_record(actor=actor, obj=form, action_type=Activity.FORM_CREATED)
     return form
 
 
@@ -23,7 +24,7 @@ def form_step_save(*, step: FormStep, actor) -> FormStep:
         step.position = (last or 0) + 1
     step.save()
     activity_log_record(
-        actor=actor, obj=step.form, action_type="exchanges.form.step_saved", data={"step": step.pk}
+        actor=actor, obj=step.form, action_type=Activity.FORM_STEP_SAVED, data={"step": step.pk}
     )
     return step
 
@@ -38,7 +39,7 @@ def question_save(*, question: Question, actor) -> Question:
     activity_log_record(
         actor=actor,
         obj=question.step.form,
-        action_type="exchanges.form.question_saved",
+        action_type=Activity.FORM_QUESTION_SAVED,
         data={"question": question.pk},
     )
     return question
@@ -65,7 +66,7 @@ def question_move(*, question: Question, direction: int, actor) -> None:
     activity_log_record(
         actor=actor,
         obj=question.step.form,
-        action_type="exchanges.form.question_moved",
+        action_type=Activity.FORM_QUESTION_MOVED,
         data={"question": question.pk, "direction": direction},
     )
 
@@ -82,6 +83,6 @@ def form_step_move(*, step: FormStep, direction: int, actor) -> None:
     activity_log_record(
         actor=actor,
         obj=step.form,
-        action_type="exchanges.form.step_moved",
+        action_type=Activity.FORM_STEP_MOVED,
         data={"step": step.pk, "direction": direction},
     )

@@ -37,6 +37,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from config.site import absolute_url
+from exchanges.activity_types import Activity
 
 # The token hash must be the one the upload view looks up: one definition, in applications.
 from exchanges.enums import (
@@ -335,7 +336,7 @@ def referee_reminder_queue(*, request: RefereeRequest) -> OutgoingMail | None:
     activity_log_record(
         actor=None,
         obj=application,
-        action_type="exchanges.application.referee_reminded",
+        action_type=Activity.APPLICATION_REFEREE_REMINDED,
         data={"referee_request": locked.pk},
     )
     return mail

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.site import site_url
+from exchanges.activity_types import Activity
 from exchanges.enums import (
     APPLICATION_REVIEWABLE,
     REVIEW_ASSIGNMENT_ACTIVE,
@@ -56,7 +57,7 @@ from exchanges.models import (
     ReviewerPoolMember,
     ReviewScore,
 )
-from exchanges.services.activity import activity_log_record
+from exchanges.services.activity import activity_check_declared, activity_log_record
 from exchanges.services.applications import application_transition
 from exchanges.services.mail import mail_language, mail_queue
 from exchanges.services.reminders import (
@@ -84,9 +85,10 @@ def _review_url(cohort: Cohort) -> str:
     return f"{site_url()}{reverse('review:queue')}?cohort={cohort.pk}"
 
 
-def _bulk_log(*, actor, objects: list, action_type: str, data: list[dict]) -> None:
+def _bulk_log(*, actor, objects: list, action_type: Activity, data: list[dict]) -> None:
     """One activity log entry per object, written in one statement (assignment runs may
     touch thousands of applications)."""
+    activity_check_declared(action_type)
     if not objects:
         return
     content_type = ContentType.objects.get_for_model(objects[0])
@@ -97,7 +99,7 @@ def _bulk_log(*, actor, objects: list, action_type: str, data: list[dict]) -> No
                 actor=actor if actor is not None and actor.is_authenticated else None,
                 content_type=content_type,
                 object_id=obj.pk,
-                action_type=action_type,
+                action_type=str(action_type),
                 data=entry,
                 timestamp=now,
             )
@@ -142,7 +144,7 @@ def review_settings_save(
     activity_log_record(
         actor=actor,
         obj=cohort,
-        action_type="exchanges.review.settings_saved",
+        action_type=Activity.REVIEW_SETTINGS_SAVED,
         data={
             "reviews_per_application": reviews_per_application,
             "avoid_same_country": avoid_same_country,
@@ -192,7 +194,7 @@ def review_criterion_save(*, criterion: ReviewCriterion, actor) -> ReviewCriteri
     activity_log_record(
         actor=actor,
         obj=criterion,
-        action_type=f"exchanges.review.criterion_{'added' if created else 'saved'}",
+        action_type=Activity.REVIEW_CRITERION_ADDED if created else Activity.REVIEW_CRITERION_SAVED,
         data={
             "cohort": cohort.pk,
             "weight": str(criterion.weight),
@@ -210,7 +212,7 @@ def review_criterion_delete(*, criterion: ReviewCriterion, actor) -> None:
     activity_log_record(
         actor=actor,
         obj=criterion.cohort,
-        action_type="exchanges.review.criterion_removed",
+        action_type=Activity.REVIEW_CRITERION_REMOVED,
         data={"criterion": criterion.pk, "name": criterion.name_en},
     )
     criterion.delete()
@@ -239,7 +241,7 @@ def review_pool_add(
     activity_log_record(
         actor=actor,
         obj=member,
-        action_type="exchanges.review.pool_added",
+        action_type=Activity.REVIEW_POOL_ADDED,
         data={"cohort": cohort.pk, "reviewer": reviewer.pk, "max_assignments": max_assignments},
     )
     return member
@@ -267,7 +269,7 @@ def review_pool_remove(*, member: ReviewerPoolMember, actor) -> int:
     _bulk_log(
         actor=actor,
         objects=pending,
-        action_type="exchanges.review.unassigned",
+        action_type=Activity.REVIEW_UNASSIGNED,
         data=[
             {"application": a.application_id, "reviewer": a.reviewer_id, "reason": "pool"}
             for a in pending
@@ -276,7 +278,7 @@ def review_pool_remove(*, member: ReviewerPoolMember, actor) -> int:
     activity_log_record(
         actor=actor,
         obj=member,
-        action_type="exchanges.review.pool_removed",
+        action_type=Activity.REVIEW_POOL_REMOVED,
         data={
             "cohort": member.cohort_id,
             "reviewer": member.reviewer_id,
@@ -306,7 +308,7 @@ def reviewer_conflict_add(*, reviewer: User, institution: str, actor) -> Reviewe
     activity_log_record(
         actor=actor,
         obj=conflict,
-        action_type="exchanges.review.institution_conflict_added",
+        action_type=Activity.REVIEW_INSTITUTION_CONFLICT_ADDED,
         data={"reviewer": reviewer.pk},
     )
     return conflict
@@ -317,7 +319,7 @@ def reviewer_conflict_remove(*, conflict: ReviewerConflict, actor) -> None:
     activity_log_record(
         actor=actor,
         obj=conflict,
-        action_type="exchanges.review.institution_conflict_removed",
+        action_type=Activity.REVIEW_INSTITUTION_CONFLICT_REMOVED,
         data={"reviewer": conflict.reviewer_id},
     )
     conflict.delete()
@@ -593,7 +595,7 @@ def review_assign_automatically(
     _bulk_log(
         actor=actor,
         objects=created,
-        action_type="exchanges.review.assigned",
+        action_type=Activity.REVIEW_ASSIGNED,
         data=[
             {
                 "application": a.application_id,
@@ -619,7 +621,7 @@ def review_assign_automatically(
     activity_log_record(
         actor=actor,
         obj=cohort,
-        action_type="exchanges.review.auto_assigned",
+        action_type=Activity.REVIEW_AUTO_ASSIGNED,
         data={
             "batch": batch,
             "per_application": per_application,
@@ -694,7 +696,7 @@ def review_assign(*, application: Application, reviewer: User, actor) -> ReviewA
     activity_log_record(
         actor=actor,
         obj=assignment,
-        action_type="exchanges.review.assigned",
+        action_type=Activity.REVIEW_ASSIGNED,
         data={
             "application": application.pk,
             "reviewer": reviewer.pk,
@@ -726,7 +728,7 @@ def review_unassign(*, assignment: ReviewAssignment, actor) -> ReviewAssignment:
     activity_log_record(
         actor=actor,
         obj=assignment,
-        action_type="exchanges.review.unassigned",
+        action_type=Activity.REVIEW_UNASSIGNED,
         data={
             "application": assignment.application_id,
             "reviewer": assignment.reviewer_id,
@@ -838,7 +840,7 @@ def review_submit(
     activity_log_record(
         actor=actor,
         obj=assignment,
-        action_type="exchanges.review.submitted",
+        action_type=Activity.REVIEW_SUBMITTED,
         data={
             "application": assignment.application_id,
             "weighted_score": str(weighted),
@@ -877,7 +879,7 @@ def review_declare_conflict(
     activity_log_record(
         actor=actor,
         obj=assignment,
-        action_type="exchanges.review.conflict_declared",
+        action_type=Activity.REVIEW_CONFLICT_DECLARED,
         data={"application": assignment.application_id, "from": previous},
     )
     return assignment

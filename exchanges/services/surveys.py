@@ -52,6 +52,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.site import absolute_url
+from exchanges.activity_types import Activity
 from exchanges.enums import (
     SURVEY_AUDIENCE,
     SURVEY_FOLLOWUP_MONTHS,
@@ -391,7 +392,7 @@ def survey_create_standard(
         ]
     )
     activity_log_record(
-        actor=actor, obj=survey, action_type="exchanges.survey.created", data={"kind": kind}
+        actor=actor, obj=survey, action_type=Activity.SURVEY_CREATED, data={"kind": kind}
     )
     return survey
 
@@ -440,7 +441,7 @@ def survey_update(*, survey: Survey, actor: User, **fields) -> Survey:
         activity_log_record(
             actor=actor,
             obj=survey,
-            action_type="exchanges.survey.updated",
+            action_type=Activity.SURVEY_UPDATED,
             data={"fields": sorted(changed)},
         )
     return survey
@@ -494,7 +495,7 @@ def survey_question_save(
     activity_log_record(
         actor=actor,
         obj=survey,
-        action_type="exchanges.survey.question_saved",
+        action_type=Activity.SURVEY_QUESTION_SAVED,
         data={"question": question.pk},
     )
     return question
@@ -508,7 +509,7 @@ def survey_question_delete(*, question: SurveyQuestion, actor: User) -> None:
     activity_log_record(
         actor=actor,
         obj=survey,
-        action_type="exchanges.survey.question_deleted",
+        action_type=Activity.SURVEY_QUESTION_DELETED,
         data={"question": question_id},
     )
 
@@ -527,7 +528,7 @@ def survey_question_move(*, question: SurveyQuestion, actor: User, offset: int) 
     activity_log_record(
         actor=actor,
         obj=survey,
-        action_type="exchanges.survey.question_moved",
+        action_type=Activity.SURVEY_QUESTION_MOVED,
         data={"question": question.pk, "position": target + 1},
     )
 
@@ -550,7 +551,7 @@ def survey_publish(*, survey: Survey, actor: User) -> Survey:
     activity_log_record(
         actor=actor,
         obj=survey,
-        action_type="exchanges.survey.published",
+        action_type=Activity.SURVEY_PUBLISHED,
         data={"opens_at": survey.opens_at.isoformat()},
     )
     return survey
@@ -565,7 +566,7 @@ def survey_close(*, survey: Survey, actor: User) -> Survey:
         raise InvalidTransition(_("Only an open survey can be closed."))
     survey.closes_at = now
     survey.save(update_fields=["closes_at"])
-    activity_log_record(actor=actor, obj=survey, action_type="exchanges.survey.closed")
+    activity_log_record(actor=actor, obj=survey, action_type=Activity.SURVEY_CLOSED)
     return survey
 
 
@@ -739,7 +740,7 @@ def survey_response_submit(
     activity_log_record(
         actor=None,
         obj=survey,
-        action_type="exchanges.survey.answered",
+        action_type=Activity.SURVEY_ANSWERED,
         data={"invitation": locked.pk},
     )
     return response

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from exchanges.activity_types import Activity, activity_for_status
 from exchanges.enums import APPLICATION_WITHDRAWABLE, ApplicationStatus, QuestionKind, Role
 from exchanges.exceptions import (
     ConsentMissing,
@@ -412,19 +413,23 @@ def _display_value(question, value) -> str:
 
 
 def _timeline(application) -> list[dict]:
+    # The applicant's own wording, not the staff labels of the registry; other entries
+    # (deadline changes, reminders to referees) are staff matters and stay off this page.
     labels = {
-        "started": _("Application started"),
-        "document_uploaded": _("Document uploaded"),
-        "referee_requested": _("Recommendation letter requested"),
-        "referee_letter_received": _("Recommendation letter received"),
-        "guardian_consent_requested": _("Guardian consent requested"),
-        "guardian_consented": _("Guardian consent given"),
+        Activity.APPLICATION_STARTED: _("Application started"),
+        Activity.APPLICATION_DOCUMENT_UPLOADED: _("Document uploaded"),
+        Activity.APPLICATION_REFEREE_REQUESTED: _("Recommendation letter requested"),
+        Activity.APPLICATION_REFEREE_LETTER_RECEIVED: _("Recommendation letter received"),
+        Activity.APPLICATION_GUARDIAN_CONSENT_REQUESTED: _("Guardian consent requested"),
+        Activity.APPLICATION_GUARDIAN_CONSENTED: _("Guardian consent given"),
     }
-    status_labels = dict(ApplicationStatus.choices)
+    status_labels = {
+        activity_for_status(value): label for value, label in ApplicationStatus.choices
+    }
     reason_labels = system_reason_labels()
     rows = []
     for entry in activity_for_object(obj=application).order_by("timestamp", "id"):
-        key = entry.action_type.rsplit(".", 1)[-1]
+        key = entry.action_type
         if key in labels:
             text = labels[key]
         elif key in status_labels:

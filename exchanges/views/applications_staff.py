@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
+from exchanges.activity_types import activity_for_status
 from exchanges.enums import ApplicationStatus, Country
 from exchanges.exceptions import ExchangeError
 from exchanges.forms.applications_staff import (
@@ -221,10 +222,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         sections.append({"title": step.title, "rows": rows})
     timeline = list(activity_for_object(obj=application).order_by("timestamp", "id"))
-    status_labels = dict(ApplicationStatus.choices)
+    status_labels = {
+        activity_for_status(value): label for value, label in ApplicationStatus.choices
+    }
     reason_labels = system_reason_labels()
     for entry in timeline:
-        entry.label = status_labels.get(entry.action_type.rsplit(".", 1)[-1], "")
+        entry.label = status_labels.get(entry.action_type, "")
         entry.reason_label = reason_labels.get(entry.data.get("reason"), entry.data.get("reason"))
     return render(
         request,

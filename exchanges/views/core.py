@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
+from config.celery import app
 from exchanges.selectors.programs import programs_with_public_cohorts
 
 logger = logging.getLogger(__name__)
@@ -21,7 +22,6 @@ def home(request: HttpRequest) -> HttpResponse:
 def _broker_status() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager"
-    from config.celery import app  # noqa: PLC0415 -- keeps the view importable without Celery
 
     try:
         with app.connection_for_write() as conn:

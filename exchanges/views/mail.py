@@ -2,6 +2,7 @@
 unsubscribe page reached from the link and the List-Unsubscribe header."""
 
 import datetime as dt
+import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -209,8 +210,6 @@ def _preview_context(*, key: str, language: str, cohort: Cohort | None, recipien
 
 
 def _zone(name: str):
-    import zoneinfo  # noqa: PLC0415 -- only the preview needs it
-
     return zoneinfo.ZoneInfo(name or "UTC")
 
 

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from tests.conftest import with_mfa
 from tests.factories import PartnerStaffFactory, SecretariatFactory
+from tests.factories.applications import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +27,6 @@ def test_admin_program_list_partner_staff_is_refused(client):
 
 
 def test_admin_backend_grants_model_not_object_permissions():
-    from tests.factories.applications import ApplicationFactory  # noqa: PLC0415 -- only here
-
     staff = SecretariatFactory(is_superuser=False, is_staff=True)
     application = ApplicationFactory(status="confirmed")
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from api.models import ApiKey
 from api.services import api_key_create
 from exchanges.enums import ApiScope
+from exchanges.exceptions import ExchangeError
 from exchanges.models import ActivityLog
 
 pytestmark = pytest.mark.django_db
@@ -102,8 +103,6 @@ def test_key_admin_revoke_action_is_logged_and_delete_is_refused(staff_client, p
 
 
 def test_api_key_create_unknown_scope_raises_a_clear_error(partner_org):
-    from exchanges.exceptions import ExchangeError  # noqa: PLC0415 -- one case
-
     with pytest.raises(ExchangeError) as excinfo:
         api_key_create(organisation=partner_org, name="K", scopes=["admin"])
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -117,6 +118,4 @@ def test_openapi_schema_and_docs_are_served(client):
 
 
 def test_openapi_schema_generates_without_warnings():
-    from django.core.management import call_command  # noqa: PLC0415 -- test-local helper
-
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")

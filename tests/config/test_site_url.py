@@ -6,9 +6,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.test import override_settings
 
 from config import site
+from tests.exchanges.views.conftest import questions_of
+from tests.factories.applications import (
+    ApplicationFactory,
+    CohortFactory,
+    FormStepFactory,
+    QuestionFactory,
+)
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -24,18 +32,6 @@ def _forget_served_address():
 def test_links_follow_the_served_port_in_development(
     client, settings, django_capture_on_commit_callbacks
 ):
-    from django.core import mail  # noqa: PLC0415 -- the test's outbox
-
-    from tests.exchanges.views.conftest import (  # noqa: PLC0415 -- a cohort with a form
-        questions_of,
-    )
-    from tests.factories.applications import (  # noqa: PLC0415 -- as above
-        ApplicationFactory,
-        CohortFactory,
-        FormStepFactory,
-        QuestionFactory,
-    )
-
     settings.SITE_URL = "http://127.0.0.1:8000"
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, "config.site.DevelopmentSiteURLMiddleware"]
     cohort = CohortFactory()

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the Django ORM calls the tests make
 # between browser steps are still synchronous and safe.
@@ -51,7 +52,6 @@ def chromium_browser():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("Chromium is required in CI: install Debian's chromium package.")
         pytest.skip("No Chromium found: install Debian's chromium package to run browser tests.")
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 -- only for browser tests
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -2,6 +2,7 @@ import pytest
 
 from exchanges.demo import demo_seed
 from exchanges.models import Cohort
+from tests.api.test_programs import make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +21,6 @@ def test_home_lists_demo_program_and_cohorts(client):
 
 @pytest.mark.parametrize("programs", [1, 3])
 def test_home_query_count_is_constant(client, programs, django_assert_num_queries):
-    from tests.api.test_programs import make_program  # noqa: PLC0415 -- shared test builder
-
     for index in range(programs):
         make_program(f"program-{index}")
     Cohort.objects.update(status="open")

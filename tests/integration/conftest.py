@@ -9,6 +9,7 @@ pytest -m integration``. Every process a test starts is stopped by its fixture.
 
 import asyncio
 import email
+import json
 import logging
 import os
 import shutil
@@ -23,10 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import redis
 from aiosmtpd.controller import Controller
 from django.db import connection
 from kombu import pools as kombu_pools
 
+from config.celery import app
 from exchanges.dispatch import dispatch_breaker_reset
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -140,8 +143,6 @@ def smtp_server():
 @pytest.fixture
 def broker(redis_url, monkeypatch, settings):
     """Point this process's Celery app at a real broker on a queue of its own."""
-    from config.celery import app  # noqa: PLC0415 -- the app reads Django settings on import
-
     queue = f"trilink-test-{uuid.uuid4().hex[:8]}"
     saved = {
         key: app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")
@@ -163,10 +164,6 @@ def broker(redis_url, monkeypatch, settings):
 
 def forget_queue(url: str, queue: str) -> None:
     """Remove what the test's queue left in Redis, including messages a killed worker held."""
-    import json  # noqa: PLC0415 -- teardown only
-
-    import redis  # noqa: PLC0415 -- teardown only
-
     client = redis.Redis.from_url(url, socket_timeout=2)
     client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     for tag, payload in client.hgetall("unacked").items():

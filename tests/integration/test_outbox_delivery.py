@@ -13,6 +13,7 @@ from exchanges.enums import CampaignStatus, MailStatus, MailTemplateKey, Role
 from exchanges.models import Application, Campaign, OutgoingMail
 from exchanges.services.campaigns import campaign_enqueue, campaign_send
 from exchanges.services.mail import mail_queue, mail_sweep
+from tests.conftest import with_mfa
 from tests.factories import ApplicantFactory, SecretariatFactory
 from tests.factories.applications import ApplicationFactory, LeadersCohortFactory
 from tests.integration.conftest import wait_until
@@ -178,7 +179,6 @@ def test_smtp_451_is_retried_with_backoff_and_550_fails_visibly(
     assert (failed.status, failed.attempts) == (MailStatus.FAILED, 1)
     assert failed.last_error == "SMTP 550: 5.1.1 No such mailbox"
     assert smtp.count("gone@example.org") == 0
-    from tests.conftest import with_mfa  # noqa: PLC0415 -- staff login only for this check
 
     client.force_login(with_mfa(SecretariatFactory()))
     page = client.get(reverse("staff:mail_detail", args=[failed.pk]))

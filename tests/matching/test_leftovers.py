@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from exchanges.matching.groups import GroupsProblem, solve_groups, validate_groups
+from exchanges.matching.groups import GroupsProblem, objective_of, solve_groups, validate_groups
 from exchanges.matching.types import InfeasibleMatching, Participant
 
 COUNTRIES = ["US", "JP", "KR"]
@@ -62,8 +62,6 @@ def test_uneven_full_groups_are_optimal_for_their_members():
     core = [by_id[i] for g in full for i in g]
 
     alone = solve_groups(GroupsProblem(participants=core, countries=COUNTRIES), time_limit=10)
-
-    from exchanges.matching.groups import objective_of  # noqa: PLC0415 -- one test
 
     core_problem = GroupsProblem(participants=core, countries=COUNTRIES)
     assert objective_of(core_problem, full) == pytest.approx(alone.objective, rel=1e-6)

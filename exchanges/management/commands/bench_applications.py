@@ -10,6 +10,7 @@ import datetime as dt
 import statistics
 import time
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test import Client
@@ -60,8 +61,6 @@ class Command(BaseCommand):
             self.stdout.write("(benchmark data rolled back)")
 
     def _run(self, runs: int, sizes: list[int]) -> None:
-        from allauth.mfa.totp.internal.auth import TOTP  # noqa: PLC0415 -- needs app registry
-
         now = timezone.now()
         program = Program.objects.create(
             slug="bench-program",

@@ -21,6 +21,7 @@ import uuid
 from email.message import EmailMessage
 from pathlib import Path
 
+import redis
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -28,6 +29,7 @@ from django.db import connection
 from django.db.models import Count
 
 from accounts.models import User
+from config.celery import app
 from config.settings.env import BASE_DIR
 from exchanges.enums import MailStatus, Role
 from exchanges.models import ActivityLog, Campaign, Cohort, OutgoingMail
@@ -137,7 +139,6 @@ class Command(BaseCommand):
 
         queue = f"bench-{uuid.uuid4().hex[:6]}"
         worker = self._start_worker(queue=queue, port=port, concurrency=concurrency)
-        from config.celery import app  # noqa: PLC0415 -- the Celery app reads settings
 
         app.conf.task_default_queue = queue
         try:
@@ -240,8 +241,6 @@ class Command(BaseCommand):
         return worker
 
     def _forget_queue(self, queue: str) -> None:
-        import redis  # noqa: PLC0415 -- only the benchmark talks to Redis directly
-
         client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2)
         client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
         client.close()

@@ -12,9 +12,25 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 
 from accounts.models import Organisation, User
-from exchanges.demo import DEMO_DOMAIN, DEMO_LOGINS, demo_seed
-from exchanges.enums import CohortStatus, MatchingRunStatus, OrganisationKind, Role
-from exchanges.models import Cohort, CohortQuota, MatchGroupMember, MatchingRun, Program
+from exchanges.demo import DEMO_DOMAIN, DEMO_LOGINS, MATCHING_LOGINS, demo_seed
+from exchanges.enums import (
+    CohortStatus,
+    MatchingRunStatus,
+    OrganisationKind,
+    PlacementKind,
+    PlacementRunStatus,
+    Role,
+)
+from exchanges.models import (
+    Application,
+    Cohort,
+    CohortQuota,
+    MatchGroupMember,
+    MatchingRun,
+    PlacementAssignment,
+    PlacementRun,
+    Program,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -241,10 +257,6 @@ def test_seed_demo_publishes_a_matching_of_the_running_cohort_once():
 
 
 def test_seed_demo_publishes_hosts_and_mentors_once_and_logins_see_them(client):
-    from exchanges.demo import MATCHING_LOGINS  # noqa: PLC0415
-    from exchanges.enums import PlacementKind, PlacementRunStatus  # noqa: PLC0415
-    from exchanges.models import Application, PlacementAssignment, PlacementRun  # noqa: PLC0415
-
     first = demo_seed()
     second = demo_seed()
 

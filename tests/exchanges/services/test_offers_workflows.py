@@ -7,6 +7,7 @@ from django.core import mail
 
 from exchanges.enums import ApplicationStatus, MailTemplateKey
 from exchanges.models import ActivityLog, Application, CohortQuota, OutgoingMail
+from exchanges.services import offers
 from exchanges.services.applications import application_transition
 from exchanges.services.offers import offer_extend, offer_lapses
 from tests.beat import at, beat_tick, outbox_keys
@@ -186,7 +187,6 @@ def test_lapse_skips_answered_extended_and_open_offers(cohort, secretariat):
 def test_one_failing_lapse_does_not_stop_the_rest(cohort, monkeypatch):
     broken = offer(cohort)
     fine = offer(cohort)
-    from exchanges.services import offers  # noqa: PLC0415 -- patched for this test only
 
     real = offers.application_transition
 

@@ -1,10 +1,15 @@
 """Host placement and mentor services: stability, capacities, hard filters, reasons,
 parameters kept, publishing once and notifications after commit."""
 
+import datetime as dt
+import random
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from exchanges.enums import (
+    ApplicationStatus,
     HostGenderRule,
     PlacementKind,
     PlacementRunStatus,
@@ -16,6 +21,7 @@ from exchanges.matching.hosts import host_rank
 from exchanges.models import ActivityLog, MatchingProfile, PlacementAssignment
 from exchanges.services.matching import matching_profile_save
 from exchanges.services.placement import (
+    alumni_mentors,
     host_placement_inputs,
     host_placement_run,
     host_save,
@@ -71,8 +77,6 @@ def _prefer(application, hosts, **flags):
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_stored_placement_has_no_blocking_pair_and_respects_capacities(cohort, secretariat, seed):
-    import random  # noqa: PLC0415 -- only this test draws instances
-
     rng = random.Random(seed)
     people = triad_cohort(cohort, groups=4)
     hosts = [
@@ -330,8 +334,6 @@ def test_mentor_filters_reason_when_only_same_country_alumni(cohort, secretariat
 
 
 def test_only_alumni_of_earlier_cohorts_of_the_program_mentor(cohort, secretariat):
-    import datetime as dt  # noqa: PLC0415 -- only this test moves dates
-
     triad_cohort(cohort)
     AlumnusFactory(alumnus_of=CohortFactory(), from_country="US")  # another program
     later = CohortFactory(
@@ -376,12 +378,6 @@ def test_mentor_publish_notifies_after_commit(
 
 
 def test_mentor_pool_leaves_out_a_cohort_still_running(cohort):
-    import datetime as dt  # noqa: PLC0415 -- one test
-
-    from exchanges.enums import ApplicationStatus  # noqa: PLC0415 -- one test
-    from exchanges.services.placement import alumni_mentors  # noqa: PLC0415 -- one test
-    from tests.factories.applications import CohortFactory  # noqa: PLC0415 -- one test
-
     today = dt.date(2026, 12, 4)
     running = CohortFactory(
         program=cohort.program,
@@ -407,13 +403,6 @@ def test_mentor_pool_leaves_out_a_cohort_still_running(cohort):
 
 
 def test_mentor_pool_counts_a_cohort_ended_only_in_its_own_time_zone(cohort, monkeypatch):
-    import datetime as dt  # noqa: PLC0415 -- one test
-
-    from django.utils import timezone  # noqa: PLC0415 -- one test
-
-    from exchanges.enums import ApplicationStatus  # noqa: PLC0415 -- one test
-    from exchanges.services.placement import alumni_mentors  # noqa: PLC0415 -- one test
-
     # 05:00 UTC on 4 December: already the 4th in Seoul and UTC, still the 3rd in Los Angeles.
     monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 4, 5, tzinfo=dt.UTC))
     last_day = dt.date(2026, 12, 3)

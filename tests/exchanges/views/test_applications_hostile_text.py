@@ -3,10 +3,13 @@
 Runs on SQLite and, in CI, on PostgreSQL, which refuses NUL in text and JSON (a 500 before)."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
+from exchanges.enums import SurveyQuestionKind
 from exchanges.models import Answer, RefereeRequest, SurveyAnswer
+from exchanges.services.surveys import survey_answer_clean
 from tests.exchanges.views.conftest import questions_of
 from tests.factories.surveys import SurveyFactory
 
@@ -82,8 +85,6 @@ def test_referee_own_email_is_refused(client, draft, variant):
 
 
 def test_referee_secondary_address_of_the_applicant_is_refused(client, draft):
-    from allauth.account.models import EmailAddress  # noqa: PLC0415 -- allauth's model
-
     EmailAddress.objects.create(
         user=draft.applicant, email="second@example.org", verified=True, primary=False
     )
@@ -99,9 +100,6 @@ def test_referee_secondary_address_of_the_applicant_is_refused(client, draft):
 
 
 def test_survey_answer_with_control_characters_is_refused():
-    from exchanges.enums import SurveyQuestionKind  # noqa: PLC0415 -- one case
-    from exchanges.services.surveys import survey_answer_clean  # noqa: PLC0415 -- one case
-
     survey = SurveyFactory(published=True)
     question = survey.questions.filter(kind=SurveyQuestionKind.OPEN_TEXT).first()
 

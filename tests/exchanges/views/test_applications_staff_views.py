@@ -2,15 +2,18 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from exchanges.enums import ApplicationStatus, QuestionKind
 from exchanges.models import Question
+from exchanges.services.applications import application_upload_document
 from exchanges.services.exports import neutralise_cell
 from tests.conftest import with_mfa
 from tests.factories import ApplicantFactory, PartnerStaffFactory
 from tests.factories.applications import (
+    MINIMAL_PDF,
     ApplicationFactory,
     CohortFactory,
     FormStepFactory,
@@ -240,11 +243,6 @@ def test_form_builder_refuses_choice_without_options(staff_client, cohort):
 
 
 def test_staff_can_download_document_partner_of_other_country_cannot(client, cohort):
-    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415
-
-    from exchanges.services.applications import application_upload_document  # noqa: PLC0415
-    from tests.factories.applications import MINIMAL_PDF  # noqa: PLC0415
-
     question = QuestionFactory(step=FormStepFactory(form__cohort=cohort), kind="file")
     application = ApplicationFactory(cohort=cohort, country="KR")
     document = application_upload_document(

@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from config.upload_handlers import OversizedUpload, SizeLimitedUploadHandler
 from exchanges.models import Answer, Document
 from tests.exchanges.views.conftest import questions_of
 from tests.uploads import ACCEPTED, HOSTILE
@@ -139,8 +140,6 @@ def test_oversized_upload_is_cut_off_and_refused(client, draft, settings):
 
 
 def test_upload_handler_stops_storing_past_the_limit(settings):
-    from config.upload_handlers import OversizedUpload, SizeLimitedUploadHandler  # noqa: PLC0415
-
     settings.MAX_UPLOAD_MB = 1
     handler = SizeLimitedUploadHandler()
     handler.new_file("file", "big.pdf", "application/pdf", None)

@@ -1,16 +1,25 @@
+import datetime as dt
 import re
+import zoneinfo
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
-from exchanges.enums import ApplicationStatus
-from exchanges.models import Answer, Application, Document
-from exchanges.services.applications import application_upload_document
+from exchanges.enums import ApplicationStatus, QuestionKind
+from exchanges.models import Answer, Application, Document, RefereeRequest
+from exchanges.services.activity import activity_log_record
+from exchanges.services.applications import application_save_answers, application_upload_document
 from tests.exchanges.views.conftest import questions_of
 from tests.factories import ApplicantFactory
-from tests.factories.applications import MINIMAL_PDF, ApplicationFactory, CohortFactory
+from tests.factories.applications import (
+    MINIMAL_PDF,
+    ApplicationFactory,
+    CohortFactory,
+    QuestionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 300
@@ -28,9 +37,6 @@ def test_calls_list_query_count(client, count, django_assert_num_queries):
 
 
 def test_calls_list_shows_viewer_and_official_deadline(client):
-    import datetime as dt  # noqa: PLC0415 -- local to this test
-    import zoneinfo  # noqa: PLC0415 -- local to this test
-
     seoul = zoneinfo.ZoneInfo("Asia/Seoul")
     CohortFactory(
         deadline=dt.datetime(2099, 7, 1, 0, 0, tzinfo=seoul),
@@ -238,10 +244,6 @@ def test_submit_from_review_twice_is_safe(client, draft, django_capture_on_commi
 
 
 def test_submit_after_deadline_shows_clear_message(client, draft, monkeypatch):
-    import datetime as dt  # noqa: PLC0415 -- local to this test
-
-    from django.utils import timezone  # noqa: PLC0415 -- local to this test
-
     _complete(draft)
     draft.cohort.deadline = timezone.now() + dt.timedelta(hours=1)
     draft.cohort.save()
@@ -298,8 +300,6 @@ def test_referee_flow_applicant_sees_only_arrival(
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_referees_list_query_count(client, draft, count, django_assert_num_queries):
-    from exchanges.models import RefereeRequest  # noqa: PLC0415 -- local to this test
-
     for index in range(count):
         RefereeRequest.objects.create(
             application=draft,
@@ -318,8 +318,6 @@ def test_referees_list_query_count(client, draft, count, django_assert_num_queri
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_status_timeline_query_count(client, draft, count, django_assert_num_queries):
-    from exchanges.services.activity import activity_log_record  # noqa: PLC0415
-
     for _index in range(count):
         activity_log_record(
             actor=draft.applicant, obj=draft, action_type="exchanges.application.document_uploaded"
@@ -362,10 +360,6 @@ def test_guardian_consent_flow_for_minor(client, draft, django_capture_on_commit
 
 
 def test_hidden_file_question_document_is_removed(draft):
-    from exchanges.enums import QuestionKind  # noqa: PLC0415 -- local to this test
-    from exchanges.services.applications import application_save_answers  # noqa: PLC0415
-    from tests.factories.applications import QuestionFactory  # noqa: PLC0415
-
     step = draft.cohort.form.steps.order_by("position").last()
     gate = QuestionFactory(step=step, kind=QuestionKind.CONSENT, required=False)
     upload = QuestionFactory(
@@ -389,9 +383,6 @@ def test_hidden_file_question_document_is_removed(draft):
 
 
 def test_required_consent_checkbox_is_marked_required(client, draft):
-    from exchanges.enums import QuestionKind  # noqa: PLC0415 -- one test
-    from tests.factories.applications import QuestionFactory  # noqa: PLC0415 -- one test
-
     step = draft.cohort.form.steps.order_by("position").first()
     QuestionFactory(
         step=step,

@@ -5,9 +5,14 @@ import pytest
 from django.urls import reverse
 
 from exchanges.enums import ApplicationStatus, MatchingRunStatus
+from exchanges.exceptions import MatchingAlreadyPublished
 from exchanges.models import MatchGroup, MatchGroupMember, MatchingProfile, MatchingRun
-from exchanges.services.matching import matching_run_publish, matching_run_start
-from tests.factories.applications import CohortFactory
+from exchanges.services.matching import (
+    matching_rerun_around_locks,
+    matching_run_publish,
+    matching_run_start,
+)
+from tests.factories.applications import ApplicationFactory, CohortFactory
 from tests.factories.matching import MatchingParticipantFactory, triad_cohort
 
 PARAMETERS = {"per_country": 1, "time_limit": 5}
@@ -220,7 +225,6 @@ def test_non_member_sees_no_group(
 ):
     run, _people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks)
     matching_run_publish(run=run, actor=secretariat)
-    from tests.factories.applications import ApplicationFactory  # noqa: PLC0415 -- local setup
 
     outsider = ApplicationFactory(
         cohort=cohort, applicant=applicant, status=ApplicationStatus.SUBMITTED
@@ -311,9 +315,6 @@ def test_participant_status_page_query_count(
 def test_other_runs_offer_neither_publish_nor_rerun_once_one_is_published(
     staff_client, secretariat, cohort, django_capture_on_commit_callbacks
 ):
-    from exchanges.exceptions import MatchingAlreadyPublished  # noqa: PLC0415 -- one test
-    from exchanges.services.matching import matching_rerun_around_locks  # noqa: PLC0415
-
     first, _people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         second = matching_run_start(cohort=cohort, actor=secretariat, parameters=PARAMETERS)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from exchanges.enums import ApplicationStatus, WaitlistPolicy
 from exchanges.models import Application, CohortQuota
+from exchanges.services.activity import activity_log_record
 from exchanges.services.applications import application_transition
 from tests.conftest import with_mfa
 from tests.factories import ApplicantFactory, PartnerStaffFactory
@@ -72,7 +73,6 @@ def test_offer_status_page_query_count(client, offered, count, django_assert_num
             to_status=S.WAITLISTED,
             actor=None,
         )
-    from exchanges.services.activity import activity_log_record  # noqa: PLC0415
 
     for _index in range(count):
         activity_log_record(

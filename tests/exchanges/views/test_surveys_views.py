@@ -19,6 +19,7 @@ from exchanges.services.surveys import (
     survey_respondent_id,
     survey_response_submit,
 )
+from tests.conftest import with_mfa
 from tests.factories import ApplicantFactory, PartnerStaffFactory
 from tests.factories.applications import CohortFactory
 from tests.factories.surveys import SurveyFactory, SurveyInvitationFactory
@@ -272,8 +273,6 @@ def test_partner_staff_of_another_program_cannot_open_them(client, partner_staff
 
 
 def test_partner_staff_see_only_their_countrys_response_rate(client, survey):
-    from tests.conftest import with_mfa  # noqa: PLC0415 -- test helper
-
     partner = with_mfa(
         PartnerStaffFactory(organisation__country="JP", partner_of=survey.cohort.program)
     )
