@@ -128,6 +128,8 @@ ACTIVITY_TYPES: dict[str, ActivityType] = {
             _("Matching profile saved"),
             "exchanges.MatchingProfile",
         ),
+        ("exchanges.program.created", _("Program created"), "exchanges.Program"),
+        ("exchanges.cohort.created", _("Cohort created"), "exchanges.Cohort"),
         ("exchanges.host.created", _("Host added"), "exchanges.Host"),
         ("exchanges.host.changed", _("Host changed"), "exchanges.Host"),
         ("exchanges.placement_run.hosts", _("Host placement run"), "exchanges.PlacementRun"),

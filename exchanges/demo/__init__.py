@@ -9,6 +9,8 @@ import random
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ImproperlyConfigured
@@ -47,7 +49,6 @@ from exchanges.models import (
     Application,
     Campaign,
     Cohort,
-    CohortQuota,
     Host,
     MatchingProfile,
     MatchingRun,
@@ -76,6 +77,7 @@ from exchanges.services.placement import (
     mentor_pairing_run,
     placement_run_publish,
 )
+from exchanges.services.programs import cohort_create, program_create
 
 DEMO_DOMAIN = "demo.trilink.example"
 # A fixed TOTP secret for the demo staff accounts, so a newcomer can add it to an
@@ -229,9 +231,6 @@ def _seed_organisations() -> dict[str, Organisation]:
 
 
 def _seed_logins(orgs: dict[str, Organisation], password_hash: str) -> dict[str, User]:
-    from allauth.mfa.models import Authenticator  # noqa: PLC0415 -- app registry must be ready
-    from allauth.mfa.totp.internal.auth import TOTP  # noqa: PLC0415 -- app registry ready
-
     users = {}
     for login in DEMO_LOGINS:
         # Accounts are made by signing up or in the admin; no service creates one.
@@ -265,7 +264,7 @@ def _faker(locale: str):
     """Faker, an extra of the demo only (``pip install -e '.[demo]'``, which ``make run``
     installs): a production install does not carry it."""
     try:
-        from faker import Faker  # noqa: PLC0415 -- optional: the demo extra
+        from faker import Faker  # noqa: PLC0415 -- optional dependency: the demo extra
     except ImportError as error:
         raise ImproperlyConfigured(
             "The demo data needs Faker: install the demo extra (pip install -e '.[demo]')."
@@ -332,44 +331,62 @@ def _seed_applicants(password_hash: str) -> int:
 
 
 def _seed_program(orgs: dict[str, Organisation], staff: User) -> Program:
-    # Programs are set up in the admin; no service creates one.
-    program, _ = Program.objects.get_or_create(
+    existing = Program.objects.filter(slug="next-generation-leaders").first()
+    if existing is not None:
+        return existing
+    return program_create(
+        actor=staff,
         slug="next-generation-leaders",
-        defaults={
-            "name_en": "Trilateral Next-Generation Leaders Exchange",
-            "name_ja": "日米韓次世代リーダー交流プログラム",
-            "name_ko": "한미일 차세대 리더 교류 프로그램",
-            "description_en": (
-                "A three-week exchange that brings emerging leaders in politics, business, "
-                "media, academia and civil society from the United States, Japan and South "
-                "Korea together to study shared challenges and build lasting trust."
-            ),
-            "description_ja": (
-                "米国・日本・韓国の政治、ビジネス、メディア、学術、市民社会の分野で活躍する若手"
-                "リーダーが3週間をともに過ごし、共通の課題を学びながら長く続く信頼関係を築く交流"
-                "プログラムです。"
-            ),
-            "description_ko": (
-                "미국, 일본, 한국의 정치·경제·언론·학계·시민사회 분야의 차세대 리더들이 3주 동안 "
-                "함께 공통의 과제를 탐구하고 오래 지속될 신뢰를 쌓는 교류 프로그램입니다."
-            ),
-            "kind": ProgramKind.PROFESSIONAL,
-            "countries": [Country.US, Country.JP, Country.KR],
-            "sectors": [
-                Sector.POLITICS,
-                Sector.BUSINESS,
-                Sector.MEDIA,
-                Sector.ACADEMIA,
-                Sector.CIVIL_SOCIETY,
-            ],
-        },
+        partners=[orgs["US"], orgs["JP"], orgs["KR"]],
+        staff=[staff],
+        name_en="Trilateral Next-Generation Leaders Exchange",
+        name_ja="日米韓次世代リーダー交流プログラム",
+        name_ko="한미일 차세대 리더 교류 프로그램",
+        description_en=(
+            "A three-week exchange that brings emerging leaders in politics, business, "
+            "media, academia and civil society from the United States, Japan and South "
+            "Korea together to study shared challenges and build lasting trust."
+        ),
+        description_ja=(
+            "米国・日本・韓国の政治、ビジネス、メディア、学術、市民社会の分野で活躍する若手"
+            "リーダーが3週間をともに過ごし、共通の課題を学びながら長く続く信頼関係を築く交流"
+            "プログラムです。"
+        ),
+        description_ko=(
+            "미국, 일본, 한국의 정치·경제·언론·학계·시민사회 분야의 차세대 리더들이 3주 동안 "
+            "함께 공통의 과제를 탐구하고 오래 지속될 신뢰를 쌓는 교류 프로그램입니다."
+        ),
+        kind=ProgramKind.PROFESSIONAL,
+        countries=[Country.US, Country.JP, Country.KR],
+        sectors=[
+            Sector.POLITICS,
+            Sector.BUSINESS,
+            Sector.MEDIA,
+            Sector.ACADEMIA,
+            Sector.CIVIL_SOCIETY,
+        ],
     )
-    program.partners.add(orgs["US"], orgs["JP"], orgs["KR"])
-    program.staff.add(staff)
-    return program
 
 
-def _seed_cohorts(program: Program) -> list[Cohort]:
+# Every demo cohort: 20 seats and a waiting list of 5 per country.
+QUOTA = (20, 5)
+
+
+def _cohort(program: Program, staff: User, slug: str, **fields) -> Cohort:
+    """The program's cohort ``slug``, created by staff the first time."""
+    existing = Cohort.objects.filter(program=program, slug=slug).first()
+    if existing is not None:
+        return existing
+    return cohort_create(
+        program=program,
+        actor=staff,
+        slug=slug,
+        quotas=dict.fromkeys(program.countries, QUOTA),
+        **fields,
+    )
+
+
+def _seed_cohorts(program: Program, staff: User) -> list[Cohort]:
     now = timezone.now()
     year = now.year + 1
     cohorts = []
@@ -408,14 +425,7 @@ def _seed_cohorts(program: Program) -> list[Cohort]:
         },
     ]
     for spec in specs:
-        slug = spec.pop("slug")
-        # Cohorts and their quotas are set up in the admin; no service creates them.
-        cohort, _ = Cohort.objects.get_or_create(program=program, slug=slug, defaults=spec)
-        for country in program.countries:
-            CohortQuota.objects.get_or_create(
-                cohort=cohort, country=country, defaults={"seats": 20, "waitlist_size": 5}
-            )
-        cohorts.append(cohort)
+        cohorts.append(_cohort(program, staff, **spec))
     return cohorts
 
 
@@ -650,29 +660,23 @@ def _seed_mentors(program: Program, cohort: Cohort, staff: User) -> int:
     """A finished earlier cohort whose alumni mentor the running cohort, and a published
     pairing across countries."""
     year = cohort.starts_on.year - 1
-    # Cohorts and their quotas are set up in the admin; no service creates them.
-    past, _created = Cohort.objects.get_or_create(
-        program=program,
+    past = _cohort(
+        program,
+        staff,
         slug=f"{year}-autumn-washington",
-        defaults={
-            "name_en": f"{year} Autumn, hosted in Washington",
-            "name_ja": f"{year}年秋 ワシントン開催",
-            "name_ko": f"{year}년 가을 워싱턴 개최",
-            "status": CohortStatus.FINISHED,
-            "opens_at": cohort.opens_at - dt.timedelta(days=365),
-            "deadline": cohort.deadline - dt.timedelta(days=365),
-            "time_zone": "America/New_York",
-            "starts_on": cohort.starts_on - dt.timedelta(days=365),
-            "ends_on": cohort.ends_on - dt.timedelta(days=365),
-            "host_country": Country.US,
-            "min_age": 21,
-            "max_age": 35,
-        },
+        name_en=f"{year} Autumn, hosted in Washington",
+        name_ja=f"{year}年秋 ワシントン開催",
+        name_ko=f"{year}년 가을 워싱턴 개최",
+        status=CohortStatus.FINISHED,
+        opens_at=cohort.opens_at - dt.timedelta(days=365),
+        deadline=cohort.deadline - dt.timedelta(days=365),
+        time_zone="America/New_York",
+        starts_on=cohort.starts_on - dt.timedelta(days=365),
+        ends_on=cohort.ends_on - dt.timedelta(days=365),
+        host_country=Country.US,
+        min_age=21,
+        max_age=35,
     )
-    for country in program.countries:
-        CohortQuota.objects.get_or_create(
-            cohort=past, country=country, defaults={"seats": 20, "waitlist_size": 5}
-        )
     interests = [i.value for i in Interest]
     sectors = list(program.sectors or Sector.values)
     opened = past.opens_at
@@ -738,7 +742,7 @@ def demo_seed() -> dict[str, int]:
     staff = users[f"staff@{DEMO_DOMAIN}"]
     created_applicants = _seed_applicants(password_hash)
     program = _seed_program(orgs, staff)
-    cohorts = _seed_cohorts(program)
+    cohorts = _seed_cohorts(program, staff)
     applications = _seed_applications(cohorts, staff)
     running = cohorts[1]  # the autumn cohort, whose program is under way
     matching = _seed_matching(running, staff)
