@@ -1,5 +1,13 @@
 """Demo data: a CULCON-like trilateral program that shows every feature.
 
+The demo builds its world through the front door, as people would (pretalx's
+``create_test_event`` is the model): staff create the program and cohorts, build the form and
+the rubric and decide through the services; applicants apply, upload, submit and answer their
+offers through them; matching, placement, surveys and checklists run through theirs. What no
+service creates (organisations and accounts, which the admin and the signup make) is written
+here with a comment, and the past (closed calls, decisions days ago, delivered emails) is
+replayed by ``exchanges.demo.history``. A test pins that remainder.
+
 ``demo_seed`` is idempotent: every object is found by a natural key before it is created, so
 running it twice changes nothing. Later capabilities add their own ``_seed_*`` steps here.
 """
