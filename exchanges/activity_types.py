@@ -35,6 +35,8 @@ class Activity(StrEnum):
         member.concerns = concerns
         return member
 
+    PROGRAM_CREATED = "exchanges.program.created", _("Program created"), "exchanges.Program"
+    COHORT_CREATED = "exchanges.cohort.created", _("Cohort created"), "exchanges.Cohort"
     # A status change is named after the new status, with the status's own label.
     APPLICATION_DRAFT = "exchanges.application.draft", ApplicationStatus.DRAFT.label, _APPLICATION
     APPLICATION_SUBMITTED = (
@@ -246,7 +248,7 @@ class Activity(StrEnum):
     MATCHING_PROFILE_SAVED = (
         "exchanges.matching_profile.saved",
         _("Matching profile saved"),
-        "exchanges.MatchingProfile",
+        "exchanges.Application",
     )
     HOST_CREATED = "exchanges.host.created", _("Host added"), "exchanges.Host"
     HOST_CHANGED = "exchanges.host.changed", _("Host changed"), "exchanges.Host"

@@ -24,9 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATHS = ("exchanges", "accounts", "api", "config", "tests", "scripts", "manage.py")
 SKIPPED_FOLDERS = {".venv", "migrations", "__pycache__", "node_modules"}
-# exchanges/demo/ is being rebuilt through the services on the demo branch of issue #10,
-# with its inline imports restated in this format; it joins the check when that lands.
-SKIPPED_PATHS = {"exchanges/demo"}
+SKIPPED_PATHS: set[str] = set()
 
 REASONS = (
     "cycle",  # the two modules import each other

@@ -1,5 +1,13 @@
 """Demo data: a CULCON-like trilateral program that shows every feature.
 
+The demo builds its world through the front door, as people would (pretalx's
+``create_test_event`` is the model): staff create the program and cohorts, build the form and
+the rubric and decide through the services; applicants apply, upload, submit and answer their
+offers through them; matching, placement, surveys and checklists run through theirs. What no
+service creates (organisations and accounts, which the admin and the signup make) is written
+here with a comment, and the past (closed calls, decisions days ago, delivered emails) is
+replayed by ``exchanges.demo.history``. A test pins that remainder.
+
 ``demo_seed`` is idempotent: every object is found by a natural key before it is created, so
 running it twice changes nothing. Later capabilities add their own ``_seed_*`` steps here.
 """
@@ -9,15 +17,23 @@ import random
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Organisation, User
 from config.site import site_url
-from exchanges.demo.applications import seed_demo_applications
+from exchanges.demo.applications import Profile, demo_apply, demo_form, seed_demo_applications
+from exchanges.demo.history import (
+    STAGED_MAIL_PREFIX,
+    application_backdate,
+    cohort_window_opened,
+    outbox_delivered,
+)
 from exchanges.demo.offers import seed_demo_offers
 from exchanges.demo.predeparture import seed_demo_predeparture
 from exchanges.demo.reviews import seed_demo_reviews
@@ -27,6 +43,8 @@ from exchanges.enums import (
     CohortStatus,
     Country,
     Interest,
+    MailStatus,
+    MailTemplateKey,
     MatchingRunStatus,
     OrganisationKind,
     PlacementKind,
@@ -37,25 +55,37 @@ from exchanges.enums import (
 )
 from exchanges.models import (
     Application,
+    Campaign,
     Cohort,
-    CohortQuota,
     Host,
     MatchingProfile,
     MatchingRun,
+    OutgoingMail,
     PlacementRun,
     Program,
 )
 from exchanges.romanize import romanize_korean_name
+from exchanges.selectors.campaigns import campaign_audience
+from exchanges.services.campaigns import campaign_preview, campaign_save, campaign_send
+from exchanges.services.mail import (
+    campaigns_finish_if_done,
+    mail_language,
+    mail_queue,
+    mail_queue_rendered,
+)
 from exchanges.services.matching import (
+    matching_profile_save,
     matching_run_execute,
     matching_run_publish,
     matching_run_start,
 )
 from exchanges.services.placement import (
     host_placement_run,
+    host_save,
     mentor_pairing_run,
     placement_run_publish,
 )
+from exchanges.services.programs import cohort_create, program_create
 
 DEMO_DOMAIN = "demo.trilink.example"
 # A fixed TOTP secret for the demo staff accounts, so a newcomer can add it to an
@@ -192,6 +222,7 @@ COUNTRY_PROFILES = {
 
 
 def _verified(user: User) -> None:
+    # allauth verifies addresses by link; the demo's are verified from the start.
     EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
@@ -200,6 +231,7 @@ def _verified(user: User) -> None:
 def _seed_organisations() -> dict[str, Organisation]:
     result = {}
     for key, (name, country, kind) in ORGANISATIONS.items():
+        # Organisations are set up in the admin; no service creates one.
         result[key], _ = Organisation.objects.get_or_create(
             name=name, country=country, defaults={"kind": kind}
         )
@@ -207,11 +239,9 @@ def _seed_organisations() -> dict[str, Organisation]:
 
 
 def _seed_logins(orgs: dict[str, Organisation], password_hash: str) -> dict[str, User]:
-    from allauth.mfa.models import Authenticator  # noqa: PLC0415 -- app registry must be ready
-    from allauth.mfa.totp.internal.auth import TOTP  # noqa: PLC0415 -- app registry ready
-
     users = {}
     for login in DEMO_LOGINS:
+        # Accounts are made by signing up or in the admin; no service creates one.
         user, _created = User.objects.get_or_create(
             email=login.email,
             defaults={
@@ -242,7 +272,7 @@ def _faker(locale: str):
     """Faker, an extra of the demo only (``pip install -e '.[demo]'``, which ``make run``
     installs): a production install does not carry it."""
     try:
-        from faker import Faker  # noqa: PLC0415 -- optional: the demo extra
+        from faker import Faker  # noqa: PLC0415 -- optional dependency: the demo extra
     except ImportError as error:
         raise ImproperlyConfigured(
             "The demo data needs Faker: install the demo extra (pip install -e '.[demo]')."
@@ -297,8 +327,10 @@ def _seed_applicants(password_hash: str) -> int:
                     **person,
                 )
             )
+    # Three hundred sign-ups at once: no service creates accounts (allauth's signup does).
     User.objects.bulk_create(new_users)
     created = User.objects.filter(email__in=[u.email for u in new_users])
+    # Verified from the start, as if each had followed the link.
     EmailAddress.objects.bulk_create(
         [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in created],
         ignore_conflicts=True,
@@ -307,43 +339,62 @@ def _seed_applicants(password_hash: str) -> int:
 
 
 def _seed_program(orgs: dict[str, Organisation], staff: User) -> Program:
-    program, _ = Program.objects.get_or_create(
+    existing = Program.objects.filter(slug="next-generation-leaders").first()
+    if existing is not None:
+        return existing
+    return program_create(
+        actor=staff,
         slug="next-generation-leaders",
-        defaults={
-            "name_en": "Trilateral Next-Generation Leaders Exchange",
-            "name_ja": "日米韓次世代リーダー交流プログラム",
-            "name_ko": "한미일 차세대 리더 교류 프로그램",
-            "description_en": (
-                "A three-week exchange that brings emerging leaders in politics, business, "
-                "media, academia and civil society from the United States, Japan and South "
-                "Korea together to study shared challenges and build lasting trust."
-            ),
-            "description_ja": (
-                "米国・日本・韓国の政治、ビジネス、メディア、学術、市民社会の分野で活躍する若手"
-                "リーダーが3週間をともに過ごし、共通の課題を学びながら長く続く信頼関係を築く交流"
-                "プログラムです。"
-            ),
-            "description_ko": (
-                "미국, 일본, 한국의 정치·경제·언론·학계·시민사회 분야의 차세대 리더들이 3주 동안 "
-                "함께 공통의 과제를 탐구하고 오래 지속될 신뢰를 쌓는 교류 프로그램입니다."
-            ),
-            "kind": ProgramKind.PROFESSIONAL,
-            "countries": [Country.US, Country.JP, Country.KR],
-            "sectors": [
-                Sector.POLITICS,
-                Sector.BUSINESS,
-                Sector.MEDIA,
-                Sector.ACADEMIA,
-                Sector.CIVIL_SOCIETY,
-            ],
-        },
+        partners=[orgs["US"], orgs["JP"], orgs["KR"]],
+        staff=[staff],
+        name_en="Trilateral Next-Generation Leaders Exchange",
+        name_ja="日米韓次世代リーダー交流プログラム",
+        name_ko="한미일 차세대 리더 교류 프로그램",
+        description_en=(
+            "A three-week exchange that brings emerging leaders in politics, business, "
+            "media, academia and civil society from the United States, Japan and South "
+            "Korea together to study shared challenges and build lasting trust."
+        ),
+        description_ja=(
+            "米国・日本・韓国の政治、ビジネス、メディア、学術、市民社会の分野で活躍する若手"
+            "リーダーが3週間をともに過ごし、共通の課題を学びながら長く続く信頼関係を築く交流"
+            "プログラムです。"
+        ),
+        description_ko=(
+            "미국, 일본, 한국의 정치·경제·언론·학계·시민사회 분야의 차세대 리더들이 3주 동안 "
+            "함께 공통의 과제를 탐구하고 오래 지속될 신뢰를 쌓는 교류 프로그램입니다."
+        ),
+        kind=ProgramKind.PROFESSIONAL,
+        countries=[Country.US, Country.JP, Country.KR],
+        sectors=[
+            Sector.POLITICS,
+            Sector.BUSINESS,
+            Sector.MEDIA,
+            Sector.ACADEMIA,
+            Sector.CIVIL_SOCIETY,
+        ],
     )
-    program.partners.add(orgs["US"], orgs["JP"], orgs["KR"])
-    program.staff.add(staff)
-    return program
 
 
-def _seed_cohorts(program: Program) -> list[Cohort]:
+# Every demo cohort: 20 seats and a waiting list of 5 per country.
+QUOTA = (20, 5)
+
+
+def _cohort(program: Program, staff: User, slug: str, **fields) -> Cohort:
+    """The program's cohort ``slug``, created by staff the first time."""
+    existing = Cohort.objects.filter(program=program, slug=slug).first()
+    if existing is not None:
+        return existing
+    return cohort_create(
+        program=program,
+        actor=staff,
+        slug=slug,
+        quotas=dict.fromkeys(program.countries, QUOTA),
+        **fields,
+    )
+
+
+def _seed_cohorts(program: Program, staff: User) -> list[Cohort]:
     now = timezone.now()
     year = now.year + 1
     cohorts = []
@@ -382,13 +433,7 @@ def _seed_cohorts(program: Program) -> list[Cohort]:
         },
     ]
     for spec in specs:
-        slug = spec.pop("slug")
-        cohort, _ = Cohort.objects.get_or_create(program=program, slug=slug, defaults=spec)
-        for country in program.countries:
-            CohortQuota.objects.get_or_create(
-                cohort=cohort, country=country, defaults={"seats": 20, "waitlist_size": 5}
-            )
-        cohorts.append(cohort)
+        cohorts.append(_cohort(program, staff, **spec))
     return cohorts
 
 
@@ -461,53 +506,69 @@ def _seed_matching(cohort: Cohort, staff: User) -> dict[str, int]:
     """Confirmed participants with matching profiles in the running cohort, and a published
     matching of them (the demo logins for applicants take part, so they see their group).
 
-    The program is under way, so half of each country's members are already participants.
+    They applied while the call was open (without a CV), were offered a seat, accepted it
+    and filled in their matching profile; the program is under way, so half of each
+    country's members are already participants.
     """
     created = 0
     interests = [i.value for i in Interest]
     sectors = list(cohort.program.sectors or Sector.values)
-    for country, (_locale, native, _zones) in COUNTRY_PROFILES.items():
-        rng = random.Random(f"trilink-matching-{country}")  # noqa: S311 -- repeatable demo data
-        emails = _matching_emails_for(country)
-        users = {u.email: u for u in User.objects.filter(email__in=emails)}
-        for index, email in enumerate(emails):
-            languages = {native: "native"}
-            if native != "en":
-                languages["en"] = rng.choice(["basic", "conversational", "professional"])
-            third = {"en": "ja", "ja": "ko", "ko": "ja"}[native]
-            if rng.random() < 0.4:
-                languages[third] = rng.choice(["basic", "conversational"])
-            application, was_created = Application.objects.get_or_create(
-                applicant=users[email],
-                cohort=cohort,
-                defaults={
-                    "status": (
+    questions = demo_form(cohort, staff)
+    opened = cohort.opens_at
+    history = []
+    with cohort_window_opened(cohort):
+        for country, (_locale, native, _zones) in COUNTRY_PROFILES.items():
+            rng = random.Random(f"trilink-matching-{country}")  # noqa: S311 -- repeatable demo
+            emails = _matching_emails_for(country)
+            users = {u.email: u for u in User.objects.filter(email__in=emails)}
+            applied = set(
+                Application.objects.filter(cohort=cohort, applicant__email__in=emails).values_list(
+                    "applicant__email", flat=True
+                )
+            )
+            for index, email in enumerate(emails):
+                languages = {native: "native"}
+                if native != "en":
+                    languages["en"] = rng.choice(["basic", "conversational", "professional"])
+                third = {"en": "ja", "ja": "ko", "ko": "ja"}[native]
+                if rng.random() < 0.4:
+                    languages[third] = rng.choice(["basic", "conversational"])
+                if email in applied:
+                    continue
+                applicant = users[email]
+                application = demo_apply(
+                    cohort=cohort,
+                    applicant=applicant,
+                    status=(
                         ApplicationStatus.CONFIRMED
                         if index % 2 == 0
                         else ApplicationStatus.PARTICIPANT
                     ),
-                    "country": country,
-                    "citizenship": country,
-                    "residence_country": country,
-                    "birth_date": dt.date(
-                        cohort.starts_on.year - rng.randint(22, 34),
-                        rng.randint(1, 12),
-                        rng.randint(1, 28),
+                    staff=staff,
+                    profile=Profile(
+                        birth_date=dt.date(
+                            cohort.starts_on.year - rng.randint(22, 34),
+                            rng.randint(1, 12),
+                            rng.randint(1, 28),
+                        ),
+                        sector=rng.choice(sectors),
+                        institution=DEMO_INSTITUTIONS[country][index],
+                        languages=languages,
                     ),
-                    "sector": rng.choice(sectors),
-                    "institution": DEMO_INSTITUTIONS[country][index],
-                    "languages": languages,
-                    "submitted_at": cohort.deadline - dt.timedelta(days=rng.randint(1, 30)),
-                },
-            )
-            created += was_created
-            MatchingProfile.objects.get_or_create(
-                application=application,
-                defaults={
-                    "interests": rng.sample(interests, rng.randint(2, 4)),
-                    "gender": rng.choice(["female", "male", "female", "male", ""]),
-                },
-            )
+                    questions=questions,
+                    rng=rng,
+                    with_cv=False,
+                )
+                matching_profile_save(
+                    application=application,
+                    actor=applicant,
+                    interests=rng.sample(interests, rng.randint(2, 4)),
+                    gender=rng.choice(["female", "male", "female", "male", ""]),
+                )
+                history.append((application, opened + dt.timedelta(days=rng.randint(1, 40))))
+                created += 1
+    for application, started in history:
+        application_backdate(application, started=started, step=dt.timedelta(days=7))
     published = 0
     if not MatchingRun.objects.filter(cohort=cohort, status=MatchingRunStatus.PUBLISHED).exists():
         run = matching_run_start(
@@ -548,20 +609,20 @@ def _seed_hosts(cohort: Cohort, staff: User) -> int:
     """Tokyo hosts for the running cohort, participants' host choices and a published
     placement in which the demo applicant logins are placed (the first institution ranks them
     first and they choose it first, so deferred acceptance always keeps them)."""
+    existing = {host.name: host for host in Host.objects.filter(cohort=cohort)}
     hosts = []
     for name, kind, capacity, pets, dietary, rule, languages in DEMO_HOSTS:
-        host, _created = Host.objects.get_or_create(
+        host = existing.get(name) or host_save(
             cohort=cohort,
+            actor=staff,
             name=name,
-            defaults={
-                "kind": kind,
-                "city": "Tokyo",
-                "capacity": capacity,
-                "has_pets": pets,
-                "accommodates_dietary_needs": dietary,
-                "gender_rule": rule,
-                "languages": languages,
-            },
+            kind=kind,
+            city="Tokyo",
+            capacity=capacity,
+            has_pets=pets,
+            accommodates_dietary_needs=dietary,
+            gender_rule=rule,
+            languages=languages,
         )
         hosts.append(host)
     if PlacementRun.objects.filter(
@@ -574,21 +635,30 @@ def _seed_hosts(cohort: Cohort, staff: User) -> int:
         ).order_by("country")
     )
     house = next(h for h in hosts if h.kind == "institution")
-    house.preferences = [a.pk for a in demo_logins]
-    house.save(update_fields=["preferences"])
+    house = host_save(
+        cohort=cohort, actor=staff, host=house, preferences=[a.pk for a in demo_logins]
+    )
     rng = random.Random("trilink-hosts")  # noqa: S311 -- repeatable demo data
     login_ids = {a.pk for a in demo_logins}
-    profiles = MatchingProfile.objects.filter(application__cohort=cohort).order_by("application_id")
+    profiles = (
+        MatchingProfile.objects.filter(application__cohort=cohort)
+        .select_related("application__applicant", "application__cohort")
+        .order_by("application_id")
+    )
     for profile in profiles:
         choices = rng.sample(hosts, 3)
         if profile.application_id in login_ids:
             choices = [house, *[h for h in choices if h != house]][:3]
-        profile.host_preferences = [h.pk for h in choices]
-        profile.pet_allergy = profile.application_id not in login_ids and rng.random() < 0.1
-        profile.dietary_needs = rng.random() < 0.15
-    MatchingProfile.objects.bulk_update(
-        profiles, ["host_preferences", "pet_allergy", "dietary_needs"]
-    )
+        # Each participant ranks hosts on their matching profile, as on its page.
+        matching_profile_save(
+            application=profile.application,
+            actor=profile.application.applicant,
+            interests=profile.interests,
+            gender=profile.gender,
+            host_preferences=[h.pk for h in choices],
+            pet_allergy=profile.application_id not in login_ids and rng.random() < 0.1,
+            dietary_needs=rng.random() < 0.15,
+        )
     run = host_placement_run(cohort=cohort, actor=staff)
     placement_run_publish(run=run, actor=staff)
     return 1
@@ -598,62 +668,67 @@ def _seed_mentors(program: Program, cohort: Cohort, staff: User) -> int:
     """A finished earlier cohort whose alumni mentor the running cohort, and a published
     pairing across countries."""
     year = cohort.starts_on.year - 1
-    past, _created = Cohort.objects.get_or_create(
-        program=program,
+    past = _cohort(
+        program,
+        staff,
         slug=f"{year}-autumn-washington",
-        defaults={
-            "name_en": f"{year} Autumn, hosted in Washington",
-            "name_ja": f"{year}年秋 ワシントン開催",
-            "name_ko": f"{year}년 가을 워싱턴 개최",
-            "status": CohortStatus.FINISHED,
-            "opens_at": cohort.opens_at - dt.timedelta(days=365),
-            "deadline": cohort.deadline - dt.timedelta(days=365),
-            "time_zone": "America/New_York",
-            "starts_on": cohort.starts_on - dt.timedelta(days=365),
-            "ends_on": cohort.ends_on - dt.timedelta(days=365),
-            "host_country": Country.US,
-            "min_age": 21,
-            "max_age": 35,
-        },
+        name_en=f"{year} Autumn, hosted in Washington",
+        name_ja=f"{year}年秋 ワシントン開催",
+        name_ko=f"{year}년 가을 워싱턴 개최",
+        status=CohortStatus.FINISHED,
+        opens_at=cohort.opens_at - dt.timedelta(days=365),
+        deadline=cohort.deadline - dt.timedelta(days=365),
+        time_zone="America/New_York",
+        starts_on=cohort.starts_on - dt.timedelta(days=365),
+        ends_on=cohort.ends_on - dt.timedelta(days=365),
+        host_country=Country.US,
+        min_age=21,
+        max_age=35,
     )
-    for country in program.countries:
-        CohortQuota.objects.get_or_create(
-            cohort=past, country=country, defaults={"seats": 20, "waitlist_size": 5}
-        )
     interests = [i.value for i in Interest]
     sectors = list(program.sectors or Sector.values)
-    for country, (_locale, native, _zones) in COUNTRY_PROFILES.items():
-        rng = random.Random(f"trilink-alumni-{country}")  # noqa: S311 -- repeatable demo data
-        emails = [
-            f"applicant-{country.lower()}-{index:03d}@{DEMO_DOMAIN}"
-            for index in range(91, 91 + ALUMNI_PER_COUNTRY)
-        ]
-        for index, user in enumerate(User.objects.filter(email__in=emails).order_by("email")):
-            languages = {native: "native"}
-            if native != "en":
-                languages["en"] = rng.choice(["conversational", "professional"])
-            application, _created = Application.objects.get_or_create(
-                applicant=user,
-                cohort=past,
-                defaults={
-                    "status": ApplicationStatus.ALUMNUS,
-                    "country": country,
-                    "citizenship": country,
-                    "residence_country": country,
-                    "birth_date": dt.date(
-                        past.starts_on.year - rng.randint(24, 36),
-                        rng.randint(1, 12),
-                        rng.randint(1, 28),
+    opened = past.opens_at
+    history = []
+    with cohort_window_opened(past):
+        for country, (_locale, native, _zones) in COUNTRY_PROFILES.items():
+            rng = random.Random(f"trilink-alumni-{country}")  # noqa: S311 -- repeatable demo
+            emails = [
+                f"applicant-{country.lower()}-{index:03d}@{DEMO_DOMAIN}"
+                for index in range(91, 91 + ALUMNI_PER_COUNTRY)
+            ]
+            alumni = User.objects.filter(email__in=emails).exclude(applications__cohort=past)
+            for index, user in enumerate(alumni.order_by("email")):
+                languages = {native: "native"}
+                if native != "en":
+                    languages["en"] = rng.choice(["conversational", "professional"])
+                application = demo_apply(
+                    cohort=past,
+                    applicant=user,
+                    status=ApplicationStatus.ALUMNUS,
+                    staff=staff,
+                    profile=Profile(
+                        birth_date=dt.date(
+                            past.starts_on.year - rng.randint(24, 35),
+                            rng.randint(1, 12),
+                            rng.randint(1, 28),
+                        ),
+                        sector=sectors[index % len(sectors)],
+                        institution=DEMO_INSTITUTIONS[country][-1 - index],
+                        languages=languages,
                     ),
-                    "sector": sectors[index % len(sectors)],
-                    "institution": DEMO_INSTITUTIONS[country][-1 - index],
-                    "languages": languages,
-                    "submitted_at": past.deadline - dt.timedelta(days=rng.randint(1, 30)),
-                },
-            )
-            MatchingProfile.objects.get_or_create(
-                application=application, defaults={"interests": rng.sample(interests, 3)}
-            )
+                    questions={},
+                    rng=rng,
+                    with_cv=False,
+                )
+                matching_profile_save(
+                    application=application,
+                    actor=user,
+                    interests=rng.sample(interests, 3),
+                    gender="",
+                )
+                history.append((application, opened + dt.timedelta(days=rng.randint(1, 30))))
+    for application, started in history:
+        application_backdate(application, started=started, step=dt.timedelta(days=30))
     if PlacementRun.objects.filter(
         cohort=cohort, kind=PlacementKind.MENTORS, status=PlacementRunStatus.PUBLISHED
     ).exists():
@@ -669,33 +744,38 @@ def demo_seed() -> dict[str, int]:
     if getattr(settings, "TRILINK_ENVIRONMENT", "") == "production":
         raise RuntimeError("Demo data is never created under production settings.")
     password_hash = make_password(settings.TRILINK_DEMO_PASSWORD)
+    mail_before = OutgoingMail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     orgs = _seed_organisations()
     users = _seed_logins(orgs, password_hash)
+    staff = users[f"staff@{DEMO_DOMAIN}"]
     created_applicants = _seed_applicants(password_hash)
-    program = _seed_program(orgs, users[f"staff@{DEMO_DOMAIN}"])
-    cohorts = _seed_cohorts(program)
-    applications = _seed_applications(cohorts, users[f"staff@{DEMO_DOMAIN}"])
+    program = _seed_program(orgs, staff)
+    cohorts = _seed_cohorts(program, staff)
+    applications = _seed_applications(cohorts, staff)
     running = cohorts[1]  # the autumn cohort, whose program is under way
-    matching = _seed_matching(running, users[f"staff@{DEMO_DOMAIN}"])
-    matching["host_placements_published"] = _seed_hosts(running, users[f"staff@{DEMO_DOMAIN}"])
-    matching["mentor_pairings_published"] = _seed_mentors(
-        program, running, users[f"staff@{DEMO_DOMAIN}"]
-    )
+    matching = _seed_matching(running, staff)
+    matching["host_placements_published"] = _seed_hosts(running, staff)
+    matching["mentor_pairings_published"] = _seed_mentors(program, running, staff)
     matching |= seed_demo_predeparture(
-        cohort=cohorts[0],
-        staff=users[f"staff@{DEMO_DOMAIN}"],
-        login=users[f"applicant-en@{DEMO_DOMAIN}"],
+        cohort=cohorts[0], staff=staff, login=users[f"applicant-en@{DEMO_DOMAIN}"]
     )
-    _seed_mail(users, cohorts[0])
-    matching |= seed_demo_surveys(cohort=running, staff=users[f"staff@{DEMO_DOMAIN}"])
+    matching |= seed_demo_surveys(cohort=running, staff=staff)
     # Offers before reviews: the reviewers' queues then hold only applications still in review.
     matching["offers_created"] = seed_demo_offers(cohort=cohorts[0], users=users)
     matching["review_assignments_created"] = seed_demo_reviews(
         cohorts=cohorts,
         lead=users[f"reviewer@{DEMO_DOMAIN}"],
-        staff=users[f"staff@{DEMO_DOMAIN}"],
+        staff=staff,
         domain=DEMO_DOMAIN,
         password_hash=password_hash,
+    )
+    # After the offers: the campaign goes to the open cohort's offer holders.
+    _seed_mail(users, cohorts[0])
+    outbox_delivered(after_id=mail_before)
+    campaigns_finish_if_done(
+        campaign_ids=list(
+            Campaign.objects.filter(cohort__program=program).values_list("pk", flat=True)
+        )
     )
     return {
         "applicants_created": created_applicants,
@@ -712,40 +792,11 @@ def _seed_applications(cohorts: list[Cohort], staff: User) -> int:
 
 def _seed_mail(users: dict[str, User], cohort: Cohort) -> None:
     """A few sent, failed and queued emails and one sent campaign, so the outbox shows each
-    state. Rows are written directly (not dispatched): the demo sends nothing on its own."""
-    from exchanges.enums import CampaignStatus, MailStatus, MailTemplateKey  # noqa: PLC0415, I001 -- keeps this step self-contained
-    from exchanges.models import Campaign, OutgoingMail  # noqa: PLC0415 -- same
-    from exchanges.services.mail import (  # noqa: PLC0415 -- same
-        mail_base_context,
-        mail_language,
-        mail_render,
-        new_message_id,
-    )
-    from django.utils import translation  # noqa: PLC0415 -- same
-
+    state. The emails are queued through ``mail_queue`` and given their delivery outcome by
+    hand (the demo sends nothing on its own); the campaign is written, sent and queued for
+    the offer holders of ``cohort`` through the campaign and outbox services."""
     now = timezone.now()
     staff = users[f"staff@{DEMO_DOMAIN}"]
-    campaign, _created = Campaign.objects.get_or_create(
-        cohort=cohort,
-        name="Information session",
-        defaults={
-            "subject_en": "Online information session on {{ cohort_name }}",
-            "body_en": "Dear {{ recipient_name }},\n\nJoin our online information session "
-            "about {{ program_name }} next Thursday.",
-            "subject_ja": "{{ cohort_name }} オンライン説明会のご案内",
-            "body_ja": "{{ recipient_name }} 様\n\n{{ program_name }}のオンライン説明会を"
-            "来週木曜日に開催いたします。ぜひご参加ください。",
-            "subject_ko": "{{ cohort_name }} 온라인 설명회 안내",
-            "body_ko": "{{ recipient_name }}님, 안녕하십니까.\n\n다음 주 목요일에 "
-            "{{ program_name }} 온라인 설명회를 개최합니다. 많은 참여 바랍니다.",
-            "status": CampaignStatus.SENT,
-            "created_by": staff,
-            "started_at": now,
-            "enqueued_at": now,
-            "finished_at": now,
-            "recipients_total": 3,
-        },
-    )
     specs = [
         (f"applicant@{DEMO_DOMAIN}", MailTemplateKey.APPLICATION_RECEIVED, MailStatus.SENT, ""),
         (f"applicant-ja@{DEMO_DOMAIN}", MailTemplateKey.DRAFT_REMINDER_7D, MailStatus.SENT, ""),
@@ -764,15 +815,11 @@ def _seed_mail(users: dict[str, User], cohort: Cohort) -> None:
     ]
     for email, key, status, error in specs:
         recipient = users[email]
-        language = mail_language(recipient=recipient)
-        idempotency_key = f"demo:{key}:{recipient.pk}"
+        idempotency_key = f"{STAGED_MAIL_PREFIX}{key}:{recipient.pk}"
         if OutgoingMail.objects.filter(idempotency_key=idempotency_key).exists():
             continue
-        with translation.override(language):
+        with translation.override(recipient.preferred_language):
             context = {
-                **mail_base_context(
-                    recipient=recipient, email=email, language=language, is_transactional=True
-                ),
                 "program_name": cohort.program.name,
                 "cohort_name": cohort.name,
                 "application_url": f"{site_url()}/",
@@ -783,43 +830,63 @@ def _seed_mail(users: dict[str, User], cohort: Cohort) -> None:
                 "due_date": cohort.deadline.date().isoformat(),
                 "waitlist_position": 2,
             }
-        rendered = mail_render(template_key=key, language=language, context=context, cohort=cohort)
-        OutgoingMail.objects.create(
-            recipient_email=email,
-            user=recipient,
-            language=language,
+        mail = mail_queue(
             template_key=key,
-            subject=rendered.subject,
-            text_body=rendered.text,
-            html_body=rendered.html,
             idempotency_key=idempotency_key,
-            message_id=new_message_id(),
-            status=status,
-            attempts=0 if status == MailStatus.QUEUED and not error else 1,
-            last_error=error,
-            sent_at=now if status == MailStatus.SENT else None,
+            recipient=recipient,
+            context=context,
+            cohort=cohort,
             due_at=now + dt.timedelta(minutes=10) if status == MailStatus.QUEUED else now,
         )
-    for email in (
-        f"applicant@{DEMO_DOMAIN}",
-        f"applicant-ja@{DEMO_DOMAIN}",
-        f"applicant-en@{DEMO_DOMAIN}",
-    ):
-        recipient = users[email]
-        if OutgoingMail.objects.filter(
-            idempotency_key=f"campaign:{campaign.pk}:{recipient.pk}"
-        ).exists():
-            continue
-        from exchanges.services.campaigns import (  # noqa: PLC0415 -- same as above
-            _campaign_row,
-            _compiled,
-            campaign_context,
+        # Staged outcome: the outbox shows a delivered, a failed and a deferred email.
+        OutgoingMail.objects.filter(pk=mail.pk).update(
+            status=status,
+            attempts=1,
+            last_error=error,
+            sent_at=now if status == MailStatus.SENT else None,
         )
-
-        shared = {
-            language: campaign_context(campaign=campaign, language=language)
-            for language, _name in settings.LANGUAGES
-        }
-        row = _campaign_row(campaign, recipient, _compiled(campaign), shared)
-        row.status, row.attempts, row.sent_at = MailStatus.SENT, 1, now
-        row.save()
+    if Campaign.objects.filter(cohort=cohort, name="Information session").exists():
+        return
+    campaign = campaign_save(
+        campaign=Campaign(
+            cohort=cohort,
+            name="Information session",
+            subject_en="Online information session on {{ cohort_name }}",
+            body_en="Dear {{ recipient_name }},\n\nJoin our online information session "
+            "about {{ program_name }} next Thursday.",
+            subject_ja="{{ cohort_name }} オンライン説明会のご案内",
+            body_ja="{{ recipient_name }} 様\n\n{{ program_name }}のオンライン説明会を"
+            "来週木曜日に開催いたします。ぜひご参加ください。",
+            subject_ko="{{ cohort_name }} 온라인 설명회 안내",
+            body_ko="{{ recipient_name }}님, 안녕하십니까.\n\n다음 주 목요일에 "
+            "{{ program_name }} 온라인 설명회를 개최합니다. 많은 참여 바랍니다.",
+            audience_statuses=[
+                ApplicationStatus.ACCEPTED,
+                ApplicationStatus.WAITLISTED,
+                ApplicationStatus.CONFIRMED,
+            ],
+        ),
+        actor=staff,
+    )
+    campaign = campaign_send(campaign=campaign, actor=staff)
+    recipients = list(campaign_audience(campaign=campaign))
+    for recipient in recipients:
+        language = mail_language(recipient=recipient)
+        rendered = campaign_preview(campaign=campaign, language=language, recipient=recipient)
+        mail_queue_rendered(
+            email=recipient.email,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            template_key="campaign",
+            idempotency_key=f"campaign:{campaign.pk}:{recipient.pk}",
+            language=language,
+            recipient=recipient,
+            is_transactional=False,
+            campaign=campaign,
+        )
+    # The worker's part of sending (``campaign_enqueue``) hands each row to the broker at
+    # once; the demo queued the rows itself, so it records that they are all queued.
+    Campaign.objects.filter(pk=campaign.pk).update(
+        enqueued_at=now, recipients_total=len(recipients)
+    )

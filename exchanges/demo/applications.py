@@ -1,32 +1,42 @@
 """Demo application forms and applications in every status, with small PDF documents.
 
+Everything goes through the front door: staff build the form with the form builder's
+services, applicants start, fill in, upload and submit through the application services,
+staff decide and applicants answer their offers through the transition and offer services.
+Only the timestamps are moved afterwards (``exchanges.demo.history``).
+
 Called from ``demo_seed``; idempotent like it: a cohort whose form already has steps keeps
-them, and applicants who already applied to a cohort are skipped.
+them, and a cohort that already has applications gets none added.
 """
 
 import datetime as dt
-import hashlib
 import random
 from collections import deque
-from itertools import pairwise
+from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
+from exchanges.demo.history import application_backdate, cohort_window_opened
 from exchanges.enums import ApplicationStatus, DocumentKind, QuestionKind, Role
-from exchanges.models import (
-    ActivityLog,
-    Answer,
-    Application,
-    ApplicationForm,
-    Cohort,
-    Document,
-    FormStep,
-    Question,
+from exchanges.models import Application, Cohort, FormStep, Question
+from exchanges.services.applications import (
+    ALLOWED_TRANSITIONS,
+    application_save_answers,
+    application_save_profile,
+    application_start,
+    application_submit,
+    application_transition,
+    application_upload_document,
+    application_withdraw,
 )
-from exchanges.services.applications import ALLOWED_TRANSITIONS
+from exchanges.services.offers import offer_respond
+from exchanges.services.questions import (
+    application_form_get_or_create,
+    form_step_save,
+    question_save,
+)
 
 S = ApplicationStatus
 YES_NO = [
@@ -132,7 +142,8 @@ FORM_SPEC = [
                 "cv",
                 QuestionKind.FILE,
                 ("CV (PDF or Word)", "履歴書（PDFまたはWord）", "이력서(PDF 또는 Word)"),
-                {"document_kind": DocumentKind.CV},
+                # Optional: participants confirmed in other demo steps attach none.
+                {"document_kind": DocumentKind.CV, "required": False},
             ),
             (
                 "privacy",
@@ -189,34 +200,36 @@ def demo_pdf(title: str) -> bytes:
     return bytes(out)
 
 
-def _seed_form(cohort: Cohort) -> dict[str, Question]:
-    form, _ = ApplicationForm.objects.get_or_create(cohort=cohort)
+def demo_form(cohort: Cohort, staff: User) -> dict[str, Question]:
+    """``cohort``'s application form, built with the form builder's services the first time;
+    its questions by key."""
+    form = application_form_get_or_create(cohort=cohort, actor=staff)
     if not form.steps.exists():
         by_key: dict[str, Question] = {}
-        for position, (titles, questions) in enumerate(FORM_SPEC, start=1):
-            step = FormStep.objects.create(
-                form=form,
-                position=position,
-                title_en=titles[0],
-                title_ja=titles[1],
-                title_ko=titles[2],
+        for titles, questions in FORM_SPEC:
+            step = form_step_save(
+                step=FormStep(
+                    form=form, title_en=titles[0], title_ja=titles[1], title_ko=titles[2]
+                ),
+                actor=staff,
             )
-            for q_position, (key, kind, labels, spec) in enumerate(questions, start=1):
+            for key, kind, labels, spec in questions:
                 extra = dict(spec)
                 show_if = extra.pop("show_if", None)
-                question = Question.objects.create(
-                    step=step,
-                    position=q_position,
-                    kind=kind,
-                    label_en=labels[0],
-                    label_ja=labels[1],
-                    label_ko=labels[2],
-                    required=extra.pop("required", True),
-                    **extra,
-                    show_if_question=by_key[show_if[0]] if show_if else None,
-                    show_if_values=show_if[1] if show_if else [],
+                by_key[key] = question_save(
+                    question=Question(
+                        step=step,
+                        kind=kind,
+                        label_en=labels[0],
+                        label_ja=labels[1],
+                        label_ko=labels[2],
+                        required=extra.pop("required", True),
+                        **extra,
+                        show_if_question=by_key[show_if[0]] if show_if else None,
+                        show_if_values=show_if[1] if show_if else [],
+                    ),
+                    actor=staff,
                 )
-                by_key[key] = question
     questions = Question.objects.filter(step__form=form).order_by("step__position", "position")
     keys = [key for _titles, spec in FORM_SPEC for key, *_rest in spec]
     return dict(zip(keys, questions, strict=False))
@@ -236,8 +249,7 @@ def _path_to(target: str) -> list[str]:
     return [S.DRAFT.value]
 
 
-def _answers(application: Application, questions: dict[str, Question], rng) -> list[Answer]:
-    language = application.applicant.preferred_language
+def _answers(language: str, questions: dict[str, Question], rng) -> dict[int, object]:
     abroad = rng.choice(["yes", "no"])
     values = {
         "role": ROLES[language],
@@ -252,11 +264,80 @@ def _answers(application: Application, questions: dict[str, Question], rng) -> l
         values["abroad_detail"] = {"en": "Japan, 2023", "ja": "韓国、2023年", "ko": "일본, 2023년"}[
             language
         ]
-    return [
-        Answer(application=application, question=questions[key], value=value)
-        for key, value in values.items()
-        if key in questions
-    ]
+    return {questions[key].pk: value for key, value in values.items() if key in questions}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The "about you" fields an applicant fills in (``application_save_profile``)."""
+
+    birth_date: dt.date
+    sector: str
+    institution: str
+    languages: dict[str, str] = field(default_factory=dict)
+
+
+def demo_apply(
+    *,
+    cohort: Cohort,
+    applicant: User,
+    status: str,
+    staff: User,
+    profile: Profile,
+    questions: dict[str, Question],
+    rng: random.Random,
+    with_cv: bool = True,
+    offer_respond_by: dt.datetime | None = None,
+) -> Application:
+    """``applicant`` applies to ``cohort`` (open) and the application goes the shortest
+    allowed way to ``status``, each step through its service: staff decide, the applicant
+    submits, withdraws and answers the offer."""
+    application = application_start(cohort=cohort, applicant=applicant)
+    application_save_profile(
+        application=application,
+        actor=applicant,
+        data={
+            "birth_date": profile.birth_date,
+            "citizenship": applicant.country,
+            "residence_country": applicant.country,
+            "sector": profile.sector,
+            "institution": profile.institution,
+            "languages": profile.languages,
+        },
+    )
+    ordered = list(questions.values())
+    if ordered:
+        application_save_answers(
+            application=application,
+            questions=ordered,
+            data=_answers(applicant.preferred_language, questions, rng),
+            actor=applicant,
+        )
+    if with_cv and "cv" in questions:
+        content = demo_pdf(f"CV - {applicant.given_name} {applicant.family_name}")
+        application_upload_document(
+            application=application,
+            question=questions["cv"],
+            uploaded_file=SimpleUploadedFile("cv.pdf", content, "application/pdf"),
+            actor=applicant,
+        )
+    for to_status in _path_to(status)[1:]:
+        if to_status == S.SUBMITTED:
+            application_submit(application=application, actor=applicant, questions=ordered)
+        elif to_status == S.WITHDRAWN:
+            application_withdraw(application=application, actor=applicant)
+        elif to_status in {S.CONFIRMED, S.DECLINED}:
+            offer_respond(application=application, actor=applicant, accept=to_status == S.CONFIRMED)
+        else:
+            changes = {"offer_respond_by": offer_respond_by} if offer_respond_by else None
+            application_transition(
+                application=application, to_status=to_status, actor=staff, changes=changes
+            )
+    return application
+
+
+# Seat-freeing answers first: a decline after the waiting list filled would promote from it.
+STATUS_ORDER = [S.DECLINED, S.WITHDRAWN, S.REJECTED, S.ACCEPTED, S.ALUMNUS, S.WAITLISTED]
 
 
 def seed_demo_applications(
@@ -274,98 +355,59 @@ def seed_demo_applications(
         .order_by("email")
     )
     rng.shuffle(applicants)
-    content_type = ContentType.objects.get_for_model(Application)
     created = 0
     pool = iter(applicants)
     for cohort in cohorts:
-        questions = _seed_form(cohort)
+        questions = demo_form(cohort, staff)
         if cohort.applications.exists():
             continue
         statuses = OPEN_STATUSES if cohort.deadline > timezone.now() else CLOSED_STATUSES
+        people = []
         for status in statuses:
             for _index in range(PER_STATUS):
                 applicant = next(pool, None)
                 if applicant is None:
-                    return created
-                created += _seed_one(
+                    break
+                people.append((status, applicant))
+        people.sort(key=lambda item: STATUS_ORDER.index(item[0]) if item[0] in STATUS_ORDER else -1)
+        opened, now = cohort.opens_at, timezone.now()
+        history = []
+        with cohort_window_opened(cohort):
+            for status, applicant in people:
+                started = min(opened + dt.timedelta(days=rng.randint(1, 20)), now)
+                application = demo_apply(
                     cohort=cohort,
                     applicant=applicant,
                     status=status,
-                    questions=questions,
                     staff=staff,
+                    profile=demo_profile(cohort, applicant, rng),
+                    questions=questions,
                     rng=rng,
-                    content_type=content_type,
                 )
+                history.append((application, started))
+                created += 1
+        for application, started in history:
+            application_backdate(application, started=started, step=dt.timedelta(days=2))
     return created
 
 
-def _seed_one(*, cohort, applicant, status, questions, staff, rng, content_type) -> int:
-    path = _path_to(status)
-    started = min(cohort.opens_at + dt.timedelta(days=rng.randint(1, 20)), timezone.now())
-    submitted_at = started + dt.timedelta(days=2) if S.SUBMITTED in path else None
-    birth = cohort.reference_date.replace(year=cohort.reference_date.year - rng.randint(22, 33))
-    application = Application.objects.create(
-        applicant=applicant,
-        cohort=cohort,
-        status=status,
-        country=applicant.country,
-        citizenship=applicant.country,
-        residence_country=applicant.country,
-        birth_date=birth,
+INSTITUTIONS = {
+    "US": "Georgetown University",
+    "JP": "Keio University",
+    "KR": "Korea University",
+}
+
+
+def demo_profile(cohort: Cohort, applicant: User, rng: random.Random) -> Profile:
+    """A plausible, eligible profile for ``applicant`` in ``cohort``."""
+    reference = cohort.reference_date
+    return Profile(
+        birth_date=reference.replace(year=reference.year - rng.randint(22, 33)),
         sector=rng.choice(cohort.program.sectors or ["academia"]),
-        institution={
-            "US": "Georgetown University",
-            "JP": "Keio University",
-            "KR": "Korea University",
-        }.get(applicant.country, "Independent"),
+        institution=INSTITUTIONS.get(applicant.country, "Independent"),
         languages={
             "en": "professional",
             "ja": "native" if applicant.country == "JP" else "basic",
             "ko": "native" if applicant.country == "KR" else "none",
         },
-        created_at=started,
-        updated_at=started,
-        submitted_at=submitted_at,
-        status_changed_at=started + dt.timedelta(days=len(path)),
     )
-    Answer.objects.bulk_create(_answers(application, questions, rng))
-    if "cv" in questions:
-        content = demo_pdf(f"CV - {applicant.given_name} {applicant.family_name}")
-        document = Document(
-            application=application,
-            question=questions["cv"],
-            kind=DocumentKind.CV,
-            original_name="cv.pdf",
-            content_type="application/pdf",
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-            uploaded_at=started,
-        )
-        document.file.save("upload", ContentFile(content), save=False)
-        document.save()
-    entries = [
-        ActivityLog(
-            actor=applicant,
-            content_type=content_type,
-            object_id=application.pk,
-            action_type="exchanges.application.started",
-            data={"to": "draft"},
-            timestamp=started,
-        )
-    ]
-    for step, (from_status, to_status) in enumerate(pairwise(path), start=1):
-        actor = (
-            applicant if to_status in {S.SUBMITTED, S.WITHDRAWN, S.CONFIRMED, S.DECLINED} else staff
-        )
-        entries.append(
-            ActivityLog(
-                actor=actor,
-                content_type=content_type,
-                object_id=application.pk,
-                action_type=f"exchanges.application.{to_status}",
-                data={"from": from_status, "to": to_status, "reason": ""},
-                timestamp=started + dt.timedelta(days=step * 2),
-            )
-        )
-    ActivityLog.objects.bulk_create(entries)
-    return 1

@@ -3,22 +3,23 @@
 ``applicant@`` (Korean) holds an open offer (accept or decline it from the status page) and
 ``applicant-ja@`` is first on the Japanese waiting list; a few generated applicants hold offers
 with near deadlines (so the reminder and lapse workflows have something to do) or wait behind
-them. Rows are written directly, like the other demo data: nothing is queued or sent.
+them. Staff decide through ``application_transition`` (which numbers the waiting list and
+sets the offer's deadline); the decisions are then dated back to when they were made.
 
-Idempotent: once the cohort has an offer deadline or a waiting-list position, nothing is added.
+Idempotent: once the cohort has an open offer or a waiting-list position, nothing is added.
 """
 
 import datetime as dt
 import random
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from exchanges.demo.applications import _seed_form, _seed_one
+from exchanges.demo.applications import demo_apply, demo_form, demo_profile
+from exchanges.demo.history import application_backdate
 from exchanges.enums import ApplicationStatus
-from exchanges.models import ActivityLog, Application, Cohort
+from exchanges.models import Application, Cohort
 from exchanges.services.waitlists import offer_respond_by_for
 
 S = ApplicationStatus
@@ -56,15 +57,13 @@ def seed_demo_offers(*, cohort: Cohort, users: dict[str, User]) -> int:
     domain = staff.email.rpartition("@")[2]
     if (
         Application.objects.filter(cohort=cohort)
-        .filter(Q(offer_respond_by__isnull=False) | Q(waitlist_position__isnull=False))
+        .filter(Q(status=S.ACCEPTED) | Q(waitlist_position__isnull=False))
         .exists()
     ):
         return 0
     rng = random.Random("trilink-offers")  # noqa: S311 -- repeatable demo data
-    questions = _seed_form(cohort)
-    content_type = ContentType.objects.get_for_model(Application)
+    questions = demo_form(cohort, staff)
     now = timezone.now()
-    positions: dict[str, int] = {}
     taken: set[int] = set()
     created = 0
     for who, status, days_ago in DEMO_OFFERS:
@@ -77,39 +76,21 @@ def seed_demo_offers(*, cohort: Cohort, users: dict[str, User]) -> int:
             if applicant is None:
                 continue
         taken.add(applicant.pk)
-        _seed_one(
+        decided_at = now - dt.timedelta(days=days_ago)
+        application = demo_apply(
             cohort=cohort,
             applicant=applicant,
             status=status,
-            questions=questions,
             staff=staff,
+            profile=demo_profile(cohort, applicant, rng),
+            questions=questions,
             rng=rng,
-            content_type=content_type,
+            offer_respond_by=(
+                offer_respond_by_for(cohort=cohort, decided_at=decided_at)
+                if status == S.ACCEPTED
+                else None
+            ),
         )
-        application = Application.objects.get(cohort=cohort, applicant=applicant)
-        decided_at = now - dt.timedelta(days=days_ago)
-        changes = {"status_changed_at": decided_at, "updated_at": decided_at}
-        log = {}
-        if status == S.ACCEPTED:
-            respond_by = offer_respond_by_for(cohort=cohort, decided_at=decided_at)
-            changes |= {"offer_respond_by": respond_by, "offer_updated_at": decided_at}
-            log = {"respond_by": respond_by.astimezone(dt.UTC).isoformat()}
-        else:
-            positions[application.country] = positions.get(application.country, 0) + 1
-            changes["waitlist_position"] = positions[application.country]
-            log = {"waitlist_position": changes["waitlist_position"]}
-        entries = ActivityLog.objects.filter(content_type=content_type, object_id=application.pk)
-        decision = entries.filter(action_type=f"exchanges.application.{status}").first()
-        if decision is not None:
-            # Move the whole history so that the decision falls on ``decided_at``.
-            shift = decided_at - decision.timestamp
-            entries.update(timestamp=F("timestamp") + shift)
-            changes |= {
-                "created_at": application.created_at + shift,
-                "submitted_at": application.submitted_at + shift,
-            }
-            decision.data = {**decision.data, **log}
-            decision.save(update_fields=["data"])
-        Application.objects.filter(pk=application.pk).update(**changes)
+        application_backdate(application, ended=decided_at, step=dt.timedelta(days=2))
         created += 1
     return created

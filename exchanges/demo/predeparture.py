@@ -5,27 +5,21 @@ The running autumn cohort is already under way, so pre-departure applies to the 
 (``cohorts[0]``, starting in July). One demo login (``applicant-en@``, in Denver, so the
 itinerary shows her own time next to Seoul's) and two generated applicants per country are
 confirmed there. Called from ``demo_seed``; idempotent like it: people who already have a
-checklist and cohorts that already have an itinerary are left alone. Sections are saved
-through ``predeparture_section_save``, so the demo data passes the same validation, and no
-email is queued.
+checklist and cohorts that already have an itinerary are left alone. The participants apply,
+are accepted and accept their offer through the services (without a CV); sections are saved
+through ``predeparture_section_save``, so the demo data passes the same validation.
 """
 
 import datetime as dt
 import random
-from itertools import pairwise
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from accounts.models import User
+from exchanges.demo.applications import Profile, demo_apply, demo_form
+from exchanges.demo.history import application_backdate
 from exchanges.enums import ApplicationStatus, PredepartureSection, Role, VisaStatus
-from exchanges.models import (
-    ActivityLog,
-    Application,
-    Cohort,
-    ItineraryItem,
-    PredepartureChecklist,
-)
+from exchanges.models import Application, Cohort, ItineraryItem, PredepartureChecklist
 from exchanges.services.predeparture import itinerary_item_save, predeparture_section_save
 from exchanges.validators import add_months, passport_valid_through
 
@@ -205,59 +199,31 @@ def _candidates(cohort: Cohort, country: str) -> list[User]:
     ][:GENERATED_PER_COUNTRY]
 
 
-# The path an accepted offer took, for the application's timeline.
-CONFIRMED_PATH = [
-    ApplicationStatus.DRAFT,
-    ApplicationStatus.SUBMITTED,
-    ApplicationStatus.UNDER_REVIEW,
-    ApplicationStatus.ACCEPTED,
-    ApplicationStatus.CONFIRMED,
-]
-
-
 def _confirmed(cohort: Cohort, user: User, staff: User, rng) -> tuple[Application, bool]:
-    """``user``'s application to ``cohort``, created as confirmed (without documents, like
-    the matching demo's participants) with its timeline when there is none."""
+    """``user``'s application to ``cohort``: when there is none, they apply (without a CV,
+    like the matching demo's participants), are offered a seat and accept it."""
     existing = Application.objects.filter(cohort=cohort, applicant=user).first()
     if existing is not None:
         return existing, False
     started = min(cohort.opens_at + dt.timedelta(days=rng.randint(1, 10)), timezone.now())
-    steps = len(CONFIRMED_PATH) - 1
-    application = Application.objects.create(
-        applicant=user,
+    reference = cohort.reference_date
+    application = demo_apply(
         cohort=cohort,
+        applicant=user,
         status=ApplicationStatus.CONFIRMED,
-        country=user.country,
-        citizenship=user.country,
-        residence_country=user.country,
-        birth_date=cohort.reference_date.replace(
-            year=cohort.reference_date.year - rng.randint(23, 33)
+        staff=staff,
+        profile=Profile(
+            birth_date=reference.replace(year=reference.year - rng.randint(23, 33)),
+            sector=rng.choice(cohort.program.sectors or ["academia"]),
+            institution=DEMO_INSTITUTIONS.get(user.country, "Independent"),
+            languages={"en": "professional"}
+            | ({user.preferred_language: "native"} if user.preferred_language != "en" else {}),
         ),
-        sector=rng.choice(cohort.program.sectors or ["academia"]),
-        institution=DEMO_INSTITUTIONS.get(user.country, "Independent"),
-        languages={"en": "professional"}
-        | ({user.preferred_language: "native"} if user.preferred_language != "en" else {}),
-        created_at=started,
-        updated_at=started,
-        submitted_at=started + dt.timedelta(hours=6),
-        status_changed_at=started + dt.timedelta(days=steps),
+        questions=demo_form(cohort, staff),
+        rng=rng,
+        with_cv=False,
     )
-    content_type = ContentType.objects.get_for_model(Application)
-    ActivityLog.objects.bulk_create(
-        [
-            ActivityLog(
-                actor=user
-                if to_status in {ApplicationStatus.SUBMITTED, ApplicationStatus.CONFIRMED}
-                else staff,
-                content_type=content_type,
-                object_id=application.pk,
-                action_type=f"exchanges.application.{to_status}",
-                data={"from": from_status, "to": to_status, "reason": ""},
-                timestamp=started + dt.timedelta(days=step),
-            )
-            for step, (from_status, to_status) in enumerate(pairwise(CONFIRMED_PATH), start=1)
-        ]
-    )
+    application_backdate(application, started=started, step=dt.timedelta(days=1))
     return application, True
 
 

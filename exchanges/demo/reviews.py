@@ -1,10 +1,12 @@
 """Demo review data: a rubric and review settings on the demo cohorts, a reviewer pool for the
 open cohort, and assignments of its applications under review (some with submitted reviews).
 
-Called from ``demo_seed``; idempotent like it: each object is looked up before it is created,
-and a cohort that already has assignments gets none added. Rows are written directly, not
-through the assignment service, so seeding sends no email; staff can run automatic assignment
-on the submitted applications that are left.
+Staff build the rubric, the settings and the pool, declare a conflict and assign by hand
+through ``exchanges.services.reviews`` (which tells each reviewer by email, recorded as sent
+like the rest of the demo's history); reviewers submit through ``review_submit``. Called from
+``demo_seed``; idempotent like it: each object is looked up before it is created, and a cohort
+that already has assignments gets none added. Staff can run automatic assignment on the
+submitted applications that are left.
 """
 
 import datetime as dt
@@ -12,24 +14,24 @@ import random
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
-from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 
 from accounts.models import User
-from exchanges.enums import ApplicationStatus, ReviewAssignmentStatus, Role
+from exchanges.enums import ApplicationStatus, Role
 from exchanges.models import (
-    ActivityLog,
     Application,
     Cohort,
-    CohortReviewSettings,
-    Review,
     ReviewAssignment,
     ReviewCriterion,
-    ReviewerConflict,
-    ReviewerPoolMember,
-    ReviewScore,
 )
-from exchanges.services.reviews import normalise_institution, review_weighted_score
+from exchanges.services.reviews import (
+    review_assign,
+    review_criterion_save,
+    review_pool_add,
+    review_settings_get,
+    review_settings_save,
+    review_submit,
+    reviewer_conflict_add,
+)
 
 RUBRIC = [
     (
@@ -87,6 +89,7 @@ def _extra_reviewers(*, domain: str, password_hash: str) -> list[User]:
     no authenticator: signing in as one leads to the second-factor setup first."""
     reviewers = []
     for key, given, family, local, language, country, zone in EXTRA_REVIEWERS:
+        # Accounts are made by signing up or in the admin; no service creates one.
         user, _created = User.objects.get_or_create(
             email=f"{key}@{domain}",
             defaults={
@@ -100,6 +103,7 @@ def _extra_reviewers(*, domain: str, password_hash: str) -> list[User]:
                 "time_zone": zone,
             },
         )
+        # allauth verifies addresses by link; the demo's are verified from the start.
         EmailAddress.objects.get_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
@@ -107,13 +111,12 @@ def _extra_reviewers(*, domain: str, password_hash: str) -> list[User]:
     return reviewers
 
 
-def _rubric(cohort: Cohort) -> list[ReviewCriterion]:
+def _rubric(cohort: Cohort, staff: User) -> list[ReviewCriterion]:
     if not ReviewCriterion.objects.filter(cohort=cohort).exists():
-        ReviewCriterion.objects.bulk_create(
-            [
-                ReviewCriterion(
+        for en, ja, ko, d_en, d_ja, d_ko, weight, max_score in RUBRIC:
+            review_criterion_save(
+                criterion=ReviewCriterion(
                     cohort=cohort,
-                    position=position,
                     name_en=en,
                     name_ja=ja,
                     name_ko=ko,
@@ -122,113 +125,62 @@ def _rubric(cohort: Cohort) -> list[ReviewCriterion]:
                     description_ko=d_ko,
                     weight=weight,
                     max_score=max_score,
-                )
-                for position, (en, ja, ko, d_en, d_ja, d_ko, weight, max_score) in enumerate(
-                    RUBRIC, start=1
-                )
-            ]
-        )
+                ),
+                actor=staff,
+            )
     return list(ReviewCriterion.objects.filter(cohort=cohort).order_by("position", "id"))
 
 
-def _settings(cohort: Cohort, due_at: dt.datetime) -> None:
-    CohortReviewSettings.objects.get_or_create(
-        cohort=cohort, defaults={"reviews_per_application": 2, "due_at": due_at}
-    )
+def _settings(cohort: Cohort, staff: User, due_at: dt.datetime) -> None:
+    if review_settings_get(cohort=cohort).due_at is None:
+        review_settings_save(
+            cohort=cohort,
+            actor=staff,
+            reviews_per_application=2,
+            avoid_same_country=False,
+            blind=False,
+            due_at=due_at,
+            identifying_questions=[],
+        )
+
+
+COMMENTS = [
+    "Clear goals and a strong essay.",
+    "Promising, though the essay stays general.",
+    "Good fit for the program's policy track.",
+]
 
 
 def _assign(
-    *,
-    cohort: Cohort,
-    reviewers: list[User],
-    lead: User,
-    staff: User,
-    criteria: list[ReviewCriterion],
+    *, cohort: Cohort, reviewers: list[User], lead: User, staff: User, criteria: list
 ) -> int:
     """Every application under review gets the demo reviewer and one other; the demo
-    reviewer has submitted the first few reviews."""
+    reviewer has submitted the first few reviews, the others every second one."""
     if ReviewAssignment.objects.filter(cohort=cohort).exists():
         return 0
     rng = random.Random(f"trilink-reviews-{cohort.slug}")  # noqa: S311 -- demo data
     applications = list(
-        Application.objects.filter(cohort=cohort, status=ApplicationStatus.UNDER_REVIEW).order_by(
-            "submitted_at", "id"
-        )
+        Application.objects.filter(cohort=cohort, status=ApplicationStatus.UNDER_REVIEW)
+        .select_related("cohort")
+        .order_by("submitted_at", "id")
     )
     others = [r for r in reviewers if r.pk != lead.pk]
-    now = timezone.now()
-    rows = []
+    assignments = []
     for index, application in enumerate(applications):
-        assigned_at = min(now, (application.submitted_at or now) + dt.timedelta(days=3))
         for reviewer in (lead, others[index % len(others)]):
-            rows.append(
-                ReviewAssignment(
-                    cohort=cohort,
-                    application=application,
-                    reviewer=reviewer,
-                    status=ReviewAssignmentStatus.ASSIGNED,
-                    batch="demo",
-                    assigned_at=assigned_at,
-                    assigned_by=staff,
-                )
+            assignments.append(
+                review_assign(application=application, reviewer=reviewer, actor=staff)
             )
-    assignments = ReviewAssignment.objects.bulk_create(rows)
     done = [a for a in assignments if a.reviewer_id == lead.pk][:SUBMITTED_REVIEWS]
     done += [a for a in assignments if a.reviewer_id != lead.pk][::2]
-    scores = []
     for assignment in done:
-        given = {c.pk: rng.randint(2, c.max_score) for c in criteria}
-        submitted_at = min(now, assignment.assigned_at + dt.timedelta(days=rng.randint(1, 5)))
-        review = Review.objects.create(
+        review_submit(
             assignment=assignment,
-            submitted_at=submitted_at,
-            updated_at=submitted_at,
-            weighted_score=review_weighted_score(criteria=criteria, scores=given),
-            comment=rng.choice(
-                [
-                    "Clear goals and a strong essay.",
-                    "Promising, though the essay stays general.",
-                    "Good fit for the program's policy track.",
-                ]
-            ),
+            actor=assignment.reviewer,
+            scores={c.pk: rng.randint(2, c.max_score) for c in criteria},
+            comment=rng.choice(COMMENTS),
             recommendation=rng.choice(["strongly_recommend", "recommend", "reservations"]),
         )
-        scores += [
-            ReviewScore(review=review, criterion_id=pk, score=value) for pk, value in given.items()
-        ]
-        assignment.status, assignment.submitted_at = ReviewAssignmentStatus.SUBMITTED, submitted_at
-    ReviewScore.objects.bulk_create(scores)
-    ReviewAssignment.objects.bulk_update(done, ["status", "submitted_at"])
-    content_type = ContentType.objects.get_for_model(ReviewAssignment)
-    ActivityLog.objects.bulk_create(
-        [
-            ActivityLog(
-                actor=staff,
-                content_type=content_type,
-                object_id=a.pk,
-                action_type="exchanges.review.assigned",
-                timestamp=a.assigned_at,
-                data={
-                    "application": a.application_id,
-                    "reviewer": a.reviewer_id,
-                    "batch": "demo",
-                    "automatic": True,
-                },
-            )
-            for a in assignments
-        ]
-        + [
-            ActivityLog(
-                actor=a.reviewer,
-                content_type=content_type,
-                object_id=a.pk,
-                action_type="exchanges.review.submitted",
-                timestamp=a.submitted_at,
-                data={"application": a.application_id},
-            )
-            for a in done
-        ]
-    )
     return len(assignments)
 
 
@@ -238,20 +190,16 @@ def seed_demo_reviews(
     """Rubrics and settings on ``cohorts``; a pool and assignments on the open one (the
     first). Returns how many assignments were added."""
     for cohort in cohorts:
-        _rubric(cohort)
-        _settings(cohort, cohort.deadline + dt.timedelta(days=21))
+        _rubric(cohort, staff)
+        _settings(cohort, staff, cohort.deadline + dt.timedelta(days=21))
     open_cohort = cohorts[0]
-    criteria = _rubric(open_cohort)
+    criteria = _rubric(open_cohort, staff)
     reviewers = [lead, *_extra_reviewers(domain=domain, password_hash=password_hash)]
+    pool = set(open_cohort.reviewer_pool.values_list("reviewer_id", flat=True))
     for reviewer in reviewers:
-        ReviewerPoolMember.objects.get_or_create(
-            cohort=open_cohort, reviewer=reviewer, defaults={"added_by": staff}
-        )
-    ReviewerConflict.objects.get_or_create(
-        reviewer=lead,
-        normalised=normalise_institution("Stanford University"),
-        defaults={"institution": "Stanford University"},
-    )
+        if reviewer.pk not in pool:
+            review_pool_add(cohort=open_cohort, reviewer=reviewer, actor=staff)
+    reviewer_conflict_add(reviewer=lead, institution="Stanford University", actor=staff)
     return _assign(
         cohort=open_cohort, reviewers=reviewers, lead=lead, staff=staff, criteria=criteria
     )

@@ -6,34 +6,24 @@ invitations are skipped). The demo logins for applicants are confirmed members o
 cohort: the Korean and the American login have the pre-program survey open to answer, the
 Japanese login has answered it (and sees the thank-you page).
 
-Invitation emails are written to the outbox as already sent, never dispatched, so the demo
-sends nothing by itself and the beat does not invite these people again.
+Invitations are sent through ``survey_invitation_send`` as of the day each survey opened; their
+emails count as delivered then (``exchanges.demo.history.outbox_delivered``), so the demo sends
+nothing by itself and the beat does not invite these people again.
 """
 
 import datetime as dt
 import random
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from accounts.models import User
-from exchanges.enums import (
-    MailStatus,
-    MailTemplateKey,
-    SurveyKind,
-    SurveyQuestionKind,
-    SurveyStatus,
-)
-from exchanges.models import Cohort, OutgoingMail, Survey, SurveyInvitation
-from exchanges.services.mail import mail_base_context, mail_language, mail_render, new_message_id
-from exchanges.services.reminders import reminder_key
+from exchanges.enums import SurveyKind, SurveyQuestionKind, SurveyStatus
+from exchanges.models import Cohort, Survey, SurveyInvitation
+from exchanges.services.mail import mail_language
 from exchanges.services.surveys import (
-    INVITATION_WINDOW,
-    INVITATION_WORKFLOW,
     survey_create_standard,
+    survey_invitation_send,
     survey_invitations_create,
-    survey_is_transactional,
-    survey_mail_context,
     survey_publish,
     survey_questions_for,
     survey_response_submit,
@@ -100,59 +90,15 @@ def _answers(
     return data
 
 
-def _mark_invited(survey: Survey, now: dt.datetime) -> int:
-    """Record each new invitation's email as sent (rendered, never dispatched)."""
+def _invite(survey: Survey) -> int:
+    """Send each new invitation as of the day the survey opened."""
     pending = list(
-        SurveyInvitation.objects.filter(survey=survey, invited_at__isnull=True).select_related(
-            "application__applicant"
-        )
+        SurveyInvitation.objects.filter(survey=survey, invited_at__isnull=True)
+        .select_related("application__applicant", "survey__cohort")
+        .order_by("id")
     )
-    transactional = survey_is_transactional(survey=survey)
     for invitation in pending:
-        invitation.survey = survey
-        applicant = invitation.application.applicant
-        language = mail_language(recipient=applicant)
-        template_key = (
-            MailTemplateKey.FOLLOWUP_SURVEY
-            if survey.months_after
-            else MailTemplateKey.SURVEY_INVITATION
-        )
-        context = {
-            **mail_base_context(
-                recipient=applicant,
-                email=applicant.email,
-                language=language,
-                is_transactional=transactional,
-            ),
-            **survey_mail_context(invitation=invitation, language=language),
-        }
-        rendered = mail_render(
-            template_key=template_key, language=language, context=context, cohort=survey.cohort
-        )
-        OutgoingMail.objects.get_or_create(
-            idempotency_key=reminder_key(
-                workflow=INVITATION_WORKFLOW, obj=invitation, window=INVITATION_WINDOW
-            ),
-            defaults={
-                "recipient_email": applicant.email,
-                "user": applicant,
-                "language": language,
-                "template_key": template_key,
-                "subject": rendered.subject,
-                "text_body": rendered.text,
-                "html_body": rendered.html,
-                "message_id": new_message_id(),
-                "status": MailStatus.SENT,
-                "attempts": 1,
-                "sent_at": survey.opens_at,
-                "due_at": survey.opens_at,
-                "is_transactional": transactional,
-                "content_type": ContentType.objects.get_for_model(invitation),
-                "object_id": invitation.pk,
-            },
-        )
-        invitation.invited_at = survey.opens_at
-        invitation.save(update_fields=["invited_at"])
+        survey_invitation_send(invitation=invitation, now=survey.opens_at)
     return len(pending)
 
 
@@ -172,7 +118,7 @@ def seed_demo_surveys(*, cohort: Cohort, staff: User) -> dict[str, int]:
         if survey.status_at(now) != SurveyStatus.OPEN:
             continue
         survey_invitations_create(survey=survey, now=survey.opens_at)
-        _mark_invited(survey, now)
+        _invite(survey)
         share = 0.75 if kind == SurveyKind.PRE_PROGRAM else 0.45
         invitations = (
             SurveyInvitation.objects.filter(survey=survey, completed_at__isnull=True)
