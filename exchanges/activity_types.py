@@ -58,6 +58,9 @@ ACTIVITY_TYPES: dict[str, ActivityType] = {
         ("exchanges.form.question_saved", _("Question saved"), "exchanges.Question"),
         ("exchanges.form.question_moved", _("Question moved"), "exchanges.Question"),
         ("exchanges.review.assigned", _("Reviewer assigned"), "exchanges.ReviewAssignment"),
+        ("exchanges.selection.settings_saved", _("Selection settings saved"), "exchanges.Cohort"),
+        ("exchanges.selection.moved", _("Selection proposal changed"), _APPLICATION),
+        ("exchanges.selection.decided", _("Bulk decision made"), "exchanges.Cohort"),
         ("exchanges.review.unassigned", _("Reviewer unassigned"), "exchanges.ReviewAssignment"),
         (
             "exchanges.review.auto_assigned",
