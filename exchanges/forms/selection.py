@@ -39,7 +39,12 @@ class SelectionMoveForm(forms.Form):
 
 class SelectionDecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=SelectionDecision.choices)
-    country = forms.ChoiceField(choices=Country.choices, widget=forms.HiddenInput)
+    country = forms.ChoiceField(choices=Country.choices, widget=forms.HiddenInput, required=False)
+    # "pipeline": the applications of the pipeline's filtered list (its filter fields posted
+    # along), instead of the proposal's.
+    source = forms.ChoiceField(
+        choices=[("", ""), ("pipeline", "pipeline")], widget=forms.HiddenInput, required=False
+    )
     section = forms.ChoiceField(label=_("Apply to"), choices=SECTION_CHOICES, required=False)
     applications = forms.TypedMultipleChoiceField(
         coerce=int, required=False, widget=forms.MultipleHiddenInput
@@ -53,6 +58,10 @@ class SelectionDecisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("source"):
+            return data
+        if not data.get("country"):
+            raise forms.ValidationError(_("Choose a country."))
         if not data.get("section") and not data.get("applications"):
             raise forms.ValidationError(
                 _("Tick the applications to decide on, or choose a whole section.")

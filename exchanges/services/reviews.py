@@ -6,7 +6,8 @@ application from their own organisation or from an institution they declared a c
 (compared ignoring case and whitespace), never one they declared a conflict of interest on,
 never the same application twice, and, when the cohort asks for it, never an applicant from
 their own country (automatic assignment only: staff may knowingly override it by hand).
-Assigning moves a submitted application to "under review" through ``application_transition``.
+Assigning moves a submitted application to "under review" through ``applications_start_review``
+(the bulk form of ``application_transition``).
 
 Scheduled workflow registered here: ``reviewer-nudge``. Each active pool member (reviewer ×
 cohort) with pending assignments gets one digest at 09:00 in their time zone 3 days before the
@@ -58,7 +59,7 @@ from exchanges.models import (
     ReviewScore,
 )
 from exchanges.services.activity import activity_log_record
-from exchanges.services.applications import application_transition
+from exchanges.services.applications import applications_start_review
 from exchanges.services.mail import mail_language, mail_queue
 from exchanges.services.reminders import (
     reminder_due_at,
@@ -435,11 +436,10 @@ def _locked_settings(cohort: Cohort) -> CohortReviewSettings:
 
 def _start_review(applications: list[Application], actor) -> None:
     """Submitted applications that got a reviewer are now under review."""
-    for application in applications:
-        if application.status == ApplicationStatus.SUBMITTED:
-            application_transition(
-                application=application, actor=actor, to_status=ApplicationStatus.UNDER_REVIEW
-            )
+    applications_start_review(
+        applications=[a for a in applications if a.status == ApplicationStatus.SUBMITTED],
+        actor=actor,
+    )
 
 
 def _notify_assigned(

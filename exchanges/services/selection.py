@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -155,6 +156,8 @@ def selection_decide(
     if decision not in SelectionDecision.values:
         raise SelectionRefused(_("Choose accept, waiting list or reject."))
     result = DecisionResult(decision=decision)
+    # The log's content types of both models in one query, not one per model later.
+    ContentType.objects.get_for_models(Application, Cohort)
     for application in applications:
         if application.cohort_id != cohort.pk:
             raise SelectionRefused(_("Only applications of this cohort can be decided here."))

@@ -7,6 +7,7 @@ rankings, dashboard and exports of their own country only.
 """
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import objectgetter, permission_required
 
-from exchanges.enums import Role, Sector, SelectionDecision, country_label
+from exchanges.enums import APPLICATION_REVIEWABLE, Role, Sector, SelectionDecision, country_label
 from exchanges.exceptions import ExchangeError
+from exchanges.forms.applications_staff import PipelineFilterForm
 from exchanges.forms.selection import (
     RankingFilterForm,
     SelectionDecisionForm,
@@ -27,6 +29,7 @@ from exchanges.forms.selection import (
     SelectionSettingsForm,
 )
 from exchanges.models import Application, Cohort
+from exchanges.selectors.applications import pipeline_applications
 from exchanges.selectors.selection import (
     MIN_REVIEWS_TO_NORMALISE,
     selection_applications,
@@ -182,8 +185,27 @@ def move(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
     return redirect(f"{url}?country={application.country}")
 
 
+def _pipeline_filters(request: HttpRequest) -> tuple[dict, list[tuple[str, str]]]:
+    """The pipeline filters posted with a decision, and the raw fields to post them again."""
+    form = PipelineFilterForm(request.POST)
+    items = [
+        (name, request.POST[name])
+        for name in PipelineFilterForm.base_fields
+        if request.POST.get(name)
+    ]
+    return form.filters(), items
+
+
 def _decision_targets(request: HttpRequest, cohort: Cohort, form: SelectionDecisionForm):
-    """The applications a valid decision form names, in proposal order."""
+    """The applications a valid decision form names: the undecided ones of the pipeline's
+    filtered list in its order, or those of the proposal in proposal order."""
+    if form.cleaned_data["source"] == "pipeline":
+        filters, _items = _pipeline_filters(request)
+        return list(
+            pipeline_applications(viewer=request.user, cohort=cohort, filters=filters)
+            .filter(status__in=APPLICATION_REVIEWABLE)
+            .select_related("cohort__program")
+        )
     result = selection_proposal(cohort=cohort, viewer=request.user)
     country = result.country(form.cleaned_data["country"])
     if country is None:
@@ -208,13 +230,19 @@ def decide(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = _cohort(cohort_id)
     ids = [int(v) for v in request.POST.getlist("applications") if v.isdigit()]
     form = SelectionDecisionForm(request.POST, application_ids=ids)
-    back = reverse("staff:selection", kwargs={"cohort_id": cohort.pk})
+    from_pipeline = request.POST.get("source") == "pipeline"
+    _filters, filter_items = _pipeline_filters(request) if from_pipeline else ({}, [])
+    if from_pipeline:
+        back = reverse("staff:pipeline", kwargs={"cohort_id": cohort.pk})
+        back = f"{back}?{urlencode(filter_items)}"
+    else:
+        back = reverse("staff:selection", kwargs={"cohort_id": cohort.pk})
+        back = f"{back}?country={request.POST.get('country', '')}"
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-        return redirect(f"{back}?country={request.POST.get('country', '')}")
+        return redirect(back)
     targets = _decision_targets(request, cohort, form)
     decision = form.cleaned_data["decision"]
-    back = f"{back}?country={form.cleaned_data['country']}"
     if not targets:
         messages.error(request, _("None of these applications can be decided any more."))
         return redirect(back)
@@ -253,7 +281,12 @@ def decide(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "decision": decision,
             "decision_label": SelectionDecision(decision).label,
             "country": form.cleaned_data["country"],
-            "country_label": country_label(form.cleaned_data["country"]),
+            "country_label": country_label(form.cleaned_data["country"])
+            if form.cleaned_data["country"]
+            else "",
+            "source": form.cleaned_data["source"],
+            "filter_items": filter_items,
+            "back": back,
             "section": form.cleaned_data["section"],
             "targets": targets,
             "shown": targets[:PAGE_SIZE],
