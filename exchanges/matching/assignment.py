@@ -14,10 +14,11 @@ forbids it.
 
 Size: an application usually has almost every reviewer eligible, so 20,000 applications and 300
 reviewers would make six million arcs. The solver first offers each application a rotating
-window of ``candidate_limit`` eligible reviewers, and keeps that answer only when it is
-certifiably optimal: every application filled and the square sum equal to the water-filling
-bound (the best any assignment could do with no exclusions at all). Otherwise it solves again
-with every eligible pair.
+window of ``candidate_limit`` eligible reviewers, no reviewer above the water-filling level (the
+largest load of the best assignment with no exclusions at all), and keeps that answer only
+when it is certifiably optimal: every application filled and the square sum equal to the
+water-filling bound, which no assignment can beat. Otherwise it solves again with every
+eligible pair.
 """
 
 import heapq
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-CANDIDATE_LIMIT = 24
+CANDIDATE_LIMIT = 12
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,10 @@ def _windows(problem: AssignmentProblem, limit: int) -> tuple[list[list[int]], b
     return result, cut
 
 
-def _water_fill_cost(problem: AssignmentProblem, total: int) -> int:
-    """The least square sum of loads after ``total`` more assignments if every reviewer
-    could take any application (capacities still hold): each unit to the lightest."""
+def _water_fill(problem: AssignmentProblem, total: int) -> tuple[int, int]:
+    """(square sum, largest load) after ``total`` more assignments if every reviewer could
+    take any application (capacities still hold): each unit to the lightest. No assignment
+    does better, so an assignment that reaches this square sum is optimal."""
     heap = [
         (load, r)
         for r, load in enumerate(problem.load)
@@ -105,65 +107,71 @@ def _water_fill_cost(problem: AssignmentProblem, total: int) -> int:
         total -= 1
         if problem.capacity[r] is None or given[r] < problem.capacity[r]:
             heapq.heappush(heap, (loads[r], r))
-    return sum(x * x for x in loads)
+    return sum(x * x for x in loads), max(loads, default=0)
 
 
-def _solve(problem: AssignmentProblem, candidates: list[list[int]]) -> AssignmentSolution:
+def _solve(
+    problem: AssignmentProblem, candidates: list[list[int]], *, ceiling: int | None = None
+) -> AssignmentSolution | None:
+    """Solve the network over ``candidates``. With a ``ceiling`` on every final load (the
+    windowed attempt): fewer arcs, no tie-break costs (small costs make OR-Tools' cost
+    scaling several times faster), every application must be filled, and None when they
+    cannot all be."""
     n_apps, n_reviewers = len(problem.needed), len(problem.load)
     source, sink = n_apps + n_reviewers, n_apps + n_reviewers + 1
-    tails, heads, caps, costs = [], [], [], []
-    offered = [0] * n_reviewers
-    for a, need in enumerate(problem.needed):
-        if need <= 0 or not candidates[a]:
-            continue
-        tails.append(source)
-        heads.append(a)
-        caps.append(min(need, len(candidates[a])))
-        costs.append(a)
-        for r in candidates[a]:
-            tails.append(a)
-            heads.append(n_apps + r)
-            caps.append(1)
-            costs.append(0)
-            offered[r] += 1
-    pair_arcs = [i for i, t in enumerate(tails) if t != source]
-    wanted = sum(caps[i] for i, t in enumerate(tails) if t == source)
+    apps = [a for a, need in enumerate(problem.needed) if need > 0 and candidates[a]]
+    chosen: list[list[int]] = [[] for _ in range(n_apps)]
+    loads = list(problem.load)
+    if not apps:
+        return AssignmentSolution(chosen=chosen, loads=loads, full_graph=False)
+    lengths = np.array([len(candidates[a]) for a in apps], dtype=np.int64)
+    source_caps = np.minimum(np.array([problem.needed[a] for a in apps]), lengths)
+    wanted = int(source_caps.sum())
+    pair_tails = np.repeat(np.array(apps, dtype=np.int32), lengths)
+    pair_heads = np.concatenate([np.asarray(candidates[a], dtype=np.int32) for a in apps])
+    offered = np.bincount(pair_heads, minlength=n_reviewers)
     # Ties (equal square sums) go the same way every run: scarce reviewers to the
     # applications listed first, further units to the reviewers listed first. The tie-breaks
     # add up to less than one unit of the main cost.
-    scale = (n_reviewers + n_apps) * max(wanted, 1) + 1
+    scale = 1 if ceiling is not None else (n_reviewers + n_apps) * max(wanted, 1) + 1
+    tie_break = 0 if ceiling is not None else 1
+    rooms = []
     for r in range(n_reviewers):
-        room = min(offered[r], wanted)
+        room = min(int(offered[r]), wanted)
         if problem.capacity[r] is not None:
             room = min(room, problem.capacity[r])
-        for k in range(room):
-            tails.append(n_apps + r)
-            heads.append(sink)
-            caps.append(1)
-            costs.append(scale * (2 * (problem.load[r] + k) + 1) + r)
+        if ceiling is not None:
+            room = min(room, max(0, ceiling - problem.load[r]))
+        rooms.append(room)
+    rooms_array = np.array(rooms, dtype=np.int64)
+    sink_tails = np.repeat(np.arange(n_reviewers, dtype=np.int64) + n_apps, rooms_array)
+    steps = np.concatenate([np.arange(room, dtype=np.int64) for room in rooms])
+    base = np.repeat(np.array(problem.load, dtype=np.int64), rooms_array)
+    sink_costs = scale * (2 * (base + steps) + 1) + tie_break * (sink_tails - n_apps)
+    n_pairs = len(pair_tails)
+    tails = np.concatenate([np.full(len(apps), source), pair_tails, sink_tails]).astype(np.int32)
+    heads = np.concatenate(
+        [np.array(apps), pair_heads.astype(np.int64) + n_apps, np.full(len(sink_tails), sink)]
+    ).astype(np.int32)
+    caps = np.concatenate([source_caps, np.ones(n_pairs + len(sink_tails), dtype=np.int64)])
+    costs = np.concatenate(
+        [tie_break * np.array(apps, dtype=np.int64), np.zeros(n_pairs, dtype=np.int64), sink_costs]
+    )
     flow = min_cost_flow.SimpleMinCostFlow()
-    if tails:
-        flow.add_arcs_with_capacity_and_unit_cost(
-            np.array(tails, dtype=np.int32),
-            np.array(heads, dtype=np.int32),
-            np.array(caps, dtype=np.int64),
-            np.array(costs, dtype=np.int64),
-        )
-        # The most the source can send; the flow sends as much of it as the network allows.
-        flow.set_node_supply(source, wanted)
-        flow.set_node_supply(sink, -wanted)
-        status = flow.solve_max_flow_with_min_cost()
-        if status != flow.OPTIMAL:  # pragma: no cover - only on a malformed network
-            raise RuntimeError(f"min-cost flow failed: {status}")
-    chosen: list[list[int]] = [[] for _ in range(n_apps)]
-    loads = list(problem.load)
-    if tails:
-        arcs = np.array(pair_arcs, dtype=np.int64)
-        used = arcs[flow.flows(arcs) > 0] if len(arcs) else arcs
-        for arc in used.tolist():
-            a, r = tails[arc], heads[arc] - n_apps
-            chosen[a].append(r)
-            loads[r] += 1
+    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps.astype(np.int64), costs)
+    # The most the source can send; the flow sends as much of it as the network allows.
+    flow.set_node_supply(source, wanted)
+    flow.set_node_supply(sink, -wanted)
+    if ceiling is not None:
+        if flow.solve() != flow.OPTIMAL:  # infeasible: some application cannot be filled
+            return None
+    elif (status := flow.solve_max_flow_with_min_cost()) != flow.OPTIMAL:  # pragma: no cover
+        raise RuntimeError(f"min-cost flow failed: {status}")
+    first = len(apps)
+    used = np.nonzero(flow.flows(np.arange(first, first + n_pairs, dtype=np.int64)) > 0)[0]
+    for a, r in zip(pair_tails[used].tolist(), pair_heads[used].tolist(), strict=True):
+        chosen[a].append(r)
+        loads[r] += 1
     for reviewers in chosen:
         reviewers.sort()
     return AssignmentSolution(chosen=chosen, loads=loads, full_graph=False)
@@ -175,13 +183,12 @@ def assign_reviewers(
     """The assignment described in the module docstring."""
     candidates, cut = _windows(problem, candidate_limit)
     if cut:
-        solution = _solve(problem, candidates)
         wanted = sum(max(0, n) for n in problem.needed)
-        given = sum(len(c) for c in solution.chosen)
-        if given == wanted and sum(x * x for x in solution.loads) == _water_fill_cost(
-            problem, wanted
-        ):
+        best, level = _water_fill(problem, wanted)
+        solution = _solve(problem, candidates, ceiling=level)
+        if solution is not None and sum(x * x for x in solution.loads) == best:
             return solution
     solution = _solve(problem, [_eligible(problem, a) for a in range(len(problem.needed))])
+    assert solution is not None  # noqa: S101 -- only a ceiling makes it None
     solution.full_graph = cut
     return solution

@@ -13,7 +13,11 @@ def test_bench_selection_prints_each_step_and_equal_query_counts():
     call_command("bench_selection", "--sizes", "20", "60", "--reviewers", "9", stdout=out)
 
     lines = out.getvalue().splitlines()
-    steps = [line.split("  ")[1].strip() for line in lines if line.endswith("MiB")]
+    steps = [
+        line.split("  ")[1].strip()
+        for line in lines
+        if line.endswith(" MiB") and line.startswith("  ")
+    ]
     assert (
         steps
         == [
@@ -30,6 +34,7 @@ def test_bench_selection_prints_each_step_and_equal_query_counts():
     assert "    60 assignments, 0 short, loads 6..7" in lines
     assert "    180 assignments, 0 short, loads 20..20" in lines
     counts = {line.split()[0]: line.split()[1:] for line in lines[-3:-1]}
+    assert lines[-5].startswith("peak resident memory ")
     assert set(counts) == {"dashboard", "proposal"}
     assert counts["dashboard"][0] == counts["dashboard"][1]
     assert counts["proposal"][0] == counts["proposal"][1]
