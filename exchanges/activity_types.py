@@ -35,6 +35,13 @@ class Activity(StrEnum):
         member.concerns = concerns
         return member
 
+    SELECTION_SETTINGS_SAVED = (
+        "exchanges.selection.settings_saved",
+        _("Selection settings saved"),
+        "exchanges.Cohort",
+    )
+    SELECTION_MOVED = "exchanges.selection.moved", _("Selection proposal changed"), _APPLICATION
+    SELECTION_DECIDED = "exchanges.selection.decided", _("Bulk decision made"), "exchanges.Cohort"
     PROGRAM_CREATED = "exchanges.program.created", _("Program created"), "exchanges.Program"
     COHORT_CREATED = "exchanges.cohort.created", _("Cohort created"), "exchanges.Cohort"
     # A status change is named after the new status, with the status's own label.

@@ -37,6 +37,8 @@ from exchanges.models import (
     ReviewerConflict,
     ReviewerPoolMember,
     ReviewScore,
+    SelectionMove,
+    SelectionSettings,
     Survey,
     SurveyAnswer,
     SurveyInvitation,
@@ -141,6 +143,8 @@ _readonly_admin(ReviewerPoolMember, list_display=["cohort", "reviewer", "added_a
 _readonly_admin(Review, list_display=["assignment", "weighted_score", "submitted_at"])
 _readonly_admin(ReviewScore, list_display=["review", "criterion", "score"])
 _readonly_admin(ReviewerConflict, list_display=["reviewer", "institution", "created_at"])
+_readonly_admin(SelectionSettings, list_display=["cohort", "rank_by", "disagreement_threshold"])
+_readonly_admin(SelectionMove, list_display=["cohort", "application", "direction", "moved_at"])
 _readonly_admin(SurveyInvitation, list_display=["survey", "application", "created_at"])
 _readonly_admin(SurveyResponse, list_display=["survey", "application", "submitted_at"])
 _readonly_admin(SurveyQuestion, list_display=["survey", "position", "kind", "code"])

@@ -392,6 +392,28 @@ class ReviewRecommendation(models.TextChoices):
     DO_NOT_RECOMMEND = "do_not_recommend", _("Do not recommend")
 
 
+class SelectionRankBy(models.TextChoices):
+    """Which score a cohort's rankings and selection proposal use."""
+
+    NORMALISED = "normalised", _("Normalised score (per reviewer)")
+    RAW = "raw", _("Raw weighted score")
+
+
+class SelectionMoveDirection(models.TextChoices):
+    """A staff change to the selection proposal."""
+
+    IN = "in", pgettext_lazy("selection move", "Moved into the selection")
+    OUT = "out", pgettext_lazy("selection move", "Moved out of the selection")
+
+
+class SelectionDecision(models.TextChoices):
+    """What a bulk decision does to the chosen applications."""
+
+    ACCEPT = "accepted", pgettext_lazy("bulk decision", "Accept (make an offer)")
+    WAITLIST = "waitlisted", pgettext_lazy("bulk decision", "Put on the waiting list")
+    REJECT = "rejected", pgettext_lazy("bulk decision", "Reject")
+
+
 # Pre-departure: who has a checklist (the offer was accepted, or the program has begun).
 APPLICATION_PREDEPARTURE = frozenset({ApplicationStatus.CONFIRMED, ApplicationStatus.PARTICIPANT})
 

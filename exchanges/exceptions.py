@@ -134,3 +134,11 @@ class ReviewIncomplete(ExchangeError):
     def __init__(self, message=None, *, errors: dict | None = None, code: str | None = None):
         self.errors = errors or {}
         super().__init__(message, code=code)
+
+
+class SelectionRefused(ExchangeError):
+    """A change to the selection proposal or a bulk decision the current state does not
+    allow."""
+
+    status_code = 409
+    default_message = _("This change to the selection is not allowed.")

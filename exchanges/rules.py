@@ -92,6 +92,9 @@ def is_assigned_reviewer(user, assignment) -> bool:
 rules.add_perm("exchanges.review_assignment", is_assigned_reviewer)
 rules.add_perm("exchanges.view_reviews", is_secretariat | is_partner_for_cohort)
 rules.add_perm("exchanges.manage_reviews", is_secretariat)
+# Selection: partner staff see their country's rankings, proposal and exports.
+rules.add_perm("exchanges.view_selection", is_secretariat | is_partner_for_cohort)
+rules.add_perm("exchanges.manage_selection", is_secretariat)
 
 
 # Pre-departure. The checklist's details (dietary and medical needs above all) are for the

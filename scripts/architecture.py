@@ -33,6 +33,7 @@ DOMAINS = (
     "applications",
     "questions",
     "reviews",
+    "selection",
     "offers",
     "matching",
     "placement",

@@ -37,6 +37,7 @@ from exchanges.demo.history import (
 from exchanges.demo.offers import seed_demo_offers
 from exchanges.demo.predeparture import seed_demo_predeparture
 from exchanges.demo.reviews import seed_demo_reviews
+from exchanges.demo.selection import seed_demo_selection
 from exchanges.demo.surveys import seed_demo_surveys
 from exchanges.enums import (
     ApplicationStatus,
@@ -766,6 +767,12 @@ def demo_seed() -> dict[str, int]:
         cohorts=cohorts,
         lead=users[f"reviewer@{DEMO_DOMAIN}"],
         staff=staff,
+        domain=DEMO_DOMAIN,
+        password_hash=password_hash,
+    )
+    matching["selection_reviews_created"] = seed_demo_selection(
+        cohort=cohorts[0],
+        staff=users[f"staff@{DEMO_DOMAIN}"],
         domain=DEMO_DOMAIN,
         password_hash=password_hash,
     )

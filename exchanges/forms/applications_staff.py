@@ -15,6 +15,8 @@ SORT_CHOICES = [
     ("-updated_at", _("Recently changed")),
     ("waitlist_position", _("Waiting list position")),
     ("offer_respond_by", _("Offer deadline, soonest first")),
+    ("-score", _("Highest review score first")),
+    ("score", _("Lowest review score first")),
 ]
 
 
@@ -32,6 +34,14 @@ class PipelineFilterForm(forms.Form):
     )
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices]
+    )
+    min_score = forms.DecimalField(
+        label=_("Review score at least"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        help_text=_("Mean weighted score, 0–100"),
     )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 

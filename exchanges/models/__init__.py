@@ -30,6 +30,7 @@ from exchanges.models.reviews import (
     ReviewerPoolMember,
     ReviewScore,
 )
+from exchanges.models.selection import SelectionMove, SelectionSettings
 from exchanges.models.surveys import (
     Survey,
     SurveyAnswer,
@@ -72,6 +73,8 @@ __all__ = [
     "ReviewScore",
     "ReviewerConflict",
     "ReviewerPoolMember",
+    "SelectionMove",
+    "SelectionSettings",
     "Survey",
     "SurveyAnswer",
     "SurveyInvitation",

@@ -1,16 +1,17 @@
 """Reading applications, always scoped by what the viewer may see."""
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
-from exchanges.enums import CohortStatus, Role
+from exchanges.enums import CohortStatus, ReviewAssignmentStatus, Role
 from exchanges.models import (
     Application,
     Cohort,
     FormStep,
     Question,
     RefereeRequest,
+    Review,
 )
 
 
@@ -79,7 +80,19 @@ def referee_requests_of(*, application: Application) -> QuerySet[RefereeRequest]
 
 
 def pipeline_applications(*, viewer: User, cohort: Cohort, filters: dict) -> QuerySet[Application]:
-    """The filtered, sorted list of a cohort's applications the viewer may see."""
+    """The filtered, sorted list of a cohort's applications the viewer may see, each with
+    ``score``: the mean weighted score (0–100) of its submitted reviews, or None. (The raw
+    score: normalised scores need every reviewer's statistics and are on the selection
+    pages.)"""
+    score = (
+        Review.objects.filter(
+            assignment__application=OuterRef("pk"),
+            assignment__status=ReviewAssignmentStatus.SUBMITTED,
+        )
+        .values("assignment__application")
+        .annotate(mean=Avg("weighted_score"))
+        .values("mean")
+    )
     qs = (
         applications_visible_to(viewer=viewer)
         .filter(cohort=cohort)
@@ -87,9 +100,12 @@ def pipeline_applications(*, viewer: User, cohort: Cohort, filters: dict) -> Que
         .annotate(
             has_letters=Exists(
                 RefereeRequest.objects.filter(application=OuterRef("pk"), status="received")
-            )
+            ),
+            score=Subquery(score),
         )
     )
+    if filters.get("min_score") is not None:
+        qs = qs.filter(score__gte=filters["min_score"])
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("country"):
@@ -119,6 +135,8 @@ def pipeline_applications(*, viewer: User, cohort: Cohort, filters: dict) -> Que
         "-updated_at",
         "waitlist_position",
         "offer_respond_by",
+        "score",
+        "-score",
     }
     if sort not in allowed:
         sort = "-submitted_at"
@@ -129,6 +147,13 @@ def pipeline_applications(*, viewer: User, cohort: Cohort, filters: dict) -> Que
         # Only waitlisted applications have a position and only offers a deadline: they
         # come first, everyone else after them.
         order = [F(sort).asc(nulls_last=True)]
+    elif sort.lstrip("-") == "score":
+        # Unreviewed applications (no score) last either way.
+        order = [
+            F("score").desc(nulls_last=True)
+            if sort.startswith("-")
+            else F("score").asc(nulls_last=True)
+        ]
     else:
         order = [sort]
     return qs.order_by(*order, "id")

@@ -35,6 +35,7 @@ from exchanges.selectors.applications import form_steps
 
 A = ReviewAssignmentStatus
 REVIEWER_ROLES = (Role.REVIEWER, Role.SECRETARIAT)
+BLIND_WITHHELD_KINDS = frozenset({DocumentKind.CV, DocumentKind.RECOMMENDATION})
 
 
 # --- Settings and rubric ----------------------------------------------------------------------
@@ -178,7 +179,8 @@ def review_document_filename(*, document: Document, blind: bool) -> str:
 def review_material(*, assignment: ReviewAssignment) -> ReviewMaterial:
     """What the assigned reviewer may see (a fixed number of queries). Blind mode hides the
     name, email, institution, date of birth, answers to identifying questions with their
-    files, and every file's name."""
+    files, CVs and recommendation letters (their content names the applicant), and every
+    other file's name."""
     application = assignment.application
     review_settings = review_settings_of(cohort=assignment.cohort)
     blind = review_settings.blind
@@ -209,7 +211,13 @@ def review_material(*, assignment: ReviewAssignment) -> ReviewMaterial:
     answers = dict(application.answers.values_list("question_id", "value"))
     documents = list(Document.objects.filter(application=application).order_by("uploaded_at", "id"))
     numbers = {doc.pk: number for number, doc in enumerate(documents, start=1)}
-    hidden_documents = {doc.pk for doc in documents if doc.question_id in hidden_questions}
+    # A CV or a recommendation letter names the applicant in its content, whatever its file
+    # is called: blind mode withholds them, like the files of identifying questions.
+    hidden_documents = {
+        doc.pk
+        for doc in documents
+        if doc.question_id in hidden_questions or (blind and doc.kind in BLIND_WITHHELD_KINDS)
+    }
     sections = []
     for step in form_steps(cohort=assignment.cohort):
         rows = []
@@ -227,7 +235,7 @@ def review_material(*, assignment: ReviewAssignment) -> ReviewMaterial:
                             doc.pk, _document_label(doc, numbers[doc.pk], blind), doc.size
                         )
                         for doc in documents
-                        if doc.question_id == question.pk
+                        if doc.question_id == question.pk and doc.pk not in hidden_documents
                     ],
                 )
             )
@@ -235,7 +243,7 @@ def review_material(*, assignment: ReviewAssignment) -> ReviewMaterial:
     letters = [
         ReviewDocument(doc.pk, _document_label(doc, numbers[doc.pk], blind), doc.size)
         for doc in documents
-        if doc.question_id is None
+        if doc.question_id is None and doc.pk not in hidden_documents
     ]
     return ReviewMaterial(
         blind=blind,

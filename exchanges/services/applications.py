@@ -14,6 +14,7 @@ from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -44,6 +45,7 @@ from exchanges.exceptions import (
 )
 from exchanges.formatting import deadline_text
 from exchanges.models import (
+    ActivityLog,
     Answer,
     Application,
     Cohort,
@@ -210,6 +212,48 @@ def application_transition(
             cohort=locked.cohort, country=locked.country, actor=None, quota=quota, freed_by=locked
         )
     return application
+
+
+@transaction.atomic
+def applications_start_review(*, applications: list[Application], actor) -> int:
+    """Move the submitted ones of ``applications`` to "under review" in one update, with one
+    activity entry each: the bulk form of ``application_transition`` for the one transition
+    that takes no seat, changes no waiting list and sends no email (an assignment run may
+    start the review of thousands at once). Returns how many moved."""
+    if S.UNDER_REVIEW not in ALLOWED_TRANSITIONS[S.SUBMITTED]:  # pragma: no cover - the map
+        raise InvalidTransition()
+    now = timezone.now()
+    locked = list(
+        Application.objects.select_for_update()
+        .filter(pk__in=[a.pk for a in applications], status=S.SUBMITTED)
+        .values_list("pk", flat=True)
+    )
+    if not locked:
+        return 0
+    Application.objects.filter(pk__in=locked).update(
+        status=S.UNDER_REVIEW, status_changed_at=now, updated_at=now
+    )
+    content_type = ContentType.objects.get_for_model(Application)
+    ActivityLog.objects.bulk_create(
+        [
+            ActivityLog(
+                actor=actor if actor is not None and actor.is_authenticated else None,
+                content_type=content_type,
+                object_id=pk,
+                action_type=Activity.APPLICATION_UNDER_REVIEW,
+                data={"from": S.SUBMITTED, "to": S.UNDER_REVIEW, "reason": ""},
+                timestamp=now,
+            )
+            for pk in locked
+        ],
+        batch_size=2000,
+    )
+    moved = set(locked)
+    for application in applications:
+        if application.pk in moved:
+            application.status = S.UNDER_REVIEW
+            application.status_changed_at = application.updated_at = now
+    return len(locked)
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exchanges.enums import ApplicationStatus, QuestionKind
+from exchanges.enums import ApplicationStatus, QuestionKind, Sector
 from exchanges.models import Answer, Application, Question
 
 FORMULA_PREFIXES = (
@@ -178,3 +178,84 @@ def xlsx_bytes(rows: Iterable[list], *, title: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- Selection --------------------------------------------------------------------------------
+
+
+def _score_text(value) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _selection_names(ids: list[int]) -> dict[int, tuple[str, str]]:
+    names = {}
+    for start in range(0, len(ids), EXPORT_BATCH_SIZE):
+        for pk, given, family in Application.objects.filter(
+            pk__in=ids[start : start + EXPORT_BATCH_SIZE]
+        ).values_list("pk", "applicant__given_name", "applicant__family_name"):
+            names[pk] = (given, family)
+    return names
+
+
+def _selection_header() -> list[str]:
+    return [
+        str(_("Country")),
+        str(_("Rank")),
+        str(_("Application")),
+        str(_("Given name")),
+        str(_("Family name")),
+        str(_("Sector")),
+        str(_("Reviews")),
+        str(_("Raw score")),
+        str(_("Normalised score")),
+        str(_("Spread")),
+        str(_("Reviewers disagree")),
+        str(_("Includes unnormalised reviewers")),
+    ]
+
+
+def _selection_cells(item, names) -> list:
+    given, family = names.get(item.application_id, ("", ""))
+    sectors = dict(Sector.choices)
+    return [
+        item.country,
+        item.rank or "",
+        item.application_id,
+        given,
+        family,
+        str(sectors.get(item.sector, item.sector)),
+        item.reviews,
+        _score_text(item.raw),
+        _score_text(item.normalised),
+        _score_text(item.spread),
+        str(_("yes")) if item.disagreement else "",
+        str(_("yes")) if item.unnormalised else "",
+    ]
+
+
+def selection_ranking_rows(*, ranking: list) -> Iterator[list]:
+    """The ranking (``selectors.selection.selection_ranking``, already scoped to the viewer)
+    as export rows, header first, every cell neutralised against formula injection."""
+    names = _selection_names([item.application_id for item in ranking])
+    yield _selection_header()
+    for item in ranking:
+        yield [neutralise_cell(c) for c in _selection_cells(item, names)]
+
+
+def selection_proposal_rows(*, proposal, section_labels: dict[str, str]) -> Iterator[list]:
+    """The proposal (already cut to the viewer's countries) as export rows: each country's
+    proposed selection, waiting list (with its order), the rest and the unreviewed."""
+    sections = ("selected", "waitlist", "rest", "unreviewed")
+    items = [
+        (section, position, item)
+        for country in proposal.countries
+        for section in sections
+        for position, item in enumerate(getattr(country, section), start=1)
+    ]
+    names = _selection_names([item.application_id for _s, _p, item in items])
+    yield [str(_("Proposal")), str(_("Position")), *_selection_header()]
+    for section, position, item in items:
+        yield [
+            neutralise_cell(c)
+            for c in [section_labels[section], position, *_selection_cells(item, names)]
+        ]

@@ -18,7 +18,13 @@ from config.site import absolute_url, site_url
 from exchanges.enums import MailTemplateKey, country_label
 from exchanges.formatting import mail_datetime_text
 from exchanges.models import MatchGroupMember, PlacementAssignment
-from exchanges.services.mail import mail_queue, mail_queue_rendered
+from exchanges.services.mail import (
+    RenderedMail,
+    mail_base_context,
+    mail_queue,
+    mail_queue_rendered,
+    mail_render,
+)
 
 # Application events whose email is a staff-editable workflow template.
 WORKFLOW_KEYS = {
@@ -190,6 +196,27 @@ def notify_application_event(*, application, event: str, context: dict | None = 
         language=language,
         context=extra,
         concerning=application,
+        cohort=application.cohort,
+    )
+
+
+def notify_application_event_preview(*, application, event: str, language: str) -> RenderedMail:
+    """The email ``event`` (a workflow event: ``accepted``, ``waitlisted``, ``rejected``...)
+    about ``application`` as it would be rendered in ``language``, queueing nothing. The
+    caller sets what the decision would set first (an offer deadline, a waiting-list place)
+    on an unsaved instance."""
+    applicant = application.applicant
+    with translation.override(language):
+        context = {
+            **mail_base_context(
+                recipient=applicant, email=applicant.email, language=language, is_transactional=True
+            ),
+            **_workflow_context(application, language, {}),
+        }
+    return mail_render(
+        template_key=WORKFLOW_KEYS[event],
+        language=language,
+        context=context,
         cohort=application.cohort,
     )
 

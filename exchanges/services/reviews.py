@@ -6,7 +6,8 @@ application from their own organisation or from an institution they declared a c
 (compared ignoring case and whitespace), never one they declared a conflict of interest on,
 never the same application twice, and, when the cohort asks for it, never an applicant from
 their own country (automatic assignment only: staff may knowingly override it by hand).
-Assigning moves a submitted application to "under review" through ``application_transition``.
+Assigning moves a submitted application to "under review" through ``applications_start_review``
+(the bulk form of ``application_transition``).
 
 Scheduled workflow registered here: ``reviewer-nudge``. Each active pool member (reviewer ×
 cohort) with pending assignments gets one digest at 09:00 in their time zone 3 days before the
@@ -43,6 +44,7 @@ from exchanges.enums import (
 )
 from exchanges.exceptions import ReviewIncomplete, ReviewRefused
 from exchanges.formatting import mail_datetime_text
+from exchanges.matching.assignment import AssignmentProblem, assign_reviewers
 from exchanges.models import (
     ActivityLog,
     Application,
@@ -58,7 +60,7 @@ from exchanges.models import (
     ReviewScore,
 )
 from exchanges.services.activity import activity_check_declared, activity_log_record
-from exchanges.services.applications import application_transition
+from exchanges.services.applications import applications_start_review
 from exchanges.services.mail import mail_language, mail_queue
 from exchanges.services.reminders import (
     reminder_due_at,
@@ -436,11 +438,10 @@ def _locked_settings(cohort: Cohort) -> CohortReviewSettings:
 
 def _start_review(applications: list[Application], actor) -> None:
     """Submitted applications that got a reviewer are now under review."""
-    for application in applications:
-        if application.status == ApplicationStatus.SUBMITTED:
-            application_transition(
-                application=application, actor=actor, to_status=ApplicationStatus.UNDER_REVIEW
-            )
+    applications_start_review(
+        applications=[a for a in applications if a.status == ApplicationStatus.SUBMITTED],
+        actor=actor,
+    )
 
 
 def _notify_assigned(
@@ -487,11 +488,13 @@ def review_assign_automatically(
     """Give every submitted or under-review application of ``cohort`` ``per_application``
     active reviewers (the cohort's setting if None), filling only what is missing.
 
-    Load balancing: each application takes the eligible reviewers with the fewest active
-    assignments in the cohort so far (ties: lowest user id); applications with the fewest
-    eligible reviewers are served first, so scarce reviewers go where they are needed. A
-    reviewer's ``max_assignments`` is never exceeded. Running it again assigns nothing new
-    unless something changed (a new application, a declared conflict, a new pool member).
+    Optimal, not greedy (``exchanges.matching.assignment``, a min-cost flow): every
+    application gets all its reviewers whenever any assignment can give them that, a
+    reviewer's ``max_assignments`` is never exceeded, and the loads (counting the active
+    assignments already in the cohort) are as even as the rules allow: the largest is the
+    smallest possible, and they differ by at most one when nothing forbids it. Running it
+    again assigns nothing new unless something changed (a new application, a declared
+    conflict, a new pool member).
     Each reviewer who got assignments gets one email for the batch.
     """
     review_settings = _locked_settings(cohort)
@@ -527,40 +530,69 @@ def review_assign_automatically(
             load[reviewer_id] += 1
             active_per_application[application_id] += 1
 
-    # For each application that lacks reviewers: who could review it, and who could not, why.
-    wanting = []
+    # The problem for the solver, by index: who may review what (pools by the applicant's
+    # country when the cohort avoids same-country reviewers), what each reviewer already has.
+    index = {r.user.pk: i for i, r in enumerate(reviewers)}
+    by_institution: dict[str, set[int]] = defaultdict(set)
+    for i, reviewer in enumerate(reviewers):
+        for name in reviewer.institutions:
+            by_institution[name].add(i)
+    existing_by_application: dict[int, set[int]] = defaultdict(set)
+    for (application_id, reviewer_id), _status in existing.items():
+        if reviewer_id in index:
+            existing_by_application[application_id].add(index[reviewer_id])
+    everyone = list(range(len(reviewers)))
+    pools: list[list[int]] = [everyone]
+    pool_index: dict[str, int] = {}
+    wanting, needed, pool_of, excluded = [], [], [], []
     for application in applications:
-        needed = per_application - active_per_application[application.pk]
-        if needed <= 0:
+        need = per_application - active_per_application[application.pk]
+        if need <= 0:
             result.applications_completed += 1
             continue
-        eligible, excluded = [], Counter()
-        for reviewer in reviewers:
-            reason = _exclusion(
-                reviewer=reviewer,
-                application=application,
-                existing=existing.get((application.pk, reviewer.user.pk)),
-                avoid_same_country=review_settings.avoid_same_country,
-            )
-            if reason is None:
-                eligible.append(reviewer)
-            elif reason != EXCLUDED_ASSIGNED:
-                excluded[reason] += 1
-        wanting.append((application, needed, eligible, excluded))
-    wanting.sort(key=lambda item: len(item[2]))  # stable: submission order within a tie
+        if review_settings.avoid_same_country:
+            country = application.country
+            if country not in pool_index:
+                pool_index[country] = len(pools)
+                pools.append(
+                    [
+                        i
+                        for i, r in enumerate(reviewers)
+                        if not r.user.country or r.user.country != country
+                    ]
+                )
+            pool = pool_index[country]
+        else:
+            pool = 0
+        banned = set(existing_by_application.get(application.pk, ()))
+        banned |= by_institution.get(normalise_institution(application.institution), set())
+        if application.applicant_id in index:
+            banned.add(index[application.applicant_id])
+        wanting.append((application, need))
+        needed.append(need)
+        pool_of.append(pool)
+        excluded.append(banned)
+    solution = assign_reviewers(
+        AssignmentProblem(
+            needed=needed,
+            pool_of=pool_of,
+            pools=pools,
+            excluded=excluded,
+            load=[load[r.user.pk] for r in reviewers],
+            capacity=[
+                None
+                if r.member.max_assignments is None
+                else max(0, r.member.max_assignments - load[r.user.pk])
+                for r in reviewers
+            ],
+        )
+    )
 
     new_rows, touched, per_reviewer = [], [], Counter()
     now = timezone.now()
-    for application, needed, eligible, excluded in wanting:
-        free = [
-            r
-            for r in eligible
-            if r.member.max_assignments is None or load[r.user.pk] < r.member.max_assignments
-        ]
-        at_capacity = len(eligible) - len(free)
-        free.sort(key=lambda r: (load[r.user.pk], r.user.pk))
-        chosen = free[:needed]
-        for reviewer in chosen:
+    for (application, need), chosen in zip(wanting, solution.chosen, strict=True):
+        for i in chosen:
+            reviewer = reviewers[i]
             load[reviewer.user.pk] += 1
             per_reviewer[reviewer.user.pk] += 1
             new_rows.append(
@@ -576,19 +608,33 @@ def review_assign_automatically(
             )
         if chosen:
             touched.append(application)
-        if len(chosen) == needed:
+        if len(chosen) == need:
             result.applications_completed += 1
-        else:
-            if at_capacity:
-                excluded[EXCLUDED_CAPACITY] += at_capacity
-            result.unfilled.append(
-                Unfilled(
-                    application=application,
-                    needed=per_application,
-                    assigned=per_application - needed + len(chosen),
-                    excluded=dict(excluded),
-                )
+            continue
+        # Why it stays short: how many pool members each rule excluded (a rare case, so
+        # the per-reviewer checks run only here).
+        reasons: Counter = Counter()
+        for i, reviewer in enumerate(reviewers):
+            reason = _exclusion(
+                reviewer=reviewer,
+                application=application,
+                existing=existing.get((application.pk, reviewer.user.pk)),
+                avoid_same_country=review_settings.avoid_same_country,
             )
+            if reason is None and i not in chosen:
+                limit = reviewer.member.max_assignments
+                if limit is not None and solution.loads[i] >= limit:
+                    reasons[EXCLUDED_CAPACITY] += 1
+            elif reason is not None and reason != EXCLUDED_ASSIGNED:
+                reasons[reason] += 1
+        result.unfilled.append(
+            Unfilled(
+                application=application,
+                needed=per_application,
+                assigned=per_application - need + len(chosen),
+                excluded=dict(reasons),
+            )
+        )
 
     # Both supported databases return the new primary keys from a bulk insert.
     created = ReviewAssignment.objects.bulk_create(new_rows)

@@ -95,6 +95,12 @@ def quota_require_free_seat(*, quota: CohortQuota | None, cohort_id: int, countr
         )
 
 
+def waitlist_length(*, cohort_id: int, country: str) -> int:
+    return Application.objects.filter(
+        cohort_id=cohort_id, country=country, status=ApplicationStatus.WAITLISTED
+    ).count()
+
+
 def waitlist_next_position(*, quota: CohortQuota | None, cohort_id: int, country: str) -> int:
     """The position a newly waitlisted application of (cohort, country) takes: the end of the
     list. Raises ``WaitlistFull`` when the quota limits the list and it is full."""

@@ -15,6 +15,7 @@ from exchanges.urls import (
     predeparture,
     questions,
     reviews,
+    selection,
     surveys,
 )
 from exchanges.views import dashboard
@@ -25,6 +26,7 @@ staff_patterns = [
     *offers.staff,
     *questions.staff,
     *reviews.staff,
+    *selection.staff,
     *predeparture.staff,
     *matching.staff,
     *placement.staff,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
 from exchanges.activity_types import activity_for_status
-from exchanges.enums import ApplicationStatus, Country
+from exchanges.enums import ApplicationStatus, Country, SelectionDecision
 from exchanges.exceptions import ExchangeError
 from exchanges.forms.applications_staff import (
     PipelineFilterForm,
@@ -104,6 +104,13 @@ def pipeline(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "grand_total": sum(row["total"] for row in counts),
             "query": query.urlencode(),
             "quotas": quota_usage(viewer=request.user, cohort=cohort, counts=counts),
+            "can_decide": request.user.has_perm("exchanges.manage_selection", cohort),
+            "decision_choices": SelectionDecision.choices,
+            "filter_items": [
+                (name, value)
+                for name, value in request.GET.items()
+                if name in PipelineFilterForm.base_fields and value
+            ],
         },
     )
 

@@ -66,8 +66,6 @@ def test_automatic_assignment_balances_load_exactly(cohort, secretariat):
     assert loads(cohort) == {first.pk: 4, second.pk: 3, third.pk: 3}
     assert result.loads == {first.pk: 4, second.pk: 3, third.pk: 3}
     assert [len(reviewers_of(a)) for a in applications] == [2, 2, 2, 2, 2]
-    assert reviewers_of(applications[0]) == [first.pk, second.pk]
-    assert reviewers_of(applications[1]) == sorted([third.pk, first.pk])
     assert result.unfilled == []
     assert {a.status for a in ReviewAssignment.objects.all()} == {A.ASSIGNED}
     for application in applications:

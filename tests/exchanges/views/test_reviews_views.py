@@ -163,16 +163,18 @@ def test_blind_mode_hides_identifying_fields_and_file_names(reviewer_client, ass
     for text in ("Sora", "Han_Sora", "sora.han@example.org", "Ewha", "Daegu"):
         assert text not in page
     assert "Bridges between people." in page
-    assert "CV or résumé (document 1)" in page
+    # A CV names the applicant in its content: withheld, its download too.
+    assert "CV or résumé (document 1)" not in page
+    assert (
+        "CVs, recommendation letters and the files of identifying questions are withheld, "
+        "as their content names the applicant." in page
+    )
     download = reviewer_client.get(
         reverse(
             "review:document", kwargs={"pk": assignment.pk, "document_id": assignment.document.pk}
         )
     )
-    assert download.status_code == 200
-    assert download["Content-Disposition"] == (
-        f'attachment; filename="cv-{assignment.document.pk}.pdf"'
-    )
+    assert download.status_code == 404
     queue = reviewer_client.get(reverse("review:queue"))
     assert [row["title"] for row in queue.context["rows"]] == [
         f"Application {assignment.application_id}"

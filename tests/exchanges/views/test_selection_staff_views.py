@@ -1,0 +1,272 @@
+"""The staff selection pages: proposal, moves, bulk decisions after the email preview,
+rankings, dashboard and exports, with their permissions and query counts."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from exchanges.enums import ApplicationStatus, MailTemplateKey
+from exchanges.models import ActivityLog, Application, OutgoingMail, SelectionMove
+from tests.conftest import with_mfa
+from tests.factories import OrganisationFactory, PartnerStaffFactory, ReviewerFactory
+from tests.factories.applications import ApplicationFactory, CohortFactory
+from tests.factories.selection import quota, reviewed_application, score
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, cohort, **kwargs):
+    return reverse(f"staff:{name}", kwargs={"cohort_id": cohort.pk, **kwargs})
+
+
+@pytest.fixture
+def cohort():
+    cohort = CohortFactory()
+    quota(cohort, "KR", seats=1)
+    quota(cohort, "JP", seats=1)
+    return cohort
+
+
+def _scored(cohort, scores, country="KR"):
+    reviewer = ReviewerFactory()
+    apps = []
+    for value in scores:
+        application = reviewed_application(cohort, country=country)
+        score(application, reviewer, value)
+        apps.append(application)
+    return apps
+
+
+@pytest.fixture
+def partner_client(client, cohort):
+    partner = with_mfa(PartnerStaffFactory(organisation=OrganisationFactory(country="JP")))
+    cohort.program.partners.add(partner.organisation)
+    client.force_login(partner)
+    return client
+
+
+def test_proposal_lists_the_country_in_proposal_order(staff_client, cohort):
+    low, high = _scored(cohort, [40, 90])
+
+    response = staff_client.get(url("selection", cohort) + "?country=KR")
+
+    assert response.status_code == 200
+    rows = [(r["application"].pk, r["section"]) for r in response.context["rows"]]
+    assert rows == [(high.pk, "selected"), (low.pk, "waitlist")]
+    assert [code for code, _label in response.context["countries"]] == ["JP", "KR"]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_proposal_query_count(staff_client, cohort, count, django_assert_num_queries):
+    _scored(cohort, [50 + i for i in range(count)])
+
+    # session, user, MFA, cohort (permission), cohort, settings, reviewer statistics, cohort
+    # spread, applications, review scores, quotas, seats held, moves, page applications,
+    # settings (form), settings (header)
+    with django_assert_num_queries(16):
+        response = staff_client.get(url("selection", cohort) + "?country=KR")
+    assert len(response.context["rows"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_ranking_query_count(staff_client, cohort, count, django_assert_num_queries):
+    _scored(cohort, [50 + i for i in range(count)])
+
+    with django_assert_num_queries(12):
+        response = staff_client.get(url("selection_ranking", cohort))
+    assert len(response.context["rows"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_dashboard_query_count(staff_client, cohort, count, django_assert_num_queries):
+    for i in range(count):
+        one, two = ReviewerFactory(), ReviewerFactory()
+        application = reviewed_application(cohort)
+        score(application, one, 20 + i)
+        score(application, two, 90)
+
+    with django_assert_num_queries(21):
+        response = staff_client.get(url("selection_dashboard", cohort))
+    assert len(response.context["disagreement_rows"]) == count
+    assert len(response.context["bars"]) == 2 * count
+
+
+def test_dashboard_draws_the_chart_with_the_numbers_beside_it(staff_client, cohort):
+    harsh, lenient = ReviewerFactory(given_name="Hana", family_name="Sato"), ReviewerFactory()
+    for value_h, value_l in ((20, 70), (30, 80), (40, 90)):
+        application = reviewed_application(cohort)
+        score(application, harsh, value_h)
+        score(application, lenient, value_l)
+
+    response = staff_client.get(url("selection_dashboard", cohort))
+
+    html = response.content.decode()
+    assert '<svg role="img" aria-labelledby="distribution-title"' in html
+    assert '<line x1="70.0" x2="130.0" y1="12" y2="12"' in html  # 20–40 on a 0–100 axis
+    assert '<circle cx="100.0" cy="12" r="6" fill="#0d6efd"/>' in html  # mean 30
+    assert '<th scope="row">Hana Sato</th><td>3</td><td>30.00</td><td>10.00</td>' in html
+
+
+def test_partner_sees_only_their_country_and_gets_404_for_another(partner_client, cohort):
+    _scored(cohort, [60])
+    (jp,) = _scored(cohort, [70], country="JP")
+
+    page = partner_client.get(url("selection", cohort))
+    other = partner_client.get(url("selection", cohort) + "?country=KR")
+
+    assert [r["application"].pk for r in page.context["rows"]] == [jp.pk]
+    assert [code for code, _label in page.context["countries"]] == ["JP"]
+    assert other.status_code == 404
+
+
+def test_partner_exports_contain_only_their_country(partner_client, cohort):
+    kr = _scored(cohort, [60])
+    jp = _scored(cohort, [70, 65], country="JP")
+
+    ranking_csv = b"".join(
+        partner_client.get(url("selection_export", cohort, what="ranking", extension="csv"))
+    ).decode("utf-8-sig")
+    proposal_xlsx = partner_client.get(
+        url("selection_export", cohort, what="proposal", extension="xlsx")
+    ).content
+
+    ranking_rows = list(csv.reader(io.StringIO(ranking_csv)))
+    assert [(r[0], r[1], r[2]) for r in ranking_rows[1:]] == [
+        ("JP", "1", str(jp[0].pk)),
+        ("JP", "2", str(jp[1].pk)),
+    ]
+    assert str(kr[0].pk) not in [r[2] for r in ranking_rows]
+    sheet = load_workbook(io.BytesIO(proposal_xlsx)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0][:5] == ["Proposal", "Position", "Country", "Rank", "Application"]
+    assert [(v[0], v[1], v[2], v[4]) for v in values[1:]] == [
+        ("Proposed for selection", 1, "JP", jp[0].pk),
+        ("Proposed for the waiting list", 1, "JP", jp[1].pk),
+    ]
+
+
+def test_partner_cannot_move_or_decide(partner_client, cohort):
+    (jp,) = _scored(cohort, [70], country="JP")
+
+    moved = partner_client.post(url("selection_move", cohort, pk=jp.pk), {"direction": "out"})
+    decided = partner_client.post(
+        url("selection_decide", cohort),
+        {"decision": "accepted", "country": "JP", "section": "selected"},
+    )
+
+    assert (moved.status_code, decided.status_code) == (403, 403)
+    assert SelectionMove.objects.count() == 0
+
+
+def test_reviewer_gets_403(client, cohort):
+    client.force_login(with_mfa(ReviewerFactory()))
+
+    assert client.get(url("selection", cohort)).status_code == 403
+    assert client.get(url("selection_dashboard", cohort)).status_code == 403
+
+
+def test_staff_move_out_changes_the_proposal(staff_client, cohort):
+    low, high = _scored(cohort, [40, 90])
+
+    staff_client.post(url("selection_move", cohort, pk=high.pk), {"direction": "out"})
+    response = staff_client.get(url("selection", cohort) + "?country=KR")
+
+    rows = [(r["application"].pk, r["section"]) for r in response.context["rows"]]
+    assert rows == [(low.pk, "selected"), (high.pk, "waitlist")]
+    assert ActivityLog.objects.filter(action_type="exchanges.selection.moved").count() == 1
+
+
+def test_move_in_beyond_the_free_seats_is_refused(staff_client, cohort):
+    low, middle, _high = _scored(cohort, [40, 50, 90])
+    staff_client.post(url("selection_move", cohort, pk=low.pk), {"direction": "in"})
+
+    response = staff_client.post(
+        url("selection_move", cohort, pk=middle.pk), {"direction": "in"}, follow=True
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "The proposal has been changed.",
+        "Every free seat of this country is already taken by applications moved in by hand. "
+        "Move one of them out first.",
+    ]
+    assert list(SelectionMove.objects.values_list("application_id", "direction")) == [
+        (low.pk, "in")
+    ]
+
+
+def test_bulk_accept_previews_every_language_then_decides(staff_client, cohort):
+    ja = ApplicationFactory(cohort=cohort, status=ApplicationStatus.UNDER_REVIEW)
+    ja.applicant.preferred_language = "ja"
+    ja.applicant.save()
+    score(ja, ReviewerFactory(), 90)
+    (other,) = _scored(cohort, [50])
+    data = {"decision": "accepted", "country": "KR", "section": "selected"}
+
+    preview = staff_client.post(url("selection_decide", cohort), data)
+
+    assert preview.status_code == 200
+    assert [p.language for p in preview.context["previews"]] == ["en", "ja", "ko"]
+    assert [a.pk for a in preview.context["targets"]] == [ja.pk]
+    assert OutgoingMail.objects.count() == 0
+    html = preview.content.decode()
+    for item in preview.context["previews"]:
+        assert item.mail.subject in html
+
+    done = staff_client.post(
+        url("selection_decide", cohort),
+        {**data, "fingerprint": preview.context["fingerprint"], "confirm": "1"},
+    )
+
+    assert done.status_code == 302
+    statuses = dict(Application.objects.values_list("pk", "status"))
+    assert (statuses[ja.pk], statuses[other.pk]) == ("accepted", "under_review")
+    mail = OutgoingMail.objects.get(template_key=MailTemplateKey.DECISION_ACCEPTED)
+    assert (mail.recipient_email, mail.language) == (ja.applicant.email, "ja")
+    assert mail.subject == preview.context["previews"][1].mail.subject
+    assert ActivityLog.objects.filter(action_type="exchanges.application.accepted").count() == 1
+    assert ActivityLog.objects.filter(action_type="exchanges.selection.decided").count() == 1
+
+
+def test_decision_refused_when_the_list_changed_since_the_preview(staff_client, cohort):
+    _scored(cohort, [40, 90])
+
+    response = staff_client.post(
+        url("selection_decide", cohort),
+        {
+            "decision": "rejected",
+            "country": "KR",
+            "section": "waitlist",
+            "fingerprint": "stale",
+            "confirm": "1",
+        },
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "The list changed since the preview. Look at the emails again and confirm."
+    ]
+    assert set(Application.objects.values_list("status", flat=True)) == {"under_review"}
+
+
+def test_bulk_accept_never_exceeds_the_quota(staff_client, cohort):
+    first, second = _scored(cohort, [90, 80])
+    ids = [first.pk, second.pk]
+    data = {"decision": "accepted", "country": "KR", "applications": ids}
+    preview = staff_client.post(url("selection_decide", cohort), data)
+
+    response = staff_client.post(
+        url("selection_decide", cohort),
+        {**data, "fingerprint": preview.context["fingerprint"], "confirm": "1"},
+        follow=True,
+    )
+
+    statuses = dict(Application.objects.values_list("pk", "status"))
+    assert (statuses[first.pk], statuses[second.pk]) == ("accepted", "under_review")
+    assert [str(m) for m in response.context["messages"]] == [
+        "1 application(s) decided: Accept (make an offer).",
+        f"Application #{second.pk} was not decided: All 1 seats for South Korea are taken "
+        "(offers out and accepted).",
+    ]
