@@ -34,6 +34,7 @@ COMMENTS = [
 
 def _reviewer(row: tuple, *, domain: str, password_hash: str) -> User:
     key, given, family, local, language, country, zone, _bias = row
+    # Accounts are made by signing up or in the admin; no service creates one.
     user, _created = User.objects.get_or_create(
         email=f"{key}@{domain}",
         defaults={
@@ -47,6 +48,7 @@ def _reviewer(row: tuple, *, domain: str, password_hash: str) -> User:
             "time_zone": zone,
         },
     )
+    # The address a signup would have verified by its confirmation link.
     EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
