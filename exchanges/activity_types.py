@@ -163,6 +163,12 @@ ACTIVITY_TYPES: dict[str, ActivityType] = {
         ("exchanges.survey.published", _("Survey published"), "exchanges.Survey"),
         ("exchanges.survey.closed", _("Survey closed"), "exchanges.Survey"),
         ("exchanges.survey.answered", _("Survey answered"), "exchanges.Survey"),
+        ("exchanges.survey.draft_saved", _("Survey answers saved for later"), "exchanges.Survey"),
+        (
+            "exchanges.survey.responses_imported",
+            _("Earlier survey answers imported"),
+            "exchanges.Cohort",
+        ),
         ("exchanges.survey.question_saved", _("Survey question saved"), "exchanges.SurveyQuestion"),
         ("exchanges.survey.question_moved", _("Survey question moved"), "exchanges.SurveyQuestion"),
         (
