@@ -19,6 +19,7 @@ from accounts.models import Organisation, User
 from config.site import site_url
 from exchanges.demo.applications import seed_demo_applications
 from exchanges.demo.offers import seed_demo_offers
+from exchanges.demo.outcomes import seed_demo_outcomes
 from exchanges.demo.predeparture import seed_demo_predeparture
 from exchanges.demo.reviews import seed_demo_reviews
 from exchanges.demo.surveys import seed_demo_surveys
@@ -688,6 +689,7 @@ def demo_seed() -> dict[str, int]:
     )
     _seed_mail(users, cohorts[0])
     matching |= seed_demo_surveys(cohort=running, staff=users[f"staff@{DEMO_DOMAIN}"])
+    matching |= seed_demo_outcomes(program=program, staff=users[f"staff@{DEMO_DOMAIN}"])
     # Offers before reviews: the reviewers' queues then hold only applications still in review.
     matching["offers_created"] = seed_demo_offers(cohort=cohorts[0], users=users)
     matching["review_assignments_created"] = seed_demo_reviews(

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -217,9 +218,15 @@ def outcome_responses_import(
         rows=outcome_file_rows(data=data, filename=filename), countries=countries, kinds=kinds
     )
     surveys = {survey.kind: survey for survey in Survey.objects.filter(cohort=cohort)}
+    now = timezone.now()
     for wave in sorted({a.wave for a in answers}):
         if wave not in surveys:
-            surveys[wave] = survey_create_standard(cohort=cohort, kind=wave, actor=actor)
+            survey = survey_create_standard(cohort=cohort, kind=wave, actor=actor)
+            if survey.closes_at <= now:
+                # A survey of the past holds answers only: shown as closed, never inviting.
+                survey.published_at = survey.opens_at
+                survey.save(update_fields=["published_at"])
+            surveys[wave] = survey
     questions = {
         (q.survey_id, q.code): q
         for q in SurveyQuestion.objects.filter(survey__in=surveys.values()).exclude(code="")
