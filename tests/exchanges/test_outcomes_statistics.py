@@ -196,3 +196,23 @@ def test_suppressed_cells_hides_small_cells_and_the_one_that_would_reveal_them()
     # A total under five hides everything.
     assert suppressed_cells([2, 1, 0], total_shown=True) == [True, True, True]
     assert suppressed_cells([10, 0, 6], total_shown=True) == [False, False, False]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_wilcoxon_p_equals_scipy_on_small_samples_of_every_kind(seed):
+    # Sizes 1-60 with few distinct values (ties, zeros) or many (none): every SciPy branch.
+    rng = random.Random(seed)
+    n = rng.randint(1, 60)
+    spread = rng.choice([2, 5, 200])
+    changes = [rng.randint(-spread, spread) for _ in range(n)]
+    histogram: dict[int, int] = {}
+    for change in changes:
+        histogram[change] = histogram.get(change, 0) + 1
+
+    ours = wilcoxon_p(histogram)
+
+    if all(change == 0 for change in changes):
+        assert ours is None
+    else:
+        expected = float(stats.wilcoxon(np.array(changes, dtype=float)).pvalue)
+        assert abs(ours - expected) < TOLERANCE
