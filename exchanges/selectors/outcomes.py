@@ -255,7 +255,12 @@ def cohort_outcomes(*, cohort: Cohort) -> dict:
     waves = []
     for kind in WAVES:
         counts = [
-            {"country": c, "label": country_label(c), "n": responses[kind].get(c, 0)}
+            {
+                "country": c,
+                "label": country_label(c),
+                "n": responses[kind].get(c, 0),
+                "suppressed": False,
+            }
             for c in countries
         ]
         waves.append(
