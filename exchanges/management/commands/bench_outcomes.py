@@ -92,6 +92,7 @@ class Command(BaseCommand):
             ):
                 request = factory.get("/")
                 request.user = staff
+                view(request, **kwargs)  # warm up: templates and translations load once
                 tracemalloc.start()
                 started = time.perf_counter()
                 with CaptureQueriesContext(connection) as queries:
