@@ -4,11 +4,13 @@ secretariat then sees the response counted and the directed matrix updated; a pa
 "fewer than 5" for a small group. Every analytics page is checked with axe (axe-core bundled
 in the axe-playwright-python package, loaded from disk, never from a CDN)."""
 
+import io
 import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from pypdf import PdfReader
 
 from exchanges.enums import SurveyKind
 from exchanges.models import OutgoingMail, SurveyInvitation
@@ -140,3 +142,21 @@ def test_japanese_participant_resumes_survey_and_staff_and_partner_see_outcomes(
     assert_accessible(page)
     page.goto(reverse("staff:program_outcomes", args=[cohort.program_id]))
     assert_accessible(page)
+
+
+def test_printable_report_fits_one_a4_page(page, live_server, secretariat):
+    cohort = CohortFactory()
+    pre = standard_survey(cohort=cohort, kind=SurveyKind.PRE_PROGRAM)
+    post = standard_survey(cohort=cohort, kind=SurveyKind.POST_PROGRAM)
+    for country in ("US", "JP", "KR"):
+        for i in range(5):
+            person = participant(cohort, country=country)
+            answer(pre, person, thermometer_US=50, thermometer_JP=40 + i, thermometer_KR=45)
+            answer(post, person, thermometer_US=55, thermometer_JP=50 + i, thermometer_KR=52)
+    sign_in(page, live_server, secretariat)
+
+    page.goto(reverse("staff:outcome_report", args=[cohort.pk]))
+    assert_accessible(page)
+    pdf = page.pdf(format="A4")
+
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
