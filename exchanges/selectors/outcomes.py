@@ -2,12 +2,13 @@
 groups from partner staff (``outcomes_for_viewer``).
 
 Gathering. Nothing loads answers as model objects. Paired changes come from one SQL statement
-per comparison of waves that pairs each respondent's answers by the pseudonymous
-``SurveyResponse.respondent`` and the item key (``SurveyQuestion.code``), and returns, per
-cohort, respondent country, item and target country, the number of pairs for each size of
-change (a histogram: a few hundred rows however many people answered). Distributions and NPS
-come from ``GROUP BY value`` counts. Memory and the number of queries are therefore the same
-for 100 and for 100,000 responses (``manage.py bench_outcomes`` prints both).
+(one pass over the answers for every comparison of waves) that pairs each respondent's answers
+by the pseudonymous ``SurveyResponse.respondent`` and the item key (``SurveyQuestion.code``)
+and returns, per cohort, respondent country, item and target country, the number of pairs for
+each size of change (a histogram: a few hundred rows however many people answered).
+Distributions and NPS come from ``GROUP BY value`` counts. Memory and the number of queries
+are therefore the same for 100 and for 100,000 responses (``manage.py bench_outcomes`` prints
+both).
 
 Figures are computed by ``exchanges.statistics``; this module shapes them into a report of
 plain dicts (cells with ``n``, the figures and ``suppressed``) that pages, exports, the command
@@ -32,6 +33,7 @@ from exchanges.enums import (
 from exchanges.models import (
     Cohort,
     Program,
+    Survey,
     SurveyAnswer,
     SurveyQuestion,
     SurveyResponse,
@@ -75,39 +77,48 @@ def _table(model) -> str:
 
 
 def paired_histograms(
-    *, cohort_ids: list[int], before: str, after: str
-) -> dict[tuple[int, str, str, str, str], PairedChanges]:
-    """Paired changes from wave ``before`` to wave ``after`` of the cohorts, keyed by
-    (cohort id, respondent country, item code, question kind, target country). One query."""
+    *, cohort_ids: list[int]
+) -> dict[tuple[str, str], dict[tuple[int, str, str, str, str], PairedChanges]]:
+    """Paired changes from the pre-program wave to each later wave (``COMPARISONS``) of the
+    cohorts: comparison -> (cohort id, respondent country, item code, question kind, target
+    country) -> histogram. One query, one pass over the answers."""
+    result: dict[tuple[str, str], dict] = {
+        comparison: defaultdict(PairedChanges) for comparison in COMPARISONS
+    }
     if not cohort_ids:
-        return {}
+        return {comparison: {} for comparison in COMPARISONS}
     placeholders = ", ".join(["%s"] * len(cohort_ids))
-    # The inner query is one row per respondent and item with both waves' values side by
-    # side; the outer one counts pairs per size of change, so only a histogram leaves the
-    # database.
+    # ``pairs`` is one row per respondent and item with each wave's value side by side; each
+    # branch of the union counts the pairs of one comparison per size of change, so only
+    # histograms leave the database.
+    branches = " UNION ALL ".join(
+        f"""
+        SELECT {index}, cohort_id, country, code, qkind, target, w{index} - w0, COUNT(*),
+               SUM(w0), SUM(w{index})
+        FROM pairs WHERE w0 IS NOT NULL AND w{index} IS NOT NULL
+        GROUP BY cohort_id, country, code, qkind, target, w{index} - w0"""  # noqa: S608 -- only integers
+        for index in range(1, len(WAVES))
+    )
+    waves = ", ".join(
+        f"MAX(CASE WHEN s.kind = %s THEN a.value END) AS w{index}" for index in range(len(WAVES))
+    )
     sql = f"""
-        SELECT cohort_id, country, code, qkind, target, after_value - before_value,
-               COUNT(*), SUM(before_value), SUM(after_value)
-        FROM (
+        WITH pairs AS (
             SELECT s.cohort_id AS cohort_id, r.country AS country, q.code AS code,
-                   q.kind AS qkind, q.country AS target,
-                   MAX(CASE WHEN s.kind = %s THEN a.value END) AS before_value,
-                   MAX(CASE WHEN s.kind = %s THEN a.value END) AS after_value
+                   q.kind AS qkind, q.country AS target, {waves}
             FROM {_table(SurveyAnswer)} a
             JOIN {_table(SurveyResponse)} r ON a.response_id = r.id
             JOIN {_table(SurveyQuestion)} q ON a.question_id = q.id
-            JOIN {_table(SurveyQuestion.survey.field.related_model)} s ON r.survey_id = s.id
-            WHERE s.cohort_id IN ({placeholders}) AND s.kind IN (%s, %s)
-                  AND a.value IS NOT NULL AND q.code <> ''
+            JOIN {_table(Survey)} s ON r.survey_id = s.id
+            WHERE s.cohort_id IN ({placeholders}) AND a.value IS NOT NULL AND q.code <> ''
             GROUP BY s.cohort_id, r.respondent, r.country, q.code, q.kind, q.country
-        ) pairs
-        WHERE before_value IS NOT NULL AND after_value IS NOT NULL
-        GROUP BY cohort_id, country, code, qkind, target, after_value - before_value
+        )
+        {branches}
     """  # noqa: S608 -- table names come from the models' meta; every value is a parameter
-    histograms: dict[tuple, PairedChanges] = defaultdict(PairedChanges)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [before, after, *cohort_ids, before, after])
+        cursor.execute(sql, [*WAVES, *cohort_ids])
         for (
+            index,
             cohort_id,
             country,
             code,
@@ -115,13 +126,13 @@ def paired_histograms(
             target,
             change,
             count,
-            sum_before,
-            sum_after,
+            before,
+            after,
         ) in cursor.fetchall():
-            histograms[(cohort_id, country, code, qkind, target or "")].add_change(
-                change, count, sum_before, sum_after
-            )
-    return dict(histograms)
+            result[COMPARISONS[index - 1]][
+                (cohort_id, country, code, qkind, target or "")
+            ].add_change(change, count, before, after)
+    return {comparison: dict(histograms) for comparison, histograms in result.items()}
 
 
 def _value_counts(*, cohort_ids: list[int]) -> QuerySet:
@@ -240,7 +251,7 @@ def cohort_outcomes(*, cohort: Cohort) -> dict:
     """The outcome report of ``cohort`` for the secretariat (nothing hidden): responses per
     wave and country, the directed thermometer matrix and the item changes for every later
     wave against the pre-program one, NPS per wave, and Likert distributions per wave.
-    Queries: 3 for the comparisons, 1 for counts of values, 1 for responses, 1 for texts."""
+    Queries: 1 for the comparisons, 1 for counts of values, 1 for responses, 1 for texts."""
     countries = list(cohort.program.countries)
     ids = [cohort.pk]
     texts = _item_texts(cohort_ids=ids)
@@ -274,8 +285,9 @@ def cohort_outcomes(*, cohort: Cohort) -> dict:
             }
         )
     comparisons = []
+    by_comparison = paired_histograms(cohort_ids=ids)
     for before, after in COMPARISONS:
-        histograms = paired_histograms(cohort_ids=ids, before=before, after=after)
+        histograms = by_comparison[(before, after)]
         comparisons.append(
             {
                 "before": before,
@@ -358,13 +370,10 @@ def _nps_cell(counts: dict[int, int]) -> dict:
 
 def program_outcomes(*, program: Program, cohorts: list[Cohort]) -> dict:
     """The trend by cohort: for each of ``cohorts`` (a page of the program's cohorts) the
-    directed matrix of each comparison. Three queries whatever the number of cohorts."""
+    directed matrix of each comparison. One query whatever the number of cohorts."""
     countries = list(program.countries)
     ids = [cohort.pk for cohort in cohorts]
-    by_comparison = {
-        (before, after): paired_histograms(cohort_ids=ids, before=before, after=after)
-        for before, after in COMPARISONS
-    }
+    by_comparison = paired_histograms(cohort_ids=ids)
     rows = []
     for cohort in cohorts:
         comparisons = []

@@ -141,7 +141,7 @@ def test_raw_export_is_pseudonymous_and_neutralised(staff_client):
 def test_cohort_page_query_count(staff_client, count, django_assert_num_queries):
     cohort = _cohort_with_answers(groups=(("JP", count), ("KR", count)))
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = staff_client.get(reverse("staff:outcomes", args=[cohort.pk]))
 
     assert response.status_code == 200
@@ -153,7 +153,7 @@ def test_program_page_query_count(staff_client, count, django_assert_num_queries
     for _i in range(count - 1):
         _cohort_with_answers(groups=(("KR", 2),), cohort=CohortFactory(program=first.program))
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = staff_client.get(reverse("staff:program_outcomes", args=[first.program_id]))
 
     assert response.status_code == 200
