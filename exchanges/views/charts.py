@@ -48,8 +48,9 @@ def change_bars(*, title: str, bars: list[tuple[str, float | None]], described_b
     chart = HorizontalBar(
         **COMMON, width=640, height=60 + 34 * max(1, len(bars)), show_legend=False
     )
-    chart.x_labels = [label for label, _value in bars]
-    chart.add(title, [value for _label, value in bars])
+    # pygal draws the first bar at the bottom: reversed, the chart reads like the table.
+    chart.x_labels = [label for label, _value in reversed(bars)]
+    chart.add(title, [value for _label, value in reversed(bars)])
     return _accessible(chart.render(is_unicode=True), label=title, described_by=described_by)
 
 
@@ -57,7 +58,15 @@ def change_lines(
     *, title: str, x_labels: list[str], series: list[tuple[str, list]], described_by: str
 ):
     """One line per series over ``x_labels`` (waves, or cohorts)."""
-    chart = Line(**COMMON, width=640, height=360, legend_at_bottom=True, legend_at_bottom_columns=3)
+    chart = Line(
+        **COMMON,
+        width=640,
+        height=380,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=3,
+        truncate_label=-1,
+        x_label_rotation=10,
+    )
     chart.x_labels = x_labels
     for name, values in series:
         chart.add(name, values)
