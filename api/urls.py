@@ -3,10 +3,15 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api.views import programs
+from api.views import outcomes, programs
 
 v1_patterns = [
     path("programs/", programs.ProgramListView.as_view(), name="program-list"),
+    path(
+        "cohorts/<int:cohort_id>/outcomes/",
+        outcomes.CohortOutcomesView.as_view(),
+        name="cohort-outcomes",
+    ),
 ]
 
 urlpatterns = [

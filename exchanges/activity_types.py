@@ -42,6 +42,16 @@ class Activity(StrEnum):
     )
     SELECTION_MOVED = "exchanges.selection.moved", _("Selection proposal changed"), _APPLICATION
     SELECTION_DECIDED = "exchanges.selection.decided", _("Bulk decision made"), "exchanges.Cohort"
+    SURVEY_DRAFT_SAVED = (
+        "exchanges.survey.draft_saved",
+        _("Survey answers saved for later"),
+        "exchanges.Survey",
+    )
+    SURVEY_RESPONSES_IMPORTED = (
+        "exchanges.survey.responses_imported",
+        _("Earlier survey answers imported"),
+        "exchanges.Survey",
+    )
     PROGRAM_CREATED = "exchanges.program.created", _("Program created"), "exchanges.Program"
     COHORT_CREATED = "exchanges.cohort.created", _("Cohort created"), "exchanges.Cohort"
     # A status change is named after the new status, with the status's own label.

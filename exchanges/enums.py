@@ -81,6 +81,7 @@ class ApiScope(models.TextChoices):
     """What a partner API key may do. Keys carry a list of these."""
 
     PROGRAMS_READ = "programs:read", _("Read programs and cohorts")
+    OUTCOMES_READ = "outcomes:read", _("Read survey outcomes (groups under five hidden)")
 
 
 class EligibilityBasis(models.TextChoices):

@@ -81,6 +81,20 @@ rules.add_perm("exchanges.manage_surveys", is_secretariat)
 
 
 @rules.predicate
+def is_partner_for_program(user, program) -> bool:
+    if program is None or not is_partner_staff(user) or not user.organisation_id:
+        return False
+    return program.partners.filter(pk=user.organisation_id).exists()
+
+
+# Outcome analytics: partner staff of the program see aggregates with every cell about fewer
+# than five people hidden; raw answers, open text and imports are the secretariat's.
+rules.add_perm("exchanges.view_outcomes", is_secretariat | is_partner_for_cohort)
+rules.add_perm("exchanges.view_program_outcomes", is_secretariat | is_partner_for_program)
+rules.add_perm("exchanges.manage_outcomes", is_secretariat)
+
+
+@rules.predicate
 def is_assigned_reviewer(user, assignment) -> bool:
     return bool(
         assignment is not None and user.is_authenticated and assignment.reviewer_id == user.pk

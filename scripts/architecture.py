@@ -39,6 +39,7 @@ DOMAINS = (
     "placement",
     "predeparture",
     "surveys",
+    "outcomes",
     "mail",
     "campaigns",
     "activity",
@@ -80,6 +81,7 @@ EXTRAS = {
 SHARED = {
     "exchanges/views/core.py": "the home page, the health check, favicon and error pages",
     "exchanges/views/pagination.py": "the one paginate() every list page uses",
+    "exchanges/views/charts.py": "server-drawn SVG charts (pygal) for pages that chart numbers",
 }
 
 START = "<!-- domain-table:start -->"

@@ -35,6 +35,7 @@ from exchanges.demo.history import (
     outbox_delivered,
 )
 from exchanges.demo.offers import seed_demo_offers
+from exchanges.demo.outcomes import seed_demo_outcomes
 from exchanges.demo.predeparture import seed_demo_predeparture
 from exchanges.demo.reviews import seed_demo_reviews
 from exchanges.demo.selection import seed_demo_selection
@@ -761,6 +762,7 @@ def demo_seed() -> dict[str, int]:
         cohort=cohorts[0], staff=staff, login=users[f"applicant-en@{DEMO_DOMAIN}"]
     )
     matching |= seed_demo_surveys(cohort=running, staff=staff)
+    matching |= seed_demo_outcomes(program=program, staff=staff)
     # Offers before reviews: the reviewers' queues then hold only applications still in review.
     matching["offers_created"] = seed_demo_offers(cohort=cohorts[0], users=users)
     matching["review_assignments_created"] = seed_demo_reviews(

@@ -108,6 +108,7 @@ class SurveySettingsForm(forms.ModelForm):
             "intro_ko",
             "opens_at",
             "closes_at",
+            "anonymous",
         ]
         widgets = {
             **{f"intro_{lang}": forms.Textarea(attrs={"rows": 3}) for lang in ("en", "ja", "ko")},

@@ -6,7 +6,13 @@ are plain aggregate queries; every response keeps the respondent's ``application
 post-program answers of one person pair on it) and ``country`` (broken down by delegation);
 every question of the standard questionnaire carries a stable ``code`` (``trust-people``,
 ``thermometer-JP``...) shared by the surveys of every kind, so the same item pairs across
-surveys even when staff reword it.
+surveys even when staff reword it; a custom item gets ``item-<id>`` unless staff give one.
+
+Pairing across waves (pre, post, 6 and 12 months) uses ``SurveyResponse.respondent``, a
+pseudonymous key that is the same for one person in every survey of the cohort: an HMAC of the
+application id for answers given here, of the source tool's respondent id for imported ones.
+An ``anonymous`` survey keeps no invitation or application on its responses, only that key,
+so answers still pair without leading back to the person.
 
 A survey's status is derived, never stored (see ``Survey.status_at``): a draft until
 ``published_at`` is set, then scheduled, open or closed by ``opens_at`` and ``closes_at``.
@@ -45,6 +51,14 @@ class Survey(models.Model):
     intro_ko = models.TextField(_("introduction (Korean)"), blank=True)
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
+    anonymous = models.BooleanField(
+        _("anonymous"),
+        default=False,
+        help_text=_(
+            "Answers keep no link to the person, only a pseudonymous key that pairs their "
+            "answers across surveys."
+        ),
+    )
     # None while a draft: invitations go out only for published surveys.
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -173,6 +187,8 @@ class SurveyInvitation(models.Model):
     # When the invitation email was queued; None until then (or while the address opted out).
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # Answers saved with "finish later", keyed by question id; emptied on submission.
+    draft = models.JSONField(_("saved answers"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("survey invitation")
@@ -190,13 +206,17 @@ class SurveyInvitation(models.Model):
 
 
 class SurveyResponse(models.Model):
-    """A submitted questionnaire: at most one per invitation."""
+    """A submitted questionnaire: at most one per invitation and one per respondent key.
+
+    ``invitation`` and ``application`` are empty for anonymous surveys and imported answers."""
 
     invitation = models.OneToOneField(
         SurveyInvitation,
         verbose_name=_("invitation"),
         on_delete=models.CASCADE,
         related_name="response",
+        null=True,
+        blank=True,
     )
     survey = models.ForeignKey(
         Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="responses"
@@ -206,7 +226,11 @@ class SurveyResponse(models.Model):
         verbose_name=_("application"),
         on_delete=models.CASCADE,
         related_name="survey_responses",
+        null=True,
+        blank=True,
     )
+    respondent = models.CharField(_("respondent key"), max_length=40)
+    imported = models.BooleanField(_("imported"), default=False)
     country = models.CharField(_("country"), max_length=2, blank=True)
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.EN
@@ -217,10 +241,15 @@ class SurveyResponse(models.Model):
         verbose_name = _("survey response")
         verbose_name_plural = _("survey responses")
         ordering = ["survey", "submitted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "respondent"], name="survey_response_once_per_respondent"
+            ),
+        ]
         indexes = [models.Index(fields=["survey", "country"], name="survey_response_country")]
 
     def __str__(self) -> str:
-        return f"{self.survey_id}:{self.application_id}"
+        return f"{self.survey_id}:{self.respondent}"
 
 
 class SurveyAnswer(models.Model):

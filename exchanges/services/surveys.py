@@ -37,6 +37,7 @@ opted-out alumnus keeps ``invited_at`` empty, so staff see that nobody was email
 
 import datetime as dt
 import logging
+import re
 import zoneinfo
 from functools import partial
 
@@ -98,6 +99,8 @@ logger = logging.getLogger(__name__)
 LINK_SALT = "exchanges.surveys.invitation"
 RESPONDENT_SALT = "exchanges.surveys.respondent"
 OPEN_TEXT_MAX_LENGTH = 5000
+# What a saved draft drops (line breaks in open answers stay).
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LANGUAGES = ("en", "ja", "ko")
 
 # --- The standard questionnaire --------------------------------------------------------------
@@ -401,6 +404,7 @@ def survey_create_standard(
 
 SURVEY_EDITABLE_FIELDS = frozenset(
     {
+        "anonymous",
         "title_en",
         "title_ja",
         "title_ko",
@@ -433,6 +437,13 @@ def survey_update(*, survey: Survey, actor: User, **fields) -> Survey:
     _check_schedule(
         fields.get("opens_at", survey.opens_at), fields.get("closes_at", survey.closes_at)
     )
+    if (
+        fields.get("anonymous", survey.anonymous) != survey.anonymous
+        and SurveyResponse.objects.filter(survey=survey).exists()
+    ):
+        raise SurveyLocked(
+            _("Whether answers are anonymous cannot change once someone has answered.")
+        )
     changed = [name for name, value in fields.items() if getattr(survey, name) != value]
     for name in changed:
         setattr(survey, name, fields[name])
@@ -488,6 +499,10 @@ def survey_question_save(
     try:
         with transaction.atomic():
             question.save()
+            if not question.code:
+                # Every item has a stable key, so analytics pair it across waves.
+                question.code = f"item-{question.pk}"
+                question.save(update_fields=["code"])
     except IntegrityError:
         raise ExchangeError(
             _("Another question of this survey has this code."), code="survey_question_code"
@@ -714,10 +729,12 @@ def survey_response_submit(
     values, errors = survey_answers_clean(questions=questions, data=data)
     if errors:
         raise SurveyAnswersInvalid(errors=errors)
+    # An anonymous survey's response keeps only the pseudonymous key (see the models' doc).
     response = SurveyResponse.objects.create(
-        invitation=locked,
+        invitation=None if survey.anonymous else locked,
         survey=survey,
-        application_id=locked.application_id,
+        application_id=None if survey.anonymous else locked.application_id,
+        respondent=survey_respondent_id(application_id=locked.application_id),
         country=locked.country,
         language=language,
         submitted_at=now,
@@ -735,8 +752,10 @@ def survey_response_submit(
         ]
     )
     locked.completed_at = now
-    locked.save(update_fields=["completed_at"])
+    locked.draft = {}
+    locked.save(update_fields=["completed_at", "draft"])
     invitation.completed_at = now
+    invitation.draft = {}
     activity_log_record(
         actor=None,
         obj=survey,
@@ -744,6 +763,39 @@ def survey_response_submit(
         data={"invitation": locked.pk},
     )
     return response
+
+
+@transaction.atomic
+def survey_draft_save(
+    *, invitation: SurveyInvitation, data: dict, now: dt.datetime | None = None
+) -> SurveyInvitation:
+    """Keep what the respondent has typed so far ("finish later"): the same link shows it
+    again. Answers are stored as typed (unvalidated, without control characters, open text
+    cut at the length limit) for the questions asked only; raises ``SurveyNotOpen`` or
+    ``SurveyAlreadyAnswered`` like a submission."""
+    now = now or timezone.now()
+    locked = SurveyInvitation.objects.select_for_update().get(pk=invitation.pk)
+    survey = Survey.objects.get(pk=locked.survey_id)
+    if locked.completed_at is not None:
+        raise SurveyAlreadyAnswered()
+    if survey.status_at(now) != SurveyStatus.OPEN:
+        raise SurveyNotOpen()
+    draft = {}
+    for question in survey_questions_for(survey=survey, country=locked.country):
+        text = "" if data.get(question.pk) is None else str(data[question.pk])
+        text = _CONTROL_CHARACTERS.sub("", text).strip()[:OPEN_TEXT_MAX_LENGTH]
+        if text:
+            draft[str(question.pk)] = text
+    locked.draft = draft
+    locked.save(update_fields=["draft"])
+    invitation.draft = draft
+    activity_log_record(
+        actor=None,
+        obj=survey,
+        action_type=Activity.SURVEY_DRAFT_SAVED,
+        data={"invitation": locked.pk, "answers": len(draft)},
+    )
+    return locked
 
 
 # --- Scheduled emails -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from exchanges.urls import (
     mail,
     matching,
     offers,
+    outcomes,
     placement,
     predeparture,
     questions,
@@ -31,6 +32,7 @@ staff_patterns = [
     *matching.staff,
     *placement.staff,
     *surveys.staff,
+    *outcomes.staff,
     *mail.staff,
     *campaigns.staff,
 ]

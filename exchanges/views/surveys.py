@@ -41,6 +41,7 @@ from exchanges.services.mail import mail_language
 from exchanges.services.surveys import (
     survey_close,
     survey_create_standard,
+    survey_draft_save,
     survey_invitation_for_token,
     survey_publish,
     survey_question_delete,
@@ -107,8 +108,25 @@ def _respond(request: HttpRequest, invitation, language: str) -> HttpResponse:
         )
     questions = survey_questions_for(survey=survey, country=invitation.country)
     form = SurveyResponseForm(
-        request.POST if request.method == "POST" else None, questions=questions
+        request.POST if request.method == "POST" else None,
+        questions=questions,
+        initial={f"q{pk}": value for pk, value in invitation.draft.items()},
     )
+    if request.method == "POST" and "finish_later" in request.POST:
+        try:
+            survey_draft_save(invitation=invitation, data=form.raw_answers())
+        except SurveyAlreadyAnswered:
+            return redirect(request.path)
+        except SurveyNotOpen:
+            return render(request, "surveys/closed.html", {**context, "not_yet": False})
+        messages.success(
+            request,
+            _(
+                "Your answers so far are saved. Open the link in your invitation email "
+                "again to finish."
+            ),
+        )
+        return redirect(request.path)
     if request.method == "POST" and form.is_valid():
         try:
             survey_response_submit(
@@ -130,6 +148,7 @@ def _respond(request: HttpRequest, invitation, language: str) -> HttpResponse:
             "form": form,
             "rows": form.rows(),
             "error_count": len(form.errors) if form.is_bound else 0,
+            "resumed": bool(invitation.draft) and not form.is_bound,
         },
     )
 

@@ -9,7 +9,11 @@ from factory.django import DjangoModelFactory
 
 from exchanges.enums import ApplicationStatus, SurveyKind
 from exchanges.models import Survey, SurveyInvitation
-from exchanges.services.surveys import survey_create_standard
+from exchanges.services.surveys import (
+    survey_create_standard,
+    survey_questions_for,
+    survey_response_submit,
+)
 from tests.factories.applications import ApplicationFactory, CohortFactory
 
 
@@ -56,3 +60,21 @@ class SurveyInvitationFactory(DjangoModelFactory):
         applicant__country=factory.SelfAttribute("...country"),
     )
     invited_at = factory.LazyAttribute(lambda _invitation: timezone.now())
+
+
+DEFAULT_ANSWERS = {"thermometer": 50, "likert": 3, "nps": 8, "open_text": ""}
+
+
+def answer(survey, application, *, language="en", **by_code):
+    """Submit ``application``'s answers to ``survey`` through the service: every question
+    the person is asked gets ``by_code[code]`` (dashes as underscores) or a middle value."""
+    invite, _created = SurveyInvitation.objects.get_or_create(
+        survey=survey,
+        application=application,
+        defaults={"country": application.country, "invited_at": timezone.now()},
+    )
+    data = {}
+    for question in survey_questions_for(survey=survey, country=invite.country):
+        value = by_code.get(question.code.replace("-", "_"), DEFAULT_ANSWERS[question.kind])
+        data[question.pk] = "" if value is None else str(value)
+    return survey_response_submit(invitation=invite, data=data, language=language)

@@ -1,0 +1,104 @@
+"""allauth customisation: profile fields at signup and role-aware redirects."""
+
+import uuid
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.crypto import salted_hmac
+
+from accounts.models import User
+from config.site import site_url
+from exchanges.enums import Role
+from exchanges.services.mail import mail_language, mail_queue_rendered
+
+# Context values that identify one allauth email; hashed into the outbox idempotency key so a
+# repeated send of the same key (a double-submitted form) queues one message. Keyed with
+# SECRET_KEY: a plain hash of a short login code could be reversed by trying every code.
+_IDENTIFYING_CONTEXT = ("key", "code", "activate_url", "password_reset_url")
+
+PROFILE_FIELDS = (
+    "given_name",
+    "family_name",
+    "local_name",
+    "preferred_language",
+    "country",
+    "time_zone",
+)
+
+
+def mail_site() -> SimpleNamespace:
+    """The site as authentication mail names it: the product's name and the public host.
+
+    Mail is rendered without a request (and often by a worker), so the host comes from
+    ``SITE_URL``, never from a request's Host header.
+    """
+    return SimpleNamespace(name=settings.TRILINK_SITE_NAME, domain=urlsplit(site_url()).netloc)
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        for field in PROFILE_FIELDS:
+            if field in form.cleaned_data:
+                setattr(user, field, form.cleaned_data[field])
+        user.role = Role.APPLICANT
+        if commit:
+            user.save()
+        return user
+
+    def get_login_redirect_url(self, request):
+        user = request.user
+        if getattr(user, "role", None) in {Role.SECRETARIAT, Role.PARTNER_STAFF}:
+            return reverse("staff:dashboard")
+        return super().get_login_redirect_url(request)
+
+    def send_mail(self, template_prefix, email, context):
+        """Render allauth's templates as allauth does, in the recipient's language, and queue
+        the message in the outbox instead of sending it from the request."""
+        # What allauth's own send_mail adds before rendering: its templates greet with
+        # current_site.name ("Hello from Trilink!") and sign with its domain.
+        context = {"email": email, "current_site": mail_site(), **context}
+        user = context.get("user")
+        if not isinstance(user, User):
+            user = User.objects.filter(email__iexact=email).first()
+        language = mail_language(
+            recipient=user, language=translation.get_language() if user is None else None
+        )
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, context)
+        html = next(
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
+            "",
+        )
+        identity = "|".join(str(context.get(name, "")) for name in _IDENTIFYING_CONTEXT)
+        digest = (
+            salted_hmac("accounts.adapters.send_mail", identity, algorithm="sha256").hexdigest()[
+                :32
+            ]
+            if identity.strip("|")
+            else uuid.uuid4().hex
+        )
+        if message.content_subtype == "html":
+            html, text = message.body, ""
+        else:
+            text = message.body
+        mail_queue_rendered(
+            email=email,
+            subject=message.subject,
+            text=text or html,
+            html=html,
+            template_key=f"account/{template_prefix.rpartition('/')[2]}",
+            idempotency_key=f"allauth:{template_prefix.rpartition('/')[2]}:{digest}",
+            language=language,
+            recipient=user,
+            concerning=user,
+            is_confidential=True,
+        )

@@ -1,0 +1,384 @@
+"""Every activity-log action type, declared once with its translated label and what it concerns.
+
+Services write ``ActivityLog.action_type`` with a member of ``Activity``
+(``action_type=Activity.APPLICATION_STARTED``); the stored value is the member's dotted name
+(``exchanges.application.started``). Pages show ``activity_label(name)`` in the viewer's
+language. ``activity_log_record`` refuses a name that is not declared here.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from exchanges.enums import ApplicationStatus
+
+_APPLICATION = "exchanges.Application"
+
+
+class Activity(StrEnum):
+    """An action type: ``MEMBER = "dotted.name", label, concerns``.
+
+    ``concerns`` is the model the entry is about, as app_label.ModelName. A member compares
+    equal to its dotted name, so stored rows and filters keep working with plain strings.
+    """
+
+    label: Promise
+    concerns: str
+
+    def __new__(cls, name: str, label: Promise, concerns: str) -> "Activity":
+        member = str.__new__(cls, name)
+        member._value_ = name
+        member.label = label
+        member.concerns = concerns
+        return member
+
+    SELECTION_SETTINGS_SAVED = (
+        "exchanges.selection.settings_saved",
+        _("Selection settings saved"),
+        "exchanges.Cohort",
+    )
+    SELECTION_MOVED = "exchanges.selection.moved", _("Selection proposal changed"), _APPLICATION
+    SELECTION_DECIDED = "exchanges.selection.decided", _("Bulk decision made"), "exchanges.Cohort"
+    PROGRAM_CREATED = "exchanges.program.created", _("Program created"), "exchanges.Program"
+    COHORT_CREATED = "exchanges.cohort.created", _("Cohort created"), "exchanges.Cohort"
+    # A status change is named after the new status, with the status's own label.
+    APPLICATION_DRAFT = "exchanges.application.draft", ApplicationStatus.DRAFT.label, _APPLICATION
+    APPLICATION_SUBMITTED = (
+        "exchanges.application.submitted",
+        ApplicationStatus.SUBMITTED.label,
+        _APPLICATION,
+    )
+    APPLICATION_UNDER_REVIEW = (
+        "exchanges.application.under_review",
+        ApplicationStatus.UNDER_REVIEW.label,
+        _APPLICATION,
+    )
+    APPLICATION_ACCEPTED = (
+        "exchanges.application.accepted",
+        ApplicationStatus.ACCEPTED.label,
+        _APPLICATION,
+    )
+    APPLICATION_WAITLISTED = (
+        "exchanges.application.waitlisted",
+        ApplicationStatus.WAITLISTED.label,
+        _APPLICATION,
+    )
+    APPLICATION_REJECTED = (
+        "exchanges.application.rejected",
+        ApplicationStatus.REJECTED.label,
+        _APPLICATION,
+    )
+    APPLICATION_CONFIRMED = (
+        "exchanges.application.confirmed",
+        ApplicationStatus.CONFIRMED.label,
+        _APPLICATION,
+    )
+    APPLICATION_DECLINED = (
+        "exchanges.application.declined",
+        ApplicationStatus.DECLINED.label,
+        _APPLICATION,
+    )
+    APPLICATION_WITHDRAWN = (
+        "exchanges.application.withdrawn",
+        ApplicationStatus.WITHDRAWN.label,
+        _APPLICATION,
+    )
+    APPLICATION_PARTICIPANT = (
+        "exchanges.application.participant",
+        ApplicationStatus.PARTICIPANT.label,
+        _APPLICATION,
+    )
+    APPLICATION_ALUMNUS = (
+        "exchanges.application.alumnus",
+        ApplicationStatus.ALUMNUS.label,
+        _APPLICATION,
+    )
+
+    APPLICATION_STARTED = "exchanges.application.started", _("Application started"), _APPLICATION
+    APPLICATION_DOCUMENT_UPLOADED = (
+        "exchanges.application.document_uploaded",
+        _("Document uploaded"),
+        _APPLICATION,
+    )
+    APPLICATION_REFEREE_REQUESTED = (
+        "exchanges.application.referee_requested",
+        _("Referee asked for a letter"),
+        _APPLICATION,
+    )
+    APPLICATION_REFEREE_REMINDED = (
+        "exchanges.application.referee_reminded",
+        _("Referee reminded"),
+        _APPLICATION,
+    )
+    APPLICATION_REFEREE_LETTER_RECEIVED = (
+        "exchanges.application.referee_letter_received",
+        _("Recommendation letter received"),
+        _APPLICATION,
+    )
+    APPLICATION_GUARDIAN_CONSENT_REQUESTED = (
+        "exchanges.application.guardian_consent_requested",
+        _("Guardian's consent requested"),
+        _APPLICATION,
+    )
+    APPLICATION_GUARDIAN_CONSENTED = (
+        "exchanges.application.guardian_consented",
+        _("Guardian consented"),
+        _APPLICATION,
+    )
+    APPLICATION_OFFER_DEADLINE_CHANGED = (
+        "exchanges.application.offer_deadline_changed",
+        _("Offer deadline changed"),
+        _APPLICATION,
+    )
+    FORM_CREATED = (
+        "exchanges.form.created",
+        _("Application form created"),
+        "exchanges.ApplicationForm",
+    )
+    FORM_STEP_SAVED = "exchanges.form.step_saved", _("Form step saved"), "exchanges.FormStep"
+    FORM_STEP_MOVED = "exchanges.form.step_moved", _("Form step moved"), "exchanges.FormStep"
+    FORM_QUESTION_SAVED = "exchanges.form.question_saved", _("Question saved"), "exchanges.Question"
+    FORM_QUESTION_MOVED = "exchanges.form.question_moved", _("Question moved"), "exchanges.Question"
+    REVIEW_ASSIGNED = (
+        "exchanges.review.assigned",
+        _("Reviewer assigned"),
+        "exchanges.ReviewAssignment",
+    )
+    REVIEW_UNASSIGNED = (
+        "exchanges.review.unassigned",
+        _("Reviewer unassigned"),
+        "exchanges.ReviewAssignment",
+    )
+    REVIEW_AUTO_ASSIGNED = (
+        "exchanges.review.auto_assigned",
+        _("Reviewers assigned automatically"),
+        "exchanges.Cohort",
+    )
+    REVIEW_SUBMITTED = (
+        "exchanges.review.submitted",
+        _("Review submitted"),
+        "exchanges.ReviewAssignment",
+    )
+    REVIEW_CONFLICT_DECLARED = (
+        "exchanges.review.conflict_declared",
+        _("Conflict of interest declared"),
+        "exchanges.ReviewAssignment",
+    )
+    REVIEW_SETTINGS_SAVED = (
+        "exchanges.review.settings_saved",
+        _("Review settings saved"),
+        "exchanges.Cohort",
+    )
+    REVIEW_CRITERION_ADDED = (
+        "exchanges.review.criterion_added",
+        _("Rubric criterion added"),
+        "exchanges.ReviewCriterion",
+    )
+    REVIEW_CRITERION_SAVED = (
+        "exchanges.review.criterion_saved",
+        _("Rubric criterion changed"),
+        "exchanges.ReviewCriterion",
+    )
+    REVIEW_CRITERION_REMOVED = (
+        "exchanges.review.criterion_removed",
+        _("Rubric criterion removed"),
+        "exchanges.ReviewCriterion",
+    )
+    REVIEW_POOL_ADDED = (
+        "exchanges.review.pool_added",
+        _("Reviewer added to the pool"),
+        "exchanges.ReviewerPoolMember",
+    )
+    REVIEW_POOL_REMOVED = (
+        "exchanges.review.pool_removed",
+        _("Reviewer removed from the pool"),
+        "exchanges.ReviewerPoolMember",
+    )
+    REVIEW_INSTITUTION_CONFLICT_ADDED = (
+        "exchanges.review.institution_conflict_added",
+        _("Institution conflict added"),
+        "exchanges.ReviewerConflict",
+    )
+    REVIEW_INSTITUTION_CONFLICT_REMOVED = (
+        "exchanges.review.institution_conflict_removed",
+        _("Institution conflict removed"),
+        "exchanges.ReviewerConflict",
+    )
+    MATCHING_RUN_STARTED = (
+        "exchanges.matching_run.started",
+        _("Matching started"),
+        "exchanges.MatchingRun",
+    )
+    MATCHING_RUN_FINISHED = (
+        "exchanges.matching_run.finished",
+        _("Matching finished"),
+        "exchanges.MatchingRun",
+    )
+    MATCHING_RUN_FAILED = (
+        "exchanges.matching_run.failed",
+        _("Matching failed"),
+        "exchanges.MatchingRun",
+    )
+    MATCHING_RUN_SWAPPED = (
+        "exchanges.matching_run.swapped",
+        _("Group members swapped"),
+        "exchanges.MatchingRun",
+    )
+    MATCHING_RUN_PUBLISHED = (
+        "exchanges.matching_run.published",
+        _("Matching published"),
+        "exchanges.MatchingRun",
+    )
+    MATCHING_GROUP_LOCKED = (
+        "exchanges.matching_group.locked",
+        _("Group locked"),
+        "exchanges.MatchGroup",
+    )
+    MATCHING_GROUP_UNLOCKED = (
+        "exchanges.matching_group.unlocked",
+        _("Group unlocked"),
+        "exchanges.MatchGroup",
+    )
+    MATCHING_CONSTRAINT_ADDED = (
+        "exchanges.matching_constraint.added",
+        _("Pairing rule added"),
+        "exchanges.MatchingConstraint",
+    )
+    MATCHING_CONSTRAINT_REMOVED = (
+        "exchanges.matching_constraint.removed",
+        _("Pairing rule removed"),
+        "exchanges.MatchingConstraint",
+    )
+    MATCHING_PROFILE_SAVED = (
+        "exchanges.matching_profile.saved",
+        _("Matching profile saved"),
+        "exchanges.Application",
+    )
+    HOST_CREATED = "exchanges.host.created", _("Host added"), "exchanges.Host"
+    HOST_CHANGED = "exchanges.host.changed", _("Host changed"), "exchanges.Host"
+    PLACEMENT_RUN_HOSTS = (
+        "exchanges.placement_run.hosts",
+        _("Host placement run"),
+        "exchanges.PlacementRun",
+    )
+    PLACEMENT_RUN_MENTORS = (
+        "exchanges.placement_run.mentors",
+        _("Mentor pairing run"),
+        "exchanges.PlacementRun",
+    )
+    PLACEMENT_RUN_HOSTS_PUBLISHED = (
+        "exchanges.placement_run.hosts.published",
+        _("Host placement published"),
+        "exchanges.PlacementRun",
+    )
+    PLACEMENT_RUN_MENTORS_PUBLISHED = (
+        "exchanges.placement_run.mentors.published",
+        _("Mentor pairing published"),
+        "exchanges.PlacementRun",
+    )
+    PREDEPARTURE_SECTION_SAVED = (
+        "exchanges.predeparture.section_saved",
+        _("Pre-departure section saved"),
+        "exchanges.PredepartureChecklist",
+    )
+    ITINERARY_ITEM_CREATED = (
+        "exchanges.itinerary_item.created",
+        _("Itinerary item added"),
+        "exchanges.ItineraryItem",
+    )
+    ITINERARY_ITEM_CHANGED = (
+        "exchanges.itinerary_item.changed",
+        _("Itinerary item changed"),
+        "exchanges.ItineraryItem",
+    )
+    ITINERARY_ITEM_DELETED = (
+        "exchanges.itinerary_item.deleted",
+        _("Itinerary item removed"),
+        "exchanges.ItineraryItem",
+    )
+    SURVEY_CREATED = "exchanges.survey.created", _("Survey created"), "exchanges.Survey"
+    SURVEY_UPDATED = "exchanges.survey.updated", _("Survey changed"), "exchanges.Survey"
+    SURVEY_PUBLISHED = "exchanges.survey.published", _("Survey published"), "exchanges.Survey"
+    SURVEY_CLOSED = "exchanges.survey.closed", _("Survey closed"), "exchanges.Survey"
+    SURVEY_ANSWERED = "exchanges.survey.answered", _("Survey answered"), "exchanges.Survey"
+    SURVEY_QUESTION_SAVED = (
+        "exchanges.survey.question_saved",
+        _("Survey question saved"),
+        "exchanges.SurveyQuestion",
+    )
+    SURVEY_QUESTION_MOVED = (
+        "exchanges.survey.question_moved",
+        _("Survey question moved"),
+        "exchanges.SurveyQuestion",
+    )
+    SURVEY_QUESTION_DELETED = (
+        "exchanges.survey.question_deleted",
+        _("Survey question removed"),
+        "exchanges.SurveyQuestion",
+    )
+    MAIL_RESENT = "exchanges.mail.resent", _("Email sent again"), "exchanges.OutgoingMail"
+    MAIL_TEMPLATE_SAVED = (
+        "exchanges.mail_template.saved",
+        _("Email template saved"),
+        "exchanges.MailTemplate",
+    )
+    MAIL_TEMPLATE_RESET = (
+        "exchanges.mail_template.reset",
+        _("Email template reset to the shipped text"),
+        "exchanges.MailTemplate",
+    )
+    CAMPAIGN_SAVED = "exchanges.campaign.saved", _("Campaign saved"), "exchanges.Campaign"
+    CAMPAIGN_SCHEDULED = (
+        "exchanges.campaign.scheduled",
+        pgettext_lazy("campaign", "Campaign scheduled"),
+        "exchanges.Campaign",
+    )
+    CAMPAIGN_SENDING = (
+        "exchanges.campaign.sending",
+        _("Campaign sending started"),
+        "exchanges.Campaign",
+    )
+    CAMPAIGN_CANCELLED = (
+        "exchanges.campaign.cancelled",
+        _("Campaign cancelled"),
+        "exchanges.Campaign",
+    )
+    ACCOUNTS_USER_MFA_RESET = (
+        "accounts.user.mfa_reset",
+        _("Two-factor authentication reset"),
+        "accounts.User",
+    )
+    API_KEY_CREATED = "api.key.created", _("API key issued"), "api.ApiKey"
+    API_KEY_CHANGED = "api.key.changed", _("API key changed"), "api.ApiKey"
+    API_KEY_REVOKED = "api.key.revoked", _("API key revoked"), "api.ApiKey"
+
+
+@dataclass(frozen=True)
+class ActivityType:
+    name: str
+    label: Promise
+    concerns: str  # the model the entry is about, as app_label.ModelName
+
+
+ACTIVITY_TYPES: dict[str, ActivityType] = {
+    activity.value: ActivityType(activity.value, activity.label, activity.concerns)
+    for activity in Activity
+}
+
+_STATUS_ACTIVITIES: dict[str, Activity] = {
+    status.value: Activity(f"exchanges.application.{status.value}") for status in ApplicationStatus
+}
+
+
+def activity_for_status(status: str) -> Activity:
+    """The action type of an application moving to ``status``."""
+    return _STATUS_ACTIVITIES[status]
+
+
+def activity_label(action_type: str) -> str:
+    """The action's label in the active language; an undeclared name as it is."""
+    declared = ACTIVITY_TYPES.get(action_type)
+    return str(declared.label) if declared else action_type

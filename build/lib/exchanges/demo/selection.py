@@ -1,0 +1,101 @@
+"""Demo selection data: a harsh and a lenient reviewer share the open cohort's applications
+under review, so the normalised ranking visibly differs from the raw one, and the proposal is
+ready to decide.
+
+Built through the public services (pool, assignment, review submission, selection settings),
+as staff and reviewers would. Idempotent: a cohort whose pool already holds the harsh
+reviewer gets nothing added.
+"""
+
+import random
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+
+from accounts.models import User
+from exchanges.enums import ApplicationStatus, Role, SelectionRankBy
+from exchanges.models import Application, Cohort, ReviewerPoolMember
+from exchanges.selectors.reviews import review_criteria_of
+from exchanges.services.reviews import review_assign, review_pool_add, review_submit
+from exchanges.services.selection import selection_settings_save
+
+# (email key, given name, family name, local name, language, country, time zone, bias): the
+# bias moves every score the reviewer gives, in rubric points.
+REVIEWERS = [
+    ("reviewer-harsh", "Margaret", "Hale", "", "en", "US", "America/New_York", -2),
+    ("reviewer-lenient", "Jiho", "Park", "박지호", "ko", "KR", "Asia/Seoul", 1),
+]
+COMMENTS = [
+    "Solid application; the essay could be more specific.",
+    "Strong motivation and a clear plan for the exchange.",
+    "Good experience, limited trilateral perspective.",
+]
+
+
+def _reviewer(row: tuple, *, domain: str, password_hash: str) -> User:
+    key, given, family, local, language, country, zone, _bias = row
+    user, _created = User.objects.get_or_create(
+        email=f"{key}@{domain}",
+        defaults={
+            "password": password_hash,
+            "role": Role.REVIEWER,
+            "given_name": given,
+            "family_name": family,
+            "local_name": local,
+            "preferred_language": language,
+            "country": country,
+            "time_zone": zone,
+        },
+    )
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def seed_demo_selection(*, cohort: Cohort, staff: User, domain: str, password_hash: str) -> int:
+    """Each application under review in ``cohort`` gets a review from the harsh or the
+    lenient reviewer (alternately); the cohort ranks by the normalised score. Returns how many
+    reviews were added."""
+    harsh_key = REVIEWERS[0][0]
+    if ReviewerPoolMember.objects.filter(
+        cohort=cohort, reviewer__email=f"{harsh_key}@{domain}"
+    ).exists():
+        return 0
+    criteria = review_criteria_of(cohort=cohort)
+    if not criteria:
+        return 0
+    reviewers = []
+    for row in REVIEWERS:
+        user = _reviewer(row, domain=domain, password_hash=password_hash)
+        review_pool_add(cohort=cohort, reviewer=user, actor=staff)
+        reviewers.append((user, row[-1]))
+    rng = random.Random(f"trilink-selection-{cohort.slug}")  # noqa: S311 -- demo data
+    applications = list(
+        Application.objects.filter(cohort=cohort, status=ApplicationStatus.UNDER_REVIEW).order_by(
+            "submitted_at", "id"
+        )
+    )
+    added = 0
+    for index, application in enumerate(applications):
+        reviewer, bias = reviewers[index % len(reviewers)]
+        assignment = review_assign(application=application, reviewer=reviewer, actor=staff)
+        merit = rng.randint(2, 5)
+        scores = {
+            c.pk: max(0, min(c.max_score, merit + bias + rng.choice((-1, 0, 0, 1))))
+            for c in criteria
+        }
+        review_submit(
+            assignment=assignment,
+            actor=reviewer,
+            scores=scores,
+            comment=COMMENTS[index % len(COMMENTS)],
+        )
+        added += 1
+    selection_settings_save(
+        cohort=cohort,
+        actor=staff,
+        rank_by=SelectionRankBy.NORMALISED,
+        disagreement_threshold=Decimal("25"),
+    )
+    return added

@@ -1,0 +1,242 @@
+"""Forms of the review pages: they validate input and hand it to ``exchanges.services.reviews``."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from exchanges.enums import ReviewRecommendation
+from exchanges.models import (
+    CohortReviewSettings,
+    Question,
+    ReviewCriterion,
+    ReviewerPoolMember,
+)
+from exchanges.models.reviews import REVIEWS_PER_APPLICATION_MAX
+from exchanges.services.reviews import MAX_CONFLICT_REASON
+
+
+def _person_label(user: User) -> str:
+    return f"{user.display_name} <{user.email}>"
+
+
+class ReviewQueueFilterForm(forms.Form):
+    cohort = forms.TypedChoiceField(
+        label=_("Cohort"), required=False, coerce=int, empty_value=None, choices=[]
+    )
+
+    def __init__(self, *args, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].choices = [
+            ("", _("All cohorts")),
+            *[(c.pk, f"{c.program.name}: {c.name}") for c in cohorts],
+        ]
+
+
+class ReviewForm(forms.Form):
+    """One score field per rubric criterion (``score_<id>``), a comment and a recommendation."""
+
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the selection committee should know: strengths, concerns, questions."),
+    )
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"),
+        required=False,
+        choices=[("", _("No recommendation")), *ReviewRecommendation.choices],
+    )
+
+    def __init__(self, *args, criteria: list[ReviewCriterion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        score_fields = {}
+        for criterion in criteria:
+            help_text = _("From 0 to %(max)s.") % {"max": criterion.max_score}
+            if criterion.description:
+                help_text = f"{criterion.description} {help_text}"
+            score_fields[self.field_name(criterion)] = forms.IntegerField(
+                label=criterion.name,
+                min_value=0,
+                max_value=criterion.max_score,
+                help_text=help_text,
+                error_messages={"required": _("Give a score for this criterion.")},
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+        # Scores first, in rubric order; then comment and recommendation.
+        self.fields = {**score_fields, **self.fields}
+
+    @staticmethod
+    def field_name(criterion: ReviewCriterion) -> str:
+        return f"score_{criterion.pk}"
+
+    @classmethod
+    def initial_for(cls, *, review, scores: dict[int, int]) -> dict:
+        initial = {f"score_{pk}": value for pk, value in scores.items()}
+        if review is not None:
+            initial |= {"comment": review.comment, "recommendation": review.recommendation}
+        return initial
+
+    def scores(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[self.field_name(c)] for c in self.criteria}
+
+    def add_service_errors(self, errors: dict) -> None:
+        by_pk = {c.pk: c for c in self.criteria}
+        for pk, message in errors.items():
+            self.add_error(self.field_name(by_pk[pk]) if pk in by_pk else None, message)
+
+
+class ConflictDeclarationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you have a conflict of interest?"),
+        max_length=MAX_CONFLICT_REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example: you know the applicant personally, or worked with them. "
+            "Only the secretariat sees this."
+        ),
+        error_messages={"required": _("Say briefly why you have a conflict of interest.")},
+    )
+
+
+class ReviewerInstitutionForm(forms.Form):
+    institution = forms.CharField(
+        label=_("Institution or organisation"),
+        max_length=200,
+        help_text=_(
+            "You will never be assigned applicants from it (case and spaces do not matter)."
+        ),
+        error_messages={"required": _("Enter the name of the institution or organisation.")},
+    )
+
+
+class ReviewCriterionForm(forms.ModelForm):
+    class Meta:
+        model = ReviewCriterion
+        fields = [
+            "name_en",
+            "name_ja",
+            "name_ko",
+            "description_en",
+            "description_ja",
+            "description_ko",
+            "weight",
+            "max_score",
+            "position",
+        ]
+        widgets = {
+            f"description_{code}": forms.Textarea(attrs={"rows": 2}) for code in ("en", "ja", "ko")
+        }
+        help_texts = {
+            "weight": _("How much this criterion counts relative to the others."),
+            "max_score": _("Reviewers score from 0 to this number."),
+            "position": _("Criteria are listed in ascending order; 0 puts a new one last."),
+        }
+
+    def __init__(self, *args, locked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+        if locked:
+            for name in ("weight", "max_score"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Fixed: reviews have been submitted.")
+
+    def clean_position(self):
+        return self.cleaned_data.get("position") or 0
+
+
+class ReviewSettingsForm(forms.ModelForm):
+    due_at = forms.DateTimeField(
+        label=_("Reviews due"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_(
+            "In your time zone. Reviewers see it in theirs; reminders go out three "
+            "days before and on the day after."
+        ),
+    )
+
+    class Meta:
+        model = CohortReviewSettings
+        fields = [
+            "reviews_per_application",
+            "avoid_same_country",
+            "blind",
+            "due_at",
+            "identifying_questions",
+        ]
+        widgets = {"identifying_questions": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "reviews_per_application": _(
+                "How many reviewers automatic assignment gives each application."
+            ),
+            "avoid_same_country": _(
+                "Automatic assignment then never gives reviewers applicants from their own country."
+            ),
+            "blind": _(
+                "Reviewers do not see the applicant's name, email, institution, date "
+                "of birth, file names, or answers to the questions ticked below."
+            ),
+            "identifying_questions": _("Answers hidden from reviewers in blind review."),
+        }
+
+    def __init__(self, *args, questions: list[Question], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["identifying_questions"]
+        field.queryset = Question.objects.filter(pk__in=[q.pk for q in questions])
+        field.label_from_instance = lambda question: question.label
+        field.required = False
+        self.fields["reviews_per_application"].max_value = REVIEWS_PER_APPLICATION_MAX
+
+
+class PoolAddForm(forms.Form):
+    reviewer = forms.ModelChoiceField(
+        label=_("Reviewer"),
+        queryset=User.objects.none(),
+        error_messages={
+            "required": _("Choose a reviewer."),
+            "invalid_choice": _("Choose one of the reviewers offered."),
+        },
+    )
+    max_assignments = forms.IntegerField(
+        label=_("Most applications (optional)"),
+        required=False,
+        min_value=1,
+        max_value=1000,
+        help_text=_("Automatic assignment gives this reviewer no more; empty for no limit."),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = candidates
+        self.fields["reviewer"].label_from_instance = _person_label
+
+
+class AutoAssignForm(forms.Form):
+    per_application = forms.IntegerField(
+        label=_("Reviewers per application"),
+        min_value=1,
+        max_value=REVIEWS_PER_APPLICATION_MAX,
+        help_text=_(
+            "Applications that already have this many keep theirs; the others get the missing ones."
+        ),
+    )
+
+
+class ManualAssignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(
+        label=_("Reviewer"),
+        queryset=User.objects.none(),
+        error_messages={
+            "required": _("Choose a reviewer."),
+            "invalid_choice": _("Choose one of the reviewers offered."),
+        },
+    )
+
+    def __init__(self, *args, candidates: list[ReviewerPoolMember], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = User.objects.filter(
+            pk__in=[m.reviewer_id for m in candidates]
+        )
+        self.fields["reviewer"].label_from_instance = _person_label

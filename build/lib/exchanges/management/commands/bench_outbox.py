@@ -1,0 +1,255 @@
+"""Benchmark the outbox: a 10,000-recipient campaign through 2 worker processes.
+
+Needs a real broker and a database a worker process can open, for example::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/trilink REDIS_URL=redis://127.0.0.1:6379/0 \\
+        python manage.py migrate && python manage.py bench_outbox
+
+It starts an SMTP sink on loopback, measures a bare ``smtplib`` loop sending the same messages
+to it, then a campaign through ``celery worker --concurrency=2``, sampling the memory of the
+two pool processes. Everything it creates (people, campaign, outbox rows) is removed at the end.
+"""
+
+import os
+import smtplib
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from email.message import EmailMessage
+from pathlib import Path
+
+import redis
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.models import Count
+
+from accounts.models import User
+from config.celery import app
+from config.settings.env import BASE_DIR
+from exchanges.enums import MailStatus, Role
+from exchanges.models import ActivityLog, Campaign, Cohort, OutgoingMail
+from exchanges.selectors.campaigns import campaign_audience
+from exchanges.services.campaigns import campaign_send
+
+DOMAIN = "bench.trilink.example"
+# A country code no real person has, so the campaign's audience is exactly the benchmark's
+# people and nobody else in the database receives anything.
+BENCH_COUNTRY = "ZZ"
+
+
+class _Sink:
+    def __init__(self):
+        self.count = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler API
+        with self.lock:
+            self.count += 1
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return 0
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+class Command(BaseCommand):
+    help = "Send a campaign of N messages through 2 Celery worker processes and compare."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--recipients", type=int, default=10_000)
+        parser.add_argument("--concurrency", type=int, default=2)
+
+    def handle(self, *args, recipients: int, concurrency: int, **options):
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            raise CommandError(
+                "Set REDIS_URL (or CELERY_BROKER_URL): the benchmark needs a "
+                "real broker and worker processes."
+            )
+        db = connection.settings_dict
+        if db["ENGINE"].endswith("sqlite3") and "memory" in str(db["NAME"]):
+            raise CommandError(
+                "The workers need a database they can open: use PostgreSQL or an SQLite file."
+            )
+        cohort = Cohort.objects.select_related("program").first()
+        if cohort is None:
+            raise CommandError("Create a cohort first (python manage.py seed_demo).")
+        sink = _Sink()
+        controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
+        controller.start()
+        try:
+            self._run(
+                cohort=cohort,
+                sink=sink,
+                port=controller.port,
+                recipients=recipients,
+                concurrency=concurrency,
+            )
+        finally:
+            controller.stop()
+            self._clean_up()
+
+    def _run(self, *, cohort, sink, port, recipients, concurrency):
+        self.stdout.write(f"Creating {recipients} recipients…")
+        User.objects.bulk_create(
+            [
+                User(
+                    email=f"bench-{n:05d}@{DOMAIN}",
+                    given_name="Bench",
+                    family_name=str(n),
+                    role=Role.APPLICANT,
+                    country=BENCH_COUNTRY,
+                    preferred_language=("en", "ja", "ko")[n % 3],
+                )
+                for n in range(recipients)
+            ],
+            batch_size=2000,
+        )
+        campaign = Campaign.objects.create(
+            cohort=cohort,
+            name="Benchmark",
+            audience_roles=[Role.APPLICANT],
+            audience_countries=[BENCH_COUNTRY],
+            subject_en="Benchmark for {{ recipient_name }}",
+            body_en="Dear {{ recipient_name }},\n\nThis is a benchmark of " + "the outbox. " * 40,
+        )
+
+        queue = f"bench-{uuid.uuid4().hex[:6]}"
+        worker = self._start_worker(queue=queue, port=port, concurrency=concurrency)
+
+        app.conf.task_default_queue = queue
+        try:
+            before = sink.count
+            started = time.monotonic()
+            campaign_send(campaign=Campaign.objects.get(pk=campaign.pk), actor=None)
+            samples: dict[int, list[int]] = {}
+            target = before + self._audience_size(campaign)
+            while sink.count < target and time.monotonic() - started < 900:
+                for child in _children(worker.pid):
+                    samples.setdefault(child, []).append(_rss_kb(child))
+                time.sleep(0.5)
+            elapsed = time.monotonic() - started
+        finally:
+            worker.terminate()
+            worker.wait(30)
+            self._forget_queue(queue)
+        sent = sink.count - before
+        rate = sent / elapsed
+        bare_rate = self._bare_loop(port=port, campaign=campaign)
+        self.stdout.write(f"bare smtplib loop, same {sent:,} messages: {bare_rate:,.0f} messages/s")
+        self.stdout.write(
+            f"outbox pipeline: {sent:,} messages in {elapsed:.1f} s = "
+            f"{rate:,.0f} messages/s ({rate / bare_rate:.0%} of the bare loop)"
+        )
+        for pid, values in samples.items():
+            self.stdout.write(
+                f"worker process {pid}: RSS start {values[0] / 1024:.1f} MiB, "
+                f"peak {max(values) / 1024:.1f} MiB, "
+                f"end {values[-1] / 1024:.1f} MiB"
+            )
+        statuses = dict(
+            OutgoingMail.objects.filter(campaign=campaign)
+            .values_list("status")
+            .order_by()
+            .annotate(n=Count("id"))
+        )
+        self.stdout.write(f"rows by status: {statuses}")
+        if statuses.get(MailStatus.SENT) != sent:
+            self.stdout.write(self.style.WARNING("Not every row is marked sent."))
+
+    def _audience_size(self, campaign) -> int:
+        return campaign_audience(campaign=campaign).count()
+
+    def _bare_loop(self, *, port, campaign) -> float:
+        """Send the very messages the outbox rendered (text and HTML) over one connection."""
+        rows = OutgoingMail.objects.filter(campaign=campaign).values_list(
+            "recipient_email", "subject", "text_body", "html_body", "message_id"
+        )
+        count = 0
+        started = time.monotonic()
+        with smtplib.SMTP("127.0.0.1", port) as smtp:
+            for email, subject, text, html, message_id in rows.iterator(chunk_size=1000):
+                message = EmailMessage()
+                message["Subject"] = subject
+                message["From"] = settings.DEFAULT_FROM_EMAIL
+                message["To"] = email
+                message["Message-ID"] = message_id
+                message.set_content(text)
+                message.add_alternative(html, subtype="html")
+                smtp.send_message(message)
+                count += 1
+        return count / (time.monotonic() - started)
+
+    def _start_worker(self, *, queue, port, concurrency) -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
+            "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+            "DJANGO_DEBUG": "false",
+            "LOG_LEVEL": "WARNING",
+        }
+        worker = subprocess.Popen(  # noqa: S603 -- fixed arguments, this interpreter
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                queue,
+                f"--concurrency={concurrency}",
+                "--pool=prefork",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "WARNING",
+                "-n",
+                f"{queue}@%h",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while len(_children(worker.pid)) < concurrency and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)
+        return worker
+
+    def _forget_queue(self, queue: str) -> None:
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2)
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+        client.close()
+
+    def _clean_up(self):
+        campaigns = list(Campaign.objects.filter(name="Benchmark").values_list("id", flat=True))
+        OutgoingMail.objects.filter(campaign_id__in=campaigns).delete()
+        ActivityLog.objects.filter(
+            object_id__in=campaigns, action_type__startswith="exchanges.campaign."
+        ).delete()
+        Campaign.objects.filter(pk__in=campaigns).delete()
+        User.objects.filter(email__endswith=f"@{DOMAIN}").delete()

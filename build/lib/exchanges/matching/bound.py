@@ -1,0 +1,292 @@
+"""Upper bounds for the triad problem (one member per country, three countries).
+
+Notation: ``W01[a, b]``, ``W02[a, c]``, ``W12[b, c]`` are the pairwise scores between the
+members of countries 0, 1 and 2 (forbidden pairs carry a large negative penalty). A triad
+``(a, b, c)`` is worth ``W01[a, b] + W02[a, c] + W12[b, c]``; the problem is the axial
+three-dimensional assignment problem (3-AP) with these decomposable costs.
+
+Two bounds are provided, both valid for every feasible grouping:
+
+* :func:`lp_bound` solves the LP relaxation of the axial 3-AP over all ``n**3`` triples with
+  HiGHS (``scipy.optimize.linprog``). It is very tight (typically < 0.1 %) but only
+  practical for n up to about 60. Its duals also give reduced costs, used to shrink the
+  exact CP-SAT model.
+* :func:`lagrangian_bound` relaxes "each member of country 2 is used exactly once" with
+  multipliers ``lam``. The relaxed problem separates: every (a, b) pair takes its best
+  ``c`` at price ``lam[c]``, then a ``linear_sum_assignment`` over (a, b) picks the pairs.
+  ``L(lam) = sum(lam) + max_assignment(W01 + max_c(W02 - lam + W12))`` is an upper bound for
+  every ``lam``; subgradient steps drive it down towards the LP bound. The inner (max, +)
+  product is computed exactly in O(n**3) (float32 row blocks on two threads for n > 400,
+  rounded up by more than the float32 error so the bound stays valid).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment, linprog
+from scipy.sparse import csr_matrix
+
+EXACT_MAXPLUS_LIMIT = 400
+#: Threads for the (max, +) product of the Lagrangian bound.
+MAXPLUS_THREADS = 2
+
+
+def pairwise_bound(w01: np.ndarray, w02: np.ndarray, w12: np.ndarray) -> float:
+    """Sum of the three independent assignment optima: valid but loose (a few %)."""
+    total = 0.0
+    for w in (w01, w02, w12):
+        r, c = linear_sum_assignment(w, maximize=True)
+        total += float(w[r, c].sum())
+    return total
+
+
+#: From this many columns on, :func:`_maxplus` uses candidate pruning (exact result).
+PRUNE_MIN_COLUMNS = 1000
+#: Candidate columns per row/column kept by the pruned (max, +) product.
+PRUNE_TOP = 192
+
+
+def _top_columns(x: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of each row's ``t`` largest entries, and the largest entry outside them."""
+    idx = np.argpartition(-x, t, axis=1)
+    top = np.ascontiguousarray(idx[:, :t])
+    cut = np.take_along_axis(x, idx[:, t : t + 1], axis=1)[:, 0]
+    return top, cut
+
+
+def _maxplus_pruned(p: np.ndarray, q: np.ndarray, t: int = PRUNE_TOP) -> np.ndarray:
+    """Same result as the full (max, +) product, bit for bit, with far fewer operations.
+
+    Let ``S_a`` be the ``t`` columns with the largest ``p[a, :]`` and ``pcut[a]`` the largest
+    ``p[a, c]`` with ``c`` outside ``S_a``; likewise ``S_b``, ``qcut[b]`` for ``q``. The
+    candidate value ``cand[a, b] = max over c in S_a | S_b of p[a, c] + q[b, c]`` is a lower
+    bound of ``M[a, b]``. Every ``c`` outside both sets gives ``p[a, c] + q[b, c] <= pcut[a] +
+    qcut[b]`` (floating-point addition is monotone, so this holds for the rounded sums too).
+    Hence where ``cand >= pcut + qcut`` the maximum is attained inside the candidates and
+    ``cand == M``; the remaining pairs (a few % at n = 2000, t = 192) are computed in full.
+    Cost ~ 2 n**2 t + (fraction left) n**3 instead of n**3.
+    """
+    n_a = p.shape[0]
+    n_b = q.shape[0]
+    sa, pcut = _top_columns(p, t)
+    sb, qcut = _top_columns(q, t)
+    q_t = np.ascontiguousarray(q.T)  # (c, b): candidate rows are contiguous
+    p_t = np.ascontiguousarray(p.T)  # (c, a)
+    cand = np.empty((n_a, n_b), dtype=p.dtype)
+    cand_b = np.empty((n_b, n_a), dtype=p.dtype)
+    blk = 8
+
+    def part_a(s: int) -> None:
+        idx = sa[s : s + blk]
+        vals = np.take_along_axis(p[s : s + blk], idx, axis=1)
+        np.max(q_t[idx] + vals[:, :, None], axis=1, out=cand[s : s + blk])
+
+    def part_b(s: int) -> None:
+        idx = sb[s : s + blk]
+        vals = np.take_along_axis(q[s : s + blk], idx, axis=1)
+        np.max(p_t[idx] + vals[:, :, None], axis=1, out=cand_b[s : s + blk])
+
+    uncertain = np.empty((n_a, n_b), dtype=bool)
+    with ThreadPoolExecutor(max_workers=MAXPLUS_THREADS) as pool:
+        list(pool.map(part_a, range(0, n_a, blk)))
+        list(pool.map(part_b, range(0, n_b, blk)))
+        np.maximum(cand, cand_b.T, out=cand)
+        np.less(cand, pcut[:, None] + qcut[None, :], out=uncertain)
+        rows = np.flatnonzero(uncertain.any(axis=1))
+
+        def fix(chunk: np.ndarray) -> None:
+            for a in chunk:
+                bs = np.flatnonzero(uncertain[a])
+                cand[a, bs] = np.max(q[bs] + p[a][None, :], axis=1)
+
+        list(pool.map(fix, np.array_split(rows, 8 * MAXPLUS_THREADS)))
+    return cand
+
+
+def _maxplus(p: np.ndarray, q: np.ndarray, top: int = 0) -> np.ndarray:
+    """``M[a, b] = max_c p[a, c] + q[b, c]``, exactly, in row blocks on two threads.
+
+    O(n**3) but memory-bound numpy work that releases the GIL, so the blocks run in
+    parallel (about 6 s at n = 2000 in float32 on two cores). From ``PRUNE_MIN_COLUMNS``
+    columns on the same exact result comes from :func:`_maxplus_pruned` (about 4x faster at
+    n = 2000). ``top`` is accepted for compatibility and ignored.
+    """
+    del top
+    n_a, n_c = p.shape
+    if n_c >= PRUNE_MIN_COLUMNS and n_c > 4 * PRUNE_TOP:
+        return _maxplus_pruned(p, q)
+    n_b = q.shape[0]
+    out = np.empty((n_a, n_b), dtype=p.dtype)
+    chunk = max(1, 2_000_000 // max(1, n_b * n_c))
+
+    def block(s: int) -> None:
+        np.max(p[s : s + chunk, None, :] + q[None, :, :], axis=2, out=out[s : s + chunk])
+
+    starts = range(0, n_a, chunk)
+    if n_a * n_b * n_c < 5_000_000:
+        for s in starts:
+            block(s)
+    else:
+        with ThreadPoolExecutor(max_workers=MAXPLUS_THREADS) as pool:
+            list(pool.map(block, starts))
+    return out
+
+
+def completion_duals(cost: np.ndarray, assigned: np.ndarray, rounds: int = 300) -> np.ndarray:
+    """Prices ``lam`` under which ``assigned[g]`` is each row's best column of ``cost - lam``.
+
+    For an optimal assignment these are the column duals of the assignment LP, found as
+    longest paths of the difference constraints ``lam[c] >= lam[assigned[g]] + cost[g, c] -
+    cost[g, assigned[g]]`` (vectorised Bellman-Ford, at most ``rounds`` passes). Used to
+    warm-start the Lagrangian multipliers from a good grouping; any result is acceptable
+    (the bound is valid for every ``lam``).
+    """
+    n = cost.shape[0]
+    diff = (cost - cost[np.arange(n), assigned][:, None]).astype(np.float32)
+    lam = np.zeros(n, dtype=np.float32)
+    for _ in range(rounds):
+        new = np.maximum(lam, (lam[assigned][:, None] + diff).max(axis=0))
+        if np.allclose(new, lam, rtol=0, atol=1e-6):
+            break
+        lam = new
+    return lam.astype(np.float64)
+
+
+def lagrangian_bound(
+    w01: np.ndarray,
+    w02: np.ndarray,
+    w12: np.ndarray,
+    *,
+    lower: float | None = None,
+    time_limit: float = 10.0,
+    max_iter: int = 1000,
+    top: int = 16,
+    warm: np.ndarray | None = None,
+    progress: Callable[[float, str], None] | None = None,
+    heuristic: bool = True,
+) -> LagrangianResult:
+    """Best Lagrangian upper bound found within ``time_limit`` seconds, plus a primal.
+
+    ``lower`` (the best known objective) sets the Polyak step size and stops the iterations
+    once the bound proves it optimal. ``warm`` (for example :func:`completion_duals` of a
+    good grouping) are the starting multipliers. The bound is always valid, whatever the
+    number of iterations. Forbidden pairs must carry a penalty large enough never to be
+    chosen when a feasible grouping exists.
+
+    Each iteration also builds a grouping (Lagrangian heuristic): the relaxed problem's
+    (a, b) pairs, completed by an optimal assignment of country 2 to those pairs. The best
+    is returned as ``(b_of_a, c_of_a)`` arrays. ``heuristic=False`` skips it (used when the
+    groups are already final and only the bound matters: saves one assignment per iteration).
+    """
+    start = time.perf_counter()
+    n = w01.shape[0]
+    # The pairwise bound costs three assignments (~10 s at n = 2000); only fall back to it
+    # when no Lagrangian iteration completes.
+    best = np.inf
+    primal_value = -np.inf
+    primal = (np.arange(n), np.arange(n))
+    if warm is not None:
+        lam = np.asarray(warm, dtype=np.float64).copy()
+    else:
+        # Price each country-2 member at half its best pairwise match, so the first
+        # relaxation does not let every pair grab the same popular member.
+        lam = 0.5 * (w02.max(axis=0) + w12.max(axis=0))
+    big = n > EXACT_MAXPLUS_LIMIT
+    # float32 halves the memory traffic of the (max, +) product; keep the bound valid by
+    # rounding the result up by more than the float32 error.
+    w02f = w02.astype(np.float32) if big else w02
+    w12f = w12.astype(np.float32) if big else w12
+    w_top = abs(float(w02.max())) + abs(float(w12.max())) + 1.0
+    best_lam = lam.copy()
+    scale = 1.0
+    it = 0
+    stall = 0
+    last = 0.0
+    # Stop before an iteration that would overrun the budget (one costs seconds at n=2000).
+    while it < max_iter and time.perf_counter() - start + last < time_limit:
+        t_iter = time.perf_counter()
+        it += 1
+        p = w02f - lam[None, :].astype(w02f.dtype)
+        slack = 1e-5 * (w_top + float(np.abs(lam).max())) if big else 0.0
+        m = _maxplus(p, w12f, top).astype(np.float64) + slack
+        cost = w01 + m
+        r, c = linear_sum_assignment(cost, maximize=True)
+        value = float(cost[r, c].sum() + lam.sum())
+        if value < best - 1e-9:
+            best, best_lam = value, lam.copy()
+            stall = 0
+        else:
+            stall += 1
+            if stall >= 3:
+                scale *= 0.5
+                stall = 0
+        # Exact best country-2 member of each chosen pair (subgradient and heuristic).
+        completion = w02[r] + w12[c]
+        picks = (completion - lam[None, :]).argmax(axis=1)
+        if heuristic and (not big or it % 4 == 1):
+            # Lagrangian heuristic: keep the (a, b) pairs, assign country 2 optimally.
+            _, c_of = linear_sum_assignment(completion, maximize=True)
+            pv = float(w01[r, c].sum() + completion[np.arange(n), c_of].sum())
+            if pv > primal_value:
+                primal_value, primal = pv, (c.copy(), c_of.copy())
+        target = max(primal_value, lower if lower is not None else -np.inf)
+        if best - target <= 1e-9 * max(1.0, abs(target)):
+            break
+        # Subgradient: 1 - how often each country-2 member is picked by the chosen pairs.
+        grad = 1.0 - np.bincount(picks, minlength=n)
+        norm = float(grad @ grad)
+        if norm == 0:
+            break
+        step = scale * (value - target) / norm
+        lam -= step * grad
+        last = time.perf_counter() - t_iter
+        if progress is not None:
+            progress(min(1.0, (time.perf_counter() - start) / time_limit), f"bound {best:.2f}")
+    if not np.isfinite(best):
+        best = pairwise_bound(w01, w02, w12)
+    return LagrangianResult(best, it, primal[0], primal[1], primal_value, best_lam)
+
+
+@dataclass(frozen=True)
+class LagrangianResult:
+    """Outcome of :func:`lagrangian_bound`: bound and the best Lagrangian-heuristic grouping."""
+
+    bound: float
+    iterations: int
+    b_of_a: np.ndarray
+    c_of_a: np.ndarray
+    primal_value: float
+    lam: np.ndarray  # multipliers of the best bound (to warm-start a later run)
+
+
+def lp_bound(
+    w01: np.ndarray, w02: np.ndarray, w12: np.ndarray, allowed: np.ndarray | None = None
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
+    """LP relaxation of the axial 3-AP over the ``allowed`` triples (all if ``None``).
+
+    Returns ``(bound, triples, reduced_costs, x)`` where ``triples`` is an ``(T, 3)`` array
+    of the allowed (a, b, c), ``reduced_costs`` their non-negative LP reduced costs (any
+    integer solution using triple t is worth at most ``bound - reduced_costs[t]``) and ``x``
+    the LP solution. Returns ``None`` if the LP is infeasible (then no grouping exists) or
+    HiGHS fails.
+    """
+    n = w01.shape[0]
+    if allowed is None:
+        allowed = np.ones((n, n, n), dtype=bool)
+    a, b, c = np.nonzero(allowed)
+    cost = w01[a, b] + w02[a, c] + w12[b, c]
+    t = len(a)
+    rows = np.concatenate([a, n + b, 2 * n + c])
+    cols = np.tile(np.arange(t), 3)
+    a_eq = csr_matrix((np.ones(3 * t), (rows, cols)), shape=(3 * n, t))
+    res = linprog(-cost, A_eq=a_eq, b_eq=np.ones(3 * n), bounds=(0, 1), method="highs")
+    if res.status != 0:
+        return None
+    duals = -np.asarray(res.eqlin.marginals)
+    reduced = duals[a] + duals[n + b] + duals[2 * n + c] - cost
+    return float(-res.fun), np.stack([a, b, c], axis=1), np.maximum(reduced, 0.0), res.x

@@ -1,0 +1,83 @@
+"""Exchanges models, one module per concern, re-exported here for Django and callers."""
+
+from exchanges.models.activity import ActivityLog
+from exchanges.models.applications import (
+    Answer,
+    Application,
+    Document,
+    GuardianConsent,
+    RefereeRequest,
+)
+from exchanges.models.campaigns import Campaign
+from exchanges.models.mail import MailOptOut, MailTemplate, OutgoingMail
+from exchanges.models.matching import (
+    MatchGroup,
+    MatchGroupMember,
+    MatchingConstraint,
+    MatchingProfile,
+    MatchingRun,
+)
+from exchanges.models.placement import Host, PlacementAssignment, PlacementRun
+from exchanges.models.predeparture import ItineraryItem, PredepartureChecklist
+from exchanges.models.programs import Cohort, CohortQuota, Program
+from exchanges.models.questions import ApplicationForm, FormStep, Question
+from exchanges.models.reviews import (
+    CohortReviewSettings,
+    Review,
+    ReviewAssignment,
+    ReviewCriterion,
+    ReviewerConflict,
+    ReviewerPoolMember,
+    ReviewScore,
+)
+from exchanges.models.selection import SelectionMove, SelectionSettings
+from exchanges.models.surveys import (
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
+)
+
+__all__ = [
+    "ActivityLog",
+    "Answer",
+    "Application",
+    "ApplicationForm",
+    "Campaign",
+    "Cohort",
+    "CohortQuota",
+    "CohortReviewSettings",
+    "Document",
+    "FormStep",
+    "GuardianConsent",
+    "Host",
+    "ItineraryItem",
+    "MailOptOut",
+    "MailTemplate",
+    "MatchGroup",
+    "MatchGroupMember",
+    "MatchingConstraint",
+    "MatchingProfile",
+    "MatchingRun",
+    "OutgoingMail",
+    "PlacementAssignment",
+    "PlacementRun",
+    "PredepartureChecklist",
+    "Program",
+    "Question",
+    "RefereeRequest",
+    "Review",
+    "ReviewAssignment",
+    "ReviewCriterion",
+    "ReviewScore",
+    "ReviewerConflict",
+    "ReviewerPoolMember",
+    "SelectionMove",
+    "SelectionSettings",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyInvitation",
+    "SurveyQuestion",
+    "SurveyResponse",
+]

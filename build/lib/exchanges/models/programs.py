@@ -1,0 +1,200 @@
+"""Programs and their cohorts."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from exchanges.enums import CohortStatus, Country, EligibilityBasis, ProgramKind, WaitlistPolicy
+from exchanges.validators import validate_time_zone
+
+
+def _localised(obj, field: str) -> str:
+    """The value of ``field_<lang>`` for the active language, falling back to English."""
+    language = (get_language() or "en").split("-")[0]
+    return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_en", "")
+
+
+class Program(models.Model):
+    """A standing exchange program, such as a next-generation leaders exchange."""
+
+    slug = models.SlugField(_("short name"), unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_ja = models.TextField(_("description (Japanese)"), blank=True)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ProgramKind.choices)
+    # Country codes; a program is not limited to three countries.
+    countries = models.JSONField(_("participating countries"), default=list)
+    sectors = models.JSONField(_("sectors or tracks"), default=list, blank=True)
+    partners = models.ManyToManyField(
+        "accounts.Organisation",
+        verbose_name=_("partner organisations"),
+        blank=True,
+        related_name="partner_programs",
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("secretariat staff"),
+        blank=True,
+        related_name="staffed_programs",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        ordering = ["name_en"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _localised(self, "name")
+
+    @property
+    def description(self) -> str:
+        return _localised(self, "description")
+
+    def country_labels(self) -> list[str]:
+        labels = dict(Country.choices)
+        return [str(labels.get(code, code)) for code in self.countries]
+
+
+class Cohort(models.Model):
+    """One intake of a program, with its application window, dates and quotas.
+
+    The deadline is stored as an instant; ``time_zone`` is the zone it is announced in, so
+    it can be shown both officially and in each applicant's own zone.
+    """
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="cohorts"
+    )
+    slug = models.SlugField(_("short name"))
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=CohortStatus.choices,
+        default=CohortStatus.DRAFT,
+        db_index=True,
+    )
+    opens_at = models.DateTimeField(_("applications open"))
+    deadline = models.DateTimeField(_("application deadline"))
+    time_zone = models.CharField(
+        _("announced time zone"),
+        max_length=64,
+        default="Asia/Seoul",
+        validators=[validate_time_zone],
+    )
+    starts_on = models.DateField(_("program starts"))
+    ends_on = models.DateField(_("program ends"))
+    host_country = models.CharField(_("host country"), max_length=2, choices=Country.choices)
+    sector_targets = models.JSONField(_("sector targets"), default=dict, blank=True)
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    age_reference_date = models.DateField(
+        _("age reference date"),
+        null=True,
+        blank=True,
+        help_text=_("Ages are computed on this date; the program's first day if empty."),
+    )
+    offer_response_days = models.PositiveSmallIntegerField(_("days to accept an offer"), default=14)
+    waitlist_policy = models.CharField(
+        _("waiting list policy"),
+        max_length=20,
+        choices=WaitlistPolicy.choices,
+        default=WaitlistPolicy.AUTOMATIC,
+    )
+    eligible_countries = models.JSONField(
+        _("eligible countries"),
+        default=list,
+        blank=True,
+        help_text=_("Country codes; the program's participating countries if empty."),
+    )
+    eligibility_basis = models.CharField(
+        _("eligibility by"),
+        max_length=20,
+        choices=EligibilityBasis.choices,
+        default=EligibilityBasis.EITHER,
+    )
+    language_requirements = models.JSONField(
+        _("language requirements"),
+        default=dict,
+        blank=True,
+        help_text=_('Minimum level per language, for example {"en": "professional"}.'),
+    )
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "slug"], name="cohort_unique_slug"),
+            models.CheckConstraint(
+                condition=models.Q(deadline__gt=models.F("opens_at")),
+                name="cohort_deadline_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="cohort_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "deadline"], name="cohort_status_deadline")]
+
+    def __str__(self) -> str:
+        return f"{self.program.name_en} – {self.name_en}"
+
+    @property
+    def name(self) -> str:
+        return _localised(self, "name")
+
+    @property
+    def reference_date(self):
+        """The date ages are computed on."""
+        return self.age_reference_date or self.starts_on
+
+    @property
+    def allowed_countries(self) -> list[str]:
+        return list(self.eligible_countries or self.program.countries)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The cohort's announced time zone: its deadlines and program days are in it."""
+        return zoneinfo.ZoneInfo(self.time_zone or "UTC")
+
+    @property
+    def is_open(self) -> bool:
+        now = timezone.now()
+        return self.status == CohortStatus.OPEN and self.opens_at <= now < self.deadline
+
+
+class CohortQuota(models.Model):
+    """Seats for one country in a cohort. A row per country so it can be locked on decisions."""
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="quotas"
+    )
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    seats = models.PositiveIntegerField(_("seats"))
+    waitlist_size = models.PositiveIntegerField(_("waitlist size"), default=0)
+
+    class Meta:
+        verbose_name = _("country quota")
+        verbose_name_plural = _("country quotas")
+        ordering = ["cohort", "country"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "country"], name="quota_unique_country"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id}:{self.country}={self.seats}"

@@ -1,0 +1,323 @@
+"""Review: a cohort's rubric and review settings, its reviewer pool, assignments and reviews.
+
+An application gets ``reviews_per_application`` reviewers (``ReviewAssignment`` rows, one per
+reviewer and application). A reviewer scores every ``ReviewCriterion`` of the cohort's rubric
+(``ReviewScore`` rows under one ``Review``), or declares a conflict of interest, which frees
+the assignment so another reviewer can take it. Raw scores are kept per criterion so that
+per-reviewer normalisation can be computed later without asking anyone again.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from exchanges.enums import ReviewAssignmentStatus, ReviewRecommendation
+from exchanges.models.applications import Application
+from exchanges.models.programs import Cohort, _localised
+from exchanges.models.questions import Question
+
+CRITERION_MAX_SCORE = 100
+CRITERION_MAX_WEIGHT = Decimal("100")
+REVIEWS_PER_APPLICATION_MAX = 10
+
+
+class ReviewCriterion(models.Model):
+    """One line of a cohort's rubric, scored from 0 to ``max_score`` and weighted."""
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="review_criteria"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_ja = models.TextField(_("description (Japanese)"), blank=True)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(CRITERION_MAX_WEIGHT)],
+    )
+    max_score = models.PositiveSmallIntegerField(
+        _("highest score"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(CRITERION_MAX_SCORE)],
+    )
+
+    class Meta:
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
+        ordering = ["cohort", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(max_score__gte=1), name="criterion_max_score_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    @property
+    def name(self) -> str:
+        return _localised(self, "name")
+
+    @property
+    def description(self) -> str:
+        return _localised(self, "description")
+
+
+class CohortReviewSettings(models.Model):
+    """How a cohort is reviewed: reviewers per application, exclusions, blind mode, due date.
+
+    ``identifying_questions`` are form questions whose answers blind mode hides as well as
+    the applicant's name, email, institution and date of birth.
+    """
+
+    cohort = models.OneToOneField(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="review_settings"
+    )
+    reviews_per_application = models.PositiveSmallIntegerField(
+        _("reviewers per application"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(REVIEWS_PER_APPLICATION_MAX)],
+    )
+    avoid_same_country = models.BooleanField(
+        _("never a reviewer from the applicant's country"), default=False
+    )
+    blind = models.BooleanField(_("blind review"), default=False)
+    due_at = models.DateTimeField(_("reviews due"), null=True, blank=True)
+    identifying_questions = models.ManyToManyField(
+        Question, verbose_name=_("identifying questions"), blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review settings")
+        verbose_name_plural = _("review settings")
+
+    def __str__(self) -> str:
+        return f"review settings {self.cohort_id}"
+
+
+class ReviewerPoolMember(models.Model):
+    """A reviewer who may be assigned applications of a cohort.
+
+    A removed member keeps the row (``is_active`` false), so its history and the reminder
+    keys that name it stay valid; adding them again reactivates it.
+    """
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="reviewer_pool"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.CASCADE,
+        related_name="review_pools",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    max_assignments = models.PositiveSmallIntegerField(
+        _("most applications"),
+        null=True,
+        blank=True,
+        help_text=_("Automatic assignment gives this reviewer no more; empty for no limit."),
+    )
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("reviewer pool member")
+        verbose_name_plural = _("reviewer pool")
+        ordering = ["cohort", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "reviewer"], name="pool_unique_reviewer"),
+        ]
+        indexes = [models.Index(fields=["cohort", "is_active"], name="pool_cohort_active")]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id}:{self.reviewer_id}"
+
+
+class ReviewAssignment(models.Model):
+    """One reviewer asked to review one application (never twice: a unique constraint).
+
+    ``cohort`` repeats the application's cohort so that queues, progress tables and reminders
+    filter and count on one indexed table. ``batch`` names the assignment run that created it:
+    the reviewer gets one email per batch.
+    """
+
+    cohort = models.ForeignKey(
+        Cohort,
+        verbose_name=_("cohort"),
+        on_delete=models.CASCADE,
+        related_name="review_assignments",
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="review_assignments",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.CASCADE,
+        related_name="review_assignments",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ReviewAssignmentStatus.choices,
+        default=ReviewAssignmentStatus.ASSIGNED,
+    )
+    batch = models.CharField(_("assignment batch"), max_length=32, blank=True)
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("review submitted"), null=True, blank=True)
+    conflict_reason = models.TextField(_("conflict of interest"), blank=True)
+    conflict_declared_at = models.DateTimeField(_("conflict declared"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
+        ordering = ["-assigned_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="assignment_unique_reviewer"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["reviewer", "status"], name="assignment_reviewer_status"),
+            models.Index(
+                fields=["cohort", "reviewer", "status"], name="assignment_cohort_reviewer"
+            ),
+            models.Index(fields=["application", "status"], name="assignment_application"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.reviewer_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("review:assignment", kwargs={"pk": self.pk})
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ReviewAssignmentStatus.ASSIGNED
+
+
+class Review(models.Model):
+    """The review written for an assignment; ``weighted_score`` is 0–100.
+
+    ``weighted_score`` = 100 × Σ(weight × score / highest score) / Σ weight, so criteria with
+    different scales weigh only by their weight.
+    """
+
+    assignment = models.OneToOneField(
+        ReviewAssignment,
+        verbose_name=_("assignment"),
+        on_delete=models.CASCADE,
+        related_name="review",
+    )
+    weighted_score = models.DecimalField(_("weighted score"), max_digits=6, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=30, blank=True, choices=ReviewRecommendation.choices
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weighted_score__gte=0, weighted_score__lte=100),
+                name="review_weighted_score_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"review {self.assignment_id}"
+
+
+class ReviewScore(models.Model):
+    """The raw score a review gave one criterion (kept raw for later normalisation)."""
+
+    review = models.ForeignKey(
+        Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        ReviewCriterion,
+        verbose_name=_("criterion"),
+        on_delete=models.PROTECT,
+        related_name="scores",
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["criterion__position", "criterion_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="score_one_per_criterion"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review_id}:{self.criterion_id}={self.score}"
+
+
+class ReviewerConflict(models.Model):
+    """An institution or organisation a reviewer must never review applicants from.
+
+    Compared with the application's institution ignoring case and whitespace, like the
+    reviewer's own organisation.
+    """
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.CASCADE,
+        related_name="review_conflicts",
+    )
+    institution = models.CharField(_("institution or organisation"), max_length=200)
+    normalised = models.CharField(max_length=200, editable=False)
+    created_at = models.DateTimeField(_("declared"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reviewer conflict")
+        verbose_name_plural = _("reviewer conflicts")
+        ordering = ["reviewer", "institution", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reviewer", "normalised"], name="reviewer_conflict_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id}:{self.institution}"

@@ -1,0 +1,119 @@
+"""Object permissions as django-rules predicates: the one place that says who may do what.
+
+Views declare ``permission_required`` with these names; querysets are additionally scoped by
+the selectors, so a list never shows what a detail page would refuse.
+"""
+
+import rules
+
+from exchanges.enums import APPLICATION_PREDEPARTURE, Role
+
+
+@rules.predicate
+def is_secretariat(user) -> bool:
+    return bool(user.is_authenticated and (user.role == Role.SECRETARIAT or user.is_superuser))
+
+
+@rules.predicate
+def is_partner_staff(user) -> bool:
+    return bool(user.is_authenticated and user.role == Role.PARTNER_STAFF)
+
+
+@rules.predicate
+def is_reviewer(user) -> bool:
+    return bool(user.is_authenticated and user.role == Role.REVIEWER)
+
+
+is_staff_member = is_secretariat | is_partner_staff
+
+rules.add_perm("exchanges.access_staff_area", is_staff_member)
+rules.add_perm("exchanges.access_review_area", is_reviewer | is_secretariat)
+rules.add_perm("exchanges.manage_programs", is_secretariat)
+
+
+@rules.predicate
+def is_application_owner(user, application) -> bool:
+    return bool(
+        application is not None and user.is_authenticated and application.applicant_id == user.pk
+    )
+
+
+@rules.predicate
+def is_partner_for_application(user, application) -> bool:
+    """Partner staff: applications of their country in programs their organisation partners."""
+    if application is None or not is_partner_staff(user):
+        return False
+    return bool(
+        user.partner_country
+        and application.country == user.partner_country
+        and application.cohort.program.partners.filter(pk=user.organisation_id).exists()
+    )
+
+
+can_manage_application = is_secretariat | is_partner_for_application
+
+rules.add_perm("exchanges.view_application", is_application_owner | can_manage_application)
+rules.add_perm("exchanges.manage_application", can_manage_application)
+rules.add_perm("exchanges.edit_application", is_application_owner)
+
+
+@rules.predicate
+def is_partner_for_cohort(user, cohort) -> bool:
+    """Partner staff of an organisation that partners on the cohort's program."""
+    if cohort is None or not is_partner_staff(user) or not user.organisation_id:
+        return False
+    return cohort.program.partners.filter(pk=user.organisation_id).exists()
+
+
+# Matching: partner staff may look at their cohorts' runs; only the secretariat changes them.
+rules.add_perm("exchanges.view_matching", is_secretariat | is_partner_for_cohort)
+rules.add_perm("exchanges.manage_matching", is_secretariat)
+
+
+# The outbox holds every recipient's messages: only the secretariat reads it and sends campaigns.
+rules.add_perm("exchanges.manage_mail", is_secretariat)
+
+
+# Surveys: the secretariat runs them; partner staff of the program see their country's
+# response rate (answers and per-question figures wait for the fewer-than-five rule).
+rules.add_perm("exchanges.view_surveys", is_secretariat | is_partner_for_cohort)
+rules.add_perm("exchanges.manage_surveys", is_secretariat)
+
+
+@rules.predicate
+def is_assigned_reviewer(user, assignment) -> bool:
+    return bool(
+        assignment is not None and user.is_authenticated and assignment.reviewer_id == user.pk
+    )
+
+
+# Review: reviewers open only their own assignments; the secretariat runs assignment and the
+# rubric; partner staff may look at the progress of cohorts they partner on.
+rules.add_perm("exchanges.review_assignment", is_assigned_reviewer)
+rules.add_perm("exchanges.view_reviews", is_secretariat | is_partner_for_cohort)
+rules.add_perm("exchanges.manage_reviews", is_secretariat)
+# Selection: partner staff see their country's rankings, proposal and exports.
+rules.add_perm("exchanges.view_selection", is_secretariat | is_partner_for_cohort)
+rules.add_perm("exchanges.manage_selection", is_secretariat)
+
+
+# Pre-departure. The checklist's details (dietary and medical needs above all) are for the
+# participant and the secretariat; partner staff of the participant's country see which
+# sections are complete; reviewers see nothing. The object is the application.
+@rules.predicate
+def is_predeparture_participant(user, application) -> bool:
+    return bool(application is not None and application.status in APPLICATION_PREDEPARTURE)
+
+
+rules.add_perm("exchanges.view_predeparture", is_secretariat | is_partner_for_cohort)
+rules.add_perm("exchanges.manage_itinerary", is_secretariat)
+rules.add_perm(
+    "exchanges.view_checklist",
+    is_predeparture_participant
+    & (is_application_owner | is_secretariat | is_partner_for_application),
+)
+rules.add_perm(
+    "exchanges.view_checklist_details",
+    is_predeparture_participant & (is_application_owner | is_secretariat),
+)
+rules.add_perm("exchanges.edit_checklist", is_predeparture_participant & is_application_owner)

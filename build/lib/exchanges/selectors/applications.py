@@ -1,0 +1,170 @@
+"""Reading applications, always scoped by what the viewer may see."""
+
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from accounts.models import User
+from exchanges.enums import CohortStatus, ReviewAssignmentStatus, Role
+from exchanges.models import (
+    Application,
+    Cohort,
+    FormStep,
+    Question,
+    RefereeRequest,
+    Review,
+)
+
+
+def applications_visible_to(*, viewer: User) -> QuerySet[Application]:
+    """Secretariat: all; partner staff: their country in the programs they partner on;
+    applicants: their own; anyone else: none."""
+    qs = Application.objects.all()
+    if viewer.role == Role.SECRETARIAT or viewer.is_superuser:
+        return qs
+    if viewer.role == Role.PARTNER_STAFF and viewer.partner_country:
+        return qs.filter(
+            country=viewer.partner_country, cohort__program__partners=viewer.organisation_id
+        )
+    if viewer.role == Role.APPLICANT:
+        return qs.filter(applicant=viewer)
+    return qs.none()
+
+
+def cohorts_visible_to_staff(*, viewer: User) -> QuerySet[Cohort]:
+    qs = Cohort.objects.select_related("program")
+    if viewer.role == Role.SECRETARIAT or viewer.is_superuser:
+        return qs
+    if viewer.role == Role.PARTNER_STAFF and viewer.organisation_id:
+        return qs.filter(program__partners=viewer.organisation_id)
+    return qs.none()
+
+
+def open_calls() -> QuerySet[Cohort]:
+    now = timezone.now()
+    return (
+        Cohort.objects.filter(status=CohortStatus.OPEN, opens_at__lte=now, deadline__gt=now)
+        .select_related("program")
+        .order_by("deadline", "id")
+    )
+
+
+def applications_of_applicant(*, applicant: User) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(applicant=applicant)
+        .select_related("cohort__program")
+        .order_by("-created_at", "-id")
+    )
+
+
+def application_for_applicant(*, applicant: User, pk: int) -> Application | None:
+    return (
+        Application.objects.filter(applicant=applicant, pk=pk)
+        .select_related("cohort__program", "applicant")
+        .first()
+    )
+
+
+def form_steps(*, cohort: Cohort) -> list[FormStep]:
+    """The cohort form's steps with their questions, in order (two queries)."""
+    return list(
+        FormStep.objects.filter(form__cohort=cohort)
+        .order_by("position", "id")
+        .prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("position", "id"))
+        )
+    )
+
+
+def referee_requests_of(*, application: Application) -> QuerySet[RefereeRequest]:
+    return application.referee_requests.order_by("created_at", "id")
+
+
+def pipeline_applications(*, viewer: User, cohort: Cohort, filters: dict) -> QuerySet[Application]:
+    """The filtered, sorted list of a cohort's applications the viewer may see, each with
+    ``score``: the mean weighted score (0–100) of its submitted reviews, or None. (The raw
+    score: normalised scores need every reviewer's statistics and are on the selection
+    pages.)"""
+    score = (
+        Review.objects.filter(
+            assignment__application=OuterRef("pk"),
+            assignment__status=ReviewAssignmentStatus.SUBMITTED,
+        )
+        .values("assignment__application")
+        .annotate(mean=Avg("weighted_score"))
+        .values("mean")
+    )
+    qs = (
+        applications_visible_to(viewer=viewer)
+        .filter(cohort=cohort)
+        .select_related("applicant")
+        .annotate(
+            has_letters=Exists(
+                RefereeRequest.objects.filter(application=OuterRef("pk"), status="received")
+            ),
+            score=Subquery(score),
+        )
+    )
+    if filters.get("min_score") is not None:
+        qs = qs.filter(score__gte=filters["min_score"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("country"):
+        qs = qs.filter(country=filters["country"])
+    if filters.get("sector"):
+        qs = qs.filter(sector=filters["sector"])
+    term = (filters.get("q") or "").strip()
+    if term:
+        qs = qs.filter(
+            Q(applicant__given_name__icontains=term)
+            | Q(applicant__family_name__icontains=term)
+            | Q(applicant__local_name__icontains=term)
+            | Q(applicant__email__icontains=term)
+            | Q(institution__icontains=term)
+        )
+    sort = filters.get("sort") or "-submitted_at"
+    allowed = {
+        "submitted_at",
+        "-submitted_at",
+        "name",
+        "-name",
+        "country",
+        "-country",
+        "status",
+        "-status",
+        "updated_at",
+        "-updated_at",
+        "waitlist_position",
+        "offer_respond_by",
+        "score",
+        "-score",
+    }
+    if sort not in allowed:
+        sort = "-submitted_at"
+    if sort.lstrip("-") == "name":
+        prefix = "-" if sort.startswith("-") else ""
+        order = [f"{prefix}applicant__family_name", f"{prefix}applicant__given_name"]
+    elif sort in {"waitlist_position", "offer_respond_by"}:
+        # Only waitlisted applications have a position and only offers a deadline: they
+        # come first, everyone else after them.
+        order = [F(sort).asc(nulls_last=True)]
+    elif sort.lstrip("-") == "score":
+        # Unreviewed applications (no score) last either way.
+        order = [
+            F("score").desc(nulls_last=True)
+            if sort.startswith("-")
+            else F("score").asc(nulls_last=True)
+        ]
+    else:
+        order = [sort]
+    return qs.order_by(*order, "id")
+
+
+def pipeline_counts(*, viewer: User, cohort: Cohort) -> list[dict]:
+    """Counts by status and country in one grouped query."""
+    return list(
+        applications_visible_to(viewer=viewer)
+        .filter(cohort=cohort)
+        .values("status", "country")
+        .annotate(total=Count("id"))
+        .order_by("status", "country")
+    )

@@ -1,0 +1,67 @@
+"""Reading hosts, placement runs and their results, scoped by cohort or by participant."""
+
+from django.db.models import Prefetch, QuerySet
+
+from exchanges.enums import PlacementRunStatus
+from exchanges.models import Application, Cohort, Host, PlacementAssignment, PlacementRun
+
+
+def hosts_of(*, cohort: Cohort) -> QuerySet[Host]:
+    return Host.objects.filter(cohort=cohort).order_by("name", "id")
+
+
+def placement_runs_of(*, cohort: Cohort, kind: str) -> QuerySet[PlacementRun]:
+    return (
+        PlacementRun.objects.filter(cohort=cohort, kind=kind)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def _placed() -> QuerySet[PlacementAssignment]:
+    return PlacementAssignment.objects.select_related(
+        "application__applicant", "application__matching_profile"
+    ).order_by("application__country", "id")
+
+
+def placement_hosts_of(*, run: PlacementRun) -> QuerySet[Host]:
+    """The cohort's hosts, each with the participants this run placed there (two queries)."""
+    return (
+        Host.objects.filter(cohort_id=run.cohort_id)
+        .order_by("name", "id")
+        .prefetch_related(
+            Prefetch("assignments", queryset=_placed().filter(run=run), to_attr="placed")
+        )
+    )
+
+
+def placement_unplaced_of(*, run: PlacementRun) -> QuerySet[PlacementAssignment]:
+    return _placed().filter(run=run, host__isnull=True, mentor__isnull=True)
+
+
+def mentor_pairs_of(*, run: PlacementRun) -> QuerySet[PlacementAssignment]:
+    """The run's paired participants with their mentors, mentors' countries first."""
+    return (
+        _placed()
+        .filter(run=run, mentor__isnull=False)
+        .select_related("mentor__applicant", "mentor__cohort")
+        .order_by("mentor__country", "mentor_id", "application__country", "id")
+    )
+
+
+def published_placements_for(*, application: Application) -> dict[str, PlacementAssignment]:
+    """The application's host and mentor in its cohort's published runs (one query);
+    empty before publishing."""
+    rows = PlacementAssignment.objects.filter(
+        application=application,
+        run__status=PlacementRunStatus.PUBLISHED,
+        run__cohort_id=application.cohort_id,
+    ).select_related("run", "host", "mentor__applicant")
+    return {row.run.kind: row for row in rows}
+
+
+def placement_published(*, cohort, kind: str) -> bool:
+    """Whether the cohort has a published run of ``kind`` (then no other can be published)."""
+    return PlacementRun.objects.filter(
+        cohort=cohort, kind=kind, status=PlacementRunStatus.PUBLISHED
+    ).exists()

@@ -1,0 +1,261 @@
+"""Exports of application lists to CSV and XLSX, safe from formula injection.
+
+A spreadsheet treats a cell starting with ``=``, ``+``, ``-`` or ``@`` (and tab, carriage
+return or line feed, which some programs strip first, and the full-width and small forms of
+those signs, which Excel and LibreOffice read as the ASCII ones) as a formula; such cells get
+a leading single quote so they are shown as text (OWASP "CSV Injection"). Control characters
+that a workbook cannot hold are removed, so one person's answer never breaks an export. Rows
+are produced in batches, so memory and the number of queries grow with the batch count, not
+with the number of rows.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from exchanges.enums import ApplicationStatus, QuestionKind, Sector
+from exchanges.models import Answer, Application, Question
+
+FORMULA_PREFIXES = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "\n",
+    "|",
+    "\uff1d",
+    "\uff0b",
+    "\uff0d",
+    "\uff20",
+    "\uff5c",  # full-width ＝ ＋ － ＠ ｜
+    "\ufe66",
+    "\ufe62",
+    "\ufe63",
+    "\ufe6b",  # small ﹦ ﹢ ﹣ ﹫
+    "\u2212",  # minus sign −
+)
+# What an XLSX cell cannot hold (XML 1.0 forbids these control characters); openpyxl raises
+# IllegalCharacterError on them.
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+EXPORT_BATCH_SIZE = 2000
+
+
+def neutralise_cell(value) -> object:
+    """The cell as an export writes it: control characters removed, formulas made text."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    text = ILLEGAL_CHARACTERS.sub("", str(value))
+    # A formula may hide behind leading spaces, which spreadsheets skip.
+    if text.startswith(FORMULA_PREFIXES) or text.lstrip(" ").startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def _answer_text(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return "" if value is None else str(value)
+
+
+EXPORT_FIELDS = (
+    "pk",
+    "applicant__given_name",
+    "applicant__family_name",
+    "applicant__local_name",
+    "applicant__email",
+    "country",
+    "citizenship",
+    "residence_country",
+    "sector",
+    "institution",
+    "status",
+    "submitted_at",
+)
+
+
+def _batches(rows: Iterator[dict], size: int) -> Iterator[list[dict]]:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def application_export_rows(
+    *, applications: QuerySet[Application], questions: list[Question]
+) -> Iterator[list]:
+    """The header, then one neutralised row per application, in the queryset's order.
+
+    Rows are read as plain values (no model instances) in batches of ``EXPORT_BATCH_SIZE``;
+    each batch's answers come in one more query, so an export costs two queries per batch.
+    """
+    exported = [q for q in questions if q.kind != QuestionKind.FILE]
+    statuses = {value: str(label) for value, label in ApplicationStatus.choices}
+    yield [
+        neutralise_cell(c)
+        for c in [
+            _("ID"),
+            _("Given name"),
+            _("Family name"),
+            _("Name in local script"),
+            _("Email"),
+            _("Country"),
+            _("Citizenship"),
+            _("Residence"),
+            _("Sector"),
+            _("Institution"),
+            _("Status"),
+            _("Submitted"),
+            *[q.label_en for q in exported],
+        ]
+    ]
+    question_ids = [q.pk for q in exported]
+    rows = applications.values(*EXPORT_FIELDS).iterator(chunk_size=EXPORT_BATCH_SIZE)
+    for batch in _batches(rows, EXPORT_BATCH_SIZE):
+        answers: dict[tuple[int, int], object] = {}
+        if question_ids:
+            answers = {
+                (a, q): v
+                for a, q, v in Answer.objects.filter(
+                    application_id__in=[row["pk"] for row in batch], question_id__in=question_ids
+                ).values_list("application_id", "question_id", "value")
+            }
+        for row in batch:
+            submitted = row["submitted_at"]
+            yield [
+                neutralise_cell(c)
+                for c in [
+                    *(row[field] for field in EXPORT_FIELDS[:10]),
+                    statuses.get(row["status"], row["status"]),
+                    timezone.localtime(submitted).isoformat() if submitted else "",
+                    *[_answer_text(answers.get((row["pk"], q))) for q in question_ids],
+                ]
+            ]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_stream(rows: Iterable[list]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # Excel opens UTF-8 CSV (Japanese, Korean names) correctly with a BOM.
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def xlsx_bytes(rows: Iterable[list], *, title: str) -> bytes:
+    """A write-only workbook: rows are streamed into the file, not held as cell objects."""
+    from openpyxl import Workbook  # noqa: PLC0415 -- loaded on use: openpyxl is heavy; only XLSX needs it
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 -- loaded on use: as above
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31] or "Export")
+    for row in rows:
+        cells = []
+        for raw in row:
+            value = ILLEGAL_CHARACTERS.sub("", raw) if isinstance(raw, str) else raw
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # Never let openpyxl read a string as a formula.
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Selection --------------------------------------------------------------------------------
+
+
+def _score_text(value) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _selection_names(ids: list[int]) -> dict[int, tuple[str, str]]:
+    names = {}
+    for start in range(0, len(ids), EXPORT_BATCH_SIZE):
+        for pk, given, family in Application.objects.filter(
+            pk__in=ids[start : start + EXPORT_BATCH_SIZE]
+        ).values_list("pk", "applicant__given_name", "applicant__family_name"):
+            names[pk] = (given, family)
+    return names
+
+
+def _selection_header() -> list[str]:
+    return [
+        str(_("Country")),
+        str(_("Rank")),
+        str(_("Application")),
+        str(_("Given name")),
+        str(_("Family name")),
+        str(_("Sector")),
+        str(_("Reviews")),
+        str(_("Raw score")),
+        str(_("Normalised score")),
+        str(_("Spread")),
+        str(_("Reviewers disagree")),
+        str(_("Includes unnormalised reviewers")),
+    ]
+
+
+def _selection_cells(item, names) -> list:
+    given, family = names.get(item.application_id, ("", ""))
+    sectors = dict(Sector.choices)
+    return [
+        item.country,
+        item.rank or "",
+        item.application_id,
+        given,
+        family,
+        str(sectors.get(item.sector, item.sector)),
+        item.reviews,
+        _score_text(item.raw),
+        _score_text(item.normalised),
+        _score_text(item.spread),
+        str(_("yes")) if item.disagreement else "",
+        str(_("yes")) if item.unnormalised else "",
+    ]
+
+
+def selection_ranking_rows(*, ranking: list) -> Iterator[list]:
+    """The ranking (``selectors.selection.selection_ranking``, already scoped to the viewer)
+    as export rows, header first, every cell neutralised against formula injection."""
+    names = _selection_names([item.application_id for item in ranking])
+    yield _selection_header()
+    for item in ranking:
+        yield [neutralise_cell(c) for c in _selection_cells(item, names)]
+
+
+def selection_proposal_rows(*, proposal, section_labels: dict[str, str]) -> Iterator[list]:
+    """The proposal (already cut to the viewer's countries) as export rows: each country's
+    proposed selection, waiting list (with its order), the rest and the unreviewed."""
+    sections = ("selected", "waitlist", "rest", "unreviewed")
+    items = [
+        (section, position, item)
+        for country in proposal.countries
+        for section in sections
+        for position, item in enumerate(getattr(country, section), start=1)
+    ]
+    names = _selection_names([item.application_id for _s, _p, item in items])
+    yield [str(_("Proposal")), str(_("Position")), *_selection_header()]
+    for section, position, item in items:
+        yield [
+            neutralise_cell(c)
+            for c in [section_labels[section], position, *_selection_cells(item, names)]
+        ]

@@ -1,0 +1,1035 @@
+"""Review: the rubric, the reviewer pool, assigning reviewers, reviews and conflicts, and the
+reviewer emails (``reviewer_assigned`` per batch, the ``reviewer-nudge`` beat workflow).
+
+Assignment rules, for both automatic and manual assignment: a reviewer is never assigned an
+application from their own organisation or from an institution they declared a conflict with
+(compared ignoring case and whitespace), never one they declared a conflict of interest on,
+never the same application twice, and, when the cohort asks for it, never an applicant from
+their own country (automatic assignment only: staff may knowingly override it by hand).
+Assigning moves a submitted application to "under review" through ``applications_start_review``
+(the bulk form of ``application_transition``).
+
+Scheduled workflow registered here: ``reviewer-nudge``. Each active pool member (reviewer ×
+cohort) with pending assignments gets one digest at 09:00 in their time zone 3 days before the
+cohort's review due date (window ``3d``) and one on the day after the due date (window
+``overdue``); the key ``reviewer-nudge:<pool member id>:<window>:<due date>`` makes each go
+out once per due date (a due date moved by staff gets fresh nudges).
+"""
+
+import datetime as dt
+import logging
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from config.site import site_url
+from exchanges.activity_types import Activity
+from exchanges.enums import (
+    APPLICATION_REVIEWABLE,
+    REVIEW_ASSIGNMENT_ACTIVE,
+    ApplicationStatus,
+    MailTemplateKey,
+    ReviewAssignmentStatus,
+    ReviewRecommendation,
+    Role,
+)
+from exchanges.exceptions import ReviewIncomplete, ReviewRefused
+from exchanges.formatting import mail_datetime_text
+from exchanges.matching.assignment import AssignmentProblem, assign_reviewers
+from exchanges.models import (
+    ActivityLog,
+    Application,
+    Cohort,
+    CohortReviewSettings,
+    OutgoingMail,
+    Question,
+    Review,
+    ReviewAssignment,
+    ReviewCriterion,
+    ReviewerConflict,
+    ReviewerPoolMember,
+    ReviewScore,
+)
+from exchanges.services.activity import activity_check_declared, activity_log_record
+from exchanges.services.applications import applications_start_review
+from exchanges.services.mail import mail_language, mail_queue
+from exchanges.services.reminders import (
+    reminder_due_at,
+    reminder_occasion,
+    reminder_queue,
+    reminder_workflow,
+    reminders_queue_due,
+)
+
+logger = logging.getLogger(__name__)
+
+A = ReviewAssignmentStatus
+REVIEWER_ROLES = frozenset({Role.REVIEWER, Role.SECRETARIAT})
+MAX_CONFLICT_REASON = 2000
+
+
+def normalise_institution(name: str) -> str:
+    """``name`` compared ignoring case and every kind of whitespace ("Seoul  National
+    University" and "seoul national university" are the same institution)."""
+    return "".join((name or "").split()).casefold()
+
+
+def _review_url(cohort: Cohort) -> str:
+    return f"{site_url()}{reverse('review:queue')}?cohort={cohort.pk}"
+
+
+def _bulk_log(*, actor, objects: list, action_type: Activity, data: list[dict]) -> None:
+    """One activity log entry per object, written in one statement (assignment runs may
+    touch thousands of applications)."""
+    activity_check_declared(action_type)
+    if not objects:
+        return
+    content_type = ContentType.objects.get_for_model(objects[0])
+    now = timezone.now()
+    ActivityLog.objects.bulk_create(
+        [
+            ActivityLog(
+                actor=actor if actor is not None and actor.is_authenticated else None,
+                content_type=content_type,
+                object_id=obj.pk,
+                action_type=str(action_type),
+                data=entry,
+                timestamp=now,
+            )
+            for obj, entry in zip(objects, data, strict=True)
+        ]
+    )
+
+
+# --- Settings and rubric ----------------------------------------------------------------------
+
+
+def review_settings_get(*, cohort: Cohort) -> CohortReviewSettings:
+    """The cohort's review settings, created with the defaults the first time."""
+    review_settings, _created = CohortReviewSettings.objects.get_or_create(cohort=cohort)
+    return review_settings
+
+
+@transaction.atomic
+def review_settings_save(
+    *,
+    cohort: Cohort,
+    actor,
+    reviews_per_application: int,
+    avoid_same_country: bool,
+    blind: bool,
+    due_at: dt.datetime | None,
+    identifying_questions: list[Question],
+) -> CohortReviewSettings:
+    own = set(Question.objects.filter(step__form__cohort=cohort).values_list("pk", flat=True))
+    if any(q.pk not in own for q in identifying_questions):
+        raise ReviewRefused(_("Only questions of this cohort's form can be marked as identifying."))
+    review_settings = CohortReviewSettings.objects.select_for_update().get(
+        pk=review_settings_get(cohort=cohort).pk
+    )
+    review_settings.reviews_per_application = reviews_per_application
+    review_settings.avoid_same_country = avoid_same_country
+    review_settings.blind = blind
+    review_settings.due_at = due_at
+    review_settings.updated_at = timezone.now()
+    review_settings.save()
+    review_settings.identifying_questions.set(identifying_questions)
+    activity_log_record(
+        actor=actor,
+        obj=cohort,
+        action_type=Activity.REVIEW_SETTINGS_SAVED,
+        data={
+            "reviews_per_application": reviews_per_application,
+            "avoid_same_country": avoid_same_country,
+            "blind": blind,
+            "due_at": due_at.isoformat() if due_at else None,
+            "identifying_questions": sorted(q.pk for q in identifying_questions),
+        },
+    )
+    return review_settings
+
+
+def review_rubric_is_locked(*, cohort: Cohort) -> bool:
+    """Once a review is submitted, criteria can no longer be added, removed or re-weighted:
+    scores already given would change meaning. Names and descriptions stay editable."""
+    return Review.objects.filter(assignment__cohort=cohort).exists()
+
+
+@transaction.atomic
+def review_criterion_save(*, criterion: ReviewCriterion, actor) -> ReviewCriterion:
+    """Create or update a rubric criterion (its ``cohort`` set)."""
+    cohort = criterion.cohort
+    _locked_settings(cohort)  # one rubric change or review lock check at a time
+    if review_rubric_is_locked(cohort=cohort):
+        if criterion.pk is None:
+            raise ReviewRefused(
+                _("Reviews have been submitted: the rubric can no longer get new criteria.")
+            )
+        stored = ReviewCriterion.objects.get(pk=criterion.pk)
+        if stored.weight != criterion.weight or stored.max_score != criterion.max_score:
+            raise ReviewRefused(
+                _(
+                    "Reviews have been submitted: weights and highest scores "
+                    "can no longer change. Names and descriptions can."
+                )
+            )
+    created = criterion.pk is None
+    if created and not criterion.position:
+        last = (
+            ReviewCriterion.objects.filter(cohort=cohort)
+            .order_by("-position")
+            .values_list("position", flat=True)
+            .first()
+        )
+        criterion.position = (last or 0) + 1
+    criterion.full_clean()
+    criterion.save()
+    activity_log_record(
+        actor=actor,
+        obj=criterion,
+        action_type=Activity.REVIEW_CRITERION_ADDED if created else Activity.REVIEW_CRITERION_SAVED,
+        data={
+            "cohort": cohort.pk,
+            "weight": str(criterion.weight),
+            "max_score": criterion.max_score,
+        },
+    )
+    return criterion
+
+
+@transaction.atomic
+def review_criterion_delete(*, criterion: ReviewCriterion, actor) -> None:
+    _locked_settings(criterion.cohort)  # not while a first review is being submitted
+    if review_rubric_is_locked(cohort=criterion.cohort):
+        raise ReviewRefused(_("Reviews have been submitted: criteria can no longer be removed."))
+    activity_log_record(
+        actor=actor,
+        obj=criterion.cohort,
+        action_type=Activity.REVIEW_CRITERION_REMOVED,
+        data={"criterion": criterion.pk, "name": criterion.name_en},
+    )
+    criterion.delete()
+
+
+# --- Pool and declared institutions -----------------------------------------------------------
+
+
+@transaction.atomic
+def review_pool_add(
+    *, cohort: Cohort, reviewer: User, actor, max_assignments: int | None = None
+) -> ReviewerPoolMember:
+    """Add ``reviewer`` to the cohort's pool, or update and reactivate their membership."""
+    if reviewer.role not in REVIEWER_ROLES or not reviewer.is_active:
+        raise ReviewRefused(_("Only active reviewers and secretariat staff can review."))
+    _locked_settings(cohort)  # not in the middle of an automatic assignment run
+    member, created = ReviewerPoolMember.objects.select_for_update().get_or_create(
+        cohort=cohort,
+        reviewer=reviewer,
+        defaults={"max_assignments": max_assignments, "added_by": actor},
+    )
+    if not created:
+        member.is_active = True
+        member.max_assignments = max_assignments
+        member.save(update_fields=["is_active", "max_assignments"])
+    activity_log_record(
+        actor=actor,
+        obj=member,
+        action_type=Activity.REVIEW_POOL_ADDED,
+        data={"cohort": cohort.pk, "reviewer": reviewer.pk, "max_assignments": max_assignments},
+    )
+    return member
+
+
+@transaction.atomic
+def review_pool_remove(*, member: ReviewerPoolMember, actor) -> int:
+    """Take ``member`` out of the pool; their unfinished assignments in the cohort are removed
+    (submitted reviews stay). Returns how many assignments were removed."""
+    # An automatic assignment run holds this lock: it must not hand the reviewer new work
+    # after the removal committed, where nobody would replace or remind them.
+    _locked_settings(member.cohort)
+    member = ReviewerPoolMember.objects.select_for_update().get(pk=member.pk)
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    pending = list(
+        ReviewAssignment.objects.select_for_update().filter(
+            cohort_id=member.cohort_id, reviewer_id=member.reviewer_id, status=A.ASSIGNED
+        )
+    )
+    now = timezone.now()
+    ReviewAssignment.objects.filter(pk__in=[a.pk for a in pending]).update(
+        status=A.REMOVED, removed_at=now
+    )
+    _bulk_log(
+        actor=actor,
+        objects=pending,
+        action_type=Activity.REVIEW_UNASSIGNED,
+        data=[
+            {"application": a.application_id, "reviewer": a.reviewer_id, "reason": "pool"}
+            for a in pending
+        ],
+    )
+    activity_log_record(
+        actor=actor,
+        obj=member,
+        action_type=Activity.REVIEW_POOL_REMOVED,
+        data={
+            "cohort": member.cohort_id,
+            "reviewer": member.reviewer_id,
+            "assignments_removed": len(pending),
+        },
+    )
+    return len(pending)
+
+
+@transaction.atomic
+def reviewer_conflict_add(*, reviewer: User, institution: str, actor) -> ReviewerConflict:
+    """Declare an institution or organisation ``reviewer`` must never review applicants of."""
+    institution = " ".join(institution.split())
+    normalised = normalise_institution(institution)
+    if not normalised:
+        raise ReviewRefused(_("Enter the name of the institution or organisation."))
+    conflict = ReviewerConflict.objects.filter(reviewer=reviewer, normalised=normalised).first()
+    if conflict is not None:
+        return conflict
+    try:
+        with transaction.atomic():
+            conflict = ReviewerConflict.objects.create(
+                reviewer=reviewer, institution=institution[:200], normalised=normalised[:200]
+            )
+    except IntegrityError:
+        return ReviewerConflict.objects.get(reviewer=reviewer, normalised=normalised[:200])
+    activity_log_record(
+        actor=actor,
+        obj=conflict,
+        action_type=Activity.REVIEW_INSTITUTION_CONFLICT_ADDED,
+        data={"reviewer": reviewer.pk},
+    )
+    return conflict
+
+
+@transaction.atomic
+def reviewer_conflict_remove(*, conflict: ReviewerConflict, actor) -> None:
+    activity_log_record(
+        actor=actor,
+        obj=conflict,
+        action_type=Activity.REVIEW_INSTITUTION_CONFLICT_REMOVED,
+        data={"reviewer": conflict.reviewer_id},
+    )
+    conflict.delete()
+
+
+# --- Eligibility ------------------------------------------------------------------------------
+
+# Why a pool member cannot review an application; the order is the order of the checks.
+EXCLUDED_INSTITUTION = "institution"
+EXCLUDED_CONFLICT = "conflict"
+EXCLUDED_COUNTRY = "country"
+EXCLUDED_ASSIGNED = "assigned"
+EXCLUDED_REMOVED = "removed"
+EXCLUDED_CAPACITY = "capacity"
+EXCLUDED_SELF = "self"
+
+
+@dataclass
+class _Reviewer:
+    member: ReviewerPoolMember
+    institutions: frozenset[str]
+
+    @property
+    def user(self) -> User:
+        return self.member.reviewer
+
+
+def _reviewers_for(members: list[ReviewerPoolMember]) -> list[_Reviewer]:
+    """Pool members with the normalised names of their organisation and declared conflicts."""
+    declared = defaultdict(set)
+    for reviewer_id, normalised in ReviewerConflict.objects.filter(
+        reviewer_id__in=[m.reviewer_id for m in members]
+    ).values_list("reviewer_id", "normalised"):
+        declared[reviewer_id].add(normalised)
+    result = []
+    for member in members:
+        names = set(declared[member.reviewer_id])
+        organisation = member.reviewer.organisation
+        if organisation is not None:
+            names.add(normalise_institution(organisation.name))
+        names.discard("")
+        result.append(_Reviewer(member=member, institutions=frozenset(names)))
+    return result
+
+
+def _exclusion(
+    *, reviewer: _Reviewer, application: Application, existing: str | None, avoid_same_country: bool
+) -> str | None:
+    """The reason ``reviewer`` may not get ``application``, or None. ``existing`` is the
+    status of an earlier assignment of this pair."""
+    if existing == A.CONFLICT:
+        return EXCLUDED_CONFLICT
+    if existing in REVIEW_ASSIGNMENT_ACTIVE:
+        return EXCLUDED_ASSIGNED
+    if existing == A.REMOVED:
+        return EXCLUDED_REMOVED
+    if reviewer.user.pk == application.applicant_id:
+        return EXCLUDED_SELF
+    institution = normalise_institution(application.institution)
+    if institution and institution in reviewer.institutions:
+        return EXCLUDED_INSTITUTION
+    if (
+        avoid_same_country
+        and reviewer.user.country
+        and reviewer.user.country == application.country
+    ):
+        return EXCLUDED_COUNTRY
+    return None
+
+
+# --- Assigning --------------------------------------------------------------------------------
+
+
+@dataclass
+class Unfilled:
+    """An application automatic assignment could not give all its reviewers, and why: how
+    many pool members each rule excluded."""
+
+    application: Application
+    needed: int
+    assigned: int
+    excluded: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def missing(self) -> int:
+        return self.needed - self.assigned
+
+
+@dataclass
+class AutoAssignResult:
+    batch: str
+    per_application: int
+    applications_considered: int = 0
+    applications_completed: int = 0
+    assignments_created: int = 0
+    reviewers_emailed: int = 0
+    loads: dict[int, int] = field(default_factory=dict)
+    unfilled: list[Unfilled] = field(default_factory=list)
+
+
+def _require_due_date(review_settings: CohortReviewSettings) -> None:
+    if review_settings.due_at is None:
+        raise ReviewRefused(
+            _("Set the review due date before assigning reviewers: the reviewers' emails give it.")
+        )
+
+
+def _locked_settings(cohort: Cohort) -> CohortReviewSettings:
+    """The settings row, locked: assignment runs of one cohort happen one at a time."""
+    return CohortReviewSettings.objects.select_for_update().get(
+        pk=review_settings_get(cohort=cohort).pk
+    )
+
+
+def _start_review(applications: list[Application], actor) -> None:
+    """Submitted applications that got a reviewer are now under review."""
+    applications_start_review(
+        applications=[a for a in applications if a.status == ApplicationStatus.SUBMITTED],
+        actor=actor,
+    )
+
+
+def _notify_assigned(
+    *,
+    cohort: Cohort,
+    review_settings: CohortReviewSettings,
+    batch: str,
+    counts: dict[int, int],
+    members: dict[int, ReviewerPoolMember],
+) -> int:
+    """One ``reviewer_assigned`` email per reviewer of ``batch`` (in this transaction)."""
+    sent = 0
+    for reviewer_id, count in sorted(counts.items()):
+        member = members[reviewer_id]
+        reviewer = member.reviewer
+        language = mail_language(recipient=reviewer)
+        with translation.override(language):
+            context = {
+                "program_name": cohort.program.name,
+                "cohort_name": cohort.name,
+                "review_url": _review_url(cohort),
+                "assignment_count": count,
+                "due_date": mail_datetime_text(
+                    value=review_settings.due_at, language=language, time_zone=reviewer.time_zone
+                ),
+            }
+        mail_queue(
+            template_key=MailTemplateKey.REVIEWER_ASSIGNED,
+            idempotency_key=f"reviewer-assigned:{batch}:{reviewer_id}",
+            recipient=reviewer,
+            language=language,
+            context=context,
+            concerning=member,
+            cohort=cohort,
+        )
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def review_assign_automatically(
+    *, cohort: Cohort, per_application: int | None = None, actor
+) -> AutoAssignResult:
+    """Give every submitted or under-review application of ``cohort`` ``per_application``
+    active reviewers (the cohort's setting if None), filling only what is missing.
+
+    Optimal, not greedy (``exchanges.matching.assignment``, a min-cost flow): every
+    application gets all its reviewers whenever any assignment can give them that, a
+    reviewer's ``max_assignments`` is never exceeded, and the loads (counting the active
+    assignments already in the cohort) are as even as the rules allow: the largest is the
+    smallest possible, and they differ by at most one when nothing forbids it. Running it
+    again assigns nothing new unless something changed (a new application, a declared
+    conflict, a new pool member).
+    Each reviewer who got assignments gets one email for the batch.
+    """
+    review_settings = _locked_settings(cohort)
+    _require_due_date(review_settings)
+    per_application = per_application or review_settings.reviews_per_application
+    batch = uuid.uuid4().hex
+    result = AutoAssignResult(batch=batch, per_application=per_application)
+    members = list(
+        ReviewerPoolMember.objects.filter(
+            cohort=cohort,
+            is_active=True,
+            reviewer__is_active=True,
+        )
+        .select_related("reviewer__organisation")
+        .order_by("reviewer_id")
+    )
+    reviewers = _reviewers_for(members)
+    # Locked, so that no application is withdrawn or decided while it is being assigned.
+    applications = list(
+        Application.objects.select_for_update()
+        .filter(cohort=cohort, status__in=APPLICATION_REVIEWABLE)
+        .order_by("submitted_at", "id")
+    )
+    result.applications_considered = len(applications)
+    existing: dict[tuple[int, int], str] = {}
+    active_per_application: Counter = Counter()
+    load: Counter = Counter()
+    for application_id, reviewer_id, status in ReviewAssignment.objects.filter(
+        cohort=cohort
+    ).values_list("application_id", "reviewer_id", "status"):
+        existing[(application_id, reviewer_id)] = status
+        if status in REVIEW_ASSIGNMENT_ACTIVE:
+            load[reviewer_id] += 1
+            active_per_application[application_id] += 1
+
+    # The problem for the solver, by index: who may review what (pools by the applicant's
+    # country when the cohort avoids same-country reviewers), what each reviewer already has.
+    index = {r.user.pk: i for i, r in enumerate(reviewers)}
+    by_institution: dict[str, set[int]] = defaultdict(set)
+    for i, reviewer in enumerate(reviewers):
+        for name in reviewer.institutions:
+            by_institution[name].add(i)
+    existing_by_application: dict[int, set[int]] = defaultdict(set)
+    for (application_id, reviewer_id), _status in existing.items():
+        if reviewer_id in index:
+            existing_by_application[application_id].add(index[reviewer_id])
+    everyone = list(range(len(reviewers)))
+    pools: list[list[int]] = [everyone]
+    pool_index: dict[str, int] = {}
+    wanting, needed, pool_of, excluded = [], [], [], []
+    for application in applications:
+        need = per_application - active_per_application[application.pk]
+        if need <= 0:
+            result.applications_completed += 1
+            continue
+        if review_settings.avoid_same_country:
+            country = application.country
+            if country not in pool_index:
+                pool_index[country] = len(pools)
+                pools.append(
+                    [
+                        i
+                        for i, r in enumerate(reviewers)
+                        if not r.user.country or r.user.country != country
+                    ]
+                )
+            pool = pool_index[country]
+        else:
+            pool = 0
+        banned = set(existing_by_application.get(application.pk, ()))
+        banned |= by_institution.get(normalise_institution(application.institution), set())
+        if application.applicant_id in index:
+            banned.add(index[application.applicant_id])
+        wanting.append((application, need))
+        needed.append(need)
+        pool_of.append(pool)
+        excluded.append(banned)
+    solution = assign_reviewers(
+        AssignmentProblem(
+            needed=needed,
+            pool_of=pool_of,
+            pools=pools,
+            excluded=excluded,
+            load=[load[r.user.pk] for r in reviewers],
+            capacity=[
+                None
+                if r.member.max_assignments is None
+                else max(0, r.member.max_assignments - load[r.user.pk])
+                for r in reviewers
+            ],
+        )
+    )
+
+    new_rows, touched, per_reviewer = [], [], Counter()
+    now = timezone.now()
+    for (application, need), chosen in zip(wanting, solution.chosen, strict=True):
+        for i in chosen:
+            reviewer = reviewers[i]
+            load[reviewer.user.pk] += 1
+            per_reviewer[reviewer.user.pk] += 1
+            new_rows.append(
+                ReviewAssignment(
+                    cohort=cohort,
+                    application=application,
+                    reviewer=reviewer.user,
+                    status=A.ASSIGNED,
+                    batch=batch,
+                    assigned_at=now,
+                    assigned_by=actor,
+                )
+            )
+        if chosen:
+            touched.append(application)
+        if len(chosen) == need:
+            result.applications_completed += 1
+            continue
+        # Why it stays short: how many pool members each rule excluded (a rare case, so
+        # the per-reviewer checks run only here).
+        reasons: Counter = Counter()
+        for i, reviewer in enumerate(reviewers):
+            reason = _exclusion(
+                reviewer=reviewer,
+                application=application,
+                existing=existing.get((application.pk, reviewer.user.pk)),
+                avoid_same_country=review_settings.avoid_same_country,
+            )
+            if reason is None and i not in chosen:
+                limit = reviewer.member.max_assignments
+                if limit is not None and solution.loads[i] >= limit:
+                    reasons[EXCLUDED_CAPACITY] += 1
+            elif reason is not None and reason != EXCLUDED_ASSIGNED:
+                reasons[reason] += 1
+        result.unfilled.append(
+            Unfilled(
+                application=application,
+                needed=per_application,
+                assigned=per_application - need + len(chosen),
+                excluded=dict(reasons),
+            )
+        )
+
+    # Both supported databases return the new primary keys from a bulk insert.
+    created = ReviewAssignment.objects.bulk_create(new_rows)
+    _bulk_log(
+        actor=actor,
+        objects=created,
+        action_type=Activity.REVIEW_ASSIGNED,
+        data=[
+            {
+                "application": a.application_id,
+                "reviewer": a.reviewer_id,
+                "batch": batch,
+                "automatic": True,
+            }
+            for a in created
+        ],
+    )
+    _start_review(touched, actor)
+    result.assignments_created = len(created)
+    result.loads = {r.user.pk: load[r.user.pk] for r in reviewers}
+    result.unfilled.sort(key=lambda u: (u.application.submitted_at or now, u.application.pk))
+    by_id = {m.reviewer_id: m for m in members}
+    result.reviewers_emailed = _notify_assigned(
+        cohort=cohort,
+        review_settings=review_settings,
+        batch=batch,
+        counts=per_reviewer,
+        members=by_id,
+    )
+    activity_log_record(
+        actor=actor,
+        obj=cohort,
+        action_type=Activity.REVIEW_AUTO_ASSIGNED,
+        data={
+            "batch": batch,
+            "per_application": per_application,
+            "assignments": len(created),
+            "unfilled": [u.application.pk for u in result.unfilled],
+        },
+    )
+    return result
+
+
+@transaction.atomic
+def review_assign(*, application: Application, reviewer: User, actor) -> ReviewAssignment:
+    """Assign ``reviewer`` (an active member of the cohort's pool) to ``application`` by hand.
+
+    Refused for a reviewer of the applicant's institution, one who declared a conflict on
+    it, or one already assigned. A reviewer removed from it earlier is assigned again.
+    """
+    cohort = application.cohort
+    review_settings = _locked_settings(cohort)
+    _require_due_date(review_settings)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in APPLICATION_REVIEWABLE:
+        raise ReviewRefused(
+            _("Only submitted applications and applications under review get reviewers.")
+        )
+    member = (
+        ReviewerPoolMember.objects.filter(cohort=cohort, reviewer=reviewer, is_active=True)
+        .select_related("reviewer__organisation")
+        .first()
+    )
+    if member is None:
+        raise ReviewRefused(_("Add the reviewer to this cohort's pool first."))
+    previous = (
+        ReviewAssignment.objects.select_for_update()
+        .filter(application=application, reviewer=reviewer)
+        .first()
+    )
+    reason = _exclusion(
+        reviewer=_reviewers_for([member])[0],
+        application=application,
+        existing=previous.status if previous else None,
+        avoid_same_country=False,
+    )
+    messages = {
+        EXCLUDED_CONFLICT: _(
+            "This reviewer declared a conflict of interest with this application."
+        ),
+        EXCLUDED_ASSIGNED: _("This reviewer is already assigned to this application."),
+        EXCLUDED_INSTITUTION: _(
+            "This reviewer belongs to, or declared a conflict with, the applicant's institution."
+        ),
+        EXCLUDED_SELF: _("Nobody can review their own application."),
+    }
+    if reason in messages:
+        raise ReviewRefused(messages[reason])
+    batch = uuid.uuid4().hex
+    now = timezone.now()
+    if previous is not None:  # removed earlier: assigned again
+        previous.status, previous.batch = A.ASSIGNED, batch
+        previous.assigned_at, previous.assigned_by, previous.removed_at = now, actor, None
+        previous.save(update_fields=["status", "batch", "assigned_at", "assigned_by", "removed_at"])
+        assignment = previous
+    else:
+        assignment = ReviewAssignment.objects.create(
+            cohort=cohort,
+            application=application,
+            reviewer=reviewer,
+            batch=batch,
+            assigned_at=now,
+            assigned_by=actor,
+        )
+    activity_log_record(
+        actor=actor,
+        obj=assignment,
+        action_type=Activity.REVIEW_ASSIGNED,
+        data={
+            "application": application.pk,
+            "reviewer": reviewer.pk,
+            "batch": batch,
+            "automatic": False,
+        },
+    )
+    _start_review([application], actor)
+    _notify_assigned(
+        cohort=cohort,
+        review_settings=review_settings,
+        batch=batch,
+        counts={reviewer.pk: 1},
+        members={reviewer.pk: member},
+    )
+    return assignment
+
+
+@transaction.atomic
+def review_unassign(*, assignment: ReviewAssignment, actor) -> ReviewAssignment:
+    """Remove an assignment (a submitted review then no longer counts). Automatic assignment
+    will not give this reviewer the application again; staff can, by hand."""
+    assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.status not in REVIEW_ASSIGNMENT_ACTIVE:
+        raise ReviewRefused(_("This assignment is no longer active."))
+    previous = assignment.status
+    assignment.status, assignment.removed_at = A.REMOVED, timezone.now()
+    assignment.save(update_fields=["status", "removed_at"])
+    activity_log_record(
+        actor=actor,
+        obj=assignment,
+        action_type=Activity.REVIEW_UNASSIGNED,
+        data={
+            "application": assignment.application_id,
+            "reviewer": assignment.reviewer_id,
+            "from": previous,
+        },
+    )
+    return assignment
+
+
+# --- Reviewing --------------------------------------------------------------------------------
+
+
+def _reviewable(assignment: ReviewAssignment, actor) -> None:
+    if assignment.reviewer_id != actor.pk:
+        raise ReviewRefused(_("Only the assigned reviewer can do this."))
+    if assignment.status not in REVIEW_ASSIGNMENT_ACTIVE:
+        raise ReviewRefused(_("This assignment is no longer yours to review."))
+    if assignment.application.status not in APPLICATION_REVIEWABLE:
+        raise ReviewRefused(_("A decision has been made on this application: reviews are closed."))
+
+
+def review_weighted_score(*, criteria: list[ReviewCriterion], scores: dict[int, int]) -> Decimal:
+    """100 × Σ(weight × score / highest) / Σ weight, rounded to two places."""
+    total_weight = sum((c.weight for c in criteria), Decimal(0))
+    if not total_weight:
+        return Decimal("0.00")
+    weighted = sum(
+        (c.weight * Decimal(scores[c.pk]) / Decimal(c.max_score) for c in criteria), Decimal(0)
+    )
+    return (Decimal(100) * weighted / total_weight).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+
+
+def review_validate_scores(*, criteria: list[ReviewCriterion], scores: dict) -> dict[int, int]:
+    """The scores as ``{criterion id: int}``, or ``ReviewIncomplete`` naming each problem."""
+    if not criteria:
+        raise ReviewRefused(_("This cohort's rubric has no criteria yet."))
+    errors, clean = {}, {}
+    for criterion in criteria:
+        raw = scores.get(criterion.pk)
+        if raw is None or raw == "":
+            errors[criterion.pk] = _("Give a score for this criterion.")
+            continue
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            errors[criterion.pk] = _("Enter a whole number.")
+            continue
+        if isinstance(raw, float | Decimal) and raw != value:
+            errors[criterion.pk] = _("Enter a whole number.")
+        elif not 0 <= value <= criterion.max_score:
+            errors[criterion.pk] = _("Enter a score from 0 to %(max)s.") % {
+                "max": criterion.max_score
+            }
+        else:
+            clean[criterion.pk] = value
+    unknown = set(scores) - {c.pk for c in criteria}
+    if unknown:
+        raise ReviewRefused(_("The scores name criteria that are not in this cohort's rubric."))
+    if errors:
+        raise ReviewIncomplete(errors=errors)
+    return clean
+
+
+@transaction.atomic
+def review_submit(
+    *,
+    assignment: ReviewAssignment,
+    actor,
+    scores: dict,
+    comment: str = "",
+    recommendation: str = "",
+) -> Review:
+    """Record the reviewer's scores (every criterion, 0 to its highest score), comment and
+    optional recommendation. Submitting again replaces the review while the application is
+    still in review."""
+    # The settings lock first (the order every review service uses): the rubric cannot change
+    # between reading its criteria and storing the scores.
+    _locked_settings(assignment.cohort)
+    assignment = (
+        ReviewAssignment.objects.select_for_update()
+        .select_related("application")
+        .get(pk=assignment.pk)
+    )
+    _reviewable(assignment, actor)
+    if recommendation and recommendation not in ReviewRecommendation.values:
+        raise ReviewRefused(_("Choose one of the recommendations offered."))
+    criteria = list(
+        ReviewCriterion.objects.filter(cohort_id=assignment.cohort_id).order_by("position", "id")
+    )
+    clean = review_validate_scores(criteria=criteria, scores=scores)
+    weighted = review_weighted_score(criteria=criteria, scores=clean)
+    now = timezone.now()
+    review = Review.objects.filter(assignment=assignment).first()
+    resubmitted = review is not None
+    if review is None:
+        review = Review(assignment=assignment, submitted_at=now)
+    review.weighted_score, review.comment = weighted, comment.strip()
+    review.recommendation, review.updated_at = recommendation, now
+    review.save()
+    review.scores.all().delete()
+    ReviewScore.objects.bulk_create(
+        [ReviewScore(review=review, criterion_id=pk, score=value) for pk, value in clean.items()]
+    )
+    assignment.status = A.SUBMITTED
+    assignment.submitted_at = assignment.submitted_at or now
+    assignment.save(update_fields=["status", "submitted_at"])
+    activity_log_record(
+        actor=actor,
+        obj=assignment,
+        action_type=Activity.REVIEW_SUBMITTED,
+        data={
+            "application": assignment.application_id,
+            "weighted_score": str(weighted),
+            "resubmitted": resubmitted,
+        },
+    )
+    return review
+
+
+@transaction.atomic
+def review_declare_conflict(
+    *, assignment: ReviewAssignment, actor, reason: str
+) -> ReviewAssignment:
+    """The reviewer declares a conflict of interest: the assignment is freed (it no longer
+    counts towards the application's reviewers, so automatic assignment replaces it) and
+    this reviewer is never assigned the application again."""
+    assignment = (
+        ReviewAssignment.objects.select_for_update()
+        .select_related("application")
+        .get(pk=assignment.pk)
+    )
+    _reviewable(assignment, actor)
+    reason = reason.strip()
+    if not reason:
+        raise ReviewRefused(_("Say briefly why you have a conflict of interest."))
+    if len(reason) > MAX_CONFLICT_REASON:
+        raise ReviewRefused(
+            _("Keep the reason under %(max)s characters.") % {"max": MAX_CONFLICT_REASON}
+        )
+    previous = assignment.status
+    assignment.status = A.CONFLICT
+    assignment.conflict_reason = reason
+    assignment.conflict_declared_at = timezone.now()
+    assignment.save(update_fields=["status", "conflict_reason", "conflict_declared_at"])
+    # The reason stays on the assignment for staff; the log only records that it happened.
+    activity_log_record(
+        actor=actor,
+        obj=assignment,
+        action_type=Activity.REVIEW_CONFLICT_DECLARED,
+        data={"application": assignment.application_id, "from": previous},
+    )
+    return assignment
+
+
+# --- Reviewer nudges --------------------------------------------------------------------------
+
+NUDGE_WORKFLOW = "reviewer-nudge"
+# (window, days before the due date): "overdue" is due on the day after the due date.
+NUDGE_WINDOWS = (("3d", 3), ("overdue", -1))
+_NUDGE_LEAD = dt.timedelta(days=max(days for _w, days in NUDGE_WINDOWS) + 1)
+# Cohorts whose due date passed longer ago than this are no longer looked at.
+_NUDGE_OVERDUE_HORIZON = dt.timedelta(days=30)
+
+
+def reviewer_nudge_window(
+    *, due_at: dt.datetime, time_zone: str, now: dt.datetime
+) -> tuple[str, dt.datetime] | None:
+    """The (window, its due time) the reminder is in at ``now`` for a reviewer in
+    ``time_zone``, or None. ``3d`` runs from 09:00 local three days before the due date to
+    the due time; ``overdue`` from 09:00 local on the day after the due date."""
+    current = None
+    for window, days in NUDGE_WINDOWS:
+        due = reminder_due_at(deadline=due_at, days_before=days, time_zone=time_zone)
+        # A reminder before the due date ends at it; the overdue one stays due a while.
+        until = due_at if days > 0 else due_at + _NUDGE_OVERDUE_HORIZON
+        if due <= now < until:
+            current = (window, due)
+    return current
+
+
+@reminder_workflow(NUDGE_WORKFLOW)
+def reviewer_nudges(now: dt.datetime) -> int:
+    """One digest per reviewer and cohort with pending reviews, per window."""
+    pending = list(
+        ReviewAssignment.objects.filter(
+            status=A.ASSIGNED,
+            application__status__in=APPLICATION_REVIEWABLE,
+            reviewer__is_active=True,
+            cohort__review_settings__due_at__gt=now - _NUDGE_OVERDUE_HORIZON,
+            cohort__review_settings__due_at__lte=now + _NUDGE_LEAD,
+        ).values_list("cohort_id", "reviewer_id", "assigned_at")
+    )
+    by_pair: dict[tuple[int, int], list[dt.datetime]] = defaultdict(list)
+    for cohort_id, reviewer_id, assigned_at in pending:
+        by_pair[(cohort_id, reviewer_id)].append(assigned_at)
+    if not by_pair:
+        return 0
+    members = (
+        ReviewerPoolMember.objects.filter(
+            cohort_id__in={c for c, _r in by_pair},
+            reviewer_id__in={r for _c, r in by_pair},
+            is_active=True,
+        )
+        .select_related("reviewer", "cohort__program", "cohort__review_settings")
+        .order_by("id")
+    )
+    due = []
+    for member in members:
+        assigned = by_pair.get((member.cohort_id, member.reviewer_id))
+        if not assigned:
+            continue
+        due_at = member.cohort.review_settings.due_at
+        window = reviewer_nudge_window(due_at=due_at, time_zone=member.reviewer.time_zone, now=now)
+        # Only assignments older than the window's time: a reviewer assigned since then has
+        # just had the assignment email with the due date in it.
+        if window is not None and any(at < window[1] for at in assigned):
+            occasion = reminder_occasion(window=window[0], deadline=due_at, cohort=member.cohort)
+            due.append(
+                (
+                    member,
+                    occasion,
+                    partial(
+                        reviewer_nudge_queue,
+                        member=member,
+                        window=occasion,
+                        pending_count=len(assigned),
+                    ),
+                )
+            )
+    return reminders_queue_due(workflow=NUDGE_WORKFLOW, due=due)
+
+
+def reviewer_nudge_queue(
+    *, member: ReviewerPoolMember, window: str, pending_count: int
+) -> OutgoingMail | None:
+    reviewer, cohort = member.reviewer, member.cohort
+    language = mail_language(recipient=reviewer)
+    with translation.override(language):
+        context = {
+            "program_name": cohort.program.name,
+            "cohort_name": cohort.name,
+            "review_url": _review_url(cohort),
+            "pending_count": pending_count,
+            "due_date": mail_datetime_text(
+                value=cohort.review_settings.due_at, language=language, time_zone=reviewer.time_zone
+            ),
+        }
+    return reminder_queue(
+        workflow=NUDGE_WORKFLOW,
+        window=window,
+        obj=member,
+        recipient=reviewer,
+        template_key=MailTemplateKey.REVIEWER_NUDGE,
+        context=context,
+        cohort=cohort,
+    )

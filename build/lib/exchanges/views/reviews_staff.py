@@ -1,0 +1,381 @@
+"""Staff review pages under /staff/cohorts/<id>/review/: progress and automatic assignment,
+settings, the rubric and the reviewer pool; manual assignment from an application's page.
+
+The secretariat changes everything; partner staff of the cohort's program may look at the
+progress page, whose counts cover only their country's applications.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rules.contrib.views import objectgetter, permission_required
+
+from exchanges.exceptions import ExchangeError
+from exchanges.forms.reviews import (
+    AutoAssignForm,
+    ManualAssignForm,
+    PoolAddForm,
+    ReviewCriterionForm,
+    ReviewSettingsForm,
+)
+from exchanges.models import Cohort, ReviewAssignment, ReviewCriterion, ReviewerPoolMember
+from exchanges.selectors.applications import applications_visible_to, form_steps
+from exchanges.selectors.reviews import (
+    review_application_counts,
+    review_candidates_for_pool,
+    review_criteria_of,
+    review_pool_of,
+    review_progress,
+    review_settings_of,
+    review_summary_for_application,
+)
+from exchanges.services.reviews import (
+    EXCLUDED_CAPACITY,
+    EXCLUDED_CONFLICT,
+    EXCLUDED_COUNTRY,
+    EXCLUDED_INSTITUTION,
+    EXCLUDED_REMOVED,
+    EXCLUDED_SELF,
+    review_assign,
+    review_assign_automatically,
+    review_criterion_delete,
+    review_criterion_save,
+    review_pool_add,
+    review_pool_remove,
+    review_rubric_is_locked,
+    review_settings_save,
+    review_unassign,
+)
+from exchanges.views.pagination import paginate
+
+PAGE_SIZE = 25
+VIEW = "exchanges.view_reviews"
+MANAGE = "exchanges.manage_reviews"
+cohort_getter = objectgetter(Cohort, "cohort_id")
+
+
+def _cohort(cohort_id: int) -> Cohort:
+    return get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
+
+
+def _posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+def _exclusion_labels() -> dict[str, str]:
+    return {
+        EXCLUDED_INSTITUTION: _("same institution"),
+        EXCLUDED_CONFLICT: _("declared a conflict of interest"),
+        EXCLUDED_COUNTRY: _("same country"),
+        EXCLUDED_REMOVED: _("removed by staff"),
+        EXCLUDED_CAPACITY: _("at their limit"),
+        EXCLUDED_SELF: _("the applicant"),
+    }
+
+
+def _overview(
+    request: HttpRequest,
+    cohort: Cohort,
+    *,
+    assign_form: AutoAssignForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    review_settings = review_settings_of(cohort=cohort)
+    can_manage = request.user.has_perm(MANAGE, cohort)
+    page = paginate(
+        request, review_progress(cohort=cohort, viewer=request.user), per_page=PAGE_SIZE
+    )
+    if can_manage and assign_form is None:
+        assign_form = AutoAssignForm(
+            initial={"per_application": review_settings.reviews_per_application}
+        )
+    return render(
+        request,
+        "staff/reviews/overview.html",
+        {
+            "cohort": cohort,
+            "review_settings": review_settings,
+            "page": page,
+            "can_manage": can_manage,
+            "assign_form": assign_form if can_manage else None,
+            "counts": review_application_counts(
+                cohort=cohort,
+                per_application=review_settings.reviews_per_application,
+                viewer=request.user,
+            ),
+            "criteria_count": ReviewCriterion.objects.filter(cohort=cohort).count(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@permission_required(VIEW, fn=cohort_getter, raise_exception=True)
+def overview(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    return _overview(request, _cohort(cohort_id))
+
+
+# A run on a large cohort with a small pool can leave thousands of applications short: the
+# result page names the first ones (in the order they were served) and counts the rest.
+UNFILLED_SHOWN = 100
+
+
+@login_required
+@permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
+@require_POST
+def auto_assign(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = _cohort(cohort_id)
+    form = AutoAssignForm(request.POST)
+    if form.is_valid():
+        try:
+            result = review_assign_automatically(
+                cohort=cohort,
+                per_application=form.cleaned_data["per_application"],
+                actor=request.user,
+            )
+        except ExchangeError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            labels = _exclusion_labels()
+            unfilled = [
+                {
+                    "application": item.application,
+                    "assigned": item.assigned,
+                    "needed": item.needed,
+                    "reasons": [
+                        {"label": labels.get(key, key), "count": count}
+                        for key, count in sorted(item.excluded.items())
+                        if count
+                    ],
+                }
+                for item in result.unfilled[:UNFILLED_SHOWN]
+            ]
+            return render(
+                request,
+                "staff/reviews/assign_result.html",
+                {
+                    "cohort": cohort,
+                    "result": result,
+                    "unfilled": unfilled,
+                    "unfilled_more": max(0, len(result.unfilled) - UNFILLED_SHOWN),
+                },
+            )
+    return _overview(request, cohort, assign_form=form, status=400)
+
+
+@login_required
+@permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
+def settings_edit(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = _cohort(cohort_id)
+    questions = [q for step in form_steps(cohort=cohort) for q in step.questions.all()]
+    review_settings = review_settings_of(cohort=cohort)
+    form = ReviewSettingsForm(_posted(request), instance=review_settings, questions=questions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_settings_save(
+                cohort=cohort,
+                actor=request.user,
+                reviews_per_application=form.cleaned_data["reviews_per_application"],
+                avoid_same_country=form.cleaned_data["avoid_same_country"],
+                blind=form.cleaned_data["blind"],
+                due_at=form.cleaned_data["due_at"],
+                identifying_questions=list(form.cleaned_data["identifying_questions"]),
+            )
+        except ExchangeError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("The review settings have been saved."))
+            return redirect("staff:review", cohort_id=cohort.pk)
+    return render(
+        request,
+        "staff/reviews/settings.html",
+        {"cohort": cohort, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
+def rubric(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = _cohort(cohort_id)
+    locked = review_rubric_is_locked(cohort=cohort)
+    form = ReviewCriterionForm(_posted(request), instance=ReviewCriterion(cohort=cohort))
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_criterion_save(criterion=form.instance, actor=request.user)
+        except ExchangeError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("The criterion has been added."))
+            return redirect("staff:review_rubric", cohort_id=cohort.pk)
+    criteria = review_criteria_of(cohort=cohort)
+    return render(
+        request,
+        "staff/reviews/rubric.html",
+        {
+            "cohort": cohort,
+            "criteria": criteria,
+            "form": None if locked else form,
+            "locked": locked,
+            "total_weight": sum(c.weight for c in criteria),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
+def criterion_edit(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
+    cohort = _cohort(cohort_id)
+    criterion = get_object_or_404(ReviewCriterion, cohort=cohort, pk=pk)
+    locked = review_rubric_is_locked(cohort=cohort)
+    form = ReviewCriterionForm(_posted(request), instance=criterion, locked=locked)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_criterion_save(criterion=form.instance, actor=request.user)
+        except ExchangeError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("The criterion has been saved."))
+            return redirect("staff:review_rubric", cohort_id=cohort.pk)
+    return render(
+        request,
+        "staff/reviews/criterion_form.html",
+        {
+            "cohort": cohort,
+            "criterion": criterion,
+            "form": form,
+            "locked": locked,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
+@require_POST
+def criterion_delete(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
+    criterion = get_object_or_404(ReviewCriterion, cohort_id=cohort_id, pk=pk)
+    try:
+        review_criterion_delete(criterion=criterion, actor=request.user)
+    except ExchangeError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The criterion has been removed."))
+    return redirect("staff:review_rubric", cohort_id=cohort_id)
+
+
+@login_required
+@permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
+def pool(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = _cohort(cohort_id)
+    form = PoolAddForm(_posted(request), candidates=review_candidates_for_pool(cohort=cohort))
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_pool_add(
+                cohort=cohort,
+                reviewer=form.cleaned_data["reviewer"],
+                max_assignments=form.cleaned_data["max_assignments"],
+                actor=request.user,
+            )
+        except ExchangeError as exc:
+            form.add_error("reviewer", str(exc.message))
+        else:
+            messages.success(request, _("The reviewer has been added to the pool."))
+            return redirect("staff:review_pool", cohort_id=cohort.pk)
+    page = paginate(request, review_pool_of(cohort=cohort), per_page=PAGE_SIZE)
+    return render(
+        request,
+        "staff/reviews/pool.html",
+        {"cohort": cohort, "form": form, "page": page},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
+@require_POST
+def pool_remove(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
+    member = get_object_or_404(ReviewerPoolMember, cohort_id=cohort_id, pk=pk, is_active=True)
+    removed = review_pool_remove(member=member, actor=request.user)
+    messages.success(
+        request,
+        _("The reviewer has left the pool; %(count)s unfinished assignment(s) were withdrawn.")
+        % {"count": removed},
+    )
+    return redirect("staff:review_pool", cohort_id=cohort_id)
+
+
+def _application(request: HttpRequest, pk: int):
+    application = (
+        applications_visible_to(viewer=request.user)
+        .select_related("cohort__program")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    summary = review_summary_for_application(application=application)
+    form = ManualAssignForm(request.POST, candidates=summary.candidates)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            review_assign(
+                application=application, reviewer=form.cleaned_data["reviewer"], actor=request.user
+            )
+        except ExchangeError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The reviewer has been assigned and informed."))
+    return redirect(f"{_application_url(application)}#reviews-heading")
+
+
+def _application_url(application) -> str:
+    return reverse("staff:application", kwargs={"pk": application.pk})
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(
+        ReviewAssignment.objects.filter(
+            application__in=applications_visible_to(viewer=request.user)
+        ),
+        pk=pk,
+    )
+    try:
+        review_unassign(assignment=assignment, actor=request.user)
+    except ExchangeError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The reviewer has been removed from this application."))
+    return redirect(f"{_application_url(assignment.application)}#reviews-heading")
+
+
+def application_reviews_context(request: HttpRequest, application) -> dict:
+    """The reviews section of the staff application page (``staff/reviews/_application.html``)."""
+    summary = review_summary_for_application(application=application)
+    can_manage = request.user.has_perm(MANAGE)
+    return {
+        "reviews": summary,
+        "can_manage_reviews": can_manage,
+        "review_assign_form": (
+            ManualAssignForm(candidates=summary.candidates)
+            if can_manage and summary.candidates
+            else None
+        ),
+    }
