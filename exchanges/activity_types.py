@@ -37,6 +37,9 @@ ACTIVITY_TYPES: dict[str, ActivityType] = {
     },
     **_declare(
         ("exchanges.application.started", _("Application started"), _APPLICATION),
+        ("exchanges.application_export.started", _("Export started"), "exchanges.Cohort"),
+        ("exchanges.application_export.finished", _("Export ready"), "exchanges.Cohort"),
+        ("exchanges.application_export.failed", _("Export failed"), "exchanges.Cohort"),
         ("exchanges.application.document_uploaded", _("Document uploaded"), _APPLICATION),
         ("exchanges.application.referee_requested", _("Referee asked for a letter"), _APPLICATION),
         ("exchanges.application.referee_reminded", _("Referee reminded"), _APPLICATION),
@@ -109,6 +112,16 @@ ACTIVITY_TYPES: dict[str, ActivityType] = {
         ("exchanges.matching_run.started", _("Matching started"), "exchanges.MatchingRun"),
         ("exchanges.matching_run.finished", _("Matching finished"), "exchanges.MatchingRun"),
         ("exchanges.matching_run.failed", _("Matching failed"), "exchanges.MatchingRun"),
+        (
+            "exchanges.matching_run.stop_requested",
+            _("Matching asked to stop"),
+            "exchanges.MatchingRun",
+        ),
+        (
+            "exchanges.matching_run.recovered",
+            _("Matching finished with its best groups after its worker stopped"),
+            "exchanges.MatchingRun",
+        ),
         ("exchanges.matching_run.swapped", _("Group members swapped"), "exchanges.MatchingRun"),
         ("exchanges.matching_run.published", _("Matching published"), "exchanges.MatchingRun"),
         ("exchanges.matching_group.locked", _("Group locked"), "exchanges.MatchGroup"),

@@ -18,14 +18,11 @@ def programs_for_organisation(*, organisation) -> QuerySet[Program]:
     )
 
 
-def programs_with_public_cohorts() -> QuerySet[Program]:
-    """Programs with the cohorts an anonymous visitor may see (all but drafts)."""
-    public = Cohort.objects.exclude(status=CohortStatus.DRAFT)
+def cohorts_history() -> QuerySet[Cohort]:
+    """Public cohorts that are not taking applications (running, in review, finished), the
+    most recent first, with their programs."""
     return (
-        Program.objects.filter(cohorts__in=public)
-        .distinct()
-        .prefetch_related(
-            Prefetch("cohorts", queryset=public.order_by("-starts_on"), to_attr="public_cohorts")
-        )
-        .order_by("name_en")
+        Cohort.objects.exclude(status__in=[CohortStatus.DRAFT, CohortStatus.OPEN])
+        .select_related("program")
+        .order_by("-starts_on", "-id")
     )
