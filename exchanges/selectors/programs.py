@@ -1,6 +1,6 @@
 """Reading programs and cohorts, scoped by who asks."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from exchanges.enums import CohortStatus
 from exchanges.models import Cohort, CohortQuota, Program
@@ -26,3 +26,17 @@ def cohorts_history() -> QuerySet[Cohort]:
         .select_related("program")
         .order_by("-starts_on", "-id")
     )
+
+
+def cohorts_search(*, term: str) -> QuerySet[Cohort]:
+    """Cohorts whose name or program name (in any language) or slug contains ``term``, the
+    most recent first, with their programs."""
+    qs = Cohort.objects.select_related("program").order_by("-starts_on", "-id")
+    term = term.strip()
+    if not term:
+        return qs
+    match = Q(slug__icontains=term) | Q(program__slug__icontains=term)
+    for language in ("en", "ja", "ko"):
+        match |= Q(**{f"name_{language}__icontains": term})
+        match |= Q(**{f"program__name_{language}__icontains": term})
+    return qs.filter(match)
