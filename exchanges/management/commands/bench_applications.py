@@ -116,6 +116,7 @@ class Command(BaseCommand):
         TOTP.activate(staff, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
         client = Client()
         client.force_login(staff)
+        self._record_mfa(client, staff)
         loaded = 0
         self.stdout.write(f"{'size':>7} {'page':<18} {'queries':>7} {'median ms':>10}")
         for size in sizes:
@@ -178,6 +179,23 @@ class Command(BaseCommand):
 
         sheet = load_workbook(io.BytesIO(content), read_only=True).active
         return [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+    def _record_mfa(self, client, staff) -> None:
+        """Record the TOTP step in the session as allauth does: staff pages require it."""
+        from allauth.account.internal.flows.login import (  # noqa: PLC0415 -- app registry
+            _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+            AUTHENTICATION_METHODS_SESSION_KEY,
+        )
+        from allauth.mfa.models import Authenticator  # noqa: PLC0415 -- app registry
+
+        authenticator = Authenticator.objects.get(user=staff, type=Authenticator.Type.TOTP)
+        session = client.session
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {"method": "password", "at": time.time(), "email": staff.email},
+            {"method": "mfa", "at": time.time(), "id": authenticator.pk, "type": "totp"},
+        ]
+        session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(staff.pk)
+        session.save()
 
     def _load(self, cohort, questions, *, start: int, count: int) -> None:
         users = [
