@@ -572,8 +572,6 @@ def mail_dispatch(*, mail_ids: list[int], countdown: float | None = None) -> int
 # --- Sending ---------------------------------------------------------------------------------
 
 _smtp = {"connection": None, "used": 0.0, "backend": ""}
-# Sent rows are marked this many at a time (see ``mail_send_batch``).
-MARK_SENT_EVERY = 10
 # Close a pooled connection idle longer than this; SMTP servers drop idle clients.
 _CONNECTION_IDLE_SECONDS = 15.0
 
@@ -663,11 +661,11 @@ def mail_send(*, mail_id: int) -> SendOutcome:
 def mail_send_batch(*, mail_ids: list[int]) -> dict[int, SendOutcome]:
     """Claim, send and record each message, over one SMTP connection.
 
-    The batch is claimed in one transaction (rows another worker holds are skipped), then the
-    messages are sent and marked sent ``MARK_SENT_EVERY`` at a time, so a worker that dies
-    mid-batch leaves at most that many sent-but-unmarked rows (resent later with the same
-    Message-ID, which receiving servers use to drop duplicates); the rest of its claimed rows
-    are released by the sweeper after ``OUTBOX_CLAIM_TIMEOUT_SECONDS`` and sent once.
+    The batch is claimed in one transaction (rows another worker holds are skipped), then each
+    message is sent and marked sent on its own, so a worker that dies mid-batch leaves at most
+    the message it was transmitting sent-but-unmarked (resent later with the same Message-ID);
+    the rest of its claimed rows are released by the sweeper after
+    ``OUTBOX_CLAIM_TIMEOUT_SECONDS`` and sent once.
     """
     outcomes = {mail_id: SendOutcome("skipped") for mail_id in mail_ids}
     claimed = mail_claim_batch(mail_ids=mail_ids)
@@ -689,16 +687,9 @@ def mail_send_batch(*, mail_ids: list[int]) -> dict[int, SendOutcome]:
         )
         .in_bulk()
     )
-    unmarked: list[OutgoingMail] = []
     for mail_id in mail_ids:
         if mail_id in rows:
             outcomes[mail_id] = _send_claimed(rows[mail_id])
-            if outcomes[mail_id].result == "sent":
-                unmarked.append(rows[mail_id])
-            if len(unmarked) >= MARK_SENT_EVERY:
-                _mark_sent(unmarked)
-                unmarked = []
-    _mark_sent(unmarked)
     campaign_ids = {
         row.campaign_id
         for mail_id, row in rows.items()
@@ -738,7 +729,6 @@ def mail_claim_batch(*, mail_ids: list[int]) -> list[int]:
 
 
 def _send_claimed(mail: OutgoingMail) -> SendOutcome:
-    """Transmit one claimed row; a failure is recorded at once, a success by ``_mark_sent``."""
     try:
         connection = _connection()
         _build_message(mail, connection).send()
@@ -746,29 +736,20 @@ def _send_claimed(mail: OutgoingMail) -> SendOutcome:
         _close_connection()
         permanent, reason = _classify(exc)
         return _record_failure(mail=mail, permanent=permanent, reason=reason)
-    return SendOutcome("sent")
-
-
-def _mark_sent(mails: list[OutgoingMail]) -> None:
-    """Mark transmitted rows sent in one UPDATE (two when some are confidential), committed
-    without waiting for the WAL flush: a round trip and a flush per message were most of the
-    outbox's overhead. Only a database server crash can lose the last fraction of a second
-    of these marks; those rows are then sent again with the same Message-ID."""
-    if not mails:
-        return
-    now = timezone.now()
+    # One UPDATE per message, committed without waiting for the WAL flush: the flush per
+    # message was much of the outbox's overhead. A worker that dies cannot lose the mark (the
+    # commit has reached the server); only a database server crash can lose the last fraction
+    # of a second of them, and those rows are then sent again with the same Message-ID.
     with transaction.atomic():
         _relaxed_commit()
-        for confidential in (False, True):
-            ids = [mail.pk for mail in mails if mail.is_confidential == confidential]
-            if ids:
-                OutgoingMail.objects.filter(pk__in=ids, status=MailStatus.SENDING).update(
-                    status=MailStatus.SENT,
-                    sent_at=now,
-                    claimed_at=None,
-                    last_error="",
-                    **({"text_body": "", "html_body": ""} if confidential else {}),
-                )
+        OutgoingMail.objects.filter(pk=mail.pk, status=MailStatus.SENDING).update(
+            status=MailStatus.SENT,
+            sent_at=timezone.now(),
+            claimed_at=None,
+            last_error="",
+            **_erased_content(mail),
+        )
+    return SendOutcome("sent")
 
 
 def _erased_content(mail: OutgoingMail) -> dict:
