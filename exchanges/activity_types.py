@@ -52,6 +52,31 @@ class Activity(StrEnum):
         _("Earlier survey answers imported"),
         "exchanges.Survey",
     )
+    APPLICATION_EXPORT_STARTED = (
+        "exchanges.application_export.started",
+        _("Export started"),
+        "exchanges.Cohort",
+    )
+    APPLICATION_EXPORT_FINISHED = (
+        "exchanges.application_export.finished",
+        _("Export ready"),
+        "exchanges.Cohort",
+    )
+    APPLICATION_EXPORT_FAILED = (
+        "exchanges.application_export.failed",
+        _("Export failed"),
+        "exchanges.Cohort",
+    )
+    MATCHING_RUN_STOP_REQUESTED = (
+        "exchanges.matching_run.stop_requested",
+        _("Matching asked to stop"),
+        "exchanges.MatchingRun",
+    )
+    MATCHING_RUN_RECOVERED = (
+        "exchanges.matching_run.recovered",
+        _("Matching finished with its best groups after its worker stopped"),
+        "exchanges.MatchingRun",
+    )
     PROGRAM_CREATED = "exchanges.program.created", _("Program created"), "exchanges.Program"
     COHORT_CREATED = "exchanges.cohort.created", _("Cohort created"), "exchanges.Cohort"
     # A status change is named after the new status, with the status's own label.

@@ -7,6 +7,7 @@ from exchanges.models import (
     ActivityLog,
     Answer,
     Application,
+    ApplicationExport,
     ApplicationForm,
     Campaign,
     Cohort,
@@ -45,6 +46,16 @@ from exchanges.models import (
     SurveyQuestion,
     SurveyResponse,
 )
+
+
+class CohortListFilter(admin.RelatedFieldListFilter):
+    """The cohort filter of a list: a cohort's name includes its program's, so both are read
+    in one query instead of one query per cohort."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin) or ("-starts_on", "id")
+        cohorts = Cohort.objects.select_related("program").order_by(*ordering)
+        return [(cohort.pk, str(cohort)) for cohort in cohorts]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -119,12 +130,21 @@ _readonly_admin(
     list_display=["key", "language", "cohort", "updated_at"],
     list_filter=["key", "language"],
 )
+_readonly_admin(
+    ApplicationExport,
+    list_display=["id", "cohort", "requested_by", "file_format", "status", "created_at"],
+    list_filter=["status", "file_format"],
+    exclude=["file"],
+)
 _readonly_admin(MailOptOut, list_display=["email", "created_at"], search_fields=["email"])
 _readonly_admin(CohortQuota, list_display=["cohort", "country", "seats"])
 _readonly_admin(MatchingProfile, list_display=["application", "updated_at"])
 _readonly_admin(MatchingConstraint, list_display=["cohort", "kind", "first", "second"])
 _readonly_admin(
-    MatchingRun, list_display=["id", "cohort", "status", "created_at"], list_filter=["status"]
+    MatchingRun,
+    list_display=["id", "cohort", "status", "created_at"],
+    list_filter=["status"],
+    exclude=["best_groups"],
 )
 _readonly_admin(MatchGroup, list_display=["id", "run", "number", "score"])
 _readonly_admin(MatchGroupMember, list_display=["id", "run", "group", "application"])
@@ -267,7 +287,7 @@ class DocumentInline(admin.TabularInline):
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["id", "applicant", "cohort", "status", "country", "submitted_at"]
-    list_filter = ["status", "country", "cohort"]
+    list_filter = ["status", "country", ("cohort", CohortListFilter)]
     list_select_related = ["applicant", "cohort__program"]
     search_fields = ["applicant__email", "applicant__family_name", "institution"]
     raw_id_fields = ["applicant", "cohort"]
@@ -288,7 +308,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
     list_display = ["application", "question", "updated_at"]
-    list_select_related = ["question"]
+    list_select_related = ["application", "question"]
     raw_id_fields = ["application", "question"]
 
 
@@ -296,6 +316,7 @@ class AnswerAdmin(admin.ModelAdmin):
 class DocumentAdmin(admin.ModelAdmin):
     list_display = ["original_name", "kind", "content_type", "size", "application", "uploaded_at"]
     list_filter = ["kind", "content_type"]
+    list_select_related = ["application"]
     raw_id_fields = ["application", "question"]
     readonly_fields = ["file", "content_type", "size", "sha256", "original_name"]
 
@@ -304,6 +325,7 @@ class DocumentAdmin(admin.ModelAdmin):
 class RefereeRequestAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "status", "application", "expires_at"]
     list_filter = ["status"]
+    list_select_related = ["application"]
     raw_id_fields = ["application", "letter"]
     readonly_fields = ["token_hash"]
 
@@ -311,6 +333,7 @@ class RefereeRequestAdmin(admin.ModelAdmin):
 @admin.register(GuardianConsent)
 class GuardianConsentAdmin(admin.ModelAdmin):
     list_display = ["guardian_name", "application", "requested_at", "consented_at"]
+    list_select_related = ["application"]
     raw_id_fields = ["application"]
     readonly_fields = ["token_hash"]
 
@@ -342,8 +365,8 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
     """Read-only: assignments change through the staff review pages, which log and email."""
 
     list_display = ["id", "application", "reviewer", "status", "assigned_at", "submitted_at"]
-    list_filter = ["status", "cohort"]
-    list_select_related = ["reviewer"]
+    list_filter = ["status", ("cohort", CohortListFilter)]
+    list_select_related = ["application", "reviewer"]
     raw_id_fields = ["application", "reviewer", "cohort", "assigned_by"]
 
     def has_add_permission(self, request) -> bool:

@@ -196,6 +196,21 @@ class RefereeStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("referee status", "Cancelled")
 
 
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel (XLSX)"
+
+
+class ExportStatus(models.TextChoices):
+    """A background export: queued → running → finished (then expired) or failed."""
+
+    QUEUED = "queued", pgettext_lazy("export status", "Queued")
+    RUNNING = "running", pgettext_lazy("export status", "Being prepared")
+    FINISHED = "finished", pgettext_lazy("export status", "Ready")
+    FAILED = "failed", pgettext_lazy("export status", "Failed")
+    EXPIRED = "expired", pgettext_lazy("export status", "Expired")
+
+
 class Interest(models.TextChoices):
     """Topics participants can name for matching (a fixed list, so shared interests match)."""
 

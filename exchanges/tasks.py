@@ -17,6 +17,14 @@ def task_run_matching(run_id: int) -> None:
     matching_run_execute(run_id=run_id)
 
 
+@shared_task(name="exchanges.sweep_matching_runs", ignore_result=True)
+def task_sweep_matching_runs() -> int:
+    """Beat: finish running matchings whose worker died with the best grouping they saved."""
+    from exchanges.services.matching import matching_runs_sweep  # noqa: PLC0415 -- tasks: services import this module
+
+    return matching_runs_sweep()
+
+
 @shared_task(name="exchanges.send_outgoing_mail", ignore_result=True)
 def task_send_outgoing_mail(mail_id: int) -> str:
     """Send one outbox row. A missing, finished or claimed row is a quiet no-op.
@@ -83,3 +91,20 @@ def task_send_scheduled_reminders() -> dict:
     from exchanges.services.reminders import reminders_run  # noqa: PLC0415 -- tasks: services import tasks
 
     return reminders_run()
+
+
+@shared_task(name="exchanges.export_applications", ignore_result=True)
+def task_export_applications(export_id: int) -> None:
+    """Write background export ``export_id``. No retries: a failure marks it failed and
+    staff start another. A missing or already-started export is a quiet no-op."""
+    from exchanges.services.exports import application_export_execute  # noqa: PLC0415 -- tasks: services import this module
+
+    application_export_execute(export_id=export_id)
+
+
+@shared_task(name="exchanges.purge_exports", ignore_result=True)
+def task_purge_exports() -> int:
+    """Beat: delete the files of expired exports."""
+    from exchanges.services.exports import application_exports_purge  # noqa: PLC0415 -- tasks: services import this module
+
+    return application_exports_purge()

@@ -244,6 +244,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "exchanges.send_scheduled_reminders",
         "schedule": 15 * 60.0,
     },
+    "exchanges.purge_exports": {"task": "exchanges.purge_exports", "schedule": 60 * 60.0},
+    "exchanges.sweep_matching_runs": {
+        "task": "exchanges.sweep_matching_runs",
+        "schedule": 60.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -259,6 +264,16 @@ OUTBOX_CLAIM_TIMEOUT_SECONDS = env.float("OUTBOX_CLAIM_TIMEOUT_SECONDS", default
 OUTBOX_REDISPATCH_SECONDS = env.float("OUTBOX_REDISPATCH_SECONDS", default=900.0)
 OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=2000)
 OUTBOX_SEND_BATCH = env.int("OUTBOX_SEND_BATCH", default=50)
+
+# A running matching whose worker has shown no sign of life for this long is finished with
+# the best grouping it saved (exchanges.services.matching.matching_runs_sweep, a beat task).
+MATCHING_STALE_SECONDS = env.int("MATCHING_STALE_SECONDS", default=600)
+
+# Application exports (exchanges.services.exports): up to EXPORT_IMMEDIATE_MAX_ROWS rows an
+# export is streamed in the request; larger ones are written by a worker and kept for
+# EXPORT_RETENTION_HOURS for the person who asked.
+EXPORT_IMMEDIATE_MAX_ROWS = env.int("EXPORT_IMMEDIATE_MAX_ROWS", default=2000)
+EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -130,13 +130,39 @@ class SwapForm(_TwoPeopleForm):
         return cleaned
 
 
-class ConstraintForm(_TwoPeopleForm):
+class ConstraintForm(forms.Form):
+    """Two participants named by application number (found with the search next to the
+    form, so the page never lists every participant)."""
+
     kind = forms.ChoiceField(label=_("Rule"), choices=MatchingConstraintKind.choices)
-    first = forms.TypedChoiceField(label=_("First participant"), coerce=int)
-    second = forms.TypedChoiceField(label=_("Second participant"), coerce=int)
+    first = forms.IntegerField(
+        label=_("First participant (application number)"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    second = forms.IntegerField(
+        label=_("Second participant (application number)"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
 
     def __init__(self, *args, participants, **kwargs):
-        super().__init__(*args, people=participants, **kwargs)
+        super().__init__(*args, **kwargs)
+        self._participants = participants
+
+    def _person(self, name: str):
+        person = self._participants.filter(pk=self.cleaned_data[name]).first()
+        if person is None:
+            raise ValidationError(
+                _("No confirmed participant of this cohort has this application number.")
+            )
+        return person
+
+    def clean_first(self):
+        return self._person("first")
+
+    def clean_second(self):
+        return self._person("second")
 
     def clean(self):
         cleaned = super().clean()

@@ -59,6 +59,10 @@ from .leftovers import counts_are_even, solve_with_leftovers
 from .types import GroupsResult, Id, InfeasibleMatching, Participant
 
 Progress = Callable[[float, str], None]
+#: ``incumbent(groups, objective, bound)``: a new best grouping (ids, every constraint met).
+Incumbent = Callable[[list[list[Id]], float, float | None], None]
+#: ``stop()``: True when the caller wants the best grouping found so far, now.
+Stop = Callable[[], bool]
 
 #: Below this many members per country (k=1, three countries) the exact method runs.
 EXACT_LIMIT = 40
@@ -88,6 +92,46 @@ class GroupsProblem:
 
 def _noop(_fraction: float, _message: str) -> None:
     return None
+
+
+class _Hooks:
+    """The caller's view into a running solve: new best groupings out, a stop request in.
+
+    ``improved`` takes groups of global indices of the free members; the complete locked
+    groups are added and the objective computed here, so callers see whole groupings.
+    """
+
+    def __init__(
+        self, prep: _Prepared | None, incumbent: Incumbent | None, stop: Stop | None
+    ) -> None:
+        self.prep = prep
+        self.incumbent = incumbent
+        self.stop = stop
+        self.best = -math.inf
+
+    def stopped(self) -> bool:
+        return self.stop is not None and bool(self.stop())
+
+    def improved(self, free_groups: list[list[int]], bound: float | None = None) -> None:
+        if self.incumbent is None or self.prep is None:
+            return
+        prep = self.prep
+        groups = [*prep.fixed_groups, *free_groups]
+        value = sum(prep.group_value(g) for g in groups)
+        if value <= self.best + 1e-9:
+            return
+        self.best = value
+        fixed_value = sum(prep.group_value(g) for g in prep.fixed_groups)
+        upper = None if bound is None else _clean(fixed_value + max(bound, value - fixed_value))
+        self.incumbent([[prep.people[i].id for i in g] for g in groups], _clean(value), upper)
+
+    def triads(self, tri: _Triads, sol: list[np.ndarray], bound: float | None = None) -> None:
+        if self.incumbent is None or tri.violations(sol):
+            return
+        self.improved(_tri_groups(tri, sol), bound)
+
+
+_NO_HOOKS = _Hooks(None, None, None)
 
 
 # --------------------------------------------------------------------------- preparation
@@ -406,6 +450,10 @@ class _Triads:
         return [s[order] for s in sol]
 
 
+def _tri_groups(tri: _Triads, sol: list[np.ndarray]) -> list[list[int]]:
+    return [[int(tri.members[c][sol[c][g]]) for c in range(tri.m)] for g in range(tri.n)]
+
+
 def _build_triads(prep: _Prepared) -> _Triads:
     fixed = {i for g in prep.fixed_groups for i in g}
     members = [
@@ -612,8 +660,10 @@ def _lns(  # noqa: PLR0917 -- internal helper, all arguments are required state
     rng: np.random.Generator,
     progress: Progress,
     size: int = 8,
+    hooks: _Hooks = _NO_HOOKS,
 ) -> tuple[list[np.ndarray], float, int]:
-    """CP-SAT large-neighbourhood search: re-optimise related groups exactly."""
+    """CP-SAT large-neighbourhood search: re-optimise related groups exactly, until
+    ``deadline`` or a stop request; each 20 rounds an improved grouping is handed out."""
     n = tri.n
     if n < 3:
         return sol, value, 0
@@ -623,7 +673,8 @@ def _lns(  # noqa: PLR0917 -- internal helper, all arguments are required state
     start = time.perf_counter()
     total = max(deadline - start, 1e-9)
     stale = 0
-    while time.perf_counter() < deadline - 0.05:
+    published = value
+    while time.perf_counter() < deadline - 0.05 and not hooks.stopped():
         rounds += 1
         g = int(rng.integers(n))
         # Related groups: where the best partners (in the other countries) of g's members sit.
@@ -658,6 +709,9 @@ def _lns(  # noqa: PLR0917 -- internal helper, all arguments are required state
             else:
                 stale += 1
         if rounds % 20 == 0:
+            if value > published:
+                hooks.triads(tri, sol)
+                published = value
             progress(min(1.0, (time.perf_counter() - start) / total), f"search {value:.2f}")
         if stale > 40 * n:
             break
@@ -680,6 +734,7 @@ def _heuristic(
     progress: Progress,
     *,
     lns: bool = True,
+    hooks: _Hooks = _NO_HOOKS,
 ) -> tuple[list[np.ndarray], float, str]:
     """Construction + coordinate ascent (+ LNS for three countries) until ``deadline``."""
     start = time.perf_counter()
@@ -694,19 +749,21 @@ def _heuristic(
             break
     if best is None:  # pragma: no cover - the loop runs at least once
         raise RuntimeError("no construction ran")
+    hooks.triads(tri, best)
     progress(0.3, f"coordinate ascent {best_val:.2f}")
     method = "lsa+ascent"
     if not lns:
         return best, best_val, method
     if tri.m == 3 and tri.n >= 3:
-        best, best_val, rounds = _lns(tri, best, best_val, deadline, rng, progress)
+        best, best_val, rounds = _lns(tri, best, best_val, deadline, rng, progress, hooks=hooks)
         method += f"+lns({rounds})"
     else:
         # More than three countries: iterated coordinate ascent with random kicks.
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and not hooks.stopped():
             cand, val = _coordinate_ascent(tri, _perturb(tri, best, rng, 0.1), deadline)
             if val > best_val + 1e-9:
                 best, best_val = cand, val
+                hooks.triads(tri, best)
         method += "+ils"
     return best, best_val, method
 
@@ -857,7 +914,11 @@ LAGRANGIAN_HEURISTIC_LIMIT = 1000
 
 
 def _large_triads(
-    tri: _Triads, deadline: float, rng: np.random.Generator, progress: Progress
+    tri: _Triads,
+    deadline: float,
+    rng: np.random.Generator,
+    progress: Progress,
+    hooks: _Hooks = _NO_HOOKS,
 ) -> tuple[list[np.ndarray], float, str, np.ndarray | None]:
     """Groups for instances too large for the exact model, final at ``deadline``.
 
@@ -875,12 +936,13 @@ def _large_triads(
         )
         if cand_value > value:
             sol, value = cand, cand_value
-        if time.perf_counter() > start + 0.35 * (deadline - start):
+            hooks.triads(tri, sol)
+        if time.perf_counter() > start + 0.35 * (deadline - start) or hooks.stopped():
             break
     method = "lsa+ascent"
     progress(0.3, f"coordinate ascent {value:.2f}")
     lam = None
-    if tri.n <= LAGRANGIAN_HEURISTIC_LIMIT:
+    if tri.n <= LAGRANGIAN_HEURISTIC_LIMIT and not hooks.stopped():
         budget = 0.4 * (deadline - time.perf_counter())
         lag = lagrangian_bound(
             tri.w[0, 1],
@@ -895,8 +957,11 @@ def _large_triads(
         cand, cand_value = _coordinate_ascent(tri, cand, deadline)
         if cand_value > value:
             sol, value, method = cand, cand_value, "lagrangian+ascent"
+        # Report the grouping with the bound reached so far: the gap is known mid-run.
+        hooks.best = -math.inf
+        hooks.triads(tri, sol, bound=lag.bound)
         progress(0.6, f"Lagrangian heuristic {value:.2f}")
-    sol, value, rounds = _lns(tri, sol, value, deadline, rng, progress)
+    sol, value, rounds = _lns(tri, sol, value, deadline, rng, progress, hooks=hooks)
     return sol, value, method + f"+lns({rounds})", lam
 
 
@@ -908,6 +973,7 @@ def _solve_triads(
     seed: int,
     exact_limit: int,
     bound_time: float | None = None,
+    hooks: _Hooks = _NO_HOOKS,
 ) -> tuple[list[list[int]], float | None, bool, float, str]:
     """k = 1: (groups as global indices, bound on the free part, optimal, bound secs, method).
 
@@ -929,7 +995,7 @@ def _solve_triads(
         value = tri.value(sol)
         bound, optimal, method = value, True, "lsa (exact for two countries)"
     elif tri.m > 3:
-        sol, value, method = _heuristic(tri, end, rng, progress, lns=False)
+        sol, value, method = _heuristic(tri, end, rng, progress, lns=False, hooks=hooks)
         # Valid but loose: each pair of countries contributes at most its own optimum.
         bound = sum(
             float(tri.w[key][*linear_sum_assignment(tri.w[key], maximize=True)].sum())
@@ -939,14 +1005,16 @@ def _solve_triads(
         small = tri.n <= exact_limit and tri.n**3 <= MAX_EXACT_TRIPLES
         if small:
             sol, value, method = _heuristic(
-                tri, start + 0.05 * time_limit, rng, progress, lns=False
+                tri, start + 0.05 * time_limit, rng, progress, lns=False, hooks=hooks
             )
             progress(0.3, "exact model")
             sol, value, bound, optimal = _exact_triads(tri, sol, value, end)
             method = "exact lp+milp" if optimal else method + "+exact(timeout)"
         else:
-            sol, value, method, lam = _large_triads(tri, end, rng, progress)
-            if bound_time is None or bound_time > 0:
+            sol, value, method, lam = _large_triads(tri, end, rng, progress, hooks)
+            if hooks.stopped():
+                method += " (stopped)"
+            elif bound_time is None or bound_time > 0:
                 b_start = time.perf_counter()
                 budget = bound_time if bound_time is not None else default_bound_time(tri.n)
                 progress(0.95, "bound")
@@ -968,15 +1036,37 @@ def _solve_triads(
                 "together was found within the time limit (the constraints may conflict)"
             ]
         )
-    groups = [[int(tri.members[c][sol[c][g]]) for c in range(tri.m)] for g in range(tri.n)]
+    groups = _tri_groups(tri, sol)
     if bound is not None and bound - value <= 1e-6 * max(1.0, abs(value)):
         optimal = True
     return groups, bound, optimal, bound_secs, method
 
 
 # --------------------------------------------------------------------------- k > 1 (pods)
+class _PodsCallback(cp_model.CpSolverSolutionCallback):
+    """Hands each improving CP-SAT solution out and stops the search when asked."""
+
+    def __init__(self, x: dict, free: list[int], n_groups: int, hooks: _Hooks, scale: float):
+        super().__init__()
+        self.x, self.free, self.n_groups, self.hooks, self.scale = x, free, n_groups, hooks, scale
+
+    def on_solution_callback(self) -> None:
+        if self.hooks.incumbent is not None:
+            groups = [
+                [i for i in self.free if self.boolean_value(self.x[i, g])]
+                for g in range(self.n_groups)
+            ]
+            self.hooks.improved(groups, bound=self.best_objective_bound / self.scale)
+        if self.hooks.stopped():
+            self.stop_search()
+
+
 def _solve_pods(
-    prep: _Prepared, time_limit: float, progress: Progress, seed: int
+    prep: _Prepared,
+    time_limit: float,
+    progress: Progress,
+    seed: int,
+    hooks: _Hooks = _NO_HOOKS,
 ) -> tuple[list[list[int]], float | None, bool, float, str]:
     """CP-SAT group-assignment model for k > 1 (pods of k per country)."""
     k = prep.problem.per_country
@@ -1029,7 +1119,7 @@ def _solve_pods(
     solver.parameters.num_workers = 2
     solver.parameters.random_seed = seed
     progress(0.1, "pods: CP-SAT")
-    status = solver.solve(model)
+    status = solver.solve(model, _PodsCallback(x, free, n_groups, hooks, scale))
     if status == cp_model.INFEASIBLE:
         raise InfeasibleMatching(
             [
@@ -1056,6 +1146,8 @@ def solve_groups(
     seed: int = 0,
     exact_limit: int = EXACT_LIMIT,
     bound_time: float | None = None,
+    incumbent: Incumbent | None = None,
+    stop: Stop | None = None,
 ) -> GroupsResult:
     """Best grouping found within ``time_limit`` seconds (default 30), with a bound.
 
@@ -1067,6 +1159,11 @@ def solve_groups(
     after ``time_limit``; the Lagrangian upper bound is computed afterwards for
     ``bound_time`` seconds (default :func:`default_bound_time`, 0 skips it). The result's
     ``seconds`` is the time to the final groups, ``bound_seconds`` the extra bound time.
+
+    ``incumbent(groups, objective, bound)`` is called with each new best grouping that meets
+    every hard constraint (``bound`` when one is known by then, else ``None``), so a caller
+    can keep the best so far if the process dies. When ``stop()`` turns true the search ends
+    early and the best grouping found is returned (without the bound computed afterwards).
     """
     if problem.leftover != "strict" and not counts_are_even(
         problem.participants, problem.countries, problem.per_country
@@ -1079,6 +1176,8 @@ def solve_groups(
             seed=seed,
             exact_limit=exact_limit,
             bound_time=bound_time,
+            incumbent=incumbent,
+            stop=stop,
         )
         problems = validate_groups(
             problem.participants,
@@ -1103,6 +1202,7 @@ def solve_groups(
     report = progress or _noop
     report(0.0, "checking constraints")
     prep = _prepare(problem)
+    hooks = _Hooks(prep, incumbent, stop)
     report(0.05, "scores ready")
     if problem.per_country == 1:
         free_groups, bound, optimal, bound_secs, method = _solve_triads(
@@ -1112,10 +1212,11 @@ def solve_groups(
             seed=seed,
             exact_limit=exact_limit,
             bound_time=bound_time,
+            hooks=hooks,
         )
     else:
         free_groups, bound, optimal, bound_secs, method = _solve_pods(
-            prep, max(1.0, limit - (time.perf_counter() - start)), report, seed
+            prep, max(1.0, limit - (time.perf_counter() - start)), report, seed, hooks
         )
     fixed_value = sum(prep.group_value(g) for g in prep.fixed_groups)
     free_value = sum(prep.group_value(g) for g in free_groups)

@@ -89,9 +89,14 @@ def solve_with_leftovers(
     seed: int,
     exact_limit: int,
     bound_time: float | None,
+    incumbent=None,
+    stop=None,
 ) -> GroupsResult:
     """Full groups by ``solve`` (the even-cohort solver), then the leftovers by
-    ``problem.leftover``. The bound and optimality speak of the full groups only."""
+    ``problem.leftover``. The bound and optimality speak of the full groups only.
+
+    Each ``incumbent`` of the full groups is handed on completed with the leftovers, so a
+    best-so-far grouping always places everyone."""
     rule = problem.leftover
     if rule not in LEFTOVER_RULES or rule == "strict":
         raise InfeasibleMatching([f"unknown leftover rule {rule!r}"])
@@ -118,7 +123,25 @@ def solve_with_leftovers(
     if not core and not leftovers and not kept:
         raise InfeasibleMatching(["no participants to match"])
     score = _scorer(problem)
-    groups: list[list[Id]] = [list(group) for group in kept]
+    locked_sets = [frozenset(group) for group in locked if group]
+
+    def complete(core_groups: list[list[Id]]) -> tuple[list[list[Id]], float]:
+        return _place_leftovers(
+            problem,
+            groups=[list(group) for group in kept] + [list(group) for group in core_groups],
+            leftovers=leftovers,
+            locked_sets=locked_sets,
+            score=score,
+            by_id=by_id,
+        )
+
+    def completed_incumbent(core_groups, _objective, _bound) -> None:
+        try:
+            groups, objective = complete(core_groups)
+        except InfeasibleMatching:
+            return
+        incumbent(groups, round(objective, 6), None)
+
     core_result = None
     if core:
         core_ids = {p.id for p in core}
@@ -135,11 +158,38 @@ def solve_with_leftovers(
             seed=seed,
             exact_limit=exact_limit,
             bound_time=bound_time,
+            incumbent=completed_incumbent if incumbent is not None else None,
+            stop=stop,
         )
-        groups += [list(group) for group in core_result.groups]
+    groups, objective = complete(core_result.groups if core_result else [])
+    core_method = core_result.method if core_result else "none"
+    return GroupsResult(
+        groups=groups,
+        objective=round(objective, 6),
+        upper_bound=None,
+        optimal=False,
+        seconds=core_result.seconds if core_result else 0.0,
+        bound_seconds=core_result.bound_seconds if core_result else 0.0,
+        method=f"{core_method} + leftovers ({rule})",
+        reasons=[],
+    )
+
+
+def _place_leftovers(
+    problem,
+    *,
+    groups: list[list[Id]],
+    leftovers: list[Participant],
+    locked_sets: list[frozenset],
+    score,
+    by_id: dict,
+) -> tuple[list[list[Id]], float]:
+    """Place ``leftovers`` around the full ``groups`` by ``problem.leftover``; returns the
+    groups and the objective of all of them."""
+    rule = problem.leftover
+    k = problem.per_country
     full_count = len(groups)
     extras_taken: set[int] = set()
-    locked_sets = [frozenset(group) for group in locked if group]
 
     def takes_extra(index: int, person: Participant) -> bool:
         group = groups[index]
@@ -231,14 +281,4 @@ def solve_with_leftovers(
     objective = sum(
         score(by_id[a], by_id[b]) for group in groups for a, b in itertools.combinations(group, 2)
     )
-    core_method = core_result.method if core_result else "none"
-    return GroupsResult(
-        groups=groups,
-        objective=round(objective, 6),
-        upper_bound=None,
-        optimal=False,
-        seconds=core_result.seconds if core_result else 0.0,
-        bound_seconds=core_result.bound_seconds if core_result else 0.0,
-        method=f"{core_method} + leftovers ({rule})",
-        reasons=[],
-    )
+    return groups, objective

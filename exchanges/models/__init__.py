@@ -4,6 +4,7 @@ from exchanges.models.activity import ActivityLog
 from exchanges.models.applications import (
     Answer,
     Application,
+    ApplicationExport,
     Document,
     GuardianConsent,
     RefereeRequest,
@@ -43,6 +44,7 @@ __all__ = [
     "ActivityLog",
     "Answer",
     "Application",
+    "ApplicationExport",
     "ApplicationForm",
     "Campaign",
     "Cohort",

@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from exchanges.enums import ApplicationStatus, DocumentKind, RefereeStatus, Sector
+from exchanges.enums import (
+    ApplicationStatus,
+    DocumentKind,
+    ExportFormat,
+    ExportStatus,
+    RefereeStatus,
+    Sector,
+)
 from exchanges.models.programs import Cohort
 from exchanges.models.questions import Question
 from exchanges.validators import UPLOAD_CONTENT_TYPES
@@ -234,3 +241,60 @@ class GuardianConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}:{self.guardian_name}"
+
+
+def export_upload_to(instance, filename: str) -> str:
+    """A random path: the download view serves it by row, never by a guessable name."""
+    return f"exports/{uuid.uuid4().hex}/{uuid.uuid4().hex}.{instance.file_format}"
+
+
+class ApplicationExport(models.Model):
+    """An export of a cohort's application list prepared in the background.
+
+    Only ``requested_by`` downloads it, and only while they may still see the cohort; the
+    rows are chosen with their rights when the file is made. The file is deleted at
+    ``expires_at``.
+    """
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="exports"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    file_format = models.CharField(_("format"), max_length=10, choices=ExportFormat.choices)
+    # The pipeline filters (status, country, sector, search, sort) the list was shown with.
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to=export_upload_to, max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application export")
+        verbose_name_plural = _("application exports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.cohort_id} {self.file_format}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:export_status", kwargs={"pk": self.pk})
+
+    @property
+    def percent(self) -> int:
+        if self.status in {ExportStatus.FINISHED, ExportStatus.EXPIRED}:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

@@ -134,6 +134,11 @@ class MatchingRun(models.Model):
     created_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # While running: the worker's last sign of life, the best grouping found so far (lists of
+    # application ids; ``objective`` and ``upper_bound`` follow it) and a stop request.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    best_groups = models.JSONField(_("best groups so far"), default=list, blank=True)
+    stop_requested_at = models.DateTimeField(_("stop requested"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("matching run")

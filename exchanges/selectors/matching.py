@@ -1,9 +1,9 @@
 """Reading matching runs and groups, scoped by the viewer."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
-from exchanges.enums import MatchingRunStatus
+from exchanges.enums import APPLICATION_MATCHABLE, MatchingRunStatus
 from exchanges.models import (
     Application,
     Cohort,
@@ -69,3 +69,26 @@ def published_group_for(*, application: Application) -> MatchGroup | None:
         .prefetch_related(_members())
         .first()
     )
+
+
+def matching_participants_search(*, cohort: Cohort, term: str) -> QuerySet[Application]:
+    """The cohort's matchable participants whose name, email, institution or application
+    number matches ``term`` (all of them for an empty term), by name."""
+    qs = (
+        Application.objects.filter(cohort=cohort, status__in=APPLICATION_MATCHABLE)
+        .select_related("applicant")
+        .order_by("applicant__family_name", "applicant__given_name", "id")
+    )
+    term = term.strip()
+    if term:
+        match = (
+            Q(applicant__given_name__icontains=term)
+            | Q(applicant__family_name__icontains=term)
+            | Q(applicant__local_name__icontains=term)
+            | Q(applicant__email__icontains=term)
+            | Q(institution__icontains=term)
+        )
+        if term.isdigit():
+            match |= Q(pk=int(term))
+        qs = qs.filter(match)
+    return qs

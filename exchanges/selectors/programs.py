@@ -1,6 +1,6 @@
 """Reading programs and cohorts, scoped by who asks."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from exchanges.enums import CohortStatus
 from exchanges.models import Cohort, CohortQuota, Program
@@ -18,14 +18,25 @@ def programs_for_organisation(*, organisation) -> QuerySet[Program]:
     )
 
 
-def programs_with_public_cohorts() -> QuerySet[Program]:
-    """Programs with the cohorts an anonymous visitor may see (all but drafts)."""
-    public = Cohort.objects.exclude(status=CohortStatus.DRAFT)
+def cohorts_history() -> QuerySet[Cohort]:
+    """Public cohorts that are not taking applications (running, in review, finished), the
+    most recent first, with their programs."""
     return (
-        Program.objects.filter(cohorts__in=public)
-        .distinct()
-        .prefetch_related(
-            Prefetch("cohorts", queryset=public.order_by("-starts_on"), to_attr="public_cohorts")
-        )
-        .order_by("name_en")
+        Cohort.objects.exclude(status__in=[CohortStatus.DRAFT, CohortStatus.OPEN])
+        .select_related("program")
+        .order_by("-starts_on", "-id")
     )
+
+
+def cohorts_search(*, term: str) -> QuerySet[Cohort]:
+    """Cohorts whose name or program name (in any language) or slug contains ``term``, the
+    most recent first, with their programs."""
+    qs = Cohort.objects.select_related("program").order_by("-starts_on", "-id")
+    term = term.strip()
+    if not term:
+        return qs
+    match = Q(slug__icontains=term) | Q(program__slug__icontains=term)
+    for language in ("en", "ja", "ko"):
+        match |= Q(**{f"name_{language}__icontains": term})
+        match |= Q(**{f"program__name_{language}__icontains": term})
+    return qs.filter(match)

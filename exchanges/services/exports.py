@@ -7,19 +7,39 @@ a leading single quote so they are shown as text (OWASP "CSV Injection"). Contro
 that a workbook cannot hold are removed, so one person's answer never breaks an export. Rows
 are produced in batches, so memory and the number of queries grow with the batch count, not
 with the number of rows.
+
+A large cohort's export is a background job (``application_export_start``, run by
+``application_export_execute`` in a worker): the request that starts it only writes a row, the
+worker writes the file with the requester's rights and reports progress, and the file is
+deleted when it expires (``application_exports_purge``, a beat task). Up to
+``EXPORT_IMMEDIATE_MAX_ROWS`` rows an export is streamed in the request as before.
 """
 
 import csv
+import datetime as dt
 import io
+import logging
 import re
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from exchanges.enums import ApplicationStatus, QuestionKind, Sector
-from exchanges.models import Answer, Application, Question
+from exchanges.activity_types import Activity
+from exchanges.dispatch import dispatch_on_commit
+from exchanges.enums import ApplicationStatus, ExportFormat, ExportStatus, QuestionKind, Sector
+from exchanges.models import Answer, Application, ApplicationExport, Cohort, Question
+from exchanges.selectors.applications import form_steps, pipeline_applications
+from exchanges.services.activity import activity_log_record
+from exchanges.tasks import task_export_applications
+
+logger = logging.getLogger(__name__)
 
 FORMULA_PREFIXES = (
     "=",
@@ -161,6 +181,13 @@ def csv_stream(rows: Iterable[list]) -> Iterator[str]:
 
 def xlsx_bytes(rows: Iterable[list], *, title: str) -> bytes:
     """A write-only workbook: rows are streamed into the file, not held as cell objects."""
+    buffer = io.BytesIO()
+    xlsx_write(rows, title=title, target=buffer)
+    return buffer.getvalue()
+
+
+def xlsx_write(rows: Iterable[list], *, title: str, target) -> None:
+    """Write the workbook to ``target`` (a path or a binary file)."""
     from openpyxl import Workbook  # noqa: PLC0415 -- loaded on use: openpyxl is heavy; only XLSX needs it
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 -- loaded on use: as above
 
@@ -175,9 +202,7 @@ def xlsx_bytes(rows: Iterable[list], *, title: str) -> bytes:
                 cell.data_type = "s"  # Never let openpyxl read a string as a formula.
             cells.append(cell)
         sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(target)
 
 
 # --- Selection --------------------------------------------------------------------------------
@@ -259,3 +284,150 @@ def selection_proposal_rows(*, proposal, section_labels: dict[str, str]) -> Iter
             neutralise_cell(c)
             for c in [section_labels[section], position, *_selection_cells(item, names)]
         ]
+
+
+# --------------------------------------------------------------------------- background jobs
+def export_questions(*, cohort: Cohort) -> list[Question]:
+    return [q for step in form_steps(cohort=cohort) for q in step.questions.all()]
+
+
+def export_is_immediate(*, applications: QuerySet[Application]) -> bool:
+    """Whether an export of ``applications`` is small enough to stream in the request."""
+    return not applications[settings.EXPORT_IMMEDIATE_MAX_ROWS :].exists()
+
+
+@transaction.atomic
+def application_export_start(
+    *, cohort: Cohort, actor, file_format: str, filters: dict, language: str
+) -> ApplicationExport:
+    """Record an export of ``cohort``'s applications (as ``actor`` sees them, with the
+    pipeline ``filters``) and hand it to a worker after commit."""
+    if file_format not in ExportFormat.values:
+        raise ValueError(file_format)
+    clean = {key: value for key, value in filters.items() if isinstance(value, str) and value}
+    export = ApplicationExport.objects.create(
+        cohort=cohort,
+        requested_by=actor,
+        file_format=file_format,
+        filters=clean,
+        language=language,
+    )
+    activity_log_record(
+        actor=actor,
+        obj=cohort,
+        action_type=Activity.APPLICATION_EXPORT_STARTED,
+        data={"export": export.pk, "format": file_format, "filters": clean},
+    )
+    dispatch_on_commit(task_export_applications, export.pk)
+    return export
+
+
+def _counting(rows: Iterator[list], report: Callable[[int], None]) -> Iterator[list]:
+    """Pass ``rows`` through, reporting the number of data rows after every batch."""
+    done = -1  # the header row is not a data row
+    for row in rows:
+        yield row
+        done += 1
+        if done and done % EXPORT_BATCH_SIZE == 0:
+            report(done)
+    report(max(done, 0))
+
+
+def _write(export: ApplicationExport, rows: Iterable[list], target) -> None:
+    if export.file_format == ExportFormat.XLSX:
+        xlsx_write(rows, title=export.cohort.slug, target=target)
+        return
+    with open(target, "w", encoding="utf-8", newline="") as handle:
+        handle.writelines(csv_stream(rows))
+
+
+def application_export_execute(*, export_id: int) -> ApplicationExport | None:
+    """Write a queued export's file, reporting progress; a missing or started one is left
+    alone (a repeated task does nothing).
+
+    Like a matching run this is not one transaction: the row is claimed in a short one, the
+    file is written outside any (progress updates are seen by the status page at once), and
+    the outcome is saved in a last one. The rows are chosen with the requester's current
+    rights, so an export never holds more than they may see.
+    """
+    with transaction.atomic():
+        export = (
+            ApplicationExport.objects.select_for_update()
+            .select_related("cohort__program", "requested_by")
+            .filter(pk=export_id)
+            .first()
+        )
+        if export is None or export.status != ExportStatus.QUEUED:
+            return export
+        export.status = ExportStatus.RUNNING
+        export.save(update_fields=["status"])
+    try:
+        applications = pipeline_applications(
+            viewer=export.requested_by, cohort=export.cohort, filters=export.filters
+        )
+        total = applications.count()
+        ApplicationExport.objects.filter(pk=export.pk).update(rows_total=total)
+
+        def report(done: int) -> None:
+            ApplicationExport.objects.filter(pk=export.pk).update(rows_done=done)
+
+        with translation.override(export.language), tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"export.{export.file_format}"
+            rows = application_export_rows(
+                applications=applications, questions=export_questions(cohort=export.cohort)
+            )
+            _write(export, _counting(rows, report), path)
+            with path.open("rb") as handle:
+                export.file.save(f"export.{export.file_format}", File(handle), save=False)
+    except Exception:
+        logger.exception("Export %s failed", export.pk)
+        with transaction.atomic():
+            ApplicationExport.objects.filter(pk=export.pk).update(
+                status=ExportStatus.FAILED, error="error", finished_at=timezone.now()
+            )
+            activity_log_record(
+                actor=None,
+                obj=export.cohort,
+                action_type=Activity.APPLICATION_EXPORT_FAILED,
+                data={"export": export.pk},
+            )
+        export.refresh_from_db()
+        return export
+    now = timezone.now()
+    with transaction.atomic():
+        ApplicationExport.objects.filter(pk=export.pk).update(
+            status=ExportStatus.FINISHED,
+            file=export.file.name,
+            rows_total=total,
+            rows_done=total,
+            finished_at=now,
+            expires_at=now + dt.timedelta(hours=settings.EXPORT_RETENTION_HOURS),
+        )
+        activity_log_record(
+            actor=None,
+            obj=export.cohort,
+            action_type=Activity.APPLICATION_EXPORT_FINISHED,
+            data={"export": export.pk, "rows": total},
+        )
+    export.refresh_from_db()
+    return export
+
+
+def application_exports_purge() -> int:
+    """Delete the files of exports past ``expires_at`` and mark them expired; returns how
+    many. Safe to run twice: a file already gone is skipped."""
+    expired = 0
+    due = ApplicationExport.objects.filter(
+        status=ExportStatus.FINISHED, expires_at__lte=timezone.now()
+    )
+    for export in due.only("pk", "file").iterator():
+        if export.file:
+            export.file.delete(save=False)
+        ApplicationExport.objects.filter(pk=export.pk).update(status=ExportStatus.EXPIRED, file="")
+        expired += 1
+    # A job whose worker died never finishes: after the retention time it is shown failed.
+    ApplicationExport.objects.filter(
+        status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING],
+        created_at__lte=timezone.now() - dt.timedelta(hours=settings.EXPORT_RETENTION_HOURS),
+    ).update(status=ExportStatus.FAILED, error="abandoned", finished_at=timezone.now())
+    return expired

@@ -17,9 +17,10 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,8 +69,11 @@ DEFAULT_PARAMETERS = {
 # Application language levels (none .. native) on the solver's 1-5 scale (3 = conversation).
 LANGUAGE_LEVEL_SCORES = {"basic": 2, "conversational": 3, "professional": 4, "native": 5}
 MAX_INTERESTS = 5
-# Progress is written at most this often (seconds) unless the percentage changed.
+# Progress is written at most this often (seconds) unless the percentage changed; a stop
+# request is read as often.
 PROGRESS_INTERVAL = 0.5
+# The best grouping so far is saved at most this often (seconds).
+INCUMBENT_INTERVAL = 2.0
 
 
 # --------------------------------------------------------------------------- adapter
@@ -223,25 +227,68 @@ def matching_run_start(
     return run
 
 
-def _progress_writer(run_id: int):
-    """A solver progress callback that writes the percentage in its own short UPDATE.
+class _RunWatch:
+    """The solver's line to its run row while it works outside any transaction.
 
-    Runs outside any transaction (see ``matching_run_execute``), so each UPDATE commits at
-    once and the progress page sees it while the solver is still working.
+    Progress rises with the time budget used (and never goes back, although each solver
+    phase reports its own fraction), each write is a heartbeat, the best grouping so far is
+    saved at most every ``INCUMBENT_INTERVAL`` seconds (and before a stop is obeyed), and
+    a stop request is read at most every ``PROGRESS_INTERVAL`` seconds. Each UPDATE commits
+    at once, so the progress page, and a recovery after the worker died, see it.
     """
-    state = {"percent": -1, "at": 0.0}
 
-    def report(fraction: float, message: str) -> None:
-        percent = min(99, max(1, int(fraction * 100)))
+    def __init__(self, run_id: int, time_limit: float) -> None:
+        self.run_id = run_id
+        self.time_limit = max(float(time_limit), 1e-9)
+        self.started = time.monotonic()
+        self.percent = 1
+        self.written_at = 0.0
+        self.saved_at = 0.0
+        self.pending: tuple[list, float, float | None] | None = None
+        self.checked_at = 0.0
+        self.stop_seen = False
+
+    def _rows(self):
+        return MatchingRun.objects.filter(pk=self.run_id, status=RS.RUNNING)
+
+    def progress(self, fraction: float, message: str) -> None:
+        used = (time.monotonic() - self.started) / self.time_limit
+        percent = min(99, max(self.percent, int(fraction * 100), int(used * 100)))
         now = time.monotonic()
-        if percent == state["percent"] or now - state["at"] < PROGRESS_INTERVAL:
+        if now - self.written_at < PROGRESS_INTERVAL and percent == self.percent:
             return
-        state.update(percent=percent, at=now)
-        MatchingRun.objects.filter(pk=run_id, status=RS.RUNNING).update(
-            progress=percent, message=message[:200]
-        )
+        self.percent = percent
+        self.written_at = now
+        self._rows().update(progress=percent, message=message[:200], heartbeat_at=timezone.now())
+        if self.pending is not None and now - self.saved_at >= INCUMBENT_INTERVAL:
+            self._save()
 
-    return report
+    def incumbent(self, groups: list, objective: float, bound: float | None) -> None:
+        self.pending = (groups, objective, bound)
+        if time.monotonic() - self.saved_at >= INCUMBENT_INTERVAL:
+            self._save()
+
+    def _save(self) -> None:
+        groups, objective, bound = self.pending
+        self.pending = None
+        self.saved_at = time.monotonic()
+        fields = {"best_groups": groups, "objective": objective, "heartbeat_at": timezone.now()}
+        if bound is not None:
+            fields["upper_bound"] = bound
+        self._rows().update(**fields)
+
+    def stop(self) -> bool:
+        now = time.monotonic()
+        if not self.stop_seen and now - self.checked_at >= PROGRESS_INTERVAL:
+            self.checked_at = now
+            self.stop_seen = (
+                MatchingRun.objects.filter(pk=self.run_id, stop_requested_at__isnull=False)
+                .exclude(status=RS.QUEUED)
+                .exists()
+            )
+            if self.stop_seen and self.pending is not None:
+                self._save()
+        return self.stop_seen
 
 
 def _fail(run: MatchingRun, *, problems: list[str], message: str) -> MatchingRun:
@@ -276,10 +323,14 @@ def matching_run_execute(*, run_id: int) -> MatchingRun | None:
             .first()
         )
         if run is None or run.status != RS.QUEUED:
+            # A task delivered again after its worker died finds the run still running.
+            if run is not None and run.status == RS.RUNNING:
+                transaction.on_commit(partial(matching_run_recover, run_id=run.pk))
             return run
         run.status = RS.RUNNING
         run.progress = 1
-        run.save(update_fields=["status", "progress"])
+        run.heartbeat_at = timezone.now()
+        run.save(update_fields=["status", "progress", "heartbeat_at"])
     parameters = run.parameters
     participants = matching_participants(cohort=run.cohort)
     weights = weights_of(parameters)
@@ -299,8 +350,13 @@ def matching_run_execute(*, run_id: int) -> MatchingRun | None:
     try:
         if not participants:
             raise InfeasibleMatching(["no confirmed participants"])
+        watch = _RunWatch(run.pk, parameters["time_limit"])
         result = solve_groups(
-            problem, time_limit=parameters["time_limit"], progress=_progress_writer(run.pk)
+            problem,
+            time_limit=parameters["time_limit"],
+            progress=watch.progress,
+            incumbent=watch.incumbent,
+            stop=watch.stop,
         )
     except InfeasibleMatching as exc:
         return _fail(run, problems=exc.reasons, message="infeasible")
@@ -308,65 +364,168 @@ def matching_run_execute(*, run_id: int) -> MatchingRun | None:
         logger.exception("Matching run %s crashed", run.pk)
         return _fail(run, problems=[], message="error")
     with transaction.atomic():
-        by_id = {p.id: p for p in participants}
-        locked_sets = [frozenset(group) for group in locked]
-        groups = []
-        for number, ids in enumerate(result.groups, start=1):
-            people = [by_id[i] for i in ids]
-            members = frozenset(ids)
-            groups.append(
-                MatchGroup(
-                    run=run,
-                    number=number,
-                    score=group_score(people, weights),
-                    reasons=group_reasons(people, weights),
-                    locked=any(group <= members for group in locked_sets),
-                )
-            )
-        MatchGroup.objects.bulk_create(groups)
-        MatchGroupMember.objects.bulk_create(
-            [
-                MatchGroupMember(run=run, group=group, application_id=pid)
-                for group, ids in zip(groups, result.groups, strict=True)
-                for pid in ids
-            ]
+        run = MatchingRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != RS.RUNNING:
+            # Recovered meanwhile (the run was presumed dead): that outcome stands.
+            return run
+        _store_groups(
+            run,
+            groups=result.groups,
+            participants=participants,
+            weights=weights,
+            locked=locked,
+            message="stopped" if watch.stop_seen else "",
         )
-        run.status = RS.FINISHED
-        run.progress = 100
-        run.message = ""
         run.objective = result.objective
         run.upper_bound = result.upper_bound
         run.optimal = result.optimal
         run.seconds = round(result.seconds, 3)
         run.method = result.method[:100]
-        run.participant_count = len(participants)
-        run.finished_at = timezone.now()
-        run.save(
-            update_fields=[
-                "status",
-                "progress",
-                "message",
-                "objective",
-                "upper_bound",
-                "optimal",
-                "seconds",
-                "method",
-                "participant_count",
-                "finished_at",
-            ]
-        )
+        run.save(update_fields=["objective", "upper_bound", "optimal", "seconds", "method"])
         activity_log_record(
             actor=None,
             obj=run,
             action_type=Activity.MATCHING_RUN_FINISHED,
             data={
-                "groups": len(groups),
+                "groups": len(result.groups),
                 "objective": result.objective,
                 "upper_bound": result.upper_bound,
                 "optimal": result.optimal,
+                "stopped": watch.stop_seen,
             },
         )
     return run
+
+
+def _store_groups(
+    run: MatchingRun,
+    *,
+    groups: list[list[int]],
+    participants: list[Participant],
+    weights: CompatibilityWeights,
+    locked: list[list[int]],
+    message: str,
+) -> None:
+    """Write ``groups`` as the run's groups and mark it finished (inside a transaction)."""
+    by_id = {p.id: p for p in participants}
+    locked_sets = [frozenset(group) for group in locked]
+    rows = []
+    for number, ids in enumerate(groups, start=1):
+        people = [by_id[i] for i in ids if i in by_id]
+        members = frozenset(ids)
+        rows.append(
+            MatchGroup(
+                run=run,
+                number=number,
+                score=group_score(people, weights),
+                reasons=group_reasons(people, weights),
+                locked=any(group <= members for group in locked_sets),
+            )
+        )
+    MatchGroup.objects.bulk_create(rows)
+    MatchGroupMember.objects.bulk_create(
+        [
+            MatchGroupMember(run=run, group=group, application_id=pid)
+            for group, ids in zip(rows, groups, strict=True)
+            for pid in ids
+            if pid in by_id
+        ]
+    )
+    run.status = RS.FINISHED
+    run.progress = 100
+    run.message = message
+    run.best_groups = []
+    run.participant_count = len(participants)
+    run.finished_at = timezone.now()
+    run.save(
+        update_fields=[
+            "status",
+            "progress",
+            "message",
+            "best_groups",
+            "participant_count",
+            "finished_at",
+        ]
+    )
+
+
+@transaction.atomic
+def matching_run_stop(*, run: MatchingRun, actor) -> MatchingRun:
+    """Ask a run to stop and keep the best grouping found so far.
+
+    A running solver sees the request within a second and finishes with its best grouping
+    (``message`` "stopped"); a run no worker has started yet is marked failed at once.
+    """
+    run = MatchingRun.objects.select_for_update().get(pk=run.pk)
+    if run.status not in {RS.QUEUED, RS.RUNNING}:
+        raise MatchingChangeRefused(_("Only a matching that is still running can be stopped."))
+    now = timezone.now()
+    run.stop_requested_at = now
+    fields = ["stop_requested_at"]
+    if run.status == RS.QUEUED:
+        run.status, run.message, run.finished_at = RS.FAILED, "stopped", now
+        fields += ["status", "message", "finished_at"]
+    run.save(update_fields=fields)
+    activity_log_record(
+        actor=actor, obj=run, action_type=Activity.MATCHING_RUN_STOP_REQUESTED, data={}
+    )
+    return run
+
+
+def matching_run_recover(*, run_id: int) -> MatchingRun | None:
+    """Finish a run whose worker died (no sign of life for ``MATCHING_STALE_SECONDS``) with
+    the best grouping it saved, or mark it failed when it saved none. A run that is not
+    running, or still shows signs of life, is left alone."""
+    with transaction.atomic():
+        run = (
+            MatchingRun.objects.select_for_update()
+            .select_related("cohort__program")
+            .filter(pk=run_id)
+            .first()
+        )
+        if run is None or run.status != RS.RUNNING:
+            return run
+        last = run.heartbeat_at or run.created_at
+        if last > timezone.now() - dt.timedelta(seconds=settings.MATCHING_STALE_SECONDS):
+            return run
+        if not run.best_groups:
+            return _fail(run, problems=[], message="error")
+        participants = matching_participants(cohort=run.cohort)
+        groups = [list(group) for group in run.best_groups]
+        locked = [list(group) for group in run.parameters.get("locked_groups") or []]
+        _store_groups(
+            run,
+            groups=groups,
+            participants=participants,
+            weights=weights_of(run.parameters),
+            locked=locked,
+            message="recovered",
+        )
+        run.optimal = False
+        run.method = "best so far (worker lost)"
+        run.save(update_fields=["optimal", "method"])
+        activity_log_record(
+            actor=None,
+            obj=run,
+            action_type=Activity.MATCHING_RUN_RECOVERED,
+            data={"groups": len(groups), "objective": run.objective},
+        )
+    return run
+
+
+def matching_runs_sweep() -> int:
+    """Beat: recover every running run whose worker has shown no sign of life for
+    ``MATCHING_STALE_SECONDS``; returns how many were finished or failed."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.MATCHING_STALE_SECONDS)
+    stale = MatchingRun.objects.filter(status=RS.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
+    count = 0
+    for run_id in stale.values_list("pk", flat=True):
+        run = matching_run_recover(run_id=run_id)
+        if run is not None and run.status != RS.RUNNING:
+            count += 1
+    return count
 
 
 def _editable(run: MatchingRun) -> None:

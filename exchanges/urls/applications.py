@@ -38,6 +38,13 @@ staff = [
         applications_staff.export_xlsx,
         name="export_xlsx",
     ),
+    path(
+        "cohorts/<int:cohort_id>/applications/exports/",
+        applications_staff.export_start,
+        name="export_start",
+    ),
+    path("exports/<int:pk>/", applications_staff.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", applications_staff.export_download, name="export_download"),
     path("applications/<int:pk>/", applications_staff.application_detail, name="application"),
     path("documents/<int:pk>/", applications_staff.document, name="document"),
 ]

@@ -19,12 +19,18 @@ _cohort_matching = [
     path("start/", matching.start, name="matching_start"),
     path("rules/", matching.constraints, name="matching_constraints"),
     path(
+        "rules/participants/",
+        matching.participant_search,
+        name="matching_participant_search",
+    ),
+    path(
         "rules/<int:pk>/delete/",
         matching.constraint_delete,
         name="matching_constraint_delete",
     ),
     path("<int:pk>/", matching.run_detail, name="matching_run"),
     path("<int:pk>/progress/", matching.run_progress, name="matching_progress"),
+    path("<int:pk>/stop/", matching.run_stop, name="matching_stop"),
     path(
         "<int:pk>/groups/<int:group_id>/lock/",
         matching.group_lock,

@@ -4,21 +4,28 @@ sees, counts or exports another country's applications."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from exchanges.activity_types import activity_for_status
-from exchanges.enums import ApplicationStatus, Country, SelectionDecision
+from exchanges.enums import (
+    ApplicationStatus,
+    Country,
+    ExportFormat,
+    ExportStatus,
+    SelectionDecision,
+)
 from exchanges.exceptions import ExchangeError
 from exchanges.forms.applications_staff import (
     PipelineFilterForm,
     TransitionForm,
 )
 from exchanges.forms.offers import OfferDeadlineForm
-from exchanges.models import Cohort, Document
+from exchanges.models import ApplicationExport, Cohort, Document
 from exchanges.selectors.activity import activity_for_object
 from exchanges.selectors.applications import (
     applications_visible_to,
@@ -34,7 +41,14 @@ from exchanges.services.applications import (
     application_answers,
     application_transition,
 )
-from exchanges.services.exports import application_export_rows, csv_stream, xlsx_bytes
+from exchanges.services.exports import (
+    application_export_rows,
+    application_export_start,
+    csv_stream,
+    export_is_immediate,
+    export_questions,
+    xlsx_bytes,
+)
 from exchanges.services.offers import offer_extend
 from exchanges.views.applications import serve_document
 from exchanges.views.offers import staff_offer_context, system_reason_labels
@@ -44,6 +58,11 @@ from exchanges.views.reviews_staff import application_reviews_context
 PAGE_SIZE = 50
 STAFF = "exchanges.access_staff_area"
 MANAGE_PROGRAMS = "exchanges.manage_programs"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_CONTENT_TYPES = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.XLSX: XLSX_CONTENT_TYPE,
+}
 
 
 def _cohort(request: HttpRequest, cohort_id: int) -> Cohort:
@@ -118,11 +137,10 @@ def pipeline(request: HttpRequest, cohort_id: int) -> HttpResponse:
 def _export_queryset(request: HttpRequest, cohort_id: int):
     cohort = _cohort(request, cohort_id)
     _form, filters = _filters(request)
-    questions = [q for step in form_steps(cohort=cohort) for q in step.questions.all()]
     return (
         cohort,
         pipeline_applications(viewer=request.user, cohort=cohort, filters=filters),
-        questions,
+        export_questions(cohort=cohort),
     )
 
 
@@ -130,10 +148,31 @@ def _export_name(cohort: Cohort, extension: str) -> str:
     return f"applications-{cohort.slug}-{timezone.now():%Y%m%d-%H%M}.{extension}"
 
 
+def _background_export_page(
+    request: HttpRequest, cohort: Cohort, file_format: str, applications
+) -> HttpResponse:
+    """A large export is prepared by a worker: this page asks to start it (a POST)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "staff/applications/export_start.html",
+        {
+            "cohort": cohort,
+            "file_format": file_format,
+            "format_label": ExportFormat(file_format).label,
+            "total": applications.count(),
+            "filters": [(key, value) for key, value in query.items() if value],
+        },
+    )
+
+
 @login_required
 @permission_required(STAFF, raise_exception=True)
-def export_csv(request: HttpRequest, cohort_id: int) -> StreamingHttpResponse:
+def export_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort, applications, questions = _export_queryset(request, cohort_id)
+    if not export_is_immediate(applications=applications):
+        return _background_export_page(request, cohort, ExportFormat.CSV, applications)
     language = translation.get_language()
 
     def rows():
@@ -152,13 +191,78 @@ def export_csv(request: HttpRequest, cohort_id: int) -> StreamingHttpResponse:
 @permission_required(STAFF, raise_exception=True)
 def export_xlsx(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort, applications, questions = _export_queryset(request, cohort_id)
+    if not export_is_immediate(applications=applications):
+        return _background_export_page(request, cohort, ExportFormat.XLSX, applications)
     content = xlsx_bytes(
         application_export_rows(applications=applications, questions=questions), title=cohort.slug
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_export_name(cohort, "xlsx")}"'
+    return response
+
+
+@login_required
+@permission_required(STAFF, raise_exception=True)
+@require_POST
+def export_start(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """Start a background export of the pipeline list with the filters it was shown with."""
+    cohort = _cohort(request, cohort_id)
+    form = PipelineFilterForm(request.POST)
+    file_format = request.POST.get("file_format", "")
+    if file_format not in ExportFormat.values:
+        raise Http404
+    export = application_export_start(
+        cohort=cohort,
+        actor=request.user,
+        file_format=file_format,
+        filters=form.filters(),
+        language=translation.get_language(),
+    )
+    return redirect(export)
+
+
+def _own_export(request: HttpRequest, pk: int) -> ApplicationExport:
+    """The viewer's own export of a cohort they may still see; anyone else gets 404."""
+    return get_object_or_404(
+        ApplicationExport.objects.select_related("cohort__program"),
+        pk=pk,
+        requested_by=request.user,
+        cohort__in=cohorts_visible_to_staff(viewer=request.user),
+    )
+
+
+@login_required
+@permission_required(STAFF, raise_exception=True)
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The export's progress; the page reloads itself until the file is ready."""
+    export = _own_export(request, pk)
+    waiting = export.status in {ExportStatus.QUEUED, ExportStatus.RUNNING}
+    return render(
+        request,
+        "staff/applications/export_status.html",
+        {"export": export, "waiting": waiting, "cohort": export.cohort},
+    )
+
+
+@login_required
+@permission_required(STAFF, raise_exception=True)
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    export = _own_export(request, pk)
+    if (
+        export.status != ExportStatus.FINISHED
+        or not export.file
+        or export.expires_at is None
+        or export.expires_at <= timezone.now()
+    ):
+        raise Http404
+    response = FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=_export_name(export.cohort, export.file_format),
+        content_type=EXPORT_CONTENT_TYPES[export.file_format],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -10,13 +10,29 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from config.celery import app
-from exchanges.selectors.programs import programs_with_public_cohorts
+from exchanges.selectors.applications import open_calls
+from exchanges.selectors.programs import cohorts_history
 
 logger = logging.getLogger(__name__)
 
 
+# The home page stays small however many programs and cohorts there are: the first open
+# calls (all of them on the calls page) and the most recent cohorts.
+HOME_OPEN_CALLS = 10
+HOME_HISTORY = 10
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "exchanges/home.html", {"programs": programs_with_public_cohorts()})
+    calls = list(open_calls()[: HOME_OPEN_CALLS + 1])
+    return render(
+        request,
+        "exchanges/home.html",
+        {
+            "open_calls": calls[:HOME_OPEN_CALLS],
+            "more_calls": len(calls) > HOME_OPEN_CALLS,
+            "history": cohorts_history()[:HOME_HISTORY],
+        },
+    )
 
 
 def _broker_status() -> str:

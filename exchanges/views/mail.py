@@ -32,6 +32,7 @@ from exchanges.selectors.mail import (
     outbox_template_keys,
     outbox_visible_to,
 )
+from exchanges.selectors.programs import cohorts_search
 from exchanges.services.mail import (
     TEMPLATE_CONTEXT,
     mail_base_context,
@@ -46,6 +47,8 @@ from exchanges.services.predeparture import predeparture_sections_text
 from exchanges.views.pagination import paginate
 
 PAGE_SIZE = 50
+# The templates page finds a cohort by search: this many matches per page.
+COHORT_SEARCH_PAGE = 10
 staff_mail = permission_required("exchanges.manage_mail", raise_exception=True)
 
 
@@ -124,7 +127,12 @@ def _cohort_or_none(cohort_id: int) -> Cohort | None:
 @login_required
 @staff_mail
 def mail_templates(request: HttpRequest) -> HttpResponse:
-    cohorts = list(Cohort.objects.select_related("program"))
+    term = request.GET.get("cohort_q", "").strip()[:100]
+    found = (
+        paginate(request, cohorts_search(term=term), per_page=COHORT_SEARCH_PAGE, parameter="found")
+        if term
+        else None
+    )
     cohort_id = _int(request.GET.get("cohort")) or 0
     cohort = _cohort_or_none(cohort_id)
     overrides = {(row.key, row.language): row for row in MailTemplate.objects.filter(cohort=cohort)}
@@ -142,7 +150,8 @@ def mail_templates(request: HttpRequest) -> HttpResponse:
         request,
         "staff/mail/templates.html",
         {
-            "cohorts": cohorts,
+            "found": found,
+            "cohort_term": term,
             "cohort": cohort,
             "cohort_id": cohort_id,
             "rows": rows,

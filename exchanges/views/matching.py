@@ -47,6 +47,7 @@ from exchanges.selectors.matching import (
     matching_constraints_of,
     matching_groups_of,
     matching_members_of,
+    matching_participants_search,
     matching_runs_of,
     published_group_for,
 )
@@ -61,6 +62,7 @@ from exchanges.services.matching import (
     matching_rerun_around_locks,
     matching_run_publish,
     matching_run_start,
+    matching_run_stop,
     matching_swap_apply,
     matching_swap_preview,
 )
@@ -207,8 +209,8 @@ def start(request: HttpRequest, cohort_id: int) -> HttpResponse:
     )
 
 
-def _progress_context(run: MatchingRun) -> dict:
-    return {"run": run, "active": run.status in MATCHING_RUN_ACTIVE}
+def _progress_context(run: MatchingRun, *, can_manage: bool = False) -> dict:
+    return {"run": run, "active": run.status in MATCHING_RUN_ACTIVE, "can_manage": can_manage}
 
 
 @login_required
@@ -219,7 +221,9 @@ def run_detail(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
     context = {"cohort": cohort, "run": run, "can_manage": request.user.has_perm(MANAGE, cohort)}
     if run.status in MATCHING_RUN_ACTIVE or run.status == MatchingRunStatus.FAILED:
         return render(
-            request, "staff/matching/progress.html", {**context, **_progress_context(run)}
+            request,
+            "staff/matching/progress.html",
+            {**context, **_progress_context(run, can_manage=context["can_manage"])},
         )
     page = _paginate(request, matching_groups_of(run=run))
     published_elsewhere = run.status != MatchingRunStatus.PUBLISHED and matching_cohort_published(
@@ -255,10 +259,34 @@ def run_detail(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
 @permission_required(VIEW, fn=cohort_getter, raise_exception=True)
 def run_progress(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
     """The progress fragment htmx polls; once the run is done it sends the browser on."""
-    run = get_object_or_404(MatchingRun, cohort_id=cohort_id, pk=pk)
+    run = get_object_or_404(
+        MatchingRun.objects.select_related("cohort"), cohort_id=cohort_id, pk=pk
+    )
     if run.status not in MATCHING_RUN_ACTIVE and request.htmx:
         return HttpResponseClientRedirect(run.get_absolute_url())
-    return render(request, "staff/matching/_progress.html", _progress_context(run))
+    return render(
+        request,
+        "staff/matching/_progress.html",
+        _progress_context(run, can_manage=request.user.has_perm(MANAGE, run.cohort)),
+    )
+
+
+@require_POST
+@login_required
+@permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
+def run_stop(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
+    """Stop a running matching; it finishes with the best groups found so far."""
+    cohort = get_object_or_404(Cohort, pk=cohort_id)
+    run = _run(cohort, pk)
+    try:
+        matching_run_stop(run=run, actor=request.user)
+    except ExchangeError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request, _("The matching stops now and keeps the best groups it has found.")
+        )
+    return redirect(run.get_absolute_url())
 
 
 @require_POST
@@ -374,7 +402,11 @@ def constraints(request: HttpRequest, cohort_id: int) -> HttpResponse:
     can_manage = request.user.has_perm(MANAGE, cohort)
     form = None
     if can_manage:
-        form = ConstraintForm(_posted(request), participants=matching_applications(cohort=cohort))
+        form = ConstraintForm(
+            _posted(request),
+            participants=matching_applications(cohort=cohort),
+            initial={key: request.GET[key] for key in ("first", "second") if key in request.GET},
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 matching_constraint_add(cohort=cohort, actor=request.user, **form.cleaned_data)
@@ -394,7 +426,37 @@ def constraints(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "page": page,
             "form": form,
             "can_manage": can_manage,
+            **(_participant_search(request, cohort) if can_manage else {}),
         },
+    )
+
+
+SEARCH_PAGE_SIZE = 20
+
+
+def _participant_search(request: HttpRequest, cohort: Cohort) -> dict:
+    """The participant search next to the rules form: a page of matches for ``?q=``."""
+    term = request.GET.get("q", "").strip()[:100]
+    if not term:
+        return {"search_term": "", "found": None}
+    found = paginate(
+        request,
+        matching_participants_search(cohort=cohort, term=term),
+        per_page=SEARCH_PAGE_SIZE,
+        parameter="found",
+    )
+    return {"search_term": term, "found": found}
+
+
+@login_required
+@permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
+def participant_search(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """The search results alone, for the rules page to load in place (htmx)."""
+    cohort = get_object_or_404(Cohort, pk=cohort_id)
+    return render(
+        request,
+        "staff/matching/_participant_search.html",
+        {"cohort": cohort, **_participant_search(request, cohort)},
     )
 
 

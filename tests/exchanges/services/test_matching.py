@@ -95,10 +95,10 @@ def test_run_execute_reports_progress_in_separate_updates(cohort, secretariat, m
     original = matching_services.solve_groups
     monkeypatch.setattr(matching_services, "PROGRESS_INTERVAL", 0)
 
-    def spy(problem, *, time_limit, progress):
+    def spy(problem, *, time_limit, progress, **hooks):
         progress(0.42, "halfway")
         seen.append(MatchingRun.objects.values_list("status", "progress").get(pk=run.pk))
-        return original(problem, time_limit=time_limit)
+        return original(problem, time_limit=time_limit, **hooks)
 
     monkeypatch.setattr(matching_services, "solve_groups", spy)
 

@@ -11,7 +11,7 @@ from exchanges.enums import CampaignStatus, MailStatus, MailTemplateKey
 from exchanges.models import Campaign, MailOptOut, MailTemplate, OutgoingMail
 from exchanges.services.mail import mail_queue, mail_send, unsubscribe_token
 from tests.factories import ApplicantFactory
-from tests.factories.applications import ApplicationFactory
+from tests.factories.applications import ApplicationFactory, CohortFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -454,3 +454,35 @@ def test_campaign_is_sent_when_its_last_queued_recipient_opts_out(
     assert '<span class="badge text-bg-secondary">Sent</span>' in page
     assert "Cancel campaign" not in page
     assert [m.to for m in mail.outbox] == [[first.email]]
+
+
+def test_templates_page_finds_a_cohort_by_search_not_a_dropdown(staff_client):
+    cohorts = CohortFactory.create_batch(12)
+    wanted = cohorts[3]
+    url = reverse("staff:mail_templates")
+
+    plain = staff_client.get(url)
+    found = staff_client.get(url + f"?cohort_q={wanted.name_en}")
+    many = staff_client.get(url + "?cohort_q=Cohort")
+    chosen = staff_client.get(url + f"?cohort={wanted.pk}")
+
+    assert plain.content.decode().count("cohort-result") == 0
+    assert wanted.name_en not in plain.content.decode()
+    assert [c.pk for c in found.context["found"]] == [wanted.pk]
+    assert f'href="?cohort={wanted.pk}"' in found.content.decode()
+    assert many.context["found"].paginator.count == 12
+    assert many.content.decode().count('class="list-group-item cohort-result"') == 10
+    assert chosen.context["cohort"] == wanted
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_templates_page_query_count_does_not_grow_with_cohorts(
+    staff_client, count, django_assert_num_queries
+):
+    CohortFactory.create_batch(count)
+
+    # session, user, MFA check, overrides, search count and page
+    with django_assert_num_queries(6):
+        response = staff_client.get(reverse("staff:mail_templates") + "?cohort_q=Cohort")
+
+    assert len(response.context["found"].object_list) == min(count, 10)

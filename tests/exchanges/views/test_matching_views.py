@@ -16,6 +16,8 @@ from tests.factories.applications import ApplicationFactory, CohortFactory
 from tests.factories.matching import MatchingParticipantFactory, triad_cohort
 
 PARAMETERS = {"per_country": 1, "time_limit": 5}
+# session, user, MFA check, cohort, rules count and page, search count and page
+RULES_PAGE_QUERIES = 8
 START_DATA = {
     "per_country": "1",
     "time_limit": "5",
@@ -95,6 +97,33 @@ def test_progress_fragment_polls_until_finished(staff_client, cohort, secretaria
     assert 'hx-trigger="every 1s"' in running.content.decode()
     assert finished.status_code == 200
     assert finished["HX-Redirect"] == run.get_absolute_url()
+
+
+def test_progress_shows_best_objective_gap_and_stop_button(staff_client, cohort, secretariat):
+    triad_cohort(cohort)
+    run = MatchingRun.objects.create(
+        cohort=cohort,
+        parameters=PARAMETERS,
+        progress=55,
+        status=MatchingRunStatus.RUNNING,
+        objective=990.0,
+        upper_bound=1000.0,
+        created_by=secretariat,
+    )
+
+    page = staff_client.get(_url("matching_progress", cohort, run), HTTP_HX_REQUEST="true")
+    stopped = staff_client.post(_url("matching_stop", cohort, run))
+
+    html = page.content.decode()
+    assert "Best total score so far: 990.00 · upper bound 1000.00 (gap 1.00 %)" in html
+    assert _url("matching_stop", cohort, run) in html
+    assert stopped.status_code == 302
+    run.refresh_from_db()
+    assert run.stop_requested_at is not None
+    assert run.status == MatchingRunStatus.RUNNING
+    again = staff_client.get(_url("matching_progress", cohort, run), HTTP_HX_REQUEST="true")
+    assert "Stopping…" in again.content.decode()
+    assert _url("matching_stop", cohort, run) not in again.content.decode()
 
 
 def test_failed_run_shows_solver_explanation(staff_client, cohort, secretariat):
@@ -344,3 +373,68 @@ def test_start_page_shows_uneven_counts_and_the_leftover_rule(staff_client, coho
     assert [row["count"] for row in response.context["counts"]] == [2, 1, 1]
     assert 'name="leftover" value="extend"' in body
     assert 'name="leftover" value="partial"' in body
+
+
+def test_rules_page_finds_participants_by_search_not_a_list_of_everyone(staff_client, cohort):
+    people = triad_cohort(cohort, groups=30)
+    target = people[4]
+    target.applicant.family_name = "Zyxwvut"
+    target.applicant.save()
+
+    plain = staff_client.get(_url("matching_constraints", cohort))
+    found = staff_client.get(_url("matching_constraints", cohort) + "?q=zyxw")
+    fragment = staff_client.get(_url("matching_participant_search", cohort) + "?q=zyxw")
+    chosen = staff_client.get(_url("matching_constraints", cohort) + f"?q=zyxw&first={target.pk}")
+
+    assert plain.content.decode().count('participant-result"') == 0
+    # Participants are found by search, not listed in dropdowns.
+    assert "Zyxwvut" not in plain.content.decode()
+    assert "Zyxwvut" in found.content.decode()
+    assert [p.pk for p in found.context["found"]] == [target.pk]
+    assert fragment.content.decode().count('participant-result"') == 1
+    assert f"?q=zyxw&amp;first={target.pk}" in found.content.decode()
+    assert chosen.context["form"]["first"].value() == str(target.pk)
+
+
+def test_rules_search_pages_through_many_participants(staff_client, cohort):
+    triad_cohort(cohort, groups=10)
+
+    first = staff_client.get(_url("matching_constraints", cohort) + "?q=example")
+    second = staff_client.get(_url("matching_constraints", cohort) + "?q=example&found=2")
+
+    assert first.context["found"].paginator.count == 30
+    assert len(first.context["found"].object_list) == 20
+    assert len(second.context["found"].object_list) == 10
+
+
+def test_rule_added_by_application_numbers(staff_client, cohort):
+    us1, jp1, _kr1 = triad_cohort(cohort, groups=1)
+
+    added = staff_client.post(
+        _url("matching_constraints", cohort),
+        {"kind": "do_not_match", "first": us1.pk, "second": jp1.pk},
+    )
+    unknown = staff_client.post(
+        _url("matching_constraints", cohort),
+        {"kind": "do_not_match", "first": us1.pk, "second": 999999},
+    )
+
+    assert added.status_code == 302
+    assert list(cohort.matching_constraints.values_list("first_id", "second_id")) == [
+        (min(us1.pk, jp1.pk), max(us1.pk, jp1.pk))
+    ]
+    assert unknown.context["form"].errors == {
+        "second": ["No confirmed participant of this cohort has this application number."]
+    }
+
+
+@pytest.mark.parametrize("groups", [1, 100])
+def test_rules_page_query_count_does_not_grow_with_participants(
+    staff_client, cohort, groups, django_assert_num_queries
+):
+    triad_cohort(cohort, groups=groups)
+
+    with django_assert_num_queries(RULES_PAGE_QUERIES):
+        response = staff_client.get(_url("matching_constraints", cohort) + "?q=example")
+
+    assert len(response.context["found"].object_list) == min(3 * groups, 20)
