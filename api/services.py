@@ -1,12 +1,14 @@
 """Writes for the API app: issuing, changing and revoking partner keys, each logged."""
 
+import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from api.models import KEY_PREFIX, ApiKey, hash_secret
+from api.models import KEY_PREFIX, ApiKey, IdempotencyRecord, hash_secret
 from exchanges.exceptions import ExchangeError
 from exchanges.services.activity import activity_log_record
 from exchanges.validators import validate_api_scopes
@@ -93,3 +95,10 @@ def api_key_revoke(*, key: ApiKey, actor) -> ApiKey:
     key.save(update_fields=["revoked_at"])
     activity_log_record(actor=actor, obj=key, action_type="api.key.revoked")
     return key
+
+
+def idempotency_records_purge() -> int:
+    """Delete records older than ``API_IDEMPOTENCY_HOURS``; returns how many."""
+    cutoff = timezone.now() - dt.timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
+    deleted, _by_model = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

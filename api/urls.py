@@ -1,17 +1,56 @@
-"""The partner API: ``/api/v1/`` plus its OpenAPI schema and offline interactive docs."""
+"""The partner API: ``/api/v1/`` plus its OpenAPI schema and offline interactive docs.
 
-from django.urls import include, path
+Planned resources keep to this layout: screening-round decisions as POST actions under
+``applications/<id>/`` and survey aggregates under ``surveys/``.
+"""
+
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api.views import programs
+from api.views import applications, me, nominations, participants, programs
+from api.views.base import NotFoundView
 
 v1_patterns = [
+    path("me", me.MeView.as_view(), name="me"),
     path("programs/", programs.ProgramListView.as_view(), name="program-list"),
+    path("programs/<int:pk>/", programs.ProgramDetailView.as_view(), name="program-detail"),
+    path("cohorts/", programs.CohortListView.as_view(), name="cohort-list"),
+    path("cohorts/<int:pk>/", programs.CohortDetailView.as_view(), name="cohort-detail"),
+    path("applications/", applications.ApplicationListView.as_view(), name="application-list"),
+    path(
+        "applications/<int:pk>/",
+        applications.ApplicationDetailView.as_view(),
+        name="application-detail",
+    ),
+    path("documents/<int:pk>/file/", applications.DocumentFileView.as_view(), name="document-file"),
+    path("nominations/", nominations.NominationListView.as_view(), name="nomination-list"),
+    path(
+        "nominations/<int:pk>/",
+        nominations.NominationDetailView.as_view(),
+        name="nomination-detail",
+    ),
+    path(
+        "nominations/<int:pk>/withdraw/",
+        nominations.NominationWithdrawView.as_view(),
+        name="nomination-withdraw",
+    ),
+    path("participants/", participants.ParticipantListView.as_view(), name="participant-list"),
+    path(
+        "participants/<int:pk>/",
+        participants.ParticipantDetailView.as_view(),
+        name="participant-detail",
+    ),
+    path("groups/", participants.GroupListView.as_view(), name="group-list"),
+    path("groups/<int:pk>/", participants.GroupDetailView.as_view(), name="group-detail"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="v1:schema"), name="redoc"),
 ]
 
 urlpatterns = [
-    path("v1/", include((v1_patterns, "api"), namespace="v1")),
+    path("v1/", include((v1_patterns, "v1"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    re_path(r"^.*$", NotFoundView.as_view(), name="api-not-found"),
 ]

@@ -186,6 +186,13 @@ ACTIVITY_TYPES: dict[str, ActivityType] = {
         ("exchanges.campaign.sending", _("Campaign sending started"), "exchanges.Campaign"),
         ("exchanges.campaign.cancelled", _("Campaign cancelled"), "exchanges.Campaign"),
         ("accounts.user.mfa_reset", _("Two-factor authentication reset"), "accounts.User"),
+        ("exchanges.nomination.created", _("Candidate nominated"), "exchanges.Nomination"),
+        ("exchanges.nomination.withdrawn", _("Nomination withdrawn"), "exchanges.Nomination"),
+        (
+            "exchanges.nomination.applied",
+            _("Nominee started an application"),
+            "exchanges.Nomination",
+        ),
         ("api.key.created", _("API key issued"), "api.ApiKey"),
         ("api.key.changed", _("API key changed"), "api.ApiKey"),
         ("api.key.revoked", _("API key revoked"), "api.ApiKey"),

@@ -22,6 +22,7 @@ from exchanges.models import (
     MatchingConstraint,
     MatchingProfile,
     MatchingRun,
+    Nomination,
     OutgoingMail,
     PlacementAssignment,
     PlacementRun,
@@ -114,6 +115,12 @@ _readonly_admin(
     MailTemplate,
     list_display=["key", "language", "cohort", "updated_at"],
     list_filter=["key", "language"],
+)
+_readonly_admin(
+    Nomination,
+    list_display=["email", "organisation", "cohort", "status", "created_at"],
+    list_filter=["status"],
+    search_fields=["email", "name"],
 )
 _readonly_admin(MailOptOut, list_display=["email", "created_at"], search_fields=["email"])
 _readonly_admin(CohortQuota, list_display=["cohort", "country", "seats"])

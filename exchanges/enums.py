@@ -83,6 +83,18 @@ class ApiScope(models.TextChoices):
     """What a partner API key may do. Keys carry a list of these."""
 
     PROGRAMS_READ = "programs:read", _("Read programs and cohorts")
+    APPLICATIONS_READ = "applications:read", _("Read applications, their answers and documents")
+    NOMINATIONS_READ = "nominations:read", _("Read nominations")
+    NOMINATIONS_WRITE = "nominations:write", _("Nominate candidates and withdraw nominations")
+    PARTICIPANTS_READ = "participants:read", _("Read participants and groups")
+
+
+class NominationStatus(models.TextChoices):
+    """A partner's nomination of a candidate for a cohort."""
+
+    INVITED = "invited", pgettext_lazy("nomination status", "Invited")
+    APPLIED = "applied", pgettext_lazy("nomination status", "Applied")
+    WITHDRAWN = "withdrawn", pgettext_lazy("nomination status", "Withdrawn")
 
 
 class EligibilityBasis(models.TextChoices):

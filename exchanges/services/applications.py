@@ -56,6 +56,7 @@ from exchanges.services.eligibility import (
     application_needs_guardian_consent,
     country_for_quota,
 )
+from exchanges.services.nominations import nomination_link_application
 from exchanges.services.notify import notify_application_event
 from exchanges.services.waitlists import (
     offer_respond_by_for,
@@ -236,6 +237,7 @@ def application_start(*, cohort: Cohort, applicant) -> Application:
         action_type="exchanges.application.started",
         data={"to": S.DRAFT},
     )
+    nomination_link_application(application=application)
     return application
 
 
