@@ -4,7 +4,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.views import APIView
 
 from api.filters import ApplicationFilter
-from api.serializers.applications import ApplicationOutputSerializer
+from api.serializers.applications import FastApplicationOutputSerializer
 from api.views.base import PartnerListView, PartnerMixin, PartnerRetrieveView
 from exchanges.enums import ApiScope
 from exchanges.models import Application
@@ -14,7 +14,7 @@ from exchanges.views.applications import serve_document
 
 
 class ApplicationScopeMixin(PartnerMixin):
-    serializer_class = ApplicationOutputSerializer
+    serializer_class = FastApplicationOutputSerializer
     required_scope = ApiScope.APPLICATIONS_READ
 
     def get_queryset(self):

@@ -1,6 +1,6 @@
 """Reading hosts, placement runs and their results, scoped by cohort or by participant."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from exchanges.enums import ApplicationStatus, MatchingRunStatus, PlacementRunStatus
 from exchanges.models import (
@@ -93,10 +93,9 @@ def participants_for_partner(*, organisation) -> QuerySet[Application]:
         run__status=MatchingRunStatus.PUBLISHED
     ).select_related("group")
     return (
-        Application.objects.filter(
-            country=organisation.country,
-            cohort__program__partners=organisation,
-            status__in=PARTICIPANT_STATUSES,
+        Application.objects.filter(country=organisation.country, status__in=PARTICIPANT_STATUSES)
+        .filter(
+            Exists(Cohort.objects.filter(pk=OuterRef("cohort_id"), program__partners=organisation))
         )
         .select_related("applicant")
         .prefetch_related(

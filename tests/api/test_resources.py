@@ -294,3 +294,27 @@ def test_withdraw_a_nomination_then_withdrawing_an_applied_one_is_a_409(jp, worl
     assert refused.status_code == 409
     assert refused.json()["code"] == "nomination_applied"
     assert ActivityLog.objects.filter(action_type="exchanges.nomination.withdrawn").count() == 1
+
+
+def test_the_fast_application_representation_equals_the_declared_serializer(world, rf):
+    from api.serializers.applications import (  # noqa: PLC0415 -- test isolation: one case
+        ApplicationOutputSerializer,
+        FastApplicationOutputSerializer,
+    )
+    from exchanges.selectors.applications import (  # noqa: PLC0415 -- test isolation: one case
+        applications_for_partner,
+    )
+
+    application = world["JP"].application
+    application.birth_date = dt.date(2000, 2, 29)
+    application.save(update_fields=["birth_date"])
+    Nomination.objects.filter(pk=world["JP"].nomination.pk).update(application=application)
+    Application.objects.filter(pk=application.pk).update(nominated_by=world["JP"].organisation)
+    rows = list(applications_for_partner(organisation=world["JP"].organisation))
+    context = {"request": rf.get("/api/v1/applications/")}
+
+    fast = FastApplicationOutputSerializer(rows, many=True, context=context).data
+    declared = ApplicationOutputSerializer(rows, many=True, context=context).data
+
+    assert fast == declared
+    assert [row["nominated_by"] for row in fast] == [world["JP"].organisation.pk, None]

@@ -69,6 +69,7 @@ class Command(BaseCommand):
         small = {size: self._queries(client, size) for size in (10, 100)}
         self._load(cohort, question, options["applications"] - 10)
         loaded = {size: self._queries(client, size) for size in (10, 100)}
+        self._analyze()
         total = Application.objects.filter(cohort=cohort).count()
         self.stdout.write(f"applications loaded: {total}")
         for size in (10, 100):
@@ -153,6 +154,21 @@ class Command(BaseCommand):
                 )
                 for application in applications
             )
+
+    @staticmethod
+    def _analyze() -> None:
+        """Refresh the planner's statistics, as autovacuum would after a real load."""
+        tables = [
+            "accounts_user",
+            "exchanges_application",
+            "exchanges_answer",
+            "exchanges_document",
+        ]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {', '.join(tables)}")
+            else:
+                cursor.execute("ANALYZE")
 
     @staticmethod
     def _queries(client, page_size: int) -> int:
