@@ -27,15 +27,21 @@ def _checked_scopes(scopes) -> list[str]:
 
 @transaction.atomic
 def api_key_create(
-    *, organisation, name: str, scopes: list[str], expires_at=None, actor=None
+    *,
+    organisation,
+    name: str,
+    scopes: list[str],
+    expires_at=None,
+    actor=None,
+    fixed_token: tuple[str, str] | None = None,
 ) -> tuple[ApiKey, str]:
     """Create a key and return it with the full token, which is never stored or shown again.
 
+    ``fixed_token`` (prefix, secret) is for the demo only, whose keys are published.
     Raises ``ExchangeError`` for a scope outside ``ApiScope``.
     """
     scopes = _checked_scopes(scopes)
-    prefix = secrets.token_hex(6)
-    secret = secrets.token_urlsafe(32)
+    prefix, secret = fixed_token or (secrets.token_hex(6), secrets.token_urlsafe(32))
     key = ApiKey.objects.create(
         organisation=organisation,
         name=name,

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from config.site import site_url
+from exchanges.demo.api_keys import seed_demo_api_keys
 from exchanges.demo.applications import seed_demo_applications
 from exchanges.demo.offers import seed_demo_offers
 from exchanges.demo.predeparture import seed_demo_predeparture
@@ -697,6 +698,7 @@ def demo_seed() -> dict[str, int]:
         domain=DEMO_DOMAIN,
         password_hash=password_hash,
     )
+    matching["api_keys_created"] = seed_demo_api_keys(organisations=orgs)
     return {
         "applicants_created": created_applicants,
         "applications_created": applications,
