@@ -52,7 +52,8 @@ class IdempotencyConflict(exceptions.APIException):
 
 
 class IdempotencyKeyReused(exceptions.APIException):
-    status_code = 422
+    # 409 like the concurrent repeat: the key is taken by another request's state.
+    status_code = status.HTTP_409_CONFLICT
     default_detail = _("This Idempotency-Key was already used for a different request.")
     default_code = "idempotency_key_reused"
 

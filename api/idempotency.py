@@ -44,7 +44,7 @@ def _replay(record: IdempotencyRecord) -> HttpResponse:
 
 def _claim(*, api_key, key: str, fingerprint: str) -> IdempotencyRecord | HttpResponse:
     """The new record for this request, or the stored answer to replay. Raises 409 while
-    the first request runs, 422 for the same key on a different request."""
+    the first request runs or when the same key came with a different request."""
     cutoff = timezone.now() - dt.timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
     # An expired record that the cleanup has not reached yet counts as gone.
     IdempotencyRecord.objects.filter(

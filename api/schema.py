@@ -38,10 +38,12 @@ COMMON = {
 # Statuses of operations with a request body.
 WRITES = {
     "400": "Malformed JSON, unknown fields or invalid values; `errors` names each field.",
-    "409": "The change is not allowed now, or a request with this Idempotency-Key is running.",
+    "409": (
+        "The change is not allowed now, or a request with this Idempotency-Key is running "
+        "or was a different request."
+    ),
     "413": "The request body is too large.",
     "415": "The body is not JSON.",
-    "422": "This Idempotency-Key was used for a different request.",
 }
 
 
@@ -63,3 +65,12 @@ class ProblemAutoSchema(AutoSchema):
                 },
             )
         return responses
+
+
+def forbid_unknown_request_fields(result, generator, request, public):
+    """Request bodies are closed objects: the API refuses unknown fields (400), so the schema
+    says ``additionalProperties: false`` on every request component."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    return result

@@ -4,11 +4,14 @@ Planned resources keep to this layout: screening-round decisions as POST actions
 ``applications/<id>/`` and survey aggregates under ``surveys/``.
 """
 
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from api.converters import ObjectIdConverter
 from api.views import applications, me, nominations, participants, programs
 from api.views.base import NotFoundView
+
+register_converter(ObjectIdConverter, "id")
 
 # drf-spectacular's own ReDoc page loads Google Fonts; this one loads nothing from elsewhere.
 REDOC_TEMPLATE = "api/redoc.html"
@@ -16,35 +19,35 @@ REDOC_TEMPLATE = "api/redoc.html"
 v1_patterns = [
     path("me", me.MeView.as_view(), name="me"),
     path("programs/", programs.ProgramListView.as_view(), name="program-list"),
-    path("programs/<int:pk>/", programs.ProgramDetailView.as_view(), name="program-detail"),
+    path("programs/<id:pk>/", programs.ProgramDetailView.as_view(), name="program-detail"),
     path("cohorts/", programs.CohortListView.as_view(), name="cohort-list"),
-    path("cohorts/<int:pk>/", programs.CohortDetailView.as_view(), name="cohort-detail"),
+    path("cohorts/<id:pk>/", programs.CohortDetailView.as_view(), name="cohort-detail"),
     path("applications/", applications.ApplicationListView.as_view(), name="application-list"),
     path(
-        "applications/<int:pk>/",
+        "applications/<id:pk>/",
         applications.ApplicationDetailView.as_view(),
         name="application-detail",
     ),
-    path("documents/<int:pk>/file/", applications.DocumentFileView.as_view(), name="document-file"),
+    path("documents/<id:pk>/file/", applications.DocumentFileView.as_view(), name="document-file"),
     path("nominations/", nominations.NominationListView.as_view(), name="nomination-list"),
     path(
-        "nominations/<int:pk>/",
+        "nominations/<id:pk>/",
         nominations.NominationDetailView.as_view(),
         name="nomination-detail",
     ),
     path(
-        "nominations/<int:pk>/withdraw/",
+        "nominations/<id:pk>/withdraw/",
         nominations.NominationWithdrawView.as_view(),
         name="nomination-withdraw",
     ),
     path("participants/", participants.ParticipantListView.as_view(), name="participant-list"),
     path(
-        "participants/<int:pk>/",
+        "participants/<id:pk>/",
         participants.ParticipantDetailView.as_view(),
         name="participant-detail",
     ),
     path("groups/", participants.GroupListView.as_view(), name="group-list"),
-    path("groups/<int:pk>/", participants.GroupDetailView.as_view(), name="group-detail"),
+    path("groups/<id:pk>/", participants.GroupDetailView.as_view(), name="group-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
     path(
@@ -63,5 +66,6 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="api-schema", template_name=REDOC_TEMPLATE),
         name="api-redoc",
     ),
-    re_path(r"^.*$", NotFoundView.as_view(), name="api-not-found"),
+    # [\s\S]: a path with a newline in it is an unknown path too.
+    re_path(r"^[\s\S]*$", NotFoundView.as_view(), name="api-not-found"),
 ]

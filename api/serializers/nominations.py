@@ -1,25 +1,22 @@
 from rest_framework import serializers
 
+from api.filters import MAX_ID
 from api.serializers.base import InputSerializer
 from exchanges.enums import Language
-from exchanges.models import Cohort, Nomination
+from exchanges.models import Nomination
 
 
 class NominationCreateInputSerializer(InputSerializer):
-    """The cohort must be one of the key's organisation's programs; the view restricts it."""
+    """``cohort`` must be one of the key's organisation's cohorts: any other id is 404, like
+    every object the key may not see."""
 
-    cohort = serializers.PrimaryKeyRelatedField(
-        queryset=Cohort.objects.none(), help_text="Id of an open cohort of your programs."
+    cohort = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Id of an open cohort of your programs."
     )
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField(max_length=254)
     language = serializers.ChoiceField(choices=Language.choices, default=Language.EN)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-    def __init__(self, *args, cohorts=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if cohorts is not None:
-            self.fields["cohort"].queryset = cohorts
 
 
 class NominationOutputSerializer(serializers.ModelSerializer):

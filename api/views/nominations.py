@@ -1,5 +1,7 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from api.filters import NominationFilter
@@ -62,12 +64,18 @@ class NominationListView(NominationScopeMixin, PartnerListView):
         return self.idempotent(request, lambda: self._create(request))
 
     def _create(self, request):
-        data = NominationCreateInputSerializer(
-            data=request.data, cohorts=cohorts_for_organisation(organisation=self.organisation)
-        )
+        data = NominationCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        cohort = (
+            cohorts_for_organisation(organisation=self.organisation)
+            .filter(pk=fields.pop("cohort"))
+            .first()
+        )
+        if cohort is None:
+            raise NotFound(_("No cohort with this id in your programs."), code="cohort_not_found")
         nomination = nomination_create(
-            organisation=self.organisation, via=self.via(), **data.validated_data
+            organisation=self.organisation, cohort=cohort, via=self.via(), **fields
         )
         return Response(NominationOutputSerializer(nomination).data, status=status.HTTP_201_CREATED)
 

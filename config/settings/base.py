@@ -287,6 +287,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Versioned REST API for partner organisations of Trilink exchanges.",
     "VERSION": "1.0.0",
     "OAS_VERSION": "3.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.forbid_unknown_request_fields",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

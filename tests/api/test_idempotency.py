@@ -50,7 +50,7 @@ def test_the_same_key_of_another_caller_is_another_request(world):
 
 
 @pytest.mark.django_db
-def test_the_same_key_for_a_different_body_is_a_422_problem(world):
+def test_the_same_key_for_a_different_body_is_a_409_problem(world):
     jp = client_for(world["JP"].token)
     jp.post(NOMINATIONS, payload(world, "a@example.org"), format="json", HTTP_IDEMPOTENCY_KEY="k")
 
@@ -58,7 +58,7 @@ def test_the_same_key_for_a_different_body_is_a_422_problem(world):
         NOMINATIONS, payload(world, "b@example.org"), format="json", HTTP_IDEMPOTENCY_KEY="k"
     )
 
-    assert_problem(response, 422, "idempotency_key_reused")
+    assert_problem(response, 409, "idempotency_key_reused")
 
 
 @pytest.mark.django_db

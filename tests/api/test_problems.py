@@ -78,11 +78,7 @@ def test_wrong_types_are_named_in_a_400_problem(jp, world):
 
     body = assert_problem(response, 400, "invalid")
     assert body["errors"] == [
-        {
-            "field": "cohort",
-            "code": "incorrect_type",
-            "detail": "Incorrect type. Expected pk value, received str.",
-        },
+        {"field": "cohort", "code": "invalid", "detail": "A valid integer is required."},
         {"field": "email", "code": "invalid", "detail": "Enter a valid email address."},
         {"field": "language", "code": "invalid_choice", "detail": '"fr" is not a valid choice.'},
     ]
@@ -114,6 +110,19 @@ def test_an_invalid_filter_value_is_a_400_problem(jp):
 
     body = assert_problem(response, 400, "invalid")
     assert [error["field"] for error in body["errors"]] == ["status", "updated_since"]
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "many", ""])
+def test_a_page_size_that_is_not_a_positive_integer_is_a_400_problem(jp, value):
+    body = assert_problem(jp.get("/api/v1/cohorts/", {"page_size": value}), 400, "invalid")
+
+    assert [error["field"] for error in body["errors"]] == ["page_size"]
+
+
+def test_ids_beyond_64_bits_are_404_or_match_nothing(jp):
+    assert_problem(jp.get("/api/v1/applications/" + "9" * 30 + "/"), 404, "not_found")
+    response = jp.get("/api/v1/applications/", {"cohort": "9" * 30})
+    assert (response.status_code, response.json()["results"]) == (200, [])
 
 
 def test_an_invalid_cursor_is_a_404_problem(jp):
@@ -181,3 +190,15 @@ def test_problem_content_type_and_fields_are_the_same_for_every_error(jp, world)
 
     assert [r["Content-Type"] for r in responses] == [PROBLEM] * 3
     assert [set(json.loads(r.content)) for r in responses] == [PROBLEM_FIELDS] * 3
+
+
+def test_an_empty_filter_value_is_a_400_problem(jp):
+    body = assert_problem(jp.get("/api/v1/applications/", {"updated_since": ""}), 400, "invalid")
+
+    assert body["errors"] == [
+        {"field": "updated_since", "code": "required", "detail": "Send a value."}
+    ]
+
+
+def test_a_path_with_a_newline_is_a_404_problem(jp):
+    assert_problem(jp.get("/api/v1/programs/%0A/"), 404, "not_found")

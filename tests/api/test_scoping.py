@@ -116,14 +116,13 @@ def test_japanese_key_cannot_reach_korean_or_us_objects(world):
                     expected.add(world["JP"].participant.pk)
                 assert expected <= listed, path
             checked += 1
-        else:  # POST /nominations/: another partner's cohort is an invalid choice.
+        else:  # POST /nominations/: another partner's cohort is not found.
             response = jp.post(
                 path,
                 {"cohort": other_cohort.pk, "name": "A", "email": "a@example.org"},
                 format="json",
             )
-            body = assert_problem(response, 400, "invalid")
-            assert [e["field"] for e in body["errors"]] == ["cohort"]
+            assert_problem(response, 404, "cohort_not_found")
             checked += 1
     assert checked == 23
 
