@@ -301,6 +301,7 @@ class MailTemplateKey(models.TextChoices):
     SURVEY_INVITATION = "survey_invitation", _("Survey invitation")
     SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
     FOLLOWUP_SURVEY = "followup_survey", _("Follow-up survey")
+    NOMINATION_INVITATION = "nomination_invitation", _("Invitation of a nominated candidate")
 
 
 class CampaignStatus(models.TextChoices):

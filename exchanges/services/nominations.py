@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from config.site import absolute_url
-from exchanges.enums import NominationStatus
+from exchanges.enums import MailTemplateKey, NominationStatus
 from exchanges.exceptions import DeadlinePassed, ExchangeError, InvalidTransition
 from exchanges.models import Application, Cohort, Nomination
 from exchanges.services.activity import activity_log_record
@@ -74,7 +74,7 @@ def nomination_create(
             "apply_url": absolute_url(reverse("apply:call", kwargs={"cohort_id": cohort.pk})),
         }
     mail_queue(
-        template_key="nomination_invitation",
+        template_key=MailTemplateKey.NOMINATION_INVITATION,
         idempotency_key=f"nomination:{nomination.pk}:invitation",
         email=email,
         language=language,
