@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from exchanges.demo.api_keys import seed_demo_api_keys
 from tests.api.conftest import submitted
@@ -24,7 +25,10 @@ def readme_example() -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_readme_client_example_runs_against_a_live_server(world, live_server):
+def test_readme_client_example_runs_against_a_live_server(world, live_server, monkeypatch):
+    # The server's request threads close their connections at the end of each request, so
+    # PostgreSQL can drop the test database afterwards.
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
     seed_demo_api_keys(organisations={c: world[c].organisation for c in ("US", "JP", "KR")})
     question = world["cohort"].form.steps.get().questions.get()
     extra = [submitted(world["cohort"], "JP", question)[0] for _ in range(2)]
