@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from api.forms import ApiKeyForm
-from api.models import ApiKey
+from api.models import ApiKey, IdempotencyRecord
 from api.services import CHANGEABLE_FIELDS, api_key_create, api_key_revoke, api_key_update
 from exchanges.exceptions import ExchangeError
 
@@ -75,3 +75,21 @@ class ApiKeyAdmin(admin.ModelAdmin):
             request,
             _("Copy this key now; it will not be shown again: %(token)s") % {"token": token},
         )
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(admin.ModelAdmin):
+    """Stored first answers to POSTs with an Idempotency-Key: shown, never changed."""
+
+    list_display = ["idempotency_key", "api_key", "status_code", "created_at"]
+    list_select_related = ["api_key"]
+    exclude = ["body"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -54,6 +54,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             (now - key.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS
         ):
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+            key.last_used_at = now
         return PartnerClient(key=key), key
 
     def authenticate_header(self, request) -> str:

@@ -60,3 +60,32 @@ class ApiKey(models.Model):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST with an ``Idempotency-Key``, per key and caller.
+
+    The row is written (committed) before the request's work starts, with no response yet:
+    a second request with the same key finds it and gets 409 while the first runs, and the
+    stored response, byte for byte, once it has finished. Rows older than
+    ``API_IDEMPOTENCY_HOURS`` are deleted by a beat task.
+    """
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
+    idempotency_key = models.CharField(max_length=255)
+    # SHA-256 of method, path and body: the same key for a different request is refused.
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["api_key", "idempotency_key"], name="idempotency_key_once_per_caller"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.api_key_id}:{self.idempotency_key}"

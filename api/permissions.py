@@ -5,11 +5,17 @@ from rest_framework.permissions import BasePermission
 from api.authentication import PartnerClient
 
 
-class HasScope(BasePermission):
+class IsPartnerClient(BasePermission):
+    """Any valid key (``GET /me`` needs no scope)."""
+
+    def has_permission(self, request, view) -> bool:
+        return isinstance(request.user, PartnerClient)
+
+
+class HasScope(IsPartnerClient):
     """Views set ``required_scope``; the key must list it."""
 
     def has_permission(self, request, view) -> bool:
-        client = request.user
-        if not isinstance(client, PartnerClient):
+        if not super().has_permission(request, view):
             return False
-        return getattr(view, "required_scope", None) in client.key.scopes
+        return getattr(view, "required_scope", None) in request.user.key.scopes

@@ -1,12 +1,14 @@
 """Writes for the API app: issuing, changing and revoking partner keys, each logged."""
 
+import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from api.models import KEY_PREFIX, ApiKey, hash_secret
+from api.models import KEY_PREFIX, ApiKey, IdempotencyRecord, hash_secret
 from exchanges.activity_types import Activity
 from exchanges.exceptions import ExchangeError
 from exchanges.services.activity import activity_log_record
@@ -26,15 +28,21 @@ def _checked_scopes(scopes) -> list[str]:
 
 @transaction.atomic
 def api_key_create(
-    *, organisation, name: str, scopes: list[str], expires_at=None, actor=None
+    *,
+    organisation,
+    name: str,
+    scopes: list[str],
+    expires_at=None,
+    actor=None,
+    fixed_token: tuple[str, str] | None = None,
 ) -> tuple[ApiKey, str]:
     """Create a key and return it with the full token, which is never stored or shown again.
 
+    ``fixed_token`` (prefix, secret) is for the demo only, whose keys are published.
     Raises ``ExchangeError`` for a scope outside ``ApiScope``.
     """
     scopes = _checked_scopes(scopes)
-    prefix = secrets.token_hex(6)
-    secret = secrets.token_urlsafe(32)
+    prefix, secret = fixed_token or (secrets.token_hex(6), secrets.token_urlsafe(32))
     key = ApiKey.objects.create(
         organisation=organisation,
         name=name,
@@ -94,3 +102,10 @@ def api_key_revoke(*, key: ApiKey, actor) -> ApiKey:
     key.save(update_fields=["revoked_at"])
     activity_log_record(actor=actor, obj=key, action_type=Activity.API_KEY_REVOKED)
     return key
+
+
+def idempotency_records_purge() -> int:
+    """Delete records older than ``API_IDEMPOTENCY_HOURS``; returns how many."""
+    cutoff = timezone.now() - dt.timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
+    deleted, _by_model = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -1,22 +1,76 @@
-"""The partner API: ``/api/v1/`` plus its OpenAPI schema and offline interactive docs."""
+"""The partner API: ``/api/v1/`` plus its OpenAPI schema and offline interactive docs.
 
-from django.urls import include, path
+Planned resources keep to this layout: screening-round decisions as POST actions under
+``applications/<id>/`` and survey aggregates under ``surveys/``.
+"""
+
+from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api.views import outcomes, programs
+from api.converters import ObjectIdConverter
+from api.views import applications, me, nominations, outcomes, participants, programs
+from api.views.base import NotFoundView
+
+register_converter(ObjectIdConverter, "id")
+
+# drf-spectacular's own ReDoc page loads Google Fonts; this one loads nothing from elsewhere.
+REDOC_TEMPLATE = "api/redoc.html"
 
 v1_patterns = [
+    path("me", me.MeView.as_view(), name="me"),
     path("programs/", programs.ProgramListView.as_view(), name="program-list"),
     path(
-        "cohorts/<int:cohort_id>/outcomes/",
+        "cohorts/<id:cohort_id>/outcomes/",
         outcomes.CohortOutcomesView.as_view(),
         name="cohort-outcomes",
+    ),
+    path("programs/<id:pk>/", programs.ProgramDetailView.as_view(), name="program-detail"),
+    path("cohorts/", programs.CohortListView.as_view(), name="cohort-list"),
+    path("cohorts/<id:pk>/", programs.CohortDetailView.as_view(), name="cohort-detail"),
+    path("applications/", applications.ApplicationListView.as_view(), name="application-list"),
+    path(
+        "applications/<id:pk>/",
+        applications.ApplicationDetailView.as_view(),
+        name="application-detail",
+    ),
+    path("documents/<id:pk>/file/", applications.DocumentFileView.as_view(), name="document-file"),
+    path("nominations/", nominations.NominationListView.as_view(), name="nomination-list"),
+    path(
+        "nominations/<id:pk>/",
+        nominations.NominationDetailView.as_view(),
+        name="nomination-detail",
+    ),
+    path(
+        "nominations/<id:pk>/withdraw/",
+        nominations.NominationWithdrawView.as_view(),
+        name="nomination-withdraw",
+    ),
+    path("participants/", participants.ParticipantListView.as_view(), name="participant-list"),
+    path(
+        "participants/<id:pk>/",
+        participants.ParticipantDetailView.as_view(),
+        name="participant-detail",
+    ),
+    path("groups/", participants.GroupListView.as_view(), name="group-list"),
+    path("groups/<id:pk>/", participants.GroupDetailView.as_view(), name="group-detail"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="v1:schema", template_name=REDOC_TEMPLATE),
+        name="redoc",
     ),
 ]
 
 urlpatterns = [
-    path("v1/", include((v1_patterns, "api"), namespace="v1")),
+    path("v1/", include((v1_patterns, "v1"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="api-schema", template_name=REDOC_TEMPLATE),
+        name="api-redoc",
+    ),
+    # [\s\S]: a path with a newline in it is an unknown path too.
+    re_path(r"^[\s\S]*$", NotFoundView.as_view(), name="api-not-found"),
 ]

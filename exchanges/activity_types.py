@@ -77,6 +77,21 @@ class Activity(StrEnum):
         _("Matching finished with its best groups after its worker stopped"),
         "exchanges.MatchingRun",
     )
+    NOMINATION_CREATED = (
+        "exchanges.nomination.created",
+        _("Candidate nominated"),
+        "exchanges.Nomination",
+    )
+    NOMINATION_WITHDRAWN = (
+        "exchanges.nomination.withdrawn",
+        _("Nomination withdrawn"),
+        "exchanges.Nomination",
+    )
+    NOMINATION_APPLIED = (
+        "exchanges.nomination.applied",
+        _("Nominee started an application"),
+        "exchanges.Nomination",
+    )
     PROGRAM_CREATED = "exchanges.program.created", _("Program created"), "exchanges.Program"
     COHORT_CREATED = "exchanges.cohort.created", _("Cohort created"), "exchanges.Cohort"
     # A status change is named after the new status, with the status's own label.

@@ -25,6 +25,7 @@ from exchanges.models import (
     MatchingConstraint,
     MatchingProfile,
     MatchingRun,
+    Nomination,
     OutgoingMail,
     PlacementAssignment,
     PlacementRun,
@@ -135,6 +136,12 @@ _readonly_admin(
     list_display=["id", "cohort", "requested_by", "file_format", "status", "created_at"],
     list_filter=["status", "file_format"],
     exclude=["file"],
+)
+_readonly_admin(
+    Nomination,
+    list_display=["email", "organisation", "cohort", "status", "created_at"],
+    list_filter=["status"],
+    search_fields=["email", "name"],
 )
 _readonly_admin(MailOptOut, list_display=["email", "created_at"], search_fields=["email"])
 _readonly_admin(CohortQuota, list_display=["cohort", "country", "seats"])

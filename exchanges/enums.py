@@ -82,6 +82,18 @@ class ApiScope(models.TextChoices):
 
     PROGRAMS_READ = "programs:read", _("Read programs and cohorts")
     OUTCOMES_READ = "outcomes:read", _("Read survey outcomes (groups under five hidden)")
+    APPLICATIONS_READ = "applications:read", _("Read applications, their answers and documents")
+    NOMINATIONS_READ = "nominations:read", _("Read nominations")
+    NOMINATIONS_WRITE = "nominations:write", _("Nominate candidates and withdraw nominations")
+    PARTICIPANTS_READ = "participants:read", _("Read participants and groups")
+
+
+class NominationStatus(models.TextChoices):
+    """A partner's nomination of a candidate for a cohort."""
+
+    INVITED = "invited", pgettext_lazy("nomination status", "Invited")
+    APPLIED = "applied", pgettext_lazy("nomination status", "Applied")
+    WITHDRAWN = "withdrawn", pgettext_lazy("nomination status", "Withdrawn")
 
 
 class EligibilityBasis(models.TextChoices):
@@ -303,6 +315,7 @@ class MailTemplateKey(models.TextChoices):
     SURVEY_INVITATION = "survey_invitation", _("Survey invitation")
     SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
     FOLLOWUP_SURVEY = "followup_survey", _("Follow-up survey")
+    NOMINATION_INVITATION = "nomination_invitation", _("Invitation of a nominated candidate")
 
 
 class CampaignStatus(models.TextChoices):

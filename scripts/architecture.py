@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOMAINS = (
     "programs",
     "applications",
+    "nominations",
     "questions",
     "reviews",
     "selection",

@@ -1,29 +1,48 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
-from rest_framework.pagination import CursorPagination
 
-from api.permissions import HasScope
-from api.serializers.programs import ProgramOutputSerializer
+from api.serializers.programs import CohortDetailOutputSerializer, ProgramOutputSerializer
+from api.views.base import PartnerListView, PartnerMixin, PartnerRetrieveView
 from exchanges.enums import ApiScope
-from exchanges.models import Program
-from exchanges.selectors.programs import programs_for_organisation
+from exchanges.models import Cohort, Program
+from exchanges.selectors.programs import cohorts_for_organisation, programs_for_organisation
 
 
-class IdCursorPagination(CursorPagination):
-    ordering = "id"
-    page_size = 50
+class ProgramScopeMixin(PartnerMixin):
+    serializer_class = ProgramOutputSerializer
+    required_scope = ApiScope.PROGRAMS_READ
+
+    def get_queryset(self):
+        if self.schema_only:
+            return Program.objects.none()
+        return programs_for_organisation(organisation=self.organisation)
 
 
 @extend_schema(tags=["programs"])
-class ProgramListView(generics.ListAPIView):
+class ProgramListView(ProgramScopeMixin, generics.ListAPIView):
     """Programs the key's organisation partners on, with their cohorts and country quotas."""
 
-    serializer_class = ProgramOutputSerializer
-    permission_classes = [HasScope]
+
+@extend_schema(tags=["programs"])
+class ProgramDetailView(ProgramScopeMixin, generics.RetrieveAPIView):
+    """One program the key's organisation partners on."""
+
+
+class CohortScopeMixin(PartnerMixin):
+    serializer_class = CohortDetailOutputSerializer
     required_scope = ApiScope.PROGRAMS_READ
-    pagination_class = IdCursorPagination
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Program.objects.none()
-        return programs_for_organisation(organisation=self.request.user.organisation)
+        if self.schema_only:
+            return Cohort.objects.none()
+        return cohorts_for_organisation(organisation=self.organisation)
+
+
+@extend_schema(tags=["programs"])
+class CohortListView(CohortScopeMixin, PartnerListView):
+    """Cohorts of the organisation's programs, each country's seats with how many are filled."""
+
+
+@extend_schema(tags=["programs"])
+class CohortDetailView(CohortScopeMixin, PartnerRetrieveView):
+    """One cohort with its quotas and their fill."""

@@ -249,6 +249,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "exchanges.sweep_matching_runs",
         "schedule": 60.0,
     },
+    "api.purge_idempotency_records": {"task": "api.purge_idempotency_records", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -276,21 +277,35 @@ EXPORT_IMMEDIATE_MAX_ROWS = env.int("EXPORT_IMMEDIATE_MAX_ROWS", default=2000)
 EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiKeyRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_RATE_LIMIT", default="1000/hour")},
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    "STRICT_JSON": True,
 }
+# A request body above this is refused with 413 before it is parsed; a page never holds more
+# rows than API_MAX_PAGE_SIZE, whatever ?page_size= asks.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="1000/hour")
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=64 * 1024)
+API_MAX_PAGE_SIZE = 100
+# Idempotency-Key records are kept this long; a beat task deletes older ones.
+API_IDEMPOTENCY_HOURS = 24
 SPECTACULAR_SETTINGS = {
     "TITLE": "Trilink partner API",
     "DESCRIPTION": "Versioned REST API for partner organisations of Trilink exchanges.",
     "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.forbid_unknown_request_fields",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -298,7 +313,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"CountryEnum": "exchanges.enums.Country"},
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "exchanges.enums.Country",
+        "LanguageEnum": "exchanges.enums.Language",
+        "ApplicationStatusEnum": "exchanges.enums.ApplicationStatus",
+        "CohortStatusEnum": "exchanges.enums.CohortStatus",
+        "NominationStatusEnum": "exchanges.enums.NominationStatus",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Organisation, User
 from config.site import site_url
+from exchanges.demo.api_keys import seed_demo_api_keys
 from exchanges.demo.applications import Profile, demo_apply, demo_form, seed_demo_applications
 from exchanges.demo.history import (
     STAGED_MAIL_PREFIX,
@@ -778,6 +779,7 @@ def demo_seed() -> dict[str, int]:
         domain=DEMO_DOMAIN,
         password_hash=password_hash,
     )
+    matching["api_keys_created"] = seed_demo_api_keys(organisations=orgs)
     # After the offers: the campaign goes to the open cohort's offer holders.
     _seed_mail(users, cohorts[0])
     outbox_delivered(after_id=mail_before)

@@ -18,6 +18,7 @@ from exchanges.models.matching import (
     MatchingProfile,
     MatchingRun,
 )
+from exchanges.models.nominations import Nomination
 from exchanges.models.placement import Host, PlacementAssignment, PlacementRun
 from exchanges.models.predeparture import ItineraryItem, PredepartureChecklist
 from exchanges.models.programs import Cohort, CohortQuota, Program
@@ -62,6 +63,7 @@ __all__ = [
     "MatchingConstraint",
     "MatchingProfile",
     "MatchingRun",
+    "Nomination",
     "OutgoingMail",
     "PlacementAssignment",
     "PlacementRun",

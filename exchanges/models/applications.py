@@ -61,6 +61,15 @@ class Application(models.Model):
     # offer or its deadline was last set (a reminder window that passed before then is skipped).
     offer_respond_by = models.DateTimeField(_("respond to the offer by"), null=True, blank=True)
     offer_updated_at = models.DateTimeField(_("offer last set"), null=True, blank=True)
+    # The partner organisation that nominated the applicant through the API, if one did.
+    nominated_by = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("nominated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="nominated_applications",
+    )
     # 1-based place on the cohort-country waiting list while WAITLISTED, else empty.
     waitlist_position = models.PositiveIntegerField(
         _("waiting list position"), null=True, blank=True

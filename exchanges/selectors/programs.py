@@ -1,9 +1,10 @@
 """Reading programs and cohorts, scoped by who asks."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from exchanges.enums import CohortStatus
-from exchanges.models import Cohort, CohortQuota, Program
+from exchanges.enums import APPLICATION_SELECTED, CohortStatus
+from exchanges.models import Application, Cohort, CohortQuota, Program
 
 
 def programs_for_organisation(*, organisation) -> QuerySet[Program]:
@@ -40,3 +41,26 @@ def cohorts_search(*, term: str) -> QuerySet[Cohort]:
         match |= Q(**{f"name_{language}__icontains": term})
         match |= Q(**{f"program__name_{language}__icontains": term})
     return qs.filter(match)
+
+
+def cohorts_for_organisation(*, organisation) -> QuerySet[Cohort]:
+    """Cohorts of the programs an organisation partners on, each quota with ``filled``: the
+    applications of its country holding a seat (accepted, confirmed, participant, alumnus)."""
+    filled = (
+        Application.objects.filter(
+            cohort=OuterRef("cohort"),
+            country=OuterRef("country"),
+            status__in=APPLICATION_SELECTED,
+        )
+        .order_by()
+        .values("cohort")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    quotas = CohortQuota.objects.order_by("country").annotate(filled=Coalesce(Subquery(filled), 0))
+    return (
+        Cohort.objects.filter(program__partners=organisation)
+        .select_related("program")
+        .prefetch_related(Prefetch("quotas", queryset=quotas))
+        .order_by("id")
+    )

@@ -60,6 +60,7 @@ from exchanges.services.eligibility import (
     application_needs_guardian_consent,
     country_for_quota,
 )
+from exchanges.services.nominations import nomination_link_application
 from exchanges.services.notify import notify_application_event
 from exchanges.services.waitlists import (
     offer_respond_by_for,
@@ -282,6 +283,7 @@ def application_start(*, cohort: Cohort, applicant) -> Application:
         action_type=Activity.APPLICATION_STARTED,
         data={"to": S.DRAFT},
     )
+    nomination_link_application(application=application)
     return application
 
 

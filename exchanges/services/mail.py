@@ -161,6 +161,13 @@ TEMPLATE_CONTEXT: dict[str, tuple[str, ...]] = {
         "closes_on",
         "months_after",
     ),
+    MailTemplateKey.NOMINATION_INVITATION: (
+        "organisation_name",
+        "program_name",
+        "cohort_name",
+        "deadline",
+        "apply_url",
+    ),
 }
 
 

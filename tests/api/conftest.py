@@ -1,9 +1,36 @@
+import hashlib
+from dataclasses import dataclass, field
+
 import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.services import api_key_create
-from exchanges.enums import ApiScope
-from tests.factories import OrganisationFactory
+from exchanges.enums import (
+    ApiScope,
+    ApplicationStatus,
+    MatchingRunStatus,
+    PlacementKind,
+    PlacementRunStatus,
+)
+from exchanges.models import (
+    Answer,
+    Application,
+    Document,
+    MatchGroup,
+    MatchGroupMember,
+    MatchingRun,
+    Nomination,
+    PlacementAssignment,
+    PlacementRun,
+)
+from tests.factories import ApplicantFactory, OrganisationFactory
+from tests.factories.applications import MINIMAL_PDF, CohortFactory, QuestionFactory
+from tests.factories.matching import confirmed_participant
+from tests.factories.placement import HostFactory
+
+ALL_SCOPES = list(ApiScope.values)
 
 
 @pytest.fixture
@@ -19,8 +46,91 @@ def api_token(partner_org):
     return token
 
 
+def client_for(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
 @pytest.fixture
 def api_client(api_token):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token}")
-    return client
+    return client_for(api_token)
+
+
+@dataclass
+class CountryData:
+    """One country's rows in the shared cohort."""
+
+    organisation: object
+    token: str
+    application: Application
+    document: Document
+    participant: Application
+    nomination: Nomination
+    group: MatchGroup
+    extra: dict = field(default_factory=dict)
+
+
+def submitted(cohort, country: str, question) -> tuple[Application, Document]:
+    application = Application.objects.create(
+        cohort=cohort,
+        applicant=ApplicantFactory(country=country),
+        country=country,
+        citizenship=country,
+        residence_country=country,
+        status=ApplicationStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    Answer.objects.create(application=application, question=question, value=f"From {country}")
+    document = Document(
+        application=application,
+        question=None,
+        kind="cv",
+        original_name=f"cv-{country}.pdf",
+        content_type="application/pdf",
+        size=len(MINIMAL_PDF),
+        sha256=hashlib.sha256(MINIMAL_PDF).hexdigest(),
+    )
+    document.file.save("cv.pdf", ContentFile(MINIMAL_PDF), save=True)
+    return application, document
+
+
+@pytest.fixture
+def world(db):
+    """One open cohort partnered by a US, a Japanese and a Korean organisation; per country a
+    submitted application with an answer and a CV, a confirmed participant in a published
+    group with a published host, and a nomination; one all-scopes key per organisation."""
+    cohort = CohortFactory()
+    question = QuestionFactory(step__form__cohort=cohort, label_en="Why?")
+    run = MatchingRun.objects.create(cohort=cohort, status=MatchingRunStatus.PUBLISHED)
+    hosts_run = PlacementRun.objects.create(
+        cohort=cohort, kind=PlacementKind.HOSTS, status=PlacementRunStatus.PUBLISHED
+    )
+    data = {}
+    for number, country in enumerate(("US", "JP", "KR"), start=1):
+        organisation = OrganisationFactory(name=f"Partner {country}", country=country)
+        cohort.program.partners.add(organisation)
+        _key, token = api_key_create(organisation=organisation, name="All", scopes=ALL_SCOPES)
+        application, document = submitted(cohort, country, question)
+        participant = confirmed_participant(cohort, country)
+        group = MatchGroup.objects.create(run=run, number=number)
+        MatchGroupMember.objects.create(run=run, group=group, application=participant)
+        host = HostFactory(cohort=cohort, name=f"Host {country}")
+        PlacementAssignment.objects.create(run=hosts_run, application=participant, host=host)
+        nomination = Nomination.objects.create(
+            organisation=organisation,
+            cohort=cohort,
+            name=f"Nominee {country}",
+            email=f"nominee-{country.lower()}@example.org",
+        )
+        data[country] = CountryData(
+            organisation=organisation,
+            token=token,
+            application=application,
+            document=document,
+            participant=participant,
+            nomination=nomination,
+            group=group,
+        )
+    data["cohort"] = cohort
+    return data

@@ -1,0 +1,46 @@
+"""Cursor pagination for every API list: stable under inserts, with a hard page-size cap."""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination
+
+
+class ApiCursorPagination(CursorPagination):
+    """Pages ordered by ``id`` (unique and never reused), so a row inserted while a client
+    pages through a list neither repeats nor shifts a row it has not seen. ``page_size`` may
+    be asked for, but never above ``API_MAX_PAGE_SIZE`` whatever the query says; a value
+    that is not a positive integer is refused (400) rather than silently ignored."""
+
+    ordering = "id"
+    page_size = 50
+    page_size_query_param = "page_size"
+
+    @property
+    def max_page_size(self) -> int:
+        return settings.API_MAX_PAGE_SIZE
+
+    def get_page_size(self, request) -> int:
+        values = request.query_params.getlist(self.page_size_query_param)
+        if not values:
+            return self.page_size
+        try:
+            size = int(values[-1])
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise ValidationError(
+                {self.page_size_query_param: [_("Send a whole number of at least 1.")]}
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter["description"] = (
+                    f"Rows per page (default {self.page_size}); more than "
+                    f"{settings.API_MAX_PAGE_SIZE} are capped to {settings.API_MAX_PAGE_SIZE}."
+                )
+        return parameters

@@ -1,0 +1,53 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.generics import get_object_or_404
+from rest_framework.views import APIView
+
+from api.filters import ApplicationFilter
+from api.serializers.applications import FastApplicationOutputSerializer
+from api.views.base import PartnerListView, PartnerMixin, PartnerRetrieveView
+from exchanges.enums import ApiScope
+from exchanges.models import Application
+from exchanges.selectors.applications import applications_for_partner, documents_for_partner
+from exchanges.validators import UPLOAD_CONTENT_TYPES
+from exchanges.views.applications import serve_document
+
+
+class ApplicationScopeMixin(PartnerMixin):
+    serializer_class = FastApplicationOutputSerializer
+    required_scope = ApiScope.APPLICATIONS_READ
+
+    def get_queryset(self):
+        if self.schema_only:
+            return Application.objects.none()
+        return applications_for_partner(organisation=self.organisation)
+
+
+@extend_schema(tags=["applications"])
+class ApplicationListView(ApplicationScopeMixin, PartnerListView):
+    """Submitted applications of the key's country in the organisation's programs, with the
+    answers and documents' metadata, oldest first."""
+
+    filterset_class = ApplicationFilter
+
+
+@extend_schema(tags=["applications"])
+class ApplicationDetailView(ApplicationScopeMixin, PartnerRetrieveView):
+    """One application; 404 for any the key may not see."""
+
+
+@extend_schema(
+    tags=["applications"],
+    responses={
+        (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")
+        for content_type in sorted(UPLOAD_CONTENT_TYPES)
+    },
+)
+class DocumentFileView(PartnerMixin, APIView):
+    """The stored file of a document, as an attachment with its checked content type."""
+
+    required_scope = ApiScope.APPLICATIONS_READ
+
+    def get(self, request, pk: int):
+        document = get_object_or_404(documents_for_partner(organisation=self.organisation), pk=pk)
+        return serve_document(document)

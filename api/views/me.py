@@ -1,0 +1,16 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.permissions import IsPartnerClient
+from api.serializers.me import MeOutputSerializer
+
+
+@extend_schema(tags=["keys"], responses={200: MeOutputSerializer})
+class MeView(APIView):
+    """The calling key: organisation, country, scopes and expiry. Needs no scope."""
+
+    permission_classes = [IsPartnerClient]
+
+    def get(self, request):
+        return Response(MeOutputSerializer(request.user.key).data)

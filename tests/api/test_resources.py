@@ -1,0 +1,320 @@
+"""What each resource shows a partner, its filters, and its query count (1 and 3 rows)."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.utils import timezone
+
+from exchanges.enums import ApiScope, NominationStatus
+from exchanges.models import ActivityLog, Application, Nomination, OutgoingMail
+from exchanges.services.applications import application_start
+from tests.api.conftest import client_for, submitted
+from tests.factories import ApplicantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def jp(world):
+    return client_for(world["JP"].token)
+
+
+def test_me_describes_the_calling_key(jp, world):
+    body = jp.get("/api/v1/me").json()
+
+    assert body == {
+        "name": "All",
+        "prefix": world["JP"].token.split("_")[1],
+        "organisation": {"id": world["JP"].organisation.pk, "name": "Partner JP", "country": "JP"},
+        "country": "JP",
+        "scopes": sorted(ApiScope.values),
+        "expires_at": None,
+        "last_used_at": body["last_used_at"],
+    }
+    assert body["last_used_at"] is not None
+
+
+def test_cohort_shows_quotas_with_fill(jp, world):
+    cohort = world["cohort"]
+    for country, seats in (("JP", 5), ("KR", 4)):
+        cohort.quotas.create(country=country, seats=seats)
+
+    body = jp.get(f"/api/v1/cohorts/{cohort.pk}/").json()
+
+    # Each country has one confirmed participant holding a seat.
+    assert body["quotas"] == [
+        {"country": "JP", "seats": 5, "waitlist_size": 0, "filled": 1},
+        {"country": "KR", "seats": 4, "waitlist_size": 0, "filled": 1},
+    ]
+    assert body["program"] == cohort.program_id
+
+
+def test_application_shows_answers_and_document_metadata(jp, world):
+    application, document = world["JP"].application, world["JP"].document
+
+    body = jp.get(f"/api/v1/applications/{application.pk}/").json()
+
+    assert body["applicant"]["email"] == application.applicant.email
+    assert body["answers"] == [
+        {
+            "question": application.answers.get().question_id,
+            "label": "Why?",
+            "kind": "short_text",
+            "value": "From JP",
+            "updated_at": body["answers"][0]["updated_at"],
+        }
+    ]
+    assert body["documents"] == [
+        {
+            "id": document.pk,
+            "kind": "cv",
+            "question": None,
+            "original_name": "cv-JP.pdf",
+            "content_type": "application/pdf",
+            "size": document.size,
+            "sha256": document.sha256,
+            "uploaded_at": body["documents"][0]["uploaded_at"],
+            "download_url": f"http://testserver/api/v1/documents/{document.pk}/file/",
+        }
+    ]
+
+
+def test_document_download_returns_the_stored_bytes(jp, world):
+    document = world["JP"].document
+
+    response = jp.get(f"/api/v1/documents/{document.pk}/file/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="cv-{document.pk}.pdf"'
+    assert b"".join(response.streaming_content) == document.file.open("rb").read()
+
+
+def test_application_filters(jp, world):
+    cohort, question = world["cohort"], world["cohort"].form.steps.get().questions.get()
+    old = world["JP"].application
+    Application.objects.filter(pk=old.pk).update(updated_at=timezone.now() - dt.timedelta(days=3))
+    recent, _doc = submitted(cohort, "JP", question)
+    since = (timezone.now() - dt.timedelta(days=1)).isoformat()
+
+    def ids(**params):
+        return [row["id"] for row in jp.get("/api/v1/applications/", params).json()["results"]]
+
+    assert ids(updated_since=since) == [world["JP"].participant.pk, recent.pk]
+    assert ids(status="submitted") == [old.pk, recent.pk]
+    assert ids(status="confirmed", cohort=cohort.pk) == [world["JP"].participant.pk]
+    assert ids(country="KR") == []
+    assert ids(cohort=cohort.pk + 1000) == []
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_application_list_query_count_is_constant(world, count, django_assert_num_queries):
+    cohort, question = world["cohort"], world["cohort"].form.steps.get().questions.get()
+    Application.objects.filter(country="JP").delete()
+    for _ in range(count):
+        submitted(cohort, "JP", question)
+    client = client_for(world["JP"].token)
+    client.get("/api/v1/me")  # last_used_at written: not part of the count below
+
+    # key, applications, answers, documents
+    with django_assert_num_queries(4):
+        response = client.get("/api/v1/applications/")
+
+    assert len(response.json()["results"]) == count
+
+
+@pytest.mark.parametrize(
+    ("path", "queries"),
+    [
+        ("/api/v1/cohorts/", 3),
+        ("/api/v1/nominations/", 2),
+        ("/api/v1/participants/", 4),
+        ("/api/v1/groups/", 3),
+    ],
+)
+def test_other_lists_query_count_is_constant(world, path, queries, django_assert_num_queries):
+    client = client_for(world["JP"].token)
+    client.get("/api/v1/me")
+    with django_assert_num_queries(queries):
+        one = client.get(path)
+    # Two more rows of each kind for the Japanese partner.
+    question = world["cohort"].form.steps.get().questions.get()
+    from tests.factories.applications import CohortFactory  # noqa: PLC0415 -- test isolation: one case
+
+    for index in range(2):
+        cohort = CohortFactory(program=world["cohort"].program)
+        cohort.quotas.create(country="JP", seats=3)
+        submitted(cohort, "JP", question)
+        Nomination.objects.create(
+            organisation=world["JP"].organisation,
+            cohort=cohort,
+            name="N",
+            email=f"n{index}@example.org",
+        )
+    with django_assert_num_queries(queries):
+        more = client.get(path)
+
+    assert len(more.json()["results"]) >= len(one.json()["results"])
+
+
+def test_participants_show_group_host_and_nothing_of_other_countries(jp, world):
+    participant = world["JP"].participant
+
+    body = jp.get("/api/v1/participants/").json()["results"]
+
+    assert body == [
+        {
+            "application": participant.pk,
+            "cohort": world["cohort"].pk,
+            "status": "confirmed",
+            "country": "JP",
+            "applicant": body[0]["applicant"],
+            "group": {"id": world["JP"].group.pk, "number": 2},
+            "host": {
+                "id": participant.placement_assignments.get().host_id,
+                "name": "Host JP",
+                "kind": "family",
+                "city": "Tokyo",
+            },
+            "mentor": None,
+        }
+    ]
+
+
+def test_groups_list_only_the_partners_own_participants(jp, world):
+    body = jp.get("/api/v1/groups/").json()["results"]
+
+    assert [(g["id"], [m["application"] for m in g["members"]]) for g in body] == [
+        (world["JP"].group.pk, [world["JP"].participant.pk])
+    ]
+
+
+@override_settings(SITE_URL="https://trilink.example")
+def test_nominating_emails_the_candidate_in_their_language(
+    jp, world, django_capture_on_commit_callbacks
+):
+    cohort = world["cohort"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = jp.post(
+            "/api/v1/nominations/",
+            {
+                "cohort": cohort.pk,
+                "name": "佐藤 花",
+                "email": "hana@example.jp",
+                "language": "ja",
+                "note": "Youth council",
+            },
+            format="json",
+        )
+
+    nomination = Nomination.objects.get(email="hana@example.jp")
+    body = response.json()
+    assert response.status_code == 201
+    assert body == {
+        "id": nomination.pk,
+        "cohort": cohort.pk,
+        "name": "佐藤 花",
+        "email": "hana@example.jp",
+        "language": "ja",
+        "note": "Youth council",
+        "status": "invited",
+        "application": None,
+        "created_at": body["created_at"],
+        "withdrawn_at": None,
+    }
+    message = mail.outbox[-1]
+    assert message.to == ["hana@example.jp"]
+    assert message.subject == f"{cohort.program.name_ja}への応募のご案内"
+    assert message.body.startswith("佐藤 花 様\n\nPartner JPがあなたを")
+    assert f"https://trilink.example/calls/{cohort.pk}/" in message.body
+    assert OutgoingMail.objects.get(recipient_email="hana@example.jp").language == "ja"
+    assert ActivityLog.objects.get(action_type="exchanges.nomination.created").data == {
+        "organisation": world["JP"].organisation.pk,
+        "cohort": cohort.pk,
+        "api_key": world["JP"].token.split("_")[1],
+    }
+
+
+def test_korean_invitation_uses_nim(world, django_capture_on_commit_callbacks):
+    kr = client_for(world["KR"].token)
+    with django_capture_on_commit_callbacks(execute=True):
+        kr.post(
+            "/api/v1/nominations/",
+            {
+                "cohort": world["cohort"].pk,
+                "name": "김민준",
+                "email": "mj@example.kr",
+                "language": "ko",
+            },
+            format="json",
+        )
+
+    assert mail.outbox[-1].body.startswith("김민준님, 안녕하십니까.\n\nPartner KR에서 귀하를")
+
+
+def test_a_second_live_nomination_of_the_same_address_is_a_409_problem(jp, world):
+    payload = {"cohort": world["cohort"].pk, "name": "A", "email": "nominee-kr@example.org"}
+
+    response = jp.post("/api/v1/nominations/", payload, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "already_nominated"
+
+
+def test_starting_the_application_records_the_nominating_organisation(world):
+    nomination = world["JP"].nomination
+    applicant = ApplicantFactory(email="Nominee-JP@example.org", country="JP")
+
+    application = application_start(cohort=world["cohort"], applicant=applicant)
+
+    nomination.refresh_from_db()
+    assert application.nominated_by == world["JP"].organisation
+    assert (nomination.status, nomination.application) == (NominationStatus.APPLIED, application)
+
+
+def test_withdraw_a_nomination_then_withdrawing_an_applied_one_is_a_409(jp, world):
+    nomination = world["JP"].nomination
+
+    first = jp.post(f"/api/v1/nominations/{nomination.pk}/withdraw/")
+    again = jp.post(f"/api/v1/nominations/{nomination.pk}/withdraw/")
+    applied = Nomination.objects.create(
+        organisation=world["JP"].organisation,
+        cohort=world["cohort"],
+        name="B",
+        email="b@example.org",
+        status=NominationStatus.APPLIED,
+    )
+    refused = jp.post(f"/api/v1/nominations/{applied.pk}/withdraw/")
+
+    assert (first.status_code, first.json()["status"]) == (200, "withdrawn")
+    assert again.json() == first.json()
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "nomination_applied"
+    assert ActivityLog.objects.filter(action_type="exchanges.nomination.withdrawn").count() == 1
+
+
+def test_the_fast_application_representation_equals_the_declared_serializer(world, rf):
+    from api.serializers.applications import (  # noqa: PLC0415 -- test isolation: one case
+        ApplicationOutputSerializer,
+        FastApplicationOutputSerializer,
+    )
+    from exchanges.selectors.applications import (  # noqa: PLC0415 -- test isolation: one case
+        applications_for_partner,
+    )
+
+    application = world["JP"].application
+    application.birth_date = dt.date(2000, 2, 29)
+    application.save(update_fields=["birth_date"])
+    Nomination.objects.filter(pk=world["JP"].nomination.pk).update(application=application)
+    Application.objects.filter(pk=application.pk).update(nominated_by=world["JP"].organisation)
+    rows = list(applications_for_partner(organisation=world["JP"].organisation))
+    context = {"request": rf.get("/api/v1/applications/")}
+
+    fast = FastApplicationOutputSerializer(rows, many=True, context=context).data
+    declared = ApplicationOutputSerializer(rows, many=True, context=context).data
+
+    assert fast == declared
+    assert [row["nominated_by"] for row in fast] == [world["JP"].organisation.pk, None]
