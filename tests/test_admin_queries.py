@@ -38,7 +38,7 @@ from tests.factories.reviews import (
     ReviewCriterionFactory,
     ReviewSettingsFactory,
 )
-from tests.factories.surveys import invitation, standard_survey
+from tests.factories.surveys import SurveyFactory, SurveyInvitationFactory
 
 pytestmark = pytest.mark.django_db
 NOT_IN_ADMIN = {"account.EmailConfirmation"}
@@ -49,6 +49,8 @@ UNPOPULATED = {
     "exchanges.RefereeRequest",
     "exchanges.Review",
     "exchanges.ReviewScore",
+    "exchanges.SelectionMove",
+    "exchanges.SelectionSettings",
     "exchanges.SurveyAnswer",
     "exchanges.SurveyResponse",
     "sites.Site",
@@ -81,7 +83,7 @@ def _world(n: int, actor) -> None:
     MatchGroupMember.objects.create(run=run, group=group, application=application)
     placement = PlacementRun.objects.create(cohort=cohort, kind="hosts", created_by=actor)
     PlacementAssignment.objects.create(run=placement, application=application, host=host)
-    invitation(standard_survey(cohort=cohort))
+    SurveyInvitationFactory(survey=SurveyFactory(cohort=cohort, published=True))
     campaign = Campaign.objects.create(cohort=cohort, name=f"Campaign {n}", subject_en="Hi")
     OutgoingMail.objects.create(
         recipient_email=application.applicant.email,

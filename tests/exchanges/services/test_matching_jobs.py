@@ -22,7 +22,7 @@ from exchanges.services.matching import (
     matching_runs_sweep,
 )
 from tests.factories.applications import CohortFactory
-from tests.factories.matching import confirmed_participant
+from tests.factories.matching import MatchingParticipantFactory
 
 INTERESTS = ["climate", "security", "trade", "technology", "demography", "health"]
 SECTORS = ["politics", "business", "media", "academia", "education"]
@@ -35,10 +35,10 @@ def varied_cohort(per_country: int):
     rng = random.Random(7)
     for _ in range(per_country):
         for country in ("US", "JP", "KR"):
-            confirmed_participant(
-                cohort,
-                country,
-                interests=rng.sample(INTERESTS, 2),
+            MatchingParticipantFactory(
+                cohort=cohort,
+                from_country=country,
+                profile__interests=rng.sample(INTERESTS, 2),
                 sector=rng.choice(SECTORS),
                 languages={"en": rng.choice(["basic", "conversational", "professional"])},
             )
