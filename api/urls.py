@@ -20,7 +20,7 @@ v1_patterns = [
     path("me", me.MeView.as_view(), name="me"),
     path("programs/", programs.ProgramListView.as_view(), name="program-list"),
     path(
-        "cohorts/<id:cohort_id>/outcomes/",
+        "cohorts/<id:pk>/outcomes/",
         outcomes.CohortOutcomesView.as_view(),
         name="cohort-outcomes",
     ),

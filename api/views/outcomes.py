@@ -21,10 +21,10 @@ class CohortOutcomesView(APIView):
     permission_classes = [HasScope]
     required_scope = ApiScope.OUTCOMES_READ
 
-    def get(self, request: Request, cohort_id: int) -> Response:
+    def get(self, request: Request, pk: int) -> Response:
         cohort = get_object_or_404(
             Cohort.objects.select_related("program"),
-            pk=cohort_id,
+            pk=pk,
             program__partners=request.user.organisation,
         )
         report = outcomes_for_viewer(cohort_outcomes(cohort=cohort), partner=True)

@@ -27,7 +27,7 @@ from exchanges.models import (
 )
 from tests.factories import ApplicantFactory, OrganisationFactory
 from tests.factories.applications import MINIMAL_PDF, CohortFactory, QuestionFactory
-from tests.factories.matching import confirmed_participant
+from tests.factories.matching import MatchingParticipantFactory
 from tests.factories.placement import HostFactory
 
 ALL_SCOPES = list(ApiScope.values)
@@ -112,7 +112,7 @@ def world(db):
         cohort.program.partners.add(organisation)
         _key, token = api_key_create(organisation=organisation, name="All", scopes=ALL_SCOPES)
         application, document = submitted(cohort, country, question)
-        participant = confirmed_participant(cohort, country)
+        participant = MatchingParticipantFactory(cohort=cohort, from_country=country)
         group = MatchGroup.objects.create(run=run, number=number)
         MatchGroupMember.objects.create(run=run, group=group, application=participant)
         host = HostFactory(cohort=cohort, name=f"Host {country}")

@@ -67,6 +67,7 @@ RESOURCES = {
     "/api/v1/programs/{id}/": "programs",
     "/api/v1/cohorts/": "cohorts",
     "/api/v1/cohorts/{id}/": "cohorts",
+    "/api/v1/cohorts/{id}/outcomes/": "cohorts",
     "/api/v1/applications/": "applications",
     "/api/v1/applications/{id}/": "applications",
     "/api/v1/documents/{id}/file/": "documents",
@@ -124,7 +125,7 @@ def test_japanese_key_cannot_reach_korean_or_us_objects(world):
             )
             assert_problem(response, 404, "cohort_not_found")
             checked += 1
-    assert checked == 23
+    assert checked == 24
 
 
 @pytest.mark.parametrize("state", ["revoked", "expired", "missing", "wrong secret"])
