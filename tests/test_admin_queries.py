@@ -44,8 +44,10 @@ pytestmark = pytest.mark.django_db
 NOT_IN_ADMIN = {"account.EmailConfirmation"}
 UNPOPULATED = {
     "api.ApiKey",
+    "api.IdempotencyRecord",
     "exchanges.Document",
     "exchanges.GuardianConsent",
+    "exchanges.Nomination",
     "exchanges.RefereeRequest",
     "exchanges.Review",
     "exchanges.ReviewScore",
