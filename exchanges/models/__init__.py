@@ -28,6 +28,8 @@ from exchanges.models.reviews import (
     ReviewCriterion,
     ReviewerConflict,
     ReviewerPoolMember,
+    ReviewRound,
+    ReviewRoundEntry,
     ReviewScore,
 )
 from exchanges.models.selection import SelectionMove, SelectionSettings
@@ -70,6 +72,8 @@ __all__ = [
     "Review",
     "ReviewAssignment",
     "ReviewCriterion",
+    "ReviewRound",
+    "ReviewRoundEntry",
     "ReviewScore",
     "ReviewerConflict",
     "ReviewerPoolMember",
