@@ -201,13 +201,12 @@ def review_round_create(
     at least round 2; it starts with no applications until staff advance some.
     """
     # The settings row serialises round creation with assignment runs of the cohort.
-    _locked_settings(cohort)
+    review_settings = _locked_settings(cohort)
     if ReviewAssignment.objects.filter(cohort=cohort).exists():
-        _first_round(cohort=cohort, actor=actor)
+        _first_round(cohort=cohort, actor=actor, review_settings=review_settings)
     latest = review_round_current(cohort=cohort)
     number = latest.number + 1 if latest else 1
     if number == 1:
-        review_settings = review_settings_get(cohort=cohort)
         review_settings.reviews_per_application = reviews_per_application
         review_settings.due_at = due_at
         review_settings.updated_at = timezone.now()
