@@ -83,6 +83,19 @@ def review_round_current(*, cohort: Cohort) -> ReviewRound | None:
     return ReviewRound.objects.filter(cohort=cohort).order_by("-number").first()
 
 
+def review_rounds_listed(*, cohort: Cohort) -> QuerySet[ReviewRound]:
+    """The cohort's rounds, first to last, with how many applications advanced to each and
+    how many reviewers it names (one query)."""
+    return (
+        ReviewRound.objects.filter(cohort=cohort)
+        .annotate(
+            advanced=Count("entries", distinct=True),
+            named_reviewers=Count("reviewers", distinct=True),
+        )
+        .order_by("number")
+    )
+
+
 def review_round_of(*, cohort: Cohort, number: int) -> ReviewRound | None:
     return ReviewRound.objects.filter(cohort=cohort, number=number).first()
 
