@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import objectgetter, permission_required
 
+from exchanges.enums import country_label
 from exchanges.exceptions import ExchangeError
 from exchanges.forms.reviews import (
     AutoAssignForm,
@@ -472,7 +473,7 @@ def round_advance(request: HttpRequest, cohort_id: int, number: int) -> HttpResp
     choices = [
         (
             c.application_id,
-            f"{applications[c.application_id].get_country_display()} #{c.rank} · "
+            f"{country_label(c.country)} #{c.rank} · "
             f"{applications[c.application_id].applicant.display_name}",
         )
         for c in candidates
