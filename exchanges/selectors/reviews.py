@@ -400,15 +400,22 @@ def review_progress(*, cohort: Cohort, viewer: User) -> QuerySet[ReviewerPoolMem
 
 
 def review_application_counts(
-    *, cohort: Cohort, per_application: int, viewer: User | None = None
+    *,
+    cohort: Cohort,
+    per_application: int,
+    viewer: User | None = None,
+    review_round: ReviewRound | None = None,
 ) -> dict[str, int]:
-    """Reviewable applications, and how many lack reviewers (two queries)."""
-    reviewable = Application.objects.filter(cohort=cohort, status__in=APPLICATION_REVIEWABLE)
+    """Reviewable applications of ``review_round`` (None: a cohort without rounds), and how
+    many lack reviewers in it (two queries)."""
+    reviewable = review_round_applications(review_round=review_round, cohort=cohort)
     if viewer is not None and viewer.role == Role.PARTNER_STAFF:
         reviewable = reviewable.filter(country=viewer.partner_country)
     full = (
         ReviewAssignment.objects.filter(
-            application__in=reviewable, status__in=REVIEW_ASSIGNMENT_ACTIVE
+            review_in_round(review_round),
+            application__in=reviewable,
+            status__in=REVIEW_ASSIGNMENT_ACTIVE,
         )
         .values("application_id")
         .annotate(n=Count("id"))

@@ -125,6 +125,7 @@ def _overview(
                 cohort=cohort,
                 per_application=per_application,
                 viewer=request.user,
+                review_round=current_round,
             ),
             "criteria_count": ReviewCriterion.objects.filter(cohort=cohort).count(),
         },

@@ -141,7 +141,7 @@ def test_staff_advance_the_top_applicants_to_the_panel_round(page, live_server, 
     sign_in(page, live_server, secretariat)
     page.goto(reverse("staff:review_rounds", args=[cohort.pk]))
     assert_accessible(page)
-    page.get_by_label("Name", exact=True).fill("Panel")
+    page.locator("#id_name").fill("Panel")
     page.get_by_label("Reviewers per application").fill("3")
     page.get_by_label("Reviews due").fill("2027-04-01T10:00")
     page.get_by_role("button", name="Create the round").click()

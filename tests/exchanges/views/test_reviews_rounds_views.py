@@ -180,3 +180,21 @@ def test_rounds_list_query_count(
         response = staff_client.get(url("review_rounds", cohort))
 
     assert [row["round"].number for row in response.context["rows"]] == list(range(1, count + 1))
+
+
+def test_overview_counts_the_current_rounds_applications(staff_client, cohort, secretariat):
+    screening = _round(cohort, secretariat, "Screening")
+    panel = _round(cohort, secretariat, "Panel", reviews_per_application=2)
+    kept, dropped = (reviewed_application(cohort) for _ in range(2))
+    reviewer = ReviewerFactory()
+    score(kept, reviewer, 80, review_round=screening)
+    score(dropped, reviewer, 40, review_round=screening)
+    review_round_advance(review_round=panel, applications=[kept], actor=secretariat)
+
+    response = staff_client.get(url("review", cohort))
+
+    assert (response.context["counts"], response.context["per_application"]) == (
+        {"reviewable": 1, "lacking": 1},
+        2,
+    )
+    assert response.context["current_round"] == panel
