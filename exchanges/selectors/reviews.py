@@ -124,18 +124,23 @@ def review_round_applications(*, review_round: ReviewRound | None, cohort: Cohor
 # --- The reviewer's queue ---------------------------------------------------------------------
 
 
-def _current_round_only(qs: QuerySet[ReviewAssignment], reviewer: User):
+def review_in_current_round(qs: QuerySet[ReviewAssignment]) -> QuerySet[ReviewAssignment]:
     """Only assignments of their cohort's current round (rows without a round count as
-    round 1), and in a screening round only applicants of the reviewer's own country."""
+    round 1), found by subqueries in the same query."""
     current = ReviewRound.objects.filter(cohort=OuterRef("cohort")).order_by("-number")
-    qs = qs.annotate(
+    return qs.annotate(
         current_round_id=Subquery(current.values("pk")[:1]),
         current_round_number=Subquery(current.values("number")[:1]),
     ).filter(
         Q(round_id=F("current_round_id"))
         | Q(round__isnull=True) & (Q(current_round_number__isnull=True) | Q(current_round_number=1))
     )
-    return qs.filter(
+
+
+def _current_round_only(qs: QuerySet[ReviewAssignment], reviewer: User):
+    """Only assignments of their cohort's current round, and in a screening round only
+    applicants of the reviewer's own country."""
+    return review_in_current_round(qs).filter(
         Q(round__isnull=True)
         | Q(round__own_country_only=False)
         | Q(application__country=reviewer.country or "-")

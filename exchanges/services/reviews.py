@@ -61,7 +61,11 @@ from exchanges.models import (
     ReviewRoundEntry,
     ReviewScore,
 )
-from exchanges.selectors.reviews import review_round_applications, review_round_current
+from exchanges.selectors.reviews import (
+    review_in_current_round,
+    review_round_applications,
+    review_round_current,
+)
 from exchanges.services.activity import activity_check_declared, activity_log_record
 from exchanges.services.applications import applications_start_review
 from exchanges.services.mail import mail_language, mail_queue
@@ -1127,14 +1131,17 @@ def reviewer_nudge_window(
 
 @reminder_workflow(NUDGE_WORKFLOW)
 def reviewer_nudges(now: dt.datetime) -> int:
-    """One digest per reviewer and cohort with pending reviews, per window."""
+    """One digest per reviewer and cohort with pending reviews, per window. Only the
+    current round's pending reviews count: earlier rounds' are out of the reviewer's sight."""
     pending = list(
-        ReviewAssignment.objects.filter(
-            status=A.ASSIGNED,
-            application__status__in=APPLICATION_REVIEWABLE,
-            reviewer__is_active=True,
-            cohort__review_settings__due_at__gt=now - _NUDGE_OVERDUE_HORIZON,
-            cohort__review_settings__due_at__lte=now + _NUDGE_LEAD,
+        review_in_current_round(
+            ReviewAssignment.objects.filter(
+                status=A.ASSIGNED,
+                application__status__in=APPLICATION_REVIEWABLE,
+                reviewer__is_active=True,
+                cohort__review_settings__due_at__gt=now - _NUDGE_OVERDUE_HORIZON,
+                cohort__review_settings__due_at__lte=now + _NUDGE_LEAD,
+            )
         ).values_list("cohort_id", "reviewer_id", "assigned_at")
     )
     by_pair: dict[tuple[int, int], list[dt.datetime]] = defaultdict(list)
