@@ -247,6 +247,16 @@ class Activity(StrEnum):
         _("Reviewer removed from the pool"),
         "exchanges.ReviewerPoolMember",
     )
+    REVIEW_ROUND_CREATED = (
+        "exchanges.review.round_created",
+        _("Review round created"),
+        "exchanges.ReviewRound",
+    )
+    REVIEW_ROUND_ADVANCED = (
+        "exchanges.review.round_advanced",
+        _("Applications advanced to a review round"),
+        "exchanges.ReviewRound",
+    )
     REVIEW_INSTITUTION_CONFLICT_ADDED = (
         "exchanges.review.institution_conflict_added",
         _("Institution conflict added"),

@@ -38,6 +38,8 @@ from exchanges.models import (
     ReviewCriterion,
     ReviewerConflict,
     ReviewerPoolMember,
+    ReviewRound,
+    ReviewRoundEntry,
     ReviewScore,
     SelectionMove,
     SelectionSettings,
@@ -167,6 +169,8 @@ _readonly_admin(
     CohortReviewSettings, list_display=["cohort", "reviews_per_application", "blind", "due_at"]
 )
 _readonly_admin(ReviewerPoolMember, list_display=["cohort", "reviewer", "added_at"])
+_readonly_admin(ReviewRound, list_display=["cohort", "number", "name", "due_at"])
+_readonly_admin(ReviewRoundEntry, list_display=["round", "application", "advanced_at"])
 _readonly_admin(Review, list_display=["assignment", "weighted_score", "submitted_at"])
 _readonly_admin(ReviewScore, list_display=["review", "criterion", "score"])
 _readonly_admin(ReviewerConflict, list_display=["reviewer", "institution", "created_at"])

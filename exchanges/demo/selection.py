@@ -1,12 +1,16 @@
-"""Demo selection data: a harsh and a lenient reviewer share the open cohort's applications
-under review, so the normalised ranking visibly differs from the raw one, and the proposal is
-ready to decide.
+"""Demo selection data in two review rounds. Round 1 (screening): a harsh and a lenient
+reviewer share the open cohort's applications under review, so the normalised ranking visibly
+differs from the raw one. Round 2 (panel): the top ``PANEL_TOP`` applicants of each country
+advance; a panel reviewer scores all but the last ``PANEL_PENDING`` (left pending, so their
+queue shows both). The demo reviewer, who reviewed in round 1, now has an empty queue: reviewers
+see only the current round. The proposal, ranked on the panel round, is ready to decide.
 
 Built through the public services (pool, assignment, review submission, selection settings),
 as staff and reviewers would. Idempotent: a cohort whose pool already holds the harsh
 reviewer gets nothing added.
 """
 
+import datetime as dt
 import random
 from decimal import Decimal
 
@@ -15,8 +19,15 @@ from allauth.account.models import EmailAddress
 from accounts.models import User
 from exchanges.enums import ApplicationStatus, Role, SelectionRankBy
 from exchanges.models import Application, Cohort, ReviewerPoolMember
-from exchanges.selectors.reviews import review_criteria_of
-from exchanges.services.reviews import review_assign, review_pool_add, review_submit
+from exchanges.selectors.reviews import review_criteria_of, review_round_of, review_settings_of
+from exchanges.selectors.selection import selection_round_top
+from exchanges.services.reviews import (
+    review_assign,
+    review_pool_add,
+    review_round_advance,
+    review_round_create,
+    review_submit,
+)
 from exchanges.services.selection import selection_settings_save
 
 # (email key, given name, family name, local name, language, country, time zone, bias): the
@@ -25,6 +36,9 @@ REVIEWERS = [
     ("reviewer-harsh", "Margaret", "Hale", "", "en", "US", "America/New_York", -2),
     ("reviewer-lenient", "Jiho", "Park", "박지호", "ko", "KR", "Asia/Seoul", 1),
 ]
+PANEL_REVIEWER = ("reviewer-panel", "Aiko", "Mori", "森 愛子", "ja", "JP", "Asia/Tokyo", 0)
+PANEL_TOP = 3  # applicants per country advanced to the panel round
+PANEL_PENDING = 2
 COMMENTS = [
     "Solid application; the essay could be more specific.",
     "Strong motivation and a clear plan for the exchange.",
@@ -94,10 +108,66 @@ def seed_demo_selection(*, cohort: Cohort, staff: User, domain: str, password_ha
             comment=COMMENTS[index % len(COMMENTS)],
         )
         added += 1
+    added += _seed_panel_round(
+        cohort=cohort,
+        staff=staff,
+        criteria=criteria,
+        rng=rng,
+        domain=domain,
+        password_hash=password_hash,
+    )
     selection_settings_save(
         cohort=cohort,
         actor=staff,
         rank_by=SelectionRankBy.NORMALISED,
         disagreement_threshold=Decimal("25"),
     )
+    return added
+
+
+def _seed_panel_round(
+    *,
+    cohort: Cohort,
+    staff: User,
+    criteria: list,
+    rng: random.Random,
+    domain: str,
+    password_hash: str,
+) -> int:
+    """The panel round: the top of each country in round 1 advances to the panel reviewer.
+    Returns how many reviews were added."""
+    screening = review_round_of(cohort=cohort, number=1)
+    if screening is None:
+        return 0
+    panellist = _reviewer(PANEL_REVIEWER, domain=domain, password_hash=password_hash)
+    review_pool_add(cohort=cohort, reviewer=panellist, actor=staff)
+    due_at = review_settings_of(cohort=cohort).due_at
+    panel = review_round_create(
+        cohort=cohort,
+        actor=staff,
+        name="Panel",
+        reviews_per_application=2,
+        due_at=due_at + dt.timedelta(days=14) if due_at else None,
+        own_country_only=False,
+        reviewers=[panellist],
+    )
+    top = selection_round_top(review_round=screening, per_country=PANEL_TOP)
+    applications = Application.objects.in_bulk([item.application_id for item in top])
+    advanced = [applications[item.application_id] for item in top]
+    review_round_advance(review_round=panel, applications=advanced, actor=staff)
+    added = 0
+    for index, application in enumerate(advanced):
+        assignment = review_assign(application=application, reviewer=panellist, actor=staff)
+        if index >= len(advanced) - PANEL_PENDING:
+            continue
+        merit = rng.randint(3, 5)
+        review_submit(
+            assignment=assignment,
+            actor=panellist,
+            scores={
+                c.pk: max(0, min(c.max_score, merit + rng.choice((-1, 0, 1)))) for c in criteria
+            },
+            comment=COMMENTS[added % len(COMMENTS)],
+        )
+        added += 1
     return added

@@ -240,3 +240,66 @@ class ManualAssignForm(forms.Form):
             pk__in=[m.reviewer_id for m in candidates]
         )
         self.fields["reviewer"].label_from_instance = _person_label
+
+
+class ReviewRoundForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=200,
+        help_text=_("For example “Screening” or “Panel”; empty: “Round 2” and so on."),
+    )
+    reviews_per_application = forms.IntegerField(
+        label=_("Reviewers per application"),
+        min_value=1,
+        max_value=REVIEWS_PER_APPLICATION_MAX,
+        initial=2,
+    )
+    due_at = forms.DateTimeField(
+        label=_("Reviews due"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In your time zone. Reviewers can be assigned once it is set."),
+    )
+    own_country_only = forms.BooleanField(
+        label=_("Screening: reviewers review only their own country's applicants"),
+        required=False,
+    )
+    reviewers = forms.ModelMultipleChoiceField(
+        label=_("Reviewers of this round"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: the cohort's whole reviewer pool."),
+    )
+
+    def __init__(self, *args, pool: list[ReviewerPoolMember], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reviewers"]
+        field.queryset = User.objects.filter(pk__in=[m.reviewer_id for m in pool]).order_by(
+            "family_name", "given_name", "id"
+        )
+        field.label_from_instance = _person_label
+
+
+class RoundTopForm(forms.Form):
+    per_country = forms.IntegerField(
+        label=_("Top applicants per country"),
+        min_value=1,
+        max_value=10000,
+        help_text=_("Taken from the previous round's ranking."),
+    )
+
+
+class RoundAdvanceForm(forms.Form):
+    applications = forms.TypedMultipleChoiceField(
+        label=_("Applications to advance"),
+        coerce=int,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one application.")},
+    )
+
+    def __init__(self, *args, choices: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].choices = choices

@@ -30,6 +30,8 @@ from exchanges.models.reviews import (
     ReviewCriterion,
     ReviewerConflict,
     ReviewerPoolMember,
+    ReviewRound,
+    ReviewRoundEntry,
     ReviewScore,
 )
 from exchanges.models.selection import SelectionMove, SelectionSettings
@@ -74,6 +76,8 @@ __all__ = [
     "Review",
     "ReviewAssignment",
     "ReviewCriterion",
+    "ReviewRound",
+    "ReviewRoundEntry",
     "ReviewScore",
     "ReviewerConflict",
     "ReviewerPoolMember",

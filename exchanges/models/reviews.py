@@ -155,12 +155,108 @@ class ReviewerPoolMember(models.Model):
         return f"{self.cohort_id}:{self.reviewer_id}"
 
 
+class ReviewRound(models.Model):
+    """One review round of a cohort: its own reviewers per application, due date and pool.
+
+    Rounds are numbered from 1. Round 1 reviews every submitted application; a later round
+    reviews only the applications staff advanced to it (``ReviewRoundEntry`` rows, chosen
+    from the previous round's ranking). ``own_country_only`` makes it a screening round:
+    each reviewer reviews, and sees, only applicants of their own country. An empty
+    ``reviewers`` set means the cohort's whole reviewer pool. Reviewers see only the
+    assignments of their cohort's current (highest-numbered) round.
+    """
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="review_rounds"
+    )
+    number = models.PositiveSmallIntegerField(_("round"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    reviews_per_application = models.PositiveSmallIntegerField(
+        _("reviewers per application"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(REVIEWS_PER_APPLICATION_MAX)],
+    )
+    due_at = models.DateTimeField(_("reviews due"), null=True, blank=True)
+    own_country_only = models.BooleanField(
+        _("reviewers review only their own country's applicants"), default=False
+    )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewers of this round"),
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the cohort's whole reviewer pool."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("review round")
+        verbose_name_plural = _("review rounds")
+        ordering = ["cohort", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "number"], name="review_round_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id}:{self.number}"
+
+    @property
+    def label(self) -> str:
+        return self.name or _("Round %(number)s") % {"number": self.number}
+
+
+class ReviewRoundEntry(models.Model):
+    """An application staff advanced to a round after round 1."""
+
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="entries"
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="review_round_entries",
+    )
+    advanced_at = models.DateTimeField(_("advanced"), default=timezone.now)
+    advanced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("advanced by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("application in a round")
+        verbose_name_plural = _("applications in a round")
+        ordering = ["round", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "application"], name="review_round_entry_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}:{self.application_id}"
+
+
 class ReviewAssignment(models.Model):
     """One reviewer asked to review one application (never twice: a unique constraint).
 
     ``cohort`` repeats the application's cohort so that queues, progress tables and reminders
     filter and count on one indexed table. ``batch`` names the assignment run that created it:
-    the reviewer gets one email per batch.
+    the reviewer gets one email per batch. ``round`` is the review round it belongs to;
+    empty only for rows written outside the services before the cohort had rounds, which
+    count as round 1. A reviewer reviews an application at most once, across all rounds.
     """
 
     cohort = models.ForeignKey(
@@ -180,6 +276,14 @@ class ReviewAssignment(models.Model):
         verbose_name=_("reviewer"),
         on_delete=models.CASCADE,
         related_name="review_assignments",
+    )
+    round = models.ForeignKey(
+        ReviewRound,
+        verbose_name=_("round"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
     )
     status = models.CharField(
         _("status"),

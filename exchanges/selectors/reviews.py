@@ -4,7 +4,19 @@ what they see of an application honours the cohort's blind mode."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -29,6 +41,7 @@ from exchanges.models import (
     ReviewCriterion,
     ReviewerConflict,
     ReviewerPoolMember,
+    ReviewRound,
     ReviewScore,
 )
 from exchanges.selectors.applications import form_steps
@@ -57,7 +70,81 @@ def review_criteria_of(*, cohort: Cohort) -> list[ReviewCriterion]:
     return list(ReviewCriterion.objects.filter(cohort=cohort).order_by("position", "id"))
 
 
+# --- Rounds ----------------------------------------------------------------------------------
+
+
+def review_rounds_of(*, cohort: Cohort) -> list[ReviewRound]:
+    """The cohort's review rounds, first to last (none until staff create one or assign)."""
+    return list(ReviewRound.objects.filter(cohort=cohort).order_by("number"))
+
+
+def review_round_current(*, cohort: Cohort) -> ReviewRound | None:
+    """The cohort's highest-numbered round: the one reviewers work in."""
+    return ReviewRound.objects.filter(cohort=cohort).order_by("-number").first()
+
+
+def review_rounds_listed(*, cohort: Cohort) -> QuerySet[ReviewRound]:
+    """The cohort's rounds, first to last, with how many applications advanced to each and
+    how many reviewers it names (one query)."""
+    return (
+        ReviewRound.objects.filter(cohort=cohort)
+        .annotate(
+            advanced=Count("entries", distinct=True),
+            named_reviewers=Count("reviewers", distinct=True),
+        )
+        .order_by("number")
+    )
+
+
+def review_round_of(*, cohort: Cohort, number: int) -> ReviewRound | None:
+    return ReviewRound.objects.filter(cohort=cohort, number=number).first()
+
+
+def review_in_round(review_round: ReviewRound | None, prefix: str = "") -> Q:
+    """Assignments of ``review_round`` (None: a cohort without rounds, so all of them);
+    assignments without a round count as round 1. ``prefix`` reaches the assignment from
+    another model (``"assignment__"`` from ``Review``)."""
+    if review_round is None:
+        return Q()
+    scope = Q(**{f"{prefix}round": review_round})
+    if review_round.number == 1:
+        scope |= Q(**{f"{prefix}round__isnull": True})
+    return scope
+
+
+def review_round_applications(*, review_round: ReviewRound | None, cohort: Cohort):
+    """Submitted or under-review applications of the round: all of them in round 1 (or
+    without rounds), the advanced ones later."""
+    applications = Application.objects.filter(cohort=cohort, status__in=APPLICATION_REVIEWABLE)
+    if review_round is not None and review_round.number > 1:
+        applications = applications.filter(review_round_entries__round=review_round)
+    return applications
+
+
 # --- The reviewer's queue ---------------------------------------------------------------------
+
+
+def review_in_current_round(qs: QuerySet[ReviewAssignment]) -> QuerySet[ReviewAssignment]:
+    """Only assignments of their cohort's current round (rows without a round count as
+    round 1), found by subqueries in the same query."""
+    current = ReviewRound.objects.filter(cohort=OuterRef("cohort")).order_by("-number")
+    return qs.annotate(
+        current_round_id=Subquery(current.values("pk")[:1]),
+        current_round_number=Subquery(current.values("number")[:1]),
+    ).filter(
+        Q(round_id=F("current_round_id"))
+        | Q(round__isnull=True) & (Q(current_round_number__isnull=True) | Q(current_round_number=1))
+    )
+
+
+def _current_round_only(qs: QuerySet[ReviewAssignment], reviewer: User):
+    """Only assignments of their cohort's current round, and in a screening round only
+    applicants of the reviewer's own country."""
+    return review_in_current_round(qs).filter(
+        Q(round__isnull=True)
+        | Q(round__own_country_only=False)
+        | Q(application__country=reviewer.country or "-")
+    )
 
 
 def review_queue(*, reviewer: User, cohort_id: int | None = None) -> QuerySet[ReviewAssignment]:
@@ -77,6 +164,7 @@ def review_queue(*, reviewer: User, cohort_id: int | None = None) -> QuerySet[Re
             )
         )
     )
+    qs = _current_round_only(qs, reviewer)
     if cohort_id:
         qs = qs.filter(cohort_id=cohort_id)
     return qs.order_by("pending_order", "assigned_at", "id")
@@ -96,9 +184,11 @@ def review_queue_cohorts(*, reviewer: User) -> QuerySet[Cohort]:
 
 
 def review_assignment_for_reviewer(*, reviewer: User, pk: int) -> ReviewAssignment | None:
-    """The reviewer's own assignment ``pk``, or None (someone else's, removed, or missing)."""
+    """The reviewer's own assignment ``pk`` in their cohort's current round, or None
+    (someone else's, removed, of another round or, in a screening round, of another
+    country's applicant, or missing)."""
     return (
-        ReviewAssignment.objects.filter(reviewer=reviewer, pk=pk)
+        _current_round_only(ReviewAssignment.objects.filter(reviewer=reviewer, pk=pk), reviewer)
         .exclude(status=A.REMOVED)
         .select_related("application__applicant", "cohort__program", "review")
         .first()
@@ -315,15 +405,22 @@ def review_progress(*, cohort: Cohort, viewer: User) -> QuerySet[ReviewerPoolMem
 
 
 def review_application_counts(
-    *, cohort: Cohort, per_application: int, viewer: User | None = None
+    *,
+    cohort: Cohort,
+    per_application: int,
+    viewer: User | None = None,
+    review_round: ReviewRound | None = None,
 ) -> dict[str, int]:
-    """Reviewable applications, and how many lack reviewers (two queries)."""
-    reviewable = Application.objects.filter(cohort=cohort, status__in=APPLICATION_REVIEWABLE)
+    """Reviewable applications of ``review_round`` (None: a cohort without rounds), and how
+    many lack reviewers in it (two queries)."""
+    reviewable = review_round_applications(review_round=review_round, cohort=cohort)
     if viewer is not None and viewer.role == Role.PARTNER_STAFF:
         reviewable = reviewable.filter(country=viewer.partner_country)
     full = (
         ReviewAssignment.objects.filter(
-            application__in=reviewable, status__in=REVIEW_ASSIGNMENT_ACTIVE
+            review_in_round(review_round),
+            application__in=reviewable,
+            status__in=REVIEW_ASSIGNMENT_ACTIVE,
         )
         .values("application_id")
         .annotate(n=Count("id"))

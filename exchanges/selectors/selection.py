@@ -19,6 +19,11 @@ Per application: the raw score is the mean of its reviews' weighted scores, the 
 score the mean of their normalised scores, and it is flagged as a disagreement when its
 highest and lowest weighted scores differ by more than the cohort's threshold.
 
+Everything is per review round: the statistics, the spread and the scores use only the
+round's reviews, and the applications are the round's (all of them in round 1, those staff
+advanced in a later round). Without a round given, the cohort's current (last) round is used,
+found inside the same queries.
+
 Rankings order by the cohort's chosen score (``SelectionSettings.rank_by``), highest first.
 Ties are broken, in this order, by: the other score (higher first), more reviews, earlier
 submission, lower application number. Scores are compared rounded to four decimal places,
@@ -29,7 +34,21 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Min, Q, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -51,9 +70,12 @@ from exchanges.models import (
     CohortQuota,
     Review,
     ReviewAssignment,
+    ReviewRound,
+    ReviewRoundEntry,
     SelectionMove,
     SelectionSettings,
 )
+from exchanges.selectors.reviews import review_in_round
 
 MIN_REVIEWS_TO_NORMALISE = 3
 SCALE_MIN, SCALE_MAX = 0.0, 100.0
@@ -141,17 +163,41 @@ def _mean_sd(row: dict) -> tuple[float | None, float | None]:
     return mean, 0.0 if sd < _NO_SPREAD else sd
 
 
-def _submitted_reviews(cohort: Cohort):
+def _round_scope(cohort: Cohort, review_round: ReviewRound | None) -> tuple[Q, Q]:
+    """(reviews, applications) of ``review_round``, or of the cohort's current round, found
+    by subqueries so that no query is added. Assignments without a round are round 1's."""
+    if review_round is not None:
+        if review_round.number == 1:
+            return review_in_round(review_round, "assignment__"), Q()
+        return review_in_round(review_round, "assignment__"), Q(
+            Exists(ReviewRoundEntry.objects.filter(round=review_round, application=OuterRef("pk")))
+        )
+    rounds = ReviewRound.objects.filter(cohort=cohort)
+    current = rounds.order_by("-number").values("pk")[:1]
+    later = Exists(rounds.filter(number__gt=1))
+    reviews = Q(assignment__round_id=Subquery(current)) | Q(~later, assignment__round__isnull=True)
+    applications = ~later | Q(
+        Exists(
+            ReviewRoundEntry.objects.filter(round_id=Subquery(current), application=OuterRef("pk"))
+        )
+    )
+    return reviews, applications
+
+
+def _submitted_reviews(cohort: Cohort, review_round: ReviewRound | None = None):
     return Review.objects.filter(
+        _round_scope(cohort, review_round)[0],
         assignment__cohort=cohort,
         assignment__status=ReviewAssignmentStatus.SUBMITTED,
     )
 
 
-def reviewer_statistics(*, cohort: Cohort) -> dict[int, ReviewerStats]:
-    """Each reviewer's count, mean and sample standard deviation in the cohort (one query)."""
+def reviewer_statistics(
+    *, cohort: Cohort, review_round: ReviewRound | None = None
+) -> dict[int, ReviewerStats]:
+    """Each reviewer's count, mean and sample standard deviation in the round (one query)."""
     rows = (
-        _submitted_reviews(cohort)
+        _submitted_reviews(cohort, review_round)
         .values("assignment__reviewer_id")
         .annotate(**_moments())
         .order_by("assignment__reviewer_id")
@@ -166,9 +212,11 @@ def reviewer_statistics(*, cohort: Cohort) -> dict[int, ReviewerStats]:
     return result
 
 
-def cohort_score_spread(*, cohort: Cohort) -> tuple[float | None, float | None]:
-    """(M, S): the mean and sample standard deviation of every review's weighted score."""
-    return _mean_sd(_submitted_reviews(cohort).aggregate(**_moments()))
+def cohort_score_spread(
+    *, cohort: Cohort, review_round: ReviewRound | None = None
+) -> tuple[float | None, float | None]:
+    """(M, S): the mean and sample standard deviation of every weighted score of the round."""
+    return _mean_sd(_submitted_reviews(cohort, review_round).aggregate(**_moments()))
 
 
 def normalise_score(*, x: float, stats: ReviewerStats, mean: float, sd: float | None) -> float:
@@ -179,14 +227,18 @@ def normalise_score(*, x: float, stats: ReviewerStats, mean: float, sd: float | 
     return min(SCALE_MAX, max(SCALE_MIN, value))
 
 
-def selection_scores(*, cohort: Cohort, viewer: User | None = None) -> list[ApplicationScore]:
-    """Every undecided (submitted or under review) application of the cohort with its
+def selection_scores(
+    *, cohort: Cohort, viewer: User | None = None, review_round: ReviewRound | None = None
+) -> list[ApplicationScore]:
+    """Every undecided (submitted or under review) application of the round with its
     scores and flags, unordered; partner staff get only their country's (four queries)."""
     selection_settings = selection_settings_of(cohort=cohort)
     threshold = float(selection_settings.disagreement_threshold)
-    stats = reviewer_statistics(cohort=cohort)
-    mean, sd = cohort_score_spread(cohort=cohort)
-    applications = Application.objects.filter(cohort=cohort, status__in=APPLICATION_REVIEWABLE)
+    stats = reviewer_statistics(cohort=cohort, review_round=review_round)
+    mean, sd = cohort_score_spread(cohort=cohort, review_round=review_round)
+    applications = Application.objects.filter(
+        _round_scope(cohort, review_round)[1], cohort=cohort, status__in=APPLICATION_REVIEWABLE
+    )
     if viewer is not None and viewer.role == Role.PARTNER_STAFF:
         applications = applications.filter(country=viewer.partner_country)
     scores = {
@@ -203,7 +255,7 @@ def selection_scores(*, cohort: Cohort, viewer: User | None = None) -> list[Appl
     }
     by_application: dict[int, list[tuple[float, float, bool]]] = defaultdict(list)
     for application_id, reviewer_id, x in (
-        _submitted_reviews(cohort)
+        _submitted_reviews(cohort, review_round)
         .filter(assignment__application__in=applications)
         .values_list("assignment__application_id", "assignment__reviewer_id", "weighted_score")
     ):
@@ -233,11 +285,19 @@ def selection_scores(*, cohort: Cohort, viewer: User | None = None) -> list[Appl
 
 
 def selection_ranking(
-    *, cohort: Cohort, viewer: User | None = None, country: str = "", sector: str = ""
+    *,
+    cohort: Cohort,
+    viewer: User | None = None,
+    country: str = "",
+    sector: str = "",
+    review_round: ReviewRound | None = None,
 ) -> list[ApplicationScore]:
-    """The ranked applications (per country ``rank``), optionally of one country or sector;
-    unreviewed applications last, unranked."""
-    scores = sorted(selection_scores(cohort=cohort, viewer=viewer), key=lambda s: s.sort_key)
+    """The round's ranked applications (per country ``rank``), optionally of one country or
+    sector; unreviewed applications last, unranked."""
+    scores = sorted(
+        selection_scores(cohort=cohort, viewer=viewer, review_round=review_round),
+        key=lambda s: s.sort_key,
+    )
     ranks: dict[str, int] = defaultdict(int)
     for item in scores:
         if item.score is not None:
@@ -248,6 +308,38 @@ def selection_ranking(
         for item in scores
         if (not country or item.country == country) and (not sector or item.sector == sector)
     ]
+
+
+def selection_round_top(
+    *, review_round: ReviewRound, per_country: int, viewer: User | None = None
+) -> list[ApplicationScore]:
+    """The ``per_country`` best-ranked reviewed applications of each country in
+    ``review_round`` (what "advance the top k per country" takes to the next round), in
+    ranking order; ties follow the ranking's tie-break, so exactly k per country at most."""
+    ranked = selection_ranking(cohort=review_round.cohort, viewer=viewer, review_round=review_round)
+    return [item for item in ranked if item.rank is not None and item.rank <= per_country]
+
+
+def selection_round_progress(*, cohort: Cohort, viewer: User | None = None) -> list[dict]:
+    """Per round (assignments without a round counted in round 1): assigned, submitted,
+    pending and conflicts (one query)."""
+    assignments = ReviewAssignment.objects.filter(cohort=cohort).exclude(
+        status=ReviewAssignmentStatus.REMOVED
+    )
+    if viewer is not None and viewer.role == Role.PARTNER_STAFF:
+        assignments = assignments.filter(application__country=viewer.partner_country)
+    rows = list(
+        assignments.annotate(number=Coalesce("round__number", Value(1)))
+        .values("number")
+        .annotate(
+            assigned=Count("id", filter=Q(status__in=REVIEW_ASSIGNMENT_ACTIVE)),
+            submitted=Count("id", filter=Q(status=ReviewAssignmentStatus.SUBMITTED)),
+            pending=Count("id", filter=Q(status=ReviewAssignmentStatus.ASSIGNED)),
+            conflicts=Count("id", filter=Q(status=ReviewAssignmentStatus.CONFLICT)),
+        )
+        .order_by("number")
+    )
+    return rows
 
 
 # --- The proposal -----------------------------------------------------------------------------
@@ -328,7 +420,9 @@ def _seat_counts(
     return quotas, taken, waiting, sectors
 
 
-def selection_proposal(*, cohort: Cohort, viewer: User | None = None) -> Proposal:
+def selection_proposal(
+    *, cohort: Cohort, viewer: User | None = None, review_round: ReviewRound | None = None
+) -> Proposal:
     """The proposed selection (a fixed number of queries; see the module docstring for the
     scores). Computed on every country, so that sector targets are shared fairly, then cut
     to the viewer's country for partner staff.
@@ -344,8 +438,11 @@ def selection_proposal(*, cohort: Cohort, viewer: User | None = None) -> Proposa
     4. The rest of each ranking, in order (those moved out included), is the proposed waiting
        list up to the free places of the country's list (all when its size is unlimited);
        what does not fit is proposed for rejection. Unreviewed applications are left aside.
+
+    It ranks by ``review_round``'s scores: by default the cohort's last round, so only the
+    applications that reached it are proposed.
     """
-    ranked = selection_ranking(cohort=cohort)
+    ranked = selection_ranking(cohort=cohort, review_round=review_round)
     quotas, taken, waiting, sector_held = _seat_counts(cohort)
     moves = dict(
         SelectionMove.objects.filter(cohort=cohort).values_list("application_id", "direction")
@@ -451,11 +548,13 @@ def selection_applications(*, ids: list[int]) -> dict[int, Application]:
     return {a.pk: a for a in Application.objects.filter(pk__in=ids).select_related("applicant")}
 
 
-def selection_reviewer_distribution(*, cohort: Cohort, viewer: User | None = None) -> list[dict]:
+def selection_reviewer_distribution(
+    *, cohort: Cohort, viewer: User | None = None, review_round: ReviewRound | None = None
+) -> list[dict]:
     """Per reviewer: count, mean, sample standard deviation, lowest and highest weighted
     score (one query), harshest (lowest mean) first. Partner staff: reviews of their
     country's applications only."""
-    reviews = _submitted_reviews(cohort)
+    reviews = _submitted_reviews(cohort, review_round)
     if viewer is not None and viewer.role == Role.PARTNER_STAFF:
         reviews = reviews.filter(assignment__application__country=viewer.partner_country)
     rows = list(
@@ -510,10 +609,14 @@ def selection_country_progress(*, cohort: Cohort, viewer: User | None = None) ->
 
 
 def selection_disagreements(
-    *, cohort: Cohort, viewer: User | None = None
+    *, cohort: Cohort, viewer: User | None = None, review_round: ReviewRound | None = None
 ) -> list[ApplicationScore]:
-    """Applications whose reviewers disagree, widest spread first."""
-    items = [s for s in selection_scores(cohort=cohort, viewer=viewer) if s.disagreement]
+    """Applications whose reviewers disagree in the round, widest spread first."""
+    items = [
+        s
+        for s in selection_scores(cohort=cohort, viewer=viewer, review_round=review_round)
+        if s.disagreement
+    ]
     return sorted(items, key=lambda s: (-(s.spread or 0), s.application_id))
 
 

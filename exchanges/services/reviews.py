@@ -57,7 +57,14 @@ from exchanges.models import (
     ReviewCriterion,
     ReviewerConflict,
     ReviewerPoolMember,
+    ReviewRound,
+    ReviewRoundEntry,
     ReviewScore,
+)
+from exchanges.selectors.reviews import (
+    review_in_current_round,
+    review_round_applications,
+    review_round_current,
 )
 from exchanges.services.activity import activity_check_declared, activity_log_record
 from exchanges.services.applications import applications_start_review
@@ -143,6 +150,9 @@ def review_settings_save(
     review_settings.updated_at = timezone.now()
     review_settings.save()
     review_settings.identifying_questions.set(identifying_questions)
+    ReviewRound.objects.filter(cohort=cohort, number=1).update(
+        reviews_per_application=reviews_per_application, due_at=due_at
+    )
     activity_log_record(
         actor=actor,
         obj=cohort,
@@ -156,6 +166,123 @@ def review_settings_save(
         },
     )
     return review_settings
+
+
+# --- Rounds ----------------------------------------------------------------------------------
+
+
+def _first_round(
+    *, cohort: Cohort, actor, review_settings: CohortReviewSettings | None = None
+) -> ReviewRound:
+    """Round 1 with the cohort's review settings (those staff edit stay its settings)."""
+    review_settings = review_settings or review_settings_get(cohort=cohort)
+    review_round, _created = ReviewRound.objects.get_or_create(
+        cohort=cohort,
+        number=1,
+        defaults={
+            "reviews_per_application": review_settings.reviews_per_application,
+            "due_at": review_settings.due_at,
+            "created_by": actor,
+        },
+    )
+    return review_round
+
+
+@transaction.atomic
+def review_round_create(
+    *,
+    cohort: Cohort,
+    actor,
+    name: str,
+    reviews_per_application: int,
+    due_at: dt.datetime | None,
+    own_country_only: bool,
+    reviewers: list[User],
+) -> ReviewRound:
+    """Add the cohort's next round; it becomes the round reviewers work in.
+
+    A cohort that already assigned reviewers keeps them as round 1, so the new round is
+    at least round 2; it starts with no applications until staff advance some.
+    """
+    # The settings row serialises round creation with assignment runs of the cohort.
+    review_settings = _locked_settings(cohort)
+    if ReviewAssignment.objects.filter(cohort=cohort).exists():
+        _first_round(cohort=cohort, actor=actor, review_settings=review_settings)
+    latest = review_round_current(cohort=cohort)
+    number = latest.number + 1 if latest else 1
+    if number == 1:
+        review_settings.reviews_per_application = reviews_per_application
+        review_settings.due_at = due_at
+        review_settings.updated_at = timezone.now()
+        review_settings.save(update_fields=["reviews_per_application", "due_at", "updated_at"])
+    review_round = ReviewRound.objects.create(
+        cohort=cohort,
+        number=number,
+        name=name.strip(),
+        reviews_per_application=reviews_per_application,
+        due_at=due_at,
+        own_country_only=own_country_only,
+        created_by=actor,
+    )
+    review_round.reviewers.set(reviewers)
+    activity_log_record(
+        actor=actor,
+        obj=review_round,
+        action_type=Activity.REVIEW_ROUND_CREATED,
+        data={
+            "cohort": cohort.pk,
+            "number": number,
+            "name": review_round.name,
+            "reviews_per_application": reviews_per_application,
+            "due_at": due_at.isoformat() if due_at else None,
+            "own_country_only": own_country_only,
+            "reviewers": sorted(r.pk for r in reviewers),
+        },
+    )
+    return review_round
+
+
+@transaction.atomic
+def review_round_advance(
+    *, review_round: ReviewRound, applications: list[Application], actor
+) -> list[int]:
+    """Advance ``applications`` (submitted or under review, of the round's cohort) to
+    ``review_round``, a round after round 1; returns the ids newly advanced (ones already
+    in the round are left as they are)."""
+    if review_round.number < 2:
+        raise ReviewRefused(_("Round 1 reviews every application: nothing advances to it."))
+    ids = sorted({a.pk for a in applications})
+    valid = set(
+        Application.objects.filter(
+            pk__in=ids, cohort_id=review_round.cohort_id, status__in=APPLICATION_REVIEWABLE
+        ).values_list("pk", flat=True)
+    )
+    if valid != set(ids):
+        raise ReviewRefused(
+            _("Only submitted applications and applications under review of this cohort advance.")
+        )
+    already = set(
+        ReviewRoundEntry.objects.filter(round=review_round, application_id__in=ids).values_list(
+            "application_id", flat=True
+        )
+    )
+    new = [pk for pk in ids if pk not in already]
+    now = timezone.now()
+    ReviewRoundEntry.objects.bulk_create(
+        [
+            ReviewRoundEntry(
+                round=review_round, application_id=pk, advanced_at=now, advanced_by=actor
+            )
+            for pk in new
+        ]
+    )
+    activity_log_record(
+        actor=actor,
+        obj=review_round,
+        action_type=Activity.REVIEW_ROUND_ADVANCED,
+        data={"number": review_round.number, "applications": new},
+    )
+    return new
 
 
 def review_rubric_is_locked(*, cohort: Cohort) -> bool:
@@ -422,8 +549,8 @@ class AutoAssignResult:
     unfilled: list[Unfilled] = field(default_factory=list)
 
 
-def _require_due_date(review_settings: CohortReviewSettings) -> None:
-    if review_settings.due_at is None:
+def _require_due_date(due_at: dt.datetime | None) -> None:
+    if due_at is None:
         raise ReviewRefused(
             _("Set the review due date before assigning reviewers: the reviewers' emails give it.")
         )
@@ -434,6 +561,23 @@ def _locked_settings(cohort: Cohort) -> CohortReviewSettings:
     return CohortReviewSettings.objects.select_for_update().get(
         pk=review_settings_get(cohort=cohort).pk
     )
+
+
+def _round_for_assigning(cohort: Cohort, review_settings: CohortReviewSettings) -> ReviewRound:
+    """The cohort's current round; round 1 is created the first time anyone is assigned."""
+    return review_round_current(cohort=cohort) or _first_round(
+        cohort=cohort, actor=None, review_settings=review_settings
+    )
+
+
+def _round_terms(
+    review_round: ReviewRound, review_settings: CohortReviewSettings
+) -> tuple[int, dt.datetime | None]:
+    """Reviewers per application and due date: round 1 follows the cohort's review settings
+    (which staff edit on the settings page), later rounds have their own."""
+    if review_round.number == 1:
+        return review_settings.reviews_per_application, review_settings.due_at
+    return review_round.reviews_per_application, review_round.due_at
 
 
 def _start_review(applications: list[Application], actor) -> None:
@@ -447,7 +591,7 @@ def _start_review(applications: list[Application], actor) -> None:
 def _notify_assigned(
     *,
     cohort: Cohort,
-    review_settings: CohortReviewSettings,
+    due_at: dt.datetime | None,
     batch: str,
     counts: dict[int, int],
     members: dict[int, ReviewerPoolMember],
@@ -465,7 +609,7 @@ def _notify_assigned(
                 "review_url": _review_url(cohort),
                 "assignment_count": count,
                 "due_date": mail_datetime_text(
-                    value=review_settings.due_at, language=language, time_zone=reviewer.time_zone
+                    value=due_at, language=language, time_zone=reviewer.time_zone
                 ),
             }
         mail_queue(
@@ -485,8 +629,10 @@ def _notify_assigned(
 def review_assign_automatically(
     *, cohort: Cohort, per_application: int | None = None, actor
 ) -> AutoAssignResult:
-    """Give every submitted or under-review application of ``cohort`` ``per_application``
-    active reviewers (the cohort's setting if None), filling only what is missing.
+    """Give every submitted or under-review application of ``cohort``'s current round
+    ``per_application`` active reviewers (the round's setting if None) from the round's
+    pool, filling only what is missing. In a screening round (``own_country_only``) each
+    application gets reviewers of its own country only.
 
     Optimal, not greedy (``exchanges.matching.assignment``, a min-cost flow): every
     application gets all its reviewers whenever any assignment can give them that, a
@@ -498,35 +644,40 @@ def review_assign_automatically(
     Each reviewer who got assignments gets one email for the batch.
     """
     review_settings = _locked_settings(cohort)
-    _require_due_date(review_settings)
-    per_application = per_application or review_settings.reviews_per_application
+    review_round = _round_for_assigning(cohort, review_settings)
+    round_per_application, due_at = _round_terms(review_round, review_settings)
+    _require_due_date(due_at)
+    per_application = per_application or round_per_application
     batch = uuid.uuid4().hex
     result = AutoAssignResult(batch=batch, per_application=per_application)
-    members = list(
-        ReviewerPoolMember.objects.filter(
-            cohort=cohort,
-            is_active=True,
-            reviewer__is_active=True,
-        )
-        .select_related("reviewer__organisation")
-        .order_by("reviewer_id")
+    member_rows = ReviewerPoolMember.objects.filter(
+        cohort=cohort, is_active=True, reviewer__is_active=True
     )
+    round_reviewers = list(review_round.reviewers.values_list("pk", flat=True))
+    if round_reviewers:
+        member_rows = member_rows.filter(reviewer_id__in=round_reviewers)
+    members = list(member_rows.select_related("reviewer__organisation").order_by("reviewer_id"))
     reviewers = _reviewers_for(members)
     # Locked, so that no application is withdrawn or decided while it is being assigned.
     applications = list(
         Application.objects.select_for_update()
-        .filter(cohort=cohort, status__in=APPLICATION_REVIEWABLE)
+        .filter(
+            pk__in=review_round_applications(review_round=review_round, cohort=cohort).values("pk")
+        )
         .order_by("submitted_at", "id")
     )
     result.applications_considered = len(applications)
     existing: dict[tuple[int, int], str] = {}
     active_per_application: Counter = Counter()
     load: Counter = Counter()
-    for application_id, reviewer_id, status in ReviewAssignment.objects.filter(
+    # Earlier rounds' assignments exclude their reviewer (nobody reviews an application
+    # twice) but count towards neither loads nor the reviewers an application has.
+    for application_id, reviewer_id, status, round_id in ReviewAssignment.objects.filter(
         cohort=cohort
-    ).values_list("application_id", "reviewer_id", "status"):
+    ).values_list("application_id", "reviewer_id", "status", "round_id"):
         existing[(application_id, reviewer_id)] = status
-        if status in REVIEW_ASSIGNMENT_ACTIVE:
+        in_round = round_id == review_round.pk or (round_id is None and review_round.number == 1)
+        if in_round and status in REVIEW_ASSIGNMENT_ACTIVE:
             load[reviewer_id] += 1
             active_per_application[application_id] += 1
 
@@ -550,7 +701,15 @@ def review_assign_automatically(
         if need <= 0:
             result.applications_completed += 1
             continue
-        if review_settings.avoid_same_country:
+        if review_round.own_country_only:
+            key = f"own:{application.country}"
+            if key not in pool_index:
+                pool_index[key] = len(pools)
+                pools.append(
+                    [i for i, r in enumerate(reviewers) if r.user.country == application.country]
+                )
+            pool = pool_index[key]
+        elif review_settings.avoid_same_country:
             country = application.country
             if country not in pool_index:
                 pool_index[country] = len(pools)
@@ -598,6 +757,7 @@ def review_assign_automatically(
             new_rows.append(
                 ReviewAssignment(
                     cohort=cohort,
+                    round=review_round,
                     application=application,
                     reviewer=reviewer.user,
                     status=A.ASSIGNED,
@@ -659,7 +819,7 @@ def review_assign_automatically(
     by_id = {m.reviewer_id: m for m in members}
     result.reviewers_emailed = _notify_assigned(
         cohort=cohort,
-        review_settings=review_settings,
+        due_at=due_at,
         batch=batch,
         counts=per_reviewer,
         members=by_id,
@@ -670,6 +830,7 @@ def review_assign_automatically(
         action_type=Activity.REVIEW_AUTO_ASSIGNED,
         data={
             "batch": batch,
+            "round": review_round.number,
             "per_application": per_application,
             "assignments": len(created),
             "unfilled": [u.application.pk for u in result.unfilled],
@@ -687,12 +848,20 @@ def review_assign(*, application: Application, reviewer: User, actor) -> ReviewA
     """
     cohort = application.cohort
     review_settings = _locked_settings(cohort)
-    _require_due_date(review_settings)
+    review_round = _round_for_assigning(cohort, review_settings)
+    _per_application, due_at = _round_terms(review_round, review_settings)
+    _require_due_date(due_at)
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in APPLICATION_REVIEWABLE:
         raise ReviewRefused(
             _("Only submitted applications and applications under review get reviewers.")
         )
+    if (
+        not review_round_applications(review_round=review_round, cohort=cohort)
+        .filter(pk=application.pk)
+        .exists()
+    ):
+        raise ReviewRefused(_("This application did not advance to the current review round."))
     member = (
         ReviewerPoolMember.objects.filter(cohort=cohort, reviewer=reviewer, is_active=True)
         .select_related("reviewer__organisation")
@@ -726,13 +895,16 @@ def review_assign(*, application: Application, reviewer: User, actor) -> ReviewA
     batch = uuid.uuid4().hex
     now = timezone.now()
     if previous is not None:  # removed earlier: assigned again
-        previous.status, previous.batch = A.ASSIGNED, batch
+        previous.status, previous.batch, previous.round = A.ASSIGNED, batch, review_round
         previous.assigned_at, previous.assigned_by, previous.removed_at = now, actor, None
-        previous.save(update_fields=["status", "batch", "assigned_at", "assigned_by", "removed_at"])
+        previous.save(
+            update_fields=["status", "batch", "round", "assigned_at", "assigned_by", "removed_at"]
+        )
         assignment = previous
     else:
         assignment = ReviewAssignment.objects.create(
             cohort=cohort,
+            round=review_round,
             application=application,
             reviewer=reviewer,
             batch=batch,
@@ -753,7 +925,7 @@ def review_assign(*, application: Application, reviewer: User, actor) -> ReviewA
     _start_review([application], actor)
     _notify_assigned(
         cohort=cohort,
-        review_settings=review_settings,
+        due_at=due_at,
         batch=batch,
         counts={reviewer.pk: 1},
         members={reviewer.pk: member},
@@ -959,14 +1131,17 @@ def reviewer_nudge_window(
 
 @reminder_workflow(NUDGE_WORKFLOW)
 def reviewer_nudges(now: dt.datetime) -> int:
-    """One digest per reviewer and cohort with pending reviews, per window."""
+    """One digest per reviewer and cohort with pending reviews, per window. Only the
+    current round's pending reviews count: earlier rounds' are out of the reviewer's sight."""
     pending = list(
-        ReviewAssignment.objects.filter(
-            status=A.ASSIGNED,
-            application__status__in=APPLICATION_REVIEWABLE,
-            reviewer__is_active=True,
-            cohort__review_settings__due_at__gt=now - _NUDGE_OVERDUE_HORIZON,
-            cohort__review_settings__due_at__lte=now + _NUDGE_LEAD,
+        review_in_current_round(
+            ReviewAssignment.objects.filter(
+                status=A.ASSIGNED,
+                application__status__in=APPLICATION_REVIEWABLE,
+                reviewer__is_active=True,
+                cohort__review_settings__due_at__gt=now - _NUDGE_OVERDUE_HORIZON,
+                cohort__review_settings__due_at__lte=now + _NUDGE_LEAD,
+            )
         ).values_list("cohort_id", "reviewer_id", "assigned_at")
     )
     by_pair: dict[tuple[int, int], list[dt.datetime]] = defaultdict(list)

@@ -36,6 +36,12 @@ staff = [
         reviews_staff.criterion_delete,
         name="review_criterion_delete",
     ),
+    path("cohorts/<int:cohort_id>/review/rounds/", reviews_staff.rounds, name="review_rounds"),
+    path(
+        "cohorts/<int:cohort_id>/review/rounds/<int:number>/advance/",
+        reviews_staff.round_advance,
+        name="review_round_advance",
+    ),
     path("cohorts/<int:cohort_id>/review/pool/", reviews_staff.pool, name="review_pool"),
     path(
         "cohorts/<int:cohort_id>/review/pool/<int:pk>/remove/",

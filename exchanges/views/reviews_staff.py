@@ -14,13 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import objectgetter, permission_required
 
+from exchanges.enums import country_label
 from exchanges.exceptions import ExchangeError
 from exchanges.forms.reviews import (
     AutoAssignForm,
     ManualAssignForm,
     PoolAddForm,
     ReviewCriterionForm,
+    ReviewRoundForm,
     ReviewSettingsForm,
+    RoundAdvanceForm,
+    RoundTopForm,
 )
 from exchanges.models import Cohort, ReviewAssignment, ReviewCriterion, ReviewerPoolMember
 from exchanges.selectors.applications import applications_visible_to, form_steps
@@ -30,8 +34,16 @@ from exchanges.selectors.reviews import (
     review_criteria_of,
     review_pool_of,
     review_progress,
+    review_round_current,
+    review_round_of,
+    review_rounds_listed,
     review_settings_of,
     review_summary_for_application,
+)
+from exchanges.selectors.selection import (
+    selection_applications,
+    selection_round_progress,
+    selection_round_top,
 )
 from exchanges.services.reviews import (
     EXCLUDED_CAPACITY,
@@ -46,6 +58,8 @@ from exchanges.services.reviews import (
     review_criterion_save,
     review_pool_add,
     review_pool_remove,
+    review_round_advance,
+    review_round_create,
     review_rubric_is_locked,
     review_settings_save,
     review_unassign,
@@ -85,27 +99,33 @@ def _overview(
     status: int = 200,
 ) -> HttpResponse:
     review_settings = review_settings_of(cohort=cohort)
+    current_round = review_round_current(cohort=cohort)
+    per_application, due_at = review_settings.reviews_per_application, review_settings.due_at
+    if current_round is not None and current_round.number > 1:
+        per_application, due_at = current_round.reviews_per_application, current_round.due_at
     can_manage = request.user.has_perm(MANAGE, cohort)
     page = paginate(
         request, review_progress(cohort=cohort, viewer=request.user), per_page=PAGE_SIZE
     )
     if can_manage and assign_form is None:
-        assign_form = AutoAssignForm(
-            initial={"per_application": review_settings.reviews_per_application}
-        )
+        assign_form = AutoAssignForm(initial={"per_application": per_application})
     return render(
         request,
         "staff/reviews/overview.html",
         {
             "cohort": cohort,
             "review_settings": review_settings,
+            "current_round": current_round,
+            "per_application": per_application,
+            "due_at": due_at,
             "page": page,
             "can_manage": can_manage,
             "assign_form": assign_form if can_manage else None,
             "counts": review_application_counts(
                 cohort=cohort,
-                per_application=review_settings.reviews_per_application,
+                per_application=per_application,
                 viewer=request.user,
+                review_round=current_round,
             ),
             "criteria_count": ReviewCriterion.objects.filter(cohort=cohort).count(),
         },
@@ -379,3 +399,122 @@ def application_reviews_context(request: HttpRequest, application) -> dict:
             else None
         ),
     }
+
+
+# --- Rounds ------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
+def rounds(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """The cohort's review rounds with their progress, and the form that adds the next."""
+    cohort = _cohort(cohort_id)
+    form = ReviewRoundForm(_posted(request), pool=list(review_pool_of(cohort=cohort)))
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_round = review_round_create(
+                cohort=cohort,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                reviews_per_application=form.cleaned_data["reviews_per_application"],
+                due_at=form.cleaned_data["due_at"],
+                own_country_only=form.cleaned_data["own_country_only"],
+                reviewers=list(form.cleaned_data["reviewers"]),
+            )
+        except ExchangeError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("%(round)s has been created: reviewers now work in it.")
+                % {"round": review_round.label},
+            )
+            if review_round.number > 1:
+                return redirect(
+                    "staff:review_round_advance", cohort_id=cohort.pk, number=review_round.number
+                )
+            return redirect("staff:review_rounds", cohort_id=cohort.pk)
+    page = paginate(request, review_rounds_listed(cohort=cohort), per_page=PAGE_SIZE)
+    progress = {row["number"]: row for row in selection_round_progress(cohort=cohort)}
+    return render(
+        request,
+        "staff/reviews/rounds.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "page": page,
+            "rows": [
+                {"round": r, "progress": progress.get(r.number, {})} for r in page.object_list
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
+def round_advance(request: HttpRequest, cohort_id: int, number: int) -> HttpResponse:
+    """Advance applications from the previous round: ``?per_country=k`` previews the top k
+    of each country in its ranking, all ticked; posting the ticked ones advances them."""
+    cohort = _cohort(cohort_id)
+    review_round = review_round_of(cohort=cohort, number=number)
+    previous = review_round_of(cohort=cohort, number=number - 1)
+    if review_round is None or previous is None:
+        raise Http404
+    top_form = RoundTopForm(request.GET if "per_country" in request.GET else None)
+    candidates = []
+    if request.method == "POST":
+        # Every reviewed application of the previous round may be posted, not only a top k.
+        candidates = selection_round_top(review_round=previous, per_country=10**9)
+    elif top_form.is_valid():
+        candidates = selection_round_top(
+            review_round=previous, per_country=top_form.cleaned_data["per_country"]
+        )
+    applications = selection_applications(ids=[c.application_id for c in candidates])
+    choices = [
+        (
+            c.application_id,
+            f"{country_label(c.country)} #{c.rank} · "
+            f"{applications[c.application_id].applicant.display_name}",
+        )
+        for c in candidates
+    ]
+    advance_form = RoundAdvanceForm(
+        request.POST if request.method == "POST" else None,
+        choices=choices,
+        initial={"applications": [c.application_id for c in candidates]},
+    )
+    if request.method == "POST" and advance_form.is_valid():
+        chosen = advance_form.cleaned_data["applications"]
+        try:
+            advanced = review_round_advance(
+                review_round=review_round,
+                applications=[applications[pk] for pk in chosen],
+                actor=request.user,
+            )
+        except ExchangeError as exc:
+            advance_form.add_error(None, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("%(count)s application(s) advanced to %(round)s.")
+                % {"count": len(advanced), "round": review_round.label},
+            )
+            return redirect("staff:review_rounds", cohort_id=cohort.pk)
+    return render(
+        request,
+        "staff/reviews/round_advance.html",
+        {
+            "cohort": cohort,
+            "review_round": review_round,
+            "previous": previous,
+            "top_form": top_form,
+            "advance_form": advance_form,
+            "preview": [
+                {"score": c, "application": applications[c.application_id]} for c in candidates
+            ]
+            if request.method != "POST"
+            else [],
+        },
+        status=400 if advance_form.errors else 200,
+    )

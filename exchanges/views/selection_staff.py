@@ -30,6 +30,7 @@ from exchanges.forms.selection import (
 )
 from exchanges.models import Application, Cohort
 from exchanges.selectors.applications import pipeline_applications
+from exchanges.selectors.reviews import review_round_of
 from exchanges.selectors.selection import (
     MIN_REVIEWS_TO_NORMALISE,
     selection_applications,
@@ -39,6 +40,7 @@ from exchanges.selectors.selection import (
     selection_proposal,
     selection_ranking,
     selection_reviewer_distribution,
+    selection_round_progress,
     selection_settings_of,
 )
 from exchanges.services.exports import (
@@ -302,11 +304,18 @@ def ranking(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = _cohort(cohort_id)
     form = RankingFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    # ``?round=N`` ranks by that round's reviews; by default the cohort's last round.
+    review_round = None
+    if request.GET.get("round", "").isdigit():
+        review_round = review_round_of(cohort=cohort, number=int(request.GET["round"]))
+        if review_round is None:
+            raise Http404
     ranked = selection_ranking(
         cohort=cohort,
         viewer=request.user,
         country=filters.get("country", ""),
         sector=filters.get("sector", ""),
+        review_round=review_round,
     )
     page = paginate(request, ranked, per_page=PAGE_SIZE)
     applications = selection_applications(ids=[item.application_id for item in page.object_list])
@@ -320,6 +329,7 @@ def ranking(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": _rows([("", item) for item in page.object_list], applications),
+            "review_round": review_round,
             "selection_settings": selection_settings_of(cohort=cohort),
             "query": query.urlencode(),
         },
@@ -379,6 +389,7 @@ def dashboard(request: HttpRequest, cohort_id: int) -> HttpResponse:
                 ),
             ),
             "progress": selection_country_progress(cohort=cohort, viewer=request.user),
+            "round_progress": selection_round_progress(cohort=cohort, viewer=request.user),
             "proposal": result,
             "partner": request.user.role == Role.PARTNER_STAFF,
         },

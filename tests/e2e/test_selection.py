@@ -1,12 +1,12 @@
 """Selection in a real browser: two reviewers score, staff look at the dashboard, run the
 proposal, preview the decision emails in Japanese and accept in bulk; the applicant sees the
-offer and accepts it."""
+offer and accepts it. Staff start a panel round and advance the top applicants to it."""
 
 from django.urls import reverse
 from django.utils import translation
 
 from exchanges.enums import ApplicationStatus
-from exchanges.models import OutgoingMail
+from exchanges.models import OutgoingMail, ReviewRound
 from tests.conftest import with_mfa
 from tests.e2e.test_workflows import assert_accessible, sign_in
 from tests.factories import ReviewerFactory
@@ -16,7 +16,7 @@ from tests.factories.reviews import (
     ReviewCriterionFactory,
     ReviewSettingsFactory,
 )
-from tests.factories.selection import quota
+from tests.factories.selection import quota, reviewed_application, score
 
 
 def _ja(message: str) -> str:
@@ -120,3 +120,46 @@ def test_reviewers_score_staff_accept_in_bulk_and_the_applicant_accepts(
     page.get_by_text(_ja("You have accepted your place. Welcome to the program!")).wait_for()
     yuna.refresh_from_db()
     assert yuna.status == ApplicationStatus.CONFIRMED
+
+
+def test_staff_advance_the_top_applicants_to_the_panel_round(page, live_server, secretariat):
+    cohort = CohortFactory()
+    ReviewSettingsFactory(cohort=cohort)
+    reviewer = ReviewerFactory()
+    names = {}
+    for country, given, value in (
+        ("KR", "Yuna", 80), ("KR", "Minho", 90), ("KR", "Jisoo", 70),
+        ("US", "Emma", 60), ("US", "Noah", 75),
+    ):  # fmt: skip
+        application = reviewed_application(
+            cohort, from_country=country, applicant__given_name=given,
+            applicant__family_name="Test",
+        )  # fmt: skip
+        score(application, reviewer, value)
+        names[given] = application
+
+    sign_in(page, live_server, secretariat)
+    page.goto(reverse("staff:review_rounds", args=[cohort.pk]))
+    assert_accessible(page)
+    page.locator("#id_name").fill("Panel")
+    page.get_by_label("Reviewers per application").fill("3")
+    page.get_by_label("Reviews due").fill("2027-04-01T10:00")
+    page.get_by_role("button", name="Create the round").click()
+    page.get_by_text("Panel has been created: reviewers now work in it.").wait_for()
+    page.get_by_label("Top applicants per country").fill("1")
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("button", name="Advance to Panel").wait_for()
+    assert_accessible(page)
+    assert page.locator("tbody th").all_inner_texts() == ["Minho Test", "Noah Test"]
+    page.get_by_role("button", name="Advance to Panel").click()
+    page.get_by_text("2 application(s) advanced to Panel.").wait_for()
+
+    panel = ReviewRound.objects.get(cohort=cohort, number=2)
+    assert (panel.name, panel.reviews_per_application) == ("Panel", 3)
+    assert sorted(panel.entries.values_list("application_id", flat=True)) == sorted(
+        [names["Minho"].pk, names["Noah"].pk]
+    )
+    rows = page.locator("tbody tr")
+    assert rows.nth(0).locator("th").inner_text() == "1. Round 1"
+    assert rows.nth(1).locator("th").inner_text() == "2. Panel"
+    assert rows.nth(1).locator("td").nth(2).inner_text() == "2"

@@ -15,11 +15,13 @@ def reviewed_application(cohort, **kwargs):
     return ApplicationFactory(cohort=cohort, **kwargs)
 
 
-def score(application, reviewer, weighted_score) -> Review:
-    """A submitted review of ``application`` by ``reviewer`` with this weighted score."""
+def score(application, reviewer, weighted_score, review_round=None) -> Review:
+    """A submitted review of ``application`` by ``reviewer`` with this weighted score (in
+    ``review_round``; none given: a row without a round, which counts as round 1)."""
     ReviewerPoolMember.objects.get_or_create(cohort=application.cohort, reviewer=reviewer)
     assignment = ReviewAssignment.objects.create(
         cohort=application.cohort,
+        round=review_round,
         application=application,
         reviewer=reviewer,
         status=ReviewAssignmentStatus.SUBMITTED,

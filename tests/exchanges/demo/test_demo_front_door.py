@@ -34,7 +34,7 @@ EXPECTED_WRITES = {
     "predeparture.py": 0,
     # The two pool colleagues of the demo reviewer and their verified addresses.
     "reviews.py": 2,
-    # The harsh and the lenient reviewer of the selection round and their verified addresses.
+    # The harsh, lenient and panel reviewers and their verified addresses.
     "selection.py": 2,
     "surveys.py": 0,
 }

@@ -14,6 +14,7 @@ from exchanges.models import (
     ReviewCriterion,
     ReviewerPoolMember,
 )
+from tests.conftest import with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +48,19 @@ def test_demo_reviewer_has_pending_and_submitted_reviews_and_seeding_is_idempote
     assert (
         statuses == [ReviewAssignmentStatus.ASSIGNED] * 3 + [ReviewAssignmentStatus.SUBMITTED] * 3
     )
+    # The demo reviewer reviewed in round 1; the panel round (``exchanges.demo.selection``)
+    # is current, so their queue is empty and the panel reviewer's holds the panel's.
     reviewer = ReviewerPoolMember.objects.get(reviewer__email=f"reviewer@{DEMO_DOMAIN}").reviewer
     client.force_login(reviewer)
     response = client.get(reverse("review:queue"))
     assert response.status_code == 200
-    assert [row["assignment"].status for row in response.context["rows"]] == statuses
+    assert response.context["rows"] == []
+    panellist = ReviewerPoolMember.objects.get(
+        reviewer__email=f"reviewer-panel@{DEMO_DOMAIN}"
+    ).reviewer
+    client.force_login(with_mfa(panellist))  # the demo seeds no second factor for it
+    response = client.get(reverse("review:queue"))
+    assert response.status_code == 200
+    assert [row["assignment"].status for row in response.context["rows"]] == [
+        ReviewAssignmentStatus.ASSIGNED
+    ] * 2 + [ReviewAssignmentStatus.SUBMITTED] * 4

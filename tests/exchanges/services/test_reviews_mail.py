@@ -237,6 +237,23 @@ def test_only_reviewers_with_pending_work_are_nudged(monkeypatch, nudge_cohort):
     assert nudge_keys() == [f"reviewer-nudge:{nudge_cohort['seoul'].pk}:3d:2030-03-10"]
 
 
+def test_no_nudge_for_pending_work_of_an_earlier_round(monkeypatch, nudge_cohort, secretariat):
+    reviews.review_round_create(
+        cohort=nudge_cohort["cohort"],
+        actor=secretariat,
+        name="Panel",
+        reviews_per_application=1,
+        due_at=DUE,
+        own_country_only=False,
+        reviewers=[],
+    )
+
+    beat_tick(monkeypatch, at(2030, 3, 7, 0, 0))
+    beat_tick(monkeypatch, at(2030, 3, 7, 17, 0))
+
+    assert nudge_keys() == []
+
+
 def test_no_three_day_nudge_for_work_assigned_after_its_time(monkeypatch, nudge_cohort):
     ReviewAssignment.objects.update(assigned_at=at(2030, 3, 8, 0, 0))
 

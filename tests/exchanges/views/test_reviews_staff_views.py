@@ -201,9 +201,9 @@ def test_progress_query_count(staff_client, cohort, count, django_assert_num_que
     for _ in range(count):
         ReviewAssignmentFactory(application__cohort=cohort)
 
-    # session, user, MFA, cohort (permission), cohort, settings, page count, page rows,
-    # reviewable count, applications with enough reviewers, criteria count
-    with django_assert_num_queries(11):
+    # session, user, MFA, cohort (permission), cohort, settings, current round, page count,
+    # page rows, reviewable count, applications with enough reviewers, criteria count
+    with django_assert_num_queries(12):
         response = staff_client.get(url("review", cohort))
 
     assert len(response.context["page"].object_list) == count

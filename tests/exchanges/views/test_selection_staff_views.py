@@ -88,7 +88,8 @@ def test_dashboard_query_count(staff_client, cohort, count, django_assert_num_qu
         score(application, one, 20 + i)
         score(application, two, 90)
 
-    with django_assert_num_queries(21):
+    # 22 with the progress by round.
+    with django_assert_num_queries(22):
         response = staff_client.get(url("selection_dashboard", cohort))
     assert len(response.context["disagreement_rows"]) == count
     assert len(response.context["bars"]) == 2 * count
@@ -270,3 +271,13 @@ def test_bulk_accept_never_exceeds_the_quota(staff_client, cohort):
         f"Application #{second.pk} was not decided: All 1 seats for South Korea are taken "
         "(offers out and accepted).",
     ]
+
+
+def test_ranking_names_each_applicants_country(staff_client, cohort):
+    _scored(cohort, [60], country="JP")
+
+    response = staff_client.get(url("selection_ranking", cohort))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<tr><td>Japan</td>" in html

@@ -1,0 +1,200 @@
+"""Review rounds on the pages: a screening reviewer sees only their own country's applicants
+and nothing once the panel round starts; staff create rounds, preview and advance the top k
+per country; the rounds list's query count."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from exchanges.models import ReviewRound, ReviewRoundEntry
+from exchanges.services.reviews import review_round_advance, review_round_create
+from tests.conftest import with_mfa
+from tests.factories import ReviewerFactory
+from tests.factories.applications import CohortFactory
+from tests.factories.reviews import (
+    PoolMemberFactory,
+    ReviewAssignmentFactory,
+    ReviewSettingsFactory,
+)
+from tests.factories.selection import reviewed_application, score
+
+pytestmark = pytest.mark.django_db
+
+DUE = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def cohort():
+    cohort = CohortFactory()
+    ReviewSettingsFactory(cohort=cohort, reviews_per_application=1)
+    return cohort
+
+
+def url(name, cohort, **kwargs):
+    return reverse(f"staff:{name}", kwargs={"cohort_id": cohort.pk, **kwargs})
+
+
+def _round(cohort, actor, name, **kwargs):
+    return review_round_create(
+        cohort=cohort,
+        actor=actor,
+        name=name,
+        reviews_per_application=kwargs.pop("reviews_per_application", 1),
+        due_at=DUE,
+        own_country_only=kwargs.pop("own_country_only", False),
+        reviewers=kwargs.pop("reviewers", []),
+    )
+
+
+def _assignment_url(assignment, name="review:assignment"):
+    return reverse(name, kwargs={"pk": assignment.pk})
+
+
+def test_screening_reviewer_gets_404_on_another_countrys_application_and_the_panel_round(
+    client, cohort, secretariat
+):
+    screening = _round(cohort, secretariat, "Screening", own_country_only=True)
+    us_reviewer = with_mfa(ReviewerFactory(country="US"))
+    own = ReviewAssignmentFactory(
+        reviewer=us_reviewer, round=screening, application__cohort=cohort,
+        application__from_country="US",
+    )  # fmt: skip
+    foreign = ReviewAssignmentFactory(
+        reviewer=us_reviewer, round=screening, application__cohort=cohort,
+        application__from_country="KR",
+    )  # fmt: skip
+    client.force_login(us_reviewer)
+
+    assert client.get(_assignment_url(own)).status_code == 200
+    assert client.get(_assignment_url(foreign)).status_code == 404
+    assert client.post(_assignment_url(foreign), {}).status_code == 404
+    assert [
+        row["assignment"].pk for row in client.get(reverse("review:queue")).context["rows"]
+    ] == [own.pk]
+
+    panel = _round(cohort, secretariat, "Panel")
+    review_round_advance(review_round=panel, applications=[own.application], actor=secretariat)
+    panel_assignment = ReviewAssignmentFactory(round=panel, application=own.application)
+
+    assert client.get(_assignment_url(own)).status_code == 404
+    assert client.get(_assignment_url(panel_assignment)).status_code == 404
+    assert (
+        client.post(_assignment_url(own, "review:declare_conflict"), {"reason": "x"}).status_code
+        == 404
+    )
+    assert client.get(reverse("review:queue")).context["rows"] == []
+
+
+def test_panel_reviewer_sees_their_panel_assignment_only(client, cohort, secretariat):
+    screening = _round(cohort, secretariat, "Screening")
+    panel = _round(cohort, secretariat, "Panel")
+    panellist = with_mfa(ReviewerFactory())
+    earlier = ReviewAssignmentFactory(
+        reviewer=panellist, round=screening, application__cohort=cohort
+    )
+    current = ReviewAssignmentFactory(reviewer=panellist, round=panel, application__cohort=cohort)
+    client.force_login(panellist)
+
+    assert client.get(_assignment_url(current)).status_code == 200
+    assert client.get(_assignment_url(earlier)).status_code == 404
+
+
+def test_staff_create_a_round_and_are_sent_to_advance_applications(
+    staff_client, cohort, secretariat
+):
+    panellist = ReviewerFactory()
+    PoolMemberFactory(cohort=cohort, reviewer=panellist)
+    ReviewAssignmentFactory(application__cohort=cohort)
+
+    response = staff_client.post(
+        url("review_rounds", cohort),
+        {
+            "name": "Panel",
+            "reviews_per_application": "3",
+            "due_at": "2027-04-01T10:00",
+            "own_country_only": "",
+            "reviewers": [str(panellist.pk)],
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == url("review_round_advance", cohort, number=2)
+    assert [
+        (r.number, r.name, r.reviews_per_application, list(r.reviewers.all()))
+        for r in ReviewRound.objects.filter(cohort=cohort)
+    ] == [(1, "", 1, []), (2, "Panel", 3, [panellist])]
+
+
+def test_advance_previews_the_top_k_per_country_and_advances_the_ticked(
+    staff_client, cohort, secretariat
+):
+    screening = _round(cohort, secretariat, "Screening")
+    panel = _round(cohort, secretariat, "Panel")
+    reviewer = ReviewerFactory()
+    kr = [reviewed_application(cohort, from_country="KR") for _ in range(3)]
+    us = [reviewed_application(cohort, from_country="US") for _ in range(2)]
+    for application, value in zip([*kr, *us], (60, 90, 75, 40, 55), strict=True):
+        score(application, reviewer, value, review_round=screening)
+
+    preview = staff_client.get(url("review_round_advance", cohort, number=2), {"per_country": 1})
+    response = staff_client.post(
+        url("review_round_advance", cohort, number=2),
+        {"applications": [str(kr[1].pk), str(us[1].pk)]},
+    )
+
+    assert preview.status_code == 200
+    assert [row["application"].pk for row in preview.context["preview"]] == [kr[1].pk, us[1].pk]
+    html = preview.content.decode()
+    assert f'name="applications" value="{kr[1].pk}" id="advance-{kr[1].pk}" checked' in html
+    assert response.status_code == 302
+    assert response["Location"] == url("review_rounds", cohort)
+    assert sorted(
+        ReviewRoundEntry.objects.filter(round=panel).values_list("application_id", flat=True)
+    ) == sorted([kr[1].pk, us[1].pk])
+
+
+def test_advance_to_round_1_or_a_missing_round_is_404(staff_client, cohort, secretariat):
+    _round(cohort, secretariat, "Screening")
+
+    assert staff_client.get(url("review_round_advance", cohort, number=1)).status_code == 404
+    assert staff_client.get(url("review_round_advance", cohort, number=5)).status_code == 404
+
+
+def test_reviewers_may_not_manage_rounds(client, cohort, reviewer):
+    client.force_login(reviewer)
+
+    assert client.get(url("review_rounds", cohort)).status_code == 403
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_rounds_list_query_count(
+    staff_client, cohort, secretariat, count, django_assert_num_queries
+):
+    for i in range(count):
+        _round(cohort, secretariat, f"Round {i}")
+
+    # session, user, MFA, cohort (permission), cohort, pool, page count, page rows,
+    # progress by round
+    with django_assert_num_queries(9):
+        response = staff_client.get(url("review_rounds", cohort))
+
+    assert [row["round"].number for row in response.context["rows"]] == list(range(1, count + 1))
+
+
+def test_overview_counts_the_current_rounds_applications(staff_client, cohort, secretariat):
+    screening = _round(cohort, secretariat, "Screening")
+    panel = _round(cohort, secretariat, "Panel", reviews_per_application=2)
+    kept, dropped = (reviewed_application(cohort) for _ in range(2))
+    reviewer = ReviewerFactory()
+    score(kept, reviewer, 80, review_round=screening)
+    score(dropped, reviewer, 40, review_round=screening)
+    review_round_advance(review_round=panel, applications=[kept], actor=secretariat)
+
+    response = staff_client.get(url("review", cohort))
+
+    assert (response.context["counts"], response.context["per_application"]) == (
+        {"reviewable": 1, "lacking": 1},
+        2,
+    )
+    assert response.context["current_round"] == panel
