@@ -50,6 +50,8 @@ UNPOPULATED = {
     "exchanges.Nomination",
     "exchanges.RefereeRequest",
     "exchanges.Review",
+    "exchanges.ReviewRound",
+    "exchanges.ReviewRoundEntry",
     "exchanges.ReviewScore",
     "exchanges.SelectionMove",
     "exchanges.SelectionSettings",
