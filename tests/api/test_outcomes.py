@@ -5,22 +5,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from api.services import api_key_create
-from exchanges.enums import ApiScope, ApplicationStatus, SurveyKind
-from tests.factories.applications import ApplicationFactory, CohortFactory
-from tests.factories.surveys import SurveyFactory, answer
+from exchanges.enums import ApiScope, SurveyKind
+from tests.factories.applications import CohortFactory
+from tests.factories.surveys import SurveyFactory, SurveyParticipantFactory, answer
 
 pytestmark = pytest.mark.django_db
-
-
-def _participant(cohort, country="KR", **applicant):
-    """A participant of ``cohort`` from ``country``."""
-    return ApplicationFactory(
-        cohort=cohort,
-        status=ApplicationStatus.PARTICIPANT,
-        country=country,
-        applicant__country=country,
-        **{f"applicant__{key}": value for key, value in applicant.items()},
-    )
 
 
 @pytest.fixture
@@ -41,7 +30,7 @@ def _cohort(partner=None):
     post = SurveyFactory(cohort=cohort, kind=SurveyKind.POST_PROGRAM, published=True)
     for country, count in (("JP", 6), ("KR", 3), ("US", 7)):
         for i in range(count):
-            person = _participant(cohort, country=country)
+            person = SurveyParticipantFactory(cohort=cohort, country=country)
             answer(pre, person, trust_people=2, thermometer_KR=40 + i, thermometer_JP=40)
             answer(post, person, trust_people=4, thermometer_KR=50 + 2 * i, thermometer_JP=45)
     return cohort

@@ -12,25 +12,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from exchanges.enums import ApplicationStatus, SurveyKind
+from exchanges.enums import SurveyKind
 from exchanges.models import OutgoingMail, SurveyInvitation
 from exchanges.services.surveys import survey_invitation_send, survey_questions_for
 from tests.e2e.test_workflows import PHONE, assert_accessible, sign_in
-from tests.factories.applications import ApplicationFactory, CohortFactory
-from tests.factories.surveys import SurveyFactory, answer
+from tests.factories.applications import CohortFactory
+from tests.factories.surveys import SurveyFactory, SurveyParticipantFactory, answer
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _participant(cohort, country="KR", **applicant):
-    """A participant of ``cohort`` from ``country``."""
-    return ApplicationFactory(
-        cohort=cohort,
-        status=ApplicationStatus.PARTICIPANT,
-        country=country,
-        applicant__country=country,
-        **{f"applicant__{key}": value for key, value in applicant.items()},
-    )
 
 
 def _ja(message: str) -> str:
@@ -56,15 +45,19 @@ def test_japanese_participant_resumes_survey_and_staff_and_partner_see_outcomes(
     pre = SurveyFactory(cohort=cohort, kind=SurveyKind.PRE_PROGRAM, published=True)
     post = SurveyFactory(cohort=cohort, kind=SurveyKind.POST_PROGRAM, published=True)
     for i in range(5):
-        person = _participant(cohort, country="JP")
+        person = SurveyParticipantFactory(cohort=cohort, country="JP")
         answer(pre, person, thermometer_KR=40 + i)
         answer(post, person, thermometer_KR=50 + i)
     for _i in range(3):
-        person = _participant(cohort, country="KR")
+        person = SurveyParticipantFactory(cohort=cohort, country="KR")
         answer(pre, person, thermometer_JP=35)
         answer(post, person, thermometer_JP=45)
-    hana = _participant(
-        cohort, country="JP", preferred_language="ja", given_name="Hana", family_name="Sato"
+    hana = SurveyParticipantFactory(
+        cohort=cohort,
+        country="JP",
+        applicant__preferred_language="ja",
+        applicant__given_name="Hana",
+        applicant__family_name="Sato",
     )
     answer(pre, hana, thermometer_KR=30)
     invitation = SurveyInvitation.objects.create(survey=post, application=hana, country="JP")
@@ -161,7 +154,7 @@ def test_printable_report_fits_one_a4_page(page, live_server, secretariat):
     post = SurveyFactory(cohort=cohort, kind=SurveyKind.POST_PROGRAM, published=True)
     for country in ("US", "JP", "KR"):
         for i in range(5):
-            person = _participant(cohort, country=country)
+            person = SurveyParticipantFactory(cohort=cohort, country=country)
             answer(pre, person, thermometer_US=50, thermometer_JP=40 + i, thermometer_KR=45)
             answer(post, person, thermometer_US=55, thermometer_JP=50 + i, thermometer_KR=52)
     sign_in(page, live_server, secretariat)

@@ -43,6 +43,15 @@ class SurveyFactory(DjangoModelFactory):
             obj.refresh_from_db()
 
 
+class SurveyParticipantFactory(ApplicationFactory):
+    """A participant of the cohort from ``country`` (Korea); citizenship and residence stay
+    as ``ApplicationFactory`` makes them. Set the person with ``applicant__<field>``."""
+
+    status = ApplicationStatus.PARTICIPANT
+    country = "KR"
+    applicant__country = factory.SelfAttribute("..country")
+
+
 class SurveyInvitationFactory(DjangoModelFactory):
     """An invitation, sent now, of a participant from ``country`` (Korea) of the survey's
     cohort; the participant's citizenship and residence stay Korean."""

@@ -3,7 +3,7 @@ and anonymous surveys, and the figures of the cohort report."""
 
 import pytest
 
-from exchanges.enums import ApplicationStatus, SurveyKind
+from exchanges.enums import SurveyKind
 from exchanges.exceptions import SurveyAlreadyAnswered
 from exchanges.models import Survey, SurveyResponse
 from exchanges.selectors.outcomes import cohort_outcomes, outcomes_for_viewer
@@ -13,21 +13,10 @@ from exchanges.services.surveys import (
     survey_response_submit,
 )
 from exchanges.statistics import PairedChanges, paired_change
-from tests.factories.applications import ApplicationFactory, CohortFactory
-from tests.factories.surveys import SurveyFactory, answer
+from tests.factories.applications import CohortFactory
+from tests.factories.surveys import SurveyFactory, SurveyParticipantFactory, answer
 
 pytestmark = pytest.mark.django_db
-
-
-def _participant(cohort, country="KR", **applicant):
-    """A participant of ``cohort`` from ``country``."""
-    return ApplicationFactory(
-        cohort=cohort,
-        status=ApplicationStatus.PARTICIPANT,
-        country=country,
-        applicant__country=country,
-        **{f"applicant__{key}": value for key, value in applicant.items()},
-    )
 
 
 def _cell(report, comparison, key):
@@ -53,11 +42,11 @@ def test_answers_pair_across_waves_by_respondent_key(anonymous_pre):
     cohort, pre, post = _two_waves(anonymous_pre=anonymous_pre)
     warmth = [(40, 55), (50, 52), (30, 45), (60, 60), (45, 70), (20, 35)]
     for before, after in warmth:
-        person = _participant(cohort, country="JP")
+        person = SurveyParticipantFactory(cohort=cohort, country="JP")
         answer(pre, person, thermometer_KR=before, trust_people=2)
         answer(post, person, thermometer_KR=after, trust_people=4)
     # Someone who answered only after the program has no pair.
-    answer(post, _participant(cohort, country="JP"), thermometer_KR=100)
+    answer(post, SurveyParticipantFactory(cohort=cohort, country="JP"), thermometer_KR=100)
 
     report = cohort_outcomes(cohort=cohort)
 
@@ -79,7 +68,7 @@ def test_answers_pair_across_waves_by_respondent_key(anonymous_pre):
 
 def test_anonymous_response_keeps_no_link_to_the_person():
     cohort, pre, _post = _two_waves(anonymous_pre=True)
-    person = _participant(cohort, country="KR")
+    person = SurveyParticipantFactory(cohort=cohort, country="KR")
 
     response = answer(pre, person)
 
@@ -91,7 +80,7 @@ def test_anonymous_response_keeps_no_link_to_the_person():
 
 def test_one_final_response_per_invitation():
     cohort, pre, _post = _two_waves(anonymous_pre=True)
-    person = _participant(cohort, country="KR")
+    person = SurveyParticipantFactory(cohort=cohort, country="KR")
     response = answer(pre, person, thermometer_JP=40)
     invite = pre.invitations.get()
     data = {q.pk: "90" for q in survey_questions_for(survey=pre, country="KR")}
@@ -117,7 +106,7 @@ def test_partner_view_hides_small_matrix_cells_and_derivable_country_cells():
     cohort, pre, post = _two_waves()
     for country, count in (("JP", 6), ("KR", 3), ("US", 7)):
         for i in range(count):
-            person = _participant(cohort, country=country)
+            person = SurveyParticipantFactory(cohort=cohort, country=country)
             answer(pre, person, trust_people=2, thermometer_KR=40 + i, thermometer_JP=40)
             answer(post, person, trust_people=4, thermometer_KR=50 + 2 * i, thermometer_JP=45)
 

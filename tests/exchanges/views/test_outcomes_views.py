@@ -8,23 +8,12 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from exchanges.enums import ApplicationStatus, SurveyKind
+from exchanges.enums import SurveyKind
 from exchanges.models import SurveyResponse
-from tests.factories.applications import ApplicationFactory, CohortFactory
-from tests.factories.surveys import SurveyFactory, answer
+from tests.factories.applications import CohortFactory
+from tests.factories.surveys import SurveyFactory, SurveyParticipantFactory, answer
 
 pytestmark = pytest.mark.django_db
-
-
-def _participant(cohort, country="KR", **applicant):
-    """A participant of ``cohort`` from ``country``."""
-    return ApplicationFactory(
-        cohort=cohort,
-        status=ApplicationStatus.PARTICIPANT,
-        country=country,
-        applicant__country=country,
-        **{f"applicant__{key}": value for key, value in applicant.items()},
-    )
 
 
 def _cohort_with_answers(groups=(("JP", 6), ("KR", 3), ("US", 7)), cohort=None):
@@ -33,7 +22,7 @@ def _cohort_with_answers(groups=(("JP", 6), ("KR", 3), ("US", 7)), cohort=None):
     post = SurveyFactory(cohort=cohort, kind=SurveyKind.POST_PROGRAM, published=True)
     for country, count in groups:
         for i in range(count):
-            person = _participant(cohort, country=country)
+            person = SurveyParticipantFactory(cohort=cohort, country=country)
             answer(
                 pre,
                 person,
