@@ -8,7 +8,12 @@ from api.serializers.applications import FastApplicationOutputSerializer
 from api.views.base import PartnerListView, PartnerMixin, PartnerRetrieveView
 from exchanges.enums import ApiScope
 from exchanges.models import Application
-from exchanges.selectors.applications import applications_for_partner, documents_for_partner
+from exchanges.selectors.applications import (
+    application_answers_and_documents,
+    application_values,
+    applications_for_partner,
+    documents_for_partner,
+)
 from exchanges.validators import UPLOAD_CONTENT_TYPES
 from exchanges.views.applications import serve_document
 
@@ -29,6 +34,22 @@ class ApplicationListView(ApplicationScopeMixin, PartnerListView):
     answers and documents' metadata, oldest first."""
 
     filterset_class = ApplicationFilter
+
+    def get_queryset(self):
+        if self.schema_only:
+            return Application.objects.none()
+        return applications_for_partner(organisation=self.organisation, with_related=False)
+
+    def list(self, request, *args, **kwargs):
+        """A page of applications (as values), then its answers and documents in one query
+        each."""
+        page = self.paginate_queryset(application_values(self.filter_queryset(self.get_queryset())))
+        related = application_answers_and_documents(
+            application_ids=[application["id"] for application in page]
+        )
+        context = {**self.get_serializer_context(), "related": related}
+        serializer = self.get_serializer(page, many=True, context=context)
+        return self.get_paginated_response(serializer.data)
 
 
 @extend_schema(tags=["applications"])
