@@ -3,6 +3,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.generics import get_object_or_404
 from rest_framework.views import APIView
 
+from api import examples
 from api.filters import ApplicationFilter
 from api.serializers.applications import FastApplicationOutputSerializer
 from api.views.base import PartnerListView, PartnerMixin, PartnerRetrieveView
@@ -28,7 +29,9 @@ class ApplicationScopeMixin(PartnerMixin):
         return applications_for_partner(organisation=self.organisation)
 
 
-@extend_schema(tags=["applications"])
+@extend_schema(
+    tags=["applications"], examples=[examples.response("Applications", examples.APPLICATION)]
+)
 class ApplicationListView(ApplicationScopeMixin, PartnerListView):
     """Submitted applications of the key's country in the organisation's programs, with the
     answers and documents' metadata, oldest first."""
@@ -52,7 +55,9 @@ class ApplicationListView(ApplicationScopeMixin, PartnerListView):
         return self.get_paginated_response(serializer.data)
 
 
-@extend_schema(tags=["applications"])
+@extend_schema(
+    tags=["applications"], examples=[examples.response("Application", examples.APPLICATION)]
+)
 class ApplicationDetailView(ApplicationScopeMixin, PartnerRetrieveView):
     """One application; 404 for any the key may not see."""
 

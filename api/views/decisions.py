@@ -1,9 +1,10 @@
 """Screening-round decisions as POST actions on an application of the key's country."""
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
+from api import examples
 from api.serializers.decisions import (
     ScreeningAdvanceInputSerializer,
     ScreeningDecisionOutputSerializer,
@@ -34,13 +35,8 @@ class ApplicationAdvanceView(PartnerMixin, generics.GenericAPIView):
         responses={200: ScreeningDecisionOutputSerializer},
         parameters=[IDEMPOTENCY_PARAMETER],
         examples=[
-            OpenApiExample("Advance to round 2", value={"round": 2}, request_only=True),
-            OpenApiExample(
-                "Advanced",
-                value={"application": 4182, "round": 2, "advanced": True},
-                response_only=True,
-                status_codes=["200"],
-            ),
+            examples.request("Advance to round 2", {"round": 2}),
+            examples.response("Advanced", {"application": 4182, "round": 2, "advanced": True}),
         ],
     )
     def post(self, request, pk: int):
