@@ -101,3 +101,19 @@ def test_every_operation_has_examples_that_validate_against_its_schema(client):
                     validated += 1
     assert missing == []
     assert validated == 19
+
+
+def test_every_id_page_size_and_idempotency_parameter_has_an_example():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    shared = {"id", "page_size", "Idempotency-Key"}
+    parameters = [
+        parameter
+        for item in schema["paths"].values()
+        for operation in item.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] in shared
+    ]
+    without = [p["name"] for p in parameters if not p.get("examples")]
+
+    assert len(parameters) == 19
+    assert without == []
