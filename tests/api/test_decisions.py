@@ -131,3 +131,12 @@ def test_a_repeat_with_the_same_idempotency_key_replays_the_first_answer(world):
     assert replay.content == first.content
     assert replay["Idempotent-Replayed"] == "true"
     assert first.json()["advanced"] is True
+
+
+def test_options_describes_the_action_without_an_error(world):
+    jp = client_for(world["JP"].token)
+
+    response = jp.options(f"/api/v1/applications/{world['JP'].application.pk}/advance/")
+
+    assert response.status_code == 200
+    assert response.json()["name"] == "Application Advance"
