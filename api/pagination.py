@@ -34,6 +34,21 @@ class ApiCursorPagination(CursorPagination):
             )
         return min(size, self.max_page_size)
 
+    def get_paginated_response_schema(self, schema):
+        """DRF's page schema in OpenAPI 3.1 terms, with examples of this API's links (the
+        first page of a list) instead of DRF's, which point elsewhere and end in a stray
+        quote."""
+        page = super().get_paginated_response_schema(schema)
+        for link in ("next", "previous"):
+            # OpenAPI 3.1 has no ``nullable``: null is one of the link's types.
+            page["properties"][link].pop("nullable", None)
+            page["properties"][link]["type"] = ["string", "null"]
+        page["properties"]["next"]["example"] = (
+            f"https://trilink.example/api/v1/applications/?{self.cursor_query_param}=cD00ODY%3D"
+        )
+        page["properties"]["previous"]["example"] = None
+        return page
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

@@ -74,3 +74,25 @@ def forbid_unknown_request_fields(result, generator, request, public):
         if name.endswith("Request") and component.get("type") == "object":
             component["additionalProperties"] = False
     return result
+
+
+# Examples of the parameters every operation shares, so each operation has a complete example
+# request (Schemathesis sends them in its examples phase): an id, a page size, an
+# Idempotency-Key.
+PARAMETER_EXAMPLES = {
+    ("path", "id"): ("An id", "4182"),
+    ("query", "page_size"): ("Twenty rows", 20),
+    ("header", "Idempotency-Key"): ("A UUID", "5f0c2a9e-8d1b-4c3e-9a7f-2b6d4e8c1a35"),
+}
+
+
+def add_parameter_examples(result, generator, request, public):
+    """Give the shared parameters of every operation an example (``PARAMETER_EXAMPLES``)."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                example = PARAMETER_EXAMPLES.get((parameter["in"], parameter["name"]))
+                if example is not None and "examples" not in parameter:
+                    summary, value = example
+                    parameter["examples"] = {summary: {"value": value, "summary": summary}}
+    return result

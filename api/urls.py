@@ -1,14 +1,14 @@
 """The partner API: ``/api/v1/`` plus its OpenAPI schema and offline interactive docs.
 
-Planned resources keep to this layout: screening-round decisions as POST actions under
-``applications/<id>/`` and survey aggregates under ``surveys/``.
+Screening-round decisions are POST actions under ``applications/<id>/``; planned survey
+aggregates go under ``surveys/``.
 """
 
 from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from api.converters import ObjectIdConverter
-from api.views import applications, me, nominations, outcomes, participants, programs
+from api.views import applications, decisions, me, nominations, outcomes, participants, programs
 from api.views.base import NotFoundView
 
 register_converter(ObjectIdConverter, "id")
@@ -32,6 +32,11 @@ v1_patterns = [
         "applications/<id:pk>/",
         applications.ApplicationDetailView.as_view(),
         name="application-detail",
+    ),
+    path(
+        "applications/<id:pk>/advance/",
+        decisions.ApplicationAdvanceView.as_view(),
+        name="application-advance",
     ),
     path("documents/<id:pk>/file/", applications.DocumentFileView.as_view(), name="document-file"),
     path("nominations/", nominations.NominationListView.as_view(), name="nomination-list"),

@@ -86,6 +86,10 @@ class ApiScope(models.TextChoices):
     NOMINATIONS_READ = "nominations:read", _("Read nominations")
     NOMINATIONS_WRITE = "nominations:write", _("Nominate candidates and withdraw nominations")
     PARTICIPANTS_READ = "participants:read", _("Read participants and groups")
+    DECISIONS_WRITE = (
+        "decisions:write",
+        _("Advance applicants of the organisation's country from a screening round"),
+    )
 
 
 class NominationStatus(models.TextChoices):

@@ -109,6 +109,9 @@ rules.add_perm("exchanges.manage_reviews", is_secretariat)
 # Selection: partner staff see their country's rankings, proposal and exports.
 rules.add_perm("exchanges.view_selection", is_secretariat | is_partner_for_cohort)
 rules.add_perm("exchanges.manage_selection", is_secretariat)
+# Partner API keys: the secretariat issues keys for any organisation, partner staff manage
+# their own organisation's (the selector scopes which keys and organisations).
+rules.add_perm("exchanges.manage_api_keys", is_secretariat | is_partner_staff)
 
 
 # Pre-departure. The checklist's details (dietary and medical needs above all) are for the

@@ -45,6 +45,7 @@ DOMAINS = (
     "campaigns",
     "activity",
     "dashboard",
+    "apikeys",
 )
 
 PY_LAYERS = ("models", "services", "selectors", "forms", "views", "urls")

@@ -3,12 +3,18 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.generics import get_object_or_404
 from rest_framework.views import APIView
 
+from api import examples
 from api.filters import ApplicationFilter
 from api.serializers.applications import FastApplicationOutputSerializer
 from api.views.base import PartnerListView, PartnerMixin, PartnerRetrieveView
 from exchanges.enums import ApiScope
 from exchanges.models import Application
-from exchanges.selectors.applications import applications_for_partner, documents_for_partner
+from exchanges.selectors.applications import (
+    application_answers_and_documents,
+    application_values,
+    applications_for_partner,
+    documents_for_partner,
+)
 from exchanges.validators import UPLOAD_CONTENT_TYPES
 from exchanges.views.applications import serve_document
 
@@ -23,15 +29,35 @@ class ApplicationScopeMixin(PartnerMixin):
         return applications_for_partner(organisation=self.organisation)
 
 
-@extend_schema(tags=["applications"])
+@extend_schema(
+    tags=["applications"], examples=[examples.response("Applications", examples.APPLICATION)]
+)
 class ApplicationListView(ApplicationScopeMixin, PartnerListView):
     """Submitted applications of the key's country in the organisation's programs, with the
     answers and documents' metadata, oldest first."""
 
     filterset_class = ApplicationFilter
 
+    def get_queryset(self):
+        if self.schema_only:
+            return Application.objects.none()
+        return applications_for_partner(organisation=self.organisation, with_related=False)
 
-@extend_schema(tags=["applications"])
+    def list(self, request, *args, **kwargs):
+        """A page of applications (as values), then its answers and documents in one query
+        each."""
+        page = self.paginate_queryset(application_values(self.filter_queryset(self.get_queryset())))
+        related = application_answers_and_documents(
+            application_ids=[application["id"] for application in page]
+        )
+        context = {**self.get_serializer_context(), "related": related}
+        serializer = self.get_serializer(page, many=True, context=context)
+        return self.get_paginated_response(serializer.data)
+
+
+@extend_schema(
+    tags=["applications"], examples=[examples.response("Application", examples.APPLICATION)]
+)
 class ApplicationDetailView(ApplicationScopeMixin, PartnerRetrieveView):
     """One application; 404 for any the key may not see."""
 

@@ -2,11 +2,16 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import examples
 from api.permissions import IsPartnerClient
 from api.serializers.me import MeOutputSerializer
 
 
-@extend_schema(tags=["keys"], responses={200: MeOutputSerializer})
+@extend_schema(
+    tags=["keys"],
+    responses={200: MeOutputSerializer},
+    examples=[examples.response("Calling key", examples.ME)],
+)
 class MeView(APIView):
     """The calling key: organisation, country, scopes and expiry. Needs no scope."""
 

@@ -4,6 +4,7 @@ from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from api import examples
 from api.filters import NominationFilter
 from api.serializers.nominations import (
     NominationCreateInputSerializer,
@@ -29,7 +30,9 @@ class NominationScopeMixin(PartnerMixin):
         return {"api_key": self.request.user.key.prefix}
 
 
-@extend_schema(tags=["nominations"])
+@extend_schema(
+    tags=["nominations"], examples=[examples.response("Nominations", examples.NOMINATION)]
+)
 class NominationListView(NominationScopeMixin, PartnerListView):
     """Nominations the key's organisation made. POST nominates a candidate: Trilink emails
     them an invitation to apply, in their language."""
@@ -57,7 +60,8 @@ class NominationListView(NominationScopeMixin, PartnerListView):
                     "note": "Youth council chair, Sendai.",
                 },
                 request_only=True,
-            )
+            ),
+            examples.response("Nominated", examples.NOMINATION, "201"),
         ],
     )
     def post(self, request):
@@ -80,7 +84,9 @@ class NominationListView(NominationScopeMixin, PartnerListView):
         return Response(NominationOutputSerializer(nomination).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["nominations"])
+@extend_schema(
+    tags=["nominations"], examples=[examples.response("Nomination", examples.NOMINATION)]
+)
 class NominationDetailView(NominationScopeMixin, PartnerRetrieveView):
     required_scope = ApiScope.NOMINATIONS_READ
 
@@ -95,6 +101,16 @@ class NominationWithdrawView(NominationScopeMixin, generics.GenericAPIView):
         request=None,
         responses={200: NominationOutputSerializer},
         parameters=[IDEMPOTENCY_PARAMETER],
+        examples=[
+            examples.response(
+                "Withdrawn",
+                {
+                    **examples.NOMINATION,
+                    "status": "withdrawn",
+                    "withdrawn_at": "2026-11-25T05:00:00Z",
+                },
+            )
+        ],
     )
     def post(self, request, pk: int):
         return self.idempotent(request, lambda: self._withdraw(request))

@@ -4,6 +4,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import examples
 from api.permissions import HasScope
 from api.serializers.outcomes import CohortOutcomesOutputSerializer
 from exchanges.enums import ApiScope
@@ -11,7 +12,11 @@ from exchanges.models import Cohort
 from exchanges.selectors.outcomes import cohort_outcomes, outcomes_for_viewer
 
 
-@extend_schema(tags=["outcomes"], responses=CohortOutcomesOutputSerializer)
+@extend_schema(
+    tags=["outcomes"],
+    responses=CohortOutcomesOutputSerializer,
+    examples=[examples.response("Outcomes, small groups hidden", examples.OUTCOMES)],
+)
 class CohortOutcomesView(APIView):
     """A cohort's survey outcomes (responses per wave, paired change per directed country pair
     and item, NPS) as partner staff see them: every figure about fewer than five people is

@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema
 
+from api import examples
 from api.filters import ParticipantFilter
 from api.serializers.participants import GroupOutputSerializer, ParticipantOutputSerializer
 from api.views.base import PartnerListView, PartnerRetrieveView
@@ -18,7 +19,9 @@ class ParticipantScopeMixin:
         return participants_for_partner(organisation=self.organisation)
 
 
-@extend_schema(tags=["participants"])
+@extend_schema(
+    tags=["participants"], examples=[examples.response("Participants", examples.PARTICIPANT)]
+)
 class ParticipantListView(ParticipantScopeMixin, PartnerListView):
     """Selected participants of the key's country, with group, host and mentor once
     published."""
@@ -26,7 +29,9 @@ class ParticipantListView(ParticipantScopeMixin, PartnerListView):
     filterset_class = ParticipantFilter
 
 
-@extend_schema(tags=["participants"])
+@extend_schema(
+    tags=["participants"], examples=[examples.response("Participant", examples.PARTICIPANT)]
+)
 class ParticipantDetailView(ParticipantScopeMixin, PartnerRetrieveView):
     """One participant, by application id."""
 
@@ -41,11 +46,11 @@ class GroupScopeMixin:
         return groups_for_partner(organisation=self.organisation)
 
 
-@extend_schema(tags=["participants"])
+@extend_schema(tags=["participants"], examples=[examples.response("Groups", examples.GROUP)])
 class GroupListView(GroupScopeMixin, PartnerListView):
     """Published groups holding participants of the key's country (only those are listed)."""
 
 
-@extend_schema(tags=["participants"])
+@extend_schema(tags=["participants"], examples=[examples.response("Group", examples.GROUP)])
 class GroupDetailView(GroupScopeMixin, PartnerRetrieveView):
     """One published group."""

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
+from api import examples
 from api.serializers.programs import CohortDetailOutputSerializer, ProgramOutputSerializer
 from api.views.base import PartnerListView, PartnerMixin, PartnerRetrieveView
 from exchanges.enums import ApiScope
@@ -18,12 +19,12 @@ class ProgramScopeMixin(PartnerMixin):
         return programs_for_organisation(organisation=self.organisation)
 
 
-@extend_schema(tags=["programs"])
+@extend_schema(tags=["programs"], examples=[examples.response("Programs", examples.PROGRAM)])
 class ProgramListView(ProgramScopeMixin, generics.ListAPIView):
     """Programs the key's organisation partners on, with their cohorts and country quotas."""
 
 
-@extend_schema(tags=["programs"])
+@extend_schema(tags=["programs"], examples=[examples.response("Program", examples.PROGRAM)])
 class ProgramDetailView(ProgramScopeMixin, generics.RetrieveAPIView):
     """One program the key's organisation partners on."""
 
@@ -38,11 +39,11 @@ class CohortScopeMixin(PartnerMixin):
         return cohorts_for_organisation(organisation=self.organisation)
 
 
-@extend_schema(tags=["programs"])
+@extend_schema(tags=["programs"], examples=[examples.response("Cohorts", examples.COHORT_DETAIL)])
 class CohortListView(CohortScopeMixin, PartnerListView):
     """Cohorts of the organisation's programs, each country's seats with how many are filled."""
 
 
-@extend_schema(tags=["programs"])
+@extend_schema(tags=["programs"], examples=[examples.response("Cohort", examples.COHORT_DETAIL)])
 class CohortDetailView(CohortScopeMixin, PartnerRetrieveView):
     """One cohort with its quotas and their fill."""

@@ -65,6 +65,7 @@ from exchanges.selectors.reviews import (
     review_in_current_round,
     review_round_applications,
     review_round_current,
+    review_round_of,
 )
 from exchanges.services.activity import activity_check_declared, activity_log_record
 from exchanges.services.applications import applications_start_review
@@ -244,11 +245,16 @@ def review_round_create(
 
 @transaction.atomic
 def review_round_advance(
-    *, review_round: ReviewRound, applications: list[Application], actor
+    *,
+    review_round: ReviewRound,
+    applications: list[Application],
+    actor,
+    via: dict | None = None,
 ) -> list[int]:
     """Advance ``applications`` (submitted or under review, of the round's cohort) to
     ``review_round``, a round after round 1; returns the ids newly advanced (ones already
-    in the round are left as they are)."""
+    in the round are left as they are). ``via`` (for example the partner API key) is
+    added to the log entry."""
     if review_round.number < 2:
         raise ReviewRefused(_("Round 1 reviews every application: nothing advances to it."))
     ids = sorted({a.pk for a in applications})
@@ -280,9 +286,58 @@ def review_round_advance(
         actor=actor,
         obj=review_round,
         action_type=Activity.REVIEW_ROUND_ADVANCED,
-        data={"number": review_round.number, "applications": new},
+        data={"number": review_round.number, "applications": new, **(via or {})},
     )
     return new
+
+
+@transaction.atomic
+def review_round_advance_screened(
+    *, application: Application, organisation, number: int, via: dict | None = None
+) -> tuple[ReviewRound, bool]:
+    """A partner organisation's screening decision: advance ``application`` of its own
+    country from a screening round (``own_country_only``) to round ``number``, the round
+    right after it and the cohort's current one. Returns the round and whether the
+    application was newly advanced (advancing twice changes nothing).
+
+    The secretariat's later rounds are not the partner's to decide: anything but the round
+    after a screening round is refused (``ReviewRefused``), as is an application that is not
+    in the screening round or another country's.
+    """
+    if application.country != organisation.country:
+        raise ReviewRefused(
+            _("Partners decide on applicants of their own country only."), code="wrong_country"
+        )
+    target = review_round_of(cohort=application.cohort, number=number)
+    current = review_round_current(cohort=application.cohort)
+    if target is None or current is None or target.pk != current.pk:
+        raise ReviewRefused(
+            _("Applications advance only to the cohort's current review round."),
+            code="not_current_round",
+        )
+    screening = review_round_of(cohort=application.cohort, number=number - 1)
+    if screening is None or not screening.own_country_only:
+        raise ReviewRefused(
+            _("The round before this one is not a screening round of each country."),
+            code="not_a_screening_round",
+        )
+    if (
+        not review_round_applications(review_round=screening, cohort=application.cohort)
+        .filter(pk=application.pk)
+        .exists()
+    ):
+        raise ReviewRefused(
+            _("This application is not in the screening round."), code="not_in_screening_round"
+        )
+    if ReviewRoundEntry.objects.filter(round=target, application=application).exists():
+        return target, False
+    advanced = review_round_advance(
+        review_round=target,
+        applications=[application],
+        actor=None,
+        via={"organisation": organisation.pk, **(via or {})},
+    )
+    return target, bool(advanced)
 
 
 def review_rubric_is_locked(*, cohort: Cohort) -> bool:

@@ -6,6 +6,7 @@ namespaces: ``apply`` (applicants and participants), ``review`` (reviewers, /rev
 from django.urls import include, path
 
 from exchanges.urls import (
+    apikeys,
     applications,
     campaigns,
     mail,
@@ -35,6 +36,7 @@ staff_patterns = [
     *outcomes.staff,
     *mail.staff,
     *campaigns.staff,
+    *apikeys.staff,
 ]
 
 applicant_patterns = [

@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 schema and its offline documentation."""
 
+import jsonschema
 import pytest
 import yaml
 from drf_spectacular.generators import SchemaGenerator
@@ -17,7 +18,7 @@ def test_v1_schema_is_openapi_3_1_and_lists_every_operation(client):
     assert response.status_code == legacy.status_code == 200
     assert schema["openapi"] == "3.1.0"
     assert legacy.json() == schema
-    assert len(operations()) == 17
+    assert len(operations()) == 18
 
 
 @pytest.mark.parametrize("path", ["/api/v1/docs/", "/api/v1/redoc/", "/api/docs/", "/api/redoc/"])
@@ -56,3 +57,63 @@ def test_the_nomination_operation_has_an_example_and_the_idempotency_header():
     content = operation["requestBody"]["content"]["application/json"]
     assert content["examples"]["Nominate"]["value"]["language"] == "ja"
     assert yaml.safe_dump(schema)  # serialisable as the YAML the schema view serves
+
+
+def _resolved(schema: dict, node):
+    """``node`` with every ``$ref`` into the components replaced by what it names."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[1]
+            return _resolved(schema, schema["components"]["schemas"][name])
+        return {key: _resolved(schema, value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_resolved(schema, value) for value in node]
+    return node
+
+
+def test_every_operation_has_examples_that_validate_against_its_schema(client):
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    validated, missing = 0, []
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            bodies = [
+                (f"{status} response", content)
+                for status, response in operation["responses"].items()
+                if status.startswith("2")
+                for content in response["content"].values()
+            ]
+            bodies += [
+                ("request", content)
+                for content in operation.get("requestBody", {}).get("content", {}).values()
+                if "schema" in content
+            ]
+            for what, content in bodies:
+                if content["schema"].get("format") == "binary":
+                    continue  # a document's file
+                if not content.get("examples"):
+                    missing.append((method, path, what))
+                    continue
+                body_schema = _resolved(schema, content["schema"])
+                for example in content["examples"].values():
+                    jsonschema.Draft202012Validator(
+                        body_schema, format_checker=jsonschema.FormatChecker()
+                    ).validate(example["value"])
+                    validated += 1
+    assert missing == []
+    assert validated == 19
+
+
+def test_every_id_page_size_and_idempotency_parameter_has_an_example():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    shared = {"id", "page_size", "Idempotency-Key"}
+    parameters = [
+        parameter
+        for item in schema["paths"].values()
+        for operation in item.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] in shared
+    ]
+    without = [p["name"] for p in parameters if not p.get("examples")]
+
+    assert len(parameters) == 19
+    assert without == []
