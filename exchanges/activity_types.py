@@ -359,6 +359,11 @@ class Activity(StrEnum):
         _("Itinerary item removed"),
         "exchanges.ItineraryItem",
     )
+    ITINERARY_FEED_RESET = (
+        "exchanges.itinerary_feed.reset",
+        _("Calendar link reset"),
+        "exchanges.ItineraryFeed",
+    )
     SURVEY_CREATED = "exchanges.survey.created", _("Survey created"), "exchanges.Survey"
     SURVEY_UPDATED = "exchanges.survey.updated", _("Survey changed"), "exchanges.Survey"
     SURVEY_PUBLISHED = "exchanges.survey.published", _("Survey published"), "exchanges.Survey"

@@ -17,6 +17,7 @@ from exchanges.models import (
     FormStep,
     GuardianConsent,
     Host,
+    ItineraryFeed,
     ItineraryItem,
     MailOptOut,
     MailTemplate,
@@ -164,6 +165,12 @@ _readonly_admin(
     PredepartureChecklist, list_display=["application", "visa_status", "insurance_confirmed"]
 )
 _readonly_admin(ItineraryItem, list_display=["cohort", "day", "start_time", "title_en"])
+# The nonce is half of each private calendar link: never shown.
+_readonly_admin(
+    ItineraryFeed,
+    list_display=["cohort", "application", "created_at", "reset_at", "last_fetched_at"],
+    exclude=["nonce"],
+)
 _readonly_admin(ReviewCriterion, list_display=["cohort", "position", "name_en", "weight"])
 _readonly_admin(
     CohortReviewSettings, list_display=["cohort", "reviews_per_application", "blind", "due_at"]

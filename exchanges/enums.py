@@ -445,6 +445,8 @@ class SelectionDecision(models.TextChoices):
 
 # Pre-departure: who has a checklist (the offer was accepted, or the program has begun).
 APPLICATION_PREDEPARTURE = frozenset({ApplicationStatus.CONFIRMED, ApplicationStatus.PARTICIPANT})
+# Who reads the itinerary and its calendar feed: confirmed participants, and alumni afterwards.
+APPLICATION_ITINERARY = APPLICATION_PREDEPARTURE | {ApplicationStatus.ALUMNUS}
 
 
 class PredepartureSection(models.TextChoices):

@@ -39,6 +39,7 @@ DOMAINS = (
     "matching",
     "placement",
     "predeparture",
+    "itinerary",
     "surveys",
     "outcomes",
     "mail",

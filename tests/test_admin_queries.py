@@ -15,6 +15,7 @@ from exchanges.models import (
     ApplicationExport,
     Campaign,
     CohortQuota,
+    ItineraryFeed,
     MailOptOut,
     MailTemplate,
     MatchGroup,
@@ -73,6 +74,7 @@ def _world(n: int, actor) -> None:
     host = HostFactory(cohort=cohort)
     ChecklistFactory(application=application)
     ItineraryItemFactory(cohort=cohort)
+    ItineraryFeed.objects.create(cohort=cohort, application=application)
     ReviewCriterionFactory(cohort=cohort)
     ReviewSettingsFactory(cohort=cohort)
     pool = PoolMemberFactory(cohort=cohort)

@@ -10,6 +10,7 @@ from exchanges.models.applications import (
     RefereeRequest,
 )
 from exchanges.models.campaigns import Campaign
+from exchanges.models.itinerary import ItineraryFeed
 from exchanges.models.mail import MailOptOut, MailTemplate, OutgoingMail
 from exchanges.models.matching import (
     MatchGroup,
@@ -57,6 +58,7 @@ __all__ = [
     "FormStep",
     "GuardianConsent",
     "Host",
+    "ItineraryFeed",
     "ItineraryItem",
     "MailOptOut",
     "MailTemplate",

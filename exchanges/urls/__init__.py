@@ -8,6 +8,7 @@ from django.urls import include, path
 from exchanges.urls import (
     applications,
     campaigns,
+    itinerary,
     mail,
     matching,
     offers,
@@ -29,6 +30,7 @@ staff_patterns = [
     *reviews.staff,
     *selection.staff,
     *predeparture.staff,
+    *itinerary.staff,
     *matching.staff,
     *placement.staff,
     *surveys.staff,
@@ -41,11 +43,13 @@ applicant_patterns = [
     *applications.applicant,
     *offers.applicant,
     *predeparture.applicant,
+    *itinerary.applicant,
     *surveys.applicant,
 ]
 
 urlpatterns = [
     *mail.public,
+    *itinerary.public,
     path("staff/", include((staff_patterns, "staff"))),
     path("review/", include((reviews.reviewer, "review"))),
     path("", include((applicant_patterns, "apply"))),
