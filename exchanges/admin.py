@@ -9,10 +9,13 @@ from exchanges.models import (
     Application,
     ApplicationExport,
     ApplicationForm,
+    AttendanceMark,
     Campaign,
+    Certificate,
     Cohort,
     CohortQuota,
     CohortReviewSettings,
+    CompletionRule,
     Document,
     FormStep,
     GuardianConsent,
@@ -165,6 +168,11 @@ _readonly_admin(
     PredepartureChecklist, list_display=["application", "visa_status", "insurance_confirmed"]
 )
 _readonly_admin(ItineraryItem, list_display=["cohort", "day", "start_time", "title_en"])
+_readonly_admin(AttendanceMark, list_display=["item", "application", "status", "marked_at"])
+_readonly_admin(
+    CompletionRule, list_display=["cohort", "min_attendance_percent", "require_post_survey"]
+)
+_readonly_admin(Certificate, list_display=["application", "language", "issued_at"])
 # The nonce is half of each private calendar link: never shown.
 _readonly_admin(
     ItineraryFeed,

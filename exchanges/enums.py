@@ -502,3 +502,9 @@ class DietaryNeed(models.TextChoices):
     NUT_ALLERGY = "nut_allergy", pgettext_lazy("diet", "Nut allergy")
     SEAFOOD_ALLERGY = "seafood_allergy", pgettext_lazy("diet", "Fish or shellfish allergy")
     OTHER = "other", pgettext_lazy("diet", "Other (describe below)")
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", pgettext_lazy("attendance", "Present")
+    ABSENT = "absent", pgettext_lazy("attendance", "Absent")
+    EXCUSED = "excused", pgettext_lazy("attendance", "Excused")

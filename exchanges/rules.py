@@ -141,3 +141,9 @@ def is_itinerary_participant(user, application) -> bool:
 
 
 rules.add_perm("exchanges.view_itinerary", is_itinerary_participant & is_application_owner)
+
+
+# Attendance: the secretariat and partner staff of the program take the roll (partner staff
+# for their country: the roll is scoped by the selectors); the secretariat decides completion.
+rules.add_perm("exchanges.record_attendance", is_secretariat | is_partner_for_cohort)
+rules.add_perm("exchanges.manage_completion", is_secretariat)

@@ -40,6 +40,7 @@ DOMAINS = (
     "placement",
     "predeparture",
     "itinerary",
+    "attendance",
     "surveys",
     "outcomes",
     "mail",

@@ -9,6 +9,7 @@ from exchanges.models.applications import (
     GuardianConsent,
     RefereeRequest,
 )
+from exchanges.models.attendance import AttendanceMark, Certificate, CompletionRule
 from exchanges.models.campaigns import Campaign
 from exchanges.models.itinerary import ItineraryFeed
 from exchanges.models.mail import MailOptOut, MailTemplate, OutgoingMail
@@ -50,10 +51,13 @@ __all__ = [
     "Application",
     "ApplicationExport",
     "ApplicationForm",
+    "AttendanceMark",
     "Campaign",
+    "Certificate",
     "Cohort",
     "CohortQuota",
     "CohortReviewSettings",
+    "CompletionRule",
     "Document",
     "FormStep",
     "GuardianConsent",

@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from exchanges.urls import (
     applications,
+    attendance,
     campaigns,
     itinerary,
     mail,
@@ -31,6 +32,7 @@ staff_patterns = [
     *selection.staff,
     *predeparture.staff,
     *itinerary.staff,
+    *attendance.staff,
     *matching.staff,
     *placement.staff,
     *surveys.staff,
@@ -44,12 +46,14 @@ applicant_patterns = [
     *offers.applicant,
     *predeparture.applicant,
     *itinerary.applicant,
+    *attendance.applicant,
     *surveys.applicant,
 ]
 
 urlpatterns = [
     *mail.public,
     *itinerary.public,
+    *attendance.public,
     path("staff/", include((staff_patterns, "staff"))),
     path("review/", include((reviews.reviewer, "review"))),
     path("", include((applicant_patterns, "apply"))),
