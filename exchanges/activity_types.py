@@ -364,6 +364,11 @@ class Activity(StrEnum):
         _("Calendar link reset"),
         "exchanges.ItineraryFeed",
     )
+    DIETARY_LIST_VIEWED = (
+        "exchanges.predeparture.dietary_list_viewed",
+        _("Dietary and accessibility list viewed"),
+        "exchanges.Cohort",
+    )
     ATTENDANCE_RECORDED = (
         "exchanges.attendance.recorded",
         _("Attendance recorded"),

@@ -86,6 +86,11 @@ class PredepartureChecklist(models.Model):
     class Meta:
         verbose_name = _("pre-departure checklist")
         verbose_name_plural = _("pre-departure checklists")
+        # Granted per person (or group) in the admin: caterers' and venues' lists hold health
+        # details, so seeing the cohort is not enough.
+        permissions = [
+            ("view_dietary_list", _("Can see the dietary and accessibility lists")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id}"
