@@ -19,16 +19,12 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import select_template
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.site import absolute_url
 from exchanges.activity_types import Activity
 from exchanges.enums import ApplicationStatus, AttendanceStatus
 from exchanges.exceptions import ExchangeError
-from exchanges.formatting import mail_datetime_text
 from exchanges.models import (
     Application,
     AttendanceMark,
@@ -44,7 +40,7 @@ from exchanges.selectors.attendance import (
 )
 from exchanges.services.activity import activity_log_record
 from exchanges.services.applications import application_transition
-from exchanges.services.mail import mail_queue_rendered
+from exchanges.services.notify import notify_program_completed
 
 MAX_MARKS_PER_REQUEST = 500
 
@@ -192,44 +188,6 @@ def completion_table(*, viewer, cohort: Cohort, candidates) -> list[dict]:
     return rows
 
 
-def _queue_completion_mail(*, certificate: Certificate) -> None:
-    application = certificate.application
-    applicant = application.applicant
-    language = certificate.language
-    with translation.override(language):
-        context = {
-            "recipient_name": applicant.display_name,
-            "program": application.cohort.program,
-            "cohort": application.cohort,
-            "completed_at": mail_datetime_text(
-                value=certificate.issued_at, language=language, time_zone=applicant.time_zone
-            ),
-            "certificate_url": absolute_url(
-                reverse("apply:certificate_pdf", kwargs={"pk": application.pk})
-            ),
-            "verify_url": absolute_url(certificate.get_absolute_url()),
-        }
-        subject = select_template(
-            [
-                f"emails/{language}/program_completed.subject.txt",
-                "emails/program_completed.subject.txt",
-            ]
-        ).render(context)
-        body = select_template(
-            [f"emails/{language}/program_completed.txt", "emails/program_completed.txt"]
-        ).render(context)
-    mail_queue_rendered(
-        email=applicant.email,
-        subject=subject,
-        text=body,
-        template_key="program_completed",
-        idempotency_key=f"program-completed:{application.pk}",
-        language=language,
-        recipient=applicant,
-        concerning=application,
-    )
-
-
 @transaction.atomic
 def cohort_complete(*, cohort: Cohort, actor, application_ids: list[int] | None = None) -> int:
     """Move every participant of ``cohort`` (or of ``application_ids``) in the actor's scope
@@ -268,6 +226,6 @@ def cohort_complete(*, cohort: Cohort, actor, application_ids: list[int] | None 
             action_type=Activity.CERTIFICATE_ISSUED,
             data={"application": application.pk, "language": certificate.language},
         )
-        _queue_completion_mail(certificate=certificate)
+        notify_program_completed(application=application, certificate=certificate)
         completed += 1
     return completed

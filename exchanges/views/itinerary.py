@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from exchanges.enums import APPLICATION_ITINERARY
 from exchanges.models import Application
 from exchanges.selectors.applications import application_for_applicant
+from exchanges.selectors.attendance import certificate_of
 from exchanges.selectors.itinerary import itinerary_feed_for_link, itinerary_items
 from exchanges.services.itinerary import (
     FEED_CONTENT_TYPE,
@@ -58,7 +59,12 @@ def itinerary(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "itinerary/itinerary.html",
-        {**_context(request, application), "feed": feed, "feed_url": itinerary_feed_url(feed)},
+        {
+            **_context(request, application),
+            "feed": feed,
+            "feed_url": itinerary_feed_url(feed),
+            "certificate": certificate_of(application=application),
+        },
     )
 
 

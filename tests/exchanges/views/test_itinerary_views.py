@@ -228,7 +228,7 @@ def test_participant_page_queries_do_not_grow_with_sessions(client, participant,
         response = client.get(url)
 
     assert response.status_code == 200
-    assert len(queries) == 5
+    assert len(queries) == 6
 
 
 def test_print_views_render_the_whole_schedule(client, participant, sessions, secretariat):
