@@ -5,8 +5,10 @@ the participant's language) and the completion email as the outbox holds it."""
 import datetime as dt
 import io
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from pypdf import PdfReader
@@ -239,3 +241,29 @@ def test_certificate_pdf_parses_in_the_participants_language(
     lines = reader.pages[0].extract_text().splitlines()
     assert lines[0] == title
     assert f"/certificates/{certificate.code}/" in lines[-1]
+
+
+def test_completion_email_delivered_in_korean_and_its_links_work(
+    cohort, sessions, secretariat, client, django_capture_on_commit_callbacks
+):
+    person = participant(cohort, "KR", "ko")
+    attend(person, sessions, 4, secretariat)
+    answer_post_survey(person)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cohort_complete(cohort=cohort, actor=secretariat)
+
+    (message,) = [m for m in mail.outbox if m.to == [person.applicant.email]]
+    assert (
+        message.subject == f"{cohort.program.name_ko or cohort.program.name_en} 수료를 축하합니다"
+    )
+    assert "수료증은 다음 링크에서 내려받으실 수 있습니다" in message.body
+    links = [line for line in message.body.splitlines() if line.startswith("http")]
+    assert len(links) == 2
+    client.force_login(person.applicant)
+    pdf = client.get(urlsplit(links[0]).path)
+    client.logout()
+    verification = client.get(urlsplit(links[1]).path)
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
+    assert PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().splitlines()[0] == "수료증"
+    assert verification.status_code == 200

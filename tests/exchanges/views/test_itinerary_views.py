@@ -260,3 +260,48 @@ def test_staff_calendar_link_reset_and_partner_outside_the_program_refused(
     client.force_login(outsider)
     refused = client.get(reverse("staff:itinerary_calendar", kwargs={"cohort_id": cohort.pk}))
     assert refused.status_code == 403
+
+
+def test_staff_editor_refuses_a_script_map_link_and_keeps_what_was_typed(
+    client, cohort, secretariat
+):
+    client.force_login(secretariat)
+    url = reverse("staff:predeparture_itinerary", kwargs={"cohort_id": cohort.pk})
+
+    response = client.post(
+        url,
+        {
+            "day": "2030-11-03",
+            "start_time": "09:00",
+            "end_time": "08:00",
+            "title_en": "Museum visit",
+            "notes_ja": "博物館を見学します。",
+            "map_url": "javascript:alert(1)",
+        },
+    )
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert sorted(form.errors) == ["end_time", "map_url"]
+    assert form["notes_ja"].value() == "博物館を見学します。"
+    assert form["title_en"].value() == "Museum visit"
+    assert ItineraryItem.objects.count() == 0
+
+    saved = client.post(
+        url,
+        {
+            "day": "2030-11-03",
+            "start_time": "09:00",
+            "title_en": "Museum visit",
+            "notes_ja": "博物館を見学します。",
+            "map_url": "https://www.openstreetmap.org/",
+        },
+    )
+
+    assert saved.status_code == 302
+    item = ItineraryItem.objects.get()
+    assert (item.notes_ja, item.map_url, item.sequence) == (
+        "博物館を見学します。",
+        "https://www.openstreetmap.org/",
+        0,
+    )
