@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from rules.contrib.views import objectgetter, permission_required
 
@@ -208,7 +209,11 @@ def complete(request: HttpRequest, cohort_id: int) -> HttpResponse:
     count = cohort_complete(cohort=cohort, actor=request.user)
     messages.success(
         request,
-        _("%(count)s participant(s) completed the program and received their certificate.")
+        ngettext(
+            "%(count)s participant completed the program and received a certificate.",
+            "%(count)s participants completed the program and received their certificates.",
+            count,
+        )
         % {"count": count},
     )
     return redirect("staff:attendance_completion", cohort_id=cohort.pk)
