@@ -18,6 +18,9 @@ from django.contrib.auth.backends import BaseBackend
 from exchanges.enums import Role
 
 SECRETARIAT_APP_LABELS = frozenset({"accounts", "exchanges", "api", "account", "mfa", "sites"})
+# Permissions to health and other sensitive personal data: granted per person or group only,
+# never implied by the role (the caterers' dietary and accessibility list).
+EXPLICIT_ONLY_PERMISSIONS = frozenset({"exchanges.view_dietary_list"})
 
 
 @cache
@@ -44,7 +47,7 @@ class SecretariatAdminBackend(BaseBackend):
         )
 
     def has_perm(self, user_obj, perm: str, obj=None) -> bool:
-        if obj is not None or not self._applies(user_obj):
+        if obj is not None or perm in EXPLICIT_ONLY_PERMISSIONS or not self._applies(user_obj):
             return False
         app_label, _dot, codename = perm.partition(".")
         return app_label in SECRETARIAT_APP_LABELS and codename in model_permission_codenames(

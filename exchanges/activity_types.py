@@ -359,6 +359,31 @@ class Activity(StrEnum):
         _("Itinerary item removed"),
         "exchanges.ItineraryItem",
     )
+    ITINERARY_FEED_RESET = (
+        "exchanges.itinerary_feed.reset",
+        _("Calendar link reset"),
+        "exchanges.ItineraryFeed",
+    )
+    DIETARY_LIST_VIEWED = (
+        "exchanges.predeparture.dietary_list_viewed",
+        _("Dietary and accessibility list viewed"),
+        "exchanges.Cohort",
+    )
+    ATTENDANCE_RECORDED = (
+        "exchanges.attendance.recorded",
+        _("Attendance recorded"),
+        "exchanges.ItineraryItem",
+    )
+    COMPLETION_RULE_SAVED = (
+        "exchanges.completion_rule.saved",
+        _("Completion rule changed"),
+        "exchanges.CompletionRule",
+    )
+    CERTIFICATE_ISSUED = (
+        "exchanges.certificate.issued",
+        _("Certificate of completion issued"),
+        "exchanges.Certificate",
+    )
     SURVEY_CREATED = "exchanges.survey.created", _("Survey created"), "exchanges.Survey"
     SURVEY_UPDATED = "exchanges.survey.updated", _("Survey changed"), "exchanges.Survey"
     SURVEY_PUBLISHED = "exchanges.survey.published", _("Survey published"), "exchanges.Survey"

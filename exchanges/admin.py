@@ -9,14 +9,18 @@ from exchanges.models import (
     Application,
     ApplicationExport,
     ApplicationForm,
+    AttendanceMark,
     Campaign,
+    Certificate,
     Cohort,
     CohortQuota,
     CohortReviewSettings,
+    CompletionRule,
     Document,
     FormStep,
     GuardianConsent,
     Host,
+    ItineraryFeed,
     ItineraryItem,
     MailOptOut,
     MailTemplate,
@@ -164,6 +168,17 @@ _readonly_admin(
     PredepartureChecklist, list_display=["application", "visa_status", "insurance_confirmed"]
 )
 _readonly_admin(ItineraryItem, list_display=["cohort", "day", "start_time", "title_en"])
+_readonly_admin(AttendanceMark, list_display=["item", "application", "status", "marked_at"])
+_readonly_admin(
+    CompletionRule, list_display=["cohort", "min_attendance_percent", "require_post_survey"]
+)
+_readonly_admin(Certificate, list_display=["application", "language", "issued_at"])
+# The nonce is half of each private calendar link: never shown.
+_readonly_admin(
+    ItineraryFeed,
+    list_display=["cohort", "application", "created_at", "reset_at", "last_fetched_at"],
+    exclude=["nonce"],
+)
 _readonly_admin(ReviewCriterion, list_display=["cohort", "position", "name_en", "weight"])
 _readonly_admin(
     CohortReviewSettings, list_display=["cohort", "reviews_per_application", "blind", "due_at"]

@@ -449,6 +449,8 @@ class SelectionDecision(models.TextChoices):
 
 # Pre-departure: who has a checklist (the offer was accepted, or the program has begun).
 APPLICATION_PREDEPARTURE = frozenset({ApplicationStatus.CONFIRMED, ApplicationStatus.PARTICIPANT})
+# Who reads the itinerary and its calendar feed: confirmed participants, and alumni afterwards.
+APPLICATION_ITINERARY = APPLICATION_PREDEPARTURE | {ApplicationStatus.ALUMNUS}
 
 
 class PredepartureSection(models.TextChoices):
@@ -504,3 +506,9 @@ class DietaryNeed(models.TextChoices):
     NUT_ALLERGY = "nut_allergy", pgettext_lazy("diet", "Nut allergy")
     SEAFOOD_ALLERGY = "seafood_allergy", pgettext_lazy("diet", "Fish or shellfish allergy")
     OTHER = "other", pgettext_lazy("diet", "Other (describe below)")
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", pgettext_lazy("attendance", "Present")
+    ABSENT = "absent", pgettext_lazy("attendance", "Absent")
+    EXCUSED = "excused", pgettext_lazy("attendance", "Excused")

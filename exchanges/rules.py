@@ -6,7 +6,7 @@ the selectors, so a list never shows what a detail page would refuse.
 
 import rules
 
-from exchanges.enums import APPLICATION_PREDEPARTURE, Role
+from exchanges.enums import APPLICATION_ITINERARY, APPLICATION_PREDEPARTURE, Role
 
 
 @rules.predicate
@@ -134,3 +134,19 @@ rules.add_perm(
     is_predeparture_participant & (is_application_owner | is_secretariat),
 )
 rules.add_perm("exchanges.edit_checklist", is_predeparture_participant & is_application_owner)
+
+
+# Itinerary: the participant's own page and calendar link (alumni keep them); the cohort's
+# calendar link and the printable itinerary for staff who see the cohort's pre-departure.
+@rules.predicate
+def is_itinerary_participant(user, application) -> bool:
+    return bool(application is not None and application.status in APPLICATION_ITINERARY)
+
+
+rules.add_perm("exchanges.view_itinerary", is_itinerary_participant & is_application_owner)
+
+
+# Attendance: the secretariat and partner staff of the program take the roll (partner staff
+# for their country: the roll is scoped by the selectors); the secretariat decides completion.
+rules.add_perm("exchanges.record_attendance", is_secretariat | is_partner_for_cohort)
+rules.add_perm("exchanges.manage_completion", is_secretariat)

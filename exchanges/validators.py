@@ -448,6 +448,13 @@ def validate_itinerary_item(values: dict, *, starts_on, ends_on) -> None:
         errors["end_time"] = ValidationError(
             _("The end time must be after the start time."), code="end_before_start"
         )
+    map_url = values.get("map_url") or ""
+    if map_url and not map_url.lower().startswith(("https://", "http://")):
+        # A map link is opened by every participant: no javascript:, data: or ftp: links.
+        errors["map_url"] = ValidationError(
+            _("Enter a web address that starts with https://, for example a map service link."),
+            code="map_url_scheme",
+        )
     _raise_if(errors)
 
 

@@ -39,6 +39,8 @@ DOMAINS = (
     "matching",
     "placement",
     "predeparture",
+    "itinerary",
+    "attendance",
     "surveys",
     "outcomes",
     "mail",

@@ -1,20 +1,27 @@
 """Every admin change list makes the same number of queries at 3 and at 300 rows: related
 rows (and the choices of the filters) are fetched in bulk, never once per row."""
 
+import uuid
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from exchanges.enums import MailStatus, MailTemplateKey
 from exchanges.models import (
     ActivityLog,
     Answer,
     ApplicationExport,
+    AttendanceMark,
     Campaign,
+    Certificate,
     CohortQuota,
+    CompletionRule,
+    ItineraryFeed,
     MailOptOut,
     MailTemplate,
     MatchGroup,
@@ -73,6 +80,17 @@ def _world(n: int, actor) -> None:
     host = HostFactory(cohort=cohort)
     ChecklistFactory(application=application)
     ItineraryItemFactory(cohort=cohort)
+    ItineraryFeed.objects.create(cohort=cohort, application=application)
+    session = ItineraryItemFactory(cohort=cohort)
+    AttendanceMark.objects.create(
+        item=session,
+        application=application,
+        status="present",
+        client_id=uuid.uuid4(),
+        marked_at=timezone.now(),
+    )
+    CompletionRule.objects.create(cohort=cohort)
+    Certificate.objects.create(application=application, language="en", attendance_percent=90)
     ReviewCriterionFactory(cohort=cohort)
     ReviewSettingsFactory(cohort=cohort)
     pool = PoolMemberFactory(cohort=cohort)

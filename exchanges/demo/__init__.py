@@ -29,6 +29,7 @@ from accounts.models import Organisation, User
 from config.site import site_url
 from exchanges.demo.api_keys import seed_demo_api_keys
 from exchanges.demo.applications import Profile, demo_apply, demo_form, seed_demo_applications
+from exchanges.demo.attendance import seed_demo_attendance
 from exchanges.demo.history import (
     STAGED_MAIL_PREFIX,
     application_backdate,
@@ -763,6 +764,7 @@ def demo_seed() -> dict[str, int]:
         cohort=cohorts[0], staff=staff, login=users[f"applicant-en@{DEMO_DOMAIN}"]
     )
     matching |= seed_demo_surveys(cohort=running, staff=staff)
+    matching |= seed_demo_attendance(cohort=running, staff=staff)
     matching |= seed_demo_outcomes(program=program, staff=staff)
     # Offers before reviews: the reviewers' queues then hold only applications still in review.
     matching["offers_created"] = seed_demo_offers(cohort=cohorts[0], users=users)

@@ -249,6 +249,15 @@ SECTION_FORMS: dict[str, type[ChecklistSectionForm]] = {
 
 
 class ItineraryItemForm(forms.ModelForm):
+    map_url = forms.URLField(
+        label=_("Map link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        help_text=_("Optional: a link to the place on a map service."),
+    )
+
     class Meta:
         model = ItineraryItem
         fields = [
@@ -262,12 +271,17 @@ class ItineraryItemForm(forms.ModelForm):
             "place_ja",
             "place_ko",
             "notes",
+            "notes_ja",
+            "notes_ko",
+            "map_url",
         ]
         widgets = {
             "day": _date_input(),
             "start_time": _time_input(),
             "end_time": _time_input(),
             "notes": forms.Textarea(attrs={"rows": 2}),
+            "notes_ja": forms.Textarea(attrs={"rows": 2}),
+            "notes_ko": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, cohort: Cohort, **kwargs):

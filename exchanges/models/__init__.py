@@ -9,7 +9,9 @@ from exchanges.models.applications import (
     GuardianConsent,
     RefereeRequest,
 )
+from exchanges.models.attendance import AttendanceMark, Certificate, CompletionRule
 from exchanges.models.campaigns import Campaign
+from exchanges.models.itinerary import ItineraryFeed
 from exchanges.models.mail import MailOptOut, MailTemplate, OutgoingMail
 from exchanges.models.matching import (
     MatchGroup,
@@ -49,14 +51,18 @@ __all__ = [
     "Application",
     "ApplicationExport",
     "ApplicationForm",
+    "AttendanceMark",
     "Campaign",
+    "Certificate",
     "Cohort",
     "CohortQuota",
     "CohortReviewSettings",
+    "CompletionRule",
     "Document",
     "FormStep",
     "GuardianConsent",
     "Host",
+    "ItineraryFeed",
     "ItineraryItem",
     "MailOptOut",
     "MailTemplate",

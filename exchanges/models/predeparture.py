@@ -16,6 +16,7 @@ import zoneinfo
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from exchanges.enums import (
@@ -85,6 +86,11 @@ class PredepartureChecklist(models.Model):
     class Meta:
         verbose_name = _("pre-departure checklist")
         verbose_name_plural = _("pre-departure checklists")
+        # Granted per person (or group) in the admin: caterers' and venues' lists hold health
+        # details, so seeing the cohort is not enough.
+        permissions = [
+            ("view_dietary_list", _("Can see the dietary and accessibility lists")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id}"
@@ -148,7 +154,12 @@ class ItineraryItem(models.Model):
     place_en = models.CharField(_("place (English)"), max_length=200, blank=True)
     place_ja = models.CharField(_("place (Japanese)"), max_length=200, blank=True)
     place_ko = models.CharField(_("place (Korean)"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes (English)"), blank=True)
+    notes_ja = models.TextField(_("notes (Japanese)"), blank=True)
+    notes_ko = models.TextField(_("notes (Korean)"), blank=True)
+    map_url = models.URLField(_("map link"), max_length=500, blank=True)
+    # The iCalendar SEQUENCE: raised on every change so calendar clients replace their copy.
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
 
@@ -177,6 +188,12 @@ class ItineraryItem(models.Model):
     @property
     def place(self) -> str:
         return _localised(self, "place")
+
+    @property
+    def localised_notes(self) -> str:
+        """The notes in the active language, falling back to the English ``notes``."""
+        language = (get_language() or "en").split("-")[0]
+        return getattr(self, f"notes_{language}", "") or self.notes
 
     def starts_at(self, time_zone: str) -> dt.datetime:
         """The start as an aware datetime; ``time_zone`` is the cohort's."""

@@ -4,11 +4,17 @@ Staff lists show completion only, so they never load the dietary and medical tex
 columns are deferred, and the detail page loads them only for viewers allowed to read them.
 """
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
-from exchanges.enums import APPLICATION_PREDEPARTURE
-from exchanges.models import Application, Cohort, ItineraryItem, PredepartureChecklist
+from exchanges.enums import APPLICATION_PREDEPARTURE, PlacementKind, PlacementRunStatus
+from exchanges.models import (
+    Application,
+    Cohort,
+    ItineraryItem,
+    PlacementAssignment,
+    PredepartureChecklist,
+)
 from exchanges.selectors.applications import applications_visible_to
 
 SENSITIVE_CHECKLIST_FIELDS = ("dietary_needs", "dietary_notes", "medical_notes")
@@ -67,3 +73,33 @@ def predeparture_checklist_of(*, application: Application) -> PredepartureCheckl
 
 def itinerary_of(*, cohort: Cohort) -> QuerySet[ItineraryItem]:
     return ItineraryItem.objects.filter(cohort=cohort).order_by("day", "start_time", "id")
+
+
+def predeparture_list(*, viewer: User, cohort: Cohort, kind: str) -> QuerySet[Application]:
+    """The rows of a staff list (``arrival``, ``dietary`` or ``rooming``) in the viewer's
+    scope, ordered as the list reads; the dietary and medical columns only for ``dietary``
+    (the caller checks the permission), the published host only for ``rooming``."""
+    qs = _participants(viewer=viewer, cohort=cohort)
+    if kind != "dietary":
+        qs = qs.defer(*[f"predeparture_checklist__{field}" for field in SENSITIVE_CHECKLIST_FIELDS])
+    if kind == "arrival":
+        return qs.order_by(
+            "predeparture_checklist__arrival_on",
+            "predeparture_checklist__arrival_time",
+            "applicant__family_name",
+            "id",
+        )
+    if kind == "rooming":
+        hosted = PlacementAssignment.objects.filter(
+            application=OuterRef("pk"),
+            run__cohort=cohort,
+            run__kind=PlacementKind.HOSTS,
+            run__status=PlacementRunStatus.PUBLISHED,
+            host__isnull=False,
+        )
+        qs = qs.annotate(
+            host_name=Subquery(hosted.values("host__name")[:1]),
+            host_city=Subquery(hosted.values("host__city")[:1]),
+        )
+        return qs.order_by("host_name", "applicant__family_name", "id")
+    return qs.order_by("country", "applicant__family_name", "applicant__given_name", "id")

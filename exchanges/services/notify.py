@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 
 from django.template.loader import select_template
+from django.urls import reverse
 from django.utils import formats, translation
 
 from config.site import absolute_url, site_url
@@ -294,3 +295,31 @@ def notify_mentors_published(*, placement_run) -> None:
                 "mentor_country": country_label(mentor.country),
             },
         )
+
+
+def notify_program_completed(*, application, certificate) -> None:
+    """Email a participant who completed the program: congratulations, the link to their
+    certificate (PDF, behind sign-in) and its public verification link. Once per person."""
+    applicant = application.applicant
+
+    def localised():
+        return {
+            "completed_at": mail_datetime_text(
+                value=certificate.issued_at,
+                language=translation.get_language(),
+                time_zone=applicant.time_zone,
+            )
+        }
+
+    _queue_system_mail(
+        application=application,
+        name="program_completed",
+        idempotency_key=f"program-completed:{application.pk}",
+        context={
+            "certificate_url": absolute_url(
+                reverse("apply:certificate_pdf", kwargs={"pk": application.pk})
+            ),
+            "verify_url": absolute_url(certificate.get_absolute_url()),
+        },
+        localised=localised,
+    )

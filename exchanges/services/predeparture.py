@@ -94,6 +94,9 @@ ITINERARY_FIELDS = (
     "place_ja",
     "place_ko",
     "notes",
+    "notes_ja",
+    "notes_ko",
+    "map_url",
 )
 
 
@@ -232,6 +235,9 @@ def itinerary_item_save(
         ends_on=cohort.ends_on,
     )
     item.updated_at = timezone.now()
+    if not created:
+        # Calendar clients keep their copy of an event unless SEQUENCE goes up.
+        item.sequence += 1
     item.full_clean()
     item.save()
     activity_log_record(

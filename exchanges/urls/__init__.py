@@ -8,7 +8,9 @@ from django.urls import include, path
 from exchanges.urls import (
     apikeys,
     applications,
+    attendance,
     campaigns,
+    itinerary,
     mail,
     matching,
     offers,
@@ -30,6 +32,8 @@ staff_patterns = [
     *reviews.staff,
     *selection.staff,
     *predeparture.staff,
+    *itinerary.staff,
+    *attendance.staff,
     *matching.staff,
     *placement.staff,
     *surveys.staff,
@@ -43,11 +47,15 @@ applicant_patterns = [
     *applications.applicant,
     *offers.applicant,
     *predeparture.applicant,
+    *itinerary.applicant,
+    *attendance.applicant,
     *surveys.applicant,
 ]
 
 urlpatterns = [
     *mail.public,
+    *itinerary.public,
+    *attendance.public,
     path("staff/", include((staff_patterns, "staff"))),
     path("review/", include((reviews.reviewer, "review"))),
     path("", include((applicant_patterns, "apply"))),

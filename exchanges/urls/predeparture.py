@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from exchanges.views import predeparture
+from exchanges.views import predeparture, predeparture_lists
 
 applicant = [
     path("applications/<int:pk>/predeparture/", predeparture.checklist, name="predeparture"),
@@ -29,5 +29,15 @@ staff = [
         "cohorts/<int:cohort_id>/predeparture/itinerary/<int:pk>/delete/",
         predeparture.itinerary_delete,
         name="predeparture_itinerary_delete",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/predeparture/lists/<str:kind>/",
+        predeparture_lists.staff_list,
+        name="predeparture_list",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/predeparture/lists/<str:kind>/<str:fmt>/",
+        predeparture_lists.staff_list,
+        name="predeparture_list_format",
     ),
 ]
