@@ -40,6 +40,7 @@ DOMAINS = (
     "placement",
     "predeparture",
     "surveys",
+    "alumni",
     "outcomes",
     "mail",
     "campaigns",

@@ -6,6 +6,7 @@ namespaces: ``apply`` (applicants and participants), ``review`` (reviewers, /rev
 from django.urls import include, path
 
 from exchanges.urls import (
+    alumni,
     applications,
     campaigns,
     mail,
@@ -35,6 +36,7 @@ staff_patterns = [
     *outcomes.staff,
     *mail.staff,
     *campaigns.staff,
+    *alumni.staff,
 ]
 
 applicant_patterns = [
@@ -42,6 +44,7 @@ applicant_patterns = [
     *offers.applicant,
     *predeparture.applicant,
     *surveys.applicant,
+    *alumni.applicant,
 ]
 
 urlpatterns = [
