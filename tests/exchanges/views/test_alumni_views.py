@@ -4,7 +4,6 @@ page, and query counts of the lists."""
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from exchanges.enums import (
     AlumniContact,
@@ -15,7 +14,7 @@ from exchanges.enums import (
 from exchanges.models import AlumniMessage, AlumniProfile, AlumniSuspension, OutgoingMail
 from exchanges.services.alumni import ALUMNI_MESSAGES_PER_HOUR, alumni_message_report
 from tests.conftest import with_mfa
-from tests.factories import ApplicantFactory, PartnerStaffFactory
+from tests.factories import PartnerStaffFactory
 from tests.factories.alumni import (
     AlumniMessageFactory,
     AlumniProfileFactory,
