@@ -517,3 +517,24 @@ def test_reports_query_count(staff_client, secretariat, count, django_assert_num
 
     assert len(response.context["page"].object_list) == count
     assert len(response.context["suspensions"].object_list) == count
+
+
+# --- Ways in --------------------------------------------------------------------------------
+
+
+def test_an_alumnus_finds_the_directory_from_their_applications(client):
+    record = AlumniRecordFactory()
+    participant = ApplicationFactory(status=ApplicationStatus.PARTICIPANT)
+    client.force_login(record.applicant)
+    alumnus_page = client.get(reverse("apply:mine")).content.decode()
+    client.force_login(participant.applicant)
+    participant_page = client.get(reverse("apply:mine")).content.decode()
+
+    assert f'href="{DIRECTORY}"' in alumnus_page
+    assert f'href="{DIRECTORY}"' not in participant_page
+
+
+def test_staff_menu_links_to_the_staff_directory(staff_client):
+    page = staff_client.get(reverse("staff:dashboard")).content.decode()
+
+    assert f'href="{STAFF_DIRECTORY}"' in page
