@@ -6,8 +6,9 @@ who offered to mentor); idempotent like ``demo_seed``: alumni who already have a
 left alone. Profiles are saved through ``alumni_profile_save`` and messages sent through
 ``alumni_message_send``, so the demo passes the same rules as a person would. Every field
 visibility appears: most alumni show everything to alumni, some keep their organisation to
-staff or their interests to themselves, and one takes no messages. Generated applicants share
-the demo password, so ``applicant-jp-091@…`` and the others can sign in and browse.
+staff or their interests to themselves, and one in four takes no messages. All of them offer
+to mentor (the running cohort's participants need all twelve). Generated applicants share the
+demo password, so ``applicant-jp-091@…`` and the others can sign in and browse.
 """
 
 from exchanges.enums import AlumniContact, AlumniVisibility, ApplicationStatus
@@ -64,7 +65,7 @@ def _values(application, index: int) -> dict:
         "organisation": application.institution,
         "interests": interests[index % len(interests)],
         "contact": AlumniContact.NONE if index % 4 == 3 else AlumniContact.MESSAGES,
-        "open_to_mentoring": index % 4 != 2,
+        "open_to_mentoring": True,
         "languages": sorted({native, "en"}),
         "sector_visibility": AlumniVisibility.ALUMNI,
         "organisation_visibility": (

@@ -132,8 +132,10 @@ class AlumniMessage(models.Model):
         on_delete=models.CASCADE,
         related_name="alumni_messages_received",
     )
-    # The sender's directory name when sent: the message reads the same after they leave.
+    # Both directory names as they were when sent: the message reads the same after either
+    # side leaves, and a person who left is never shown by their account name instead.
     sender_name = models.CharField(_("sender's name"), max_length=100)
+    recipient_name = models.CharField(_("recipient's name"), max_length=100)
     in_reply_to = models.ForeignKey(
         "self",
         verbose_name=_("in reply to"),

@@ -149,11 +149,9 @@ def alumni_visible_fields(*, profile: AlumniProfile, audience: str) -> dict[str,
 
 
 def alumni_messages_of(*, user: User) -> QuerySet[AlumniMessage]:
-    """Messages the person sent or received, newest first, with the other side joined."""
-    return (
-        AlumniMessage.objects.filter(Q(sender=user) | Q(recipient=user))
-        .select_related("recipient__alumni_profile")
-        .order_by("-sent_at", "-id")
+    """Messages the person sent or received, newest first (names are kept on the row)."""
+    return AlumniMessage.objects.filter(Q(sender=user) | Q(recipient=user)).order_by(
+        "-sent_at", "-id"
     )
 
 

@@ -218,12 +218,14 @@ def alumni_message_send(
         if in_reply_to.recipient_id != sender.pk:
             raise AlumniMessageRefused(_("You can only reply to a message you received."))
         recipient = in_reply_to.sender
+        recipient_name = in_reply_to.sender_name
     else:
         if recipient_profile is None:
             raise TypeError("a recipient profile or a message to reply to is required")
         if recipient_profile.contact != AlumniContact.MESSAGES:
             raise AlumniMessageRefused(_("This alumnus does not take messages."))
         recipient = recipient_profile.user
+        recipient_name = recipient_profile.display_name
     if recipient.pk == sender.pk:
         raise AlumniMessageRefused(_("You cannot send a message to yourself."))
     text = (body or "").strip()
@@ -239,6 +241,7 @@ def alumni_message_send(
         sender=sender,
         recipient=recipient,
         sender_name=own.display_name,
+        recipient_name=recipient_name,
         in_reply_to=in_reply_to,
         body=text,
         sent_at=now,

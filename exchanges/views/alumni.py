@@ -214,17 +214,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
             {
                 "message": message,
                 "received": received,
-                "other": message.sender_name if received else _recipient_name(message),
+                "other": message.sender_name if received else message.recipient_name,
             }
         )
     return render(request, "alumni/inbox.html", {"page": page, "rows": rows})
-
-
-def _recipient_name(message) -> str:
-    try:
-        return message.recipient.alumni_profile.display_name
-    except AlumniProfile.DoesNotExist:
-        return message.recipient.display_name
 
 
 @login_required
@@ -257,7 +250,7 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "msg": found,
             "received": received,
-            "other": found.sender_name if received else _recipient_name(found),
+            "other": found.sender_name if received else found.recipient_name,
             "form": form,
             "report_form": AlumniReportForm(),
             "in_directory": alumni_profile_of(user=request.user) is not None,

@@ -66,4 +66,5 @@ class AlumniMessageFactory(DjangoModelFactory):
     sender = factory.SubFactory("tests.factories.ApplicantFactory")
     recipient = factory.SubFactory("tests.factories.ApplicantFactory")
     sender_name = factory.Sequence(lambda n: f"Sender {n}")
+    recipient_name = factory.Sequence(lambda n: f"Recipient {n}")
     body = "Hello from a fellow alumnus."

@@ -538,3 +538,19 @@ def test_staff_menu_links_to_the_staff_directory(staff_client):
     page = staff_client.get(reverse("staff:dashboard")).content.decode()
 
     assert f'href="{STAFF_DIRECTORY}"' in page
+
+
+def test_messages_keep_directory_names_after_the_other_side_leaves(client, viewer):
+    other = AlumniProfileFactory(display_name="Directory Alias")
+    client.force_login(viewer.user)
+    client.post(_profile_url(other), {"body": "Hi"})
+    client.force_login(other.user)
+    client.post(reverse("apply:alumni_leave"))
+    client.force_login(viewer.user)
+
+    rows = client.get(reverse("apply:alumni_messages")).context["rows"]
+
+    assert [row["other"] for row in rows] == ["Directory Alias"]
+    assert (
+        other.user.display_name not in client.get(reverse("apply:alumni_messages")).content.decode()
+    )
