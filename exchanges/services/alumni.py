@@ -14,17 +14,14 @@ report or suspend the sender's messaging.
 import datetime as dt
 
 from django.db import transaction
-from django.template.loader import select_template
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from config.site import absolute_url, site_url
 from exchanges.activity_types import Activity
 from exchanges.enums import AlumniContact, AlumniReportStatus, AlumniVisibility, Sector
 from exchanges.exceptions import AlumniMessageRefused, ExchangeError
-from exchanges.formatting import mail_datetime_text
 from exchanges.models import (
     AlumniLanguage,
     AlumniMessage,
@@ -38,11 +35,10 @@ from exchanges.selectors.alumni import (
     alumni_record_for,
 )
 from exchanges.services.activity import activity_log_record
-from exchanges.services.mail import mail_language, mail_queue_rendered
+from exchanges.services.notify import notify_alumni_message
 
 ALUMNI_MESSAGES_PER_HOUR = 5
 ALUMNI_MESSAGES_PER_DAY = 20
-ALUMNI_MESSAGE_TEMPLATE = "alumni_message"
 
 PROFILE_FIELDS = (
     "display_name",
@@ -154,43 +150,6 @@ def _check_rate(*, sender: User, now: dt.datetime) -> None:
         )
 
 
-def _name_of(user: User) -> str:
-    profile = AlumniProfile.objects.filter(user=user).only("display_name").first()
-    return profile.display_name if profile else user.display_name
-
-
-def _queue_message_mail(*, message: AlumniMessage) -> None:
-    """The recipient's copy, from Trilink's address, with a link back to Trilink (the
-    sender's address appears nowhere)."""
-    recipient = message.recipient
-    language = mail_language(recipient=recipient)
-    with translation.override(language):
-        context = {
-            "recipient_name": _name_of(recipient),
-            "sender_name": message.sender_name,
-            "body": message.body,
-            "sent_at": mail_datetime_text(
-                value=message.sent_at, language=language, time_zone=recipient.time_zone
-            ),
-            "message_url": absolute_url(message.get_absolute_url()),
-            "site_url": site_url(),
-        }
-        subject = select_template(
-            [f"emails/{language}/{ALUMNI_MESSAGE_TEMPLATE}.subject.txt"]
-        ).render(context)
-        text = select_template([f"emails/{language}/{ALUMNI_MESSAGE_TEMPLATE}.txt"]).render(context)
-    mail_queue_rendered(
-        email=recipient.email,
-        subject=subject,
-        text=text,
-        template_key=ALUMNI_MESSAGE_TEMPLATE,
-        idempotency_key=f"alumni-message:{message.pk}",
-        language=language,
-        recipient=recipient,
-        concerning=message,
-    )
-
-
 @transaction.atomic
 def alumni_message_send(
     *,
@@ -253,7 +212,7 @@ def alumni_message_send(
         action_type=Activity.ALUMNI_MESSAGE_SENT,
         data={"recipient": recipient.pk, "reply": in_reply_to is not None},
     )
-    _queue_message_mail(message=message)
+    notify_alumni_message(message=message)
     return message
 
 
