@@ -339,6 +339,46 @@ class Activity(StrEnum):
         _("Mentor pairing published"),
         "exchanges.PlacementRun",
     )
+    ALUMNI_PROFILE_JOINED = (
+        "exchanges.alumni.joined",
+        _("Joined the alumni directory"),
+        "exchanges.AlumniProfile",
+    )
+    ALUMNI_PROFILE_CHANGED = (
+        "exchanges.alumni.changed",
+        _("Alumni profile changed"),
+        "exchanges.AlumniProfile",
+    )
+    ALUMNI_PROFILE_LEFT = (
+        "exchanges.alumni.left",
+        _("Left the alumni directory"),
+        _APPLICATION,
+    )
+    ALUMNI_MESSAGE_SENT = (
+        "exchanges.alumni_message.sent",
+        _("Alumni message sent"),
+        "exchanges.AlumniMessage",
+    )
+    ALUMNI_MESSAGE_REPORTED = (
+        "exchanges.alumni_message.reported",
+        _("Alumni message reported"),
+        "exchanges.AlumniMessage",
+    )
+    ALUMNI_REPORT_DISMISSED = (
+        "exchanges.alumni_message.report_dismissed",
+        _("Report of an alumni message dismissed"),
+        "exchanges.AlumniMessage",
+    )
+    ALUMNI_MESSAGING_SUSPENDED = (
+        "exchanges.alumni.messaging_suspended",
+        _("Alumni messaging suspended"),
+        "exchanges.AlumniSuspension",
+    )
+    ALUMNI_MESSAGING_RESTORED = (
+        "exchanges.alumni.messaging_restored",
+        _("Alumni messaging restored"),
+        "accounts.User",
+    )
     PREDEPARTURE_SECTION_SAVED = (
         "exchanges.predeparture.section_saved",
         _("Pre-departure section saved"),

@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from exchanges.activity_types import activity_label
 from exchanges.models import (
     ActivityLog,
+    AlumniLanguage,
+    AlumniMessage,
+    AlumniProfile,
+    AlumniSuspension,
     Answer,
     Application,
     ApplicationExport,
@@ -167,6 +171,21 @@ _readonly_admin(PlacementAssignment, list_display=["id", "run", "application", "
 _readonly_admin(
     PredepartureChecklist, list_display=["application", "visa_status", "insurance_confirmed"]
 )
+_readonly_admin(
+    AlumniProfile,
+    list_display=["display_name", "user", "cohort", "country", "open_to_mentoring"],
+    list_filter=["open_to_mentoring", "country"],
+    search_fields=["display_name"],
+)
+_readonly_admin(AlumniLanguage, list_display=["profile", "code"])
+# Message bodies stay out of the admin: staff read reported ones on the reports page.
+_readonly_admin(
+    AlumniMessage,
+    list_display=["id", "sender", "recipient", "sent_at", "report_status"],
+    list_filter=["report_status"],
+    exclude=["body"],
+)
+_readonly_admin(AlumniSuspension, list_display=["user", "suspended_by", "created_at"])
 _readonly_admin(ItineraryItem, list_display=["cohort", "day", "start_time", "title_en"])
 _readonly_admin(AttendanceMark, list_display=["item", "application", "status", "marked_at"])
 _readonly_admin(

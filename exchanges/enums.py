@@ -512,3 +512,27 @@ class AttendanceStatus(models.TextChoices):
     PRESENT = "present", pgettext_lazy("attendance", "Present")
     ABSENT = "absent", pgettext_lazy("attendance", "Absent")
     EXCUSED = "excused", pgettext_lazy("attendance", "Excused")
+
+
+class AlumniVisibility(models.TextChoices):
+    """Who sees one field of an alumni directory profile (the alumnus always sees it)."""
+
+    ALUMNI = "alumni", pgettext_lazy("alumni visibility", "Alumni and staff")
+    STAFF = "staff", pgettext_lazy("alumni visibility", "Staff only")
+    PRIVATE = "private", pgettext_lazy("alumni visibility", "Only me")
+
+
+# The visibilities each kind of directory reader sees a field with.
+ALUMNI_VISIBLE_TO_ALUMNI = frozenset({AlumniVisibility.ALUMNI})
+ALUMNI_VISIBLE_TO_STAFF = frozenset({AlumniVisibility.ALUMNI, AlumniVisibility.STAFF})
+
+
+class AlumniContact(models.TextChoices):
+    MESSAGES = "messages", _("Other alumni may message me through Trilink")
+    NONE = "none", _("Please do not contact me")
+
+
+class AlumniReportStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("report status", "To review")
+    DISMISSED = "dismissed", pgettext_lazy("report status", "Dismissed")
+    SUSPENDED = "suspended", pgettext_lazy("report status", "Sender suspended")

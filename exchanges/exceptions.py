@@ -142,3 +142,11 @@ class SelectionRefused(ExchangeError):
 
     status_code = 409
     default_message = _("This change to the selection is not allowed.")
+
+
+class AlumniMessageRefused(ExchangeError):
+    """An alumni message that may not be sent: rate limit, suspension, or a recipient who
+    takes no messages."""
+
+    status_code = 409
+    default_message = _("This message cannot be sent.")

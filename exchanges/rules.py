@@ -6,7 +6,13 @@ the selectors, so a list never shows what a detail page would refuse.
 
 import rules
 
-from exchanges.enums import APPLICATION_ITINERARY, APPLICATION_PREDEPARTURE, Role
+from exchanges.enums import (
+    APPLICATION_ITINERARY,
+    APPLICATION_PREDEPARTURE,
+    ApplicationStatus,
+    Role,
+)
+from exchanges.models import Application
 
 
 @rules.predicate
@@ -150,3 +156,18 @@ rules.add_perm("exchanges.view_itinerary", is_itinerary_participant & is_applica
 # for their country: the roll is scoped by the selectors); the secretariat decides completion.
 rules.add_perm("exchanges.record_attendance", is_secretariat | is_partner_for_cohort)
 rules.add_perm("exchanges.manage_completion", is_secretariat)
+
+
+# Alumni network. Alumni (a person with an application in status alumnus) join the directory
+# and message each other; staff search it (partner staff: their country, scoped in the
+# selector); the secretariat reviews reports and suspends messaging.
+@rules.predicate
+def is_alumnus(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Application.objects.filter(applicant=user, status=ApplicationStatus.ALUMNUS).exists()
+
+
+rules.add_perm("exchanges.view_alumni_directory", is_alumnus | is_staff_member)
+rules.add_perm("exchanges.join_alumni_directory", is_alumnus)
+rules.add_perm("exchanges.manage_alumni", is_secretariat)

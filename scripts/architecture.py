@@ -42,6 +42,7 @@ DOMAINS = (
     "itinerary",
     "attendance",
     "surveys",
+    "alumni",
     "outcomes",
     "mail",
     "campaigns",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from exchanges.enums import MailStatus, MailTemplateKey
 from exchanges.models import (
     ActivityLog,
+    AlumniSuspension,
     Answer,
     ApplicationExport,
     AttendanceMark,
@@ -35,6 +36,7 @@ from exchanges.models import (
 )
 from tests.conftest import with_mfa
 from tests.factories import OrganisationFactory, SecretariatFactory
+from tests.factories.alumni import AlumniMessageFactory, AlumniProfileFactory
 from tests.factories.applications import ApplicationFactory, FormStepFactory, QuestionFactory
 from tests.factories.matching import MatchingProfileFactory
 from tests.factories.placement import HostFactory
@@ -136,6 +138,9 @@ def _world(n: int, actor) -> None:
     ActivityLog.objects.create(
         actor=actor, content_object=application, action_type="exchanges.application.started"
     )
+    profile = AlumniProfileFactory(languages=["en"])
+    message = AlumniMessageFactory(sender=profile.user, recipient=application.applicant)
+    AlumniSuspension.objects.create(user=message.sender, suspended_by=actor)
 
 
 def _counts(client) -> dict[str, tuple[int, int]]:

@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Organisation, User
 from config.site import site_url
+from exchanges.demo.alumni import seed_demo_alumni
 from exchanges.demo.api_keys import seed_demo_api_keys
 from exchanges.demo.applications import Profile, demo_apply, demo_form, seed_demo_applications
 from exchanges.demo.attendance import seed_demo_attendance
@@ -733,6 +734,8 @@ def _seed_mentors(program: Program, cohort: Cohort, staff: User) -> int:
                 history.append((application, opened + dt.timedelta(days=rng.randint(1, 30))))
     for application, started in history:
         application_backdate(application, started=started, step=dt.timedelta(days=30))
+    # The mentor pool draws on alumni who offered to mentor in the alumni directory.
+    seed_demo_alumni(cohort=past)
     if PlacementRun.objects.filter(
         cohort=cohort, kind=PlacementKind.MENTORS, status=PlacementRunStatus.PUBLISHED
     ).exists():

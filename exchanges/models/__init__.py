@@ -1,6 +1,12 @@
 """Exchanges models, one module per concern, re-exported here for Django and callers."""
 
 from exchanges.models.activity import ActivityLog
+from exchanges.models.alumni import (
+    AlumniLanguage,
+    AlumniMessage,
+    AlumniProfile,
+    AlumniSuspension,
+)
 from exchanges.models.applications import (
     Answer,
     Application,
@@ -47,6 +53,10 @@ from exchanges.models.surveys import (
 
 __all__ = [
     "ActivityLog",
+    "AlumniLanguage",
+    "AlumniMessage",
+    "AlumniProfile",
+    "AlumniSuspension",
     "Answer",
     "Application",
     "ApplicationExport",

@@ -22,6 +22,7 @@ from exchanges.models import MatchGroupMember, PlacementAssignment
 from exchanges.services.mail import (
     RenderedMail,
     mail_base_context,
+    mail_language,
     mail_queue,
     mail_queue_rendered,
     mail_render,
@@ -322,4 +323,49 @@ def notify_program_completed(*, application, certificate) -> None:
             "verify_url": absolute_url(certificate.get_absolute_url()),
         },
         localised=localised,
+    )
+
+
+def _queue_person_mail(
+    *, recipient, name: str, idempotency_key: str, context: dict, concerning
+) -> None:
+    """Render the system template ``name`` for ``recipient`` in their language and queue it
+    (mail between people, not about an application)."""
+    language = mail_language(recipient=recipient)
+    with translation.override(language):
+        full = {"site_url": site_url(), **context}
+        subject = _render(f"{name}.subject.txt", language, full)
+        body = _render(f"{name}.txt", language, full)
+    mail_queue_rendered(
+        email=recipient.email,
+        subject=subject,
+        text=body,
+        template_key=name,
+        idempotency_key=idempotency_key,
+        language=language,
+        recipient=recipient,
+        concerning=concerning,
+    )
+
+
+def notify_alumni_message(*, message) -> None:
+    """Email ``message`` (an ``AlumniMessage``) to its recipient, in their language and time
+    zone, from Trilink's own address with a link back to Trilink to reply or report: the
+    sender's address appears nowhere. Called inside the sending service's transaction."""
+    recipient = message.recipient
+    language = mail_language(recipient=recipient)
+    _queue_person_mail(
+        recipient=recipient,
+        name="alumni_message",
+        idempotency_key=f"alumni-message:{message.pk}",
+        context={
+            "recipient_name": message.recipient_name,
+            "sender_name": message.sender_name,
+            "body": message.body,
+            "sent_at": mail_datetime_text(
+                value=message.sent_at, language=language, time_zone=recipient.time_zone
+            ),
+            "message_url": absolute_url(message.get_absolute_url()),
+        },
+        concerning=message,
     )

@@ -11,6 +11,7 @@ publishes one run of each kind per cohort and notifies participants after commit
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,7 @@ from exchanges.models import (
     PlacementAssignment,
     PlacementRun,
 )
+from exchanges.selectors.alumni import alumni_mentor_volunteers
 from exchanges.selectors.placement import placement_published
 from exchanges.services.activity import activity_log_record
 from exchanges.services.matching import (
@@ -272,7 +274,8 @@ def alumni_mentors(*, cohort: Cohort, now: dt.datetime | None = None):
     """Alumni of the cohort's program, who may mentor its participants: confirmed participants
     (status participant or alumnus, whether or not it has been moved on yet) of an earlier
     cohort whose program has ended, i.e. whose last day is before today in that cohort's own
-    time zone. A cohort still in its last day somewhere has participants, not alumni."""
+    time zone. A cohort still in its last day somewhere has participants, not alumni. Only
+    people who offered to mentor on their alumni directory profile are in the pool."""
     now = now or timezone.now()
     # Cohorts keep their own time zone, so "ended" cannot be one date filter; a program has
     # few cohorts, so they are compared here (one small query).
@@ -289,6 +292,7 @@ def alumni_mentors(*, cohort: Cohort, now: dt.datetime | None = None):
             cohort_id__in=ended,
             status__in=[ApplicationStatus.PARTICIPANT, ApplicationStatus.ALUMNUS],
         )
+        .filter(Exists(alumni_mentor_volunteers().filter(user_id=OuterRef("applicant_id"))))
         .select_related("applicant", "matching_profile", "cohort")
         .order_by("country", "id")
     )
@@ -325,7 +329,12 @@ def mentor_pairing_run(*, cohort: Cohort, actor, capacity: int) -> PlacementRun:
         solver_mentor(a, cohort=cohort, capacity=capacity) for a in alumni_mentors(cohort=cohort)
     ]
     if not mentors:
-        raise ExchangeError(_("This program has no alumni of earlier cohorts to be mentors."))
+        raise ExchangeError(
+            _(
+                "This program has no alumni of earlier cohorts who offered to be mentors. "
+                "Alumni offer on their alumni directory profile."
+            )
+        )
     weights = weights_of(DEFAULT_PARAMETERS)
     result = match_mentors(participants, mentors, weights=weights)
     by_mentor = {m.id: m for m in mentors}

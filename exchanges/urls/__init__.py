@@ -6,6 +6,7 @@ namespaces: ``apply`` (applicants and participants), ``review`` (reviewers, /rev
 from django.urls import include, path
 
 from exchanges.urls import (
+    alumni,
     apikeys,
     applications,
     attendance,
@@ -41,6 +42,7 @@ staff_patterns = [
     *mail.staff,
     *campaigns.staff,
     *apikeys.staff,
+    *alumni.staff,
 ]
 
 applicant_patterns = [
@@ -50,6 +52,7 @@ applicant_patterns = [
     *itinerary.applicant,
     *attendance.applicant,
     *surveys.applicant,
+    *alumni.applicant,
 ]
 
 urlpatterns = [

@@ -6,7 +6,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from exchanges.enums import ApplicationStatus, HostGenderRule, HostKind
-from exchanges.models import Host
+from exchanges.models import AlumniProfile, Host
 from tests.factories.applications import CohortFactory
 from tests.factories.matching import MatchingParticipantFactory
 
@@ -27,9 +27,23 @@ class HostFactory(DjangoModelFactory):
     preferences = factory.LazyFunction(list)
 
 
+def offer_to_mentor(application) -> None:
+    """Put the application's person in the alumni directory, offering to mentor (the mentor
+    pool draws only from them)."""
+    AlumniProfile.objects.create(
+        user=application.applicant,
+        application=application,
+        cohort=application.cohort,
+        country=application.country,
+        display_name=application.applicant.display_name,
+        open_to_mentoring=True,
+    )
+
+
 class AlumnusFactory(MatchingParticipantFactory):
     """An alumnus (with a matching profile) of a cohort of ``alumnus_of``'s program that ran a
-    year before ``alumnus_of``."""
+    year before ``alumnus_of``, who offered to mentor in the alumni directory (``mentoring=False``:
+    who did not)."""
 
     class Params:
         alumnus_of = factory.SubFactory(CohortFactory)
@@ -45,3 +59,8 @@ class AlumnusFactory(MatchingParticipantFactory):
             lambda o: o.factory_parent.alumnus_of.starts_on - dt.timedelta(days=345)
         ),
     )
+
+    @factory.post_generation
+    def mentoring(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            offer_to_mentor(obj)

@@ -30,7 +30,7 @@ from exchanges.services.placement import (
 )
 from tests.factories.applications import CohortFactory
 from tests.factories.matching import MatchingParticipantFactory, triad_cohort
-from tests.factories.placement import AlumnusFactory, HostFactory
+from tests.factories.placement import AlumnusFactory, HostFactory, offer_to_mentor
 
 
 @pytest.fixture
@@ -395,6 +395,8 @@ def test_mentor_pool_leaves_out_a_cohort_still_running(cohort):
     came_back = MatchingParticipantFactory(cohort=ended, from_country="JP")
     came_back.status = ApplicationStatus.PARTICIPANT
     came_back.save(update_fields=["status"])
+    for person in (still_there, came_back):
+        offer_to_mentor(person)
     graduate = AlumnusFactory(alumnus_of=cohort, from_country="KR")
 
     pool = list(alumni_mentors(cohort=cohort, now=dt.datetime(2026, 12, 4, 12, tzinfo=dt.UTC)))
@@ -423,6 +425,7 @@ def test_mentor_pool_counts_a_cohort_ended_only_in_its_own_time_zone(cohort, mon
     for application in (still_on_program, finished):
         application.status = ApplicationStatus.PARTICIPANT
         application.save(update_fields=["status"])
+        offer_to_mentor(application)
 
     pool = [a.pk for a in alumni_mentors(cohort=cohort)]
 
