@@ -131,3 +131,8 @@ rules.add_perm(
     is_predeparture_participant & (is_application_owner | is_secretariat),
 )
 rules.add_perm("exchanges.edit_checklist", is_predeparture_participant & is_application_owner)
+
+
+# Webhooks: partner staff see and redeliver their own organisation's subscriptions (the
+# selectors scope them); the secretariat sees every organisation's.
+rules.add_perm("exchanges.view_webhooks", is_secretariat | is_partner_staff)

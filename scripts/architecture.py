@@ -45,6 +45,7 @@ DOMAINS = (
     "campaigns",
     "activity",
     "dashboard",
+    "webhooks",
 )
 
 PY_LAYERS = ("models", "services", "selectors", "forms", "views", "urls")

@@ -18,6 +18,7 @@ from exchanges.urls import (
     reviews,
     selection,
     surveys,
+    webhooks,
 )
 from exchanges.views import dashboard
 
@@ -35,6 +36,7 @@ staff_patterns = [
     *outcomes.staff,
     *mail.staff,
     *campaigns.staff,
+    *webhooks.staff,
 ]
 
 applicant_patterns = [
