@@ -341,6 +341,8 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "exchanges.enums.ApplicationStatus",
         "CohortStatusEnum": "exchanges.enums.CohortStatus",
         "NominationStatusEnum": "exchanges.enums.NominationStatus",
+        "WebhookEventEnum": "exchanges.enums.WebhookEvent",
+        "WebhookDeliveryStatusEnum": "exchanges.enums.WebhookDeliveryStatus",
     },
 }
 

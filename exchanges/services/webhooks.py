@@ -80,7 +80,17 @@ COUNTRY_TIME_ZONES = {"JP": "Asia/Tokyo", "KR": "Asia/Seoul", "US": "America/New
 
 
 class WebhookRefused(ExchangeError):
+    """A receiver URL or event list the server's policy refuses; ``errors`` names the field.
+
+    409 rather than 400: the request is well formed, and whether a host resolves to a public
+    address is a fact of the moment, not of the request's shape."""
+
+    status_code = 409
     default_message = _("The webhook subscription could not be saved.")
+
+    def __init__(self, message=None, *, field: str = "", code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.errors = {field: [message]} if field else {}
 
 
 class WebhookLimitReached(ExchangeError):
@@ -112,13 +122,17 @@ def webhook_check_url(url: str) -> WebhookTarget:
 
 
 def _checked(url: str | None = None, events=None) -> None:
-    try:
-        if url is not None:
-            webhook_check_url(url)
-        if events is not None:
-            validate_webhook_events(events)
-    except ValidationError as error:
-        raise WebhookRefused(" ".join(error.messages), code=error.code or "invalid") from error
+    for field, value, check in (
+        ("url", url, webhook_check_url),
+        ("events", events, validate_webhook_events),
+    ):
+        if value is None:
+            continue
+        try:
+            check(value)
+        except ValidationError as error:
+            message = " ".join(error.messages)
+            raise WebhookRefused(message, field=field, code=error.code or "invalid") from error
 
 
 @transaction.atomic
