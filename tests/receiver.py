@@ -5,6 +5,7 @@ import Trilink's sending code, so a mistake in either shows up as a refused sign
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -48,6 +49,10 @@ class Receiver:
     requests: list[Request] = field(default_factory=list)
     accepted: list[str] = field(default_factory=list)
     url: str = ""
+    # Seconds to wait before answering; and an answer that claims ``trickle_length`` bytes,
+    # sends a few and then stalls (a receiver that would hold an unbounded reader forever).
+    delay: float = 0.0
+    trickle_length: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def handle(self, handler: BaseHTTPRequestHandler) -> int:
@@ -75,8 +80,16 @@ def receiver():
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             status = state.handle(self)
+            time.sleep(state.delay)
             self.send_response(status)
             self.send_header("Content-Type", "text/plain")
+            if state.trickle_length:
+                self.send_header("Content-Length", str(state.trickle_length))
+                self.end_headers()
+                self.wfile.write(b"x" * 16384)
+                self.wfile.flush()
+                time.sleep(3)
+                return
             self.end_headers()
             self.wfile.write(b"ok" if status < 300 else b"no")
 

@@ -278,6 +278,33 @@ def test_a_redirect_is_a_failure_and_is_not_followed(cohort, jp_partner, receive
     assert len(receiver.requests) == 1
 
 
+def test_a_slow_receiver_times_out(cohort, jp_partner, receiver, settings):
+    settings.WEBHOOK_TIMEOUT_SECONDS = 0.5
+    _subscription, receiver.secret = subscribe(jp_partner, receiver.url)
+    receiver.delay = 2.0
+
+    application_transition(application=jp_draft(cohort), to_status=S.SUBMITTED, actor=None)
+
+    [attempt] = WebhookAttempt.objects.all()
+    assert (attempt.status_code, attempt.succeeded) == (None, False)
+    assert attempt.error.startswith("ReadTimeoutError")
+    assert attempt.response_ms < 1500
+    assert WebhookDelivery.objects.get().status == WebhookDeliveryStatus.PENDING
+
+
+def test_only_the_start_of_a_huge_answer_is_read(cohort, jp_partner, receiver, settings):
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1.0
+    _subscription, receiver.secret = subscribe(jp_partner, receiver.url)
+    # 50 MB announced, 16 KiB sent, then a stall: reading it all would time out.
+    receiver.trickle_length = 50_000_000
+
+    application_transition(application=jp_draft(cohort), to_status=S.SUBMITTED, actor=None)
+
+    [attempt] = WebhookAttempt.objects.all()
+    assert (attempt.status_code, attempt.error, attempt.succeeded) == (200, "", True)
+    assert attempt.response_ms < 1000
+
+
 def test_redelivery_sends_the_same_event_again(cohort, jp_partner, receiver):
     _subscription, receiver.secret = subscribe(jp_partner, receiver.url)
     application_transition(application=jp_draft(cohort), to_status=S.SUBMITTED, actor=None)
