@@ -110,7 +110,9 @@ def task_purge_exports() -> int:
     return application_exports_purge()
 
 
-@shared_task(name="exchanges.deliver_webhook", ignore_result=True)
+# A receiver that trickles its answer header by header could outlast the per-read timeout;
+# the hard limit ends such a task, and the sweeper releases its claim for a later attempt.
+@shared_task(name="exchanges.deliver_webhook", ignore_result=True, time_limit=90)
 def task_deliver_webhook(delivery_id: int) -> str:
     """Send one webhook delivery. A missing, finished, claimed or disabled one is a quiet
     no-op. Retry policy: a failure leaves the row pending with its next attempt time

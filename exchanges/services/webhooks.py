@@ -374,7 +374,9 @@ def _post(target: WebhookTarget, *, headers: dict, body: bytes) -> int:
     """POST ``body`` to the checked address; the status code. Reads at most
     ``WEBHOOK_MAX_RESPONSE_BYTES`` of the answer and follows no redirect."""
     default_port = 443 if target.scheme == "https" else 80
-    host = target.host if target.port == default_port else f"{target.host}:{target.port}"
+    host = f"[{target.host}]" if ":" in target.host else target.host
+    if target.port != default_port:
+        host = f"{host}:{target.port}"
     with _pool(target) as pool:
         response = pool.urlopen(
             "POST",
@@ -548,10 +550,9 @@ def webhook_delivery_redeliver(
         )
     delivery.status = D.PENDING
     delivery.next_attempt_at = timezone.now()
-    if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
-        # One more attempt: the count restarts one short of the limit.
-        delivery.attempts = settings.WEBHOOK_MAX_ATTEMPTS - 1
-    delivery.save(update_fields=["status", "next_attempt_at", "attempts"])
+    # Past WEBHOOK_MAX_ATTEMPTS, a failure of this attempt ends the delivery failed again at
+    # once: a manual redelivery is one more attempt, not a new series of retries.
+    delivery.save(update_fields=["status", "next_attempt_at"])
     activity_log_record(
         actor=actor,
         obj=delivery.subscription,

@@ -223,7 +223,7 @@ def test_redelivery_through_the_api_reaches_the_receiver_again(receiver):
     assert receiver.accepted == ["00000000-0000-0000-0000-000000000001"]
     assert json.loads(receiver.requests[0].body)["type"] == "application.submitted"
     log = client.get(f"/api/v1/webhooks/{subscription.pk}/deliveries/").json()["results"]
-    assert (log[0]["status"], log[0]["attempts"]) == ("succeeded", 10)
+    assert (log[0]["status"], log[0]["attempts"]) == ("succeeded", 11)
     assert [(a["number"], a["status_code"], a["succeeded"]) for a in log[0]["log"]] == [
-        (10, 200, True)
+        (11, 200, True)
     ]

@@ -318,6 +318,27 @@ def test_redelivery_sends_the_same_event_again(cohort, jp_partner, receiver):
     assert ActivityLog.objects.filter(action_type=Activity.WEBHOOK_REDELIVERED).count() == 1
 
 
+def test_retries_stop_after_the_last_attempt_and_a_redelivery_is_one_more(
+    cohort, jp_partner, receiver, settings
+):
+    settings.WEBHOOK_MAX_ATTEMPTS = 2
+    _subscription, receiver.secret = subscribe(jp_partner, receiver.url)
+    receiver.answers = [500] * 3
+
+    application_transition(application=jp_draft(cohort), to_status=S.SUBMITTED, actor=None)
+    webhooks_sweep(now=later(5))
+    webhooks_sweep(now=later(50))
+    delivery = WebhookDelivery.objects.get()
+    status_after_retries = delivery.status
+    webhook_delivery_redeliver(delivery=delivery, actor=None)
+
+    delivery.refresh_from_db()
+    assert status_after_retries == WebhookDeliveryStatus.FAILED
+    assert (delivery.status, delivery.attempts) == (WebhookDeliveryStatus.FAILED, 3)
+    assert [r.answered for r in receiver.requests] == [500, 500, 500]
+    assert list(delivery.attempt_log.values_list("number", flat=True)) == [1, 2, 3]
+
+
 def test_redelivery_is_refused_while_the_subscription_is_disabled(cohort, jp_partner, receiver):
     subscription, receiver.secret = subscribe(jp_partner, receiver.url)
     application_transition(application=jp_draft(cohort), to_status=S.SUBMITTED, actor=None)
