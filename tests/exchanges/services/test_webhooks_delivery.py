@@ -391,6 +391,8 @@ def test_closing_a_survey_tells_the_programs_partners(cohort, jp_partner, receiv
         ("https://100.64.0.1/hook", "webhook_private_address"),
         ("https://0.0.0.0/hook", "webhook_private_address"),
         ("https://240.0.0.1/hook", "webhook_private_address"),
+        ("https://[64:ff9b::a9fe:a9fe]/hook", "webhook_private_address"),
+        ("https://[2002:7f00:1::1]/hook", "webhook_private_address"),
         ("https://224.0.0.1/hook", "webhook_private_address"),
         ("https://user:secret@93.184.215.14/hook", "webhook_credentials"),
         ("https://no-such-host.invalid/hook", "webhook_unresolvable"),
