@@ -31,19 +31,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import select_template
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.mfa import decrypt_text, encrypt_text
 from accounts.models import Organisation
-from config.site import absolute_url
 from exchanges.activity_types import Activity
 from exchanges.dispatch import dispatch, dispatch_on_commit
 from exchanges.enums import ApplicationStatus, WebhookDeliveryStatus, WebhookEvent
 from exchanges.exceptions import ExchangeError, InvalidTransition
-from exchanges.formatting import mail_datetime_text
 from exchanges.models import (
     Application,
     Survey,
@@ -53,7 +49,7 @@ from exchanges.models import (
     WebhookSubscription,
 )
 from exchanges.services.activity import activity_log_record
-from exchanges.services.mail import mail_queue_rendered
+from exchanges.services.notify import notify_webhook_disabled
 from exchanges.tasks import task_deliver_webhook
 from exchanges.validators import WebhookTarget, validate_webhook_events, webhook_target
 
@@ -75,8 +71,6 @@ STATUS_EVENTS = {
     ApplicationStatus.REJECTED: WebhookEvent.APPLICATION_DECIDED,
     ApplicationStatus.CONFIRMED: WebhookEvent.PARTICIPANT_CONFIRMED,
 }
-# The contact's wall clock in the disabling email: the organisation's country's.
-COUNTRY_TIME_ZONES = {"JP": "Asia/Tokyo", "KR": "Asia/Seoul", "US": "America/New_York"}
 
 
 class WebhookRefused(ExchangeError):
@@ -482,10 +476,6 @@ def _finish(*, delivery: WebhookDelivery, status_code: int | None, error: str, e
     return outcome
 
 
-def _render(name: str, language: str, context: dict) -> str:
-    return select_template([f"emails/{language}/{name}", f"emails/{name}"]).render(context)
-
-
 def _disable(subscription: WebhookSubscription, now: dt.datetime) -> None:
     subscription.is_active = False
     subscription.disabled_at = now
@@ -496,33 +486,7 @@ def _disable(subscription: WebhookSubscription, now: dt.datetime) -> None:
         action_type=Activity.WEBHOOK_DISABLED,
         data={"failures": subscription.consecutive_failures},
     )
-    organisation = subscription.organisation
-    language = subscription.contact_language
-    with translation.override(language):
-        context = {
-            "organisation_name": organisation.name,
-            "url": subscription.url,
-            "failures": subscription.consecutive_failures,
-            "disabled_at": mail_datetime_text(
-                value=now,
-                language=language,
-                time_zone=COUNTRY_TIME_ZONES.get(organisation.country, "UTC"),
-            ),
-            "page_url": absolute_url(
-                reverse("staff:webhook_detail", kwargs={"pk": subscription.pk})
-            ),
-        }
-        subject = _render("webhook_disabled.subject.txt", language, context).strip()
-        text = _render("webhook_disabled.txt", language, context)
-    mail_queue_rendered(
-        email=subscription.contact_email,
-        subject=subject,
-        text=text,
-        template_key="webhook_disabled",
-        idempotency_key=f"webhook:{subscription.pk}:disabled:{now.timestamp()}",
-        language=language,
-        concerning=subscription,
-    )
+    notify_webhook_disabled(subscription=subscription, disabled_at=now)
 
 
 @transaction.atomic
