@@ -1,14 +1,24 @@
 """The partner API: ``/api/v1/`` plus its OpenAPI schema and offline interactive docs.
 
 Screening-round decisions are POST actions under ``applications/<id>/``; planned survey
-aggregates go under ``surveys/``.
+aggregates go under ``surveys/``. Webhook subscriptions are ``webhooks/``, their delivery log
+``webhooks/<id>/deliveries/``.
 """
 
 from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from api.converters import ObjectIdConverter
-from api.views import applications, decisions, me, nominations, outcomes, participants, programs
+from api.views import (
+    applications,
+    decisions,
+    me,
+    nominations,
+    outcomes,
+    participants,
+    programs,
+    webhooks,
+)
 from api.views.base import NotFoundView
 
 register_converter(ObjectIdConverter, "id")
@@ -58,6 +68,18 @@ v1_patterns = [
     ),
     path("groups/", participants.GroupListView.as_view(), name="group-list"),
     path("groups/<id:pk>/", participants.GroupDetailView.as_view(), name="group-detail"),
+    path("webhooks/", webhooks.WebhookListView.as_view(), name="webhook-list"),
+    path("webhooks/<id:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook-detail"),
+    path(
+        "webhooks/<id:pk>/deliveries/",
+        webhooks.WebhookDeliveryListView.as_view(),
+        name="webhook-delivery-list",
+    ),
+    path(
+        "webhook-deliveries/<id:pk>/redeliver/",
+        webhooks.WebhookRedeliverView.as_view(),
+        name="webhook-redeliver",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
     path(

@@ -479,6 +479,31 @@ class Activity(StrEnum):
     API_KEY_CREATED = "api.key.created", _("API key issued"), "api.ApiKey"
     API_KEY_CHANGED = "api.key.changed", _("API key changed"), "api.ApiKey"
     API_KEY_REVOKED = "api.key.revoked", _("API key revoked"), "api.ApiKey"
+    WEBHOOK_CREATED = (
+        "exchanges.webhook.created",
+        _("Webhook subscription created"),
+        "exchanges.WebhookSubscription",
+    )
+    WEBHOOK_CHANGED = (
+        "exchanges.webhook.changed",
+        _("Webhook subscription changed"),
+        "exchanges.WebhookSubscription",
+    )
+    WEBHOOK_DELETED = (
+        "exchanges.webhook.deleted",
+        _("Webhook subscription deleted"),
+        "exchanges.WebhookSubscription",
+    )
+    WEBHOOK_DISABLED = (
+        "exchanges.webhook.disabled",
+        _("Webhook subscription disabled after repeated failures"),
+        "exchanges.WebhookSubscription",
+    )
+    WEBHOOK_REDELIVERED = (
+        "exchanges.webhook.redelivered",
+        _("Webhook delivery requested again"),
+        "exchanges.WebhookSubscription",
+    )
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,10 @@ from exchanges.models import (
     SurveyInvitation,
     SurveyQuestion,
     SurveyResponse,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEventRecord,
+    WebhookSubscription,
 )
 
 
@@ -152,6 +156,25 @@ _readonly_admin(
     list_display=["email", "organisation", "cohort", "status", "created_at"],
     list_filter=["status"],
     search_fields=["email", "name"],
+)
+# Webhooks change through the partner API and the staff pages' services (checked URLs, logged
+# changes); the signing secret is never shown.
+_readonly_admin(
+    WebhookSubscription,
+    list_display=["id", "organisation", "url", "is_active", "consecutive_failures", "created_at"],
+    list_filter=["is_active"],
+    search_fields=["url"],
+    exclude=["encrypted_secret"],
+)
+_readonly_admin(WebhookEventRecord, list_display=["event_id", "event_type", "created_at"])
+_readonly_admin(
+    WebhookDelivery,
+    list_display=["id", "event", "subscription", "status", "attempts", "next_attempt_at"],
+    list_filter=["status"],
+)
+_readonly_admin(
+    WebhookAttempt,
+    list_display=["delivery", "number", "status_code", "response_ms", "succeeded", "created_at"],
 )
 _readonly_admin(MailOptOut, list_display=["email", "created_at"], search_fields=["email"])
 _readonly_admin(CohortQuota, list_display=["cohort", "country", "seats"])

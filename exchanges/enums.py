@@ -90,6 +90,25 @@ class ApiScope(models.TextChoices):
         "decisions:write",
         _("Advance applicants of the organisation's country from a screening round"),
     )
+    WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook subscriptions and their deliveries")
+
+
+class WebhookEvent(models.TextChoices):
+    """What a webhook subscription can listen to; the value is the payload's ``type``."""
+
+    APPLICATION_SUBMITTED = "application.submitted", _("Application submitted")
+    APPLICATION_DECIDED = "application.decided", _("Decision made")
+    PARTICIPANT_CONFIRMED = "participant.confirmed", _("Participant confirmed")
+    SURVEY_CLOSED = "survey.closed", _("Survey closed")
+
+
+class WebhookDeliveryStatus(models.TextChoices):
+    """One event's delivery to one subscription."""
+
+    PENDING = "pending", pgettext_lazy("webhook delivery status", "Pending")
+    SENDING = "sending", pgettext_lazy("webhook delivery status", "Sending")
+    SUCCEEDED = "succeeded", pgettext_lazy("webhook delivery status", "Delivered")
+    FAILED = "failed", pgettext_lazy("webhook delivery status", "Failed")
 
 
 class NominationStatus(models.TextChoices):

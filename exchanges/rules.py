@@ -171,3 +171,8 @@ def is_alumnus(user) -> bool:
 rules.add_perm("exchanges.view_alumni_directory", is_alumnus | is_staff_member)
 rules.add_perm("exchanges.join_alumni_directory", is_alumnus)
 rules.add_perm("exchanges.manage_alumni", is_secretariat)
+
+
+# Webhooks: partner staff see and redeliver their own organisation's subscriptions (the
+# selectors scope them); the secretariat sees every organisation's.
+rules.add_perm("exchanges.view_webhooks", is_secretariat | is_partner_staff)

@@ -108,3 +108,24 @@ def task_purge_exports() -> int:
     from exchanges.services.exports import application_exports_purge  # noqa: PLC0415 -- tasks: services import this module
 
     return application_exports_purge()
+
+
+# A receiver that trickles its answer header by header could outlast the per-read timeout;
+# the hard limit ends such a task, and the sweeper releases its claim for a later attempt.
+@shared_task(name="exchanges.deliver_webhook", ignore_result=True, time_limit=90)
+def task_deliver_webhook(delivery_id: int) -> str:
+    """Send one webhook delivery. A missing, finished, claimed or disabled one is a quiet
+    no-op. Retry policy: a failure leaves the row pending with its next attempt time
+    (exponential backoff, ``exchanges.services.webhooks.webhook_retry_delay``); the sweeper
+    sends it when due, so no task waits in the broker."""
+    from exchanges.services.webhooks import webhook_delivery_attempt  # noqa: PLC0415 -- tasks: services import tasks
+
+    return webhook_delivery_attempt(delivery_id=delivery_id)
+
+
+@shared_task(name="exchanges.sweep_webhooks", ignore_result=True)
+def task_sweep_webhooks() -> dict:
+    """Beat: release abandoned claims and send webhook deliveries that are due."""
+    from exchanges.services.webhooks import webhooks_sweep  # noqa: PLC0415 -- tasks: services import tasks
+
+    return webhooks_sweep()

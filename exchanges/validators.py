@@ -2,10 +2,14 @@
 
 import calendar
 import datetime as dt
+import ipaddress
 import re
+import socket
 import zipfile
 import zoneinfo
+from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import filetype
 from django.core.exceptions import ValidationError
@@ -13,7 +17,7 @@ from django.template import Engine, Template, TemplateSyntaxError
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from exchanges.enums import ApiScope, DietaryNeed, VisaStatus
+from exchanges.enums import ApiScope, DietaryNeed, VisaStatus, WebhookEvent
 from exchanges.file_checks import inspect_upload
 
 
@@ -489,3 +493,118 @@ def validate_api_scopes(scopes) -> None:
             code="unknown_scopes",
             params={"scopes": ", ".join(unknown)},
         )
+
+
+def validate_webhook_events(events) -> None:
+    """A subscription's events: a non-empty list drawn from ``WebhookEvent``."""
+    if not isinstance(events, list | tuple) or not all(isinstance(e, str) for e in events):
+        raise ValidationError(_("Choose the events from the list."), code="invalid_events")
+    if not events:
+        raise ValidationError(_("Choose at least one event."), code="no_events")
+    unknown = sorted(set(events) - set(WebhookEvent.values))
+    if unknown:
+        raise ValidationError(
+            _("Unknown events: %(events)s. Choose the events from the list."),
+            code="unknown_events",
+            params={"events": ", ".join(unknown)},
+        )
+
+
+@dataclass(frozen=True)
+class WebhookTarget:
+    """Where a webhook request goes: the checked address to connect to, and the host name
+    for the Host header and the TLS certificate."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
+    address: str
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one leads to through 6to4, Teredo or NAT64, if any."""
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    if address in _NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(address)
+        if embedded is not None and not _is_public(embedded):
+            return False
+    return address.is_global and not address.is_multicast
+
+
+def _resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []
+    addresses = []
+    for _family, _type, _proto, _name, sockaddr in infos:
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        addresses.append(address)
+    return addresses
+
+
+def webhook_target(url: str, *, allow_loopback: bool) -> WebhookTarget:
+    """Check a webhook receiver URL against server-side request forgery and return where to
+    connect. Raises ``ValidationError`` unless the URL is https (http only for a loopback
+    receiver when ``allow_loopback``), has no credentials, and its host resolves only to
+    public addresses (loopback too when ``allow_loopback``): never private, loopback,
+    link-local, shared, multicast or reserved ones. The caller connects to the returned
+    address, so a name that resolves differently a moment later is not followed."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise ValidationError(_("Enter a valid URL."), code="invalid_url") from error
+    scheme = parts.scheme.lower()
+    if scheme not in ("https", "http") or not parts.hostname:
+        raise ValidationError(
+            _("The receiver URL must start with https:// and name a host."), code="webhook_scheme"
+        )
+    if parts.username is not None or parts.password is not None:
+        raise ValidationError(
+            _("The receiver URL must not contain a user name or password."),
+            code="webhook_credentials",
+        )
+    host = parts.hostname
+    port = port or (443 if scheme == "https" else 80)
+    addresses = _resolve(host, port)
+    if not addresses:
+        raise ValidationError(
+            _("The receiver's host name %(host)s cannot be resolved."),
+            code="webhook_unresolvable",
+            params={"host": host},
+        )
+    for address in addresses:
+        if _is_public(address) or (allow_loopback and address.is_loopback):
+            continue
+        raise ValidationError(
+            _(
+                "The receiver's host %(host)s resolves to a private, loopback, link-local or "
+                "reserved address; webhooks go only to public addresses."
+            ),
+            code="webhook_private_address",
+            params={"host": host},
+        )
+    if scheme != "https" and not (allow_loopback and all(a.is_loopback for a in addresses)):
+        raise ValidationError(
+            _("The receiver URL must start with https:// and name a host."), code="webhook_scheme"
+        )
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    return WebhookTarget(scheme=scheme, host=host, port=port, path=path, address=str(addresses[0]))

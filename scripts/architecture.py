@@ -49,6 +49,7 @@ DOMAINS = (
     "activity",
     "dashboard",
     "apikeys",
+    "webhooks",
 )
 
 PY_LAYERS = ("models", "services", "selectors", "forms", "views", "urls")

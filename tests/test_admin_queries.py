@@ -33,6 +33,10 @@ from exchanges.models import (
     PlacementAssignment,
     PlacementRun,
     ReviewerConflict,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEventRecord,
+    WebhookSubscription,
 )
 from tests.conftest import with_mfa
 from tests.factories import OrganisationFactory, SecretariatFactory
@@ -129,7 +133,17 @@ def _world(n: int, actor) -> None:
         text_body="Hello",
         updated_by=actor,
     )
-    OrganisationFactory(name=f"Organisation {n}")
+    organisation = OrganisationFactory(name=f"Organisation {n}")
+    subscription = WebhookSubscription.objects.create(
+        organisation=organisation,
+        url=f"https://93.184.215.{n % 250}/hook",
+        events=["survey.closed"],
+        contact_email="it@example.org",
+        encrypted_secret="-",
+    )
+    event = WebhookEventRecord.objects.create(event_type="survey.closed", payload={})
+    delivery = WebhookDelivery.objects.create(event=event, subscription=subscription)
+    WebhookAttempt.objects.create(delivery=delivery, number=1, status_code=200, succeeded=True)
     Group.objects.create(name=f"Group {n}")
     with_mfa(application.applicant)
     ApplicationExport.objects.create(

@@ -240,6 +240,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=30.0),
     },
     "exchanges.campaigns_tick": {"task": "exchanges.campaigns_tick", "schedule": 60.0},
+    "exchanges.sweep_webhooks": {
+        "task": "exchanges.sweep_webhooks",
+        "schedule": env.float("WEBHOOK_SWEEP_SECONDS", default=30.0),
+    },
     "exchanges.send_scheduled_reminders": {
         "task": "exchanges.send_scheduled_reminders",
         "schedule": 15 * 60.0,
@@ -265,6 +269,24 @@ OUTBOX_CLAIM_TIMEOUT_SECONDS = env.float("OUTBOX_CLAIM_TIMEOUT_SECONDS", default
 OUTBOX_REDISPATCH_SECONDS = env.float("OUTBOX_REDISPATCH_SECONDS", default=900.0)
 OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=2000)
 OUTBOX_SEND_BATCH = env.int("OUTBOX_SEND_BATCH", default=50)
+
+# Webhooks (exchanges.services.webhooks). A failed delivery is tried again after
+# WEBHOOK_RETRY_BASE_SECONDS * 2**(attempt-1), capped at WEBHOOK_RETRY_MAX_SECONDS, up to
+# WEBHOOK_MAX_ATTEMPTS attempts; a subscription is disabled (and its contact emailed) after
+# WEBHOOK_DISABLE_AFTER_FAILURES failed attempts in a row. Each request waits at most
+# WEBHOOK_TIMEOUT_SECONDS and reads at most WEBHOOK_MAX_RESPONSE_BYTES of the answer.
+# WEBHOOK_ALLOW_LOOPBACK lets a receiver live on this machine (http://127.0.0.1:...), for
+# development and tests only: otherwise a receiver must be https and resolve to public
+# addresses only (checked when saved and again before each request).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=60.0)
+WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 3600.0)
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_MAX_RESPONSE_BYTES = env.int("WEBHOOK_MAX_RESPONSE_BYTES", default=4096)
+WEBHOOK_CLAIM_TIMEOUT_SECONDS = env.float("WEBHOOK_CLAIM_TIMEOUT_SECONDS", default=120.0)
+WEBHOOK_SWEEP_BATCH = env.int("WEBHOOK_SWEEP_BATCH", default=500)
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
 
 # A running matching whose worker has shown no sign of life for this long is finished with
 # the best grouping it saved (exchanges.services.matching.matching_runs_sweep, a beat task).
@@ -320,6 +342,8 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "exchanges.enums.ApplicationStatus",
         "CohortStatusEnum": "exchanges.enums.CohortStatus",
         "NominationStatusEnum": "exchanges.enums.NominationStatus",
+        "WebhookEventEnum": "exchanges.enums.WebhookEvent",
+        "WebhookDeliveryStatusEnum": "exchanges.enums.WebhookDeliveryStatus",
     },
 }
 

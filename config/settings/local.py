@@ -13,3 +13,6 @@ if not env.str("SITE_URL", default=""):
 # Without a broker, Celery runs each task in the web process and logs every one at INFO
 # (seeding the demo alone runs hundreds); warnings and failures still show.
 LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}  # noqa: F405
+
+# Development: a webhook receiver may run on this machine (http://127.0.0.1:…).
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=True)

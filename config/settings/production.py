@@ -39,3 +39,6 @@ STORAGES = {
 }
 TRILINK_ENVIRONMENT = "production"
 WHITENOISE_USE_FINDERS = False
+
+# A webhook receiver must be https on a public address here, whatever the environment says.
+WEBHOOK_ALLOW_LOOPBACK = False

@@ -35,3 +35,6 @@ TRILINK_ENVIRONMENT = "test"
 # failing at once with "database table is locked".
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-trilink.sqlite3")}
+
+# Tests run real receivers on loopback; the SSRF tests turn this off.
+WEBHOOK_ALLOW_LOOPBACK = True

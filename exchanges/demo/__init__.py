@@ -43,6 +43,7 @@ from exchanges.demo.predeparture import seed_demo_predeparture
 from exchanges.demo.reviews import seed_demo_reviews
 from exchanges.demo.selection import seed_demo_selection
 from exchanges.demo.surveys import seed_demo_surveys
+from exchanges.demo.webhooks import seed_demo_webhooks
 from exchanges.enums import (
     ApplicationStatus,
     CohortStatus,
@@ -757,6 +758,7 @@ def demo_seed() -> dict[str, int]:
     staff = users[f"staff@{DEMO_DOMAIN}"]
     created_applicants = _seed_applicants(password_hash)
     program = _seed_program(orgs, staff)
+    webhooks_created = seed_demo_webhooks(organisations=orgs)
     cohorts = _seed_cohorts(program, staff)
     applications = _seed_applications(cohorts, staff)
     running = cohorts[1]  # the autumn cohort, whose program is under way
@@ -785,6 +787,7 @@ def demo_seed() -> dict[str, int]:
         password_hash=password_hash,
     )
     matching["api_keys_created"] = seed_demo_api_keys(organisations=orgs)
+    matching["webhooks_created"] = webhooks_created
     # After the offers: the campaign goes to the open cohort's offer holders.
     _seed_mail(users, cohorts[0])
     outbox_delivered(after_id=mail_before)

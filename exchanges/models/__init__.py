@@ -50,6 +50,12 @@ from exchanges.models.surveys import (
     SurveyQuestion,
     SurveyResponse,
 )
+from exchanges.models.webhooks import (
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEventRecord,
+    WebhookSubscription,
+)
 
 __all__ = [
     "ActivityLog",
@@ -104,4 +110,8 @@ __all__ = [
     "SurveyInvitation",
     "SurveyQuestion",
     "SurveyResponse",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEventRecord",
+    "WebhookSubscription",
 ]

@@ -70,6 +70,7 @@ from exchanges.services.waitlists import (
     waitlist_next_position,
     waitlist_promote_first,
 )
+from exchanges.services.webhooks import webhooks_emit_application
 from exchanges.tokens import token_hash, token_new
 from exchanges.validators import (
     count_words,
@@ -202,6 +203,7 @@ def application_transition(
     )
     if to_status in EMAIL_EVENTS:
         _notify(locked, email_event or str(to_status))
+    webhooks_emit_application(application=locked, from_status=from_status)
     for name in ["status", "status_changed_at", "updated_at", *values]:
         setattr(application, name, getattr(locked, name))
     if (

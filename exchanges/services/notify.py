@@ -1,4 +1,4 @@
-"""The one place application and matching emails leave from: the outbox.
+"""The one place application, matching and webhook emails leave from: the outbox.
 
 Events that have a staff-editable workflow template (``MailTemplateKey``) are queued with
 ``mail_queue`` so a cohort's override applies; the others render the system templates
@@ -368,4 +368,53 @@ def notify_alumni_message(*, message) -> None:
             "message_url": absolute_url(message.get_absolute_url()),
         },
         concerning=message,
+    )
+
+
+# The contact's wall clock in the webhook email: the organisation's country's.
+COUNTRY_TIME_ZONES = {"JP": "Asia/Tokyo", "KR": "Asia/Seoul", "US": "America/New_York"}
+
+
+def _queue_contact_mail(
+    *, name: str, email: str, language: str, context: dict, idempotency_key: str, concerning
+) -> None:
+    """Render the system template ``name`` for a contact with no account and queue it."""
+    with translation.override(language):
+        subject = _render(f"{name}.subject.txt", language, context).strip()
+        body = _render(f"{name}.txt", language, context)
+    mail_queue_rendered(
+        email=email,
+        subject=subject,
+        text=body,
+        template_key=name,
+        idempotency_key=idempotency_key,
+        language=language,
+        concerning=concerning,
+    )
+
+
+def notify_webhook_disabled(*, subscription, disabled_at) -> None:
+    """Tell a webhook subscription's contact, in their language, that it was disabled after
+    a run of failures, with the receiver, the time and a link to the delivery log."""
+    organisation = subscription.organisation
+    language = subscription.contact_language
+    _queue_contact_mail(
+        name="webhook_disabled",
+        email=subscription.contact_email,
+        language=language,
+        context={
+            "organisation_name": organisation.name,
+            "url": subscription.url,
+            "failures": subscription.consecutive_failures,
+            "disabled_at": mail_datetime_text(
+                value=disabled_at,
+                language=language,
+                time_zone=COUNTRY_TIME_ZONES.get(organisation.country, "UTC"),
+            ),
+            "page_url": absolute_url(
+                reverse("staff:webhook_detail", kwargs={"pk": subscription.pk})
+            ),
+        },
+        idempotency_key=f"webhook:{subscription.pk}:disabled:{disabled_at.timestamp()}",
+        concerning=subscription,
     )

@@ -92,6 +92,7 @@ from exchanges.services.reminders import (
     reminder_workflow,
     reminders_queue_due,
 )
+from exchanges.services.webhooks import webhooks_emit_survey_closed
 from exchanges.validators import add_months, validate_no_control_characters
 
 logger = logging.getLogger(__name__)
@@ -582,6 +583,7 @@ def survey_close(*, survey: Survey, actor: User) -> Survey:
     survey.closes_at = now
     survey.save(update_fields=["closes_at"])
     activity_log_record(actor=actor, obj=survey, action_type=Activity.SURVEY_CLOSED)
+    webhooks_emit_survey_closed(survey=survey)
     return survey
 
 

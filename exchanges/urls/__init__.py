@@ -22,6 +22,7 @@ from exchanges.urls import (
     reviews,
     selection,
     surveys,
+    webhooks,
 )
 from exchanges.views import dashboard
 
@@ -43,6 +44,7 @@ staff_patterns = [
     *campaigns.staff,
     *apikeys.staff,
     *alumni.staff,
+    *webhooks.staff,
 ]
 
 applicant_patterns = [

@@ -24,11 +24,14 @@ from exchanges.models import (
     Nomination,
     PlacementAssignment,
     PlacementRun,
+    WebhookDelivery,
+    WebhookEventRecord,
 )
 from tests.factories import ApplicantFactory, OrganisationFactory
 from tests.factories.applications import MINIMAL_PDF, CohortFactory, QuestionFactory
 from tests.factories.matching import MatchingParticipantFactory
 from tests.factories.placement import HostFactory
+from tests.factories.webhooks import subscribe
 
 ALL_SCOPES = list(ApiScope.values)
 
@@ -99,7 +102,8 @@ def submitted(cohort, country: str, question) -> tuple[Application, Document]:
 def world(db):
     """One open cohort partnered by a US, a Japanese and a Korean organisation; per country a
     submitted application with an answer and a CV, a confirmed participant in a published
-    group with a published host, and a nomination; one all-scopes key per organisation."""
+    group with a published host, a nomination, and a webhook subscription with one delivery
+    (``extra["webhook"]``, ``extra["delivery"]``); one all-scopes key per organisation."""
     cohort = CohortFactory()
     question = QuestionFactory(step__form__cohort=cohort, label_en="Why?")
     run = MatchingRun.objects.create(cohort=cohort, status=MatchingRunStatus.PUBLISHED)
@@ -123,6 +127,13 @@ def world(db):
             name=f"Nominee {country}",
             email=f"nominee-{country.lower()}@example.org",
         )
+        webhook, _secret = subscribe(organisation, f"https://93.184.215.{number}/hook")
+        event = WebhookEventRecord.objects.create(
+            event_type="application.submitted", payload={"data": {"country": country}}
+        )
+        delivery = WebhookDelivery.objects.create(
+            event=event, subscription=webhook, status="failed", attempts=10
+        )
         data[country] = CountryData(
             organisation=organisation,
             token=token,
@@ -131,6 +142,7 @@ def world(db):
             participant=participant,
             nomination=nomination,
             group=group,
+            extra={"webhook": webhook, "delivery": delivery},
         )
     data["cohort"] = cohort
     return data

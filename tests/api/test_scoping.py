@@ -10,6 +10,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from api.models import ApiKey
 from api.services import api_key_create, api_key_revoke
+from exchanges.models import WebhookSubscription
 from tests.api.conftest import client_for
 from tests.factories import OrganisationFactory
 from tests.factories.applications import CohortFactory
@@ -38,6 +39,8 @@ def foreign_ids(world, resource: str, country: str) -> list[int]:
         "nominations": [data.nomination.pk],
         "participants": [data.participant.pk],
         "groups": [data.group.pk],
+        "webhooks": [data.extra["webhook"].pk],
+        "webhook-deliveries": [data.extra["delivery"].pk],
     }[resource]
 
 
@@ -79,6 +82,10 @@ RESOURCES = {
     "/api/v1/participants/{id}/": "participants",
     "/api/v1/groups/": "groups",
     "/api/v1/groups/{id}/": "groups",
+    "/api/v1/webhooks/": "webhooks",
+    "/api/v1/webhooks/{id}/": "webhooks",
+    "/api/v1/webhooks/{id}/deliveries/": "webhooks",
+    "/api/v1/webhook-deliveries/{id}/redeliver/": "webhook-deliveries",
 }
 
 
@@ -118,6 +125,21 @@ def test_japanese_key_cannot_reach_korean_or_us_objects(world):
                     expected.add(world["JP"].participant.pk)
                 assert expected <= listed, path
             checked += 1
+        elif path == "/api/v1/webhooks/":  # POST: the new subscription is the key's own.
+            response = jp.post(
+                path,
+                {
+                    "url": "https://93.184.215.9/hook",
+                    "events": ["application.submitted"],
+                    "contact_email": "it@example.jp",
+                },
+                format="json",
+            )
+            assert response.status_code == 201, response.content
+            assert WebhookSubscription.objects.get(pk=response.json()["id"]).organisation == (
+                world["JP"].organisation
+            )
+            checked += 1
         else:  # POST /nominations/: another partner's cohort is not found.
             response = jp.post(
                 path,
@@ -126,7 +148,7 @@ def test_japanese_key_cannot_reach_korean_or_us_objects(world):
             )
             assert_problem(response, 404, "cohort_not_found")
             checked += 1
-    assert checked == 28
+    assert checked == 40
 
 
 @pytest.mark.parametrize("state", ["revoked", "expired", "missing", "wrong secret"])
