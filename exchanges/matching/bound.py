@@ -53,9 +53,13 @@ PRUNE_TOP = 192
 
 def _top_columns(x: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray]:
     """Indices of each row's ``t`` largest entries, and the largest entry outside them."""
-    idx = np.argpartition(-x, t, axis=1)
-    top = np.ascontiguousarray(idx[:, :t])
-    cut = np.take_along_axis(x, idx[:, t : t + 1], axis=1)[:, 0]
+    top = np.empty((x.shape[0], t), dtype=np.int64)
+    cut = np.empty(x.shape[0], dtype=x.dtype)
+    step = 256  # row blocks: no n x n index temporary
+    for s in range(0, x.shape[0], step):
+        idx = np.argpartition(-x[s : s + step], t, axis=1)
+        top[s : s + step] = idx[:, :t]
+        cut[s : s + step] = np.take_along_axis(x[s : s + step], idx[:, t : t + 1], axis=1)[:, 0]
     return top, cut
 
 
@@ -78,7 +82,6 @@ def _maxplus_pruned(p: np.ndarray, q: np.ndarray, t: int = PRUNE_TOP) -> np.ndar
     q_t = np.ascontiguousarray(q.T)  # (c, b): candidate rows are contiguous
     p_t = np.ascontiguousarray(p.T)  # (c, a)
     cand = np.empty((n_a, n_b), dtype=p.dtype)
-    cand_b = np.empty((n_b, n_a), dtype=p.dtype)
     blk = 8
 
     def part_a(s: int) -> None:
@@ -89,14 +92,20 @@ def _maxplus_pruned(p: np.ndarray, q: np.ndarray, t: int = PRUNE_TOP) -> np.ndar
     def part_b(s: int) -> None:
         idx = sb[s : s + blk]
         vals = np.take_along_axis(q[s : s + blk], idx, axis=1)
-        np.max(p_t[idx] + vals[:, :, None], axis=1, out=cand_b[s : s + blk])
+        # Columns s..s+blk of cand belong to this block alone: no two threads write them.
+        best_b = np.max(p_t[idx] + vals[:, :, None], axis=1)
+        np.maximum(cand[:, s : s + blk], best_b.T, out=cand[:, s : s + blk])
 
     uncertain = np.empty((n_a, n_b), dtype=bool)
     with ThreadPoolExecutor(max_workers=MAXPLUS_THREADS) as pool:
         list(pool.map(part_a, range(0, n_a, blk)))
         list(pool.map(part_b, range(0, n_b, blk)))
-        np.maximum(cand, cand_b.T, out=cand)
-        np.less(cand, pcut[:, None] + qcut[None, :], out=uncertain)
+        for s in range(0, n_a, 256):
+            np.less(
+                cand[s : s + 256],
+                pcut[s : s + 256, None] + qcut[None, :],
+                out=uncertain[s : s + 256],
+            )
         rows = np.flatnonzero(uncertain.any(axis=1))
 
         def fix(chunk: np.ndarray) -> None:
@@ -137,6 +146,19 @@ def _maxplus(p: np.ndarray, q: np.ndarray, top: int = 0) -> np.ndarray:
     return out
 
 
+def _best_completion(
+    w02: np.ndarray, w12: np.ndarray, r: np.ndarray, c: np.ndarray, lam: np.ndarray
+) -> np.ndarray:
+    """``argmax_k w02[r[i], k] + w12[c[i], k] - lam[k]`` per pair, in row blocks."""
+    picks = np.empty(len(r), dtype=np.int64)
+    step = 512
+    for s in range(0, len(r), step):
+        block = w02[r[s : s + step]] + w12[c[s : s + step]]
+        block -= lam[None, :]
+        picks[s : s + step] = block.argmax(axis=1)
+    return picks
+
+
 def completion_duals(cost: np.ndarray, assigned: np.ndarray, rounds: int = 300) -> np.ndarray:
     """Prices ``lam`` under which ``assigned[g]`` is each row's best column of ``cost - lam``.
 
@@ -147,7 +169,10 @@ def completion_duals(cost: np.ndarray, assigned: np.ndarray, rounds: int = 300) 
     (the bound is valid for every ``lam``).
     """
     n = cost.shape[0]
-    diff = (cost - cost[np.arange(n), assigned][:, None]).astype(np.float32)
+    diff = np.empty(cost.shape, dtype=np.float32)
+    base = cost[np.arange(n), assigned]
+    for s in range(0, n, 512):  # row blocks: no float64 n x n temporary
+        diff[s : s + 512] = cost[s : s + 512] - base[s : s + 512, None]
     lam = np.zeros(n, dtype=np.float32)
     for _ in range(rounds):
         new = np.maximum(lam, (lam[assigned][:, None] + diff).max(axis=0))
@@ -213,10 +238,17 @@ def lagrangian_bound(
         it += 1
         p = w02f - lam[None, :].astype(w02f.dtype)
         slack = 1e-5 * (w_top + float(np.abs(lam).max())) if big else 0.0
-        m = _maxplus(p, w12f, top).astype(np.float64) + slack
-        cost = w01 + m
-        r, c = linear_sum_assignment(cost, maximize=True)
-        value = float(cost[r, c].sum() + lam.sum())
+        m = _maxplus(p, w12f, top)
+        del p
+        # cost = -(w01 + m + slack), built in place: one n x n float64 array, which the
+        # assignment solver takes without copying (at n = 5,000 each copy is 200 MB).
+        cost = np.add(w01, m, dtype=np.float64)
+        del m
+        cost += slack
+        np.negative(cost, out=cost)
+        r, c = linear_sum_assignment(cost)
+        value = float(-cost[r, c].sum() + lam.sum())
+        del cost
         if value < best - 1e-9:
             best, best_lam = value, lam.copy()
             stall = 0
@@ -226,9 +258,13 @@ def lagrangian_bound(
                 scale *= 0.5
                 stall = 0
         # Exact best country-2 member of each chosen pair (subgradient and heuristic).
-        completion = w02[r] + w12[c]
-        picks = (completion - lam[None, :]).argmax(axis=1)
-        if heuristic and (not big or it % 4 == 1):
+        run_heuristic = heuristic and (not big or it % 4 == 1)
+        if run_heuristic:
+            completion = w02[r] + w12[c]
+            picks = (completion - lam[None, :]).argmax(axis=1)
+        else:
+            picks = _best_completion(w02, w12, r, c, lam)
+        if run_heuristic:
             # Lagrangian heuristic: keep the (a, b) pairs, assign country 2 optimally.
             _, c_of = linear_sum_assignment(completion, maximize=True)
             pv = float(w01[r, c].sum() + completion[np.arange(n), c_of].sum())

@@ -426,6 +426,13 @@ class _Triads:
     w: dict[tuple[int, int], np.ndarray]
     forbid: dict[tuple[int, int], np.ndarray]
     big: float
+    saved: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+
+    def release(self) -> None:
+        """Put the unpenalised scores back (``w`` may share its arrays with the blocks)."""
+        for key, values in self.saved.items():
+            self.w[key][self.forbid[key]] = values
+        self.saved = {}
 
     @property
     def n(self) -> int:
@@ -468,7 +475,14 @@ def _build_triads(prep: _Prepared) -> _Triads:
         free_local[mem] = np.arange(len(mem))
     for c, d in itertools.combinations(range(m), 2):
         lc, ld = prep.local[members[c]], prep.local[members[d]]
-        w[c, d] = prep.blocks[c, d][np.ix_(lc, ld)].astype(np.float64)
+        block = prep.blocks[c, d]
+        if block.dtype == np.float64 and len(lc) == block.shape[0] and len(ld) == block.shape[1]:
+            # Nobody is in a locked group: share the block instead of copying it (at 5,000
+            # per country each block is 200 MB). The penalties below are undone by
+            # _Triads.release() once the solve is over.
+            w[c, d] = block
+        else:
+            w[c, d] = block[np.ix_(lc, ld)].astype(np.float64)
         forbid[c, d] = np.zeros((len(members[c]), len(members[d])), dtype=bool)
 
     def mark(i: int, j: int) -> None:
@@ -504,9 +518,11 @@ def _build_triads(prep: _Prepared) -> _Triads:
                     row[free_local[j], free_local[i]] = keep
     scale = max((float(np.abs(x).max()) if x.size else 0.0) for x in w.values()) if w else 0.0
     big = (scale + 1.0) * 10.0 * max(1, sum(len(x) for x in members)) * m
+    saved = {}
     for key, mat in w.items():
+        saved[key] = mat[forbid[key]]
         mat[forbid[key]] -= big
-    return _Triads(members=members, w=w, forbid=forbid, big=big)
+    return _Triads(members=members, w=w, forbid=forbid, big=big, saved=saved)
 
 
 def _check_pairwise_feasible(prep: _Prepared, tri: _Triads) -> None:
@@ -548,15 +564,38 @@ def _lsa(cost: np.ndarray) -> np.ndarray:
     return col
 
 
+def _lsa_inplace(cost: np.ndarray) -> np.ndarray:
+    """Like :func:`_lsa` but negates ``cost`` in place (no second n x n copy)."""
+    np.negative(cost, out=cost)
+    _, col = linear_sum_assignment(cost)
+    return col
+
+
+#: Rows gathered at once when summing permuted score blocks (bounds the temporaries).
+GATHER_ROWS = 512
+
+
+def _gather_add(out: np.ndarray, mat: np.ndarray, rows: np.ndarray) -> None:
+    """``out += mat[rows]`` in row blocks, without an n x n temporary."""
+    for s in range(0, len(rows), GATHER_ROWS):
+        out[s : s + GATHER_ROWS] += mat[rows[s : s + GATHER_ROWS]]
+
+
+def _assignment_cost(tri: _Triads, c: int, sol: Mapping[int, np.ndarray]) -> np.ndarray:
+    """``cost[g, j]`` = score of country-c member j with the members of group g in ``sol``."""
+    cost = np.zeros((tri.n, tri.n))
+    for d, s in sol.items():
+        if d != c:
+            _gather_add(cost, tri.pair(d, c), s)
+    return cost
+
+
 def _construct(tri: _Triads, order: Sequence[int]) -> list[np.ndarray]:
     """Add countries one at a time, each by an optimal assignment to the partial groups."""
     n = tri.n
     sol: dict[int, np.ndarray] = {order[0]: np.arange(n)}
     for c in order[1:]:
-        cost = np.zeros((n, n))
-        for d, s in sol.items():
-            cost += tri.pair(d, c)[s]
-        sol[c] = _lsa(cost)
+        sol[c] = _lsa_inplace(_assignment_cost(tri, c, sol))
     return tri.anchor([sol[c] for c in range(tri.m)])
 
 
@@ -571,12 +610,8 @@ def _coordinate_ascent(
         for c in range(tri.m):
             if time.perf_counter() >= deadline:
                 break
-            cost = np.zeros((tri.n, tri.n))
-            for d in range(tri.m):
-                if d != c:
-                    cost += tri.pair(d, c)[sol[d]]
             new = sol.copy()
-            new[c] = _lsa(cost)
+            new[c] = _lsa_inplace(_assignment_cost(tri, c, dict(enumerate(sol))))
             new = tri.anchor(new)
             new_value = tri.value(new)
             if new_value > value + 1e-9:
@@ -905,7 +940,11 @@ def default_bound_time(n: int) -> float:
 
 def _completion_duals(tri: _Triads, sol: list[np.ndarray]) -> np.ndarray:
     """Country-2 prices that make ``sol``'s country-2 assignment optimal for its pairs."""
-    cost = tri.w[0, 2][sol[0]] + tri.w[1, 2][sol[1]]
+    # float32 is enough: any prices give a valid bound, these only warm-start it.
+    cost = np.empty((tri.n, tri.n), dtype=np.float32)
+    for s in range(0, tri.n, GATHER_ROWS):
+        rows = slice(s, s + GATHER_ROWS)
+        cost[rows] = tri.w[0, 2][sol[0][rows]] + tri.w[1, 2][sol[1][rows]]
     return completion_duals(cost, sol[2])
 
 
@@ -981,8 +1020,36 @@ def _solve_triads(
     instances); it is not part of the solve time.
     """
     start = time.perf_counter()
-    end = start + time_limit
     tri = _build_triads(prep)
+    try:
+        return _solve_built_triads(
+            prep,
+            tri,
+            start=start,
+            time_limit=time_limit,
+            progress=progress,
+            seed=seed,
+            exact_limit=exact_limit,
+            bound_time=bound_time,
+            hooks=hooks,
+        )
+    finally:
+        tri.release()
+
+
+def _solve_built_triads(
+    prep: _Prepared,
+    tri: _Triads,
+    *,
+    start: float,
+    time_limit: float,
+    progress: Progress,
+    seed: int,
+    exact_limit: int,
+    bound_time: float | None,
+    hooks: _Hooks,
+) -> tuple[list[list[int]], float | None, bool, float, str]:
+    end = start + time_limit
     if tri.n == 0:
         return [], 0.0, True, 0.0, "locked"
     _check_pairwise_feasible(prep, tri)

@@ -71,3 +71,11 @@ def test_score_matrix_equals_scalar_function():
     mat = score_matrix(people[:20], people[20:], w)
     expected = np.array([[compatibility(a, b, w).score for b in people[20:]] for a in people[:20]])
     np.testing.assert_allclose(mat, expected, atol=1e-12)
+
+
+def test_score_matrix_in_row_blocks_is_bit_identical():
+    """Computed a few rows at a time (bounded temporaries), the matrix is exactly the same."""
+    people = realistic_participants(40, seed=11)
+    whole = score_matrix(people[:70], people[70:], block=10_000)
+    for block in (1, 7, 64):
+        assert np.array_equal(score_matrix(people[:70], people[70:], block=block), whole)
