@@ -1369,7 +1369,12 @@ def _large_pods(
         _check_pairwise_feasible(prep, tri)
         rng = np.random.default_rng(seed)
         sol, _value, method, lam = _large_triads(
-            tri, start + 0.45 * time_limit, rng, progress, _NO_HOOKS
+            # Stop requests reach the triads phase (its triads are not pods: none handed out).
+            tri,
+            start + 0.45 * time_limit,
+            rng,
+            progress,
+            _Hooks(None, None, hooks.stop),
         )
         pos = np.full(len(prep.people), -1, dtype=np.int64)
         pos[free] = np.arange(len(free))
@@ -1401,6 +1406,8 @@ def _large_pods(
                 ]
             )
         method = f"triads({method})+merge+swaps({swaps})"
+        if hooks.stopped():
+            method += " (stopped)"
         bound = None
         bound_secs = 0.0
         if not hooks.stopped() and (bound_time is None or bound_time > 0):

@@ -79,3 +79,19 @@ def test_small_pods_stay_on_the_exact_model():
     problem = random_scores_problem(6, seed=1, max_score=9, per_country=2)
     result = solve_groups(problem, time_limit=20)
     assert result.method == "cp-sat pods"
+
+
+def test_large_pods_hand_out_valid_groupings_and_stop_when_asked():
+    problem = realistic_problem(30, seed=4, per_country=2)
+    seen = []
+
+    def incumbent(groups, objective, bound):
+        seen.append((groups, objective))
+
+    result = solve_groups(problem, time_limit=30, incumbent=incumbent, stop=lambda: bool(seen))
+    assert seen
+    for groups, _objective in seen:
+        assert validate_groups(problem.participants, groups, problem.countries, 2) == []
+    assert result.method.endswith("(stopped)")
+    assert result.seconds < 25
+    assert result.objective >= seen[0][1]
