@@ -1395,7 +1395,9 @@ def _large_pods(
         pod = _pods_from_triads(s, triads, k)
 
         def publish(p: np.ndarray) -> None:
-            hooks.improved(_pod_groups(free, p, n_pods))
+            # Only groupings that keep every hard rule (no penalised pair) are handed out.
+            if _pods_value(s, p) > -big / 2:
+                hooks.improved(_pod_groups(free, p, n_pods))
 
         publish(pod)
         pod, swaps = _pods_swaps(

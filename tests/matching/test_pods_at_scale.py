@@ -95,3 +95,21 @@ def test_large_pods_hand_out_valid_groupings_and_stop_when_asked():
     assert result.method.endswith("(stopped)")
     assert result.seconds < 25
     assert result.objective >= seen[0][1]
+
+
+def test_large_pods_never_hand_out_a_grouping_that_breaks_a_rule():
+    """Many same-institution people: the merged triads may put two of them in one pod
+    before the swaps separate them; such a grouping is never handed out as the best so far."""
+    problem = realistic_problem(30, seed=5, per_country=2)
+    people = [
+        dataclasses.replace(p, institution=f"Institute {n % 12}")
+        for n, p in enumerate(problem.participants)
+    ]
+    problem = GroupsProblem(participants=people, countries=problem.countries, per_country=2)
+    seen = []
+    result = solve_groups(
+        problem, time_limit=8, bound_time=0, incumbent=lambda g, o, b: seen.append(g)
+    )
+    assert seen
+    for groups in [*seen, result.groups]:
+        assert validate_groups(people, groups, problem.countries, 2) == []
