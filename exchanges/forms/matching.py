@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from exchanges.enums import (
-    Country,
     Gender,
     Interest,
     MatchingConstraintKind,
@@ -79,45 +78,36 @@ class MatchingStartForm(forms.Form):
         return cleaned
 
 
-def _person_label(application) -> str:
-    country = (
-        Country(application.country).label
-        if application.country in Country.values
-        else application.country
+class SwapForm(forms.Form):
+    """Two members of the run named by application number (found with the search on the
+    swap page, so no page lists every member)."""
+
+    first = forms.IntegerField(
+        label=_("First person (application number)"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    return f"{application.applicant.display_name} ({country})"
+    second = forms.IntegerField(
+        label=_("Second person, from the same country (application number)"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
 
-
-class _TwoPeopleForm(forms.Form):
-    """Two people chosen from ``people`` (applications with their applicants).
-
-    The queryset is read once for the choices, and the chosen rows are taken from it, so
-    validating costs no further query.
-    """
-
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self._people = {a.pk: a for a in people}
-        choices = [("", "---------")] + [(a.pk, _person_label(a)) for a in self._people.values()]
-        for name in ("first", "second"):
-            self.fields[name].choices = choices
+        self._members = members
 
     def _person(self, name: str):
-        return self._people[int(self.cleaned_data[name])]
+        person = self._members.filter(pk=self.cleaned_data[name]).first()
+        if person is None:
+            raise ValidationError(_("Nobody in these groups has this application number."))
+        return person
 
     def clean_first(self):
         return self._person("first")
 
     def clean_second(self):
         return self._person("second")
-
-
-class SwapForm(_TwoPeopleForm):
-    first = forms.TypedChoiceField(label=_("First person"), coerce=int)
-    second = forms.TypedChoiceField(label=_("Second person, from the same country"), coerce=int)
-
-    def __init__(self, *args, members, **kwargs):
-        super().__init__(*args, people=members, **kwargs)
 
     def clean(self):
         cleaned = super().clean()

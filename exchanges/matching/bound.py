@@ -51,11 +51,25 @@ PRUNE_MIN_COLUMNS = 1000
 PRUNE_TOP = 192
 
 
-def _top_columns(x: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices of each row's ``t`` largest entries, and the largest entry outside them."""
-    idx = np.argpartition(-x, t, axis=1)
-    top = np.ascontiguousarray(idx[:, :t])
-    cut = np.take_along_axis(x, idx[:, t : t + 1], axis=1)[:, 0]
+def _top_columns(x, t: int, rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of each row's ``t`` largest entries, and the largest entry outside them.
+
+    ``x`` is an array, or a function giving the rows ``x[s:e]`` for a slice (then ``rows``
+    is the number of rows): rows are read in blocks, no n x n index temporary."""
+    get = x.__getitem__ if isinstance(x, np.ndarray) else x
+    n = x.shape[0] if rows is None else rows
+    top = np.empty((n, t), dtype=np.int64)
+    cut = None
+    step = 256
+    for s in range(0, n, step):
+        block = get(slice(s, s + step))
+        if cut is None:
+            cut = np.empty(n, dtype=block.dtype)
+        idx = np.argpartition(-block, t, axis=1)
+        top[s : s + step] = idx[:, :t]
+        cut[s : s + step] = np.take_along_axis(block, idx[:, t : t + 1], axis=1)[:, 0]
+    if cut is None:
+        cut = np.empty(0)
     return top, cut
 
 
@@ -71,41 +85,73 @@ def _maxplus_pruned(p: np.ndarray, q: np.ndarray, t: int = PRUNE_TOP) -> np.ndar
     ``cand == M``; the remaining pairs (a few % at n = 2000, t = 192) are computed in full.
     Cost ~ 2 n**2 t + (fraction left) n**3 instead of n**3.
     """
-    n_a = p.shape[0]
-    n_b = q.shape[0]
-    sa, pcut = _top_columns(p, t)
-    sb, qcut = _top_columns(q, t)
-    q_t = np.ascontiguousarray(q.T)  # (c, b): candidate rows are contiguous
-    p_t = np.ascontiguousarray(p.T)  # (c, a)
-    cand = np.empty((n_a, n_b), dtype=p.dtype)
-    cand_b = np.empty((n_b, n_a), dtype=p.dtype)
-    blk = 8
+    return _PrunedProduct(q.__getitem__, np.ascontiguousarray(q.T), q.shape[0], t).product(
+        p.__getitem__, np.ascontiguousarray(p.T), p.shape[0]
+    )
 
-    def part_a(s: int) -> None:
-        idx = sa[s : s + blk]
-        vals = np.take_along_axis(p[s : s + blk], idx, axis=1)
-        np.max(q_t[idx] + vals[:, :, None], axis=1, out=cand[s : s + blk])
 
-    def part_b(s: int) -> None:
-        idx = sb[s : s + blk]
-        vals = np.take_along_axis(q[s : s + blk], idx, axis=1)
-        np.max(p_t[idx] + vals[:, :, None], axis=1, out=cand_b[s : s + blk])
+def _transpose_rows(rows: Callable, n: int) -> np.ndarray:
+    """``x.T`` as a contiguous float32 array, from the rows of ``x`` (n x n) in blocks."""
+    out = None
+    for s in range(0, n, 512):
+        block = rows(slice(s, s + 512))
+        if out is None:
+            out = np.empty((block.shape[1], n), dtype=block.dtype)
+        out[:, s : s + 512] = block.T
+    return out
 
-    uncertain = np.empty((n_a, n_b), dtype=bool)
-    with ThreadPoolExecutor(max_workers=MAXPLUS_THREADS) as pool:
-        list(pool.map(part_a, range(0, n_a, blk)))
-        list(pool.map(part_b, range(0, n_b, blk)))
-        np.maximum(cand, cand_b.T, out=cand)
-        np.less(cand, pcut[:, None] + qcut[None, :], out=uncertain)
-        rows = np.flatnonzero(uncertain.any(axis=1))
 
-        def fix(chunk: np.ndarray) -> None:
-            for a in chunk:
-                bs = np.flatnonzero(uncertain[a])
-                cand[a, bs] = np.max(q[bs] + p[a][None, :], axis=1)
+class _PrunedProduct:
+    """The pruned (max, +) product against a fixed ``q``, whose rows come from ``q_rows``
+    (a function of a slice or an index array), so neither p nor q need exist as arrays: the
+    Lagrangian bound builds their float32 rows on the fly from the float64 scores (at 5,000
+    per country each float32 copy is 100 MB). The q side (candidates, cuts, transpose) is
+    computed once and reused by every product."""
 
-        list(pool.map(fix, np.array_split(rows, 8 * MAXPLUS_THREADS)))
-    return cand
+    def __init__(self, q_rows: Callable, q_t: np.ndarray, n_b: int, t: int = PRUNE_TOP):
+        self.q_rows, self.q_t, self.n_b, self.t = q_rows, q_t, n_b, t
+        self.sb, self.qcut = _top_columns(q_rows, t, rows=n_b)
+
+    def product(self, p_rows: Callable, p_t: np.ndarray, n_a: int) -> np.ndarray:
+        t, n_b, q_rows, q_t, sb, qcut = self.t, self.n_b, self.q_rows, self.q_t, self.sb, self.qcut
+        sa, pcut = _top_columns(p_rows, t, rows=n_a)
+        cand = np.empty((n_a, n_b), dtype=q_t.dtype)
+        blk = 8
+
+        def part_a(s: int) -> None:
+            idx = sa[s : s + blk]
+            vals = np.take_along_axis(p_rows(slice(s, s + blk)), idx, axis=1)
+            np.max(q_t[idx] + vals[:, :, None], axis=1, out=cand[s : s + blk])
+
+        def part_b(s: int) -> None:
+            idx = sb[s : s + blk]
+            vals = np.take_along_axis(q_rows(slice(s, s + blk)), idx, axis=1)
+            # Columns s..s+blk of cand belong to this block alone: no two threads write them.
+            best_b = np.max(p_t[idx] + vals[:, :, None], axis=1)
+            np.maximum(cand[:, s : s + blk], best_b.T, out=cand[:, s : s + blk])
+
+        uncertain = np.empty((n_a, n_b), dtype=bool)
+        with ThreadPoolExecutor(max_workers=MAXPLUS_THREADS) as pool:
+            list(pool.map(part_a, range(0, n_a, blk)))
+            list(pool.map(part_b, range(0, n_b, blk)))
+            for s in range(0, n_a, 256):
+                np.less(
+                    cand[s : s + 256],
+                    pcut[s : s + 256, None] + qcut[None, :],
+                    out=uncertain[s : s + 256],
+                )
+            rows = np.flatnonzero(uncertain.any(axis=1))
+
+            def fix(chunk: np.ndarray) -> None:
+                for a in chunk:
+                    bs = np.flatnonzero(uncertain[a])
+                    p_a = p_rows(slice(a, a + 1))[0]
+                    for s in range(0, len(bs), 512):  # bounded temporaries
+                        part = bs[s : s + 512]
+                        cand[a, part] = np.max(q_rows(part) + p_a[None, :], axis=1)
+
+            list(pool.map(fix, np.array_split(rows, 8 * MAXPLUS_THREADS)))
+        return cand
 
 
 def _maxplus(p: np.ndarray, q: np.ndarray, top: int = 0) -> np.ndarray:
@@ -137,6 +183,19 @@ def _maxplus(p: np.ndarray, q: np.ndarray, top: int = 0) -> np.ndarray:
     return out
 
 
+def _best_completion(
+    w02: np.ndarray, w12: np.ndarray, r: np.ndarray, c: np.ndarray, lam: np.ndarray
+) -> np.ndarray:
+    """``argmax_k w02[r[i], k] + w12[c[i], k] - lam[k]`` per pair, in row blocks."""
+    picks = np.empty(len(r), dtype=np.int64)
+    step = 512
+    for s in range(0, len(r), step):
+        block = w02[r[s : s + step]] + w12[c[s : s + step]]
+        block -= lam[None, :]
+        picks[s : s + step] = block.argmax(axis=1)
+    return picks
+
+
 def completion_duals(cost: np.ndarray, assigned: np.ndarray, rounds: int = 300) -> np.ndarray:
     """Prices ``lam`` under which ``assigned[g]`` is each row's best column of ``cost - lam``.
 
@@ -147,7 +206,10 @@ def completion_duals(cost: np.ndarray, assigned: np.ndarray, rounds: int = 300) 
     (the bound is valid for every ``lam``).
     """
     n = cost.shape[0]
-    diff = (cost - cost[np.arange(n), assigned][:, None]).astype(np.float32)
+    diff = np.empty(cost.shape, dtype=np.float32)
+    base = cost[np.arange(n), assigned]
+    for s in range(0, n, 512):  # row blocks: no float64 n x n temporary
+        diff[s : s + 512] = cost[s : s + 512] - base[s : s + 512, None]
     lam = np.zeros(n, dtype=np.float32)
     for _ in range(rounds):
         new = np.maximum(lam, (lam[assigned][:, None] + diff).max(axis=0))
@@ -199,8 +261,19 @@ def lagrangian_bound(
     big = n > EXACT_MAXPLUS_LIMIT
     # float32 halves the memory traffic of the (max, +) product; keep the bound valid by
     # rounding the result up by more than the float32 error.
-    w02f = w02.astype(np.float32) if big else w02
-    w12f = w12.astype(np.float32) if big else w12
+    pruned = big and n >= PRUNE_MIN_COLUMNS and n > 4 * PRUNE_TOP
+    if pruned:
+        # No float32 copies of w02 and w12: their rows are converted when read, and only
+        # the transposes the product gathers from exist as float32 arrays (q's once).
+        def q_rows(idx) -> np.ndarray:
+            return w12[idx].astype(np.float32)
+
+        q_t = _transpose_rows(q_rows, n)
+        product = _PrunedProduct(q_rows, q_t, n)
+        w02f = w12f = None
+    else:
+        w02f = w02.astype(np.float32) if big else w02
+        w12f = w12.astype(np.float32) if big else w12
     w_top = abs(float(w02.max())) + abs(float(w12.max())) + 1.0
     best_lam = lam.copy()
     scale = 1.0
@@ -211,12 +284,29 @@ def lagrangian_bound(
     while it < max_iter and time.perf_counter() - start + last < time_limit:
         t_iter = time.perf_counter()
         it += 1
-        p = w02f - lam[None, :].astype(w02f.dtype)
         slack = 1e-5 * (w_top + float(np.abs(lam).max())) if big else 0.0
-        m = _maxplus(p, w12f, top).astype(np.float64) + slack
-        cost = w01 + m
-        r, c = linear_sum_assignment(cost, maximize=True)
-        value = float(cost[r, c].sum() + lam.sum())
+        if pruned:
+            lam32 = lam.astype(np.float32)
+
+            def p_rows(idx, lam32=lam32) -> np.ndarray:
+                rows = w02[idx].astype(np.float32)
+                rows -= lam32[None, :]
+                return rows
+
+            m = product.product(p_rows, _transpose_rows(p_rows, n), n)
+        else:
+            p = w02f - lam[None, :].astype(w02f.dtype)
+            m = _maxplus(p, w12f, top)
+            del p
+        # cost = -(w01 + m + slack), built in place: one n x n float64 array, which the
+        # assignment solver takes without copying (at n = 5,000 each copy is 200 MB).
+        cost = np.add(w01, m, dtype=np.float64)
+        del m
+        cost += slack
+        np.negative(cost, out=cost)
+        r, c = linear_sum_assignment(cost)
+        value = float(-cost[r, c].sum() + lam.sum())
+        del cost
         if value < best - 1e-9:
             best, best_lam = value, lam.copy()
             stall = 0
@@ -226,9 +316,13 @@ def lagrangian_bound(
                 scale *= 0.5
                 stall = 0
         # Exact best country-2 member of each chosen pair (subgradient and heuristic).
-        completion = w02[r] + w12[c]
-        picks = (completion - lam[None, :]).argmax(axis=1)
-        if heuristic and (not big or it % 4 == 1):
+        run_heuristic = heuristic and (not big or it % 4 == 1)
+        if run_heuristic:
+            completion = w02[r] + w12[c]
+            picks = (completion - lam[None, :]).argmax(axis=1)
+        else:
+            picks = _best_completion(w02, w12, r, c, lam)
+        if run_heuristic:
             # Lagrangian heuristic: keep the (a, b) pairs, assign country 2 optimally.
             _, c_of = linear_sum_assignment(completion, maximize=True)
             pv = float(w01[r, c].sum() + completion[np.arange(n), c_of].sum())

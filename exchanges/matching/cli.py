@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import resource
 import tracemalloc
 from collections.abc import Callable, Sequence
@@ -29,58 +30,94 @@ def solve_file(
     return result
 
 
+#: The scale targets of docs/matching.md: triads at 2,000 and 5,000 per country, pods of
+#: two per country at 1,000 per country.
+SCALE_CASES: tuple[tuple[int, int], ...] = ((2000, 1), (5000, 1), (1000, 2))
+
+
+def default_time_limit(n: int, per_country: int = 1) -> float:
+    """Benchmark seconds for the groups: 20 (n < 1000), 55 (n < 5000), 110 (larger or pods)."""
+    if per_country > 1 and n >= 1000:
+        return 110.0
+    if n >= 5000:
+        return 110.0
+    return 55.0 if n >= 1000 else 20.0
+
+
+def parse_cases(text: str) -> list[tuple[int, int]]:
+    """``"2000,5000,1000x2"`` -> ``[(2000, 1), (5000, 1), (1000, 2)]`` (n per country x k)."""
+    cases = []
+    for raw in text.split(","):
+        part = raw.strip().lower()
+        if not part:
+            continue
+        n, _, k = part.partition("x")
+        cases.append((int(n), int(k or 1)))
+    return cases
+
+
 def run_benchmark(
-    sizes: Sequence[int] = (10, 40, 100, 500, 2000),
+    sizes: Sequence[int | tuple[int, int]] = (10, 40, 100, 500, 2000),
     out: Callable[[str], Any] = print,
     time_limit: float | None = None,
     seed: int = 0,
     bound_time: float | None = None,
 ) -> list[dict[str, Any]]:
-    """Solve seeded realistic triad instances (3 countries, k=1) and print a table.
+    """Solve seeded realistic instances (3 countries) and print a table.
 
-    Time limit for the groups per size defaults to 20 s (55 s for n >= 1000); the bound of
-    large instances is computed afterwards for ``bound_time`` seconds (default
-    :func:`~exchanges.matching.groups.default_bound_time`). ``solve s`` is the time to the
-    final groups, ``bound s`` the extra bound time. Peak memory is the Python heap peak
-    reported by tracemalloc during the solve (numpy buffers included) and the process max
-    RSS.
+    ``sizes`` holds members per country, or ``(n, k)`` pairs for pods of k per country
+    (:data:`SCALE_CASES` are the scale targets). The time limit for the groups defaults to
+    :func:`default_time_limit`; the bound of large instances is computed afterwards for
+    ``bound_time`` seconds (default :func:`~exchanges.matching.groups.default_bound_time`).
+    ``solve s`` is the time to the final groups, ``bound s`` the extra bound time, ``total s``
+    both. Peak memory is the Python heap peak reported by tracemalloc during the solve
+    (numpy buffers included) and the process max RSS; the load average is printed with
+    each row because the machine may be shared.
     """
     rows = []
     header = (
-        f"{'n/country':>9} {'objective':>12} {'upper bound':>12} {'gap %':>7} {'solve s':>8} "
-        f"{'bound s':>8} {'peak MiB':>9} {'maxrss MiB':>10} {'optimal':>7}  method"
+        f"{'n/country':>9} {'k':>2} {'objective':>12} {'upper bound':>12} {'gap %':>7} "
+        f"{'solve s':>8} {'bound s':>8} {'total s':>8} {'peak MiB':>9} {'maxrss MiB':>10} "
+        f"{'load':>5} {'optimal':>7}  method"
     )
     out(header)
-    for n in sizes:
-        problem = realistic_problem(n, seed=seed)
-        limit = time_limit if time_limit is not None else (55.0 if n >= 1000 else 20.0)
+    for case in sizes:
+        n, k = (case, 1) if isinstance(case, int) else case
+        problem = realistic_problem(n, seed=seed, per_country=k)
+        limit = time_limit if time_limit is not None else default_time_limit(n, k)
         tracemalloc.start()
         result = solve_groups(problem, time_limit=limit, bound_time=bound_time)
         seconds = result.seconds
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        if validate_groups(problem.participants, result.groups, problem.countries):
+        load = os.getloadavg()[0]
+        if validate_groups(problem.participants, result.groups, problem.countries, k):
             raise AssertionError("benchmark produced an invalid grouping")  # pragma: no cover
         ub = result.upper_bound
         gap = 100.0 * (ub - result.objective) / ub if ub else float("nan")
+        total = seconds + result.bound_seconds
         row = {
             "n": n,
+            "per_country": k,
             "objective": result.objective,
             "upper_bound": ub,
             "gap_percent": gap,
             "seconds": seconds,
             "bound_seconds": result.bound_seconds,
+            "total_seconds": total,
             "peak_mib": peak / 2**20,
             "maxrss_mib": maxrss,
+            "load": load,
             "optimal": result.optimal,
             "method": result.method,
         }
         rows.append(row)
         out(
-            f"{n:>9} {result.objective:>12.2f} {ub if ub is not None else float('nan'):>12.2f} "
-            f"{gap:>7.3f} {seconds:>8.2f} {result.bound_seconds:>8.2f} {peak / 2**20:>9.1f} "
-            f"{maxrss:>10.1f} {result.optimal!s:>7}  {result.method}"
+            f"{n:>9} {k:>2} {result.objective:>12.2f} "
+            f"{ub if ub is not None else float('nan'):>12.2f} {gap:>7.3f} {seconds:>8.2f} "
+            f"{result.bound_seconds:>8.2f} {total:>8.2f} {peak / 2**20:>9.1f} {maxrss:>10.1f} "
+            f"{load:>5.1f} {result.optimal!s:>7}  {result.method}"
         )
     return rows
 
@@ -101,7 +138,7 @@ def run_best_known_comparison(
     and returns both objectives and ``ratio = objective / max(objective, long objective)``.
     """
     problem = realistic_problem(n, seed=seed)
-    limit = time_limit if time_limit is not None else (55.0 if n >= 1000 else 20.0)
+    limit = time_limit if time_limit is not None else default_time_limit(n)
     normal = solve_groups(problem, time_limit=limit, bound_time=0)
     long = solve_groups(problem, time_limit=long_time_limit, bound_time=0)
     for res in (normal, long):

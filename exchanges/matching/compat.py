@@ -134,42 +134,54 @@ def _indicator(people: Sequence[Person], vocab: dict[str, int], attr: str, min_l
     return mat
 
 
+#: Rows of the score matrix computed at once (bounds the temporaries).
+SCORE_BLOCK_ROWS = 256
+
+
 def score_matrix(
     rows: Sequence[Person],
     cols: Sequence[Person],
     weights: CompatibilityWeights = DEFAULT_WEIGHTS,
+    *,
+    block: int = SCORE_BLOCK_ROWS,
 ) -> np.ndarray:
     """``S[i, j] = compatibility(rows[i], cols[j]).score`` for all pairs, vectorised.
 
-    Returns a float64 array of shape ``(len(rows), len(cols))``.
+    Returns a float64 array of shape ``(len(rows), len(cols))``, filled ``block`` rows at a
+    time so the temporaries stay small (the result is the only array of that size).
     """
     everyone = [*rows, *cols]
     interests = {k: i for i, k in enumerate(sorted({t for p in everyone for t in p.interests}))}
     langs = {k: i for i, k in enumerate(sorted({t for p in everyone for t in p.languages}))}
     lvl = weights.min_language_level
-    # Counts are small integers, so float32 matrix products are exact here.
-    shared = (
-        _indicator(rows, interests, "interests", lvl)
-        @ _indicator(cols, interests, "interests", lvl).T
-    )
-    score = weights.interests * np.minimum(shared, weights.max_shared_interests).astype(np.float64)
-    common = _indicator(rows, langs, "languages", lvl) @ _indicator(cols, langs, "languages", lvl).T
-    score += weights.language * (common > 0)
+    ia = _indicator(rows, interests, "interests", lvl)
+    ib = _indicator(cols, interests, "interests", lvl).T
+    la = _indicator(rows, langs, "languages", lvl)
+    lb = _indicator(cols, langs, "languages", lvl).T
 
     sectors = {s: i for i, s in enumerate(sorted({p.sector for p in everyone if p.sector}))}
     sa = np.array([sectors.get(p.sector, -1) for p in rows])
     sb = np.array([sectors.get(p.sector, -1) for p in cols])
-    known = (sa[:, None] >= 0) & (sb[None, :] >= 0)
-    score += weights.sector * ((sa[:, None] != sb[None, :]) & known)
-
     aa = np.array([np.nan if p.age is None else p.age for p in rows], dtype=np.float64)
     ab = np.array([np.nan if p.age is None else p.age for p in cols], dtype=np.float64)
-    closeness = np.clip(1.0 - np.abs(aa[:, None] - ab[None, :]) / weights.age_scale, 0.0, 1.0)
-    score += weights.age * np.nan_to_num(closeness, nan=0.0)
-
     genders = {g: i for i, g in enumerate(sorted({p.gender for p in everyone if p.gender}))}
     ga = np.array([genders.get(p.gender, -1) if p.gender else -1 for p in rows])
     gb = np.array([genders.get(p.gender, -1) if p.gender else -1 for p in cols])
-    known = (ga[:, None] >= 0) & (gb[None, :] >= 0)
-    score += weights.gender * ((ga[:, None] != gb[None, :]) & known)
-    return score
+
+    out = np.empty((len(rows), len(cols)), dtype=np.float64)
+    for start in range(0, len(rows), max(1, block)):
+        sl = slice(start, start + block)
+        # Counts are small integers, so float32 matrix products are exact here.
+        shared = ia[sl] @ ib
+        score = weights.interests * np.minimum(shared, weights.max_shared_interests).astype(
+            np.float64
+        )
+        score += weights.language * ((la[sl] @ lb) > 0)
+        known = (sa[sl, None] >= 0) & (sb[None, :] >= 0)
+        score += weights.sector * ((sa[sl, None] != sb[None, :]) & known)
+        closeness = np.clip(1.0 - np.abs(aa[sl, None] - ab[None, :]) / weights.age_scale, 0.0, 1.0)
+        score += weights.age * np.nan_to_num(closeness, nan=0.0)
+        known = (ga[sl, None] >= 0) & (gb[None, :] >= 0)
+        score += weights.gender * ((ga[sl, None] != gb[None, :]) & known)
+        out[sl] = score
+    return out

@@ -426,6 +426,13 @@ class _Triads:
     w: dict[tuple[int, int], np.ndarray]
     forbid: dict[tuple[int, int], np.ndarray]
     big: float
+    saved: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+
+    def release(self) -> None:
+        """Put the unpenalised scores back (``w`` may share its arrays with the blocks)."""
+        for key, values in self.saved.items():
+            self.w[key][self.forbid[key]] = values
+        self.saved = {}
 
     @property
     def n(self) -> int:
@@ -468,7 +475,14 @@ def _build_triads(prep: _Prepared) -> _Triads:
         free_local[mem] = np.arange(len(mem))
     for c, d in itertools.combinations(range(m), 2):
         lc, ld = prep.local[members[c]], prep.local[members[d]]
-        w[c, d] = prep.blocks[c, d][np.ix_(lc, ld)].astype(np.float64)
+        block = prep.blocks[c, d]
+        if block.dtype == np.float64 and len(lc) == block.shape[0] and len(ld) == block.shape[1]:
+            # Nobody is in a locked group: share the block instead of copying it (at 5,000
+            # per country each block is 200 MB). The penalties below are undone by
+            # _Triads.release() once the solve is over.
+            w[c, d] = block
+        else:
+            w[c, d] = block[np.ix_(lc, ld)].astype(np.float64)
         forbid[c, d] = np.zeros((len(members[c]), len(members[d])), dtype=bool)
 
     def mark(i: int, j: int) -> None:
@@ -502,11 +516,18 @@ def _build_triads(prep: _Prepared) -> _Triads:
                     keep = row[free_local[j], free_local[i]]
                     row[:, free_local[i]] = True
                     row[free_local[j], free_local[i]] = keep
-    scale = max((float(np.abs(x).max()) if x.size else 0.0) for x in w.values()) if w else 0.0
+    # max |x| without an n x n temporary
+    scale = (
+        max((max(float(x.max()), -float(x.min())) if x.size else 0.0) for x in w.values())
+        if w
+        else 0.0
+    )
     big = (scale + 1.0) * 10.0 * max(1, sum(len(x) for x in members)) * m
+    saved = {}
     for key, mat in w.items():
+        saved[key] = mat[forbid[key]]
         mat[forbid[key]] -= big
-    return _Triads(members=members, w=w, forbid=forbid, big=big)
+    return _Triads(members=members, w=w, forbid=forbid, big=big, saved=saved)
 
 
 def _check_pairwise_feasible(prep: _Prepared, tri: _Triads) -> None:
@@ -548,15 +569,38 @@ def _lsa(cost: np.ndarray) -> np.ndarray:
     return col
 
 
+def _lsa_inplace(cost: np.ndarray) -> np.ndarray:
+    """Like :func:`_lsa` but negates ``cost`` in place (no second n x n copy)."""
+    np.negative(cost, out=cost)
+    _, col = linear_sum_assignment(cost)
+    return col
+
+
+#: Rows gathered at once when summing permuted score blocks (bounds the temporaries).
+GATHER_ROWS = 512
+
+
+def _gather_add(out: np.ndarray, mat: np.ndarray, rows: np.ndarray) -> None:
+    """``out += mat[rows]`` in row blocks, without an n x n temporary."""
+    for s in range(0, len(rows), GATHER_ROWS):
+        out[s : s + GATHER_ROWS] += mat[rows[s : s + GATHER_ROWS]]
+
+
+def _assignment_cost(tri: _Triads, c: int, sol: Mapping[int, np.ndarray]) -> np.ndarray:
+    """``cost[g, j]`` = score of country-c member j with the members of group g in ``sol``."""
+    cost = np.zeros((tri.n, tri.n))
+    for d, s in sol.items():
+        if d != c:
+            _gather_add(cost, tri.pair(d, c), s)
+    return cost
+
+
 def _construct(tri: _Triads, order: Sequence[int]) -> list[np.ndarray]:
     """Add countries one at a time, each by an optimal assignment to the partial groups."""
     n = tri.n
     sol: dict[int, np.ndarray] = {order[0]: np.arange(n)}
     for c in order[1:]:
-        cost = np.zeros((n, n))
-        for d, s in sol.items():
-            cost += tri.pair(d, c)[s]
-        sol[c] = _lsa(cost)
+        sol[c] = _lsa_inplace(_assignment_cost(tri, c, sol))
     return tri.anchor([sol[c] for c in range(tri.m)])
 
 
@@ -571,12 +615,8 @@ def _coordinate_ascent(
         for c in range(tri.m):
             if time.perf_counter() >= deadline:
                 break
-            cost = np.zeros((tri.n, tri.n))
-            for d in range(tri.m):
-                if d != c:
-                    cost += tri.pair(d, c)[sol[d]]
             new = sol.copy()
-            new[c] = _lsa(cost)
+            new[c] = _lsa_inplace(_assignment_cost(tri, c, dict(enumerate(sol))))
             new = tri.anchor(new)
             new_value = tri.value(new)
             if new_value > value + 1e-9:
@@ -643,13 +683,24 @@ def _apply_triples(
 
 def _int_scale(tri: _Triads) -> float:
     """Factor making the scores integers for CP-SAT (exact when they have <= 3 decimals)."""
-    vals = np.concatenate([x.ravel() for x in tri.w.values()])
-    vals = vals[np.abs(vals) < tri.big / 2]
-    for scale in (1.0, 1000.0):
-        if np.allclose(vals * scale, np.round(vals * scale), atol=1e-9):
+    # Row blocks, not one concatenated copy: at 5,000 per country that copy and the
+    # temporaries of the checks took about 3 GB.
+    exact = {1.0: True, 1000.0: True}
+    top = 0.0
+    for x in tri.w.values():
+        for s in range(0, x.shape[0], GATHER_ROWS):
+            rows = x[s : s + GATHER_ROWS]
+            vals = rows[np.abs(rows) < tri.big / 2]
+            if not vals.size:
+                continue
+            top = max(top, float(np.abs(vals).max()))
+            for scale, ok in list(exact.items()):
+                if ok and not np.allclose(vals * scale, np.round(vals * scale), atol=1e-9):
+                    exact[scale] = False
+    for scale, ok in exact.items():
+        if ok:
             return scale
-    top = float(np.abs(vals).max()) if vals.size else 1.0
-    return 1e6 / max(top, 1e-9)
+    return 1e6 / max(top if top else 1.0, 1e-9)
 
 
 def _lns(  # noqa: PLR0917 -- internal helper, all arguments are required state
@@ -905,7 +956,11 @@ def default_bound_time(n: int) -> float:
 
 def _completion_duals(tri: _Triads, sol: list[np.ndarray]) -> np.ndarray:
     """Country-2 prices that make ``sol``'s country-2 assignment optimal for its pairs."""
-    cost = tri.w[0, 2][sol[0]] + tri.w[1, 2][sol[1]]
+    # float32 is enough: any prices give a valid bound, these only warm-start it.
+    cost = np.empty((tri.n, tri.n), dtype=np.float32)
+    for s in range(0, tri.n, GATHER_ROWS):
+        rows = slice(s, s + GATHER_ROWS)
+        cost[rows] = tri.w[0, 2][sol[0][rows]] + tri.w[1, 2][sol[1][rows]]
     return completion_duals(cost, sol[2])
 
 
@@ -981,8 +1036,36 @@ def _solve_triads(
     instances); it is not part of the solve time.
     """
     start = time.perf_counter()
-    end = start + time_limit
     tri = _build_triads(prep)
+    try:
+        return _solve_built_triads(
+            prep,
+            tri,
+            start=start,
+            time_limit=time_limit,
+            progress=progress,
+            seed=seed,
+            exact_limit=exact_limit,
+            bound_time=bound_time,
+            hooks=hooks,
+        )
+    finally:
+        tri.release()
+
+
+def _solve_built_triads(
+    prep: _Prepared,
+    tri: _Triads,
+    *,
+    start: float,
+    time_limit: float,
+    progress: Progress,
+    seed: int,
+    exact_limit: int,
+    bound_time: float | None,
+    hooks: _Hooks,
+) -> tuple[list[list[int]], float | None, bool, float, str]:
+    end = start + time_limit
     if tri.n == 0:
         return [], 0.0, True, 0.0, "locked"
     _check_pairwise_feasible(prep, tri)
@@ -1137,6 +1220,249 @@ def _solve_pods(
     return groups, bound, optimal, 0.0, "cp-sat pods"
 
 
+# ----------------------------------------------------------------- k > 1 at scale (pods)
+#: Above this many free groups (three countries, no must-match chains or partial locks)
+#: pods are built from triads (below: the exact CP-SAT model).
+PODS_EXACT_GROUPS = 12
+
+
+def _pods_at_scale(prep: _Prepared) -> bool:
+    """Whether pods are built from triads (large, three countries, no chains or partial
+    locks) rather than by the exact CP-SAT model."""
+    fixed = {i for g in prep.fixed_groups for i in g}
+    if len(prep.by_country) != 3 or any(i not in fixed for cl in prep.clusters for i in cl):
+        return False
+    n_groups = (len(prep.people) - len(fixed)) // (3 * prep.problem.per_country)
+    return n_groups > PODS_EXACT_GROUPS
+
+
+def _pods_scores(prep: _Prepared, free: np.ndarray) -> tuple[np.ndarray, float]:
+    """Scores among the free members (one N x N matrix, N = 3 k groups), forbidden pairs and
+    the diagonal at ``-big``. Memory is N**2 floats: 72 MB at 1,000 per country."""
+    pos = np.full(len(prep.people), -1, dtype=np.int64)
+    pos[free] = np.arange(len(free))
+    country = prep.country_index[free]
+    loc = prep.local[free]
+    s = np.empty((len(free), len(free)))
+    m = len(prep.by_country)
+    for c in range(m):
+        rows = np.flatnonzero(country == c)
+        for d in range(m):
+            cols = np.flatnonzero(country == d)
+            block = prep.blocks[min(c, d), max(c, d)]
+            part = (
+                block[np.ix_(loc[rows], loc[cols])]
+                if c <= d
+                else block[np.ix_(loc[cols], loc[rows])].T
+            )
+            s[np.ix_(rows, cols)] = part
+    top = max(float(s.max()), -float(s.min()), 0.0)
+    big = (top + 1.0) * 10.0 * len(free)
+    np.fill_diagonal(s, -big)
+    for i, j in prep.forbidden:
+        if pos[i] >= 0 and pos[j] >= 0:
+            s[pos[i], pos[j]] = s[pos[j], pos[i]] = -big
+    return s, big
+
+
+def _pods_from_triads(s: np.ndarray, triads: np.ndarray, k: int) -> np.ndarray:
+    """Merge triads (rows of member indices into ``s``) k at a time into pods, greedily by
+    the scores between them; returns ``pod[member]``."""
+    t = len(triads)
+    # affinity[a, b] = total score between the members of triads a and b.
+    aff = np.zeros((t, t))
+    for x in range(3):
+        for y in range(3):
+            aff += s[np.ix_(triads[:, x], triads[:, y])]
+    np.fill_diagonal(aff, -np.inf)
+    pod = np.empty(s.shape[0], dtype=np.int64)
+    free = np.ones(t, dtype=bool)
+    g = 0
+    # Start from the triads with the fewest good partners: they are hardest to place late.
+    order = np.argsort(np.sort(aff, axis=1)[:, -k:].sum(axis=1))
+    for a in order:
+        if not free[a]:
+            continue
+        free[a] = False
+        members = [a]
+        score = aff[a].copy()
+        while len(members) < k:
+            score[~free] = -np.inf
+            b = int(np.argmax(score))
+            free[b] = False
+            members.append(b)
+            score += aff[b]
+        for b in members:
+            pod[triads[b]] = g
+        g += 1
+    return pod
+
+
+def _pods_swaps(
+    s: np.ndarray,
+    country: np.ndarray,
+    pod: np.ndarray,
+    *,
+    n_pods: int,
+    deadline: float,
+    hooks: _Hooks,
+    publish: Callable[[np.ndarray], None],
+) -> tuple[np.ndarray, int]:
+    """Best-improvement swaps of two same-country members between pods, many disjoint swaps
+    per round (their gains are independent), until none improves or ``deadline``."""
+    swaps = 0
+    members = [np.flatnonzero(country == c) for c in range(int(country.max()) + 1)]
+    last_publish = time.perf_counter()
+    while time.perf_counter() < deadline and not hooks.stopped():
+        improved = False
+        for mem in members:
+            onehot = np.zeros((s.shape[0], n_pods))
+            onehot[np.arange(s.shape[0]), pod] = 1.0
+            contrib = s[mem] @ onehot  # contrib[x, p] = score of x with the members of p
+            own = contrib[np.arange(len(mem)), pod[mem]]
+            px = pod[mem]
+            # gain of swapping x and y: each joins the other's pod (minus their own pair).
+            gain = contrib[:, px].T + contrib[:, px] - 2.0 * s[np.ix_(mem, mem)]
+            gain -= own[:, None] + own[None, :]
+            gain[px[:, None] == px[None, :]] = -np.inf
+            flat = np.flatnonzero(gain > 1e-9)
+            if not len(flat):
+                continue
+            flat = flat[np.argsort(-gain.ravel()[flat])]
+            used = np.zeros(n_pods, dtype=bool)
+            for f in flat[: 20 * n_pods]:
+                x, y = divmod(int(f), len(mem))
+                a, b = px[x], px[y]
+                if used[a] or used[b] or x > y:
+                    continue
+                used[a] = used[b] = True
+                pod[mem[x]], pod[mem[y]] = b, a
+                swaps += 1
+                improved = True
+            if time.perf_counter() >= deadline:
+                break
+        if time.perf_counter() - last_publish > 2.0:
+            publish(pod)
+            last_publish = time.perf_counter()
+        if not improved:
+            break
+    return pod, swaps
+
+
+def _pods_value(s: np.ndarray, pod: np.ndarray) -> float:
+    same = pod[:, None] == pod[None, :]
+    return float(s[same].sum() - np.trace(s)) / 2.0
+
+
+def _large_pods(
+    prep: _Prepared,
+    time_limit: float,
+    progress: Progress,
+    seed: int,
+    *,
+    hooks: _Hooks = _NO_HOOKS,
+    bound_time: float | None = None,
+) -> tuple[list[list[int]], float | None, bool, float, str]:
+    """Pods (k per country, three countries) at scale: triads first, merged into pods, then
+    improving swaps. The bound (docs/matching.md) is ``k`` x the triads' Lagrangian bound for
+    the pairs between countries plus ``(k - 1) / 2`` x an assignment bound per country for the
+    pairs within a country."""
+    start = time.perf_counter()
+    k = prep.problem.per_country
+    fixed = {i for g in prep.fixed_groups for i in g}
+    free = np.array([i for i in range(len(prep.people)) if i not in fixed], dtype=np.int64)
+    n_pods = len(free) // (k * 3)
+    s, big = _pods_scores(prep, free)
+    country = prep.country_index[free]
+    # 1. Triads among the same people (k * n_pods per country).
+    tri = _build_triads(prep)
+    try:
+        _check_pairwise_feasible(prep, tri)
+        rng = np.random.default_rng(seed)
+        sol, _value, method, lam = _large_triads(
+            # Stop requests reach the triads phase (its triads are not pods: none handed out).
+            tri,
+            start + 0.45 * time_limit,
+            rng,
+            progress,
+            _Hooks(None, None, hooks.stop),
+        )
+        pos = np.full(len(prep.people), -1, dtype=np.int64)
+        pos[free] = np.arange(len(free))
+        triads = np.stack([pos[tri.members[c][sol[c]]] for c in range(3)], axis=1)
+        # 2. Merge, 3. improving swaps.
+        progress(0.5, "pods: merging triads")
+        pod = _pods_from_triads(s, triads, k)
+
+        def publish(p: np.ndarray) -> None:
+            # Only groupings that keep every hard rule (no penalised pair) are handed out.
+            if _pods_value(s, p) > -big / 2:
+                hooks.improved(_pod_groups(free, p, n_pods))
+
+        publish(pod)
+        pod, swaps = _pods_swaps(
+            s,
+            country,
+            pod,
+            n_pods=n_pods,
+            deadline=start + time_limit,
+            hooks=hooks,
+            publish=publish,
+        )
+        groups = _pod_groups(free, pod, n_pods)
+        value = _pods_value(s, pod)
+        if value < -big / 2:
+            raise InfeasibleMatching(
+                [
+                    "no grouping satisfying the institution/do-not-match constraints "
+                    "together was found within the time limit (the constraints may conflict)"
+                ]
+            )
+        method = f"triads({method})+merge+swaps({swaps})"
+        if hooks.stopped():
+            method += " (stopped)"
+        bound = None
+        bound_secs = 0.0
+        if not hooks.stopped() and (bound_time is None or bound_time > 0):
+            b_start = time.perf_counter()
+            budget = bound_time if bound_time is not None else default_bound_time(tri.n)
+            progress(0.95, "bound")
+            tri_value = tri.value(sol)
+            lag = lagrangian_bound(
+                tri.w[0, 1],
+                tri.w[0, 2],
+                tri.w[1, 2],
+                lower=tri_value,
+                time_limit=budget,
+                warm=lam if lam is not None else _completion_duals(tri, sol),
+                heuristic=False,
+            )
+            bound = k * lag.bound + (k - 1) / 2 * sum(
+                _same_country_bound(s[np.ix_(mem, mem)])
+                for mem in (np.flatnonzero(country == c) for c in range(3))
+            )
+            bound_secs = time.perf_counter() - b_start
+    finally:
+        tri.release()
+    return groups, bound, False, bound_secs, method
+
+
+def _same_country_bound(block: np.ndarray) -> float:
+    """Upper bound on the pairs within one country: a (k - 1)-regular union of cliques
+    doubles into k - 1 perfect matchings of the bipartite double cover, each worth at most
+    the optimal assignment (diagonal forbidden); the caller multiplies by (k - 1) / 2."""
+    if len(block) < 2:
+        return 0.0
+    r, c = linear_sum_assignment(block, maximize=True)
+    return float(block[r, c].sum())
+
+
+def _pod_groups(free: np.ndarray, pod: np.ndarray, n_pods: int) -> list[list[int]]:
+    order = np.argsort(pod, kind="stable")
+    bounds = np.searchsorted(pod[order], np.arange(n_pods + 1))
+    return [[int(free[i]) for i in order[bounds[g] : bounds[g + 1]]] for g in range(n_pods)]
+
+
 # --------------------------------------------------------------------------- entry point
 def solve_groups(
     problem: GroupsProblem,
@@ -1213,6 +1539,15 @@ def solve_groups(
             exact_limit=exact_limit,
             bound_time=bound_time,
             hooks=hooks,
+        )
+    elif _pods_at_scale(prep):
+        free_groups, bound, optimal, bound_secs, method = _large_pods(
+            prep,
+            max(1.0, limit - (time.perf_counter() - start)),
+            report,
+            seed,
+            hooks=hooks,
+            bound_time=bound_time,
         )
     else:
         free_groups, bound, optimal, bound_secs, method = _solve_pods(

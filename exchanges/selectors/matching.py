@@ -1,6 +1,6 @@
 """Reading matching runs and groups, scoped by the viewer."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from exchanges.enums import APPLICATION_MATCHABLE, MatchingRunStatus
@@ -71,6 +71,20 @@ def published_group_for(*, application: Application) -> MatchGroup | None:
     )
 
 
+def _person_match(term: str) -> Q:
+    """Name, email, institution or application number containing ``term``."""
+    match = (
+        Q(applicant__given_name__icontains=term)
+        | Q(applicant__family_name__icontains=term)
+        | Q(applicant__local_name__icontains=term)
+        | Q(applicant__email__icontains=term)
+        | Q(institution__icontains=term)
+    )
+    if term.isdigit():
+        match |= Q(pk=int(term))
+    return match
+
+
 def matching_participants_search(*, cohort: Cohort, term: str) -> QuerySet[Application]:
     """The cohort's matchable participants whose name, email, institution or application
     number matches ``term`` (all of them for an empty term), by name."""
@@ -81,14 +95,19 @@ def matching_participants_search(*, cohort: Cohort, term: str) -> QuerySet[Appli
     )
     term = term.strip()
     if term:
-        match = (
-            Q(applicant__given_name__icontains=term)
-            | Q(applicant__family_name__icontains=term)
-            | Q(applicant__local_name__icontains=term)
-            | Q(applicant__email__icontains=term)
-            | Q(institution__icontains=term)
-        )
-        if term.isdigit():
-            match |= Q(pk=int(term))
-        qs = qs.filter(match)
+        qs = qs.filter(_person_match(term))
+    return qs
+
+
+def matching_members_search(*, run: MatchingRun, term: str) -> QuerySet[Application]:
+    """Members of the run's groups matching ``term`` like the participant search, by name,
+    each with the number of their group (``group_number``)."""
+    qs = (
+        matching_members_of(run=run)
+        .annotate(group_number=F("match_memberships__group__number"))
+        .order_by("applicant__family_name", "applicant__given_name", "id")
+    )
+    term = term.strip()
+    if term:
+        qs = qs.filter(_person_match(term))
     return qs

@@ -47,6 +47,7 @@ from exchanges.selectors.matching import (
     matching_constraints_of,
     matching_groups_of,
     matching_members_of,
+    matching_members_search,
     matching_participants_search,
     matching_runs_of,
     published_group_for,
@@ -321,10 +322,17 @@ def swap(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
     """GET with two people shows the score change; POST of the same pair makes the swap."""
     cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
     run = _run(cohort, pk)
-    form = SwapForm(
-        request.POST if request.method == "POST" else request.GET or None,
-        members=matching_members_of(run=run),
-    )
+    members = matching_members_of(run=run)
+    if request.method == "POST":
+        form = SwapForm(request.POST, members=members)
+    elif "first" in request.GET and "second" in request.GET:
+        form = SwapForm(request.GET, members=members)
+    else:
+        # One person chosen so far (or none): show the choice, no errors yet.
+        chosen = {
+            k: request.GET[k] for k in ("first", "second") if request.GET.get(k, "").isdigit()
+        }
+        form = SwapForm(initial=chosen, members=members)
     preview = None
     if form.is_bound and form.is_valid():
         first, second = form.cleaned_data["first"], form.cleaned_data["second"]
@@ -348,8 +356,24 @@ def swap(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
             "run": run,
             "form": form,
             "preview": preview,
+            **_member_search(request, run),
         },
     )
+
+
+def _member_search(request: HttpRequest, run: MatchingRun) -> dict:
+    """The member search of the swap page: a page of matches for ``?q=``."""
+    term = request.GET.get("q", "").strip()[:100]
+    choose_url = reverse("staff:matching_swap", kwargs={"cohort_id": run.cohort_id, "pk": run.pk})
+    if not term:
+        return {"search_term": "", "found": None, "choose_url": choose_url}
+    found = paginate(
+        request,
+        matching_members_search(run=run, term=term),
+        per_page=SEARCH_PAGE_SIZE,
+        parameter="found",
+    )
+    return {"search_term": term, "found": found, "choose_url": choose_url}
 
 
 @require_POST
@@ -437,15 +461,16 @@ SEARCH_PAGE_SIZE = 20
 def _participant_search(request: HttpRequest, cohort: Cohort) -> dict:
     """The participant search next to the rules form: a page of matches for ``?q=``."""
     term = request.GET.get("q", "").strip()[:100]
+    choose_url = reverse("staff:matching_constraints", kwargs={"cohort_id": cohort.pk})
     if not term:
-        return {"search_term": "", "found": None}
+        return {"search_term": "", "found": None, "choose_url": choose_url}
     found = paginate(
         request,
         matching_participants_search(cohort=cohort, term=term),
         per_page=SEARCH_PAGE_SIZE,
         parameter="found",
     )
-    return {"search_term": term, "found": found}
+    return {"search_term": term, "found": found, "choose_url": choose_url}
 
 
 @login_required

@@ -76,8 +76,10 @@ def test_staff_run_swap_publish_then_participant_sees_group(
         m.application_id: m.group.number
         for m in MatchGroupMember.objects.filter(run=run).select_related("group")
     }
-    page.select_option("#id_first", str(us_first.pk))
-    page.select_option("#id_second", str(us_second.pk))
+    page.get_by_label("First person (application number)").fill(str(us_first.pk))
+    page.get_by_label("Second person, from the same country (application number)").fill(
+        str(us_second.pk)
+    )
     page.get_by_role("button", name="Preview swap").click()
     assert page.locator("#swap-delta").inner_text().startswith("Total score change: ")
     page.get_by_role("button", name="Confirm swap").click()

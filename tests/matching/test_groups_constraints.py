@@ -2,8 +2,10 @@
 
 import itertools
 
+import numpy as np
 import pytest
 
+from exchanges.matching import groups as solver
 from exchanges.matching.groups import GroupsProblem, solve_groups, validate_groups
 from exchanges.matching.types import InfeasibleMatching, Participant
 
@@ -178,3 +180,23 @@ def test_validate_groups_reports_each_violation():
         "group 1 has 0 members from KR, not 1",
         "participants not in any group: ['KR-2']",
     ]
+
+
+def test_penalties_of_forbidden_pairs_are_undone_in_the_shared_score_blocks():
+    """Without locked groups the solver shares the score blocks (no 200 MB copies at 5,000 per
+    country); the penalties it puts on forbidden pairs are removed again afterwards."""
+    people = _people(
+        5, **{"US-1": {"do_not_match": ["JP-1", "KR-2"]}, "JP-3": {"institution": "X"}}
+    )
+    people[-1] = Participant(id="KR-5", country="KR", institution="x ")
+    problem = GroupsProblem(participants=people, countries=COUNTRIES, per_country=1)
+    prep = solver._prepare(problem)
+    before = {key: block.copy() for key, block in prep.blocks.items()}
+    tri = solver._build_triads(prep)
+    assert tri.w[0, 1] is prep.blocks[0, 1]
+    assert (tri.w[0, 1] < -tri.big / 2).sum() == 1
+    solver._solve_triads(
+        prep, time_limit=5, progress=solver._noop, seed=0, exact_limit=40, bound_time=0
+    )
+    tri.release()
+    assert all(np.array_equal(prep.blocks[key], before[key]) for key in before)

@@ -1,18 +1,36 @@
-"""``manage.py bench_matching [--sizes ...] [--time-limit S] [--bound-time S] [--compare-long S]``.
+"""``manage.py bench_matching [--sizes ...] [--scale] [--time-limit S] [--bound-time S]
+[--compare-long S]``.
 
-With ``--compare-long SECONDS`` each size is solved twice (normal and long limit).
+Sizes are members per country, ``NxK`` for pods of K per country (``1000x2``). ``--scale``
+runs the scale targets in one run: triads at 2,000 and 5,000 per country and pods of two per
+country at 1,000 per country. With ``--compare-long SECONDS`` each size is solved twice
+(normal and long limit).
 """
 
 from django.core.management.base import BaseCommand
 
-from exchanges.matching.cli import run_benchmark, run_best_known_comparison
+from exchanges.matching.cli import (
+    SCALE_CASES,
+    parse_cases,
+    run_benchmark,
+    run_best_known_comparison,
+)
 
 
 class Command(BaseCommand):
     help = "Benchmark the groups solver on seeded triad instances (docs/matching.md)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--sizes", default="10,40,100,500,2000", help="comma-separated n")
+        parser.add_argument(
+            "--sizes",
+            default="10,40,100,500,2000",
+            help="comma-separated n per country, NxK for pods of K per country",
+        )
+        parser.add_argument(
+            "--scale",
+            action="store_true",
+            help="the scale targets: 2000, 5000 and 1000x2 (overrides --sizes)",
+        )
         parser.add_argument(
             "--time-limit", type=float, default=None, help="seconds for the groups per size"
         )
@@ -29,9 +47,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        sizes = tuple(int(s) for s in options["sizes"].split(",") if s.strip())
+        cases = list(SCALE_CASES) if options["scale"] else parse_cases(options["sizes"])
         if options["compare_long"] is not None:
-            for n in sizes:
+            for n, _k in cases:
                 run_best_known_comparison(
                     n,
                     long_time_limit=options["compare_long"],
@@ -41,7 +59,7 @@ class Command(BaseCommand):
                 )
             return
         run_benchmark(
-            sizes,
+            cases,
             out=self.stdout.write,
             time_limit=options["time_limit"],
             seed=options["seed"],

@@ -2,9 +2,10 @@
 
 Inside a transaction that is rolled back at the end, it loads 300 programs with three cohorts
 each (the demo has 3 programs and 3 cohorts on the home page) and one cohort with 3,600
-confirmed participants (the demo's 36, times 100), then prints the queries, the median time
-and the size of the home page and of the matching rules page (empty, and with a search that
-matches every participant, whose first page of 20 is shown).
+confirmed participants (the demo's 36, times 100) in 1,200 matched groups, then prints the
+queries, the median time and the size of the home page, of the matching rules page (empty,
+and with a search that matches every participant, whose first page of 20 is shown), of the
+groups page and of the swap page with such a search (no page lists every member).
 """
 
 import datetime as dt
@@ -19,9 +20,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from exchanges.enums import ApplicationStatus, CohortStatus, ProgramKind, Role
+from exchanges.enums import (
+    ApplicationStatus,
+    CohortStatus,
+    MatchingRunStatus,
+    ProgramKind,
+    Role,
+)
 from exchanges.management.commands.bench_applications import Command as ApplicationsBenchmark
-from exchanges.models import Application, Cohort, Program
+from exchanges.models import (
+    Application,
+    Cohort,
+    MatchGroup,
+    MatchGroupMember,
+    MatchingRun,
+    Program,
+)
 
 UNUSABLE_PASSWORD = "!"  # noqa: S105 -- Django's marker for "no password can log in"
 COUNTRIES = ("US", "JP", "KR")
@@ -63,11 +77,15 @@ class Command(BaseCommand):
         ApplicationsBenchmark()._record_mfa(client, staff)
         anonymous = Client()
         rules = reverse("staff:matching_constraints", args=[cohort.pk])
+        run = self._groups(cohort, staff)
+        swap = reverse("staff:matching_swap", args=[cohort.pk, run.pk])
         pages = [
             ("home (anonymous)", anonymous, "/"),
             ("home (staff)", client, "/"),
             ("matching rules", client, rules),
             ("matching rules, search", client, f"{rules}?q=bench"),
+            ("matching groups", client, run.get_absolute_url()),
+            ("swap, search", client, f"{swap}?q=bench"),
         ]
         self.stdout.write(f"{'page':<24} {'queries':>7} {'median ms':>10} {'KiB':>7}")
         for name, who, url in pages:
@@ -135,6 +153,34 @@ class Command(BaseCommand):
             batch_size=2000,
         )
         return cohort
+
+    def _groups(self, cohort: Cohort, staff: User) -> MatchingRun:
+        """A finished run with every participant in a triad (1,200 groups)."""
+        run = MatchingRun.objects.create(
+            cohort=cohort,
+            created_by=staff,
+            status=MatchingRunStatus.FINISHED,
+            parameters={"per_country": 1},
+            finished_at=timezone.now(),
+        )
+        people = list(
+            Application.objects.filter(cohort=cohort)
+            .order_by("country", "id")
+            .values_list("pk", flat=True)
+        )
+        size = len(people) // 3
+        groups = MatchGroup.objects.bulk_create(
+            [MatchGroup(run=run, number=g + 1) for g in range(size)], batch_size=2000
+        )
+        MatchGroupMember.objects.bulk_create(
+            [
+                MatchGroupMember(run=run, group=groups[g], application_id=people[c * size + g])
+                for g in range(size)
+                for c in range(3)
+            ],
+            batch_size=2000,
+        )
+        return run
 
     def _measure(self, client, url: str, *, runs: int) -> tuple[int, float, int]:
         def fetch():

@@ -2,6 +2,8 @@
 participant's view of their group and query counts of the lists."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from exchanges.enums import ApplicationStatus, MatchingRunStatus
@@ -301,7 +303,7 @@ def test_result_page_query_count(
     )
     staff_client.get(run.get_absolute_url())  # warm the session and content types
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):  # the swap form lists no members
         response = staff_client.get(run.get_absolute_url())
 
     assert len(response.context["rows"]) == groups
@@ -438,3 +440,59 @@ def test_rules_page_query_count_does_not_grow_with_participants(
         response = staff_client.get(_url("matching_constraints", cohort) + "?q=example")
 
     assert len(response.context["found"].object_list) == min(3 * groups, 20)
+
+
+def test_swap_choosers_are_number_fields_with_a_member_search(
+    staff_client, cohort, secretariat, django_capture_on_commit_callbacks
+):
+    """No page lists every member: the groups page and the swap page take application
+    numbers, found with a search of the run's members."""
+    run, (us1, jp1, _kr1, us2, _jp2, _kr2) = _finished_run(
+        cohort, secretariat, django_capture_on_commit_callbacks, groups=2
+    )
+    groups_page = staff_client.get(run.get_absolute_url()).content.decode()
+    assert "<select" not in groups_page.split('id="swap-heading"')[1].split("</section>")[0]
+
+    found = staff_client.get(
+        _url("matching_swap", cohort, run), {"q": us1.applicant.family_name, "second": us2.pk}
+    )
+    page = found.content.decode()
+    assert found.status_code == 200
+    assert list(found.context["found"]) == [us1]
+    assert found.context["found"][0].group_number in {1, 2}
+    assert found.context["form"].errors == {}  # one person chosen: no errors yet
+    assert jp1.applicant.family_name not in page
+    assert f"first={us1.pk}" in page and f"second={us2.pk}" in page  # choosing keeps the other
+
+    unknown = staff_client.get(
+        _url("matching_swap", cohort, run), {"first": 999999, "second": us2.pk}
+    )
+    mixed = staff_client.get(
+        _url("matching_swap", cohort, run), {"first": us1.pk, "second": jp1.pk}
+    )
+    assert unknown.context["form"].errors == {
+        "first": ["Nobody in these groups has this application number."]
+    }
+    assert mixed.context["form"].non_field_errors() == [
+        "Only two members from the same country can be swapped."
+    ]
+    assert 'value="999999"' in unknown.content.decode()  # nothing entered is lost
+
+
+def test_swap_search_queries_stay_constant(
+    staff_client,
+    cohort,
+    secretariat,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    run, _people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks, groups=1)
+    url = _url("matching_swap", cohort, run)
+    staff_client.get(url, {"q": "a"})  # warm the session and permission caches
+    with CaptureQueriesContext(connection) as small:
+        staff_client.get(url, {"q": "a"})
+    run, _people = _finished_run(cohort, secretariat, django_capture_on_commit_callbacks, groups=2)
+    assert MatchGroupMember.objects.filter(run=run).count() == 9
+    with CaptureQueriesContext(connection) as large:
+        staff_client.get(_url("matching_swap", cohort, run), {"q": "a"})
+    assert len(small) == len(large)
