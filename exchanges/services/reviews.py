@@ -11,9 +11,10 @@ Assigning moves a submitted application to "under review" through ``applications
 
 Scheduled workflow registered here: ``reviewer-nudge``. Each active pool member (reviewer ×
 cohort) with pending assignments gets one digest at 09:00 in their time zone 3 days before the
-cohort's review due date (window ``3d``) and one on the day after the due date (window
-``overdue``); the key ``reviewer-nudge:<pool member id>:<window>:<due date>`` makes each go
-out once per due date (a due date moved by staff gets fresh nudges).
+due date of the round they review in (window ``3d``) and one on the day after it (window
+``overdue``): round 1's due date is the cohort's review settings', a later round's its own.
+The key ``reviewer-nudge:<pool member id>:<window>:<due date>`` makes each go out once per
+due date (a due date moved by staff, or a new round's, gets fresh nudges).
 """
 
 import datetime as dt
@@ -26,6 +27,7 @@ from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Case, DateTimeField, F, Q, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -62,9 +64,12 @@ from exchanges.models import (
     ReviewScore,
 )
 from exchanges.selectors.reviews import (
+    review_criteria_of,
+    review_criteria_of_assignment,
     review_in_current_round,
     review_round_applications,
     review_round_current,
+    review_rubric_scope,
 )
 from exchanges.services.activity import activity_check_declared, activity_log_record
 from exchanges.services.applications import applications_start_review
@@ -80,6 +85,18 @@ from exchanges.services.reminders import (
 logger = logging.getLogger(__name__)
 
 A = ReviewAssignmentStatus
+# What a later round's rubric copies from the previous round's.
+RUBRIC_COPIED_FIELDS = (
+    "position",
+    "name_en",
+    "name_ja",
+    "name_ko",
+    "description_en",
+    "description_ja",
+    "description_ko",
+    "weight",
+    "max_score",
+)
 REVIEWER_ROLES = frozenset({Role.REVIEWER, Role.SECRETARIAT})
 MAX_CONFLICT_REASON = 2000
 
@@ -225,6 +242,8 @@ def review_round_create(
         created_by=actor,
     )
     review_round.reviewers.set(reviewers)
+    if number > 1:
+        _copy_rubric(cohort=cohort, source=latest, target=review_round)
     activity_log_record(
         actor=actor,
         obj=review_round,
@@ -285,18 +304,43 @@ def review_round_advance(
     return new
 
 
-def review_rubric_is_locked(*, cohort: Cohort) -> bool:
-    """Once a review is submitted, criteria can no longer be added, removed or re-weighted:
-    scores already given would change meaning. Names and descriptions stay editable."""
-    return Review.objects.filter(assignment__cohort=cohort).exists()
+def review_rubric_is_locked(*, cohort: Cohort, review_round: ReviewRound | None = None) -> bool:
+    """Once a review of the round is submitted, its rubric's criteria can no longer be added,
+    removed or re-weighted: scores already given would change meaning. Names and
+    descriptions stay editable. Each round's rubric locks on its own round's reviews."""
+    if review_round is None or review_round.number == 1:
+        scope = Q(assignment__round__isnull=True) | Q(assignment__round__number=1)
+    else:
+        scope = Q(assignment__round=review_round)
+    return Review.objects.filter(scope, assignment__cohort=cohort).exists()
+
+
+def _copy_rubric(*, cohort: Cohort, source: ReviewRound | None, target: ReviewRound) -> int:
+    """``target`` starts with a copy of ``source``'s rubric (round 1's when None)."""
+    copies = [
+        ReviewCriterion(
+            cohort=cohort,
+            round=target,
+            **{name: getattr(criterion, name) for name in RUBRIC_COPIED_FIELDS},
+        )
+        for criterion in review_criteria_of(cohort=cohort, review_round=source)
+    ]
+    ReviewCriterion.objects.bulk_create(copies)
+    return len(copies)
 
 
 @transaction.atomic
 def review_criterion_save(*, criterion: ReviewCriterion, actor) -> ReviewCriterion:
-    """Create or update a rubric criterion (its ``cohort`` set)."""
+    """Create or update a criterion of a round's rubric (its ``cohort`` set, and its
+    ``round`` for a round after round 1)."""
     cohort = criterion.cohort
     _locked_settings(cohort)  # one rubric change or review lock check at a time
-    if review_rubric_is_locked(cohort=cohort):
+    review_round = criterion.round
+    if review_round is not None and review_round.cohort_id != cohort.pk:
+        raise ReviewRefused(_("This round belongs to another cohort."))
+    if review_round is not None and review_round.number == 1:
+        criterion.round = review_round = None  # round 1's rubric has no round (see the model)
+    if review_rubric_is_locked(cohort=cohort, review_round=review_round):
         if criterion.pk is None:
             raise ReviewRefused(
                 _("Reviews have been submitted: the rubric can no longer get new criteria.")
@@ -312,7 +356,7 @@ def review_criterion_save(*, criterion: ReviewCriterion, actor) -> ReviewCriteri
     created = criterion.pk is None
     if created and not criterion.position:
         last = (
-            ReviewCriterion.objects.filter(cohort=cohort)
+            ReviewCriterion.objects.filter(review_rubric_scope(review_round), cohort=cohort)
             .order_by("-position")
             .values_list("position", flat=True)
             .first()
@@ -326,6 +370,7 @@ def review_criterion_save(*, criterion: ReviewCriterion, actor) -> ReviewCriteri
         action_type=Activity.REVIEW_CRITERION_ADDED if created else Activity.REVIEW_CRITERION_SAVED,
         data={
             "cohort": cohort.pk,
+            "round": review_round.number if review_round else 1,
             "weight": str(criterion.weight),
             "max_score": criterion.max_score,
         },
@@ -336,13 +381,17 @@ def review_criterion_save(*, criterion: ReviewCriterion, actor) -> ReviewCriteri
 @transaction.atomic
 def review_criterion_delete(*, criterion: ReviewCriterion, actor) -> None:
     _locked_settings(criterion.cohort)  # not while a first review is being submitted
-    if review_rubric_is_locked(cohort=criterion.cohort):
+    if review_rubric_is_locked(cohort=criterion.cohort, review_round=criterion.round):
         raise ReviewRefused(_("Reviews have been submitted: criteria can no longer be removed."))
     activity_log_record(
         actor=actor,
         obj=criterion.cohort,
         action_type=Activity.REVIEW_CRITERION_REMOVED,
-        data={"criterion": criterion.pk, "name": criterion.name_en},
+        data={
+            "criterion": criterion.pk,
+            "name": criterion.name_en,
+            "round": criterion.round.number if criterion.round else 1,
+        },
     )
     criterion.delete()
 
@@ -1029,15 +1078,14 @@ def review_submit(
     _locked_settings(assignment.cohort)
     assignment = (
         ReviewAssignment.objects.select_for_update()
-        .select_related("application")
+        .select_related("application", "round")
         .get(pk=assignment.pk)
     )
     _reviewable(assignment, actor)
     if recommendation and recommendation not in ReviewRecommendation.values:
         raise ReviewRefused(_("Choose one of the recommendations offered."))
-    criteria = list(
-        ReviewCriterion.objects.filter(cohort_id=assignment.cohort_id).order_by("position", "id")
-    )
+    # The rubric of the assignment's own round (round 1's for rows without a round).
+    criteria = review_criteria_of_assignment(assignment=assignment)
     clean = review_validate_scores(criteria=criteria, scores=scores)
     weighted = review_weighted_score(criteria=criteria, scores=clean)
     now = timezone.now()
@@ -1129,24 +1177,39 @@ def reviewer_nudge_window(
     return current
 
 
+def _round_due_at():
+    """An assignment's due date: its round's own after round 1; round 1's (and rows without
+    a round) are the cohort's review settings', which staff edit on the settings page and
+    which round 1 follows (``_round_terms``)."""
+    return Case(
+        When(round__number__gt=1, then=F("round__due_at")),
+        default=F("cohort__review_settings__due_at"),
+        output_field=DateTimeField(),
+    )
+
+
 @reminder_workflow(NUDGE_WORKFLOW)
 def reviewer_nudges(now: dt.datetime) -> int:
-    """One digest per reviewer and cohort with pending reviews, per window. Only the
-    current round's pending reviews count: earlier rounds' are out of the reviewer's sight."""
+    """One digest per reviewer and cohort with pending reviews, per window, counted from the
+    due date of the round the reviews belong to. Only the current round's pending reviews
+    count: earlier rounds' are out of the reviewer's sight."""
     pending = list(
         review_in_current_round(
             ReviewAssignment.objects.filter(
                 status=A.ASSIGNED,
                 application__status__in=APPLICATION_REVIEWABLE,
                 reviewer__is_active=True,
-                cohort__review_settings__due_at__gt=now - _NUDGE_OVERDUE_HORIZON,
-                cohort__review_settings__due_at__lte=now + _NUDGE_LEAD,
             )
-        ).values_list("cohort_id", "reviewer_id", "assigned_at")
+        )
+        .annotate(due=_round_due_at())
+        .filter(due__gt=now - _NUDGE_OVERDUE_HORIZON, due__lte=now + _NUDGE_LEAD)
+        .values_list("cohort_id", "reviewer_id", "assigned_at", "due")
     )
     by_pair: dict[tuple[int, int], list[dt.datetime]] = defaultdict(list)
-    for cohort_id, reviewer_id, assigned_at in pending:
+    due_of: dict[tuple[int, int], dt.datetime] = {}
+    for cohort_id, reviewer_id, assigned_at, due_at in pending:
         by_pair[(cohort_id, reviewer_id)].append(assigned_at)
+        due_of[(cohort_id, reviewer_id)] = due_at  # one current round per cohort: one date
     if not by_pair:
         return 0
     members = (
@@ -1155,7 +1218,7 @@ def reviewer_nudges(now: dt.datetime) -> int:
             reviewer_id__in={r for _c, r in by_pair},
             is_active=True,
         )
-        .select_related("reviewer", "cohort__program", "cohort__review_settings")
+        .select_related("reviewer", "cohort__program")
         .order_by("id")
     )
     due = []
@@ -1163,7 +1226,7 @@ def reviewer_nudges(now: dt.datetime) -> int:
         assigned = by_pair.get((member.cohort_id, member.reviewer_id))
         if not assigned:
             continue
-        due_at = member.cohort.review_settings.due_at
+        due_at = due_of[(member.cohort_id, member.reviewer_id)]
         window = reviewer_nudge_window(due_at=due_at, time_zone=member.reviewer.time_zone, now=now)
         # Only assignments older than the window's time: a reviewer assigned since then has
         # just had the assignment email with the due date in it.
@@ -1178,6 +1241,7 @@ def reviewer_nudges(now: dt.datetime) -> int:
                         member=member,
                         window=occasion,
                         pending_count=len(assigned),
+                        due_at=due_at,
                     ),
                 )
             )
@@ -1185,8 +1249,9 @@ def reviewer_nudges(now: dt.datetime) -> int:
 
 
 def reviewer_nudge_queue(
-    *, member: ReviewerPoolMember, window: str, pending_count: int
+    *, member: ReviewerPoolMember, window: str, pending_count: int, due_at: dt.datetime
 ) -> OutgoingMail | None:
+    """The nudge digest; ``due_at`` is the due date of the round the pending reviews are in."""
     reviewer, cohort = member.reviewer, member.cohort
     language = mail_language(recipient=reviewer)
     with translation.override(language):
@@ -1196,7 +1261,7 @@ def reviewer_nudge_queue(
             "review_url": _review_url(cohort),
             "pending_count": pending_count,
             "due_date": mail_datetime_text(
-                value=cohort.review_settings.due_at, language=language, time_zone=reviewer.time_zone
+                value=due_at, language=language, time_zone=reviewer.time_zone
             ),
         }
     return reminder_queue(
