@@ -63,6 +63,7 @@ from exchanges.models import (
     ReviewRoundEntry,
     ReviewScore,
 )
+from exchanges.models.reviews import REVIEWS_PER_APPLICATION_MAX
 from exchanges.selectors.reviews import (
     review_criteria_of,
     review_criteria_of_assignment,
@@ -85,6 +86,7 @@ from exchanges.services.reminders import (
 logger = logging.getLogger(__name__)
 
 A = ReviewAssignmentStatus
+ROUND_NAME_MAX = 200
 # What a later round's rubric copies from the previous round's.
 RUBRIC_COPIED_FIELDS = (
     "position",
@@ -255,6 +257,67 @@ def review_round_create(
             "reviews_per_application": reviews_per_application,
             "due_at": due_at.isoformat() if due_at else None,
             "own_country_only": own_country_only,
+            "reviewers": sorted(r.pk for r in reviewers),
+        },
+    )
+    return review_round
+
+
+@transaction.atomic
+def review_round_update(
+    *,
+    review_round: ReviewRound,
+    actor,
+    name: str,
+    reviews_per_application: int,
+    due_at: dt.datetime | None,
+    reviewers: list[User],
+) -> ReviewRound:
+    """Rename a round and change its reviewers per application, due date and pool. Round 1's
+    reviewers per application and due date are the cohort's review settings' too, so both
+    change together. A due date moved to another day gets fresh reminders (their key names
+    the date). Whether it is a screening round cannot change: its assignments depend on it."""
+    cohort = review_round.cohort
+    review_settings = _locked_settings(cohort)  # not during an assignment run of the cohort
+    review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+    name = " ".join(name.split())
+    if len(name) > ROUND_NAME_MAX:
+        raise ReviewRefused(_("Keep the name under %(max)s characters.") % {"max": ROUND_NAME_MAX})
+    if not 1 <= reviews_per_application <= REVIEWS_PER_APPLICATION_MAX:
+        raise ReviewRefused(
+            _("Reviewers per application is from 1 to %(max)s.")
+            % {"max": REVIEWS_PER_APPLICATION_MAX}
+        )
+    pool = set(
+        ReviewerPoolMember.objects.filter(cohort=cohort, is_active=True).values_list(
+            "reviewer_id", flat=True
+        )
+    )
+    if any(r.pk not in pool for r in reviewers):
+        raise ReviewRefused(_("Only reviewers in this cohort's pool can review in a round."))
+    # A round may stay without a date until anyone is assigned in it, not after.
+    if due_at is None and review_round.assignments.exists():
+        raise ReviewRefused(_("Reviewers have been assigned in this round: it needs a due date."))
+    review_round.name = name
+    review_round.reviews_per_application = reviews_per_application
+    review_round.due_at = due_at
+    review_round.save(update_fields=["name", "reviews_per_application", "due_at"])
+    review_round.reviewers.set(reviewers)
+    if review_round.number == 1:
+        review_settings.reviews_per_application = reviews_per_application
+        review_settings.due_at = due_at
+        review_settings.updated_at = timezone.now()
+        review_settings.save(update_fields=["reviews_per_application", "due_at", "updated_at"])
+    activity_log_record(
+        actor=actor,
+        obj=review_round,
+        action_type=Activity.REVIEW_ROUND_SAVED,
+        data={
+            "cohort": cohort.pk,
+            "number": review_round.number,
+            "name": name,
+            "reviews_per_application": reviews_per_application,
+            "due_at": due_at.isoformat() if due_at else None,
             "reviewers": sorted(r.pk for r in reviewers),
         },
     )

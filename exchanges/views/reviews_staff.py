@@ -21,6 +21,7 @@ from exchanges.forms.reviews import (
     ManualAssignForm,
     PoolAddForm,
     ReviewCriterionForm,
+    ReviewRoundEditForm,
     ReviewRoundForm,
     ReviewSettingsForm,
     RoundAdvanceForm,
@@ -67,6 +68,7 @@ from exchanges.services.reviews import (
     review_pool_remove,
     review_round_advance,
     review_round_create,
+    review_round_update,
     review_rubric_is_locked,
     review_settings_save,
     review_unassign,
@@ -556,4 +558,40 @@ def round_advance(request: HttpRequest, cohort_id: int, number: int) -> HttpResp
             else [],
         },
         status=400 if advance_form.errors else 200,
+    )
+
+
+@login_required
+@permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
+def round_edit(request: HttpRequest, cohort_id: int, number: int) -> HttpResponse:
+    """Rename a round and change its reviewers per application, due date and pool."""
+    cohort = _cohort(cohort_id)
+    review_round = review_round_of(cohort=cohort, number=number)
+    if review_round is None:
+        raise Http404
+    form = ReviewRoundEditForm(
+        _posted(request), pool=list(review_pool_of(cohort=cohort)), review_round=review_round
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_round = review_round_update(
+                review_round=review_round,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                reviews_per_application=form.cleaned_data["reviews_per_application"],
+                due_at=form.cleaned_data["due_at"],
+                reviewers=list(form.cleaned_data["reviewers"]),
+            )
+        except ExchangeError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(
+                request, _("%(round)s has been saved.") % {"round": review_round.label}
+            )
+            return redirect("staff:review_rounds", cohort_id=cohort.pk)
+    return render(
+        request,
+        "staff/reviews/round_form.html",
+        {"cohort": cohort, "review_round": review_round, "form": form},
+        status=400 if form.errors else 200,
     )
