@@ -418,9 +418,7 @@ def export(request: HttpRequest, cohort_id: int, what: str, extension: str) -> H
     review_round = _chosen_round(request, cohort)
     if what == "ranking":
         rows = selection_ranking_rows(
-            ranking=selection_ranking(
-                cohort=cohort, viewer=request.user, review_round=review_round
-            )
+            ranking=selection_ranking(cohort=cohort, viewer=request.user, review_round=review_round)
         )
     elif what == "proposal":
         rows = selection_proposal_rows(
