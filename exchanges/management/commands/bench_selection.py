@@ -6,8 +6,9 @@ them harsh, a third lenient) each declare a conflict with one of 50 institutions
 the (application, reviewer) pairs are excluded; ``review_assign_automatically`` gives every
 application 3 reviewers; every assignment is scored; then the normalised scores and the
 proposal are computed. Each step prints its wall time and how much it raised the process's peak
-resident memory; the solver alone is timed too. Last, the query counts of the review
-dashboard and the proposal page at each size, which must be equal.
+resident memory; the solver alone is timed too. The assignment service writes its rows and their
+activity-log entries in bulk (``exchanges.services.reviews._insert_many``). Last, the query
+counts of the review dashboard and the proposal page at each size, which must be equal.
 """
 
 import datetime as dt
@@ -19,6 +20,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,8 +91,10 @@ class Command(BaseCommand):
         parser.add_argument("--reviewers", type=int, default=REVIEWERS)
 
     def handle(self, *args, sizes: list[int], reviewers: int, **options):
+        # Timed as production runs: without DEBUG's logging of every query (the development
+        # settings turn it on, which adds its own cost to each of tens of thousands of rows).
         try:
-            with transaction.atomic():
+            with override_settings(DEBUG=False), transaction.atomic():
                 self._run(sorted(sizes), reviewers)
                 raise Rollback
         except Rollback:
