@@ -252,6 +252,11 @@ class Activity(StrEnum):
         _("Review round created"),
         "exchanges.ReviewRound",
     )
+    REVIEW_ROUND_SAVED = (
+        "exchanges.review.round_saved",
+        _("Review round changed"),
+        "exchanges.ReviewRound",
+    )
     REVIEW_ROUND_ADVANCED = (
         "exchanges.review.round_advanced",
         _("Applications advanced to a review round"),

@@ -18,11 +18,12 @@ from allauth.account.models import EmailAddress
 
 from accounts.models import User
 from exchanges.enums import ApplicationStatus, Role, SelectionRankBy
-from exchanges.models import Application, Cohort, ReviewerPoolMember
+from exchanges.models import Application, Cohort, ReviewCriterion, ReviewerPoolMember
 from exchanges.selectors.reviews import review_criteria_of, review_round_of, review_settings_of
 from exchanges.selectors.selection import selection_round_top
 from exchanges.services.reviews import (
     review_assign,
+    review_criterion_save,
     review_pool_add,
     review_round_advance,
     review_round_create,
@@ -111,7 +112,6 @@ def seed_demo_selection(*, cohort: Cohort, staff: User, domain: str, password_ha
     added += _seed_panel_round(
         cohort=cohort,
         staff=staff,
-        criteria=criteria,
         rng=rng,
         domain=domain,
         password_hash=password_hash,
@@ -129,13 +129,13 @@ def _seed_panel_round(
     *,
     cohort: Cohort,
     staff: User,
-    criteria: list,
     rng: random.Random,
     domain: str,
     password_hash: str,
 ) -> int:
-    """The panel round: the top of each country in round 1 advances to the panel reviewer.
-    Returns how many reviews were added."""
+    """The panel round, with its own rubric: the top of each country in round 1 advances to
+    the panel reviewer, who scores against the panel's rubric. Returns how many reviews were
+    added."""
     screening = review_round_of(cohort=cohort, number=1)
     if screening is None:
         return 0
@@ -151,6 +151,23 @@ def _seed_panel_round(
         own_country_only=False,
         reviewers=[panellist],
     )
+    # The panel's own rubric: the screening rubric it starts from, and one criterion more.
+    review_criterion_save(
+        criterion=ReviewCriterion(
+            cohort=cohort,
+            round=panel,
+            name_en="Trilateral perspective",
+            name_ja="日米韓の視点",
+            name_ko="한미일 관점",
+            description_en="Does the applicant think across all three countries?",
+            description_ja="応募者は3か国すべてを視野に入れて考えていますか。",
+            description_ko="지원자가 세 나라 모두를 아우르는 시각을 갖추고 있습니까?",
+            weight=Decimal("2"),
+            max_score=5,
+        ),
+        actor=staff,
+    )
+    criteria = review_criteria_of(cohort=cohort, review_round=panel)
     top = selection_round_top(review_round=screening, per_country=PANEL_TOP)
     applications = Application.objects.in_bulk([item.application_id for item in top])
     advanced = [applications[item.application_id] for item in top]

@@ -10,6 +10,7 @@ from exchanges.models import (
     Question,
     ReviewCriterion,
     ReviewerPoolMember,
+    ReviewRound,
 )
 from exchanges.models.reviews import REVIEWS_PER_APPLICATION_MAX
 from exchanges.services.reviews import MAX_CONFLICT_REASON
@@ -280,6 +281,24 @@ class ReviewRoundForm(forms.Form):
             "family_name", "given_name", "id"
         )
         field.label_from_instance = _person_label
+
+
+class ReviewRoundEditForm(ReviewRoundForm):
+    """Rename a round, change its reviewers per application, due date and pool (whether it
+    is a screening round stays as created: its assignments depend on it)."""
+
+    def __init__(self, *args, review_round: ReviewRound, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": review_round.name,
+                "reviews_per_application": review_round.reviews_per_application,
+                "due_at": review_round.due_at,
+                "reviewers": list(review_round.reviewers.values_list("pk", flat=True)),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        del self.fields["own_country_only"]
 
 
 class RoundTopForm(forms.Form):

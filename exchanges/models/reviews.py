@@ -28,10 +28,25 @@ REVIEWS_PER_APPLICATION_MAX = 10
 
 
 class ReviewCriterion(models.Model):
-    """One line of a cohort's rubric, scored from 0 to ``max_score`` and weighted."""
+    """One line of a round's rubric, scored from 0 to ``max_score`` and weighted.
+
+    Each review round has its own rubric. ``round`` empty means round 1's rubric (round 1
+    may not exist yet when staff write it, like assignments without a round); a later round
+    starts with a copy of the previous round's rubric, which staff then change freely until
+    the round's first review is submitted.
+    """
 
     cohort = models.ForeignKey(
         Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="review_criteria"
+    )
+    round = models.ForeignKey(
+        "ReviewRound",
+        verbose_name=_("round"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="criteria",
+        help_text=_("Empty: round 1."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     name_en = models.CharField(_("name (English)"), max_length=200)

@@ -66,8 +66,28 @@ def review_identifying_question_ids(*, review_settings: CohortReviewSettings) ->
     return set(review_settings.identifying_questions.values_list("pk", flat=True))
 
 
-def review_criteria_of(*, cohort: Cohort) -> list[ReviewCriterion]:
-    return list(ReviewCriterion.objects.filter(cohort=cohort).order_by("position", "id"))
+def review_rubric_scope(review_round: ReviewRound | None, prefix: str = "") -> Q:
+    """Criteria of ``review_round``'s rubric: round 1's are those without a round (or,
+    written by hand, with round 1); a later round's are its own."""
+    if review_round is None or review_round.number == 1:
+        return Q(**{f"{prefix}round__isnull": True}) | Q(**{f"{prefix}round__number": 1})
+    return Q(**{f"{prefix}round": review_round})
+
+
+def review_criteria_of(
+    *, cohort: Cohort, review_round: ReviewRound | None = None
+) -> list[ReviewCriterion]:
+    """The rubric of ``review_round`` (round 1 when None), in order (one query)."""
+    return list(
+        ReviewCriterion.objects.filter(review_rubric_scope(review_round), cohort=cohort).order_by(
+            "position", "id"
+        )
+    )
+
+
+def review_criteria_of_assignment(*, assignment: ReviewAssignment) -> list[ReviewCriterion]:
+    """The rubric the assignment's reviewer scores against: its round's."""
+    return review_criteria_of(cohort=assignment.cohort, review_round=assignment.round)
 
 
 # --- Rounds ----------------------------------------------------------------------------------
@@ -190,7 +210,7 @@ def review_assignment_for_reviewer(*, reviewer: User, pk: int) -> ReviewAssignme
     return (
         _current_round_only(ReviewAssignment.objects.filter(reviewer=reviewer, pk=pk), reviewer)
         .exclude(status=A.REMOVED)
-        .select_related("application__applicant", "cohort__program", "review")
+        .select_related("application__applicant", "cohort__program", "review", "round")
         .first()
     )
 
@@ -473,9 +493,19 @@ def review_summary_for_application(*, application: Application) -> ApplicationRe
         assignment.score_map = (
             {s.criterion_id: s.score for s in review.scores.all()} if review is not None else {}
         )
+    # Round 1's rubric, and those of the later rounds the application was reviewed in.
+    later = {a.round_id for a in assignments if a.round_id is not None}
+    criteria = list(
+        ReviewCriterion.objects.filter(
+            review_rubric_scope(None) | Q(round_id__in=later, round__number__gt=1),
+            cohort_id=application.cohort_id,
+        )
+        .select_related("round")
+        .order_by(F("round__number").asc(nulls_first=True), "position", "id")
+    )
     return ApplicationReviews(
         assignments=assignments,
-        criteria=review_criteria_of(cohort=application.cohort),
+        criteria=criteria,
         mean=mean,
         submitted=len(scores),
         candidates=candidates,

@@ -11,9 +11,10 @@ Assigning moves a submitted application to "under review" through ``applications
 
 Scheduled workflow registered here: ``reviewer-nudge``. Each active pool member (reviewer ×
 cohort) with pending assignments gets one digest at 09:00 in their time zone 3 days before the
-cohort's review due date (window ``3d``) and one on the day after the due date (window
-``overdue``); the key ``reviewer-nudge:<pool member id>:<window>:<due date>`` makes each go
-out once per due date (a due date moved by staff gets fresh nudges).
+due date of the round they review in (window ``3d``) and one on the day after it (window
+``overdue``): round 1's due date is the cohort's review settings', a later round's its own.
+The key ``reviewer-nudge:<pool member id>:<window>:<due date>`` makes each go out once per
+due date (a due date moved by staff, or a new round's, gets fresh nudges).
 """
 
 import datetime as dt
@@ -25,7 +26,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Case, DateTimeField, F, Q, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -61,11 +63,15 @@ from exchanges.models import (
     ReviewRoundEntry,
     ReviewScore,
 )
+from exchanges.models.reviews import REVIEWS_PER_APPLICATION_MAX
 from exchanges.selectors.reviews import (
+    review_criteria_of,
+    review_criteria_of_assignment,
     review_in_current_round,
     review_round_applications,
     review_round_current,
     review_round_of,
+    review_rubric_scope,
 )
 from exchanges.services.activity import activity_check_declared, activity_log_record
 from exchanges.services.applications import applications_start_review
@@ -81,6 +87,22 @@ from exchanges.services.reminders import (
 logger = logging.getLogger(__name__)
 
 A = ReviewAssignmentStatus
+ROUND_NAME_MAX = 200
+# Rows per INSERT of an assignment run (Django caps it further at the database's limit on
+# query parameters).
+BULK_BATCH = 5000
+# What a later round's rubric copies from the previous round's.
+RUBRIC_COPIED_FIELDS = (
+    "position",
+    "name_en",
+    "name_ja",
+    "name_ko",
+    "description_en",
+    "description_ja",
+    "description_ko",
+    "weight",
+    "max_score",
+)
 REVIEWER_ROLES = frozenset({Role.REVIEWER, Role.SECRETARIAT})
 MAX_CONFLICT_REASON = 2000
 
@@ -95,26 +117,84 @@ def _review_url(cohort: Cohort) -> str:
     return f"{site_url()}{reverse('review:queue')}?cohort={cohort.pk}"
 
 
-def _bulk_log(*, actor, objects: list, action_type: Activity, data: list[dict]) -> None:
-    """One activity log entry per object, written in one statement (assignment runs may
-    touch thousands of applications)."""
-    activity_check_declared(action_type)
-    if not objects:
+def _insert_many(model, rows: list[dict]) -> None:
+    """INSERT ``rows`` (``{field name: value}``, every row with the same fields) into
+    ``model``'s table with one prepared statement per ``BULK_BATCH`` rows (``executemany``).
+
+    For the tens of thousands of rows of an assignment run: ``bulk_create`` prepares every
+    field of every row through the field API (two million calls for 60,000 assignments and
+    their log entries, most of the run's time). Here each column is prepared once per distinct
+    value: foreign keys and plain values are passed as they are, datetimes and JSON through
+    their field's ``get_db_prep_save`` (cached per value), so both databases get what the ORM
+    would send."""
+    if not rows:
         return
-    content_type = ContentType.objects.get_for_model(objects[0])
+    names = list(rows[0])
+    fields = [model._meta.get_field(name) for name in names]
+    prepared = [
+        name
+        for name, f in zip(names, fields, strict=True)
+        if isinstance(f, models.DateTimeField | models.JSONField)
+    ]
+    quote = connection.ops.quote_name
+    # Table and column names from the model's meta, quoted; every value is a parameter.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 -- no user input in names
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    cache: dict = {}
+
+    def prep(name: str, value):
+        if isinstance(value, dict | list):  # JSON: one per row
+            return model._meta.get_field(name).get_db_prep_save(value, connection)
+        key = (name, value)
+        if key not in cache:  # datetimes: the run's one timestamp
+            cache[key] = model._meta.get_field(name).get_db_prep_save(value, connection)
+        return cache[key]
+
+    values = [
+        tuple(prep(name, row[name]) if name in prepared else row[name] for name in names)
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), BULK_BATCH):
+            cursor.executemany(sql, values[start : start + BULK_BATCH])
+
+
+def _bulk_log(*, actor, objects: list, action_type: Activity, data: list[dict]) -> None:
+    """One activity log entry per object (at least one), written in bulk (assignment runs
+    may touch tens of thousands of rows; see ``_insert_many``)."""
+    _bulk_log_ids(
+        actor=actor,
+        model=type(objects[0]) if objects else None,
+        ids=[obj.pk for obj in objects],
+        action_type=action_type,
+        data=data,
+    )
+
+
+def _bulk_log_ids(*, actor, model, ids: list[int], action_type: Activity, data: list[dict]) -> None:
+    activity_check_declared(action_type)
+    if not ids:
+        return
+    content_type_id = ContentType.objects.get_for_model(model).pk
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     now = timezone.now()
-    ActivityLog.objects.bulk_create(
+    action = str(action_type)
+    _insert_many(
+        ActivityLog,
         [
-            ActivityLog(
-                actor=actor if actor is not None and actor.is_authenticated else None,
-                content_type=content_type,
-                object_id=obj.pk,
-                action_type=str(action_type),
-                data=entry,
-                timestamp=now,
-            )
-            for obj, entry in zip(objects, data, strict=True)
-        ]
+            {
+                "actor": actor_id,
+                "content_type": content_type_id,
+                "object_id": pk,
+                "action_type": action,
+                "data": entry,
+                "timestamp": now,
+            }
+            for pk, entry in zip(ids, data, strict=True)
+        ],
     )
 
 
@@ -226,6 +306,8 @@ def review_round_create(
         created_by=actor,
     )
     review_round.reviewers.set(reviewers)
+    if number > 1:
+        _copy_rubric(cohort=cohort, source=latest, target=review_round)
     activity_log_record(
         actor=actor,
         obj=review_round,
@@ -237,6 +319,67 @@ def review_round_create(
             "reviews_per_application": reviews_per_application,
             "due_at": due_at.isoformat() if due_at else None,
             "own_country_only": own_country_only,
+            "reviewers": sorted(r.pk for r in reviewers),
+        },
+    )
+    return review_round
+
+
+@transaction.atomic
+def review_round_update(
+    *,
+    review_round: ReviewRound,
+    actor,
+    name: str,
+    reviews_per_application: int,
+    due_at: dt.datetime | None,
+    reviewers: list[User],
+) -> ReviewRound:
+    """Rename a round and change its reviewers per application, due date and pool. Round 1's
+    reviewers per application and due date are the cohort's review settings' too, so both
+    change together. A due date moved to another day gets fresh reminders (their key names
+    the date). Whether it is a screening round cannot change: its assignments depend on it."""
+    cohort = review_round.cohort
+    review_settings = _locked_settings(cohort)  # not during an assignment run of the cohort
+    review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+    name = " ".join(name.split())
+    if len(name) > ROUND_NAME_MAX:
+        raise ReviewRefused(_("Keep the name under %(max)s characters.") % {"max": ROUND_NAME_MAX})
+    if not 1 <= reviews_per_application <= REVIEWS_PER_APPLICATION_MAX:
+        raise ReviewRefused(
+            _("Reviewers per application is from 1 to %(max)s.")
+            % {"max": REVIEWS_PER_APPLICATION_MAX}
+        )
+    pool = set(
+        ReviewerPoolMember.objects.filter(cohort=cohort, is_active=True).values_list(
+            "reviewer_id", flat=True
+        )
+    )
+    if any(r.pk not in pool for r in reviewers):
+        raise ReviewRefused(_("Only reviewers in this cohort's pool can review in a round."))
+    # A round may stay without a date until anyone is assigned in it, not after.
+    if due_at is None and review_round.assignments.exists():
+        raise ReviewRefused(_("Reviewers have been assigned in this round: it needs a due date."))
+    review_round.name = name
+    review_round.reviews_per_application = reviews_per_application
+    review_round.due_at = due_at
+    review_round.save(update_fields=["name", "reviews_per_application", "due_at"])
+    review_round.reviewers.set(reviewers)
+    if review_round.number == 1:
+        review_settings.reviews_per_application = reviews_per_application
+        review_settings.due_at = due_at
+        review_settings.updated_at = timezone.now()
+        review_settings.save(update_fields=["reviews_per_application", "due_at", "updated_at"])
+    activity_log_record(
+        actor=actor,
+        obj=review_round,
+        action_type=Activity.REVIEW_ROUND_SAVED,
+        data={
+            "cohort": cohort.pk,
+            "number": review_round.number,
+            "name": name,
+            "reviews_per_application": reviews_per_application,
+            "due_at": due_at.isoformat() if due_at else None,
             "reviewers": sorted(r.pk for r in reviewers),
         },
     )
@@ -340,18 +483,43 @@ def review_round_advance_screened(
     return target, bool(advanced)
 
 
-def review_rubric_is_locked(*, cohort: Cohort) -> bool:
-    """Once a review is submitted, criteria can no longer be added, removed or re-weighted:
-    scores already given would change meaning. Names and descriptions stay editable."""
-    return Review.objects.filter(assignment__cohort=cohort).exists()
+def review_rubric_is_locked(*, cohort: Cohort, review_round: ReviewRound | None = None) -> bool:
+    """Once a review of the round is submitted, its rubric's criteria can no longer be added,
+    removed or re-weighted: scores already given would change meaning. Names and
+    descriptions stay editable. Each round's rubric locks on its own round's reviews."""
+    if review_round is None or review_round.number == 1:
+        scope = Q(assignment__round__isnull=True) | Q(assignment__round__number=1)
+    else:
+        scope = Q(assignment__round=review_round)
+    return Review.objects.filter(scope, assignment__cohort=cohort).exists()
+
+
+def _copy_rubric(*, cohort: Cohort, source: ReviewRound | None, target: ReviewRound) -> int:
+    """``target`` starts with a copy of ``source``'s rubric (round 1's when None)."""
+    copies = [
+        ReviewCriterion(
+            cohort=cohort,
+            round=target,
+            **{name: getattr(criterion, name) for name in RUBRIC_COPIED_FIELDS},
+        )
+        for criterion in review_criteria_of(cohort=cohort, review_round=source)
+    ]
+    ReviewCriterion.objects.bulk_create(copies)
+    return len(copies)
 
 
 @transaction.atomic
 def review_criterion_save(*, criterion: ReviewCriterion, actor) -> ReviewCriterion:
-    """Create or update a rubric criterion (its ``cohort`` set)."""
+    """Create or update a criterion of a round's rubric (its ``cohort`` set, and its
+    ``round`` for a round after round 1)."""
     cohort = criterion.cohort
     _locked_settings(cohort)  # one rubric change or review lock check at a time
-    if review_rubric_is_locked(cohort=cohort):
+    review_round = criterion.round
+    if review_round is not None and review_round.cohort_id != cohort.pk:
+        raise ReviewRefused(_("This round belongs to another cohort."))
+    if review_round is not None and review_round.number == 1:
+        criterion.round = review_round = None  # round 1's rubric has no round (see the model)
+    if review_rubric_is_locked(cohort=cohort, review_round=review_round):
         if criterion.pk is None:
             raise ReviewRefused(
                 _("Reviews have been submitted: the rubric can no longer get new criteria.")
@@ -367,7 +535,7 @@ def review_criterion_save(*, criterion: ReviewCriterion, actor) -> ReviewCriteri
     created = criterion.pk is None
     if created and not criterion.position:
         last = (
-            ReviewCriterion.objects.filter(cohort=cohort)
+            ReviewCriterion.objects.filter(review_rubric_scope(review_round), cohort=cohort)
             .order_by("-position")
             .values_list("position", flat=True)
             .first()
@@ -381,6 +549,7 @@ def review_criterion_save(*, criterion: ReviewCriterion, actor) -> ReviewCriteri
         action_type=Activity.REVIEW_CRITERION_ADDED if created else Activity.REVIEW_CRITERION_SAVED,
         data={
             "cohort": cohort.pk,
+            "round": review_round.number if review_round else 1,
             "weight": str(criterion.weight),
             "max_score": criterion.max_score,
         },
@@ -391,13 +560,17 @@ def review_criterion_save(*, criterion: ReviewCriterion, actor) -> ReviewCriteri
 @transaction.atomic
 def review_criterion_delete(*, criterion: ReviewCriterion, actor) -> None:
     _locked_settings(criterion.cohort)  # not while a first review is being submitted
-    if review_rubric_is_locked(cohort=criterion.cohort):
+    if review_rubric_is_locked(cohort=criterion.cohort, review_round=criterion.round):
         raise ReviewRefused(_("Reviews have been submitted: criteria can no longer be removed."))
     activity_log_record(
         actor=actor,
         obj=criterion.cohort,
         action_type=Activity.REVIEW_CRITERION_REMOVED,
-        data={"criterion": criterion.pk, "name": criterion.name_en},
+        data={
+            "criterion": criterion.pk,
+            "name": criterion.name_en,
+            "round": criterion.round.number if criterion.round else 1,
+        },
     )
     criterion.delete()
 
@@ -804,22 +977,25 @@ def review_assign_automatically(
 
     new_rows, touched, per_reviewer = [], [], Counter()
     now = timezone.now()
+    reviewer_ids = [r.user.pk for r in reviewers]
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     for (application, need), chosen in zip(wanting, solution.chosen, strict=True):
         for i in chosen:
-            reviewer = reviewers[i]
-            load[reviewer.user.pk] += 1
-            per_reviewer[reviewer.user.pk] += 1
+            reviewer_id = reviewer_ids[i]
+            load[reviewer_id] += 1
+            per_reviewer[reviewer_id] += 1
             new_rows.append(
-                ReviewAssignment(
-                    cohort=cohort,
-                    round=review_round,
-                    application=application,
-                    reviewer=reviewer.user,
-                    status=A.ASSIGNED,
-                    batch=batch,
-                    assigned_at=now,
-                    assigned_by=actor,
-                )
+                {
+                    "cohort": cohort.pk,
+                    "round": review_round.pk,
+                    "application": application.pk,
+                    "reviewer": reviewer_id,
+                    "status": A.ASSIGNED,
+                    "batch": batch,
+                    "assigned_at": now,
+                    "assigned_by": actor_id,
+                    "conflict_reason": "",
+                }
             )
         if chosen:
             touched.append(application)
@@ -851,20 +1027,21 @@ def review_assign_automatically(
             )
         )
 
-    # Both supported databases return the new primary keys from a bulk insert.
-    created = ReviewAssignment.objects.bulk_create(new_rows)
-    _bulk_log(
+    # Written in bulk, then read back by the run's batch (its own uuid) for the log's ids.
+    _insert_many(ReviewAssignment, new_rows)
+    created = list(
+        ReviewAssignment.objects.filter(cohort=cohort, batch=batch)
+        .order_by("pk")
+        .values_list("pk", "application_id", "reviewer_id")
+    )
+    _bulk_log_ids(
         actor=actor,
-        objects=created,
+        model=ReviewAssignment,
+        ids=[pk for pk, _a, _r in created],
         action_type=Activity.REVIEW_ASSIGNED,
         data=[
-            {
-                "application": a.application_id,
-                "reviewer": a.reviewer_id,
-                "batch": batch,
-                "automatic": True,
-            }
-            for a in created
+            {"application": a, "reviewer": r, "batch": batch, "automatic": True}
+            for _pk, a, r in created
         ],
     )
     _start_review(touched, actor)
@@ -1084,15 +1261,14 @@ def review_submit(
     _locked_settings(assignment.cohort)
     assignment = (
         ReviewAssignment.objects.select_for_update()
-        .select_related("application")
+        .select_related("application", "round")
         .get(pk=assignment.pk)
     )
     _reviewable(assignment, actor)
     if recommendation and recommendation not in ReviewRecommendation.values:
         raise ReviewRefused(_("Choose one of the recommendations offered."))
-    criteria = list(
-        ReviewCriterion.objects.filter(cohort_id=assignment.cohort_id).order_by("position", "id")
-    )
+    # The rubric of the assignment's own round (round 1's for rows without a round).
+    criteria = review_criteria_of_assignment(assignment=assignment)
     clean = review_validate_scores(criteria=criteria, scores=scores)
     weighted = review_weighted_score(criteria=criteria, scores=clean)
     now = timezone.now()
@@ -1184,24 +1360,39 @@ def reviewer_nudge_window(
     return current
 
 
+def _round_due_at():
+    """An assignment's due date: its round's own after round 1; round 1's (and rows without
+    a round) are the cohort's review settings', which staff edit on the settings page and
+    which round 1 follows (``_round_terms``)."""
+    return Case(
+        When(round__number__gt=1, then=F("round__due_at")),
+        default=F("cohort__review_settings__due_at"),
+        output_field=DateTimeField(),
+    )
+
+
 @reminder_workflow(NUDGE_WORKFLOW)
 def reviewer_nudges(now: dt.datetime) -> int:
-    """One digest per reviewer and cohort with pending reviews, per window. Only the
-    current round's pending reviews count: earlier rounds' are out of the reviewer's sight."""
+    """One digest per reviewer and cohort with pending reviews, per window, counted from the
+    due date of the round the reviews belong to. Only the current round's pending reviews
+    count: earlier rounds' are out of the reviewer's sight."""
     pending = list(
         review_in_current_round(
             ReviewAssignment.objects.filter(
                 status=A.ASSIGNED,
                 application__status__in=APPLICATION_REVIEWABLE,
                 reviewer__is_active=True,
-                cohort__review_settings__due_at__gt=now - _NUDGE_OVERDUE_HORIZON,
-                cohort__review_settings__due_at__lte=now + _NUDGE_LEAD,
             )
-        ).values_list("cohort_id", "reviewer_id", "assigned_at")
+        )
+        .annotate(due=_round_due_at())
+        .filter(due__gt=now - _NUDGE_OVERDUE_HORIZON, due__lte=now + _NUDGE_LEAD)
+        .values_list("cohort_id", "reviewer_id", "assigned_at", "due")
     )
     by_pair: dict[tuple[int, int], list[dt.datetime]] = defaultdict(list)
-    for cohort_id, reviewer_id, assigned_at in pending:
+    due_of: dict[tuple[int, int], dt.datetime] = {}
+    for cohort_id, reviewer_id, assigned_at, due_at in pending:
         by_pair[(cohort_id, reviewer_id)].append(assigned_at)
+        due_of[(cohort_id, reviewer_id)] = due_at  # one current round per cohort: one date
     if not by_pair:
         return 0
     members = (
@@ -1210,7 +1401,7 @@ def reviewer_nudges(now: dt.datetime) -> int:
             reviewer_id__in={r for _c, r in by_pair},
             is_active=True,
         )
-        .select_related("reviewer", "cohort__program", "cohort__review_settings")
+        .select_related("reviewer", "cohort__program")
         .order_by("id")
     )
     due = []
@@ -1218,7 +1409,7 @@ def reviewer_nudges(now: dt.datetime) -> int:
         assigned = by_pair.get((member.cohort_id, member.reviewer_id))
         if not assigned:
             continue
-        due_at = member.cohort.review_settings.due_at
+        due_at = due_of[(member.cohort_id, member.reviewer_id)]
         window = reviewer_nudge_window(due_at=due_at, time_zone=member.reviewer.time_zone, now=now)
         # Only assignments older than the window's time: a reviewer assigned since then has
         # just had the assignment email with the due date in it.
@@ -1233,6 +1424,7 @@ def reviewer_nudges(now: dt.datetime) -> int:
                         member=member,
                         window=occasion,
                         pending_count=len(assigned),
+                        due_at=due_at,
                     ),
                 )
             )
@@ -1240,8 +1432,9 @@ def reviewer_nudges(now: dt.datetime) -> int:
 
 
 def reviewer_nudge_queue(
-    *, member: ReviewerPoolMember, window: str, pending_count: int
+    *, member: ReviewerPoolMember, window: str, pending_count: int, due_at: dt.datetime
 ) -> OutgoingMail | None:
+    """The nudge digest; ``due_at`` is the due date of the round the pending reviews are in."""
     reviewer, cohort = member.reviewer, member.cohort
     language = mail_language(recipient=reviewer)
     with translation.override(language):
@@ -1251,7 +1444,7 @@ def reviewer_nudge_queue(
             "review_url": _review_url(cohort),
             "pending_count": pending_count,
             "due_date": mail_datetime_text(
-                value=cohort.review_settings.due_at, language=language, time_zone=reviewer.time_zone
+                value=due_at, language=language, time_zone=reviewer.time_zone
             ),
         }
     return reminder_queue(

@@ -38,6 +38,11 @@ staff = [
     ),
     path("cohorts/<int:cohort_id>/review/rounds/", reviews_staff.rounds, name="review_rounds"),
     path(
+        "cohorts/<int:cohort_id>/review/rounds/<int:number>/",
+        reviews_staff.round_edit,
+        name="review_round_edit",
+    ),
+    path(
         "cohorts/<int:cohort_id>/review/rounds/<int:number>/advance/",
         reviews_staff.round_advance,
         name="review_round_advance",

@@ -26,7 +26,7 @@ from exchanges.models import Document, ReviewAssignment, ReviewerConflict
 from exchanges.models.reviews import CohortReviewSettings
 from exchanges.selectors.reviews import (
     review_assignment_for_reviewer,
-    review_criteria_of,
+    review_criteria_of_assignment,
     review_document_filename,
     review_material,
     review_queue,
@@ -111,7 +111,7 @@ def _render_assignment(
     conflict_form: ConflictDeclarationForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    criteria = review_criteria_of(cohort=assignment.cohort)
+    criteria = review_criteria_of_assignment(assignment=assignment)
     can_review = (
         assignment.status in REVIEW_ASSIGNMENT_ACTIVE
         and assignment.application.status in APPLICATION_REVIEWABLE
@@ -146,7 +146,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _own_assignment(request, pk)
     if request.method != "POST":
         return _render_assignment(request, assignment)
-    form = ReviewForm(request.POST, criteria=review_criteria_of(cohort=assignment.cohort))
+    form = ReviewForm(request.POST, criteria=review_criteria_of_assignment(assignment=assignment))
     if form.is_valid():
         try:
             review_submit(

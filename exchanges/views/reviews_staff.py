@@ -21,12 +21,19 @@ from exchanges.forms.reviews import (
     ManualAssignForm,
     PoolAddForm,
     ReviewCriterionForm,
+    ReviewRoundEditForm,
     ReviewRoundForm,
     ReviewSettingsForm,
     RoundAdvanceForm,
     RoundTopForm,
 )
-from exchanges.models import Cohort, ReviewAssignment, ReviewCriterion, ReviewerPoolMember
+from exchanges.models import (
+    Cohort,
+    ReviewAssignment,
+    ReviewCriterion,
+    ReviewerPoolMember,
+    ReviewRound,
+)
 from exchanges.selectors.applications import applications_visible_to, form_steps
 from exchanges.selectors.reviews import (
     review_application_counts,
@@ -37,6 +44,7 @@ from exchanges.selectors.reviews import (
     review_round_current,
     review_round_of,
     review_rounds_listed,
+    review_rounds_of,
     review_settings_of,
     review_summary_for_application,
 )
@@ -60,6 +68,7 @@ from exchanges.services.reviews import (
     review_pool_remove,
     review_round_advance,
     review_round_create,
+    review_round_update,
     review_rubric_is_locked,
     review_settings_save,
     review_unassign,
@@ -127,7 +136,7 @@ def _overview(
                 viewer=request.user,
                 review_round=current_round,
             ),
-            "criteria_count": ReviewCriterion.objects.filter(cohort=cohort).count(),
+            "criteria_count": len(review_criteria_of(cohort=cohort, review_round=current_round)),
         },
         status=status,
     )
@@ -218,12 +227,36 @@ def settings_edit(request: HttpRequest, cohort_id: int) -> HttpResponse:
     )
 
 
+def _rubric_round(request: HttpRequest, cohort: Cohort, rounds: list) -> ReviewRound | None:
+    """The round whose rubric the page shows: ``?round=N``, by default the current round
+    (None: round 1, which may not exist yet)."""
+    number = request.GET.get("round", "")
+    if number:
+        if not number.isdigit():
+            raise Http404
+        found = next((r for r in rounds if r.number == int(number)), None)
+        if found is None and int(number) != 1:
+            raise Http404
+        return found
+    return rounds[-1] if rounds else None
+
+
+def _rubric_url(cohort_id: int, review_round: ReviewRound | None) -> str:
+    url = reverse("staff:review_rubric", kwargs={"cohort_id": cohort_id})
+    return f"{url}?round={review_round.number if review_round else 1}"
+
+
 @login_required
 @permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
 def rubric(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """One round's rubric (each round has its own), with links to the other rounds'."""
     cohort = _cohort(cohort_id)
-    locked = review_rubric_is_locked(cohort=cohort)
-    form = ReviewCriterionForm(_posted(request), instance=ReviewCriterion(cohort=cohort))
+    rounds = review_rounds_of(cohort=cohort)
+    review_round = _rubric_round(request, cohort, rounds)
+    locked = review_rubric_is_locked(cohort=cohort, review_round=review_round)
+    form = ReviewCriterionForm(
+        _posted(request), instance=ReviewCriterion(cohort=cohort, round=review_round)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             review_criterion_save(criterion=form.instance, actor=request.user)
@@ -231,13 +264,16 @@ def rubric(request: HttpRequest, cohort_id: int) -> HttpResponse:
             form.add_error(None, str(exc.message))
         else:
             messages.success(request, _("The criterion has been added."))
-            return redirect("staff:review_rubric", cohort_id=cohort.pk)
-    criteria = review_criteria_of(cohort=cohort)
+            return redirect(_rubric_url(cohort.pk, review_round))
+    criteria = review_criteria_of(cohort=cohort, review_round=review_round)
     return render(
         request,
         "staff/reviews/rubric.html",
         {
             "cohort": cohort,
+            "rounds": rounds,
+            "review_round": review_round,
+            "round_number": review_round.number if review_round else 1,
             "criteria": criteria,
             "form": None if locked else form,
             "locked": locked,
@@ -251,8 +287,10 @@ def rubric(request: HttpRequest, cohort_id: int) -> HttpResponse:
 @permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
 def criterion_edit(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
     cohort = _cohort(cohort_id)
-    criterion = get_object_or_404(ReviewCriterion, cohort=cohort, pk=pk)
-    locked = review_rubric_is_locked(cohort=cohort)
+    criterion = get_object_or_404(
+        ReviewCriterion.objects.select_related("round"), cohort=cohort, pk=pk
+    )
+    locked = review_rubric_is_locked(cohort=cohort, review_round=criterion.round)
     form = ReviewCriterionForm(_posted(request), instance=criterion, locked=locked)
     if request.method == "POST" and form.is_valid():
         try:
@@ -261,7 +299,7 @@ def criterion_edit(request: HttpRequest, cohort_id: int, pk: int) -> HttpRespons
             form.add_error(None, str(exc.message))
         else:
             messages.success(request, _("The criterion has been saved."))
-            return redirect("staff:review_rubric", cohort_id=cohort.pk)
+            return redirect(_rubric_url(cohort.pk, criterion.round))
     return render(
         request,
         "staff/reviews/criterion_form.html",
@@ -270,6 +308,7 @@ def criterion_edit(request: HttpRequest, cohort_id: int, pk: int) -> HttpRespons
             "criterion": criterion,
             "form": form,
             "locked": locked,
+            "rubric_url": _rubric_url(cohort.pk, criterion.round),
         },
         status=400 if form.errors else 200,
     )
@@ -279,14 +318,16 @@ def criterion_edit(request: HttpRequest, cohort_id: int, pk: int) -> HttpRespons
 @permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
 @require_POST
 def criterion_delete(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
-    criterion = get_object_or_404(ReviewCriterion, cohort_id=cohort_id, pk=pk)
+    criterion = get_object_or_404(
+        ReviewCriterion.objects.select_related("round", "cohort"), cohort_id=cohort_id, pk=pk
+    )
     try:
         review_criterion_delete(criterion=criterion, actor=request.user)
     except ExchangeError as exc:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("The criterion has been removed."))
-    return redirect("staff:review_rubric", cohort_id=cohort_id)
+    return redirect(_rubric_url(cohort_id, criterion.round))
 
 
 @login_required
@@ -517,4 +558,40 @@ def round_advance(request: HttpRequest, cohort_id: int, number: int) -> HttpResp
             else [],
         },
         status=400 if advance_form.errors else 200,
+    )
+
+
+@login_required
+@permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
+def round_edit(request: HttpRequest, cohort_id: int, number: int) -> HttpResponse:
+    """Rename a round and change its reviewers per application, due date and pool."""
+    cohort = _cohort(cohort_id)
+    review_round = review_round_of(cohort=cohort, number=number)
+    if review_round is None:
+        raise Http404
+    form = ReviewRoundEditForm(
+        _posted(request), pool=list(review_pool_of(cohort=cohort)), review_round=review_round
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_round = review_round_update(
+                review_round=review_round,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                reviews_per_application=form.cleaned_data["reviews_per_application"],
+                due_at=form.cleaned_data["due_at"],
+                reviewers=list(form.cleaned_data["reviewers"]),
+            )
+        except ExchangeError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(
+                request, _("%(round)s has been saved.") % {"round": review_round.label}
+            )
+            return redirect("staff:review_rounds", cohort_id=cohort.pk)
+    return render(
+        request,
+        "staff/reviews/round_form.html",
+        {"cohort": cohort, "review_round": review_round, "form": form},
+        status=400 if form.errors else 200,
     )

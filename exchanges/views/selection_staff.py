@@ -305,11 +305,7 @@ def ranking(request: HttpRequest, cohort_id: int) -> HttpResponse:
     form = RankingFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     # ``?round=N`` ranks by that round's reviews; by default the cohort's last round.
-    review_round = None
-    if request.GET.get("round", "").isdigit():
-        review_round = review_round_of(cohort=cohort, number=int(request.GET["round"]))
-        if review_round is None:
-            raise Http404
+    review_round = _chosen_round(request, cohort)
     ranked = selection_ranking(
         cohort=cohort,
         viewer=request.user,
@@ -396,20 +392,39 @@ def dashboard(request: HttpRequest, cohort_id: int) -> HttpResponse:
     )
 
 
-def _export_name(cohort: Cohort, what: str, extension: str) -> str:
-    return f"{what}-{cohort.slug}-{timezone.now():%Y%m%d-%H%M}.{extension}"
+def _chosen_round(request: HttpRequest, cohort: Cohort):
+    """The round ``?round=N`` names (404 when the cohort has no such round), or None (empty
+    or absent): the cohort's last round."""
+    number = request.GET.get("round", "").strip()
+    if not number:
+        return None
+    review_round = review_round_of(cohort=cohort, number=int(number)) if number.isdigit() else None
+    if review_round is None:
+        raise Http404
+    return review_round
+
+
+def _export_name(cohort: Cohort, what: str, extension: str, review_round=None) -> str:
+    part = f"-round{review_round.number}" if review_round is not None else ""
+    return f"{what}-{cohort.slug}{part}-{timezone.now():%Y%m%d-%H%M}.{extension}"
 
 
 @login_required
 @permission_required(VIEW, fn=cohort_getter, raise_exception=True)
 def export(request: HttpRequest, cohort_id: int, what: str, extension: str) -> HttpResponse:
-    """The ranking or the proposal as CSV or XLSX, of the viewer's countries only."""
+    """The ranking or the proposal of the round staff chose (``?round=N``; by default the
+    last) as CSV or XLSX, of the viewer's countries only."""
     cohort = _cohort(cohort_id)
+    review_round = _chosen_round(request, cohort)
     if what == "ranking":
-        rows = selection_ranking_rows(ranking=selection_ranking(cohort=cohort, viewer=request.user))
+        rows = selection_ranking_rows(
+            ranking=selection_ranking(cohort=cohort, viewer=request.user, review_round=review_round)
+        )
     elif what == "proposal":
         rows = selection_proposal_rows(
-            proposal=selection_proposal(cohort=cohort, viewer=request.user),
+            proposal=selection_proposal(
+                cohort=cohort, viewer=request.user, review_round=review_round
+            ),
             section_labels=_section_labels(),
         )
     else:
@@ -430,6 +445,6 @@ def export(request: HttpRequest, cohort_id: int, what: str, extension: str) -> H
     else:
         raise Http404
     response["Content-Disposition"] = (
-        f'attachment; filename="{_export_name(cohort, what, extension)}"'
+        f'attachment; filename="{_export_name(cohort, what, extension, review_round)}"'
     )
     return response

@@ -1,6 +1,7 @@
-"""Selection in a real browser: two reviewers score, staff look at the dashboard, run the
-proposal, preview the decision emails in Japanese and accept in bulk; the applicant sees the
-offer and accepts it. Staff start a panel round and advance the top applicants to it."""
+"""Selection in a real browser, the whole flow of issue #11 in one test: two reviewers score
+round 1; staff start the panel round and advance the top applicants to it; the panel
+reviewer scores them; staff run the proposal, preview the decision emails in Japanese and
+accept in bulk; the applicant sees the offer and accepts it."""
 
 from django.urls import reverse
 from django.utils import translation
@@ -16,7 +17,7 @@ from tests.factories.reviews import (
     ReviewCriterionFactory,
     ReviewSettingsFactory,
 )
-from tests.factories.selection import quota, reviewed_application, score
+from tests.factories.selection import quota
 
 
 def _ja(message: str) -> str:
@@ -35,56 +36,88 @@ def _score(page, live_server, reviewer, assignments: dict, scores: dict) -> None
         page.get_by_text("Your review has been saved. Thank you.").wait_for()
 
 
-def test_reviewers_score_staff_accept_in_bulk_and_the_applicant_accepts(
+def test_two_reviewers_score_staff_advance_to_the_panel_decide_in_bulk_applicant_accepts(
     page, live_server, secretariat
 ):
     cohort = CohortFactory()
     ReviewSettingsFactory(cohort=cohort)
     ReviewCriterionFactory(cohort=cohort, name_en="Merit", max_score=10)
     quota(cohort, "KR", seats=1)
-    yuna = ApplicationFactory(
-        cohort=cohort,
-        status=ApplicationStatus.UNDER_REVIEW,
-        applicant__given_name="Yuna",
-        applicant__family_name="Kang",
-        applicant__preferred_language="ja",
-        applicant__email="yuna@example.jp",
-    )
-    minho = ApplicationFactory(
-        cohort=cohort,
-        status=ApplicationStatus.UNDER_REVIEW,
-        applicant__given_name="Minho",
-        applicant__family_name="Lee",
-    )
-    first, second = with_mfa(ReviewerFactory()), with_mfa(ReviewerFactory())
-    assignments = {
-        (reviewer.pk, name): ReviewAssignmentFactory(application=app, reviewer=reviewer)
-        for reviewer in (first, second)
-        for name, app in (("yuna", yuna), ("minho", minho))
+    people = {
+        "yuna": ("Yuna", "Kang", "ja", "yuna@example.jp"),
+        "minho": ("Minho", "Lee", "en", "minho@example.kr"),
+        "jisoo": ("Jisoo", "Park", "en", "jisoo@example.kr"),
     }
+    apps = {
+        key: ApplicationFactory(
+            cohort=cohort,
+            country="KR",
+            status=ApplicationStatus.UNDER_REVIEW,
+            applicant__given_name=given,
+            applicant__family_name=family,
+            applicant__preferred_language=language,
+            applicant__email=email,
+        )
+        for key, (given, family, language, email) in people.items()
+    }
+    yuna, minho = apps["yuna"], apps["minho"]
+    first, second = with_mfa(ReviewerFactory()), with_mfa(ReviewerFactory())
 
+    # 1. Two reviewers score round 1: Yuna, then Minho, then Jisoo.
+    for reviewer, marks in ((first, (9, 6, 3)), (second, (8, 7, 4))):
+        _score(
+            page,
+            live_server,
+            reviewer,
+            {
+                key: ReviewAssignmentFactory(application=apps[key], reviewer=reviewer)
+                for key in apps
+            },
+            dict(zip(apps, marks, strict=True)),
+        )
+
+    # 2. Staff start the panel round and advance the top 2 of each country to it.
+    sign_in(page, live_server, secretariat)
+    page.goto(reverse("staff:review_rounds", args=[cohort.pk]))
+    assert_accessible(page)
+    page.locator("#id_name").fill("Panel")
+    page.get_by_label("Reviewers per application").fill("1")
+    page.get_by_label("Reviews due").fill("2027-04-01T10:00")
+    page.get_by_role("button", name="Create the round").click()
+    page.get_by_text("Panel has been created: reviewers now work in it.").wait_for()
+    page.get_by_label("Top applicants per country").fill("2")
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("button", name="Advance to Panel").wait_for()
+    assert_accessible(page)
+    assert page.locator("tbody th").all_inner_texts() == ["Yuna Kang", "Minho Lee"]
+    page.get_by_role("button", name="Advance to Panel").click()
+    page.get_by_text("2 application(s) advanced to Panel.").wait_for()
+    panel = ReviewRound.objects.get(cohort=cohort, number=2)
+    assert sorted(panel.entries.values_list("application_id", flat=True)) == sorted(
+        [yuna.pk, minho.pk]
+    )
+
+    # The panel reviewer scores the two against the panel's rubric (a copy of round 1's).
+    panellist = with_mfa(ReviewerFactory())
     _score(
         page,
         live_server,
-        first,
-        {n: assignments[(first.pk, n)] for n in ("yuna", "minho")},
-        {"yuna": 9, "minho": 6},
-    )
-    _score(
-        page,
-        live_server,
-        second,
-        {n: assignments[(second.pk, n)] for n in ("yuna", "minho")},
-        {"yuna": 8, "minho": 7},
+        panellist,
+        {
+            key: ReviewAssignmentFactory(application=apps[key], reviewer=panellist, round=panel)
+            for key in ("yuna", "minho")
+        },
+        {"yuna": 9, "minho": 5},
     )
 
+    # 3. Staff run the proposal (on the panel round), preview the Japanese email, accept.
     sign_in(page, live_server, secretariat)
     page.goto(reverse("staff:selection_dashboard", args=[cohort.pk]))
-    assert page.locator("svg[role=img] circle").count() == 2
     assert_accessible(page)
     page.goto(reverse("staff:selection", args=[cohort.pk]) + "?country=KR")
     assert_accessible(page)
     rows = page.locator("tbody tr")
+    assert rows.count() == 2  # Jisoo stayed in round 1
     assert rows.nth(0).locator("th").inner_text() == "Yuna Kang"
     assert rows.nth(0).locator("td").nth(6).inner_text() == "Proposed for selection"
     assert rows.nth(1).locator("th").inner_text() == "Minho Lee"
@@ -113,6 +146,7 @@ def test_reviewers_score_staff_accept_in_bulk_and_the_applicant_accepts(
     mail = OutgoingMail.objects.get(recipient_email="yuna@example.jp")
     assert (mail.language, mail.subject) == ("ja", subject)
 
+    # 4. The applicant sees the offer, in Japanese, and accepts it.
     sign_in(page, live_server, yuna.applicant)
     page.goto(reverse("apply:status", args=[yuna.pk]))
     assert page.locator("#offer-heading").inner_text() == _ja("Your offer")
@@ -120,46 +154,3 @@ def test_reviewers_score_staff_accept_in_bulk_and_the_applicant_accepts(
     page.get_by_text(_ja("You have accepted your place. Welcome to the program!")).wait_for()
     yuna.refresh_from_db()
     assert yuna.status == ApplicationStatus.CONFIRMED
-
-
-def test_staff_advance_the_top_applicants_to_the_panel_round(page, live_server, secretariat):
-    cohort = CohortFactory()
-    ReviewSettingsFactory(cohort=cohort)
-    reviewer = ReviewerFactory()
-    names = {}
-    for country, given, value in (
-        ("KR", "Yuna", 80), ("KR", "Minho", 90), ("KR", "Jisoo", 70),
-        ("US", "Emma", 60), ("US", "Noah", 75),
-    ):  # fmt: skip
-        application = reviewed_application(
-            cohort, from_country=country, applicant__given_name=given,
-            applicant__family_name="Test",
-        )  # fmt: skip
-        score(application, reviewer, value)
-        names[given] = application
-
-    sign_in(page, live_server, secretariat)
-    page.goto(reverse("staff:review_rounds", args=[cohort.pk]))
-    assert_accessible(page)
-    page.locator("#id_name").fill("Panel")
-    page.get_by_label("Reviewers per application").fill("3")
-    page.get_by_label("Reviews due").fill("2027-04-01T10:00")
-    page.get_by_role("button", name="Create the round").click()
-    page.get_by_text("Panel has been created: reviewers now work in it.").wait_for()
-    page.get_by_label("Top applicants per country").fill("1")
-    page.get_by_role("button", name="Preview").click()
-    page.get_by_role("button", name="Advance to Panel").wait_for()
-    assert_accessible(page)
-    assert page.locator("tbody th").all_inner_texts() == ["Minho Test", "Noah Test"]
-    page.get_by_role("button", name="Advance to Panel").click()
-    page.get_by_text("2 application(s) advanced to Panel.").wait_for()
-
-    panel = ReviewRound.objects.get(cohort=cohort, number=2)
-    assert (panel.name, panel.reviews_per_application) == ("Panel", 3)
-    assert sorted(panel.entries.values_list("application_id", flat=True)) == sorted(
-        [names["Minho"].pk, names["Noah"].pk]
-    )
-    rows = page.locator("tbody tr")
-    assert rows.nth(0).locator("th").inner_text() == "1. Round 1"
-    assert rows.nth(1).locator("th").inner_text() == "2. Panel"
-    assert rows.nth(1).locator("td").nth(2).inner_text() == "2"

@@ -39,7 +39,9 @@ def test_demo_reviewer_has_pending_and_submitted_reviews_and_seeding_is_idempote
     demo_seed()
 
     assert _counts() == first
-    assert first["ReviewCriterion"] == 8  # four criteria on each demo cohort
+    # Four criteria on each demo cohort's round 1; the open cohort's panel round has its own
+    # rubric: a copy of those four and one more (``exchanges.demo.selection``).
+    assert first["ReviewCriterion"] == 8 + 5
     statuses = sorted(
         ReviewAssignment.objects.filter(reviewer__email=f"reviewer@{DEMO_DOMAIN}").values_list(
             "status", flat=True

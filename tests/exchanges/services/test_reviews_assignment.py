@@ -1,5 +1,7 @@
 """Assigning reviewers: automatic load balancing, exclusions, idempotence, manual changes."""
 
+import datetime as dt
+
 import pytest
 
 from exchanges.enums import ApplicationStatus, MailTemplateKey, ReviewAssignmentStatus
@@ -73,6 +75,18 @@ def test_automatic_assignment_balances_load_exactly(cohort, secretariat):
     assert {a.status for a in applications} == {ApplicationStatus.UNDER_REVIEW}
     assert ActivityLog.objects.filter(action_type="exchanges.review.assigned").count() == 10
     assert ActivityLog.objects.filter(action_type="exchanges.application.under_review").count() == 5
+    # Written in bulk with plain SQL: each entry names its assignment, actor and details.
+    assigned = {
+        (log.object_id, log.actor_id, log.content_object.reviewer_id, log.data["reviewer"])
+        for log in ActivityLog.objects.filter(action_type="exchanges.review.assigned")
+    }
+    assert assigned == {
+        (a.pk, secretariat.pk, a.reviewer_id, a.reviewer_id) for a in ReviewAssignment.objects.all()
+    }
+    stored = ActivityLog.objects.filter(action_type="exchanges.review.assigned").first()
+    assert (stored.data["automatic"], stored.data["batch"]) == (True, result.batch)
+    assigned_at = ReviewAssignment.objects.get(pk=stored.object_id).assigned_at
+    assert dt.timedelta(0) <= stored.timestamp - assigned_at < dt.timedelta(seconds=5)
 
 
 def test_automatic_assignment_counts_existing_load(cohort, secretariat):

@@ -294,3 +294,42 @@ def test_moved_due_date_gets_fresh_nudges(monkeypatch, nudge_cohort):
         f"reviewer-nudge:{seoul}:3d:2030-03-10",
         f"reviewer-nudge:{seoul}:3d:2030-03-24",
     ]
+
+
+PANEL_DUE = dt.datetime(2030, 3, 24, 14, 59, tzinfo=UTC)  # 23:59 on 24 March in Seoul
+
+
+def test_panel_round_nudges_count_from_the_panels_own_due_date(
+    monkeypatch, nudge_cohort, secretariat
+):
+    """The cohort's (round 1's) date is 10 March; the panel's 24 March. A panel reviewer is
+    nudged three days before the 24th and after it, with the 24th in the email, and not
+    around the 10th."""
+    cohort = nudge_cohort["cohort"]
+    panel = reviews.review_round_create(
+        cohort=cohort,
+        actor=secretariat,
+        name="Panel",
+        reviews_per_application=1,
+        due_at=PANEL_DUE,
+        own_country_only=False,
+        reviewers=[],
+    )
+    seoul = nudge_cohort["seoul"]
+    ReviewAssignment.objects.filter(reviewer=seoul.reviewer).update(round=panel)
+
+    around_round_1 = [
+        beat_tick(monkeypatch, now)["reviewer-nudge"]
+        for now in (at(2030, 3, 7, 0, 0), at(2030, 3, 11, 0, 0))
+    ]
+    assert around_round_1 == [0, 0]
+    assert beat_tick(monkeypatch, at(2030, 3, 21, 0, 0))["reviewer-nudge"] == 1
+    assert beat_tick(monkeypatch, at(2030, 3, 25, 0, 0))["reviewer-nudge"] == 1
+
+    assert nudge_keys() == [
+        f"reviewer-nudge:{seoul.pk}:3d:2030-03-24",
+        f"reviewer-nudge:{seoul.pk}:overdue:2030-03-24",
+    ]
+    mail = OutgoingMail.objects.get(idempotency_key=f"reviewer-nudge:{seoul.pk}:3d:2030-03-24")
+    assert "심사 기한은 2030년 3월 24일 오후 11:59 (Asia/Seoul)입니다." in mail.text_body
+    assert "3월 10일" not in mail.text_body

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from exchanges.models import ReviewRound, ReviewRoundEntry
+from exchanges.models import ActivityLog, ReviewRound, ReviewRoundEntry
 from exchanges.services.reviews import review_round_advance, review_round_create
 from tests.conftest import with_mfa
 from tests.factories import ReviewerFactory
@@ -198,3 +198,89 @@ def test_overview_counts_the_current_rounds_applications(staff_client, cohort, s
         2,
     )
     assert response.context["current_round"] == panel
+
+
+def test_staff_rename_a_round_and_change_its_n_due_date_and_pool(staff_client, cohort, secretariat):
+    _round(cohort, secretariat, "Screening")
+    panel = _round(cohort, secretariat, "Panel")
+    panellist = ReviewerFactory()
+    PoolMemberFactory(cohort=cohort, reviewer=panellist)
+
+    form = staff_client.get(url("review_round_edit", cohort, number=2))
+    response = staff_client.post(
+        url("review_round_edit", cohort, number=2),
+        {
+            "name": "  Trilateral   panel ",
+            "reviews_per_application": "3",
+            "due_at": "2027-04-01T10:00",
+            "reviewers": [str(panellist.pk)],
+        },
+    )
+
+    assert form.status_code == 200
+    assert 'value="Panel"' in form.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == url("review_rounds", cohort)
+    panel.refresh_from_db()
+    assert (panel.name, panel.reviews_per_application, list(panel.reviewers.all())) == (
+        "Trilateral panel",
+        3,
+        [panellist],
+    )
+    assert panel.due_at.date() == dt.date(2027, 4, 1)
+    assert ActivityLog.objects.filter(action_type="exchanges.review.round_saved").count() == 1
+    listing = staff_client.get(url("review_rounds", cohort)).content.decode()
+    assert "Trilateral panel" in listing
+    assert url("review_round_edit", cohort, number=2) in listing
+
+
+def test_editing_round_1_changes_the_cohorts_review_settings(staff_client, cohort, secretariat):
+    _round(cohort, secretariat, "Screening")
+
+    staff_client.post(
+        url("review_round_edit", cohort, number=1),
+        {"name": "Screening", "reviews_per_application": "4", "due_at": "2027-05-02T09:00"},
+    )
+
+    cohort.review_settings.refresh_from_db()
+    assert cohort.review_settings.reviews_per_application == 4
+    assert cohort.review_settings.due_at.date() == dt.date(2027, 5, 2)
+
+
+@pytest.mark.parametrize(
+    ("posted", "message"),
+    [
+        ({"reviews_per_application": "0"}, "Ensure this value is greater than or equal to 1."),
+        ({"reviews_per_application": "11"}, "Ensure this value is less than or equal to 10."),
+        ({"reviews_per_application": "two"}, "Enter a whole number."),
+        ({"due_at": "next week"}, "Enter a valid date/time."),
+        ({"name": "x" * 201}, "Ensure this value has at most 200 characters (it has 201)."),
+        ({"due_at": ""}, "Reviewers have been assigned in this round: it needs a due date."),
+    ],
+)
+def test_round_edit_refuses_bad_input_and_keeps_what_was_entered(
+    staff_client, cohort, secretariat, posted, message
+):
+    panel = _round(cohort, secretariat, "Panel")
+    ReviewAssignmentFactory(application__cohort=cohort, round=panel)
+    data = {"name": "Renamed", "reviews_per_application": "2", "due_at": "2027-04-01T10:00"}
+    data.update(posted)
+
+    response = staff_client.post(url("review_round_edit", cohort, number=1), data)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html.replace("&#x27;", "'")
+    assert 'value="Renamed"' in html or "name" in posted
+    panel.refresh_from_db()
+    assert (panel.name, panel.reviews_per_application) == ("Panel", 1)
+
+
+def test_round_edit_is_404_for_a_missing_round_and_403_for_reviewers(
+    staff_client, cohort, secretariat, reviewer
+):
+    _round(cohort, secretariat, "Screening")
+
+    assert staff_client.get(url("review_round_edit", cohort, number=7)).status_code == 404
+    staff_client.force_login(reviewer)
+    assert staff_client.get(url("review_round_edit", cohort, number=1)).status_code == 403

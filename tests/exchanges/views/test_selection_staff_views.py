@@ -149,6 +149,92 @@ def test_partner_exports_contain_only_their_country(partner_client, cohort):
     ]
 
 
+def _two_rounds(cohort, secretariat):
+    """Round 1 ranks JP a over b and KR c; the panel round (a and b advanced) reverses JP."""
+    from exchanges.services.reviews import (  # noqa: PLC0415 -- test isolation: one test's helper
+        review_round_advance,
+        review_round_create,
+    )
+
+    rounds = [
+        review_round_create(
+            cohort=cohort,
+            actor=secretariat,
+            name=name,
+            reviews_per_application=1,
+            due_at=None,
+            own_country_only=False,
+            reviewers=[],
+        )
+        for name in ("Screening", "Panel")
+    ]
+    a, b = (reviewed_application(cohort, country="JP") for _ in range(2))
+    (c,) = (reviewed_application(cohort, country="KR"),)
+    reviewer, panellist = ReviewerFactory(), ReviewerFactory()
+    for application, value in ((a, 90), (b, 70), (c, 80)):
+        score(application, reviewer, value, review_round=rounds[0])
+    review_round_advance(review_round=rounds[1], applications=[a, b], actor=secretariat)
+    score(a, panellist, 50, review_round=rounds[1])
+    score(b, panellist, 95, review_round=rounds[1])
+    return a, b, c
+
+
+def _csv_ids(response) -> list[tuple[str, str]]:
+    rows = list(csv.reader(io.StringIO(b"".join(response).decode("utf-8-sig"))))
+    return [(r[0], r[2]) for r in rows[1:]]
+
+
+def test_exports_of_the_round_staff_choose(staff_client, cohort, secretariat):
+    a, b, c = _two_rounds(cohort, secretariat)
+    ranking = url("selection_export", cohort, what="ranking", extension="csv")
+    proposal = url("selection_export", cohort, what="proposal", extension="xlsx")
+
+    last = _csv_ids(staff_client.get(ranking))
+    first_response = staff_client.get(ranking, {"round": "1"})
+    first = _csv_ids(first_response)
+    proposal_1 = load_workbook(
+        io.BytesIO(staff_client.get(proposal, {"round": "1"}).content)
+    ).active
+    proposal_2 = load_workbook(
+        io.BytesIO(staff_client.get(proposal, {"round": "2"}).content)
+    ).active
+
+    assert last == [("JP", str(b.pk)), ("JP", str(a.pk))]
+    assert first == [("JP", str(a.pk)), ("KR", str(c.pk)), ("JP", str(b.pk))]
+    assert "-round1-" in first_response["Content-Disposition"]
+    selected = [
+        [
+            row[4].value
+            for row in sheet.iter_rows(min_row=2)
+            if row[0].value == "Proposed for selection"
+        ]
+        for sheet in (proposal_1, proposal_2)
+    ]
+    assert selected == [[a.pk, c.pk], [b.pk]]
+    assert staff_client.get(ranking, {"round": "3"}).status_code == 404
+    assert staff_client.get(ranking, {"round": "one"}).status_code == 404
+    page = staff_client.get(url("selection_ranking", cohort), {"round": "1"}).content.decode()
+    assert 'name="round" id="export-round-ranking" value="1"' in page
+
+
+def test_partner_exports_of_a_chosen_round_contain_only_their_country(
+    partner_client, cohort, secretariat
+):
+    a, b, c = _two_rounds(cohort, secretariat)
+
+    ranking = partner_client.get(
+        url("selection_export", cohort, what="ranking", extension="csv"), {"round": "1"}
+    )
+    proposal = partner_client.get(
+        url("selection_export", cohort, what="proposal", extension="csv"), {"round": "1"}
+    )
+
+    assert _csv_ids(ranking) == [("JP", str(a.pk)), ("JP", str(b.pk))]
+    proposal_rows = list(csv.reader(io.StringIO(b"".join(proposal).decode("utf-8-sig"))))
+    assert {row[2] for row in proposal_rows[1:]} == {"JP"}
+    assert str(c.pk) not in {row[4] for row in proposal_rows[1:]}
+
+
 def test_partner_cannot_move_or_decide(partner_client, cohort):
     (jp,) = _scored(cohort, [70], country="JP")
 
