@@ -191,6 +191,57 @@ OUTCOMES = {
 }
 
 
+WEBHOOK = {
+    "id": 5,
+    "url": "https://hooks.jcce.example.jp/trilink",
+    "events": ["application.submitted", "application.decided"],
+    "description": "Applicant tracker",
+    "contact_email": "it@jcce.example.jp",
+    "contact_language": "ja",
+    "active": True,
+    "consecutive_failures": 0,
+    "disabled_at": None,
+    "created_at": "2026-11-20T01:00:00Z",
+}
+WEBHOOK_CREATED = {**WEBHOOK, "secret": "whsec_3q2+7wDxYz0kLm9pQrStUvWx1AbCdEfGhIjKlMnO"}
+WEBHOOK_DELIVERY = {
+    "id": 812,
+    "subscription": 5,
+    "event_id": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+    "event_type": "application.submitted",
+    "status": "succeeded",
+    "attempts": 2,
+    "next_attempt_at": "2026-11-20T02:01:00Z",
+    "delivered_at": "2026-11-20T02:01:02Z",
+    "created_at": "2026-11-20T02:00:00Z",
+    "payload": {
+        "id": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+        "type": "application.submitted",
+        "version": 1,
+        "created_at": "2026-11-20T02:00:00Z",
+        "data": {"application": 4182, "cohort": 12, "country": "JP", "status": "submitted"},
+    },
+    "log": [
+        {
+            "number": 1,
+            "created_at": "2026-11-20T02:00:01Z",
+            "status_code": 503,
+            "response_ms": 120,
+            "error": "",
+            "succeeded": False,
+        },
+        {
+            "number": 2,
+            "created_at": "2026-11-20T02:01:02Z",
+            "status_code": 200,
+            "response_ms": 85,
+            "error": "",
+            "succeeded": True,
+        },
+    ],
+}
+
+
 def response(name: str, value, status: str = "200") -> OpenApiExample:
     return OpenApiExample(name, value=value, response_only=True, status_codes=[status])
 

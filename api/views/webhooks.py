@@ -2,6 +2,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from api import examples
 from api.pagination import ApiCursorPagination
 from api.serializers.webhooks import (
     WebhookCreatedOutputSerializer,
@@ -44,7 +45,7 @@ class WebhookScopeMixin(PartnerMixin):
         return {"api_key": self.request.user.key.prefix}
 
 
-@extend_schema(tags=["webhooks"])
+@extend_schema(tags=["webhooks"], examples=[examples.response("Subscriptions", examples.WEBHOOK)])
 class WebhookListView(WebhookScopeMixin, PartnerListView):
     """The organisation's webhook subscriptions. POST subscribes a receiver; the answer holds
     the signing secret, which is never shown again."""
@@ -64,7 +65,8 @@ class WebhookListView(WebhookScopeMixin, PartnerListView):
                     "description": "Applicant tracker",
                 },
                 request_only=True,
-            )
+            ),
+            examples.response("Subscribed", examples.WEBHOOK_CREATED, "201"),
         ],
     )
     def post(self, request):
@@ -80,14 +82,21 @@ class WebhookListView(WebhookScopeMixin, PartnerListView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["webhooks"])
+@extend_schema(tags=["webhooks"], examples=[examples.response("Subscription", examples.WEBHOOK)])
 class WebhookDetailView(WebhookScopeMixin, generics.GenericAPIView):
     """One subscription of the organisation; 404 for any other."""
 
     def get(self, request, pk: int):
         return Response(WebhookOutputSerializer(self.get_object()).data)
 
-    @extend_schema(request=WebhookUpdateInputSerializer, responses={200: WebhookOutputSerializer})
+    @extend_schema(
+        request=WebhookUpdateInputSerializer,
+        responses={200: WebhookOutputSerializer},
+        examples=[
+            examples.request("Pause", {"active": False}),
+            examples.response("Changed", {**examples.WEBHOOK, "active": False}),
+        ],
+    )
     def patch(self, request, pk: int):
         subscription = self.get_object()
         data = WebhookUpdateInputSerializer(data=request.data)
@@ -103,7 +112,9 @@ class WebhookDetailView(WebhookScopeMixin, generics.GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema(tags=["webhooks"])
+@extend_schema(
+    tags=["webhooks"], examples=[examples.response("Deliveries", examples.WEBHOOK_DELIVERY)]
+)
 class WebhookDeliveryListView(WebhookScopeMixin, PartnerListView):
     """The delivery log of one subscription: each event sent to it, newest first, with every
     attempt (time, status code, response time, error)."""
@@ -139,6 +150,13 @@ class WebhookRedeliverView(PartnerMixin, generics.GenericAPIView):
         request=None,
         responses={202: WebhookDeliveryOutputSerializer},
         parameters=[IDEMPOTENCY_PARAMETER],
+        examples=[
+            examples.response(
+                "Queued again",
+                {**examples.WEBHOOK_DELIVERY, "status": "pending", "delivered_at": None},
+                "202",
+            )
+        ],
     )
     def post(self, request, pk: int):
         return self.idempotent(request, lambda: self._redeliver(request))
