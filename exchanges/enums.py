@@ -500,3 +500,11 @@ class DietaryNeed(models.TextChoices):
     NUT_ALLERGY = "nut_allergy", pgettext_lazy("diet", "Nut allergy")
     SEAFOOD_ALLERGY = "seafood_allergy", pgettext_lazy("diet", "Fish or shellfish allergy")
     OTHER = "other", pgettext_lazy("diet", "Other (describe below)")
+
+
+class ErasureStatus(models.TextChoices):
+    """An applicant's request to erase their data: pending → completed or refused."""
+
+    PENDING = "pending", pgettext_lazy("erasure status", "Pending")
+    COMPLETED = "completed", pgettext_lazy("erasure status", "Erased")
+    REFUSED = "refused", pgettext_lazy("erasure status", "Refused")

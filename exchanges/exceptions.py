@@ -142,3 +142,8 @@ class SelectionRefused(ExchangeError):
 
     status_code = 409
     default_message = _("This change to the selection is not allowed.")
+
+
+class ErasureAlreadyRequested(ExchangeError):
+    status_code = 409
+    default_message = _("You have already asked for your data to be erased.")

@@ -73,6 +73,12 @@ rules.add_perm("exchanges.manage_matching", is_secretariat)
 # The outbox holds every recipient's messages: only the secretariat reads it and sends campaigns.
 rules.add_perm("exchanges.manage_mail", is_secretariat)
 
+# The audit trail names every actor and object: the secretariat alone searches it.
+rules.add_perm("exchanges.view_audit_log", is_secretariat)
+
+# Erasure requests, retention and privacy notices: the secretariat (the data controller).
+rules.add_perm("exchanges.manage_privacy", is_secretariat)
+
 
 # Surveys: the secretariat runs them; partner staff of the program see their country's
 # response rate (answers and per-question figures wait for the fewer-than-five rule).

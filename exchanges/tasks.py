@@ -108,3 +108,12 @@ def task_purge_exports() -> int:
     from exchanges.services.exports import application_exports_purge  # noqa: PLC0415 -- tasks: services import this module
 
     return application_exports_purge()
+
+
+@shared_task(name="exchanges.apply_retention", ignore_result=True)
+def task_apply_retention() -> dict:
+    """Beat, daily: anonymise the applications each program's retention rule has reached.
+    Idempotent, so a missed or repeated day does no harm."""
+    from exchanges.services.privacy import privacy_retention_apply  # noqa: PLC0415 -- tasks: services import this module
+
+    return privacy_retention_apply()

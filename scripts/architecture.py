@@ -44,6 +44,7 @@ DOMAINS = (
     "mail",
     "campaigns",
     "activity",
+    "privacy",
     "dashboard",
 )
 

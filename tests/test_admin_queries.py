@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from exchanges.enums import MailStatus, MailTemplateKey
 from exchanges.models import (
@@ -15,6 +16,7 @@ from exchanges.models import (
     ApplicationExport,
     Campaign,
     CohortQuota,
+    ErasureRequest,
     MailOptOut,
     MailTemplate,
     MatchGroup,
@@ -24,6 +26,7 @@ from exchanges.models import (
     OutgoingMail,
     PlacementAssignment,
     PlacementRun,
+    PrivacyNotice,
     ReviewerConflict,
 )
 from tests.conftest import with_mfa
@@ -117,6 +120,16 @@ def _world(n: int, actor) -> None:
     )
     ActivityLog.objects.create(
         actor=actor, content_object=application, action_type="exchanges.application.started"
+    )
+    ErasureRequest.objects.create(
+        applicant=application.applicant, due_at=timezone.now(), processed_by=actor
+    )
+    PrivacyNotice.objects.create(
+        version=PrivacyNotice.objects.count() + 1,
+        text_en="Notice",
+        text_ja="通知",
+        text_ko="방침",
+        created_by=actor,
     )
 
 

@@ -21,6 +21,7 @@ from exchanges.models.matching import (
 from exchanges.models.nominations import Nomination
 from exchanges.models.placement import Host, PlacementAssignment, PlacementRun
 from exchanges.models.predeparture import ItineraryItem, PredepartureChecklist
+from exchanges.models.privacy import ErasureRequest, PrivacyNotice
 from exchanges.models.programs import Cohort, CohortQuota, Program
 from exchanges.models.questions import ApplicationForm, FormStep, Question
 from exchanges.models.reviews import (
@@ -54,6 +55,7 @@ __all__ = [
     "CohortQuota",
     "CohortReviewSettings",
     "Document",
+    "ErasureRequest",
     "FormStep",
     "GuardianConsent",
     "Host",
@@ -70,6 +72,7 @@ __all__ = [
     "PlacementAssignment",
     "PlacementRun",
     "PredepartureChecklist",
+    "PrivacyNotice",
     "Program",
     "Question",
     "RefereeRequest",

@@ -6,6 +6,7 @@ namespaces: ``apply`` (applicants and participants), ``review`` (reviewers, /rev
 from django.urls import include, path
 
 from exchanges.urls import (
+    activity,
     applications,
     campaigns,
     mail,
@@ -14,6 +15,7 @@ from exchanges.urls import (
     outcomes,
     placement,
     predeparture,
+    privacy,
     questions,
     reviews,
     selection,
@@ -35,6 +37,8 @@ staff_patterns = [
     *outcomes.staff,
     *mail.staff,
     *campaigns.staff,
+    *activity.staff,
+    *privacy.staff,
 ]
 
 applicant_patterns = [
@@ -42,10 +46,12 @@ applicant_patterns = [
     *offers.applicant,
     *predeparture.applicant,
     *surveys.applicant,
+    *privacy.applicant,
 ]
 
 urlpatterns = [
     *mail.public,
+    *privacy.public,
     path("staff/", include((staff_patterns, "staff"))),
     path("review/", include((reviews.reviewer, "review"))),
     path("", include((applicant_patterns, "apply"))),

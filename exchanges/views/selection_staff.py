@@ -43,6 +43,7 @@ from exchanges.selectors.selection import (
     selection_round_progress,
     selection_settings_of,
 )
+from exchanges.services.activity import activity_record_export
 from exchanges.services.exports import (
     csv_stream,
     selection_proposal_rows,
@@ -405,6 +406,8 @@ def _export_name(cohort: Cohort, what: str, extension: str) -> str:
 def export(request: HttpRequest, cohort_id: int, what: str, extension: str) -> HttpResponse:
     """The ranking or the proposal as CSV or XLSX, of the viewer's countries only."""
     cohort = _cohort(cohort_id)
+    if extension not in {"csv", "xlsx"}:
+        raise Http404
     if what == "ranking":
         rows = selection_ranking_rows(ranking=selection_ranking(cohort=cohort, viewer=request.user))
     elif what == "proposal":
@@ -414,6 +417,12 @@ def export(request: HttpRequest, cohort_id: int, what: str, extension: str) -> H
         )
     else:
         raise Http404
+    # A cohort's ranking fits in memory (it was computed in memory): count its rows for
+    # the audit trail, header excluded.
+    rows = list(rows)
+    activity_record_export(
+        actor=request.user, obj=cohort, export=what, file_format=extension, rows=len(rows) - 1
+    )
     if extension == "xlsx":
         response = HttpResponse(
             xlsx_bytes(rows, title=f"{what}-{cohort.slug}"),
