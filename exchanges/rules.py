@@ -40,12 +40,14 @@ def is_application_owner(user, application) -> bool:
 
 @rules.predicate
 def is_partner_for_application(user, application) -> bool:
-    """Partner staff: applications of their country in programs their organisation partners."""
+    """Partner staff: applications of their country in programs their organisation partners,
+    whose applicants consented to sharing with partners."""
     if application is None or not is_partner_staff(user):
         return False
     return bool(
         user.partner_country
         and application.country == user.partner_country
+        and application.shares_with_partners
         and application.cohort.program.partners.filter(pk=user.organisation_id).exists()
     )
 

@@ -49,7 +49,10 @@ class PrivacyNoticeForm(forms.ModelForm):
 
 
 class PrivacyConsentForm(forms.Form):
-    """The first thing an application records: the notice read and the sharing choice."""
+    """The first thing an application records: the notice read and the sharing choice.
+
+    Without a published notice there is nothing to accept, and only the sharing choice is
+    asked."""
 
     accept_notice = forms.BooleanField(
         label=_("I have read the privacy notice."),
@@ -66,3 +69,9 @@ class PrivacyConsentForm(forms.Form):
             "yours; the secretariat still reviews your application."
         ),
     )
+
+    def __init__(self, *args, notice=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notice = notice
+        if notice is None:
+            del self.fields["accept_notice"]

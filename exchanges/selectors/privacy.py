@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
 from accounts.models import User
 from exchanges.enums import ErasureStatus
@@ -66,11 +66,14 @@ def privacy_subject_activity(*, user: User) -> QuerySet[ActivityLog]:
 
 
 def erasure_requests_list(*, status: str = "") -> QuerySet[ErasureRequest]:
-    """Requests, the most urgent first, with their applicant and processor joined."""
-    qs = ErasureRequest.objects.select_related("applicant", "processed_by")
+    """Requests, pending ones first and the most urgent of them first, then the processed
+    ones, with their applicant and processor joined."""
+    qs = ErasureRequest.objects.select_related("applicant", "processed_by").annotate(
+        waiting=Case(When(status=ErasureStatus.PENDING, then=Value(0)), default=Value(1))
+    )
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("status", "due_at", "id")
+    return qs.order_by("waiting", "due_at", "id")
 
 
 def erasure_request_pending_of(*, user: User) -> ErasureRequest | None:

@@ -19,6 +19,7 @@ from exchanges.services.applications import application_upload_document
 from tests.conftest import TOTP_SECRET, with_mfa
 from tests.factories import ApplicantFactory, SecretariatFactory
 from tests.factories.applications import ApplicationFactory, FormStepFactory, QuestionFactory
+from tests.factories.predeparture import ChecklistFactory
 from tests.uploads import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +226,23 @@ def test_staff_sign_in_is_logged_applicant_sign_in_is_not(client):
 def _totp_code() -> str:
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(TOTP_SECRET, counter))
+
+
+def test_secretariat_view_of_checklist_details_is_logged_with_field_names_only(
+    staff_client, secretariat, cohort
+):
+    application = ApplicationFactory(cohort=cohort, status="confirmed")
+    ChecklistFactory(application=application, medical_notes="Asthma")
+
+    response = staff_client.get(
+        reverse(
+            "staff:predeparture_participant",
+            kwargs={"cohort_id": cohort.pk, "pk": application.pk},
+        )
+    )
+
+    (entry,) = ActivityLog.objects.filter(action_type=Activity.APPLICATION_SENSITIVE_VIEWED)
+    assert response.status_code == 200
+    assert (entry.actor_id, entry.object_id) == (secretariat.pk, application.pk)
+    assert "medical_notes" in entry.data["fields"]
+    assert "Asthma" not in str(entry.data)
