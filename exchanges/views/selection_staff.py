@@ -409,11 +409,14 @@ def export(request: HttpRequest, cohort_id: int, what: str, extension: str) -> H
     if extension not in {"csv", "xlsx"}:
         raise Http404
     if what == "ranking":
-        rows = selection_ranking_rows(ranking=selection_ranking(cohort=cohort, viewer=request.user))
+        rows = selection_ranking_rows(
+            ranking=selection_ranking(cohort=cohort, viewer=request.user), viewer=request.user
+        )
     elif what == "proposal":
         rows = selection_proposal_rows(
             proposal=selection_proposal(cohort=cohort, viewer=request.user),
             section_labels=_section_labels(),
+            viewer=request.user,
         )
     else:
         raise Http404

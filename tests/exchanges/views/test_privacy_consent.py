@@ -15,8 +15,19 @@ from exchanges.models import Application
 from exchanges.services.applications import application_upload_document
 from exchanges.services.privacy import privacy_notice_publish, privacy_notice_save
 from tests.conftest import with_mfa
-from tests.factories import ApplicantFactory, PartnerStaffFactory
-from tests.factories.applications import ApplicationFactory, FormStepFactory, QuestionFactory
+from tests.factories import (
+    ApplicantFactory,
+    OrganisationFactory,
+    PartnerStaffFactory,
+    ReviewerFactory,
+)
+from tests.factories.applications import (
+    ApplicationFactory,
+    CohortFactory,
+    FormStepFactory,
+    QuestionFactory,
+)
+from tests.factories.selection import quota, reviewed_application, score
 from tests.uploads import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +152,30 @@ def test_partner_api_key_sees_no_personal_data_without_consent(cohort, two_kr, p
 
     assert [row["id"] for row in listing.json()["results"]] == [shared.pk]
     assert (one.status_code, file.status_code) == (404, 404)
+
+
+def test_partner_selection_export_names_only_consenting_applicants(client):
+    cohort = CohortFactory()
+    quota(cohort, "JP", seats=1)
+    reviewer = ReviewerFactory()
+    named, unnamed = (reviewed_application(cohort, country="JP") for _ in range(2))
+    Application.objects.filter(pk=unnamed.pk).update(shares_with_partners=False)
+    score(named, reviewer, 70)
+    score(unnamed, reviewer, 60)
+    partner = with_mfa(PartnerStaffFactory(organisation=OrganisationFactory(country="JP")))
+    cohort.program.partners.add(partner.organisation)
+    client.force_login(partner)
+
+    response = client.get(
+        reverse(
+            "staff:selection_export",
+            kwargs={"cohort_id": cohort.pk, "what": "ranking", "extension": "csv"},
+        )
+    )
+
+    rows = list(csv.reader(io.StringIO(b"".join(response).decode("utf-8-sig"))))
+    by_id = {row[2]: row for row in rows[1:]}
+    family = named.applicant.family_name
+    assert family in by_id[str(named.pk)]
+    assert unnamed.applicant.family_name not in by_id[str(unnamed.pk)]
+    assert unnamed.applicant.given_name not in by_id[str(unnamed.pk)]
