@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Organisation, User
-from accounts.services import user_mfa_reset
+from accounts.services import user_mfa_reset, user_rights, user_rights_changed_record
 from exchanges.enums import Role
 
 # Fields that grant rights: only a superuser may change them, on anyone.
@@ -140,6 +140,12 @@ class UserAdmin(BaseUserAdmin):
                 if choice[0] != Role.SECRETARIAT
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # Role, organisation and flag changes are audited with their old and new values.
+        before = user_rights(type(obj).objects.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+        user_rights_changed_record(actor=request.user, user=obj, before=before)
 
     def has_change_permission(self, request, obj=None):
         # A superuser's account (its email and password) is changed by superusers only.

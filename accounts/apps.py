@@ -1,4 +1,6 @@
+from allauth.account.signals import user_logged_in
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,9 +10,18 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.mfa.signals import authenticator_added  # noqa: PLC0415 -- app registry: receivers connect in ready()
+        from django.contrib.admin.models import LogEntry  # noqa: PLC0415 -- app registry: as above
 
-        from accounts.signals import record_mfa_on_totp_activation  # noqa: PLC0415 -- app registry: as above
+        from accounts.signals import (  # noqa: PLC0415 -- app registry: as above
+            mirror_admin_log_entry,
+            record_mfa_on_totp_activation,
+            record_staff_sign_in,
+        )
 
         authenticator_added.connect(
             record_mfa_on_totp_activation, dispatch_uid="accounts.record_mfa_on_totp_activation"
+        )
+        user_logged_in.connect(record_staff_sign_in, dispatch_uid="accounts.record_staff_sign_in")
+        post_save.connect(
+            mirror_admin_log_entry, sender=LogEntry, dispatch_uid="accounts.mirror_admin_log_entry"
         )

@@ -23,3 +23,29 @@ def user_mfa_reset(*, actor: User, user: User) -> int:
         data={"authenticators": deleted},
     )
     return deleted
+
+
+# The fields that decide what someone may see; a change to any of them is audited.
+RIGHTS_FIELDS = ("role", "organisation_id", "is_active", "is_staff", "is_superuser")
+
+
+def user_rights(user: User) -> dict:
+    """The values of ``RIGHTS_FIELDS`` of ``user``, to compare before and after a change."""
+    return {name: getattr(user, name) for name in RIGHTS_FIELDS}
+
+
+@transaction.atomic
+def user_rights_changed_record(*, actor: User, user: User, before: dict) -> dict:
+    """Record, on ``user``'s timeline, which of their rights ``actor`` changed (``before`` is
+    ``user_rights`` taken before the change); nothing when none did. Returns the changes."""
+    after = user_rights(user)
+    changes = {
+        name: {"from": before.get(name), "to": after[name]}
+        for name in RIGHTS_FIELDS
+        if before.get(name) != after[name]
+    }
+    if changes:
+        activity_log_record(
+            actor=actor, obj=user, action_type=Activity.ACCOUNTS_USER_ROLE_CHANGED, data=changes
+        )
+    return changes

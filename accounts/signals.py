@@ -3,6 +3,8 @@
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 
+from exchanges.services.activity import activity_record_admin_entry, activity_record_sign_in
+
 
 def record_mfa_on_totp_activation(sender, request, user, authenticator, **kwargs) -> None:
     """Activating TOTP proves the code, so the session that did it has passed the second factor.
@@ -13,3 +15,16 @@ def record_mfa_on_totp_activation(sender, request, user, authenticator, **kwargs
     if request is None or authenticator.type != Authenticator.Type.TOTP:
         return
     record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+
+
+def record_staff_sign_in(sender, request, user, **kwargs) -> None:
+    """Audit sign-ins to staff roles (allauth's ``user_logged_in``, sent by every sign-in
+    through its flows, with a password, a code or a second factor)."""
+    activity_record_sign_in(user=user)
+
+
+def mirror_admin_log_entry(sender, instance, created, raw=False, **kwargs) -> None:
+    """Copy each administration-site edit into the append-only activity log (``post_save``
+    of ``LogEntry``; the admin saves one entry per add, change or single deletion)."""
+    if created and not raw:
+        activity_record_admin_entry(entry=instance)

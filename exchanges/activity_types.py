@@ -481,6 +481,79 @@ class Activity(StrEnum):
         _("Two-factor authentication reset"),
         "accounts.User",
     )
+    ACCOUNTS_USER_ROLE_CHANGED = (
+        "accounts.user.role_changed",
+        _("Role or rights changed"),
+        "accounts.User",
+    )
+    ACCOUNTS_USER_SIGNED_IN = (
+        "accounts.user.signed_in",
+        _("Signed in to a staff role"),
+        "accounts.User",
+    )
+    # Reads worth auditing: who took which personal data out, and how much of it.
+    EXPORT_DOWNLOADED = (
+        "exchanges.export.downloaded",
+        _("Export downloaded"),
+        "exchanges.Cohort",
+    )
+    APPLICATION_DOCUMENT_DOWNLOADED = (
+        "exchanges.application.document_downloaded",
+        _("Document downloaded"),
+        _APPLICATION,
+    )
+    APPLICATION_SENSITIVE_VIEWED = (
+        "exchanges.application.sensitive_viewed",
+        _("Sensitive details viewed"),
+        _APPLICATION,
+    )
+    # Edits made in the administration site, mirrored from its own LogEntry.
+    ADMIN_ADDED = "admin.object.added", _("Added in the administration site"), "admin.LogEntry"
+    ADMIN_CHANGED = (
+        "admin.object.changed",
+        _("Changed in the administration site"),
+        "admin.LogEntry",
+    )
+    ADMIN_DELETED = (
+        "admin.object.deleted",
+        _("Deleted in the administration site"),
+        "admin.LogEntry",
+    )
+    PRIVACY_DATA_EXPORTED = (
+        "accounts.user.data_exported",
+        _("Personal data downloaded by its owner"),
+        "accounts.User",
+    )
+    PRIVACY_ERASURE_REQUESTED = (
+        "exchanges.erasure.requested",
+        _("Erasure requested"),
+        "exchanges.ErasureRequest",
+    )
+    PRIVACY_ERASURE_COMPLETED = (
+        "exchanges.erasure.completed",
+        _("Personal data erased"),
+        "exchanges.ErasureRequest",
+    )
+    PRIVACY_ERASURE_REFUSED = (
+        "exchanges.erasure.refused",
+        _("Erasure refused"),
+        "exchanges.ErasureRequest",
+    )
+    APPLICATION_ANONYMISED = (
+        "exchanges.application.anonymised",
+        _("Personal data removed by the retention rule"),
+        _APPLICATION,
+    )
+    PRIVACY_NOTICE_SAVED = (
+        "exchanges.privacy_notice.saved",
+        _("Privacy notice saved"),
+        "exchanges.PrivacyNotice",
+    )
+    PRIVACY_NOTICE_PUBLISHED = (
+        "exchanges.privacy_notice.published",
+        _("Privacy notice published"),
+        "exchanges.PrivacyNotice",
+    )
     API_KEY_CREATED = "api.key.created", _("API key issued"), "api.ApiKey"
     API_KEY_CHANGED = "api.key.changed", _("API key changed"), "api.ApiKey"
     API_KEY_REVOKED = "api.key.revoked", _("API key revoked"), "api.ApiKey"

@@ -21,6 +21,7 @@ from exchanges.models import (
     CohortReviewSettings,
     CompletionRule,
     Document,
+    ErasureRequest,
     FormStep,
     GuardianConsent,
     Host,
@@ -38,6 +39,7 @@ from exchanges.models import (
     PlacementAssignment,
     PlacementRun,
     PredepartureChecklist,
+    PrivacyNotice,
     Program,
     Question,
     RefereeRequest,
@@ -237,6 +239,14 @@ _readonly_admin(SurveyInvitation, list_display=["survey", "application", "create
 _readonly_admin(SurveyResponse, list_display=["survey", "application", "submitted_at"])
 _readonly_admin(SurveyQuestion, list_display=["survey", "position", "kind", "code"])
 _readonly_admin(SurveyAnswer, list_display=["id", "response", "question", "value"])
+# Erasure and notices change only through their services (staff pages), which keep the
+# deadline, the emails and the audit trail right.
+_readonly_admin(
+    ErasureRequest,
+    list_display=["applicant", "status", "requested_at", "due_at", "processed_by"],
+    list_filter=["status"],
+)
+_readonly_admin(PrivacyNotice, list_display=["version", "created_at", "published_at"])
 
 
 @admin.register(ActivityLog)
@@ -264,6 +274,10 @@ class ActivityLogAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Append-only: no admin, superusers included, deletes the audit trail.
         return False
 
 

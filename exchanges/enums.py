@@ -555,3 +555,11 @@ class AlumniReportStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("report status", "To review")
     DISMISSED = "dismissed", pgettext_lazy("report status", "Dismissed")
     SUSPENDED = "suspended", pgettext_lazy("report status", "Sender suspended")
+
+
+class ErasureStatus(models.TextChoices):
+    """An applicant's request to erase their data: pending → completed or refused."""
+
+    PENDING = "pending", pgettext_lazy("erasure status", "Pending")
+    COMPLETED = "completed", pgettext_lazy("erasure status", "Erased")
+    REFUSED = "refused", pgettext_lazy("erasure status", "Refused")

@@ -150,3 +150,8 @@ class AlumniMessageRefused(ExchangeError):
 
     status_code = 409
     default_message = _("This message cannot be sent.")
+
+
+class ErasureAlreadyRequested(ExchangeError):
+    status_code = 409
+    default_message = _("You have already asked for your data to be erased.")

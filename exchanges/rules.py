@@ -46,12 +46,14 @@ def is_application_owner(user, application) -> bool:
 
 @rules.predicate
 def is_partner_for_application(user, application) -> bool:
-    """Partner staff: applications of their country in programs their organisation partners."""
+    """Partner staff: applications of their country in programs their organisation partners,
+    whose applicants consented to sharing with partners."""
     if application is None or not is_partner_staff(user):
         return False
     return bool(
         user.partner_country
         and application.country == user.partner_country
+        and application.shares_with_partners
         and application.cohort.program.partners.filter(pk=user.organisation_id).exists()
     )
 
@@ -78,6 +80,12 @@ rules.add_perm("exchanges.manage_matching", is_secretariat)
 
 # The outbox holds every recipient's messages: only the secretariat reads it and sends campaigns.
 rules.add_perm("exchanges.manage_mail", is_secretariat)
+
+# The audit trail names every actor and object: the secretariat alone searches it.
+rules.add_perm("exchanges.view_audit_log", is_secretariat)
+
+# Erasure requests, retention and privacy notices: the secretariat (the data controller).
+rules.add_perm("exchanges.manage_privacy", is_secretariat)
 
 
 # Surveys: the secretariat runs them; partner staff of the program see their country's

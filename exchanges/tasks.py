@@ -129,3 +129,12 @@ def task_sweep_webhooks() -> dict:
     from exchanges.services.webhooks import webhooks_sweep  # noqa: PLC0415 -- tasks: services import tasks
 
     return webhooks_sweep()
+
+
+@shared_task(name="exchanges.apply_retention", ignore_result=True)
+def task_apply_retention() -> dict:
+    """Beat, daily: anonymise the applications each program's retention rule has reached.
+    Idempotent, so a missed or repeated day does no harm."""
+    from exchanges.services.privacy import privacy_retention_apply  # noqa: PLC0415 -- tasks: services import this module
+
+    return privacy_retention_apply()

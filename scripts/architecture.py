@@ -47,6 +47,7 @@ DOMAINS = (
     "mail",
     "campaigns",
     "activity",
+    "privacy",
     "dashboard",
     "apikeys",
     "webhooks",

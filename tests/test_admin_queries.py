@@ -27,6 +27,7 @@ from exchanges.models import (
     CohortQuota,
     CompletionRule,
     Document,
+    ErasureRequest,
     GuardianConsent,
     ItineraryFeed,
     MailOptOut,
@@ -39,6 +40,7 @@ from exchanges.models import (
     OutgoingMail,
     PlacementAssignment,
     PlacementRun,
+    PrivacyNotice,
     RefereeRequest,
     Review,
     ReviewerConflict,
@@ -220,6 +222,16 @@ def _world(n: int, actor) -> None:
     profile = AlumniProfileFactory(languages=["en"])
     message = AlumniMessageFactory(sender=profile.user, recipient=application.applicant)
     AlumniSuspension.objects.create(user=message.sender, suspended_by=actor)
+    ErasureRequest.objects.create(
+        applicant=application.applicant, due_at=timezone.now(), processed_by=actor
+    )
+    PrivacyNotice.objects.create(
+        version=PrivacyNotice.objects.count() + 1,
+        text_en="Notice",
+        text_ja="通知",
+        text_ko="방침",
+        created_by=actor,
+    )
 
 
 def _counts(client) -> dict[str, tuple[int, int]]:

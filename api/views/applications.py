@@ -15,6 +15,7 @@ from exchanges.selectors.applications import (
     applications_for_partner,
     documents_for_partner,
 )
+from exchanges.services.activity import activity_record_document_download
 from exchanges.validators import UPLOAD_CONTENT_TYPES
 from exchanges.views.applications import serve_document
 
@@ -76,4 +77,5 @@ class DocumentFileView(PartnerMixin, APIView):
 
     def get(self, request, pk: int):
         document = get_object_or_404(documents_for_partner(organisation=self.organisation), pk=pk)
+        activity_record_document_download(actor=None, document=document, api_key_id=request.auth.pk)
         return serve_document(document)

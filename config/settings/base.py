@@ -254,6 +254,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
     },
     "api.purge_idempotency_records": {"task": "api.purge_idempotency_records", "schedule": 3600.0},
+    "exchanges.apply_retention": {"task": "exchanges.apply_retention", "schedule": 24 * 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -297,6 +298,10 @@ MATCHING_STALE_SECONDS = env.int("MATCHING_STALE_SECONDS", default=600)
 # EXPORT_RETENTION_HOURS for the person who asked.
 EXPORT_IMMEDIATE_MAX_ROWS = env.int("EXPORT_IMMEDIATE_MAX_ROWS", default=2000)
 EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
+
+# Privacy (exchanges.services.privacy): an erasure request is answered within this many days
+# (GDPR art. 12(3): one month; APPI and PIPA ask for no delay beyond it).
+PRIVACY_REQUEST_DAYS = env.int("PRIVACY_REQUEST_DAYS", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",

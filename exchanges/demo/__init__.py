@@ -40,6 +40,7 @@ from exchanges.demo.history import (
 from exchanges.demo.offers import seed_demo_offers
 from exchanges.demo.outcomes import seed_demo_outcomes
 from exchanges.demo.predeparture import seed_demo_predeparture
+from exchanges.demo.privacy import seed_demo_erasure_request, seed_demo_privacy_notice
 from exchanges.demo.reviews import seed_demo_reviews
 from exchanges.demo.selection import seed_demo_selection
 from exchanges.demo.surveys import seed_demo_surveys
@@ -759,6 +760,7 @@ def demo_seed() -> dict[str, int]:
     created_applicants = _seed_applicants(password_hash)
     program = _seed_program(orgs, staff)
     webhooks_created = seed_demo_webhooks(organisations=orgs)
+    privacy_notices = seed_demo_privacy_notice(staff=staff)
     cohorts = _seed_cohorts(program, staff)
     applications = _seed_applications(cohorts, staff)
     running = cohorts[1]  # the autumn cohort, whose program is under way
@@ -788,6 +790,8 @@ def demo_seed() -> dict[str, int]:
     )
     matching["api_keys_created"] = seed_demo_api_keys(organisations=orgs)
     matching["webhooks_created"] = webhooks_created
+    matching["privacy_notices_published"] = privacy_notices
+    matching["erasure_requests_created"] = seed_demo_erasure_request(domain=DEMO_DOMAIN)
     # After the offers: the campaign goes to the open cohort's offer holders.
     _seed_mail(users, cohorts[0])
     outbox_delivered(after_id=mail_before)

@@ -21,6 +21,7 @@ from accounts.models import User
 from exchanges.demo.history import application_backdate, cohort_window_opened
 from exchanges.enums import ApplicationStatus, DocumentKind, QuestionKind, Role
 from exchanges.models import Application, Cohort, FormStep, Question
+from exchanges.selectors.privacy import privacy_notice_current
 from exchanges.services.applications import (
     ALLOWED_TRANSITIONS,
     application_save_answers,
@@ -292,7 +293,13 @@ def demo_apply(
     """``applicant`` applies to ``cohort`` (open) and the application goes the shortest
     allowed way to ``status``, each step through its service: staff decide, the applicant
     submits, withdraws and answers the offer."""
-    application = application_start(cohort=cohort, applicant=applicant)
+    # The demo's applicants accept the published notice and agree to sharing with partners.
+    application = application_start(
+        cohort=cohort,
+        applicant=applicant,
+        privacy_notice=privacy_notice_current(),
+        shares_with_partners=True,
+    )
     application_save_profile(
         application=application,
         actor=applicant,

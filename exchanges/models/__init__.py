@@ -29,6 +29,7 @@ from exchanges.models.matching import (
 from exchanges.models.nominations import Nomination
 from exchanges.models.placement import Host, PlacementAssignment, PlacementRun
 from exchanges.models.predeparture import ItineraryItem, PredepartureChecklist
+from exchanges.models.privacy import ErasureRequest, PrivacyNotice
 from exchanges.models.programs import Cohort, CohortQuota, Program
 from exchanges.models.questions import ApplicationForm, FormStep, Question
 from exchanges.models.reviews import (
@@ -75,6 +76,7 @@ __all__ = [
     "CohortReviewSettings",
     "CompletionRule",
     "Document",
+    "ErasureRequest",
     "FormStep",
     "GuardianConsent",
     "Host",
@@ -92,6 +94,7 @@ __all__ = [
     "PlacementAssignment",
     "PlacementRun",
     "PredepartureChecklist",
+    "PrivacyNotice",
     "Program",
     "Question",
     "RefereeRequest",

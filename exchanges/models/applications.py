@@ -70,6 +70,22 @@ class Application(models.Model):
         blank=True,
         related_name="nominated_applications",
     )
+    # Consent (exchanges.services.privacy): the privacy notice version accepted when the
+    # application was started, and whether partner organisations may see personal data.
+    privacy_notice = models.ForeignKey(
+        "exchanges.PrivacyNotice",
+        verbose_name=_("privacy notice accepted"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    shares_with_partners = models.BooleanField(
+        _("consents to sharing with partner organisations"), default=False
+    )
+    # Set when erasure or the retention rule removed the personal data: the row stays for
+    # statistics and survey pairing, pseudonymous.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     # 1-based place on the cohort-country waiting list while WAITLISTED, else empty.
     waitlist_position = models.PositiveIntegerField(
         _("waiting list position"), null=True, blank=True

@@ -44,6 +44,14 @@ class Program(models.Model):
         blank=True,
         related_name="staffed_programs",
     )
+    # Retention (exchanges.services.privacy): applications are anonymised this many days after
+    # their cohort ends; empty keeps them.
+    retention_days = models.PositiveIntegerField(
+        _("keep personal data for (days after the cohort ends)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty keeps applications until someone asks for their erasure."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:

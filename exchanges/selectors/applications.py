@@ -16,10 +16,26 @@ from exchanges.models import (
     Review,
 )
 
+# Partner organisations see an applicant's personal data only with the applicant's consent,
+# given on the apply form (``Application.shares_with_partners``). Every query a partner's page,
+# export or API key reads applications through starts from a selector below that adds it.
+PARTNER_CONSENT = Q(shares_with_partners=True)
+
 
 def applications_visible_to(*, viewer: User) -> QuerySet[Application]:
-    """Secretariat: all; partner staff: their country in the programs they partner on;
-    applicants: their own; anyone else: none."""
+    """Secretariat: all; partner staff: their country in the programs they partner on, of
+    applicants who consented to sharing with partners; applicants: their own; anyone else:
+    none."""
+    qs = applications_counted_for(viewer=viewer)
+    if viewer.role == Role.PARTNER_STAFF:
+        return qs.filter(PARTNER_CONSENT)
+    return qs
+
+
+def applications_counted_for(*, viewer: User) -> QuerySet[Application]:
+    """The viewer's scope for figures only (counts by status and country, which hold no
+    personal data): as ``applications_visible_to``, with no consent filter. Never list or
+    export these rows."""
     qs = Application.objects.all()
     if viewer.role == Role.SECRETARIAT or viewer.is_superuser:
         return qs
@@ -162,9 +178,9 @@ def pipeline_applications(*, viewer: User, cohort: Cohort, filters: dict) -> Que
 
 
 def pipeline_counts(*, viewer: User, cohort: Cohort) -> list[dict]:
-    """Counts by status and country in one grouped query."""
+    """Counts by status and country in one grouped query (consent or not: figures only)."""
     return list(
-        applications_visible_to(viewer=viewer)
+        applications_counted_for(viewer=viewer)
         .filter(cohort=cohort)
         .values("status", "country")
         .annotate(total=Count("id"))
@@ -184,14 +200,15 @@ def _partnered_cohort(organisation) -> Exists:
 
 def applications_for_partner(*, organisation, with_related: bool = True) -> QuerySet[Application]:
     """What a partner organisation's API key sees: applications of its country, past the
-    draft stage, in the programs it partners on, with the applicant, answers (with their
-    questions) and documents fetched in three further queries whatever the page size.
+    draft stage, in the programs it partners on, whose applicants consented to sharing;
+    with the applicant, answers (with their questions) and documents fetched in three
+    further queries whatever the page size.
 
     ``with_related=False`` leaves answers and documents out: the API list reads them for a
     whole page as plain values with ``application_answers_and_documents``, which costs a
     fraction of building model instances for every answer, question and document."""
     applications = (
-        Application.objects.filter(country=organisation.country)
+        Application.objects.filter(PARTNER_CONSENT, country=organisation.country)
         .filter(_partnered_cohort(organisation))
         .exclude(status=ApplicationStatus.DRAFT)
         .select_related("applicant")

@@ -260,8 +260,12 @@ def applications_start_review(*, applications: list[Application], actor) -> int:
 
 
 @transaction.atomic
-def application_start(*, cohort: Cohort, applicant) -> Application:
-    """The applicant's application to ``cohort``, created as a draft if it does not exist."""
+def application_start(
+    *, cohort: Cohort, applicant, privacy_notice=None, shares_with_partners: bool = False
+) -> Application:
+    """The applicant's application to ``cohort``, created as a draft if it does not exist,
+    with the privacy notice version accepted and the choice about sharing with partner
+    organisations (without it, partners see no personal data of the application)."""
     existing = Application.objects.filter(cohort=cohort, applicant=applicant).first()
     if existing is not None:
         return existing
@@ -275,6 +279,8 @@ def application_start(*, cohort: Cohort, applicant) -> Application:
                 country=applicant.country or "",
                 citizenship=applicant.country or "",
                 residence_country=applicant.country or "",
+                privacy_notice=privacy_notice,
+                shares_with_partners=shares_with_partners,
             )
     except IntegrityError:
         # A second request (double click) created it first: the one application it is.
@@ -283,7 +289,11 @@ def application_start(*, cohort: Cohort, applicant) -> Application:
         actor=applicant,
         obj=application,
         action_type=Activity.APPLICATION_STARTED,
-        data={"to": S.DRAFT},
+        data={
+            "to": S.DRAFT,
+            "privacy_notice": privacy_notice.version if privacy_notice else None,
+            "shares_with_partners": shares_with_partners,
+        },
     )
     nomination_link_application(application=application)
     return application

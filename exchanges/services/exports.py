@@ -33,9 +33,16 @@ from django.utils.translation import gettext as _
 
 from exchanges.activity_types import Activity
 from exchanges.dispatch import dispatch_on_commit
-from exchanges.enums import ApplicationStatus, ExportFormat, ExportStatus, QuestionKind, Sector
+from exchanges.enums import (
+    ApplicationStatus,
+    ExportFormat,
+    ExportStatus,
+    QuestionKind,
+    Role,
+    Sector,
+)
 from exchanges.models import Answer, Application, ApplicationExport, Cohort, Question
-from exchanges.selectors.applications import form_steps, pipeline_applications
+from exchanges.selectors.applications import PARTNER_CONSENT, form_steps, pipeline_applications
 from exchanges.services.activity import activity_log_record
 from exchanges.tasks import task_export_applications
 
@@ -212,10 +219,15 @@ def _score_text(value) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def _selection_names(ids: list[int]) -> dict[int, tuple[str, str]]:
+def _selection_names(ids: list[int], viewer=None) -> dict[int, tuple[str, str]]:
+    """Applicants' names by application id; for partner staff only of applicants who
+    consented to sharing with partners (the others' rows carry no name)."""
     names = {}
+    named = Application.objects.all()
+    if viewer is not None and viewer.role == Role.PARTNER_STAFF:
+        named = named.filter(PARTNER_CONSENT)
     for start in range(0, len(ids), EXPORT_BATCH_SIZE):
-        for pk, given, family in Application.objects.filter(
+        for pk, given, family in named.filter(
             pk__in=ids[start : start + EXPORT_BATCH_SIZE]
         ).values_list("pk", "applicant__given_name", "applicant__family_name"):
             names[pk] = (given, family)
@@ -258,16 +270,18 @@ def _selection_cells(item, names) -> list:
     ]
 
 
-def selection_ranking_rows(*, ranking: list) -> Iterator[list]:
+def selection_ranking_rows(*, ranking: list, viewer=None) -> Iterator[list]:
     """The ranking (``selectors.selection.selection_ranking``, already scoped to the viewer)
     as export rows, header first, every cell neutralised against formula injection."""
-    names = _selection_names([item.application_id for item in ranking])
+    names = _selection_names([item.application_id for item in ranking], viewer)
     yield _selection_header()
     for item in ranking:
         yield [neutralise_cell(c) for c in _selection_cells(item, names)]
 
 
-def selection_proposal_rows(*, proposal, section_labels: dict[str, str]) -> Iterator[list]:
+def selection_proposal_rows(
+    *, proposal, section_labels: dict[str, str], viewer=None
+) -> Iterator[list]:
     """The proposal (already cut to the viewer's countries) as export rows: each country's
     proposed selection, waiting list (with its order), the rest and the unreviewed."""
     sections = ("selected", "waitlist", "rest", "unreviewed")
@@ -277,7 +291,7 @@ def selection_proposal_rows(*, proposal, section_labels: dict[str, str]) -> Iter
         for section in sections
         for position, item in enumerate(getattr(country, section), start=1)
     ]
-    names = _selection_names([item.application_id for _s, _p, item in items])
+    names = _selection_names([item.application_id for _s, _p, item in items], viewer)
     yield [str(_("Proposal")), str(_("Position")), *_selection_header()]
     for section, position, item in items:
         yield [

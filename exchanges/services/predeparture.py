@@ -82,6 +82,13 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     S.MEDICAL: ("medical_notes",),
     S.ARRIVAL: ("arrival_on", "arrival_time", "arrival_transport"),
 }
+# The details whose every view by staff is recorded in the activity log (field names only).
+SENSITIVE_CHECKLIST_FIELDS: tuple[str, ...] = (
+    *SECTION_FIELDS[S.PASSPORT],
+    *SECTION_FIELDS[S.EMERGENCY_CONTACT],
+    *SECTION_FIELDS[S.DIETARY],
+    *SECTION_FIELDS[S.MEDICAL],
+)
 _STAMP_PREFIX = {S.EMERGENCY_CONTACT: "emergency"}
 ITINERARY_FIELDS = (
     "day",

@@ -6,6 +6,7 @@ namespaces: ``apply`` (applicants and participants), ``review`` (reviewers, /rev
 from django.urls import include, path
 
 from exchanges.urls import (
+    activity,
     alumni,
     apikeys,
     applications,
@@ -18,6 +19,7 @@ from exchanges.urls import (
     outcomes,
     placement,
     predeparture,
+    privacy,
     questions,
     reviews,
     selection,
@@ -45,6 +47,8 @@ staff_patterns = [
     *apikeys.staff,
     *alumni.staff,
     *webhooks.staff,
+    *activity.staff,
+    *privacy.staff,
 ]
 
 applicant_patterns = [
@@ -55,12 +59,14 @@ applicant_patterns = [
     *attendance.applicant,
     *surveys.applicant,
     *alumni.applicant,
+    *privacy.applicant,
 ]
 
 urlpatterns = [
     *mail.public,
     *itinerary.public,
     *attendance.public,
+    *privacy.public,
     path("staff/", include((staff_patterns, "staff"))),
     path("review/", include((reviews.reviewer, "review"))),
     path("", include((applicant_patterns, "apply"))),

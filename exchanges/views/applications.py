@@ -35,6 +35,7 @@ from exchanges.forms.applications import (
     RefereeForm,
     WithdrawForm,
 )
+from exchanges.forms.privacy import PrivacyConsentForm
 from exchanges.models import Cohort, Document, GuardianConsent
 from exchanges.selectors.activity import activity_for_object
 from exchanges.selectors.applications import (
@@ -44,6 +45,7 @@ from exchanges.selectors.applications import (
     open_calls,
     referee_requests_of,
 )
+from exchanges.selectors.privacy import privacy_notice_current
 from exchanges.selectors.surveys import survey_open_invitations_for
 from exchanges.services.applications import (
     application_answers,
@@ -99,8 +101,11 @@ def calls(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/calls.html", {"page": page, "applied": applied})
 
 
-def call_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def call_detail(
+    request: HttpRequest, cohort_id: int, consent_form: PrivacyConsentForm | None = None
+) -> HttpResponse:
     cohort = get_object_or_404(open_calls(), pk=cohort_id)
+    notice = privacy_notice_current()
     form = EligibilityForm(request.GET if "check" in request.GET else None)
     failures = None
     if form.is_bound and form.is_valid():
@@ -122,7 +127,10 @@ def call_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "form": form,
             "failures": failures,
             "existing": existing,
+            "notice": notice,
+            "consent_form": consent_form or PrivacyConsentForm(notice=notice),
         },
+        status=400 if consent_form is not None else 200,
     )
 
 
@@ -133,8 +141,16 @@ def start(request: HttpRequest, cohort_id: int) -> HttpResponse:
     if request.user.role != Role.APPLICANT:
         messages.error(request, _("Only applicant accounts can apply."))
         return redirect("apply:call", cohort_id=cohort.pk)
+    consent = PrivacyConsentForm(request.POST, notice=privacy_notice_current())
+    if not consent.is_valid():
+        return call_detail(request, cohort.pk, consent_form=consent)
     try:
-        application = application_start(cohort=cohort, applicant=request.user)
+        application = application_start(
+            cohort=cohort,
+            applicant=request.user,
+            privacy_notice=consent.notice,
+            shares_with_partners=consent.cleaned_data["shares_with_partners"],
+        )
     except ExchangeError as exc:
         messages.error(request, str(exc.message))
         return redirect("apply:calls")

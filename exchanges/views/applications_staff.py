@@ -36,6 +36,7 @@ from exchanges.selectors.applications import (
     referee_requests_of,
 )
 from exchanges.selectors.offers import quota_usage
+from exchanges.services.activity import activity_record_document_download, activity_record_export
 from exchanges.services.applications import (
     ALLOWED_TRANSITIONS,
     application_answers,
@@ -173,6 +174,13 @@ def export_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort, applications, questions = _export_queryset(request, cohort_id)
     if not export_is_immediate(applications=applications):
         return _background_export_page(request, cohort, ExportFormat.CSV, applications)
+    activity_record_export(
+        actor=request.user,
+        obj=cohort,
+        export="applications",
+        file_format=ExportFormat.CSV,
+        rows=applications.count(),
+    )
     language = translation.get_language()
 
     def rows():
@@ -193,6 +201,13 @@ def export_xlsx(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort, applications, questions = _export_queryset(request, cohort_id)
     if not export_is_immediate(applications=applications):
         return _background_export_page(request, cohort, ExportFormat.XLSX, applications)
+    activity_record_export(
+        actor=request.user,
+        obj=cohort,
+        export="applications",
+        file_format=ExportFormat.XLSX,
+        rows=applications.count(),
+    )
     content = xlsx_bytes(
         application_export_rows(applications=applications, questions=questions), title=cohort.slug
     )
@@ -255,6 +270,13 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
         or export.expires_at <= timezone.now()
     ):
         raise Http404
+    activity_record_export(
+        actor=request.user,
+        obj=export.cohort,
+        export="applications",
+        file_format=export.file_format,
+        rows=export.rows_total,
+    )
     response = FileResponse(
         export.file.open("rb"),
         as_attachment=True,
@@ -363,4 +385,5 @@ def document(request: HttpRequest, pk: int):
     doc = get_object_or_404(
         Document.objects.filter(application__in=applications_visible_to(viewer=request.user)), pk=pk
     )
+    activity_record_document_download(actor=request.user, document=doc)
     return serve_document(doc)

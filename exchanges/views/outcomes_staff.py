@@ -25,6 +25,7 @@ from exchanges.selectors.outcomes import (
     outcomes_for_viewer,
     program_outcomes,
 )
+from exchanges.services.activity import activity_record_export
 from exchanges.services.exports import csv_stream, xlsx_bytes
 from exchanges.services.outcomes import (
     OutcomeImportInvalid,
@@ -276,8 +277,12 @@ def outcome_export_aggregates(request: HttpRequest, cohort_id: int, fmt: str) ->
 def outcome_export_raw(request: HttpRequest, cohort_id: int, fmt: str) -> HttpResponse:
     """Every answer, pseudonymous: the secretariat's raw export."""
     cohort = _cohort(cohort_id)
+    rows = list(outcome_raw_rows(cohort=cohort))
+    activity_record_export(
+        actor=request.user, obj=cohort, export="survey_answers", file_format=fmt, rows=len(rows) - 1
+    )
     return _download(
-        outcome_raw_rows(cohort=cohort),
+        rows,
         name=f"survey-answers-{cohort.slug}",
         fmt=fmt,
         title=_("Answers"),

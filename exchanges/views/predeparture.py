@@ -43,9 +43,11 @@ from exchanges.selectors.predeparture import (
     predeparture_participant,
     predeparture_participants,
 )
+from exchanges.services.activity import activity_record_sensitive_view
 from exchanges.services.predeparture import (
     ITINERARY_FIELDS,
     SECTION_FIELDS,
+    SENSITIVE_CHECKLIST_FIELDS,
     itinerary_item_delete,
     itinerary_item_save,
     predeparture_is_open,
@@ -330,6 +332,10 @@ def participant(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
     if details and current.pk:
         current = predeparture_checklist_of(application=application)
     rows = section_rows(current, details=details)
+    if details and current.pk:
+        activity_record_sensitive_view(
+            actor=request.user, application=application, fields=list(SENSITIVE_CHECKLIST_FIELDS)
+        )
     return render(
         request,
         "staff/predeparture/participant.html",

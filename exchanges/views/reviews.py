@@ -33,6 +33,7 @@ from exchanges.selectors.reviews import (
     review_queue_cohorts,
     review_scores_of,
 )
+from exchanges.services.activity import activity_record_document_download
 from exchanges.services.reviews import (
     review_declare_conflict,
     review_submit,
@@ -201,6 +202,7 @@ def document(request: HttpRequest, pk: int, document_id: int) -> FileResponse:
     material = review_material(assignment=assignment)
     if doc.pk in material.hidden_document_ids:
         raise Http404
+    activity_record_document_download(actor=request.user, document=doc)
     if not material.blind:
         return serve_document(doc)
     response = FileResponse(

@@ -43,6 +43,7 @@ from exchanges.selectors.selection import (
     selection_round_progress,
     selection_settings_of,
 )
+from exchanges.services.activity import activity_record_export
 from exchanges.services.exports import (
     csv_stream,
     selection_proposal_rows,
@@ -415,10 +416,15 @@ def export(request: HttpRequest, cohort_id: int, what: str, extension: str) -> H
     """The ranking or the proposal of the round staff chose (``?round=N``; by default the
     last) as CSV or XLSX, of the viewer's countries only."""
     cohort = _cohort(cohort_id)
+    if extension not in {"csv", "xlsx"}:
+        raise Http404
     review_round = _chosen_round(request, cohort)
     if what == "ranking":
         rows = selection_ranking_rows(
-            ranking=selection_ranking(cohort=cohort, viewer=request.user, review_round=review_round)
+            ranking=selection_ranking(
+                cohort=cohort, viewer=request.user, review_round=review_round
+            ),
+            viewer=request.user,
         )
     elif what == "proposal":
         rows = selection_proposal_rows(
@@ -426,9 +432,16 @@ def export(request: HttpRequest, cohort_id: int, what: str, extension: str) -> H
                 cohort=cohort, viewer=request.user, review_round=review_round
             ),
             section_labels=_section_labels(),
+            viewer=request.user,
         )
     else:
         raise Http404
+    # A cohort's ranking fits in memory (it was computed in memory): count its rows for
+    # the audit trail, header excluded.
+    rows = list(rows)
+    activity_record_export(
+        actor=request.user, obj=cohort, export=what, file_format=extension, rows=len(rows) - 1
+    )
     if extension == "xlsx":
         response = HttpResponse(
             xlsx_bytes(rows, title=f"{what}-{cohort.slug}"),

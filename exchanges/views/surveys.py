@@ -36,6 +36,7 @@ from exchanges.selectors.surveys import (
     survey_response_rates,
     surveys_of,
 )
+from exchanges.services.activity import activity_record_export
 from exchanges.services.exports import csv_stream
 from exchanges.services.mail import mail_language
 from exchanges.services.surveys import (
@@ -385,6 +386,13 @@ def survey_export(request: HttpRequest, cohort_id: int, pk: int) -> StreamingHtt
     """Every response as CSV, streamed: pseudonymous respondent ids, no names or emails."""
     cohort = _cohort(cohort_id)
     survey = _survey(cohort, pk)
+    activity_record_export(
+        actor=request.user,
+        obj=cohort,
+        export=f"survey_{survey.kind}",
+        file_format="csv",
+        rows=survey.responses.count(),
+    )
     response = StreamingHttpResponse(
         csv_stream(survey_export_rows(survey=survey)), content_type="text/csv; charset=utf-8"
     )

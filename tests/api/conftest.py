@@ -77,6 +77,7 @@ class CountryData:
 def submitted(cohort, country: str, question) -> tuple[Application, Document]:
     application = Application.objects.create(
         cohort=cohort,
+        shares_with_partners=True,
         applicant=ApplicantFactory(country=country),
         country=country,
         citizenship=country,

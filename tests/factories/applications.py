@@ -180,6 +180,9 @@ class ApplicationFactory(DjangoModelFactory):
     )
     sector = "academia"
     institution = "Seoul National University"
+    # Consented to sharing with partner organisations (the apply form's choice): partner
+    # staff and keys see it. Tests of the refusal set it False.
+    shares_with_partners = True
     languages = factory.LazyFunction(lambda: {"en": "professional", "ko": "native"})
 
     @factory.post_generation

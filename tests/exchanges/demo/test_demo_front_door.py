@@ -34,6 +34,7 @@ EXPECTED_WRITES = {
     "offers.py": 0,
     "outcomes.py": 0,
     "predeparture.py": 0,
+    "privacy.py": 0,
     # The two pool colleagues of the demo reviewer and their verified addresses.
     "reviews.py": 2,
     # The harsh, lenient and panel reviewers and their verified addresses.
