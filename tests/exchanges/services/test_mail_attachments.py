@@ -251,3 +251,25 @@ def test_admin_shows_attachment_metadata_and_nothing_personal(
         assert applicant.email not in html
         assert name not in html
         assert applicant.family_name not in html
+
+
+def test_staff_outbox_page_lists_the_attachments_without_their_bytes(
+    client, cohort, sessions, secretariat
+):
+    _complete(cohort, sessions, secretariat, "ko")
+    cohort_complete(cohort=cohort, actor=secretariat)
+    row = OutgoingMail.objects.get(template_key="program_completed")
+    stored = row.attachments.get()
+    client.force_login(secretariat)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("staff:mail_detail", args=[row.pk]))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"<code>{stored.filename}</code>" in html
+    assert "application/pdf" in html
+    assert "JVBER" not in html
+    reads = [q["sql"] for q in queries.captured_queries if "outgoingmailattachment" in q["sql"]]
+    assert len(reads) == 1
+    assert '"content"' not in reads[0]
