@@ -56,7 +56,5 @@ def outbox_template_keys(*, viewer: User) -> list[str]:
 def outbox_attachments_of(*, mail: OutgoingMail) -> list[OutgoingMailAttachment]:
     """The metadata of what ``mail`` carries (name, type, size), without reading the bytes."""
     return list(
-        OutgoingMailAttachment.objects.filter(mail=mail)
-        .defer("content")
-        .order_by("position")
+        OutgoingMailAttachment.objects.filter(mail=mail).defer("content").order_by("position")
     )
