@@ -19,6 +19,7 @@ from exchanges.services.attendance import cohort_complete
 from exchanges.services.mail import (
     MailAttachment,
     mail_queue_rendered,
+    mail_resend,
     mail_send,
     mail_send_batch,
 )
@@ -129,6 +130,14 @@ def test_a_retry_after_a_transient_failure_sends_the_pdf_once(
     assert message["Message-ID"] == row.message_id
     [pdf] = _pdf_parts(message)
     assert PdfReader(io.BytesIO(pdf.get_content())).metadata.title == "수료증"
+    assert OutgoingMailAttachment.objects.count() == 1
+
+    # Staff "Send again": the same message, same Message-ID, the same PDF bytes.
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_resend(mail=row, actor=secretariat)
+    first, second = smtp_sink.to(person.applicant.email)
+    assert second["Message-ID"] == first["Message-ID"]
+    assert _pdf_parts(second)[0].get_content() == pdf.get_content()
     assert OutgoingMailAttachment.objects.count() == 1
 
 
