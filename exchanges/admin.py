@@ -36,6 +36,7 @@ from exchanges.models import (
     MatchingRun,
     Nomination,
     OutgoingMail,
+    OutgoingMailAttachment,
     PlacementAssignment,
     PlacementRun,
     PredepartureChecklist,
@@ -114,6 +115,25 @@ def _readonly_admin(
     admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnlyAdmin,), attributes))
 
 
+class OutgoingMailAttachmentInline(admin.TabularInline):
+    """What a message carries, as metadata: the bytes stay out of the admin (a certificate
+    names the person), the file name is ASCII and names no one."""
+
+    model = OutgoingMailAttachment
+    fields = ["position", "filename", "mime_type", "size", "sha256"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(ReadOnlyAdmin):
     """Metadata only: the content is read on the staff outbox page, which withholds
@@ -134,6 +154,19 @@ class OutgoingMailAdmin(ReadOnlyAdmin):
     search_fields = ["recipient_email", "message_id"]
     date_hierarchy = "created_at"
     exclude = ["text_body", "html_body", "headers"]
+    inlines = [OutgoingMailAttachmentInline]
+
+
+@admin.register(OutgoingMailAttachment)
+class OutgoingMailAttachmentAdmin(ReadOnlyAdmin):
+    """Metadata only, as in the inline: the content is never shown or offered for download."""
+
+    list_display = ["filename", "mail", "mime_type", "size", "sha256"]
+    list_filter = ["mime_type"]
+    list_select_related = ["mail"]
+    search_fields = ["filename", "sha256"]
+    exclude = ["content"]
+    readonly_fields = ["mail", "position", "filename", "mime_type", "size", "sha256"]
 
 
 _readonly_admin(

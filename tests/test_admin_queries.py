@@ -38,6 +38,7 @@ from exchanges.models import (
     MatchingRun,
     Nomination,
     OutgoingMail,
+    OutgoingMailAttachment,
     PlacementAssignment,
     PlacementRun,
     PrivacyNotice,
@@ -180,7 +181,7 @@ def _world(n: int, actor) -> None:
     )
     Site.objects.create(domain=f"site-{n}.example.org", name=f"Site {n}")
     campaign = Campaign.objects.create(cohort=cohort, name=f"Campaign {n}", subject_en="Hi")
-    OutgoingMail.objects.create(
+    outgoing = OutgoingMail.objects.create(
         recipient_email=application.applicant.email,
         user=application.applicant,
         campaign=campaign,
@@ -190,6 +191,14 @@ def _world(n: int, actor) -> None:
         status=MailStatus.SENT,
         idempotency_key=f"admin-test-{n}",
         message_id=f"<admin-test-{n}@trilink.example>",
+    )
+    OutgoingMailAttachment.objects.create(
+        mail=outgoing,
+        filename=f"trilink-certificate-{n}.pdf",
+        mime_type="application/pdf",
+        size=4,
+        sha256="0" * 64,
+        content=b"%PDF",
     )
     MailOptOut.objects.create(email=f"out-{n}@example.org")
     MailTemplate.objects.create(

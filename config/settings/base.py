@@ -270,6 +270,9 @@ OUTBOX_CLAIM_TIMEOUT_SECONDS = env.float("OUTBOX_CLAIM_TIMEOUT_SECONDS", default
 OUTBOX_REDISPATCH_SECONDS = env.float("OUTBOX_REDISPATCH_SECONDS", default=900.0)
 OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=2000)
 OUTBOX_SEND_BATCH = env.int("OUTBOX_SEND_BATCH", default=50)
+# Attachments are stored with the message (bytes in the database, sent as MIME parts); their
+# total per message is bounded so that a batch of messages stays small in a worker's memory.
+OUTBOX_MAX_ATTACHMENT_BYTES = env.int("OUTBOX_MAX_ATTACHMENT_BYTES", default=2 * 1024 * 1024)
 
 # Webhooks (exchanges.services.webhooks). A failed delivery is tried again after
 # WEBHOOK_RETRY_BASE_SECONDS * 2**(attempt-1), capped at WEBHOOK_RETRY_MAX_SECONDS, up to

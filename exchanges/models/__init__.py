@@ -18,7 +18,12 @@ from exchanges.models.applications import (
 from exchanges.models.attendance import AttendanceMark, Certificate, CompletionRule
 from exchanges.models.campaigns import Campaign
 from exchanges.models.itinerary import ItineraryFeed
-from exchanges.models.mail import MailOptOut, MailTemplate, OutgoingMail
+from exchanges.models.mail import (
+    MailOptOut,
+    MailTemplate,
+    OutgoingMail,
+    OutgoingMailAttachment,
+)
 from exchanges.models.matching import (
     MatchGroup,
     MatchGroupMember,
@@ -91,6 +96,7 @@ __all__ = [
     "MatchingRun",
     "Nomination",
     "OutgoingMail",
+    "OutgoingMailAttachment",
     "PlacementAssignment",
     "PlacementRun",
     "PredepartureChecklist",

@@ -114,6 +114,45 @@ class OutgoingMail(models.Model):
         return self.is_confidential
 
 
+class OutgoingMailAttachment(models.Model):
+    """A file sent with an outbox message: its bytes, stored when the message is queued.
+
+    Stored bytes (not a reference rendered at send time) keep the outbox's guarantees: the
+    attachment is written in the transaction of the change that causes the email, so it
+    exists exactly when the message does; every attempt and every resend sends the same
+    bytes under the same Message-ID; and a send needs no rendering, only one query for the
+    attachments of a whole batch. The file name is ASCII and the content type declared and
+    allow-listed; sizes are bounded by ``OUTBOX_MAX_ATTACHMENT_BYTES`` per message. The
+    admin shows the metadata (name, type, size, SHA-256), never the content.
+    """
+
+    mail = models.ForeignKey(
+        OutgoingMail,
+        verbose_name=_("email"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    filename = models.CharField(_("file name"), max_length=100)
+    mime_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("email attachment")
+        verbose_name_plural = _("email attachments")
+        ordering = ["mail", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mail", "position"], name="outgoingmailattachment_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
 class MailTemplate(models.Model):
     """A staff override of a shipped email template for one language, per cohort or globally.
 

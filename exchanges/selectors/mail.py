@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from exchanges.models import OutgoingMail
+from exchanges.models import OutgoingMail, OutgoingMailAttachment
 from exchanges.rules import is_secretariat
 
 
@@ -50,4 +50,11 @@ def outbox_template_keys(*, viewer: User) -> list[str]:
         .order_by("template_key")
         .values_list("template_key", flat=True)
         .distinct()
+    )
+
+
+def outbox_attachments_of(*, mail: OutgoingMail) -> list[OutgoingMailAttachment]:
+    """The metadata of what ``mail`` carries (name, type, size), without reading the bytes."""
+    return list(
+        OutgoingMailAttachment.objects.filter(mail=mail).defer("content").order_by("position")
     )

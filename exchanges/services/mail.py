@@ -34,6 +34,7 @@ with the server's reason.
 
 import contextlib
 import datetime as dt
+import hashlib
 import html as html_lib
 import logging
 import re
@@ -65,7 +66,14 @@ from exchanges.activity_types import Activity
 from exchanges.dispatch import dispatch, dispatch_on_commit
 from exchanges.enums import CampaignStatus, Language, MailStatus, MailTemplateKey
 from exchanges.exceptions import ExchangeError
-from exchanges.models import Campaign, Cohort, MailOptOut, MailTemplate, OutgoingMail
+from exchanges.models import (
+    Campaign,
+    Cohort,
+    MailOptOut,
+    MailTemplate,
+    OutgoingMail,
+    OutgoingMailAttachment,
+)
 from exchanges.services.activity import activity_log_record
 from exchanges.tasks import task_send_outgoing_mail, task_send_outgoing_mail_batch
 
@@ -176,6 +184,22 @@ class RenderedMail:
     subject: str
     text: str
     html: str
+
+
+@dataclass(frozen=True)
+class MailAttachment:
+    """A file to send with a message: an ASCII file name, a declared content type (one of
+    ``ATTACHMENT_TYPES``) and the bytes. Checked by ``mail_queue_rendered``."""
+
+    filename: str
+    mime_type: str
+    content: bytes
+
+
+# The content types an outbox message may carry, so that no caller sends something a mail
+# client would run or a filter would reject.
+ATTACHMENT_TYPES = frozenset({"application/pdf", "text/calendar", "text/csv"})
+_ATTACHMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
 @dataclass(frozen=True)
@@ -436,14 +460,20 @@ def mail_queue_rendered(
     is_transactional: bool = True,
     is_confidential: bool = False,
     campaign=None,
+    attachments: list[MailAttachment] | tuple[MailAttachment, ...] = (),
 ) -> OutgoingMail:
     """Queue an already rendered message (allauth renders its own). Idempotent on the key.
 
     ``is_confidential`` marks authentication mail: its content is erased once final.
+    ``attachments`` are stored with the row, in the same transaction, and sent as MIME parts
+    with every attempt; a repeated key returns the existing row and stores nothing more.
     """
     existing = OutgoingMail.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
+    _check_attachments(attachments)
+    if attachments and is_confidential:
+        raise ValueError("Authentication email carries no attachments.")
     now = timezone.now()
     due_at = due_at or now
     headers = {} if is_transactional else list_unsubscribe_headers(email=email)
@@ -467,12 +497,39 @@ def mail_queue_rendered(
                 campaign=campaign,
                 **_concerning_fields(concerning),
             )
+            OutgoingMailAttachment.objects.bulk_create(
+                OutgoingMailAttachment(
+                    mail=mail,
+                    position=position,
+                    filename=attachment.filename,
+                    mime_type=attachment.mime_type,
+                    size=len(attachment.content),
+                    sha256=hashlib.sha256(attachment.content).hexdigest(),
+                    content=attachment.content,
+                )
+                for position, attachment in enumerate(attachments)
+            )
     except IntegrityError:
         # A concurrent transaction queued the same key first: theirs is the one.
         return OutgoingMail.objects.get(idempotency_key=idempotency_key)
     if due_at <= now:
         _dispatch_one(mail.pk)
     return mail
+
+
+def _check_attachments(attachments) -> None:
+    """Refuse attachments the outbox would not send safely: a programming error, not a user's."""
+    for attachment in attachments:
+        if not _ATTACHMENT_NAME.fullmatch(attachment.filename):
+            raise ValueError(f"Attachment file name {attachment.filename!r} is not ASCII-safe.")
+        if attachment.mime_type not in ATTACHMENT_TYPES:
+            raise ValueError(f"Attachment content type {attachment.mime_type!r} is not allowed.")
+    total = sum(len(attachment.content) for attachment in attachments)
+    if total > settings.OUTBOX_MAX_ATTACHMENT_BYTES:
+        raise ValueError(
+            f"Attachments of {total} bytes exceed OUTBOX_MAX_ATTACHMENT_BYTES "
+            f"({settings.OUTBOX_MAX_ATTACHMENT_BYTES})."
+        )
 
 
 @transaction.atomic
@@ -634,7 +691,9 @@ def mail_claim(*, mail_id: int) -> bool:
     return claimed == 1
 
 
-def _build_message(mail: OutgoingMail, connection) -> EmailMultiAlternatives:
+def _build_message(
+    mail: OutgoingMail, connection, attachments: list[OutgoingMailAttachment] = ()
+) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.text_body,
@@ -645,6 +704,9 @@ def _build_message(mail: OutgoingMail, connection) -> EmailMultiAlternatives:
     )
     if mail.html_body:
         message.attach_alternative(mail.html_body, "text/html")
+    for attachment in attachments:
+        # Bytes as stored, base64 in their own part (Django encodes a non-text type so).
+        message.attach(attachment.filename, bytes(attachment.content), attachment.mime_type)
     return message
 
 
@@ -695,9 +757,14 @@ def mail_send_batch(*, mail_ids: list[int]) -> dict[int, SendOutcome]:
         )
         .in_bulk()
     )
+    attachments: dict[int, list[OutgoingMailAttachment]] = {}
+    for attachment in OutgoingMailAttachment.objects.filter(mail_id__in=rows).order_by(
+        "mail_id", "position"
+    ):
+        attachments.setdefault(attachment.mail_id, []).append(attachment)
     for mail_id in mail_ids:
         if mail_id in rows:
-            outcomes[mail_id] = _send_claimed(rows[mail_id])
+            outcomes[mail_id] = _send_claimed(rows[mail_id], attachments.get(mail_id, []))
     campaign_ids = {
         row.campaign_id
         for mail_id, row in rows.items()
@@ -736,10 +803,12 @@ def mail_claim_batch(*, mail_ids: list[int]) -> list[int]:
     return ids
 
 
-def _send_claimed(mail: OutgoingMail) -> SendOutcome:
+def _send_claimed(
+    mail: OutgoingMail, attachments: list[OutgoingMailAttachment] = ()
+) -> SendOutcome:
     try:
         connection = _connection()
-        _build_message(mail, connection).send()
+        _build_message(mail, connection, attachments).send()
     except Exception as exc:  # noqa: BLE001 -- every failure is recorded on the row
         _close_connection()
         permanent, reason = _classify(exc)
@@ -894,7 +963,9 @@ def mail_template_reset(*, template: MailTemplate, actor: User) -> None:
 
 
 __all__ = [
+    "ATTACHMENT_TYPES",
     "TEMPLATE_CONTEXT",
+    "MailAttachment",
     "RenderedMail",
     "SendOutcome",
     "TemplateSyntaxError",

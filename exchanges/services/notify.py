@@ -18,8 +18,10 @@ from django.utils import formats, translation
 from config.site import absolute_url, site_url
 from exchanges.enums import MailTemplateKey, country_label
 from exchanges.formatting import mail_datetime_text
-from exchanges.models import MatchGroupMember, PlacementAssignment
+from exchanges.models import MatchGroupMember, OutgoingMail, PlacementAssignment
+from exchanges.services.attendance_certificates import certificate_pdf
 from exchanges.services.mail import (
+    MailAttachment,
     RenderedMail,
     mail_base_context,
     mail_language,
@@ -121,11 +123,12 @@ def _queue_system_mail(
     idempotency_key: str,
     context: dict | None = None,
     localised: Callable[[], dict] | None = None,
+    attachments: list[MailAttachment] | tuple[MailAttachment, ...] = (),
 ) -> None:
     """Render the system template ``name`` about ``application`` and queue it.
 
     ``localised``, when given, returns more context and is called in the recipient's language,
-    so that names and labels in it come out in that language.
+    so that names and labels in it come out in that language. ``attachments`` go with it.
     """
     context = dict(context or {})
     recipient, email, language = _recipient(application, context)
@@ -153,6 +156,7 @@ def _queue_system_mail(
         language=language,
         recipient=recipient,
         concerning=application,
+        attachments=attachments,
     )
 
 
@@ -298,10 +302,21 @@ def notify_mentors_published(*, placement_run) -> None:
         )
 
 
+def certificate_filename(certificate) -> str:
+    """The attachment's file name: ASCII in every language (mail clients and file systems
+    keep it intact) and without the verification code or the person's name."""
+    return f"trilink-certificate-{certificate.pk}.pdf"
+
+
 def notify_program_completed(*, application, certificate) -> None:
-    """Email a participant who completed the program: congratulations, the link to their
-    certificate (PDF, behind sign-in) and its public verification link. Once per person."""
+    """Email a participant who completed the program: congratulations, their certificate
+    attached (PDF in the certificate's language, which prints the verification link), the
+    link to download it again (behind sign-in) and its public verification link. Once per
+    person: the PDF is rendered only when the row is new."""
     applicant = application.applicant
+    idempotency_key = f"program-completed:{application.pk}"
+    if OutgoingMail.objects.filter(idempotency_key=idempotency_key).exists():
+        return
 
     def localised():
         return {
@@ -315,14 +330,22 @@ def notify_program_completed(*, application, certificate) -> None:
     _queue_system_mail(
         application=application,
         name="program_completed",
-        idempotency_key=f"program-completed:{application.pk}",
+        idempotency_key=idempotency_key,
         context={
             "certificate_url": absolute_url(
                 reverse("apply:certificate_pdf", kwargs={"pk": application.pk})
             ),
             "verify_url": absolute_url(certificate.get_absolute_url()),
+            "certificate_filename": certificate_filename(certificate),
         },
         localised=localised,
+        attachments=[
+            MailAttachment(
+                filename=certificate_filename(certificate),
+                mime_type="application/pdf",
+                content=certificate_pdf(certificate),
+            )
+        ],
     )
 
 

@@ -28,6 +28,7 @@ from exchanges.forms.mail import (
 )
 from exchanges.models import Application, Cohort, MailTemplate
 from exchanges.selectors.mail import (
+    outbox_attachments_of,
     outbox_list,
     outbox_template_keys,
     outbox_visible_to,
@@ -98,7 +99,11 @@ def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mail = get_object_or_404(
         outbox_visible_to(viewer=request.user).select_related("campaign", "user"), pk=pk
     )
-    return render(request, "staff/mail/outbox_detail.html", {"mail": mail})
+    return render(
+        request,
+        "staff/mail/outbox_detail.html",
+        {"mail": mail, "attachments": outbox_attachments_of(mail=mail)},
+    )
 
 
 @login_required
