@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exchanges', '0021_round_rubrics'),
+        ("exchanges", "0022_privacy"),
     ]
 
     operations = [
