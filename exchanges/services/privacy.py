@@ -49,6 +49,7 @@ from exchanges.models import (
     MatchingProfile,
     Nomination,
     OutgoingMail,
+    OutgoingMailAttachment,
     PredepartureChecklist,
     PrivacyNotice,
     RefereeRequest,
@@ -415,6 +416,8 @@ def user_erase(*, user: User) -> dict:
     mails = OutgoingMail.objects.filter(user=user) | OutgoingMail.objects.filter(
         recipient_email__iexact=old_email
     )
+    # Attachments (a certificate carries the person's name) go with the bodies.
+    counts["attachments"], _ = OutgoingMailAttachment.objects.filter(mail__in=mails).delete()
     counts["emails"] = mails.update(
         recipient_email=ERASED_EMAIL.format(pk=user.pk),
         subject="",

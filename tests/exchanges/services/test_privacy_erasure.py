@@ -16,10 +16,18 @@ from django.utils import timezone
 from exchanges.activity_types import Activity
 from exchanges.enums import ApplicationStatus, DocumentKind, ErasureStatus, SurveyKind
 from exchanges.exceptions import ErasureAlreadyRequested, InvalidTransition
-from exchanges.models import ActivityLog, Answer, Application, Document, ErasureRequest
+from exchanges.models import (
+    ActivityLog,
+    Answer,
+    Application,
+    Document,
+    ErasureRequest,
+    OutgoingMailAttachment,
+)
 from exchanges.selectors.applications import pipeline_counts
 from exchanges.selectors.outcomes import cohort_outcomes
 from exchanges.services.applications import application_upload_document
+from exchanges.services.mail import MailAttachment, mail_queue_rendered
 from exchanges.services.privacy import privacy_erasure_complete, privacy_erasure_request
 from tests.factories import ApplicantFactory
 from tests.factories.applications import (
@@ -157,6 +165,17 @@ def test_erasure_removes_identity_and_file_bytes_and_keeps_statistics_and_pairin
         application.survey_responses.values_list("survey__kind", "respondent", "application_id")
     )
     assert default_storage.exists(cv_name) and default_storage.exists(letter_name)
+    certificate_mail = mail_queue_rendered(
+        email=person.email,
+        subject="Certificate",
+        text="Dear Minji Kim",
+        template_key="program_completed",
+        idempotency_key="erasure-test-certificate",
+        language="ko",
+        recipient=person,
+        attachments=[MailAttachment("trilink-certificate-1.pdf", "application/pdf", MINIMAL_PDF)],
+    )
+    assert OutgoingMailAttachment.objects.filter(mail=certificate_mail).count() == 1
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -197,7 +216,15 @@ def test_erasure_removes_identity_and_file_bytes_and_keeps_statistics_and_pairin
         ActivityLog.objects.filter(action_type=Activity.PRIVACY_ERASURE_COMPLETED).values_list(
             "actor_id", "object_id", "data"
         )
-    ) == [(secretariat.pk, request.pk, {"applications": 1, "files": 2, "emails": 1})]
+    ) == [
+        (
+            secretariat.pk,
+            request.pk,
+            {"applications": 1, "files": 2, "emails": 2, "attachments": 1},
+        )
+    ]
+    # The certificate (it carries the name) went with the email bodies.
+    assert not OutgoingMailAttachment.objects.filter(mail=certificate_mail).exists()
     (message,) = mail.outbox
     assert (message.to, message.subject) == (["minji@example.org"], "데이터를 삭제했습니다")
     # Nothing else of the person is left in any email row.
