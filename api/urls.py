@@ -5,7 +5,11 @@ Planned resources keep to this layout: screening-round decisions as POST actions
 """
 
 from django.urls import include, path, re_path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from api.converters import ObjectIdConverter
 from api.views import applications, me, nominations, outcomes, participants, programs
@@ -14,6 +18,7 @@ from api.views.base import NotFoundView
 register_converter(ObjectIdConverter, "id")
 
 # drf-spectacular's own ReDoc page loads Google Fonts; this one loads nothing from elsewhere.
+# Swagger UI is the split view: its start-up script is a file (?script), not inline, for the CSP.
 REDOC_TEMPLATE = "api/redoc.html"
 
 v1_patterns = [
@@ -54,7 +59,7 @@ v1_patterns = [
     path("groups/", participants.GroupListView.as_view(), name="group-list"),
     path("groups/<id:pk>/", participants.GroupDetailView.as_view(), name="group-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="v1:schema"), name="docs"),
     path(
         "redoc/",
         SpectacularRedocView.as_view(url_name="v1:schema", template_name=REDOC_TEMPLATE),
@@ -65,7 +70,7 @@ v1_patterns = [
 urlpatterns = [
     path("v1/", include((v1_patterns, "v1"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path(
         "redoc/",
         SpectacularRedocView.as_view(url_name="api-schema", template_name=REDOC_TEMPLATE),
