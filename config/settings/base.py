@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "csp",
+    "django_zxcvbn_password_validator",
     "accounts",
     "exchanges",
     "api",
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -126,7 +128,14 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # zxcvbn's offline lists of leaked passwords, names and words, keyboard patterns and dates,
+    # plus the product's own words.
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+PASSWORD_MINIMAL_STRENGTH = 2
+PASSWORD_EXTRA_DICTIONARY = ["trilink", "exchange", "civic"]
+# Reverse proxies whose X-Forwarded-For is believed (config.client_ip); none by default.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
@@ -139,10 +148,14 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
+# The session that changes the password stays signed in; every other one ends (Django's
+# session hash; a change of second factor does the same, accounts.signals).
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# login_failed: "key" is the (client, account) pair (accounts.adapters), so a stranger cannot
+# lock a real user out; "ip" caps one client over every account.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "20/5m/ip,5/5m/key",
     "login": "30/m/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
@@ -153,6 +166,10 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Trilink] "
+# Staff roles (those that need MFA) are signed out after this long idle or in all
+# (accounts.middleware.StaffSessionMiddleware).
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", default=12 * 60 * 60)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Trilink"
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
