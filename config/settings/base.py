@@ -396,13 +396,26 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     )
 }
 
+# Every handler redacts private links (config.logging); "django" and "django.server" lose
+# Django's default handlers, which would print them unfiltered, and reach the root's.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"private_links": {"()": "config.logging.RedactPrivateLinks"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["private_links"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 ADMINS: list[tuple[str, str]] = []
