@@ -58,6 +58,8 @@ def _targets(world, clients) -> list[tuple[str, str, list[str]]]:
 @pytest.fixture
 def fuzz_world(settings):
     settings.ACCOUNT_RATE_LIMITS = {}
+    # The suite's N+1 guard raises inside views; here only what a server would answer counts.
+    settings.ZEAL_RAISE = False
     world = _world()
     clients = {}
     for role, user in world["users"].items():
@@ -74,7 +76,7 @@ def fuzz_world(settings):
 @given(data=st.data())
 def test_garbage_posted_to_every_form_view_never_makes_a_500(fuzz_world, data):
     _world, clients, targets = fuzz_world
-    assert len(targets) >= 40
+    assert len(targets) >= 150
     errors = []
     for role, path, names in targets:
         payload = {name: data.draw(garbage) for name in names}
