@@ -48,6 +48,14 @@ class AccountAdapter(DefaultAccountAdapter):
             return super().get_client_ip(request)
         return ip
 
+    def is_safe_url(self, url) -> bool:
+        """allauth parses ``next`` with urlparse, which raises on a malformed address such as
+        ``http://[`` (a 500 the form fuzz test found); such an address is simply not safe."""
+        try:
+            return super().is_safe_url(url)
+        except ValueError:
+            return False
+
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
         """Failed sign-ins count per (client, account) pair, not per account: a stranger who
         types wrong passwords for someone's address locks out only themselves. allauth's

@@ -118,3 +118,12 @@ def test_signup_with_a_leaked_password_keeps_the_other_fields_and_explains():
     assert response.status_code == 200
     assert response.context["form"]["email"].value() == "new.person@example.org"
     assert "This password is too common." in response.context["form"].errors["password1"]
+
+
+@pytest.mark.parametrize("path", ["/accounts/password/reset/", "/accounts/login/"])
+def test_malformed_next_address_is_ignored_not_a_500(path):
+    client = Client(raise_request_exception=False)
+
+    response = client.post(path, {"email": "x", "login": "x", "password": "x", "next": "http://["})
+
+    assert response.status_code == 200
