@@ -56,6 +56,7 @@ lint: install-test
 	$(VENV)/bin/lint-imports
 	$(PY) scripts/check_inline_imports.py
 	$(VENV)/bin/djlint templates --lint
+	$(VENV)/bin/bandit -c pyproject.toml -r accounts api config exchanges scripts manage.py -ll -q
 
 ## make messages: refresh the translation catalogues (needs GNU gettext) and compile them
 messages: install

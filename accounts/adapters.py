@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.crypto import salted_hmac
 
 from accounts.models import User
+from config.client_ip import client_ip
 from config.site import site_url
 from exchanges.enums import Role
 from exchanges.services.mail import mail_language, mail_queue_rendered
@@ -40,6 +41,29 @@ def mail_site() -> SimpleNamespace:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        """The client address for rate limits: ``X-Forwarded-For`` only from a trusted proxy."""
+        ip = client_ip(request)
+        if not ip:
+            return super().get_client_ip(request)
+        return ip
+
+    def is_safe_url(self, url) -> bool:
+        """allauth parses ``next`` with urlparse, which raises on a malformed address such as
+        ``http://[`` (a 500 the form fuzz test found); such an address is simply not safe."""
+        try:
+            return super().is_safe_url(url)
+        except ValueError:
+            return False
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Failed sign-ins count per (client, account) pair, not per account: a stranger who
+        types wrong passwords for someone's address locks out only themselves. allauth's
+        ``login_failed`` "key" limit uses this key; its "ip" limit still caps one client over
+        all accounts."""
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{self.get_client_ip(request)}"
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         for field in PROFILE_FIELDS:

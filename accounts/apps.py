@@ -9,13 +9,22 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from allauth.mfa.signals import authenticator_added  # noqa: PLC0415 -- app registry: receivers connect in ready()
+        from allauth.mfa.signals import (  # noqa: PLC0415 -- app registry: receivers connect in ready()
+            authenticator_added,
+            authenticator_removed,
+            authenticator_reset,
+        )
         from django.contrib.admin.models import LogEntry  # noqa: PLC0415 -- app registry: as above
+        from django.contrib.auth.signals import (  # noqa: PLC0415 -- app registry: as above
+            user_logged_in as auth_user_logged_in,
+        )
 
         from accounts.signals import (  # noqa: PLC0415 -- app registry: as above
+            end_other_sessions_on_mfa_change,
             mirror_admin_log_entry,
             record_mfa_on_totp_activation,
             record_staff_sign_in,
+            stamp_staff_session_on_login,
         )
 
         authenticator_added.connect(
@@ -24,4 +33,12 @@ class AccountsConfig(AppConfig):
         user_logged_in.connect(record_staff_sign_in, dispatch_uid="accounts.record_staff_sign_in")
         post_save.connect(
             mirror_admin_log_entry, sender=LogEntry, dispatch_uid="accounts.mirror_admin_log_entry"
+        )
+        for signal in (authenticator_added, authenticator_removed, authenticator_reset):
+            signal.connect(
+                end_other_sessions_on_mfa_change,
+                dispatch_uid=f"accounts.end_other_sessions_on_mfa_change.{id(signal)}",
+            )
+        auth_user_logged_in.connect(
+            stamp_staff_session_on_login, dispatch_uid="accounts.stamp_staff_session_on_login"
         )

@@ -5,10 +5,15 @@ from urllib.parse import unquote, urlencode
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from accounts.sessions import staff_session_expired
 from exchanges.validators import available_time_zones
 
 # Pages behind these prefixes are staff pages: they open only after MFA is set up.
@@ -85,4 +90,34 @@ class RequireMFAMiddleware:
                 return redirect(f"{reverse('mfa_activate_totp')}?{query}")
             if not session_passed_mfa(request, user):
                 return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
+        return self.get_response(request)
+
+
+class StaffSessionMiddleware:
+    """Sign staff roles (those that need MFA) out after 30 minutes idle or 12 hours in all.
+
+    The person is sent to the sign-in page with a message and comes back to the page asked for;
+    an htmx request gets the redirect as ``HX-Redirect`` so the whole page changes. Applicants
+    keep the ordinary session length.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.requires_mfa
+            and staff_session_expired(request.session)
+        ):
+            logout(request)
+            messages.info(request, _("Your session has expired. Please sign in again."))
+            target = f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
+            if request.headers.get("HX-Request") == "true":
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = target
+                return response
+            return redirect(target)
         return self.get_response(request)

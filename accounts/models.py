@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from accounts.managers import UserManager
@@ -71,6 +72,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Lets secretariat staff use the administration site."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Raised when the second factor changes (accounts.signals): part of the session hash, so
+    # every other session of the person ends, as a password change ends them.
+    session_stamp = models.PositiveIntegerField(_("session stamp"), default=0, editable=False)
 
     objects = UserManager()
 
@@ -107,6 +111,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.given_name
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django's hash of the password, plus the session stamp once it has been raised, so a
+        change of password or of second factor signs the person out of every other session
+        (sessions from before the stamp existed stay valid while it is 0)."""
+        value = self.password if not self.session_stamp else f"{self.password}:{self.session_stamp}"
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            value,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def requires_mfa(self) -> bool:

@@ -11,4 +11,5 @@ exec gunicorn config.wsgi:application \
   --timeout "${GUNICORN_TIMEOUT:-60}" \
   --worker-tmp-dir /dev/shm \
   --access-logfile - \
+  --logger-class config.logging.GunicornLogger \
   --error-logfile -

@@ -20,7 +20,7 @@ from tests.factories import (
     SecretariatFactory,
 )
 
-pytest_plugins = ["tests.smtp", "tests.receiver"]
+pytest_plugins = ["tests.smtp", "tests.receiver", "tests.log_secrets"]
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 

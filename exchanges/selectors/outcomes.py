@@ -96,7 +96,7 @@ def paired_histograms(
         SELECT {index}, cohort_id, country, code, qkind, target, w{index} - w0, COUNT(*),
                SUM(w0), SUM(w{index})
         FROM pairs WHERE w0 IS NOT NULL AND w{index} IS NOT NULL
-        GROUP BY cohort_id, country, code, qkind, target, w{index} - w0"""  # noqa: S608 -- only integers
+        GROUP BY cohort_id, country, code, qkind, target, w{index} - w0"""  # noqa: S608 -- only integers # nosec B608
         for index in range(1, len(WAVES))
     )
     waves = ", ".join(
@@ -114,7 +114,7 @@ def paired_histograms(
             GROUP BY s.cohort_id, r.respondent, r.country, q.code, q.kind, q.country
         )
         {branches}
-    """  # noqa: S608 -- table names come from the models' meta; every value is a parameter
+    """  # noqa: S608 -- table names come from the models' meta; every value is a parameter # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*WAVES, *cohort_ids])
         for (

@@ -35,3 +35,20 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+
+/* Behaviour templates ask for with data attributes, since the Content Security Policy allows
+ * no inline script or on...= handler: a preview form never submits, a [data-print] button
+ * prints the page. */
+document.addEventListener("submit", function (event) {
+  "use strict";
+  if (event.target.matches && event.target.matches("form[data-preview-only]")) {
+    event.preventDefault();
+  }
+});
+document.addEventListener("click", function (event) {
+  "use strict";
+  var button = event.target.closest && event.target.closest("[data-print]");
+  if (button) {
+    window.print();
+  }
+});

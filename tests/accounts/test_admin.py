@@ -34,3 +34,24 @@ def test_admin_backend_grants_model_not_object_permissions():
     assert staff.has_perm("exchanges.edit_checklist", application) is False
     assert staff.has_perm("exchanges.edit_application", application) is False
     assert staff.has_perm("exchanges.view_checklist_details", application) is True
+
+
+@pytest.mark.parametrize("organisation", ["not-an-id", "1e309", "\x00"])
+def test_admin_user_add_with_a_garbage_organisation_is_refused_not_crashed(client, organisation):
+    client.force_login(with_mfa(SecretariatFactory()))
+
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "new.staff@example.org",
+            "given_name": "New",
+            "family_name": "Staff",
+            "role": "applicant",
+            "organisation": organisation,
+            "password1": "violet-harbour-tangent-71",
+            "password2": "violet-harbour-tangent-71",
+        },
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["organisation"]

@@ -67,10 +67,42 @@ def browser_context_args():
     return {"locale": "en-US", "timezone_id": "UTC", "viewport": {"width": 1280, "height": 900}}
 
 
+# Reports every Content Security Policy violation of every frame to the test: the page's own
+# event (securitypolicyviolation) through a binding the CSP cannot block, and Chromium's
+# console message as a second witness.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__trilinkCspViolation([event.violatedDirective, event.blockedURI || "inline",
+                                event.sourceFile + ":" + event.lineNumber].join(" "));
+});
+"""
+
+
 @pytest.fixture
-def page(chromium_browser, browser_context_args, live_server):
+def csp_violations():
+    """The CSP violations the browser reported while the test ran; empty at the end or the
+    test fails. A test that provokes one on purpose clears the list."""
+    return []
+
+
+@pytest.fixture
+def page(chromium_browser, browser_context_args, live_server, csp_violations):
     context = chromium_browser.new_context(base_url=live_server.url, **browser_context_args)
     context.set_default_timeout(15_000)
+
+    def on_violation(description: str) -> None:
+        csp_violations.append(description)
+
+    context.expose_function("__trilinkCspViolation", on_violation)
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            csp_violations.append(f"console: {message.text}")
+
+    context.on("console", on_console)
     page = context.new_page()
     yield page
     context.close()
+    if csp_violations:
+        pytest.fail("Content Security Policy violations:\n" + "\n".join(csp_violations))
