@@ -138,7 +138,7 @@ def _insert_many(model, rows: list[dict]) -> None:
     ]
     quote = connection.ops.quote_name
     # Table and column names from the model's meta, quoted; every value is a parameter.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 -- no user input in names
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 -- no user input in names # nosec B608
         quote(model._meta.db_table),
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
