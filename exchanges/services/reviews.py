@@ -338,7 +338,7 @@ def review_round_update(
     """Rename a round and change its reviewers per application, due date and pool. Round 1's
     reviewers per application and due date are the cohort's review settings' too, so both
     change together. A due date moved to another day gets fresh reminders (their key names
-    the date). Whether it is a screening round cannot change: its assignments depend on it."""
+    the date, and the round after round 1). Whether it is a screening round cannot change: its assignments depend on it."""
     cohort = review_round.cohort
     review_settings = _locked_settings(cohort)  # not during an assignment run of the cohort
     review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
@@ -1371,6 +1371,17 @@ def _round_due_at():
     )
 
 
+def reviewer_nudge_occasion(
+    *, window: str, due_at: dt.datetime, round_number: int, cohort: Cohort
+) -> str:
+    """The window part of a nudge's key: the window, the due date's day and, after round 1,
+    the round (``3d:2030-03-10`` in round 1, ``3d:2030-03-10:round-2`` in round 2). Round 1
+    keeps the key it had before rounds were named in it, so nothing is sent twice; a later
+    round due on the same day as an earlier one still gets its own nudges."""
+    occasion = reminder_occasion(window=window, deadline=due_at, cohort=cohort)
+    return occasion if round_number <= 1 else f"{occasion}:round-{round_number}"
+
+
 @reminder_workflow(NUDGE_WORKFLOW)
 def reviewer_nudges(now: dt.datetime) -> int:
     """One digest per reviewer and cohort with pending reviews, per window, counted from the
@@ -1386,13 +1397,14 @@ def reviewer_nudges(now: dt.datetime) -> int:
         )
         .annotate(due=_round_due_at())
         .filter(due__gt=now - _NUDGE_OVERDUE_HORIZON, due__lte=now + _NUDGE_LEAD)
-        .values_list("cohort_id", "reviewer_id", "assigned_at", "due")
+        .values_list("cohort_id", "reviewer_id", "assigned_at", "due", "round__number")
     )
     by_pair: dict[tuple[int, int], list[dt.datetime]] = defaultdict(list)
-    due_of: dict[tuple[int, int], dt.datetime] = {}
-    for cohort_id, reviewer_id, assigned_at, due_at in pending:
+    due_of: dict[tuple[int, int], tuple[dt.datetime, int]] = {}
+    for cohort_id, reviewer_id, assigned_at, due_at, round_number in pending:
         by_pair[(cohort_id, reviewer_id)].append(assigned_at)
-        due_of[(cohort_id, reviewer_id)] = due_at  # one current round per cohort: one date
+        # One current round per cohort: one date and one round (no round is round 1).
+        due_of[(cohort_id, reviewer_id)] = (due_at, round_number or 1)
     if not by_pair:
         return 0
     members = (
@@ -1409,12 +1421,14 @@ def reviewer_nudges(now: dt.datetime) -> int:
         assigned = by_pair.get((member.cohort_id, member.reviewer_id))
         if not assigned:
             continue
-        due_at = due_of[(member.cohort_id, member.reviewer_id)]
+        due_at, round_number = due_of[(member.cohort_id, member.reviewer_id)]
         window = reviewer_nudge_window(due_at=due_at, time_zone=member.reviewer.time_zone, now=now)
         # Only assignments older than the window's time: a reviewer assigned since then has
         # just had the assignment email with the due date in it.
         if window is not None and any(at < window[1] for at in assigned):
-            occasion = reminder_occasion(window=window[0], deadline=due_at, cohort=member.cohort)
+            occasion = reviewer_nudge_occasion(
+                window=window[0], due_at=due_at, round_number=round_number, cohort=member.cohort
+            )
             due.append(
                 (
                     member,
