@@ -1216,7 +1216,7 @@ def review_weighted_score(*, criteria: list[ReviewCriterion], scores: dict[int, 
 def review_validate_scores(*, criteria: list[ReviewCriterion], scores: dict) -> dict[int, int]:
     """The scores as ``{criterion id: int}``, or ``ReviewIncomplete`` naming each problem."""
     if not criteria:
-        raise ReviewRefused(_("This cohort's rubric has no criteria yet."))
+        raise ReviewRefused(_("This round's rubric has no criteria yet."))
     errors, clean = {}, {}
     for criterion in criteria:
         raw = scores.get(criterion.pk)
@@ -1238,7 +1238,7 @@ def review_validate_scores(*, criteria: list[ReviewCriterion], scores: dict) -> 
             clean[criterion.pk] = value
     unknown = set(scores) - {c.pk for c in criteria}
     if unknown:
-        raise ReviewRefused(_("The scores name criteria that are not in this cohort's rubric."))
+        raise ReviewRefused(_("The scores name criteria that are not in this round's rubric."))
     if errors:
         raise ReviewIncomplete(errors=errors)
     return clean
