@@ -397,7 +397,7 @@ def review_round_advance(
     """Advance ``applications`` (submitted or under review, of the round's cohort) to
     ``review_round``, a round after round 1; returns the ids newly advanced (ones already
     in the round are left as they are). ``via`` (for example the partner API key) is
-    added to the log entry."""
+    added to the log entry, which is written only when something was advanced."""
     if review_round.number < 2:
         raise ReviewRefused(_("Round 1 reviews every application: nothing advances to it."))
     ids = sorted({a.pk for a in applications})
@@ -425,12 +425,13 @@ def review_round_advance(
             for pk in new
         ]
     )
-    activity_log_record(
-        actor=actor,
-        obj=review_round,
-        action_type=Activity.REVIEW_ROUND_ADVANCED,
-        data={"number": review_round.number, "applications": new, **(via or {})},
-    )
+    if new:
+        activity_log_record(
+            actor=actor,
+            obj=review_round,
+            action_type=Activity.REVIEW_ROUND_ADVANCED,
+            data={"number": review_round.number, "applications": new, **(via or {})},
+        )
     return new
 
 
