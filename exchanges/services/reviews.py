@@ -338,7 +338,8 @@ def review_round_update(
     """Rename a round and change its reviewers per application, due date and pool. Round 1's
     reviewers per application and due date are the cohort's review settings' too, so both
     change together. A due date moved to another day gets fresh reminders (their key names
-    the date, and the round after round 1). Whether it is a screening round cannot change: its assignments depend on it."""
+    the date, and the round after round 1). Whether it is a screening round cannot change:
+    its assignments depend on it."""
     cohort = review_round.cohort
     review_settings = _locked_settings(cohort)  # not during an assignment run of the cohort
     review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
