@@ -30,6 +30,38 @@ class RankingFilterForm(forms.Form):
     )
 
 
+class SelectionExportForm(forms.Form):
+    """Which round an export of the rankings or the proposal covers: one of the cohort's
+    rounds, or empty for the last one. A round the cohort does not have (from a hand-made
+    link) is a form error naming it, not a missing page."""
+
+    round = forms.TypedChoiceField(
+        label=_("Round to export"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": _(
+                "This cohort has no round “%(value)s”. Choose one of its rounds, or none for "
+                "the last round."
+            )
+        },
+    )
+
+    def __init__(self, *args, rounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rounds = {r.number: r for r in rounds}
+        self.fields["round"].choices = [
+            ("", _("The last round")),
+            *((r.number, f"{r.number}. {r.label}") for r in rounds),
+        ]
+
+    def chosen_round(self):
+        """The round chosen (valid form only), or None: the cohort's last round."""
+        number = self.cleaned_data.get("round")
+        return self.rounds.get(number) if number is not None else None
+
+
 class SelectionMoveForm(forms.Form):
     direction = forms.ChoiceField(
         choices=[("", _("Back to where the ranking puts it")), *SelectionMoveDirection.choices],

@@ -338,7 +338,8 @@ def review_round_update(
     """Rename a round and change its reviewers per application, due date and pool. Round 1's
     reviewers per application and due date are the cohort's review settings' too, so both
     change together. A due date moved to another day gets fresh reminders (their key names
-    the date). Whether it is a screening round cannot change: its assignments depend on it."""
+    the date, and the round after round 1). Whether it is a screening round cannot change:
+    its assignments depend on it."""
     cohort = review_round.cohort
     review_settings = _locked_settings(cohort)  # not during an assignment run of the cohort
     review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
@@ -397,7 +398,7 @@ def review_round_advance(
     """Advance ``applications`` (submitted or under review, of the round's cohort) to
     ``review_round``, a round after round 1; returns the ids newly advanced (ones already
     in the round are left as they are). ``via`` (for example the partner API key) is
-    added to the log entry."""
+    added to the log entry, which is written only when something was advanced."""
     if review_round.number < 2:
         raise ReviewRefused(_("Round 1 reviews every application: nothing advances to it."))
     ids = sorted({a.pk for a in applications})
@@ -425,12 +426,13 @@ def review_round_advance(
             for pk in new
         ]
     )
-    activity_log_record(
-        actor=actor,
-        obj=review_round,
-        action_type=Activity.REVIEW_ROUND_ADVANCED,
-        data={"number": review_round.number, "applications": new, **(via or {})},
-    )
+    if new:
+        activity_log_record(
+            actor=actor,
+            obj=review_round,
+            action_type=Activity.REVIEW_ROUND_ADVANCED,
+            data={"number": review_round.number, "applications": new, **(via or {})},
+        )
     return new
 
 
@@ -1216,7 +1218,7 @@ def review_weighted_score(*, criteria: list[ReviewCriterion], scores: dict[int, 
 def review_validate_scores(*, criteria: list[ReviewCriterion], scores: dict) -> dict[int, int]:
     """The scores as ``{criterion id: int}``, or ``ReviewIncomplete`` naming each problem."""
     if not criteria:
-        raise ReviewRefused(_("This cohort's rubric has no criteria yet."))
+        raise ReviewRefused(_("This round's rubric has no criteria yet."))
     errors, clean = {}, {}
     for criterion in criteria:
         raw = scores.get(criterion.pk)
@@ -1238,7 +1240,7 @@ def review_validate_scores(*, criteria: list[ReviewCriterion], scores: dict) -> 
             clean[criterion.pk] = value
     unknown = set(scores) - {c.pk for c in criteria}
     if unknown:
-        raise ReviewRefused(_("The scores name criteria that are not in this cohort's rubric."))
+        raise ReviewRefused(_("The scores name criteria that are not in this round's rubric."))
     if errors:
         raise ReviewIncomplete(errors=errors)
     return clean
@@ -1371,6 +1373,17 @@ def _round_due_at():
     )
 
 
+def reviewer_nudge_occasion(
+    *, window: str, due_at: dt.datetime, round_number: int, cohort: Cohort
+) -> str:
+    """The window part of a nudge's key: the window, the due date's day and, after round 1,
+    the round (``3d:2030-03-10`` in round 1, ``3d:2030-03-10:round-2`` in round 2). Round 1
+    keeps the key it had before rounds were named in it, so nothing is sent twice; a later
+    round due on the same day as an earlier one still gets its own nudges."""
+    occasion = reminder_occasion(window=window, deadline=due_at, cohort=cohort)
+    return occasion if round_number <= 1 else f"{occasion}:round-{round_number}"
+
+
 @reminder_workflow(NUDGE_WORKFLOW)
 def reviewer_nudges(now: dt.datetime) -> int:
     """One digest per reviewer and cohort with pending reviews, per window, counted from the
@@ -1386,13 +1399,14 @@ def reviewer_nudges(now: dt.datetime) -> int:
         )
         .annotate(due=_round_due_at())
         .filter(due__gt=now - _NUDGE_OVERDUE_HORIZON, due__lte=now + _NUDGE_LEAD)
-        .values_list("cohort_id", "reviewer_id", "assigned_at", "due")
+        .values_list("cohort_id", "reviewer_id", "assigned_at", "due", "round__number")
     )
     by_pair: dict[tuple[int, int], list[dt.datetime]] = defaultdict(list)
-    due_of: dict[tuple[int, int], dt.datetime] = {}
-    for cohort_id, reviewer_id, assigned_at, due_at in pending:
+    due_of: dict[tuple[int, int], tuple[dt.datetime, int]] = {}
+    for cohort_id, reviewer_id, assigned_at, due_at, round_number in pending:
         by_pair[(cohort_id, reviewer_id)].append(assigned_at)
-        due_of[(cohort_id, reviewer_id)] = due_at  # one current round per cohort: one date
+        # One current round per cohort: one date and one round (no round is round 1).
+        due_of[(cohort_id, reviewer_id)] = (due_at, round_number or 1)
     if not by_pair:
         return 0
     members = (
@@ -1409,12 +1423,14 @@ def reviewer_nudges(now: dt.datetime) -> int:
         assigned = by_pair.get((member.cohort_id, member.reviewer_id))
         if not assigned:
             continue
-        due_at = due_of[(member.cohort_id, member.reviewer_id)]
+        due_at, round_number = due_of[(member.cohort_id, member.reviewer_id)]
         window = reviewer_nudge_window(due_at=due_at, time_zone=member.reviewer.time_zone, now=now)
         # Only assignments older than the window's time: a reviewer assigned since then has
         # just had the assignment email with the due date in it.
         if window is not None and any(at < window[1] for at in assigned):
-            occasion = reminder_occasion(window=window[0], deadline=due_at, cohort=member.cohort)
+            occasion = reviewer_nudge_occasion(
+                window=window[0], due_at=due_at, round_number=round_number, cohort=member.cohort
+            )
             due.append(
                 (
                     member,

@@ -25,12 +25,13 @@ from exchanges.forms.applications_staff import PipelineFilterForm
 from exchanges.forms.selection import (
     RankingFilterForm,
     SelectionDecisionForm,
+    SelectionExportForm,
     SelectionMoveForm,
     SelectionSettingsForm,
 )
 from exchanges.models import Application, Cohort
 from exchanges.selectors.applications import pipeline_applications
-from exchanges.selectors.reviews import review_round_of
+from exchanges.selectors.reviews import review_rounds_of
 from exchanges.selectors.selection import (
     MIN_REVIEWS_TO_NORMALISE,
     selection_applications,
@@ -140,6 +141,7 @@ def proposal(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "can_manage": can_manage,
             "min_reviews": MIN_REVIEWS_TO_NORMALISE,
             "query": f"country={chosen}",
+            "export_form": SelectionExportForm(rounds=review_rounds_of(cohort=cohort)),
         },
     )
 
@@ -306,7 +308,8 @@ def ranking(request: HttpRequest, cohort_id: int) -> HttpResponse:
     form = RankingFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     # ``?round=N`` ranks by that round's reviews; by default the cohort's last round.
-    review_round = _chosen_round(request, cohort)
+    rounds = review_rounds_of(cohort=cohort)
+    review_round = _chosen_round(request, rounds)
     ranked = selection_ranking(
         cohort=cohort,
         viewer=request.user,
@@ -329,6 +332,9 @@ def ranking(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "review_round": review_round,
             "selection_settings": selection_settings_of(cohort=cohort),
             "query": query.urlencode(),
+            "export_form": SelectionExportForm(
+                rounds=rounds, initial={"round": review_round.number if review_round else None}
+            ),
         },
     )
 
@@ -393,13 +399,13 @@ def dashboard(request: HttpRequest, cohort_id: int) -> HttpResponse:
     )
 
 
-def _chosen_round(request: HttpRequest, cohort: Cohort):
-    """The round ``?round=N`` names (404 when the cohort has no such round), or None (empty
-    or absent): the cohort's last round."""
+def _chosen_round(request: HttpRequest, rounds: list):
+    """The round of ``rounds`` that ``?round=N`` names on the rankings page (404 when the
+    cohort has no such round), or None (empty or absent): the cohort's last round."""
     number = request.GET.get("round", "").strip()
     if not number:
         return None
-    review_round = review_round_of(cohort=cohort, number=int(number)) if number.isdigit() else None
+    review_round = next((r for r in rounds if str(r.number) == number), None)
     if review_round is None:
         raise Http404
     return review_round
@@ -416,9 +422,19 @@ def export(request: HttpRequest, cohort_id: int, what: str, extension: str) -> H
     """The ranking or the proposal of the round staff chose (``?round=N``; by default the
     last) as CSV or XLSX, of the viewer's countries only."""
     cohort = _cohort(cohort_id)
-    if extension not in {"csv", "xlsx"}:
+    if what not in ("ranking", "proposal") or extension not in ("csv", "xlsx"):
         raise Http404
-    review_round = _chosen_round(request, cohort)
+    form = SelectionExportForm(request.GET, rounds=review_rounds_of(cohort=cohort))
+    if not form.is_valid():
+        # A round the cohort does not have (a hand-made or outdated link): say so, and offer
+        # the export again with the cohort's rounds to choose from.
+        return render(
+            request,
+            "staff/selection/export_refused.html",
+            {"cohort": cohort, "what": what, "export_form": form},
+            status=400,
+        )
+    review_round = form.chosen_round()
     if what == "ranking":
         rows = selection_ranking_rows(
             ranking=selection_ranking(

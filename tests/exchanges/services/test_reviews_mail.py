@@ -327,9 +327,50 @@ def test_panel_round_nudges_count_from_the_panels_own_due_date(
     assert beat_tick(monkeypatch, at(2030, 3, 25, 0, 0))["reviewer-nudge"] == 1
 
     assert nudge_keys() == [
-        f"reviewer-nudge:{seoul.pk}:3d:2030-03-24",
-        f"reviewer-nudge:{seoul.pk}:overdue:2030-03-24",
+        f"reviewer-nudge:{seoul.pk}:3d:2030-03-24:round-2",
+        f"reviewer-nudge:{seoul.pk}:overdue:2030-03-24:round-2",
     ]
-    mail = OutgoingMail.objects.get(idempotency_key=f"reviewer-nudge:{seoul.pk}:3d:2030-03-24")
+    mail = OutgoingMail.objects.get(
+        idempotency_key=f"reviewer-nudge:{seoul.pk}:3d:2030-03-24:round-2"
+    )
     assert "심사 기한은 2030년 3월 24일 오후 11:59 (Asia/Seoul)입니다." in mail.text_body
     assert "3월 10일" not in mail.text_body
+
+
+def test_a_later_round_due_on_round_1s_day_gets_its_own_nudges(
+    monkeypatch, nudge_cohort, secretariat
+):
+    """Round 1 and the panel are both due on 10 March. Round 1's nudges went out (their keys
+    unchanged since before rounds were named in them); the panel's reviewers, with work
+    pending in the panel, are nudged again for it, once per window."""
+    seoul = nudge_cohort["seoul"]
+    assert beat_tick(monkeypatch, at(2030, 3, 7, 0, 0))["reviewer-nudge"] == 1
+    panel = reviews.review_round_create(
+        cohort=nudge_cohort["cohort"],
+        actor=secretariat,
+        name="Panel",
+        reviews_per_application=1,
+        due_at=DUE,
+        own_country_only=False,
+        reviewers=[],
+    )
+    ReviewAssignment.objects.filter(reviewer=seoul.reviewer).update(
+        round=panel, assigned_at=at(2030, 3, 6)
+    )
+
+    results = [
+        beat_tick(monkeypatch, now)["reviewer-nudge"]
+        for now in (at(2030, 3, 7, 0, 15), at(2030, 3, 7, 0, 30), at(2030, 3, 11, 0, 0))
+    ]
+
+    assert results == [1, 0, 1]
+    assert nudge_keys() == [
+        f"reviewer-nudge:{seoul.pk}:3d:2030-03-10",
+        f"reviewer-nudge:{seoul.pk}:3d:2030-03-10:round-2",
+        f"reviewer-nudge:{seoul.pk}:overdue:2030-03-10:round-2",
+    ]
+    mail = OutgoingMail.objects.get(
+        idempotency_key=f"reviewer-nudge:{seoul.pk}:3d:2030-03-10:round-2"
+    )
+    assert mail.user_id == seoul.reviewer_id
+    assert "심사 기한은 2030년 3월 10일 오후 11:59 (Asia/Seoul)입니다." in mail.text_body

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import translation
 
 from exchanges.exceptions import ReviewRefused
 from exchanges.models import Review, ReviewCriterion, ReviewScore
@@ -112,7 +113,7 @@ def test_a_panel_reviewer_scores_against_the_panel_rubric(rounds, secretariat):
     assignment = ReviewAssignmentFactory(application__cohort=cohort, round=panel)
     round_1_ids = [c.pk for c in review_criteria_of(cohort=cohort, review_round=screening)]
 
-    with pytest.raises(ReviewRefused):
+    with pytest.raises(ReviewRefused, match="not in this round's rubric"):
         review_submit(
             assignment=assignment,
             actor=assignment.reviewer,
@@ -127,6 +128,28 @@ def test_a_panel_reviewer_scores_against_the_panel_rubric(rounds, secretariat):
     # 100 × (1 × 5/5 + 1 × 0/5 + 2 × 5/10) / 4 = 50
     assert review.weighted_score == Decimal("50.00")
     assert set(ReviewScore.objects.values_list("criterion__round", flat=True)) == {panel.pk}
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "This round's rubric has no criteria yet."),
+        ("ja", "このラウンドの評価基準表にはまだ基準がありません。"),
+        ("ko", "이 라운드의 평가 기준표에는 아직 기준이 없습니다."),
+    ],
+)
+def test_a_round_with_an_empty_rubric_says_so_of_the_round(rounds, secretariat, language, message):
+    """Round 1 has criteria; the panel's were all removed. A panel reviewer is told the
+    round's rubric is empty (not the cohort's, which it is not), in their language."""
+    cohort, _screening, panel = rounds
+    for criterion in review_criteria_of(cohort=cohort, review_round=panel):
+        review_criterion_delete(criterion=criterion, actor=secretariat)
+    assignment = ReviewAssignmentFactory(application__cohort=cohort, round=panel)
+
+    with translation.override(language), pytest.raises(ReviewRefused) as refused:
+        review_submit(assignment=assignment, actor=assignment.reviewer, scores={})
+
+    assert str(refused.value) == message
 
 
 def test_each_rounds_rubric_locks_on_its_own_reviews(rounds, secretariat):

@@ -142,6 +142,29 @@ def test_advancing_the_top_2_per_country_takes_the_hand_checked_applicants(cohor
     ) == sorted([kr1.pk, kr3.pk, us2.pk, us3.pk])
 
 
+def test_advancing_logs_only_what_is_newly_advanced(cohort, secretariat):
+    _round(cohort, secretariat, "Screening")
+    panel = _round(cohort, secretariat, "Panel")
+    first, second = _apps(cohort, 2, "JP")
+
+    def logged():
+        return list(
+            ActivityLog.objects.filter(action_type=Activity.REVIEW_ROUND_ADVANCED)
+            .order_by("id")
+            .values_list("data", flat=True)
+        )
+
+    review_round_advance(review_round=panel, applications=[first], actor=secretariat)
+    assert review_round_advance(review_round=panel, applications=[first], actor=secretariat) == []
+    assert logged() == [{"number": 2, "applications": [first.pk]}]
+
+    review_round_advance(review_round=panel, applications=[first, second], actor=secretariat)
+    assert logged() == [
+        {"number": 2, "applications": [first.pk]},
+        {"number": 2, "applications": [second.pk]},
+    ]
+
+
 def test_round_1_takes_no_advanced_applications(cohort, secretariat):
     screening = _round(cohort, secretariat, "Screening")
     (application,) = _apps(cohort, 1, "KR")

@@ -101,7 +101,7 @@ def test_submit_refuses_unknown_criterion_and_other_reviewer(assignment):
     first, second = assignment.criteria
     foreign = ReviewCriterionFactory()
 
-    with pytest.raises(ReviewRefused, match="not in this cohort"):
+    with pytest.raises(ReviewRefused, match="not in this round"):
         review_submit(
             assignment=assignment,
             actor=assignment.reviewer,

@@ -5,9 +5,11 @@ import csv
 import io
 
 import pytest
+from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.models import User
 from exchanges.enums import ApplicationStatus, MailTemplateKey
 from exchanges.models import ActivityLog, Application, OutgoingMail, SelectionMove
 from tests.conftest import with_mfa
@@ -65,8 +67,8 @@ def test_proposal_query_count(staff_client, cohort, count, django_assert_num_que
 
     # session, user, MFA, cohort (permission), cohort, settings, reviewer statistics, cohort
     # spread, applications, review scores, quotas, seats held, moves, page applications,
-    # settings (form), settings (header)
-    with django_assert_num_queries(16):
+    # settings (form), settings (header), the rounds (export form)
+    with django_assert_num_queries(17):
         response = staff_client.get(url("selection", cohort) + "?country=KR")
     assert len(response.context["rows"]) == count
 
@@ -75,7 +77,8 @@ def test_proposal_query_count(staff_client, cohort, count, django_assert_num_que
 def test_ranking_query_count(staff_client, cohort, count, django_assert_num_queries):
     _scored(cohort, [50 + i for i in range(count)])
 
-    with django_assert_num_queries(12):
+    # 13 with the cohort's rounds (the round chosen and the export form's choices).
+    with django_assert_num_queries(13):
         response = staff_client.get(url("selection_ranking", cohort))
     assert len(response.context["rows"]) == count
 
@@ -211,10 +214,58 @@ def test_exports_of_the_round_staff_choose(staff_client, cohort, secretariat):
         for sheet in (proposal_1, proposal_2)
     ]
     assert selected == [[a.pk, c.pk], [b.pk]]
-    assert staff_client.get(ranking, {"round": "3"}).status_code == 404
-    assert staff_client.get(ranking, {"round": "one"}).status_code == 404
     page = staff_client.get(url("selection_ranking", cohort), {"round": "1"}).content.decode()
-    assert 'name="round" id="export-round-ranking" value="1"' in page
+    assert '<option value="1" selected>1. Screening</option>' in page
+    assert '<option value="2">2. Panel</option>' in page
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (
+            "en",
+            "This cohort has no round “3”. Choose one of its rounds, or none for the last round.",
+        ),
+        (
+            "ja",
+            "この期にはラウンド「3」はありません。この期のラウンドを選ぶか、"
+            "最後のラウンドの場合は何も選ばないでください。",
+        ),
+    ],
+)
+@pytest.mark.parametrize("export", [("ranking", "csv"), ("proposal", "xlsx")])
+def test_an_export_of_a_round_the_cohort_lacks_says_so_on_a_page(
+    staff_client, cohort, secretariat, case, export
+):
+    """A hand-made or outdated link to round 3 of a two-round cohort: a 400 page naming the
+    round, in the viewer's language, with the export form offering the cohort's rounds."""
+    (language, message), (what, extension) = case, export
+    _two_rounds(cohort, secretariat)
+    User.objects.filter(pk=staff_client.session[SESSION_KEY]).update(preferred_language=language)
+
+    response = staff_client.get(
+        url("selection_export", cohort, what=what, extension=extension), {"round": "3"}
+    )
+
+    page = response.content.decode()
+    assert (response.status_code, response["Content-Type"]) == (400, "text/html; charset=utf-8")
+    assert "Content-Disposition" not in response
+    error = f'<div class="invalid-feedback d-block" id="export-round-{what}-error">{message}</div>'
+    assert error in page
+    assert 'aria-invalid="true"' in page
+    assert '<option value="2">2. ' in page
+    assert url("selection_export", cohort, what=what, extension="xlsx") in page
+
+
+def test_an_export_round_that_is_no_number_is_refused_too(staff_client, cohort, secretariat):
+    _two_rounds(cohort, secretariat)
+    ranking = url("selection_export", cohort, what="ranking", extension="csv")
+
+    response = staff_client.get(ranking, {"round": "one"})
+
+    assert response.status_code == 400
+    assert "This cohort has no round “one”." in response.content.decode()
+    assert staff_client.get(ranking, {"round": ""}).status_code == 200
 
 
 def test_partner_exports_of_a_chosen_round_contain_only_their_country(
