@@ -14,23 +14,27 @@ from tests.factories.applications import ApplicationFactory
 EMAILS = Path(__file__).resolve().parents[3] / "templates" / "emails"
 
 
-def _names_queued_by_notify() -> set[str]:
-    """The literal ``name=`` of every system mail ``notify`` queues (published matchings...)."""
-    tree = ast.parse(Path(notify.__file__).read_text())
-    return {
-        keyword.value.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        for keyword in node.keywords
-        if keyword.arg == "name" and isinstance(keyword.value, ast.Constant)
-    }
+def _names_queued_by_services() -> set[str]:
+    """The literal ``name=`` of every system mail a service queues: ``notify`` (published
+    matchings...) and the services that send their own (privacy's erasure mails)."""
+    names = set()
+    for module in Path(notify.__file__).parent.glob("*.py"):
+        tree = ast.parse(module.read_text())
+        names |= {
+            keyword.value.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            for keyword in node.keywords
+            if keyword.arg == "name" and isinstance(keyword.value, ast.Constant)
+        }
+    return names
 
 
 def test_every_email_template_file_is_rendered_by_some_path():
     rendered = (
         {key.value for key in MailTemplateKey}
         | {f"application_{event}" for event in SYSTEM_EVENTS}
-        | _names_queued_by_notify()
+        | _names_queued_by_services()
         | {"layout"}
     )
     files = {path.name.split(".")[0] for path in EMAILS.rglob("*") if path.is_file()}
