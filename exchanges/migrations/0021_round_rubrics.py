@@ -18,6 +18,10 @@ def later_rounds_get_their_own_rubric(apps, schema_editor):
     """Until now a cohort had one rubric (criteria without a round: round 1's). Each later
     round gets a copy of it, and the scores its reviews gave move to the copies, so every
     round's reviews are scored against that round's rubric."""
+    if schema_editor.connection.vendor == "postgresql":
+        # Check the new rows' foreign keys now, not at commit: PostgreSQL refuses the index
+        # this migration creates at its end on a table with pending deferred checks.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     ReviewCriterion = apps.get_model("exchanges", "ReviewCriterion")
     ReviewRound = apps.get_model("exchanges", "ReviewRound")
     ReviewScore = apps.get_model("exchanges", "ReviewScore")

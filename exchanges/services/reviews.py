@@ -1261,8 +1261,10 @@ def review_submit(
     # The settings lock first (the order every review service uses): the rubric cannot change
     # between reading its criteria and storing the scores.
     _locked_settings(assignment.cohort)
+    # Lock the assignment row only: PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer join to a round (rows of round 1 have none).
     assignment = (
-        ReviewAssignment.objects.select_for_update()
+        ReviewAssignment.objects.select_for_update(of=("self",))
         .select_related("application", "round")
         .get(pk=assignment.pk)
     )
