@@ -207,7 +207,9 @@ def _campaign_row(campaign: Campaign, user: User, templates, shared: dict) -> Ou
         subject=rendered.subject,
         text_body=rendered.text,
         html_body=rendered.html,
-        headers=list_unsubscribe_headers(email=user.email),
+        # The link the context already signed: signing and reversing it was a third of the
+        # rendering time per row.
+        headers=list_unsubscribe_headers(email=user.email, url=context["unsubscribe_url"]),
         idempotency_key=f"campaign:{campaign.pk}:{user.pk}",
         message_id=new_message_id(),
         campaign=campaign,
