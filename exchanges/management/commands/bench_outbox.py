@@ -205,7 +205,7 @@ class Command(BaseCommand):
             while sink.count < target and time.monotonic() - started < 900:
                 for child in _children(worker.pid):
                     samples.setdefault(child, []).append(_rss_kb(child))
-                time.sleep(0.5)
+                time.sleep(0.1)
             elapsed = time.monotonic() - started
             load_pipeline = f"{load_before} -> {_load()}"
         finally:
