@@ -421,10 +421,11 @@ def mail_is_opted_out(*, email: str) -> bool:
     return MailOptOut.objects.filter(email=email.lower()).exists()
 
 
-def list_unsubscribe_headers(*, email: str) -> dict[str, str]:
-    """RFC 8058 one-click unsubscribe headers for non-transactional mail."""
+def list_unsubscribe_headers(*, email: str, url: str = "") -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe headers for non-transactional mail. ``url`` is
+    ``unsubscribe_url(email=email)`` when the caller has it already (campaigns)."""
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(email=email)}>",
+        "List-Unsubscribe": f"<{url or unsubscribe_url(email=email)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 
@@ -764,9 +765,10 @@ def mail_send_batch(*, mail_ids: list[int]) -> dict[int, SendOutcome]:
         "mail_id", "position"
     ):
         attachments.setdefault(attachment.mail_id, []).append(attachment)
-    for mail_id in mail_ids:
-        if mail_id in rows:
-            outcomes[mail_id] = _send_claimed(rows[mail_id], attachments.get(mail_id, []))
+    with _relaxed_session():
+        for mail_id in mail_ids:
+            if mail_id in rows:
+                outcomes[mail_id] = _send_claimed(rows[mail_id], attachments.get(mail_id, []))
     campaign_ids = {
         row.campaign_id
         for mail_id, row in rows.items()
@@ -787,6 +789,30 @@ def _relaxed_commit() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+@contextlib.contextmanager
+def _relaxed_session():
+    """On PostgreSQL, commit the statements run inside without waiting for the WAL flush.
+
+    For the sending loop: each sent mark is then one autocommitted UPDATE, a single round
+    trip, instead of BEGIN, ``SET LOCAL``, UPDATE and COMMIT (four). Each mark is still
+    committed before the next message is transmitted. Inside a caller's transaction (eager
+    tasks in tests) nothing changes: that transaction commits as it would have.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except Exception:  # noqa: BLE001 -- a broken connection is discarded, setting and all
+            connection.close()
 
 
 def mail_claim_batch(*, mail_ids: list[int]) -> list[int]:
@@ -815,19 +841,18 @@ def _send_claimed(
         _close_connection()
         permanent, reason = _classify(exc)
         return _record_failure(mail=mail, permanent=permanent, reason=reason)
-    # One UPDATE per message, committed without waiting for the WAL flush: the flush per
-    # message was much of the outbox's overhead. A worker that dies cannot lose the mark (the
+    # One UPDATE per message, autocommitted (one round trip) and, inside
+    # ``_relaxed_session``, without waiting for the WAL flush: the round trips and the flush per
+    # message were much of the outbox's overhead. A worker that dies cannot lose the mark (the
     # commit has reached the server); only a database server crash can lose the last fraction
     # of a second of them, and those rows are then sent again with the same Message-ID.
-    with transaction.atomic():
-        _relaxed_commit()
-        OutgoingMail.objects.filter(pk=mail.pk, status=MailStatus.SENDING).update(
-            status=MailStatus.SENT,
-            sent_at=timezone.now(),
-            claimed_at=None,
-            last_error="",
-            **_erased_content(mail),
-        )
+    OutgoingMail.objects.filter(pk=mail.pk, status=MailStatus.SENDING).update(
+        status=MailStatus.SENT,
+        sent_at=timezone.now(),
+        claimed_at=None,
+        last_error="",
+        **_erased_content(mail),
+    )
     return SendOutcome("sent")
 
 

@@ -9,6 +9,7 @@ from exchanges.models import Campaign, MailTemplate, OutgoingMail
 from exchanges.selectors.campaigns import campaign_audience
 from exchanges.services.applications import application_transition
 from exchanges.services.campaigns import campaign_send
+from exchanges.services.mail import unsubscribe_email_from_token
 from tests.factories import ApplicantFactory, PartnerStaffFactory, ReviewerFactory
 from tests.factories.applications import ApplicationFactory, LeadersCohortFactory
 from tests.factories.reviews import PoolMemberFactory
@@ -214,3 +215,23 @@ def test_campaign_count_shown_is_the_count_sent(
 
     assert shown.context["audience_count"] == 3
     assert len(smtp_sink.messages) == 3
+
+
+def test_campaign_unsubscribe_header_and_footer_carry_the_same_working_link(
+    smtp_sink, secretariat, django_capture_on_commit_callbacks
+):
+    cohort = LeadersCohortFactory()
+    person = _applicant(cohort, "ko", "KR")
+    campaign = Campaign.objects.create(
+        cohort=cohort, name="Notice", subject_en="Notice", body_en="Hello", body_ko="안녕하십니까"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_send(campaign=campaign, actor=secretariat)
+
+    [message] = smtp_sink.to(person.email)
+    header_url = str(message["List-Unsubscribe"]).strip().strip("<>")
+    assert header_url in part(message, "plain")
+    assert header_url in part(message, "html")
+    token = header_url.rstrip("/").rpartition("/")[2]
+    assert unsubscribe_email_from_token(token=token) == person.email.lower()

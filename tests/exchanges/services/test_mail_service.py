@@ -14,6 +14,7 @@ from exchanges.services.mail import (
     mail_render,
     mail_resend,
     mail_send,
+    mail_send_batch,
     mail_sweep,
     retry_delay,
 )
@@ -183,6 +184,25 @@ def test_mail_send_sent_row_is_a_no_op():
 
     assert outcome.result == "skipped"
     assert len(mail.outbox) == 1
+
+
+def test_mail_send_batch_marks_each_message_sent_before_sending_the_next(settings):
+    # What keeps a killed worker to at most one duplicate: every earlier row is already
+    # marked sent when the next message goes out, the later rows are only claimed.
+    settings.EMAIL_BACKEND = "tests.exchanges.smtp_doubles.StatusRecordingBackend"
+    rows = [_queue(ApplicantFactory(), key=f"k{n}") for n in range(3)]
+    smtp_doubles.SEEN.clear()
+    smtp_doubles.SEEN_ROWS[:] = [row.pk for row in rows]
+
+    outcomes = mail_send_batch(mail_ids=[row.pk for row in rows])
+
+    ids = [row.message_id for row in rows]
+    assert [outcome.result for outcome in outcomes.values()] == ["sent"] * 3
+    assert [message_id for message_id, _statuses in smtp_doubles.SEEN] == ids
+    for position, (_message_id, statuses) in enumerate(smtp_doubles.SEEN):
+        assert [statuses[i] for i in ids] == (
+            [MailStatus.SENT] * position + [MailStatus.SENDING] * (3 - position)
+        )
 
 
 def test_mail_send_transient_error_requeues_with_backoff(settings, scripted_backend):
