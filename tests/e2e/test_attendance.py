@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from exchanges.enums import ApplicationStatus
 from exchanges.models import ActivityLog, AttendanceMark
@@ -70,9 +71,9 @@ def session_with_participants(db):
 
 
 def wait_until_sent(page) -> None:
-    page.wait_for_function(
-        "document.querySelector('[data-attendance]').dataset.pending === '0'", timeout=20_000
-    )
+    # A web-first assertion, not wait_for_function: that evaluates a string in the page,
+    # which the enforced CSP (no 'unsafe-eval') rightly refuses.
+    expect(page.locator("[data-attendance]")).to_have_attribute("data-pending", "0", timeout=20_000)
 
 
 def test_marks_made_offline_are_saved_once_when_the_network_returns(
