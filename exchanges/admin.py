@@ -325,6 +325,10 @@ class CohortInline(admin.TabularInline):
     extra = 0
     show_change_link = True
 
+    def get_queryset(self, request):
+        # Each row prints the cohort, whose name includes its program's.
+        return super().get_queryset(request).select_related("program")
+
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
