@@ -305,3 +305,17 @@ def test_program_change_page_fetches_its_cohorts_programs_in_one_query(client):
 
     assert response.status_code == 200
     assert len(response.context["inline_admin_formsets"][0].formset.forms) == 3
+
+
+def test_a_cohort_choice_reads_its_program_in_the_same_query(client):
+    """A form's cohort choices print each cohort with its program's name (zeal raised on the
+    N+1 of the application form's add page with two cohorts)."""
+    root = with_mfa(SecretariatFactory(is_superuser=True, is_staff=True))
+    client.force_login(root)
+    for _ in range(3):
+        CohortFactory()
+
+    response = client.get(reverse("admin:exchanges_applicationform_add"))
+
+    assert response.status_code == 200
+    assert len(response.context["adminform"].form.fields["cohort"].queryset) == 3
