@@ -24,6 +24,8 @@ import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
+from api.services import api_key_create
+from exchanges.services.privacy import privacy_erasure_request, privacy_notice_save
 from tests.access_matrix_table import EXPECTED, PROFILES
 from tests.conftest import with_mfa
 from tests.factories import (
@@ -32,6 +34,7 @@ from tests.factories import (
     SecretariatFactory,
     UserFactory,
 )
+from tests.factories.alumni import AlumniProfileFactory
 from tests.factories.applications import (
     ApplicationFactory,
     CohortFactory,
@@ -47,6 +50,7 @@ from tests.factories.reviews import (
     ReviewCriterionFactory,
 )
 from tests.factories.surveys import SurveyFactory
+from tests.factories.webhooks import subscribe
 
 ROLES = (
     "anonymous",
@@ -92,10 +96,21 @@ def _world() -> dict:
         program.partners.add(organisation)
     mine = ApplicationFactory(cohort=cohort, from_country="US", submitted=True)
     theirs = ApplicationFactory(cohort=cohort, from_country="KR", submitted=True)
+    # The same applicant, taking part in an earlier cohort: the itinerary pages are theirs.
+    travelling = ApplicationFactory(
+        cohort=CohortFactory(program=program),
+        applicant=mine.applicant,
+        from_country="US",
+        status="participant",
+    )
     assignment = ReviewAssignmentFactory(
         application=ApplicationFactory(cohort=cohort, from_country="JP", status="under_review")
     )
     step = FormStepFactory(form__cohort=cohort)
+    # The US partner's own API key and webhook: 200 to its staff, 404 to other countries'.
+    us_partner = OrganisationFactory(name="Partner US", country="US")
+    api_key, _token = api_key_create(organisation=us_partner, name="US CRM", scopes=[])
+    subscription, _secret = subscribe(us_partner, "https://93.184.215.14/trilink")
     users = {
         "applicant": mine.applicant,
         "other_applicant": theirs.applicant,
@@ -125,9 +140,12 @@ def _world() -> dict:
             "number": 1,
             "object_id": "1",
             "url": "nothing/",
+            "kind": "arrival",
+            "fmt": "csv",
         },
         "pk": {
             "application": mine.pk,
+            "travelling": travelling.pk,
             "criterion": ReviewCriterionFactory(cohort=cohort).pk,
             "pool": PoolMemberFactory(cohort=cohort).pk,
             "assignment": assignment.pk,
@@ -136,12 +154,28 @@ def _world() -> dict:
             "survey": SurveyFactory(cohort=cohort).pk,
             "program": program.pk,
             "cohort": cohort.pk,
+            "api_key": api_key.pk,
+            "webhook": subscription.pk,
+            "alumni_profile": AlumniProfileFactory(application__from_country="US").pk,
+            "erasure": privacy_erasure_request(applicant=UserFactory()).pk,
+            "notice": privacy_notice_save(
+                actor=users["secretariat"], text_en="Draft", text_ja="草案", text_ko="초안"
+            ).pk,
         },
     }
 
 
 # Which object a ``pk`` names, by URL name (glob); the rest get a missing id.
 PK_OF = [
+    ("apply:alumni_profile", "alumni_profile"),
+    ("apply:alumni_*", None),  # a message of nobody in the matrix: 403 comes first
+    ("apply:itinerary*", "travelling"),
+    ("apply:certificate_pdf", "travelling"),
+    ("staff:attendance_*", "itinerary"),
+    ("staff:api_key_*", "api_key"),
+    ("staff:webhook_detail", "webhook"),
+    ("staff:erasure_*", "erasure"),
+    ("staff:privacy_notice_*", "notice"),
     ("apply:*", "application"),
     ("matching_profile", "application"),
     ("staff:application", "application"),

@@ -60,7 +60,13 @@ from exchanges.models import (
 from tests.conftest import with_mfa
 from tests.factories import OrganisationFactory, SecretariatFactory
 from tests.factories.alumni import AlumniMessageFactory, AlumniProfileFactory
-from tests.factories.applications import ApplicationFactory, FormStepFactory, QuestionFactory
+from tests.factories.applications import (
+    ApplicationFactory,
+    CohortFactory,
+    FormStepFactory,
+    ProgramFactory,
+    QuestionFactory,
+)
 from tests.factories.matching import MatchingProfileFactory
 from tests.factories.placement import HostFactory
 from tests.factories.predeparture import ChecklistFactory, ItineraryItemFactory
@@ -284,3 +290,32 @@ def test_admin_changelists_make_the_same_queries_at_3_and_300_rows(client, setti
     assert {label: large[label][1] for label in small if label not in UNPOPULATED} == {
         label: 100 for label in small if label not in UNPOPULATED
     }
+
+
+def test_program_change_page_fetches_its_cohorts_programs_in_one_query(client):
+    """The cohort inline prints each cohort, whose name includes its program's: the page made
+    one query per cohort (zeal raises on the N+1) until the inline selected the program."""
+    root = with_mfa(SecretariatFactory(is_superuser=True, is_staff=True))
+    client.force_login(root)
+    program = ProgramFactory()
+    for _ in range(3):
+        CohortFactory(program=program)
+
+    response = client.get(reverse("admin:exchanges_program_change", args=[program.pk]))
+
+    assert response.status_code == 200
+    assert len(response.context["inline_admin_formsets"][0].formset.forms) == 3
+
+
+def test_a_cohort_choice_reads_its_program_in_the_same_query(client):
+    """A form's cohort choices print each cohort with its program's name (zeal raised on the
+    N+1 of the application form's add page with two cohorts)."""
+    root = with_mfa(SecretariatFactory(is_superuser=True, is_staff=True))
+    client.force_login(root)
+    for _ in range(3):
+        CohortFactory()
+
+    response = client.get(reverse("admin:exchanges_applicationform_add"))
+
+    assert response.status_code == 200
+    assert len(response.context["adminform"].form.fields["cohort"].queryset) == 3

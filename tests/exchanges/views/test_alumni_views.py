@@ -14,7 +14,7 @@ from exchanges.enums import (
 from exchanges.models import AlumniMessage, AlumniProfile, AlumniSuspension, OutgoingMail
 from exchanges.services.alumni import ALUMNI_MESSAGES_PER_HOUR, alumni_message_report
 from tests.conftest import with_mfa
-from tests.factories import PartnerStaffFactory
+from tests.factories import PartnerStaffFactory, UserFactory
 from tests.factories.alumni import (
     AlumniMessageFactory,
     AlumniProfileFactory,
@@ -554,3 +554,23 @@ def test_messages_keep_directory_names_after_the_other_side_leaves(client, viewe
     assert (
         other.user.display_name not in client.get(reverse("apply:alumni_messages")).content.decode()
     )
+
+
+def test_a_superuser_without_an_alumnus_record_gets_403_not_a_crash(client, selective):
+    """Django grants a superuser every permission; the alumni pages test the rule itself, so
+    a superuser with no alumnus record is refused like the secretariat (the profile page used
+    to crash on the missing record)."""
+
+    superuser = with_mfa(UserFactory(role="secretariat", is_staff=True, is_superuser=True))
+    client.force_login(superuser)
+
+    codes = [
+        client.get(url).status_code
+        for url in (DIRECTORY, EDIT, _profile_url(selective), reverse("apply:alumni_messages"))
+    ]
+    posted = client.post(EDIT, {"display_name": "Root"})
+
+    assert codes == [403, 403, 403, 403]
+    assert posted.status_code == 403
+    assert not AlumniProfile.objects.filter(user=superuser).exists()
+    assert client.get(STAFF_DIRECTORY).status_code == 200
