@@ -9,10 +9,10 @@ Each profile shows only the fields its alumnus shows to alumni; a message that i
 viewer's own is 404.
 """
 
-from django.contrib import messages
 from functools import wraps
 
 import rules
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
