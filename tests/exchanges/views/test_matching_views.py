@@ -452,6 +452,10 @@ def test_swap_choosers_are_number_fields_with_a_member_search(
     )
     groups_page = staff_client.get(run.get_absolute_url()).content.decode()
     assert "<select" not in groups_page.split('id="swap-heading"')[1].split("</section>")[0]
+    # A name nobody else on the page can have (Faker once gave the signed-in staff member
+    # the same family name).
+    jp1.applicant.family_name = "Okonomiyaki-Notfound"
+    jp1.applicant.save(update_fields=["family_name"])
 
     found = staff_client.get(
         _url("matching_swap", cohort, run), {"q": us1.applicant.family_name, "second": us2.pk}
