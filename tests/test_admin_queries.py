@@ -185,9 +185,7 @@ def _world(n: int, actor) -> None:
     IdempotencyRecord.objects.create(
         api_key=api_key, idempotency_key=f"key-{n}", fingerprint="0" * 64, status_code=201
     )
-    # An explicit key: on PostgreSQL the sequence may still stand at the default site's id,
-    # which the sites framework inserts with its key given.
-    Site.objects.create(pk=1000 + n, domain=f"site-{n}.example.org", name=f"Site {n}")
+    Site.objects.create(domain=f"site-{n}.example.org", name=f"Site {n}")
     campaign = Campaign.objects.create(cohort=cohort, name=f"Campaign {n}", subject_en="Hi")
     outgoing = OutgoingMail.objects.create(
         recipient_email=application.applicant.email,

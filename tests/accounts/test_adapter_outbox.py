@@ -119,3 +119,11 @@ def test_site_row_names_the_product_and_its_host(staff_client):
         f"http://{urlsplit(settings.SITE_URL).netloc}{row.get_absolute_url()}"
     )
     assert Site.objects.get_current().name == "Trilink"
+
+
+def test_a_second_site_can_be_added_after_the_named_default_site():
+    # The migration naming the site gives its key; on PostgreSQL the sequence must still move
+    # past it, or the next site added (in the admin) collides with it.
+    added = Site.objects.create(domain="partners.example.org", name="Partners")
+
+    assert added.pk != settings.SITE_ID
