@@ -349,18 +349,25 @@ def notify_program_completed(*, application, certificate) -> None:
     )
 
 
-def _queue_person_mail(
-    *, recipient, name: str, idempotency_key: str, context: dict, concerning
+def queue_system_mail_to(
+    *,
+    email: str,
+    name: str,
+    language: str,
+    context: dict,
+    idempotency_key: str,
+    recipient=None,
+    concerning=None,
 ) -> None:
-    """Render the system template ``name`` for ``recipient`` in their language and queue it
-    (mail between people, not about an application)."""
-    language = mail_language(recipient=recipient)
+    """Render the system template ``name`` in ``language`` and queue it to ``email``: mail
+    that concerns no application (between alumni, to a webhook contact, about a person's
+    data). ``recipient`` is the account it goes to, when there is one."""
     with translation.override(language):
         full = {"site_url": site_url(), **context}
         subject = _render(f"{name}.subject.txt", language, full)
         body = _render(f"{name}.txt", language, full)
     mail_queue_rendered(
-        email=recipient.email,
+        email=email,
         subject=subject,
         text=body,
         template_key=name,
@@ -377,8 +384,10 @@ def notify_alumni_message(*, message) -> None:
     sender's address appears nowhere. Called inside the sending service's transaction."""
     recipient = message.recipient
     language = mail_language(recipient=recipient)
-    _queue_person_mail(
+    queue_system_mail_to(
+        email=recipient.email,
         recipient=recipient,
+        language=language,
         name="alumni_message",
         idempotency_key=f"alumni-message:{message.pk}",
         context={
@@ -398,30 +407,12 @@ def notify_alumni_message(*, message) -> None:
 COUNTRY_TIME_ZONES = {"JP": "Asia/Tokyo", "KR": "Asia/Seoul", "US": "America/New_York"}
 
 
-def _queue_contact_mail(
-    *, name: str, email: str, language: str, context: dict, idempotency_key: str, concerning
-) -> None:
-    """Render the system template ``name`` for a contact with no account and queue it."""
-    with translation.override(language):
-        subject = _render(f"{name}.subject.txt", language, context).strip()
-        body = _render(f"{name}.txt", language, context)
-    mail_queue_rendered(
-        email=email,
-        subject=subject,
-        text=body,
-        template_key=name,
-        idempotency_key=idempotency_key,
-        language=language,
-        concerning=concerning,
-    )
-
-
 def notify_webhook_disabled(*, subscription, disabled_at) -> None:
     """Tell a webhook subscription's contact, in their language, that it was disabled after
     a run of failures, with the receiver, the time and a link to the delivery log."""
     organisation = subscription.organisation
     language = subscription.contact_language
-    _queue_contact_mail(
+    queue_system_mail_to(
         name="webhook_disabled",
         email=subscription.contact_email,
         language=language,

@@ -27,13 +27,12 @@ from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, QuerySet
-from django.template.loader import select_template
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from zipstream import ZipStream
 
 from accounts.models import User
-from config.site import absolute_url, site_url
+from config.site import absolute_url
 from exchanges.activity_types import Activity
 from exchanges.enums import ErasureStatus, Role
 from exchanges.exceptions import ErasureAlreadyRequested, InvalidTransition
@@ -64,7 +63,7 @@ from exchanges.selectors.privacy import (
     retention_due_applications,
 )
 from exchanges.services.activity import activity_log_record
-from exchanges.services.mail import mail_queue_rendered
+from exchanges.services.notify import queue_system_mail_to
 
 logger = logging.getLogger(__name__)
 
@@ -252,28 +251,6 @@ def privacy_export_zip(*, user: User) -> ZipStream:
 # --- Erasure -------------------------------------------------------------------------------
 
 
-def _render(name: str, language: str, context: dict) -> str:
-    return select_template([f"emails/{language}/{name}", f"emails/{name}"]).render(context)
-
-
-def _queue_privacy_mail(
-    *, name: str, email: str, language: str, recipient: User | None, context: dict, key: str
-) -> None:
-    with translation.override(language):
-        full = {"site_url": site_url(), **context}
-        subject = _render(f"{name}.subject.txt", language, full)
-        body = _render(f"{name}.txt", language, full)
-    mail_queue_rendered(
-        email=email,
-        subject=subject,
-        text=body,
-        template_key=name,
-        idempotency_key=key,
-        language=language,
-        recipient=recipient,
-    )
-
-
 @transaction.atomic
 def privacy_erasure_request(*, applicant: User) -> ErasureRequest:
     """Record ``applicant``'s request to be erased, due ``PRIVACY_REQUEST_DAYS`` from now, and
@@ -291,7 +268,7 @@ def privacy_erasure_request(*, applicant: User) -> ErasureRequest:
         actor=applicant, obj=request, action_type=Activity.PRIVACY_ERASURE_REQUESTED
     )
     language = applicant.preferred_language or "en"
-    _queue_privacy_mail(
+    queue_system_mail_to(
         name="privacy_erasure_requested",
         email=applicant.email,
         language=language,
@@ -303,7 +280,7 @@ def privacy_erasure_request(*, applicant: User) -> ErasureRequest:
             ),
             "privacy_url": absolute_url(reverse("apply:privacy")),
         },
-        key=f"privacy:erasure:{request.pk}:requested",
+        idempotency_key=f"privacy:erasure:{request.pk}:requested",
     )
     return request
 
@@ -338,13 +315,13 @@ def privacy_erasure_complete(*, erasure: ErasureRequest, actor: User) -> Erasure
     )
     # The last trace of the address: this row, which carries no name and no content about
     # the applicant's applications.
-    _queue_privacy_mail(
+    queue_system_mail_to(
         name="privacy_erasure_completed",
         email=email,
         language=language,
         recipient=None,
         context={"recipient_name": name},
-        key=f"privacy:erasure:{erasure.pk}:completed",
+        idempotency_key=f"privacy:erasure:{erasure.pk}:completed",
     )
     return erasure
 
@@ -360,13 +337,13 @@ def privacy_erasure_refuse(*, erasure: ErasureRequest, actor: User, reason: str)
     erasure.save(update_fields=["status", "processed_at", "processed_by", "refusal_reason"])
     activity_log_record(actor=actor, obj=erasure, action_type=Activity.PRIVACY_ERASURE_REFUSED)
     applicant = erasure.applicant
-    _queue_privacy_mail(
+    queue_system_mail_to(
         name="privacy_erasure_refused",
         email=applicant.email,
         language=applicant.preferred_language or "en",
         recipient=applicant,
         context={"recipient_name": applicant.display_name, "reason": erasure.refusal_reason},
-        key=f"privacy:erasure:{erasure.pk}:refused",
+        idempotency_key=f"privacy:erasure:{erasure.pk}:refused",
     )
     return erasure
 
