@@ -4,44 +4,15 @@ on a phone-sized screen too. axe finds no serious or critical violation on the d
 pages (directory, profile, profile form, messages, and the staff directory and reports)."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from exchanges.enums import AlumniVisibility
 from exchanges.models import AlumniMessage, OutgoingMail
 from exchanges.services.alumni import alumni_message_report
+from tests.e2e.browser import serious_violations, sign_in
 from tests.factories.alumni import AlumniMessageFactory, AlumniProfileFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SERIOUS_IMPACTS = {"serious", "critical"}
-
-
-def _serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): " + ", ".join(str(n["target"]) for n in v["nodes"])
-        for v in results.response["violations"]
-        if v["impact"] in SERIOUS_IMPACTS
-    ]
-
-
-def _sign_in(page, live_server, user) -> None:
-    """Give the browser the session of ``user`` (logged in through Django's test client)."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 @pytest.fixture
@@ -68,10 +39,10 @@ def alumni(db):
 def test_alumnus_finds_another_and_sends_a_message(page, live_server, alumni, viewport):
     me, found = alumni
     page.set_viewport_size(viewport)
-    _sign_in(page, live_server, me.user)
+    sign_in(page, live_server, me.user)
 
     page.goto(reverse("apply:alumni_directory"))
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     page.get_by_label("Search", exact=True).fill("revitalisation")
     page.get_by_label("Sector").select_option("media")
     page.get_by_role("button", name="Search").click()
@@ -82,7 +53,7 @@ def test_alumnus_finds_another_and_sends_a_message(page, live_server, alumni, vi
     cards.get_by_role("link", name="Haruka Mori").click()
 
     page.wait_for_url(f"**{found.get_absolute_url()}")
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     page.get_by_role("textbox", name="Message").fill(
         "Could we compare notes on rural energy projects?"
     )
@@ -90,7 +61,7 @@ def test_alumnus_finds_another_and_sends_a_message(page, live_server, alumni, vi
 
     page.wait_for_url(f"**{reverse('apply:alumni_messages')}")
     assert "Your message to Haruka Mori is sent." in page.locator(".messages").inner_text()
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     message = AlumniMessage.objects.get()
     assert (message.sender_id, message.recipient_id) == (me.user_id, found.user_id)
     mail = OutgoingMail.objects.get()
@@ -103,17 +74,17 @@ def test_directory_pages_pass_axe(page, live_server, alumni, secretariat):
     message = AlumniMessageFactory(
         sender=found.user, recipient=me.user, sender_name="Haruka Mori", body="Hello Emily"
     )
-    _sign_in(page, live_server, me.user)
+    sign_in(page, live_server, me.user)
 
     page.goto(reverse("apply:alumni_profile_edit"))
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     page.goto(reverse("apply:alumni_message", kwargs={"pk": message.pk}))
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
 
     alumni_message_report(message=message, actor=me.user, reason="Test")
-    _sign_in(page, live_server, secretariat)
+    sign_in(page, live_server, secretariat)
     page.goto(reverse("staff:alumni_directory"))
     assert "Asahi Regional Desk" in page.content()
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     page.goto(reverse("staff:alumni_reports"))
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []

@@ -5,26 +5,13 @@ import urllib.error
 import urllib.request
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.conftest import with_mfa
-from tests.e2e.test_workflows import sign_in
+from tests.e2e.browser import serious_violations, sign_in
 from tests.factories import OrganisationFactory, PartnerStaffFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SERIOUS_IMPACTS = {"serious", "critical"}
-
-
-def _serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{violation['id']} ({violation['impact']}): "
-        + ", ".join(str(node["target"]) for node in violation["nodes"])
-        for violation in results.response["violations"]
-        if violation["impact"] in SERIOUS_IMPACTS
-    ]
 
 
 def _me_status(live_server, token: str) -> int:
@@ -45,17 +32,17 @@ def test_partner_staff_issue_use_and_revoke_a_key(page, live_server):
     page.goto("/staff/")
 
     page.get_by_role("link", name="API keys").click()
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     page.get_by_role("link", name="Issue a key").click()
     page.get_by_role("button", name="Issue the key").click()
     expect(page.get_by_text("Give the key a name.")).to_be_visible()
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     page.get_by_label("Name").fill("Roster sync")
     page.get_by_label("Read programs and cohorts").check()
     page.get_by_role("button", name="Issue the key").click()
 
     token = page.get_by_label("Key “Roster sync” for").input_value()
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     assert _me_status(live_server, token) == 200
     page.get_by_role("link", name="I have copied the key").click()
     expect(page.locator("#api-keys")).not_to_contain_text("Not used yet")

@@ -9,12 +9,12 @@ import datetime as dt
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django.utils import timezone, translation
 
 from exchanges.enums import ApplicationStatus, QuestionKind, RefereeStatus
 from exchanges.models import Application, OutgoingMail, RefereeRequest
+from tests.e2e.browser import assert_accessible
 from tests.factories.applications import (
     MINIMAL_PDF,
     CohortFactory,
@@ -24,17 +24,6 @@ from tests.factories.applications import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "seoul-tokyo-bridge-2027"
-AXE = Axe()
-
-
-def assert_accessible(page) -> None:
-    violations = AXE.run(page).response["violations"]
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in violations
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert serious == [], page.url
 
 
 @pytest.fixture(autouse=True)

@@ -4,25 +4,19 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.browser import sign_in
 from tests.factories import ApplicantFactory
 from tests.factories.applications import ApplicationFactory, LeadersCohortFactory
 
 
-def _log_in(page, client, user, live_server):
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
-def test_staff_send_campaign_and_find_messages(page, client, secretariat, live_server):
+def test_staff_send_campaign_and_find_messages(page, secretariat, live_server):
     cohort = LeadersCohortFactory()
     for n in range(3):
         traveller = ApplicantFactory(
             email=f"traveller{n}@example.org", country="JP", preferred_language="ja"
         )
         ApplicationFactory(cohort=cohort, applicant=traveller, country="JP")
-    _log_in(page, client, secretariat, live_server)
+    sign_in(page, live_server, secretariat)
 
     page.goto("/staff/mail/campaigns/new/")
     page.get_by_label("Internal name").fill("Orientation reminder")

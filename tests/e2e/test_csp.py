@@ -5,7 +5,7 @@ an inline script, and the pages that used to carry inline code or load third-par
 import pytest
 from django.urls import reverse
 
-from tests.e2e.test_workflows import sign_in
+from tests.e2e.browser import sign_in
 from tests.factories.applications import CohortFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,15 +1,13 @@
 """The foundation in a real browser: languages, the switcher, a demo login, accessibility."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.utils import translation
 
 from exchanges.demo import DEMO_DOMAIN, demo_seed
+from tests.e2e.browser import serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SERIOUS_IMPACTS = {"serious", "critical"}
 
 
 def _context(locale: str, timezone_id: str = "UTC") -> dict:
@@ -85,28 +83,18 @@ def test_login_demo_applicant_lands_on_home_with_name(page, live_server):
     assert page.get_by_text(welcome, exact=True).is_visible()
 
 
-def _serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{violation['id']} ({violation['impact']}): "
-        + ", ".join(str(node["target"]) for node in violation["nodes"])
-        for violation in results.response["violations"]
-        if violation["impact"] in SERIOUS_IMPACTS
-    ]
-
-
 @pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/signup/"])
 def test_accessibility_anonymous_pages_have_no_serious_violations(page, path):
     page.goto(path)
 
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
 
 
 @pytest.mark.parametrize("browser_context_args", [_context("ja-JP", "Asia/Tokyo")], ids=["ja"])
 def test_accessibility_home_japanese_has_no_serious_violations(page):
     page.goto("/")
 
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
 
 
 @pytest.mark.parametrize(
@@ -117,4 +105,4 @@ def test_accessibility_home_japanese_has_no_serious_violations(page):
 def test_accessibility_home_on_phone_has_no_serious_violations(page):
     page.goto("/")
 
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []

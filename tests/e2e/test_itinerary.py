@@ -5,13 +5,11 @@ or critical violation on the participant's and the staff's itinerary pages."""
 import datetime as dt
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from exchanges.enums import ApplicationStatus
 from tests.conftest import with_mfa
+from tests.e2e.browser import assert_accessible, sign_in
 from tests.factories import SecretariatFactory
 from tests.factories.applications import ApplicationFactory, CohortFactory
 from tests.factories.predeparture import ItineraryItemFactory
@@ -19,37 +17,11 @@ from tests.factories.predeparture import ItineraryItemFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
-AXE = Axe()
 
 
 @pytest.fixture
 def browser_context_args():
     return {"locale": "ko-KR", "timezone_id": "Asia/Seoul", "viewport": PHONE}
-
-
-def assert_accessible(page) -> None:
-    violations = AXE.run(page).response["violations"]
-    serious = [
-        f"{v['id']} ({v['impact']}): " + ", ".join(str(n["target"]) for n in v["nodes"])
-        for v in violations
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert serious == [], page.url
-
-
-def sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_korean_participant_opens_the_itinerary_on_a_phone(page, live_server):

@@ -6,7 +6,7 @@ the pages pass axe without serious or critical violations."""
 import pytest
 from django.urls import reverse
 
-from tests.e2e.test_workflows import assert_accessible, sign_in
+from tests.e2e.browser import assert_accessible, sign_in
 from tests.factories import ApplicantFactory
 from tests.factories.applications import LeadersCohortFactory
 

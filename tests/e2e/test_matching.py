@@ -3,44 +3,15 @@ finishes it, swap two members after previewing the score change, publish; a part
 then signs in and sees their group."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from exchanges.models import MatchGroupMember, MatchingRun
 from exchanges.tasks import task_run_matching
+from tests.e2e.browser import serious_violations, sign_in
 from tests.factories.applications import CohortFactory
 from tests.factories.matching import triad_cohort
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SERIOUS_IMPACTS = {"serious", "critical"}
-
-
-def _serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): " + ", ".join(str(n["target"]) for n in v["nodes"])
-        for v in results.response["violations"]
-        if v["impact"] in SERIOUS_IMPACTS
-    ]
-
-
-def _sign_in(page, live_server, user) -> None:
-    """Give the browser the session of ``user`` (logged in through Django's test client)."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_staff_run_swap_publish_then_participant_sees_group(
@@ -54,7 +25,7 @@ def test_staff_run_swap_publish_then_participant_sees_group(
     monkeypatch.setattr(
         task_run_matching, "apply_async", lambda args, countdown=None: queued.extend(args)
     )
-    _sign_in(page, live_server, secretariat)
+    sign_in(page, live_server, secretariat)
 
     page.goto(reverse("staff:matching", kwargs={"cohort_id": cohort.pk}))
     page.get_by_role("link", name="Start a matching").click()
@@ -70,7 +41,7 @@ def test_staff_run_swap_publish_then_participant_sees_group(
     page.locator("#run-status").wait_for()
     assert page.locator("#run-status").inner_text() == "Finished"
     assert page.locator("section.card[id^=group-]").count() == 2
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
 
     group_of = {
         m.application_id: m.group.number
@@ -105,20 +76,20 @@ def test_staff_run_swap_publish_then_participant_sees_group(
             run=run, group__number=after[us_first.pk]
         ).select_related("application__applicant")
     ]
-    _sign_in(page, live_server, participant)
+    sign_in(page, live_server, participant)
     page.goto(us_first.get_absolute_url())
     group = page.locator("#my-group")
     assert sorted(group.locator(".member-name").all_inner_texts()) == sorted(
         f"{m.given_name} {m.family_name}" for m in mates
     )
     assert page.get_by_role("heading", name="Your group").is_visible()
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
 
 
 def test_staff_add_host_place_publish_then_participant_sees_host(page, live_server, secretariat):
     cohort = CohortFactory()
     people = triad_cohort(cohort)
-    _sign_in(page, live_server, secretariat)
+    sign_in(page, live_server, secretariat)
 
     page.goto(reverse("staff:hosts", kwargs={"cohort_id": cohort.pk}))
     page.get_by_role("link", name="Add a host").click()
@@ -131,15 +102,15 @@ def test_staff_add_host_place_publish_then_participant_sees_host(page, live_serv
     page.get_by_role("button", name="Run the host placement").click()
     page.locator("#run-status").wait_for()
     assert page.locator("#run-placed").inner_text() == "3"
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     page.get_by_role("link", name="Publish").click()
     page.get_by_label("I have checked the result.").check()
     page.get_by_role("button", name="Publish and notify participants").click()
     assert page.locator("#run-status").inner_text() == "Published"
 
-    _sign_in(page, live_server, people[0].applicant)
+    sign_in(page, live_server, people[0].applicant)
     page.goto(people[0].get_absolute_url())
     assert page.locator("#my-host").inner_text() == (
         "You will stay with Hayashi family (Host family) in Tokyo."
     )
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []

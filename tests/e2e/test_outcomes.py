@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from exchanges.enums import SurveyKind
 from exchanges.models import OutgoingMail, SurveyInvitation
 from exchanges.services.surveys import survey_invitation_send, survey_questions_for
-from tests.e2e.test_workflows import PHONE, assert_accessible, sign_in
+from tests.e2e.browser import assert_accessible, sign_in
+from tests.e2e.test_workflows import PHONE
 from tests.factories.applications import CohortFactory
 from tests.factories.surveys import SurveyFactory, SurveyParticipantFactory, answer
 

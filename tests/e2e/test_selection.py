@@ -9,7 +9,7 @@ from django.utils import translation
 from exchanges.enums import ApplicationStatus
 from exchanges.models import OutgoingMail, ReviewRound
 from tests.conftest import with_mfa
-from tests.e2e.test_workflows import assert_accessible, sign_in
+from tests.e2e.browser import assert_accessible, sign_in
 from tests.factories import ReviewerFactory
 from tests.factories.applications import ApplicationFactory, CohortFactory
 from tests.factories.reviews import (

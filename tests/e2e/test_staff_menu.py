@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.e2e.test_workflows import sign_in
+from tests.e2e.browser import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from exchanges.services.applications import application_transition
 from tests.conftest import with_mfa
-from tests.e2e.test_workflows import assert_accessible, assert_fits_phone, sign_in
+from tests.e2e.browser import assert_accessible, sign_in
+from tests.e2e.test_workflows import assert_fits_phone
 from tests.factories import OrganisationFactory, PartnerStaffFactory
 from tests.factories.applications import ApplicationFactory, CohortFactory
 from tests.factories.webhooks import subscribe

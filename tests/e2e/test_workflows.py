@@ -10,9 +10,6 @@ check; the applicant pages are also checked on a 390 px wide phone.
 import datetime as dt
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -20,6 +17,7 @@ from exchanges.enums import ApplicationStatus, ReviewAssignmentStatus
 from exchanges.models import OutgoingMail, PredepartureChecklist, Review
 from exchanges.services.surveys import survey_invitation_token, survey_questions_for
 from exchanges.validators import passport_valid_through
+from tests.e2e.browser import assert_accessible, sign_in
 from tests.factories.applications import ApplicationFactory, CohortFactory
 from tests.factories.predeparture import ItineraryItemFactory
 from tests.factories.reviews import (
@@ -31,19 +29,7 @@ from tests.factories.surveys import SurveyFactory, SurveyInvitationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SERIOUS_IMPACTS = {"serious", "critical"}
 PHONE = {"width": 390, "height": 844}
-AXE = Axe()
-
-
-def assert_accessible(page) -> None:
-    violations = AXE.run(page).response["violations"]
-    serious = [
-        f"{v['id']} ({v['impact']}): " + ", ".join(str(n["target"]) for n in v["nodes"])
-        for v in violations
-        if v["impact"] in SERIOUS_IMPACTS
-    ]
-    assert serious == [], page.url
 
 
 def assert_fits_phone(page) -> None:
@@ -54,23 +40,6 @@ def assert_fits_phone(page) -> None:
     assert overflow == 0, page.url
     assert_accessible(page)
     page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def sign_in(page, live_server, user) -> None:
-    """Give the browser the session of ``user`` (staff and reviewers have TOTP set up, so the
-    MFA middleware lets them through)."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def _ko(message: str, **values) -> str:
