@@ -36,7 +36,7 @@ from accounts.models import User
 from config.celery import app
 from config.settings.env import BASE_DIR
 from exchanges.enums import MailStatus, Role
-from exchanges.models import ActivityLog, Application, Campaign, Cohort, OutgoingMail
+from exchanges.models import Application, Campaign, Cohort, OutgoingMail
 from exchanges.selectors.campaigns import campaign_audience
 from exchanges.services.campaigns import campaign_send
 
@@ -319,9 +319,8 @@ class Command(BaseCommand):
     def _clean_up(self):
         campaigns = list(Campaign.objects.filter(name="Benchmark").values_list("id", flat=True))
         OutgoingMail.objects.filter(campaign_id__in=campaigns).delete()
-        ActivityLog.objects.filter(
-            object_id__in=campaigns, action_type__startswith="exchanges.campaign."
-        ).delete()
+        # The campaign's activity-log rows stay: the log is append-only, and they truthfully
+        # record that a benchmark campaign ran.
         Campaign.objects.filter(pk__in=campaigns).delete()
         Application.objects.filter(applicant__email__endswith=f"@{DOMAIN}").delete()
         User.objects.filter(email__endswith=f"@{DOMAIN}").delete()
