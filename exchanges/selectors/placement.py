@@ -50,18 +50,27 @@ def placement_hosts_of(*, run: PlacementRun) -> QuerySet[Host]:
     )
 
 
-def placement_unplaced_of(*, run: PlacementRun) -> QuerySet[PlacementAssignment]:
-    return _placed().filter(run=run, host__isnull=True, mentor__isnull=True)
+def placement_unplaced_of(
+    *, run: PlacementRun, country: str | None = None
+) -> QuerySet[PlacementAssignment]:
+    """The run's participants nobody could take; of ``country`` only when given (what a
+    partner sees before the result is published)."""
+    qs = _placed().filter(run=run, host__isnull=True, mentor__isnull=True)
+    return qs if country is None else qs.filter(application__country=country)
 
 
-def mentor_pairs_of(*, run: PlacementRun) -> QuerySet[PlacementAssignment]:
-    """The run's paired participants with their mentors, mentors' countries first."""
-    return (
+def mentor_pairs_of(
+    *, run: PlacementRun, country: str | None = None
+) -> QuerySet[PlacementAssignment]:
+    """The run's paired participants with their mentors, mentors' countries first; only
+    participants of ``country`` when given (a partner before the result is published)."""
+    qs = (
         _placed()
         .filter(run=run, mentor__isnull=False)
         .select_related("mentor__applicant", "mentor__cohort")
         .order_by("mentor__country", "mentor_id", "application__country", "id")
     )
+    return qs if country is None else qs.filter(application__country=country)
 
 
 def published_placements_for(*, application: Application) -> dict[str, PlacementAssignment]:
