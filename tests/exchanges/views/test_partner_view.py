@@ -317,3 +317,26 @@ def test_secretariat_sees_mentor_in_full(staff_client, cohort, people, secretari
     assert response.context["rows"][0]["mentor"]["name"] == "MentorGiven MentorFamily"
     assert "GivenUS FamilyUS" in response.text
     assert "Arts and culture" in response.text
+
+
+@pytest.mark.parametrize("hosts", [1, 3])
+@pytest.mark.usefixtures("partner")
+def test_partner_host_result_page_query_count(client, cohort, hosts, django_assert_num_queries):
+    run = PlacementRun.objects.create(
+        cohort=cohort, kind=PlacementKind.HOSTS, status=PlacementRunStatus.FINISHED
+    )
+    for number in range(hosts):
+        host = HostFactory(cohort=cohort, capacity=3)
+        for country in PEOPLE:
+            member = _person(cohort, country, tag=str(number))
+            PlacementAssignment.objects.create(run=run, application=member, host=host)
+    url = reverse("staff:host_placement", kwargs={"cohort_id": cohort.pk, "pk": run.pk})
+    client.get(url)
+
+    # session, user, MFA check, cohort and program (permission), partner check, cohort, run,
+    # the partner's organisation, unplaced count (none: no page), hosts count, hosts, their
+    # people
+    with django_assert_num_queries(13):
+        response = client.get(url)
+
+    assert [row["hidden_members"] for row in response.context["rows"]] == [2] * hosts
