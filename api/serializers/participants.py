@@ -3,7 +3,8 @@ from rest_framework import serializers
 
 from api.serializers.applications import ApplicantOutputSerializer
 from exchanges.enums import PlacementKind
-from exchanges.models import Application, Host, MatchGroup, MatchGroupMember
+from exchanges.models import Application, Host, MatchGroup
+from exchanges.selectors.applications import person_view
 
 
 class HostOutputSerializer(serializers.ModelSerializer):
@@ -12,16 +13,24 @@ class HostOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "city"]
 
 
-class MentorOutputSerializer(serializers.ModelSerializer):
-    """A mentor is a participant too (often of another country): name and country only."""
+class PersonOutputSerializer(serializers.Serializer):
+    """A person of a group or a mentor, as ``person_view`` lets the key's organisation see
+    them: its own country's in full (``family_name`` too); another country's by given name
+    and country only (``family_name`` is ``null``); someone who did not consent to sharing
+    with partners by application and country only (both names ``null``)."""
 
-    application = serializers.IntegerField(source="id", read_only=True)
-    given_name = serializers.CharField(source="applicant.given_name", read_only=True)
-    family_name = serializers.CharField(source="applicant.family_name", read_only=True)
+    application = serializers.IntegerField(source="pk")
+    given_name = serializers.CharField(allow_null=True)
+    family_name = serializers.CharField(allow_null=True)
+    country = serializers.CharField()
 
-    class Meta:
-        model = Application
-        fields = ["application", "given_name", "family_name", "country"]
+
+def _person(serializer: serializers.Serializer, application: Application) -> dict:
+    """``application``'s person as the calling key's organisation sees it (published)."""
+    country = serializer.context["view"].organisation.country
+    return PersonOutputSerializer(
+        person_view(application, partner_country=country, published=True)
+    ).data
 
 
 class GroupRefOutputSerializer(serializers.Serializer):
@@ -71,29 +80,23 @@ class ParticipantOutputSerializer(serializers.ModelSerializer):
         row = self._placement(application, PlacementKind.HOSTS)
         return HostOutputSerializer(row.host).data if row and row.host else None
 
-    @extend_schema_field(MentorOutputSerializer(allow_null=True))
+    @extend_schema_field(PersonOutputSerializer(allow_null=True))
     def get_mentor(self, application: Application):
         row = self._placement(application, PlacementKind.MENTORS)
-        return MentorOutputSerializer(row.mentor).data if row and row.mentor else None
-
-
-class GroupMemberOutputSerializer(serializers.ModelSerializer):
-    application = serializers.IntegerField(source="application_id", read_only=True)
-    given_name = serializers.CharField(source="application.applicant.given_name", read_only=True)
-    family_name = serializers.CharField(source="application.applicant.family_name", read_only=True)
-    country = serializers.CharField(source="application.country", read_only=True)
-
-    class Meta:
-        model = MatchGroupMember
-        fields = ["application", "given_name", "family_name", "country"]
+        return _person(self, row.mentor) if row and row.mentor else None
 
 
 class GroupOutputSerializer(serializers.ModelSerializer):
-    """A published group; ``members`` lists the key's country's participants only."""
+    """A published group with every member: the key's country's in full, the others by
+    given name and country (see ``PersonOutputSerializer``)."""
 
     cohort = serializers.IntegerField(source="run.cohort_id", read_only=True)
-    members = GroupMemberOutputSerializer(source="roster", many=True, read_only=True)
+    members = serializers.SerializerMethodField()
 
     class Meta:
         model = MatchGroup
         fields = ["id", "cohort", "number", "members"]
+
+    @extend_schema_field(PersonOutputSerializer(many=True))
+    def get_members(self, group: MatchGroup):
+        return [_person(self, member.application) for member in group.roster]

@@ -1,7 +1,10 @@
 """Reading applications, always scoped by what the viewer may see."""
 
+from dataclasses import dataclass
+
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from exchanges.enums import ApplicationStatus, CohortStatus, ReviewAssignmentStatus, Role
@@ -20,6 +23,78 @@ from exchanges.models import (
 # given on the apply form (``Application.shares_with_partners``). Every query a partner's page,
 # export or API key reads applications through starts from a selector below that adds it.
 PARTNER_CONSENT = Q(shares_with_partners=True)
+
+
+# What partners see of a person on the pages, exports and API resources that list people of
+# several countries (matching groups, pairing rules, hosts, mentors, selection lists). One
+# function decides it, so no page keeps a rule of its own:
+#
+# - the secretariat sees everyone in full;
+# - a partner sees its own country's people in full when they consented to sharing with
+#   partners (``PARTNER_CONSENT``), and otherwise only as a numbered reference;
+# - another country's people appear to a partner only once the result (the matching, the
+#   host placement, the mentor pairing) is published to participants, and then only by
+#   given name and country (a numbered reference without consent); before that, not at all.
+#
+# Sector, languages, interests, age, contact details and notes go with ``full`` only.
+@dataclass(frozen=True)
+class PersonView:
+    """One viewer's view of one application's person (``person_view``)."""
+
+    pk: int
+    country: str
+    name: str
+    given_name: str | None
+    family_name: str | None
+    full: bool
+
+
+def partner_country_for(viewer: User) -> str | None:
+    """``None`` for a viewer who sees people in full (the secretariat); for partner staff,
+    their organisation's country ("" without one: then nobody is theirs)."""
+    if viewer.role == Role.PARTNER_STAFF and not viewer.is_superuser:
+        return viewer.partner_country or ""
+    return None
+
+
+def person_view(
+    application: Application, *, partner_country: str | None, published: bool = True
+) -> PersonView | None:
+    """What a viewer with ``partner_country`` (``partner_country_for``, or an API key's
+    organisation's country) sees of ``application``'s person: ``None`` when nothing at all
+    (another country's person before ``published``). Reads ``application.applicant``."""
+    if partner_country is None or (
+        application.country == partner_country and application.shares_with_partners
+    ):
+        applicant = application.applicant
+        return PersonView(
+            pk=application.pk,
+            country=application.country,
+            name=applicant.display_name,
+            given_name=applicant.given_name,
+            family_name=applicant.family_name,
+            full=True,
+        )
+    if application.country != partner_country and not published:
+        return None
+    if not application.shares_with_partners:
+        return PersonView(
+            pk=application.pk,
+            country=application.country,
+            name=_("Applicant #%(number)s, no consent to share") % {"number": application.pk},
+            given_name=None,
+            family_name=None,
+            full=False,
+        )
+    given = application.applicant.given_name
+    return PersonView(
+        pk=application.pk,
+        country=application.country,
+        name=given,
+        given_name=given,
+        family_name=None,
+        full=False,
+    )
 
 
 def applications_visible_to(*, viewer: User) -> QuerySet[Application]:

@@ -12,6 +12,7 @@ from exchanges.models import (
     PlacementAssignment,
     PlacementRun,
 )
+from exchanges.selectors.applications import PARTNER_CONSENT
 
 # An application becomes a participant's record once the offer is accepted.
 PARTICIPANT_STATUSES = (
@@ -50,18 +51,27 @@ def placement_hosts_of(*, run: PlacementRun) -> QuerySet[Host]:
     )
 
 
-def placement_unplaced_of(*, run: PlacementRun) -> QuerySet[PlacementAssignment]:
-    return _placed().filter(run=run, host__isnull=True, mentor__isnull=True)
+def placement_unplaced_of(
+    *, run: PlacementRun, country: str | None = None
+) -> QuerySet[PlacementAssignment]:
+    """The run's participants nobody could take; of ``country`` only when given (what a
+    partner sees before the result is published)."""
+    qs = _placed().filter(run=run, host__isnull=True, mentor__isnull=True)
+    return qs if country is None else qs.filter(application__country=country)
 
 
-def mentor_pairs_of(*, run: PlacementRun) -> QuerySet[PlacementAssignment]:
-    """The run's paired participants with their mentors, mentors' countries first."""
-    return (
+def mentor_pairs_of(
+    *, run: PlacementRun, country: str | None = None
+) -> QuerySet[PlacementAssignment]:
+    """The run's paired participants with their mentors, mentors' countries first; only
+    participants of ``country`` when given (a partner before the result is published)."""
+    qs = (
         _placed()
         .filter(run=run, mentor__isnull=False)
         .select_related("mentor__applicant", "mentor__cohort")
         .order_by("mentor__country", "mentor_id", "application__country", "id")
     )
+    return qs if country is None else qs.filter(application__country=country)
 
 
 def published_placements_for(*, application: Application) -> dict[str, PlacementAssignment]:
@@ -83,7 +93,8 @@ def placement_published(*, cohort, kind: str) -> bool:
 
 
 def participants_for_partner(*, organisation) -> QuerySet[Application]:
-    """Selected applicants of the organisation's country in the programs it partners on,
+    """Selected applicants of the organisation's country in the programs it partners on who
+    consented to sharing with partners,
     each with ``published_groups`` and ``published_placements`` (host and mentor) of its
     cohort's published runs: four queries whatever the number of rows."""
     placements = PlacementAssignment.objects.filter(
@@ -93,7 +104,9 @@ def participants_for_partner(*, organisation) -> QuerySet[Application]:
         run__status=MatchingRunStatus.PUBLISHED
     ).select_related("group")
     return (
-        Application.objects.filter(country=organisation.country, status__in=PARTICIPANT_STATUSES)
+        Application.objects.filter(
+            PARTNER_CONSENT, country=organisation.country, status__in=PARTICIPANT_STATUSES
+        )
         .filter(
             Exists(Cohort.objects.filter(pk=OuterRef("cohort_id"), program__partners=organisation))
         )
@@ -108,8 +121,8 @@ def participants_for_partner(*, organisation) -> QuerySet[Application]:
 
 def groups_for_partner(*, organisation) -> QuerySet[MatchGroup]:
     """Groups of published matchings in the organisation's programs that hold at least one
-    participant of its country, with only those participants as ``roster``."""
-    own = MatchGroupMember.objects.filter(application__country=organisation.country)
+    participant of its country, with every member as ``roster`` (what the key sees of each
+    is ``person_view``'s)."""
     return (
         MatchGroup.objects.filter(
             run__status=MatchingRunStatus.PUBLISHED,
@@ -121,7 +134,9 @@ def groups_for_partner(*, organisation) -> QuerySet[MatchGroup]:
         .prefetch_related(
             Prefetch(
                 "members",
-                queryset=own.select_related("application__applicant").order_by("application_id"),
+                queryset=MatchGroupMember.objects.select_related("application__applicant").order_by(
+                    "application_id"
+                ),
                 to_attr="roster",
             )
         )

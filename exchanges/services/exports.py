@@ -38,11 +38,15 @@ from exchanges.enums import (
     ExportFormat,
     ExportStatus,
     QuestionKind,
-    Role,
     Sector,
 )
 from exchanges.models import Answer, Application, ApplicationExport, Cohort, Question
-from exchanges.selectors.applications import PARTNER_CONSENT, form_steps, pipeline_applications
+from exchanges.selectors.applications import (
+    form_steps,
+    partner_country_for,
+    person_view,
+    pipeline_applications,
+)
 from exchanges.services.activity import activity_log_record
 from exchanges.tasks import task_export_applications
 
@@ -220,17 +224,25 @@ def _score_text(value) -> str:
 
 
 def _selection_names(ids: list[int], viewer=None) -> dict[int, tuple[str, str]]:
-    """Applicants' names by application id; for partner staff only of applicants who
-    consented to sharing with partners (the others' rows carry no name)."""
+    """Applicants' names by application id, as ``person_view`` lets ``viewer`` see them:
+    for partner staff, applicants who did not consent to sharing with partners get no name
+    (their rows keep the application number)."""
     names = {}
-    named = Application.objects.all()
-    if viewer is not None and viewer.role == Role.PARTNER_STAFF:
-        named = named.filter(PARTNER_CONSENT)
+    partner_country = partner_country_for(viewer) if viewer is not None else None
+    rows = Application.objects.select_related("applicant").only(
+        "pk",
+        "country",
+        "shares_with_partners",
+        "applicant__given_name",
+        "applicant__family_name",
+        "applicant__local_name",
+        "applicant__country",
+    )
     for start in range(0, len(ids), EXPORT_BATCH_SIZE):
-        for pk, given, family in named.filter(
-            pk__in=ids[start : start + EXPORT_BATCH_SIZE]
-        ).values_list("pk", "applicant__given_name", "applicant__family_name"):
-            names[pk] = (given, family)
+        for application in rows.filter(pk__in=ids[start : start + EXPORT_BATCH_SIZE]):
+            view = person_view(application, partner_country=partner_country)
+            if view is not None and view.full:
+                names[application.pk] = (view.given_name or "", view.family_name or "")
     return names
 
 

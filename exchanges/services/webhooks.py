@@ -269,9 +269,11 @@ def webhooks_emit_application(*, application: Application, from_status: str) -> 
     """Called by ``application_transition`` in its transaction: report the application's new
     status to the subscriptions of the organisations that may see it (partners of its
     program in its country). The payload holds ids and statuses, never personal data; a
-    receiver fetches the rest through the API with its own key's scope."""
+    receiver fetches the rest through the API with its own key's scope. Nothing is reported
+    of an applicant who did not consent to sharing with partners: the API answers 404 for
+    that application, and a stream of its statuses would still tell a partner about them."""
     event_type = STATUS_EVENTS.get(application.status)
-    if event_type is None:
+    if event_type is None or not application.shares_with_partners:
         return
     cohort = application.cohort
     subscriptions = list(

@@ -41,7 +41,12 @@ from exchanges.models import (
     MatchingProfile,
     MatchingRun,
 )
-from exchanges.selectors.applications import application_for_applicant
+from exchanges.selectors.applications import (
+    PersonView,
+    application_for_applicant,
+    partner_country_for,
+    person_view,
+)
 from exchanges.selectors.matching import (
     matching_cohorts_visible_to,
     matching_constraints_of,
@@ -83,8 +88,18 @@ def _language_label(code: str) -> str:
     return language_label(code)
 
 
-def member_row(application) -> dict:
-    """What the pages show of a group member: no contact details, no birth date."""
+def member_row(application, view: PersonView | None = None) -> dict:
+    """What the pages show of a group member: no contact details, no birth date; for a
+    partner, only what ``view`` (``person_view``) allows."""
+    if view is not None and not view.full:
+        return {
+            "pk": application.pk,
+            "name": view.name,
+            "country": _label(Country, application.country),
+            "sector": "",
+            "languages": [],
+            "interests": [],
+        }
     try:
         interests = application.matching_profile.interests
     except MatchingProfile.DoesNotExist:
@@ -103,6 +118,21 @@ def member_row(application) -> dict:
     }
 
 
+def visible_member_rows(
+    applications, *, partner_country: str | None, published: bool
+) -> tuple[list[dict], int]:
+    """The rows of ``applications`` the viewer may see, and how many others are left out
+    (other countries' people before publishing, for a partner)."""
+    rows, hidden = [], 0
+    for application in applications:
+        view = person_view(application, partner_country=partner_country, published=published)
+        if view is None:
+            hidden += 1
+        else:
+            rows.append(member_row(application, view))
+    return rows, hidden
+
+
 def group_shape(countries: list[str], per_country: int, member_countries: list[str]) -> str:
     """How a group differs from a full one (an uneven cohort's leftovers), or ""."""
     counts = {country: member_countries.count(country) for country in countries}
@@ -117,10 +147,21 @@ def group_shape(countries: list[str], per_country: int, member_countries: list[s
 
 
 def group_row(
-    group: MatchGroup, *, countries: list[str] | None = None, per_country: int = 1
+    group: MatchGroup,
+    *,
+    countries: list[str] | None = None,
+    per_country: int = 1,
+    partner_country: str | None = None,
+    published: bool = True,
 ) -> dict:
-    reasons = group.reasons or {}
+    """A group as the pages show it. A partner (``partner_country``) sees members as
+    ``person_view`` allows and not the reasons, which tell other members' interests,
+    languages and sectors."""
+    reasons = (group.reasons or {}) if partner_country is None else {}
     members = list(group.members.all())
+    rows, hidden = visible_member_rows(
+        [m.application for m in members], partner_country=partner_country, published=published
+    )
     return {
         "group": group,
         "shape": group_shape(
@@ -128,7 +169,9 @@ def group_row(
         )
         if countries
         else "",
-        "members": [member_row(m.application) for m in members],
+        "members": rows,
+        "hidden_members": hidden,
+        "show_reasons": partner_country is None,
         "shared_interests": [_label(Interest, i) for i in reasons.get("shared_interests", [])],
         "common_languages": [_language_label(c) for c in reasons.get("common_languages", [])],
         "sectors": [_label(Sector, s) for s in reasons.get("sectors", [])],
@@ -246,6 +289,8 @@ def run_detail(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
                     g,
                     countries=list(cohort.program.countries),
                     per_country=run.parameters.get("per_country", 1),
+                    partner_country=partner_country_for(request.user),
+                    published=run.status == MatchingRunStatus.PUBLISHED,
                 )
                 for g in page.object_list
             ],
@@ -442,12 +487,26 @@ def constraints(request: HttpRequest, cohort_id: int) -> HttpResponse:
     elif request.method == "POST":
         raise Http404
     page = _paginate(request, matching_constraints_of(cohort=cohort))
+    partner_country = partner_country_for(request.user)
+    published = partner_country is not None and matching_cohort_published(cohort=cohort)
     return render(
         request,
         "staff/matching/constraints.html",
         {
             "cohort": cohort,
             "page": page,
+            "rows": [
+                {
+                    "constraint": constraint,
+                    "people": [
+                        person_view(
+                            application, partner_country=partner_country, published=published
+                        )
+                        for application in (constraint.first, constraint.second)
+                    ],
+                }
+                for constraint in page.object_list
+            ],
             "form": form,
             "can_manage": can_manage,
             **(_participant_search(request, cohort) if can_manage else {}),
@@ -554,12 +613,25 @@ def matching_profile(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def mentor_row(mentor) -> dict:
-    """What a participant sees of their mentor: name, country and sector."""
+def mentor_row(mentor, view: PersonView | None = None, *, hidden: bool = False) -> dict:
+    """What a participant sees of their mentor: name, country and sector; a partner, what
+    ``view`` (``person_view``) allows, and nothing while ``hidden`` (not published yet)."""
+    if hidden:
+        return {"name": "", "country": "", "sector": "", "hidden": True, "full": False}
+    if view is not None and not view.full:
+        return {
+            "name": view.name,
+            "country": _label(Country, mentor.country),
+            "sector": "",
+            "hidden": False,
+            "full": False,
+        }
     return {
         "name": mentor.applicant.display_name,
         "country": _label(Country, mentor.country),
         "sector": _label(Sector, mentor.sector) if mentor.sector else "",
+        "hidden": False,
+        "full": True,
     }
 
 

@@ -17,7 +17,12 @@ from exchanges.enums import ApplicationStatus, Country
 from exchanges.exceptions import ExchangeError
 from exchanges.forms.offers import OfferDeadlineForm, OfferDeclineForm, WaitlistPromoteForm
 from exchanges.models import Application
-from exchanges.selectors.applications import application_for_applicant, cohorts_visible_to_staff
+from exchanges.selectors.applications import (
+    application_for_applicant,
+    cohorts_visible_to_staff,
+    partner_country_for,
+    person_view,
+)
 from exchanges.selectors.offers import quota_usage_for_application, viewer_manages_country
 from exchanges.services.applications import REASON_LAPSED, REASON_PROMOTED
 from exchanges.services.offers import offer_respond
@@ -126,9 +131,13 @@ def waitlist_promote(request: HttpRequest, cohort_id: int) -> HttpResponse:
     except ExchangeError as exc:
         messages.error(request, str(exc.message))
     else:
+        # A partner learns only the number of an applicant who did not consent to sharing.
+        view = person_view(promoted, partner_country=partner_country_for(request.user))
         messages.success(
             request,
-            _("%(name)s has been offered the free place.")
-            % {"name": promoted.applicant.display_name},
+            _("%(name)s has been offered the free place.") % {"name": view.name}
+            if view.full
+            else _("Application #%(number)s has been offered the free place.")
+            % {"number": promoted.pk},
         )
     return redirect("staff:pipeline", cohort_id=cohort.pk)

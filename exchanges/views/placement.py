@@ -13,6 +13,7 @@ from exchanges.enums import PlacementKind, PlacementRunStatus
 from exchanges.exceptions import ExchangeError
 from exchanges.forms.placement import HostForm, MentorStartForm, PlacementPublishForm
 from exchanges.models import Cohort, Host, PlacementRun
+from exchanges.selectors.applications import partner_country_for, person_view
 from exchanges.selectors.placement import (
     hosts_of,
     mentor_pairs_of,
@@ -29,7 +30,7 @@ from exchanges.services.placement import (
     mentor_pairing_run,
     placement_run_publish,
 )
-from exchanges.views.matching import member_row, mentor_row
+from exchanges.views.matching import member_row, mentor_row, visible_member_rows
 from exchanges.views.pagination import paginate
 
 PAGE_SIZE = 25
@@ -138,7 +139,21 @@ def placement_run(request: HttpRequest, cohort_id: int, pk: int, kind: str) -> H
     nobody could take with the reason."""
     cohort = _cohort(cohort_id)
     run = _run(cohort, pk, kind)
-    unplaced = _page(request, placement_unplaced_of(run=run), "unplaced")
+    partner_country = partner_country_for(request.user)
+    published = run.status == PlacementRunStatus.PUBLISHED
+    # A partner sees other countries' people only once the result is published: before,
+    # the unplaced and pairs lists hold its own country's people alone.
+    own_only = partner_country if partner_country is not None and not published else None
+    unplaced = _page(request, placement_unplaced_of(run=run, country=own_only), "unplaced")
+
+    def member(application) -> dict | None:
+        view = person_view(application, partner_country=partner_country, published=published)
+        return None if view is None else member_row(application, view)
+
+    def mentor(application) -> dict:
+        view = person_view(application, partner_country=partner_country, published=published)
+        return mentor_row(application, view, hidden=view is None)
+
     context = {
         "cohort": cohort,
         "run": run,
@@ -151,26 +166,39 @@ def placement_run(request: HttpRequest, cohort_id: int, pk: int, kind: str) -> H
         "unplaced": unplaced,
         "unplaced_rows": [
             {
-                "member": member_row(a.application),
+                "member": member(a.application),
                 "reason": a.unplaced_reason,
                 "reason_label": a.get_unplaced_reason_display(),
             }
             for a in unplaced.object_list
         ],
+        "own_only": own_only is not None,
     }
     if kind == PlacementKind.HOSTS:
         page = _page(request, placement_hosts_of(run=run))
-        context["rows"] = [
-            {"host": host, "members": [member_row(a.application) for a in host.placed]}
-            for host in page.object_list
-        ]
+        rows = []
+        for host in page.object_list:
+            members, hidden = visible_member_rows(
+                [a.application for a in host.placed],
+                partner_country=partner_country,
+                published=published,
+            )
+            rows.append(
+                {
+                    "host": host,
+                    "members": members,
+                    "placed": len(host.placed),
+                    "hidden_members": hidden,
+                }
+            )
+        context["rows"] = rows
     else:
-        page = _page(request, mentor_pairs_of(run=run))
+        page = _page(request, mentor_pairs_of(run=run, country=own_only))
         context["rows"] = [
             {
-                "mentor": mentor_row(a.mentor),
+                "mentor": mentor(a.mentor),
                 "mentor_cohort": a.mentor.cohort,
-                "member": member_row(a.application),
+                "member": member(a.application),
                 "score": a.score,
             }
             for a in page.object_list

@@ -30,7 +30,11 @@ from exchanges.forms.selection import (
     SelectionSettingsForm,
 )
 from exchanges.models import Application, Cohort
-from exchanges.selectors.applications import pipeline_applications
+from exchanges.selectors.applications import (
+    partner_country_for,
+    person_view,
+    pipeline_applications,
+)
 from exchanges.selectors.reviews import review_rounds_of
 from exchanges.selectors.selection import (
     MIN_REVIEWS_TO_NORMALISE,
@@ -79,12 +83,18 @@ def _section_labels() -> dict[str, str]:
     }
 
 
-def _rows(page_items, applications: dict[int, Application]) -> list[dict]:
+def _rows(page_items, applications: dict[int, Application], viewer) -> list[dict]:
+    """The page's rows; each ``person`` is what ``viewer`` sees of the applicant (for a
+    partner, a numbered reference when the applicant did not consent to sharing)."""
     sectors, sections = dict(Sector.choices), _section_labels()
+    partner_country = partner_country_for(viewer)
     return [
         {
             "score": item,
             "application": applications[item.application_id],
+            "person": person_view(
+                applications[item.application_id], partner_country=partner_country
+            ),
             "section": section,
             "section_label": sections.get(section, ""),
             "sector_label": sectors.get(item.sector, item.sector),
@@ -120,6 +130,7 @@ def proposal(request: HttpRequest, cohort_id: int) -> HttpResponse:
     rows = _rows(
         page.object_list,
         selection_applications(ids=[item.application_id for _s, item in page.object_list]),
+        request.user,
     )
     can_manage = request.user.has_perm(MANAGE, cohort)
     return render(
@@ -328,7 +339,7 @@ def ranking(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "cohort": cohort,
             "form": form,
             "page": page,
-            "rows": _rows([("", item) for item in page.object_list], applications),
+            "rows": _rows([("", item) for item in page.object_list], applications, request.user),
             "review_round": review_round,
             "selection_settings": selection_settings_of(cohort=cohort),
             "query": query.urlencode(),
@@ -390,6 +401,7 @@ def dashboard(request: HttpRequest, cohort_id: int) -> HttpResponse:
                 selection_applications(
                     ids=[item.application_id for item in disagreements.object_list]
                 ),
+                request.user,
             ),
             "progress": selection_country_progress(cohort=cohort, viewer=request.user),
             "round_progress": selection_round_progress(cohort=cohort, viewer=request.user),

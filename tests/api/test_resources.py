@@ -7,11 +7,26 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
-from exchanges.enums import ApiScope, NominationStatus
-from exchanges.models import ActivityLog, Application, Nomination, OutgoingMail
+from exchanges.enums import (
+    ApiScope,
+    ApplicationStatus,
+    NominationStatus,
+    PlacementKind,
+    PlacementRunStatus,
+)
+from exchanges.models import (
+    ActivityLog,
+    Application,
+    MatchGroupMember,
+    Nomination,
+    OutgoingMail,
+    PlacementAssignment,
+    PlacementRun,
+)
 from exchanges.services.applications import application_start
 from tests.api.conftest import client_for, submitted
 from tests.factories import ApplicantFactory
+from tests.factories.matching import MatchingParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -183,12 +198,85 @@ def test_participants_show_group_host_and_nothing_of_other_countries(jp, world):
     ]
 
 
-def test_groups_list_only_the_partners_own_participants(jp, world):
+def _named(application, given: str, family: str):
+    applicant = application.applicant
+    applicant.given_name, applicant.family_name = given, family
+    applicant.email = f"{given.lower()}@people.example"
+    applicant.save(update_fields=["given_name", "family_name", "email"])
+    return application
+
+
+def test_groups_show_other_countries_members_by_given_name_only(jp, world):
+    """A published group: the key's country's members in full, another country's by given
+    name and country, anyone who did not consent to sharing by application and country."""
+    group = world["JP"].group
+    own = _named(world["JP"].participant, "Hana", "Sato")
+    korean = _named(
+        MatchingParticipantFactory(cohort=world["cohort"], from_country="KR", sector="arts"),
+        "Jisoo",
+        "Park",
+    )
+    private = MatchingParticipantFactory(
+        cohort=world["cohort"], from_country="US", shares_with_partners=False
+    )
+    for application in (korean, private):
+        MatchGroupMember.objects.create(run=group.run, group=group, application=application)
+
+    response = jp.get(f"/api/v1/groups/{group.pk}/")
+
+    assert response.json()["members"] == [
+        {"application": own.pk, "given_name": "Hana", "family_name": "Sato", "country": "JP"},
+        {"application": korean.pk, "given_name": "Jisoo", "family_name": None, "country": "KR"},
+        {"application": private.pk, "given_name": None, "family_name": None, "country": "US"},
+    ]
+    assert "Park" not in response.text
+    assert "people.example" not in response.text
+    assert private.applicant.given_name not in response.text
+
+
+def test_groups_list_only_groups_holding_the_partners_participants(jp, world):
     body = jp.get("/api/v1/groups/").json()["results"]
 
     assert [(g["id"], [m["application"] for m in g["members"]]) for g in body] == [
         (world["JP"].group.pk, [world["JP"].participant.pk])
     ]
+
+
+def test_participants_leave_out_those_who_did_not_consent(jp, world):
+    private = MatchingParticipantFactory(
+        cohort=world["cohort"], from_country="JP", shares_with_partners=False
+    )
+
+    listing = jp.get("/api/v1/participants/")
+    one = jp.get(f"/api/v1/participants/{private.pk}/")
+
+    assert [row["application"] for row in listing.json()["results"]] == [world["JP"].participant.pk]
+    assert one.status_code == 404
+
+
+def test_participant_mentor_of_another_country_by_given_name_only(jp, world):
+    participant = _named(world["JP"].participant, "Hana", "Sato")
+    mentor = _named(
+        MatchingParticipantFactory(
+            cohort=world["cohort"], from_country="KR", status=ApplicationStatus.ALUMNUS
+        ),
+        "Minji",
+        "Kim",
+    )
+    run = PlacementRun.objects.create(
+        cohort=world["cohort"], kind=PlacementKind.MENTORS, status=PlacementRunStatus.PUBLISHED
+    )
+    PlacementAssignment.objects.create(run=run, application=participant, mentor=mentor)
+
+    response = jp.get(f"/api/v1/participants/{participant.pk}/")
+
+    assert response.json()["mentor"] == {
+        "application": mentor.pk,
+        "given_name": "Minji",
+        "family_name": None,
+        "country": "KR",
+    }
+    assert "Kim" not in response.text
 
 
 @override_settings(SITE_URL="https://trilink.example")

@@ -139,6 +139,16 @@ def test_only_partners_of_the_applications_country_hear_of_it(cohort, jp_partner
     assert WebhookEventRecord.objects.count() == 0
 
 
+def test_an_applicant_who_did_not_consent_is_not_reported(cohort, jp_partner, receiver):
+    subscribe(jp_partner, receiver.url)
+    private = ApplicationFactory(cohort=cohort, from_country="JP", shares_with_partners=False)
+
+    application_transition(application=private, to_status=S.SUBMITTED, actor=None)
+
+    assert receiver.requests == []
+    assert WebhookEventRecord.objects.count() == 0
+
+
 def test_a_change_that_rolls_back_leaves_no_event(cohort, jp_partner, receiver):
     _subscription, receiver.secret = subscribe(jp_partner, receiver.url)
     application = jp_draft(cohort)

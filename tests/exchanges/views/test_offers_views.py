@@ -353,6 +353,26 @@ def test_staff_promotes_next_under_manual_policy(
     ]
 
 
+def test_partner_promoting_an_applicant_without_consent_learns_only_the_number(
+    client, manual_cohort, django_capture_on_commit_callbacks
+):
+    Application.objects.filter(cohort=manual_cohort, status=S.WAITLISTED).update(
+        shares_with_partners=False
+    )
+    korea = with_mfa(
+        PartnerStaffFactory(organisation__country="KR", partner_of=manual_cohort.program)
+    )
+    client.force_login(korea)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("staff:waitlist_promote", args=[manual_cohort.pk]), {"country": "KR"}
+        )
+
+    promoted = Application.objects.get(cohort=manual_cohort, status=S.ACCEPTED)
+    assert messages_of(response) == [f"Application #{promoted.pk} has been offered the free place."]
+
+
 def test_partner_promotes_only_own_country(client, manual_cohort):
     japan = with_mfa(
         PartnerStaffFactory(

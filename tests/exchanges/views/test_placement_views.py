@@ -236,6 +236,8 @@ def test_participant_sees_own_host_and_mentor_only_after_publish(client, cohort,
         "name": mentor.applicant.display_name,
         "country": "Japan",
         "sector": "Media and journalism",
+        "hidden": False,
+        "full": True,
     }
     assert f"Your alumni mentor is {mentor.applicant.display_name} (Japan)." in content
     assert PlacementAssignment.objects.get(run=hosts, application=jp).host.name == ("Yamada family")

@@ -179,3 +179,57 @@ def test_partner_selection_export_names_only_consenting_applicants(client):
     assert family in by_id[str(named.pk)]
     assert unnamed.applicant.family_name not in by_id[str(unnamed.pk)]
     assert unnamed.applicant.given_name not in by_id[str(unnamed.pk)]
+
+
+@pytest.fixture
+def scored_jp(client):
+    """A cohort with two reviewed Japanese applications whose reviewers disagree, one of an
+    applicant who did not consent to sharing; partner staff of Japan signed in."""
+    cohort = CohortFactory()
+    quota(cohort, "JP", seats=1)
+    named, unnamed = (
+        reviewed_application(
+            cohort,
+            country="JP",
+            applicant__given_name=f"Given{tag}",
+            applicant__family_name=f"Family{tag}",
+            applicant__email=f"{tag.lower()}@people.example",
+        )
+        for tag in ("Named", "Unnamed")
+    )
+    Application.objects.filter(pk=unnamed.pk).update(shares_with_partners=False)
+    harsh, kind = ReviewerFactory(), ReviewerFactory()
+    for application in (named, unnamed):
+        score(application, harsh, 10)
+        score(application, kind, 95)
+    partner = with_mfa(PartnerStaffFactory(organisation=OrganisationFactory(country="JP")))
+    cohort.program.partners.add(partner.organisation)
+    client.force_login(partner)
+    return cohort, named, unnamed
+
+
+@pytest.mark.parametrize("page", ["selection", "selection_ranking", "selection_dashboard"])
+def test_partner_selection_pages_show_no_personal_data_without_consent(client, scored_jp, page):
+    cohort, named, unnamed = scored_jp
+
+    response = client.get(reverse(f"staff:{page}", kwargs={"cohort_id": cohort.pk}))
+
+    html = response.text
+    assert response.status_code == 200
+    assert f"Applicant #{unnamed.pk}, no consent to share" in html
+    assert [
+        t for t in ("GivenUnnamed", "FamilyUnnamed", "unnamed@people.example") if t in html
+    ] == []
+    assert reverse("staff:application", args=[unnamed.pk]) not in html
+    assert "GivenNamed FamilyNamed" in html
+    assert reverse("staff:application", args=[named.pk]) in html
+
+
+def test_secretariat_selection_page_names_every_applicant(client, scored_jp, secretariat):
+    cohort, _named, _unnamed = scored_jp
+    client.force_login(secretariat)
+
+    response = client.get(reverse("staff:selection_ranking", kwargs={"cohort_id": cohort.pk}))
+
+    assert "GivenUnnamed FamilyUnnamed" in response.text
+    assert "no consent to share" not in response.text
