@@ -173,8 +173,8 @@ STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", default=12 * 60
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Trilink"
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
-# Fernet keys that encrypt MFA secrets at rest, newest first (accounts/mfa.py); empty: derived
-# from SECRET_KEY.
+# Fernet keys that encrypt secrets and health details at rest, newest first (accounts/crypto.py,
+# rotated with ``manage.py reencrypt``); empty: derived from SECRET_KEY.
 TRILINK_ENCRYPTION_KEYS = env.list("TRILINK_ENCRYPTION_KEYS", default=[])
 
 # Internationalisation: three languages everywhere; dates in the viewer's time zone.
