@@ -236,8 +236,12 @@ _readonly_admin(MatchGroupMember, list_display=["id", "run", "group", "applicati
 _readonly_admin(Host, list_display=["name", "cohort", "kind", "capacity"], search_fields=["name"])
 _readonly_admin(PlacementRun, list_display=["id", "cohort", "kind", "created_at"])
 _readonly_admin(PlacementAssignment, list_display=["id", "run", "application", "host", "mentor"])
+# Health details stay out of the admin: only the logged staff pages show them, and only to
+# holders of ``view_dietary_list``.
 _readonly_admin(
-    PredepartureChecklist, list_display=["application", "visa_status", "insurance_confirmed"]
+    PredepartureChecklist,
+    list_display=["application", "visa_status", "insurance_confirmed"],
+    exclude=["dietary_needs", "dietary_notes", "medical_notes"],
 )
 _readonly_admin(
     AlumniProfile,

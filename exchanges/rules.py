@@ -128,12 +128,19 @@ rules.add_perm("exchanges.manage_selection", is_secretariat)
 rules.add_perm("exchanges.manage_api_keys", is_secretariat | is_partner_staff)
 
 
-# Pre-departure. The checklist's details (dietary and medical needs above all) are for the
-# participant and the secretariat; partner staff of the participant's country see which
-# sections are complete; reviewers see nothing. The object is the application.
+# Pre-departure. The checklist's details are for the participant and the secretariat; its
+# health details (dietary and medical needs) only for the participant and for staff holding
+# the ``view_dietary_list`` permission (granted per person, never by role), within their
+# scope; partner staff of the participant's country see which sections are complete;
+# reviewers see nothing. The object is the application.
 @rules.predicate
 def is_predeparture_participant(user, application) -> bool:
     return bool(application is not None and application.status in APPLICATION_PREDEPARTURE)
+
+
+@rules.predicate
+def holds_dietary_list_permission(user) -> bool:
+    return user.has_perm("exchanges.view_dietary_list")
 
 
 rules.add_perm("exchanges.view_predeparture", is_secretariat | is_partner_for_cohort)
@@ -146,6 +153,14 @@ rules.add_perm(
 rules.add_perm(
     "exchanges.view_checklist_details",
     is_predeparture_participant & (is_application_owner | is_secretariat),
+)
+rules.add_perm(
+    "exchanges.view_checklist_health",
+    is_predeparture_participant
+    & (
+        is_application_owner
+        | ((is_secretariat | is_partner_for_application) & holds_dietary_list_permission)
+    ),
 )
 rules.add_perm("exchanges.edit_checklist", is_predeparture_participant & is_application_owner)
 

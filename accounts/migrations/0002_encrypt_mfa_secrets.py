@@ -13,7 +13,7 @@ def encrypt_secrets(apps, schema_editor):
 
 
 def decrypt_secrets(apps, schema_editor):
-    from accounts.mfa import decrypt_text  # noqa: PLC0415 -- the current code's encryption
+    from accounts.crypto import decrypt_text  # noqa: PLC0415 -- the current code's encryption
 
     Authenticator = apps.get_model("mfa", "Authenticator")
     for authenticator in Authenticator.objects.iterator():

@@ -173,8 +173,8 @@ STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", default=12 * 60
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Trilink"
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
-# Fernet keys that encrypt MFA secrets at rest, newest first (accounts/mfa.py); empty: derived
-# from SECRET_KEY.
+# Fernet keys that encrypt secrets and health details at rest, newest first (accounts/crypto.py,
+# rotated with ``manage.py reencrypt``); empty: derived from SECRET_KEY.
 TRILINK_ENCRYPTION_KEYS = env.list("TRILINK_ENCRYPTION_KEYS", default=[])
 
 # Internationalisation: three languages everywhere; dates in the viewer's time zone.
@@ -328,6 +328,9 @@ EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
 # Privacy (exchanges.services.privacy): an erasure request is answered within this many days
 # (GDPR art. 12(3): one month; APPI and PIPA ask for no delay beyond it).
 PRIVACY_REQUEST_DAYS = env.int("PRIVACY_REQUEST_DAYS", default=30)
+# Surveys (exchanges.services.surveys): a private survey link works this many days after the
+# email that carried it (the invitation, or a reminder), and never after the survey closes.
+SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",

@@ -2,8 +2,9 @@
 
 The checklist collects only what the program needs to travel safely: passport expiry (never its
 number), visa status, travel insurance, an emergency contact, dietary and medical needs and
-optional arrival details. Dietary and medical details are read by the participant and the
-secretariat only (``exchanges.rules``); partner staff see which sections are complete.
+optional arrival details. Dietary and medical details are encrypted at rest and read by the
+participant and by staff holding ``view_dietary_list`` only (``exchanges.rules``); other
+staff see which sections are complete.
 
 A section counts as complete from what was saved through ``predeparture_section_save``, which
 validates against the cohort's dates; ``completed_at`` is kept by the same service so staff
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.crypto import EncryptedTextField
 from exchanges.enums import (
     PREDEPARTURE_REQUIRED_SECTIONS,
     VISA_SETTLED,
@@ -64,11 +66,12 @@ class PredepartureChecklist(models.Model):
     )
     # ``DietaryNeed`` values; an empty list once saved means no dietary needs.
     dietary_needs = models.JSONField(_("dietary needs"), default=list, blank=True)
-    dietary_notes = models.TextField(_("dietary details"), blank=True)
+    # Health details: encrypted at rest (``accounts.crypto``), so only emptiness can be queried.
+    dietary_notes = EncryptedTextField(_("dietary details"), blank=True)
     dietary_updated_at = models.DateTimeField(
         _("dietary needs last changed"), null=True, blank=True
     )
-    medical_notes = models.TextField(_("medical or accessibility needs"), blank=True)
+    medical_notes = EncryptedTextField(_("medical or accessibility needs"), blank=True)
     medical_updated_at = models.DateTimeField(
         _("medical needs last changed"), null=True, blank=True
     )

@@ -170,7 +170,9 @@ class SurveyQuestion(models.Model):
 class SurveyInvitation(models.Model):
     """One person's invitation to a survey. Its private link is a signed id (see
     ``exchanges.services.surveys.survey_invitation_token``): the same link in the invitation
-    and every reminder, and nothing to store or leak."""
+    and every reminder, and nothing secret to store or leak. The link stops working at
+    ``link_expires_at`` (``SURVEY_LINK_DAYS`` after the last email that carried it) or when
+    the survey closes, whichever comes first."""
 
     survey = models.ForeignKey(
         Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="invitations"
@@ -187,6 +189,9 @@ class SurveyInvitation(models.Model):
     # When the invitation email was queued; None until then (or while the address opted out).
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # Set with each email that carries the link; None until the first (older rows: counted
+    # from ``invited_at``, see ``survey_link_expires_at``).
+    link_expires_at = models.DateTimeField(_("private link expires"), null=True, blank=True)
     # Answers saved with "finish later", keyed by question id; emptied on submission.
     draft = models.JSONField(_("saved answers"), default=dict, blank=True)
 

@@ -13,7 +13,11 @@ beat tick, so someone confirmed late is invited on the next tick.
 Private link. The token is ``django.core.signing`` over the invitation id: deterministic, so the
 reminder carries the same working link as the invitation, nothing secret is stored, and a
 changed character fails the signature. Rotating ``SECRET_KEY`` without keeping the old key in
-``SECRET_KEY_FALLBACKS`` invalidates the links of surveys still open.
+``SECRET_KEY_FALLBACKS`` invalidates the links of surveys still open. A link expires
+``SURVEY_LINK_DAYS`` after the invitation email (``link_expires_at``); a reminder carries the
+same link and so extends it from its own date, and closing the survey ends it in any case. A
+forwarded or leaked link therefore stops working, while the participant signed in still
+reaches the survey from their status page.
 
 Scheduled emails (registered with ``@reminder_workflow``, run every 15 minutes by beat):
 
@@ -41,6 +45,8 @@ import re
 import zoneinfo
 from functools import partial
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -643,6 +649,39 @@ def survey_invitation_for_token(*, token: str) -> SurveyInvitation | None:
     )
 
 
+def survey_link_expires_at(*, invitation: SurveyInvitation) -> dt.datetime:
+    """When the private link of ``invitation`` stops working (the survey's close may end it
+    earlier). Invitations emailed before expiry was stored count from their invitation."""
+    if invitation.link_expires_at is not None:
+        return invitation.link_expires_at
+    sent = invitation.invited_at or invitation.created_at
+    return sent + dt.timedelta(days=settings.SURVEY_LINK_DAYS)
+
+
+def survey_link_is_expired(*, invitation: SurveyInvitation, now: dt.datetime) -> bool:
+    return now >= survey_link_expires_at(invitation=invitation)
+
+
+def _link_extended(invitation: SurveyInvitation, now: dt.datetime) -> dt.datetime:
+    """The expiry once an email carrying the link is queued at ``now``: never shortened."""
+    fresh = now + dt.timedelta(days=settings.SURVEY_LINK_DAYS)
+    return max(fresh, invitation.link_expires_at) if invitation.link_expires_at else fresh
+
+
+@transaction.atomic
+def survey_link_renew_for_mail(*, mail: OutgoingMail, now: dt.datetime) -> bool:
+    """Staff queued ``mail`` again (``mail_resend``): when it is a survey email, the link it
+    carries works ``SURVEY_LINK_DAYS`` from ``now`` again. Returns whether it was one."""
+    if mail.content_type_id != ContentType.objects.get_for_model(SurveyInvitation).pk:
+        return False
+    invitation = SurveyInvitation.objects.select_for_update().filter(pk=mail.object_id).first()
+    if invitation is None:
+        return False
+    invitation.link_expires_at = _link_extended(invitation, now)
+    invitation.save(update_fields=["link_expires_at"])
+    return True
+
+
 def survey_invitation_url(*, invitation: SurveyInvitation) -> str:
     path = reverse("apply:survey", kwargs={"token": survey_invitation_token(invitation=invitation)})
     return absolute_url(path)
@@ -878,8 +917,10 @@ def survey_invitation_send(
     if mail is None:
         return None
     locked.invited_at = now if not existed else mail.created_at
-    locked.save(update_fields=["invited_at"])
+    locked.link_expires_at = _link_extended(locked, locked.invited_at)
+    locked.save(update_fields=["invited_at", "link_expires_at"])
     invitation.invited_at = locked.invited_at
+    invitation.link_expires_at = locked.link_expires_at
     return None if existed else mail
 
 
@@ -941,18 +982,27 @@ def survey_reminder_window(*, invitation: SurveyInvitation, now: dt.datetime) ->
 
 
 @transaction.atomic
-def survey_reminder_send(*, invitation: SurveyInvitation, window: str) -> OutgoingMail | None:
-    """Queue the ``window`` reminder of ``invitation`` once, unless it was answered meanwhile."""
+def survey_reminder_send(
+    *, invitation: SurveyInvitation, window: str, now: dt.datetime | None = None
+) -> OutgoingMail | None:
+    """Queue the ``window`` reminder of ``invitation`` once, unless it was answered meanwhile;
+    the link it carries works ``SURVEY_LINK_DAYS`` from ``now`` again."""
+    now = now or timezone.now()
     locked = SurveyInvitation.objects.select_for_update().get(pk=invitation.pk)
     key = reminder_key(workflow=REMINDER_WORKFLOW, obj=locked, window=window)
     if locked.completed_at is not None or OutgoingMail.objects.filter(idempotency_key=key).exists():
         return None
-    return _queue(
+    mail = _queue(
         invitation=invitation,
         workflow=REMINDER_WORKFLOW,
         window=window,
         template_key=MailTemplateKey.SURVEY_REMINDER,
     )
+    if mail is not None:
+        locked.link_expires_at = _link_extended(locked, now)
+        locked.save(update_fields=["link_expires_at"])
+        invitation.link_expires_at = locked.link_expires_at
+    return mail
 
 
 @reminder_workflow(REMINDER_WORKFLOW)
@@ -983,7 +1033,7 @@ def survey_reminders(now: dt.datetime) -> int:
                 (
                     invitation,
                     window,
-                    partial(survey_reminder_send, invitation=invitation, window=window),
+                    partial(survey_reminder_send, invitation=invitation, window=window, now=now),
                 )
             )
     return reminders_queue_due(workflow=REMINDER_WORKFLOW, due=due)

@@ -34,7 +34,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.mfa import decrypt_text, encrypt_text
+from accounts.crypto import decrypt_text, encrypt_text
 from accounts.models import Organisation
 from exchanges.activity_types import Activity
 from exchanges.dispatch import dispatch, dispatch_on_commit

@@ -45,6 +45,7 @@ from exchanges.services.mail import (
     unsubscribe_email_from_token,
 )
 from exchanges.services.predeparture import predeparture_sections_text
+from exchanges.services.surveys import survey_link_renew_for_mail
 from exchanges.views.pagination import paginate
 
 PAGE_SIZE = 50
@@ -116,6 +117,9 @@ def outbox_resend(request: HttpRequest, pk: int) -> HttpResponse:
     except ExchangeError as error:
         messages.error(request, error.message)
     else:
+        # A survey invitation or reminder sent again is how staff give someone whose link
+        # expired a working one: the same link, valid again from now.
+        survey_link_renew_for_mail(mail=mail, now=timezone.now())
         messages.success(request, _("The email is queued again with the same Message-ID."))
     return redirect("staff:mail_detail", pk=pk)
 

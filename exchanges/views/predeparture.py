@@ -2,8 +2,10 @@
 completion table, one participant's checklist and the itinerary editor.
 
 Who sees what is decided by ``exchanges.rules``: the participant and the secretariat read the
-details; partner staff of the participant's country see which sections are complete; anyone
-else gets 404 (participant pages) or 403 (staff pages of a cohort they may not see).
+details; partner staff of the participant's country see which sections are complete; the
+dietary and medical details only the participant and staff in scope holding
+``view_dietary_list``, and every such view by staff is logged. Anyone else gets 404
+(participant pages) or 403 (staff pages of a cohort they may not see).
 """
 
 import datetime as dt
@@ -100,9 +102,13 @@ def _value_text(checklist: PredepartureChecklist, name: str) -> str:
 
 
 def section_rows(
-    checklist: PredepartureChecklist, *, details: bool = False, forms: dict | None = None
+    checklist: PredepartureChecklist,
+    *,
+    details: frozenset[str] = frozenset(),
+    forms: dict | None = None,
 ) -> list[dict]:
-    """Each section's state, and its values when ``details`` (only for those allowed)."""
+    """Each section's state, and the values of the sections in ``details`` (those the
+    viewer may read)."""
     rows = []
     for key, label in PredepartureSection.choices:
         required = key in PREDEPARTURE_REQUIRED_SECTIONS
@@ -126,7 +132,7 @@ def section_rows(
                     )
                     for name in SECTION_FIELDS[key]
                 ]
-                if details
+                if key in details
                 else [],
             }
         )
@@ -327,14 +333,20 @@ def participant(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
     application = predeparture_participant(viewer=request.user, cohort=cohort, pk=pk)
     if application is None or not request.user.has_perm("exchanges.view_checklist", application):
         raise Http404
-    details = request.user.has_perm("exchanges.view_checklist_details", application)
+    details = set()
+    if request.user.has_perm("exchanges.view_checklist_details", application):
+        details |= set(PredepartureSection.values) - PREDEPARTURE_SENSITIVE_SECTIONS
+    if request.user.has_perm("exchanges.view_checklist_health", application):
+        details |= PREDEPARTURE_SENSITIVE_SECTIONS
     current = checklist_or_blank(application)
     if details and current.pk:
         current = predeparture_checklist_of(application=application)
-    rows = section_rows(current, details=details)
-    if details and current.pk:
+    rows = section_rows(current, details=frozenset(details))
+    shown = {name for key in details for name in SECTION_FIELDS[key]}
+    sensitive = [name for name in SENSITIVE_CHECKLIST_FIELDS if name in shown]
+    if sensitive and current.pk:
         activity_record_sensitive_view(
-            actor=request.user, application=application, fields=list(SENSITIVE_CHECKLIST_FIELDS)
+            actor=request.user, application=application, fields=sensitive
         )
     return render(
         request,
@@ -344,7 +356,8 @@ def participant(request: HttpRequest, cohort_id: int, pk: int) -> HttpResponse:
             "application": application,
             "sections": rows,
             "progress": _progress(rows),
-            "details": details,
+            "details": bool(details),
+            "health": details >= PREDEPARTURE_SENSITIVE_SECTIONS,
             "checklist": current,
             "can_edit_itinerary": request.user.has_perm(MANAGE_ITINERARY, cohort),
         },

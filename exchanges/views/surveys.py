@@ -44,6 +44,7 @@ from exchanges.services.surveys import (
     survey_create_standard,
     survey_draft_save,
     survey_invitation_for_token,
+    survey_link_is_expired,
     survey_publish,
     survey_question_delete,
     survey_question_move,
@@ -76,13 +77,21 @@ def survey_respond(request: HttpRequest, token: str) -> HttpResponse:
     """Answer a survey through the private link of an invitation.
 
     Needs no login and ignores whoever is signed in: the link alone names the respondent.
-    A tampered or unknown link gets the "not valid" page with status 404.
+    A tampered or unknown link gets the "not valid" page with status 404, an expired one the
+    "expired" page with status 410 (as referee and guardian links), except for the respondent
+    signed in, who reaches it from their status page.
     """
     invitation = survey_invitation_for_token(token=token)
     if invitation is None:
         return render(request, "surveys/invalid.html", status=404)
     language = _respondent_language(request, invitation)
     with translation.override(language):
+        if (
+            survey_link_is_expired(invitation=invitation, now=timezone.now())
+            and request.user.pk != invitation.application.applicant_id
+        ):
+            # Names no survey or program: whoever holds an old link learns nothing from it.
+            return render(request, "surveys/link_expired.html", status=410)
         return _respond(request, invitation, language)
 
 

@@ -1,4 +1,5 @@
-"""The admin: no escalation above one's own rights, and MFA secrets neither shown nor stored."""
+"""The admin: no escalation above one's own rights, MFA secrets neither shown nor stored, and
+no health details shown."""
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -8,6 +9,7 @@ from django.urls import reverse
 from exchanges.models import ActivityLog
 from tests.conftest import TOTP_SECRET, with_mfa
 from tests.factories import ApplicantFactory, SecretariatFactory
+from tests.factories.predeparture import ChecklistFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +215,18 @@ def test_user_admin_secretariat_cannot_reset_a_superusers_mfa(client, secretaria
     assert "1 superuser was skipped: only a superuser may reset it." in [
         str(message) for message in response.context["messages"]
     ]
+
+
+def test_checklist_admin_shows_no_health_details(client, secretariat_admin):
+    checklist = ChecklistFactory(
+        medical_notes="Type 1 diabetes", dietary_notes="No gelatine", emergency_name="Emma Reed"
+    )
+
+    response = client.get(
+        reverse("admin:exchanges_predeparturechecklist_change", args=[checklist.pk])
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Emma Reed" in content
+    assert [text for text in ("Type 1 diabetes", "No gelatine") if text in content] == []

@@ -42,18 +42,21 @@ def test_encrypt_migration_encrypts_a_plain_text_secret_that_still_validates():
     assert authenticator.wrap().validate_code(_code_for(TOTP_SECRET)) is True
 
 
-def test_mfa_reencrypt_moves_secrets_to_the_new_first_key(settings):
+def test_reencrypt_moves_mfa_secrets_to_the_new_first_key(settings):
     old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     settings.TRILINK_ENCRYPTION_KEYS = [old_key]
     staff = with_mfa(SecretariatFactory())
     settings.TRILINK_ENCRYPTION_KEYS = [new_key, old_key]
     out = StringIO()
 
-    call_command("mfa_reencrypt", stdout=out)
+    call_command("reencrypt", stdout=out)
 
     settings.TRILINK_ENCRYPTION_KEYS = [new_key]
     authenticator = Authenticator.objects.get(user=staff, type=Authenticator.Type.TOTP)
-    assert out.getvalue() == "Re-encrypted 1 authenticator(s).\n"
+    assert out.getvalue() == (
+        "Re-encrypted 1 authenticator(s), 0 webhook secret(s), "
+        "0 exchanges.PredepartureChecklist row(s).\n"
+    )
     assert authenticator.wrap().validate_code(_code_for(TOTP_SECRET)) is True
 
 

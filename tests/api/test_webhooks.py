@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from accounts.mfa import decrypt_text
+from accounts.crypto import decrypt_text
 from api.services import api_key_create
 from exchanges.enums import ApiScope, WebhookDeliveryStatus
 from exchanges.models import (

@@ -7,6 +7,7 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -233,6 +234,7 @@ def test_secretariat_view_of_checklist_details_is_logged_with_field_names_only(
 ):
     application = ApplicationFactory(cohort=cohort, status="confirmed")
     ChecklistFactory(application=application, medical_notes="Asthma")
+    secretariat.user_permissions.add(Permission.objects.get(codename="view_dietary_list"))
 
     response = staff_client.get(
         reverse(

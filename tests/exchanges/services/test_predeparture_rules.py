@@ -1,4 +1,5 @@
-"""Who may see and change a pre-departure checklist: the rules of ``exchanges.rules``.
+"""Who may see and change a pre-departure checklist, and its health details: the rules of
+``exchanges.rules``.
 
 Checked with ``rules.has_perm`` (the rule set alone): ``accounts.backends`` additionally gives
 secretariat staff with admin access every ``exchanges`` permission, and the pages scope their
@@ -7,9 +8,10 @@ querysets so that cannot reach another person's checklist form.
 
 import pytest
 import rules
+from django.contrib.auth.models import Permission
 
 from exchanges.enums import ApplicationStatus
-from tests.factories import ApplicantFactory, PartnerStaffFactory
+from tests.factories import ApplicantFactory, PartnerStaffFactory, SecretariatFactory
 from tests.factories.applications import ApplicationFactory, CohortFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +58,33 @@ def test_partner_staff_of_another_country_or_program_see_nothing(application, co
 def test_reviewers_and_other_applicants_see_nothing(application, reviewer):
     assert perms(reviewer, application) == (False, False, False)
     assert perms(ApplicantFactory(), application) == (False, False, False)
+
+
+def _with_dietary_list_permission(user):
+    user.user_permissions.add(Permission.objects.get(codename="view_dietary_list"))
+    return type(user).objects.get(pk=user.pk)  # a fresh instance: no cached permissions
+
+
+def test_health_details_only_for_the_participant_and_holders_of_the_dietary_permission(
+    application, cohort, secretariat, reviewer
+):
+    partner = PartnerStaffFactory(organisation__country="US", partner_of=cohort.program)
+    japan = PartnerStaffFactory(organisation__country="JP", partner_of=cohort.program)
+    people = [
+        application.applicant,
+        secretariat,
+        _with_dietary_list_permission(SecretariatFactory()),
+        partner,
+        _with_dietary_list_permission(
+            PartnerStaffFactory(organisation=partner.organisation, country="US")
+        ),
+        _with_dietary_list_permission(japan),
+        _with_dietary_list_permission(reviewer),
+    ]
+
+    seen = [rules.has_perm("exchanges.view_checklist_health", p, application) for p in people]
+
+    assert seen == [True, False, True, False, True, False, False]
 
 
 @pytest.mark.parametrize(

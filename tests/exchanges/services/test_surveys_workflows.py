@@ -259,6 +259,22 @@ def test_reminder_carries_the_same_working_link_as_the_invitation(monkeypatch, c
     assert survey_invitation_for_token(token=survey_link(reminder_mail)).pk == invited.pk
 
 
+def test_invitation_and_each_reminder_set_the_link_expiry_from_their_own_date(monkeypatch, cohort):
+    monkeypatch.setattr(settings, "SURVEY_LINK_DAYS", 5)
+    survey = _survey(cohort)
+    application = ApplicationFactory(
+        cohort=cohort, status=ApplicationStatus.PARTICIPANT, applicant__time_zone="Asia/Seoul"
+    )
+
+    beat_tick(monkeypatch, at(2030, 3, 1, 0, 0))
+    after_invitation = _invitation(survey, application).link_expires_at
+    beat_tick(monkeypatch, at(2030, 3, 18, 0, 0))  # the 3-day reminder, 09:00 in Seoul
+    after_reminder = _invitation(survey, application).link_expires_at
+
+    assert after_invitation == at(2030, 3, 6, 0, 0)
+    assert after_reminder == at(2030, 3, 23, 0, 0)
+
+
 def test_no_reminder_after_answering_or_after_the_close(monkeypatch, cohort):
     survey = _survey(cohort)
     answered = ApplicationFactory(

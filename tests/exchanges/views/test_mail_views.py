@@ -1,3 +1,5 @@
+import datetime as dt
+import re
 from html import escape
 from html.parser import HTMLParser
 
@@ -10,8 +12,10 @@ from django.utils import timezone
 from exchanges.enums import CampaignStatus, MailStatus, MailTemplateKey
 from exchanges.models import Campaign, MailOptOut, MailTemplate, OutgoingMail
 from exchanges.services.mail import mail_queue, mail_send, unsubscribe_token
+from exchanges.services.surveys import survey_invitation_send
 from tests.factories import ApplicantFactory
 from tests.factories.applications import ApplicationFactory, CohortFactory
+from tests.factories.surveys import SurveyFactory, SurveyInvitationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +88,26 @@ def test_outbox_resend_requeues_with_same_message_id(
     assert response.status_code == 302
     assert OutgoingMail.objects.get(pk=row.pk).status == MailStatus.SENT
     assert mail.outbox[0].extra_headers["Message-ID"] == row.message_id
+
+
+def test_resending_a_survey_invitation_makes_its_expired_link_work_again(
+    client, staff_client, django_capture_on_commit_callbacks
+):
+    sent = timezone.now() - dt.timedelta(days=settings.SURVEY_LINK_DAYS + 1)
+    survey = SurveyFactory(
+        published=True, opens_at=sent, closes_at=timezone.now() + dt.timedelta(days=5)
+    )
+    invited = SurveyInvitationFactory(survey=survey, invited_at=None)
+    invitation_mail = survey_invitation_send(invitation=invited, now=sent)
+    link = re.search(r"(/surveys/[^/\s]+/)", invitation_mail.text_body).group(1)
+    before = client.get(link).status_code
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("staff:mail_resend", args=[invitation_mail.pk]))
+    after = client.get(link).status_code
+
+    assert (before, after) == (410, 200)
+    assert mail.outbox[-1].body == invitation_mail.text_body
 
 
 def test_template_edit_refuses_syntax_errors(staff_client, cohort):

@@ -1,18 +1,21 @@
 """Pre-departure pages: the participant's checklist and itinerary, the staff completion table,
-one participant's checklist (details for the secretariat only), the itinerary editor, who may
+one participant's checklist (details for the secretariat, health details only with
+``view_dietary_list``), the itinerary editor, who may
 see what, and query counts of the lists."""
 
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from exchanges.activity_types import Activity
 from exchanges.enums import ApplicationStatus
-from exchanges.models import ItineraryItem, PredepartureChecklist
+from exchanges.models import ActivityLog, ItineraryItem, PredepartureChecklist
 from tests.conftest import with_mfa
-from tests.factories import ApplicantFactory, PartnerStaffFactory
+from tests.factories import ApplicantFactory, PartnerStaffFactory, SecretariatFactory
 from tests.factories.applications import ApplicationFactory, CohortFactory
 from tests.factories.predeparture import (
     ChecklistFactory,
@@ -363,23 +366,132 @@ def test_completion_table_query_count(staff_client, cohort, count, django_assert
 # --- staff: one participant's checklist --------------------------------------------------------
 
 
-def test_secretariat_reads_medical_and_dietary_details(staff_client, cohort, confirmed):
-    ChecklistFactory(
-        application=confirmed,
+def _with_health_details(application, cohort):
+    return ChecklistFactory(
+        application=application,
         medical_notes=MEDICAL,
         medical_updated_at=cohort.opens_at,
         dietary_needs=["halal"],
         dietary_notes="No gelatin",
         dietary_updated_at=cohort.opens_at,
+        emergency_name="Emma Reed",
     )
 
-    response = staff_client.get(staff_url("predeparture_participant", cohort, pk=confirmed.pk))
+
+def _allowed(user):
+    user.user_permissions.add(Permission.objects.get(codename="view_dietary_list"))
+    return type(user).objects.get(pk=user.pk)  # a fresh instance: no cached permissions
+
+
+def _sensitive_views():
+    return list(
+        ActivityLog.objects.filter(action_type=Activity.APPLICATION_SENSITIVE_VIEWED).values_list(
+            "actor_id", "object_id", "data"
+        )
+    )
+
+
+def test_secretariat_with_the_permission_reads_health_details_and_the_view_is_logged(
+    client, cohort, confirmed
+):
+    _with_health_details(confirmed, cohort)
+    staff = _allowed(with_mfa(SecretariatFactory()))
+    client.force_login(staff)
+
+    response = client.get(staff_url("predeparture_participant", cohort, pk=confirmed.pk))
 
     details = {row["key"]: row["details"] for row in response.context["sections"]}
     assert response.context["details"] is True
     assert details["medical"] == [("Medical or accessibility needs", MEDICAL)]
     assert details["dietary"] == [("Dietary needs", "Halal"), ("Dietary details", "No gelatin")]
     assert MEDICAL in response.content.decode()
+    assert _sensitive_views() == [
+        (
+            staff.pk,
+            confirmed.pk,
+            {
+                "fields": [
+                    "dietary_needs",
+                    "dietary_notes",
+                    "emergency_name",
+                    "emergency_phone",
+                    "emergency_relationship",
+                    "medical_notes",
+                    "passport_valid_until",
+                    "passport_validity_confirmed",
+                ]
+            },
+        )
+    ]
+
+
+def test_secretariat_without_the_permission_reads_other_details_but_no_health(
+    staff_client, secretariat, cohort, confirmed
+):
+    _with_health_details(confirmed, cohort)
+
+    response = staff_client.get(staff_url("predeparture_participant", cohort, pk=confirmed.pk))
+
+    content = response.content.decode()
+    details = {row["key"]: row["details"] for row in response.context["sections"]}
+    assert (response.context["details"], response.context["health"]) == (True, False)
+    assert (details["medical"], details["dietary"]) == ([], [])
+    assert ("Emergency contact name", "Emma Reed") in details["emergency_contact"]
+    assert [text for text in (MEDICAL, "No gelatin", "Halal") if text in content] == []
+    assert (
+        "Dietary and medical needs are visible only to the participant and to staff allowed "
+        "to see the dietary and accessibility list."
+    ) in content
+    assert _sensitive_views() == [
+        (
+            secretariat.pk,
+            confirmed.pk,
+            {
+                "fields": [
+                    "emergency_name",
+                    "emergency_phone",
+                    "emergency_relationship",
+                    "passport_valid_until",
+                    "passport_validity_confirmed",
+                ]
+            },
+        )
+    ]
+
+
+def test_partner_staff_with_the_permission_read_health_details_of_their_country_only(
+    client, cohort, confirmed
+):
+    _with_health_details(confirmed, cohort)
+    korean = ApplicationFactory(
+        cohort=cohort, from_country="KR", status=ApplicationStatus.CONFIRMED
+    )
+    partner_us = _allowed(
+        with_mfa(
+            PartnerStaffFactory(
+                organisation__country="US",
+                organisation__name="Partner US",
+                partner_of=cohort.program,
+            )
+        )
+    )
+    client.force_login(partner_us)
+
+    response = client.get(staff_url("predeparture_participant", cohort, pk=confirmed.pk))
+    other = client.get(staff_url("predeparture_participant", cohort, pk=korean.pk))
+
+    details = {row["key"]: row["details"] for row in response.context["sections"]}
+    assert details["medical"] == [("Medical or accessibility needs", MEDICAL)]
+    assert details["emergency_contact"] == []
+    assert "Emma Reed" not in response.content.decode()
+    assert other.status_code == 404
+    assert _sensitive_views() == [
+        (
+            partner_us.pk,
+            confirmed.pk,
+            {"fields": ["dietary_needs", "dietary_notes", "medical_notes"]},
+        )
+    ]
 
 
 def test_partner_staff_see_completion_but_no_details(client, cohort, confirmed):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from exchanges.enums import SurveyKind, SurveyStatus
 from exchanges.models import Application, Survey, SurveyAnswer, SurveyInvitation, SurveyResponse
 from exchanges.services.surveys import (
+    survey_invitation_send,
     survey_invitation_token,
     survey_questions_for,
     survey_respondent_id,
@@ -174,6 +175,81 @@ def test_tampered_or_unknown_link_is_a_clear_404(client, survey):
     assert (tampered.status_code, unknown.status_code) == (404, 404)
     assert tampered.templates[0].name == "surveys/invalid.html"
     assert "This survey link is not valid" in tampered.content.decode()
+
+
+def _invited_days_ago(survey, days: int):
+    """An invitation whose email was queued ``days`` ago, through the service."""
+    sent = timezone.now() - dt.timedelta(days=days)
+    invited = SurveyInvitationFactory(survey=survey, invited_at=None, created_at=sent)
+    survey_invitation_send(invitation=invited, now=sent)
+    invited.refresh_from_db()
+    return invited
+
+
+def test_link_expires_the_configured_days_after_the_invitation(client, settings):
+    settings.SURVEY_LINK_DAYS = 30
+    survey = SurveyFactory(
+        published=True,
+        opens_at=timezone.now() - dt.timedelta(days=40),
+        closes_at=timezone.now() + dt.timedelta(days=10),
+    )
+    fresh = _invited_days_ago(survey, 29)
+    expired = _invited_days_ago(survey, 31)
+
+    works = client.get(_link(fresh))
+    refused = client.get(_link(expired))
+    posted = client.post(_link(expired), _post_data(survey))
+
+    assert fresh.link_expires_at == fresh.invited_at + dt.timedelta(days=30)
+    assert (works.status_code, works.templates[0].name) == (200, "surveys/respond.html")
+    assert (refused.status_code, refused.templates[0].name) == (410, "surveys/link_expired.html")
+    assert "ask the secretariat for a new link" in refused.content.decode()
+    assert survey.title not in refused.content.decode()
+    assert posted.status_code == 410
+    assert SurveyResponse.objects.count() == 0
+
+
+def test_expired_link_page_is_translated(client, survey):
+    invited = _invited_days_ago(survey, 0)
+    SurveyInvitation.objects.filter(pk=invited.pk).update(link_expires_at=timezone.now())
+    invited.application.applicant.preferred_language = "ja"
+    invited.application.applicant.save(update_fields=["preferred_language"])
+
+    response = client.get(_link(invited))
+
+    assert response.status_code == 410
+    assert "このアンケートのリンクは有効期限が切れています" in response.content.decode()
+
+
+def test_expired_link_still_opens_for_the_respondent_signed_in(client, survey):
+    invited = _invited_days_ago(survey, 0)
+    SurveyInvitation.objects.filter(pk=invited.pk).update(link_expires_at=timezone.now())
+    other = ApplicantFactory()
+
+    client.force_login(other)
+    stranger = client.get(_link(invited))
+    client.force_login(invited.application.applicant)
+    owner = client.get(_link(invited))
+
+    assert stranger.status_code == 410
+    assert (owner.status_code, owner.templates[0].name) == (200, "surveys/respond.html")
+
+
+def test_link_of_an_invitation_emailed_before_expiry_was_stored_counts_from_invited_at(
+    client, survey, settings
+):
+    settings.SURVEY_LINK_DAYS = 7
+    old = SurveyInvitationFactory(
+        survey=survey, invited_at=timezone.now() - dt.timedelta(days=8), link_expires_at=None
+    )
+    recent = SurveyInvitationFactory(
+        survey=survey, invited_at=timezone.now() - dt.timedelta(days=6), link_expires_at=None
+    )
+
+    assert [client.get(_link(old)).status_code, client.get(_link(recent)).status_code] == [
+        410,
+        200,
+    ]
 
 
 def test_closed_or_not_yet_open_survey_shows_a_polite_page(client):
