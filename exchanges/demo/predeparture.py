@@ -13,6 +13,7 @@ through ``predeparture_section_save``, so the demo data passes the same validati
 import datetime as dt
 import random
 
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from accounts.models import User
@@ -231,6 +232,11 @@ def seed_demo_predeparture(*, cohort: Cohort, staff: User, login: User) -> dict[
     """Confirm ``login`` and a few generated applicants in ``cohort``, give them checklists
     (complete, partly done, just started, untouched) and give the cohort an itinerary."""
     rng = random.Random("trilink-predeparture")  # noqa: S311 -- repeatable demo data
+    # The health details (dietary list, medical notes) need a permission granted per person,
+    # never by role: the demo's secretariat login holds it, so the demo shows those pages.
+    staff.user_permissions.add(
+        Permission.objects.get(content_type__app_label="exchanges", codename="view_dietary_list")
+    )
     people = [login]
     for country in cohort.program.countries:
         people += _candidates(cohort, country)

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from exchanges.demo import DEMO_DOMAIN, demo_seed
 from exchanges.enums import ApplicationStatus, CohortStatus
 from exchanges.models import (
@@ -71,3 +72,18 @@ def test_demo_login_sees_a_partly_complete_checklist_and_the_itinerary(client):
     assert response.context["itinerary"][0]["items"][0]["own_time_text"].endswith(
         "(America/Denver)"
     )
+
+
+def test_demo_secretariat_login_holds_the_health_permission_and_opens_the_dietary_list(client):
+    demo_seed()
+    demo_seed()
+    upcoming = Cohort.objects.get(status=CohortStatus.OPEN)
+    staff = User.objects.get(email=f"staff@{DEMO_DOMAIN}")
+    partner = User.objects.get(email=f"partner-jp@{DEMO_DOMAIN}")
+    url = reverse("staff:predeparture_list", args=[upcoming.pk, "dietary"])
+
+    assert staff.user_permissions.filter(codename="view_dietary_list").count() == 1
+    client.force_login(partner)
+    assert client.get(url).status_code == 403
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
