@@ -1,4 +1,7 @@
-"""What every partner API view shares: the key's scope, problem details, idempotent POSTs."""
+"""What every partner API view shares: the key's scope (of endpoints, and of countries at the
+query layer), problem details, idempotent POSTs."""
+
+from contextlib import ExitStack
 
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import generics
@@ -7,6 +10,7 @@ from rest_framework.views import APIView
 
 from api.idempotency import HEADER, run_idempotent
 from api.permissions import HasScope
+from exchanges.scopes import carry_scope, query_scope_for_country
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     name=HEADER,
@@ -21,7 +25,30 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 )
 
 
-class PartnerMixin:
+class CountryScopeMixin:
+    """Runs the view in the calling key's country scope (``exchanges.scopes``).
+
+    The key is known only once DRF has authenticated it, after ScopeMiddleware, which left
+    the anonymous scope (a query of applicant data raises). The key's scope is entered in
+    ``initial`` and held until ``dispatch`` returns, so the handler, the serialiser, the
+    paginator and a streamed body all read only the key's country.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        with ExitStack() as self._query_scope:
+            response = super().dispatch(request, *args, **kwargs)
+            if response.streaming and getattr(response, "file_to_stream", None) is None:
+                response.streaming_content = carry_scope(response.streaming_content)
+            return response
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        client = request.user
+        if client is not None and client.is_authenticated and hasattr(client, "key"):
+            self._query_scope.enter_context(query_scope_for_country(client.country))
+
+
+class PartnerMixin(CountryScopeMixin):
     """``required_scope`` names the scope; ``organisation`` is the calling key's."""
 
     permission_classes = [HasScope]
