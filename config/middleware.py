@@ -32,7 +32,7 @@ class ScopeMiddleware:
 
     It sits after authentication, so ``request.user`` is known; see ``exchanges.scopes`` for
     who reads which countries. The API authenticates by key inside DRF, after this middleware:
-    its views narrow the (empty) anonymous scope to the key's country themselves.
+    its views narrow the (empty) anonymous scope to the key's own themselves.
     """
 
     def __init__(self, get_response) -> None:

@@ -2,11 +2,14 @@
 
 The models that hold applicant data (``Application`` and the rows keyed to one that a partner
 could list: answers, documents, referee requests, guardian consents) use a ``ScopedManager``
-on the ``country`` dimension. A query through one of their managers:
+on two dimensions: ``country`` (the application's quota country) and ``organisation`` (the
+cohorts of the programs an organisation partners on, as a subquery). A query through one of
+their managers:
 
-- inside ``scope(country=[...])`` is filtered to those countries, whatever the caller forgot;
-- inside ``scope(country=None)`` is not filtered by country (people whose own rows may lie in
-  any country; the selectors keep them to their own);
+- inside a partner's scope (``partner_scope``) is filtered to that country and those cohorts,
+  whatever the caller forgot;
+- inside ``scope(country=None, organisation=None)`` is not filtered (people whose own rows may
+  lie in any country and program; the selectors keep them to their own);
 - inside ``scopes_disabled()`` is unfiltered (the secretariat, Celery, management commands);
 - anywhere else raises ``ScopeError`` instead of returning rows.
 
@@ -18,41 +21,59 @@ that made it (``carry_scope``), since the server reads it after the middleware h
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 
+from django.apps import apps
 from django_scopes import scope, scopes_disabled
 from django_scopes.state import get_scope
 
 from exchanges.enums import Role
 
-# The lookup each scoped model's manager filters its country dimension by.
-APPLICATION_COUNTRY = "country"
-RELATED_COUNTRY = "application__country"
+# The lookups each scoped model's manager filters its dimensions by: ``Application`` itself,
+# and the models keyed to one (``RELATED_SCOPES``). The organisation dimension's value is a
+# queryset of cohorts, so it filters by a subquery rather than by joining the program's
+# partners: a ``select_for_update()`` of applications then locks application rows only, not
+# the cohort, program and partnership rows a join would lock with them on PostgreSQL.
+APPLICATION_SCOPES = {"country": "country", "organisation": "cohort__in"}
+RELATED_SCOPES = {name: f"application__{path}" for name, path in APPLICATION_SCOPES.items()}
+EVERYWHERE = {"country": None, "organisation": None}
+
+
+def partner_scope(*, country: str | None, organisation_id: int | None):
+    """One country, in the cohorts of the programs one organisation partners on; nothing at
+    all without either."""
+    cohorts = apps.get_model("exchanges", "Cohort").objects
+    if not country or not organisation_id:
+        return scope(country=[], organisation=cohorts.none())
+    return scope(
+        country=[country],
+        organisation=cohorts.filter(program__partners=organisation_id).values("pk"),
+    )
 
 
 def query_scope_for_user(user) -> AbstractContextManager:
     """The scope one person's request reads in.
 
-    Partner staff: their organisation's country (none if they have no organisation, so they
-    read nothing). The secretariat and superusers: disabled, their work spans every country.
-    Applicants and reviewers: every country at this layer (an applicant's application counts
-    against the quota country of their citizenship or residence, not their profile's, and a
-    reviewer's assignments span countries); the selectors and rules keep them to their own
-    rows. Anyone not signed in: no country at all, so a query of applicant data raises; the
-    private-link pages (referee, guardian, survey) open theirs inside an explicit
-    ``scopes_disabled()`` where the link's token is the right.
+    Partner staff: their organisation's country, in the programs it partners on (nothing if
+    they have no organisation). The secretariat and superusers: disabled, their work spans
+    every country. Applicants and reviewers: every country and program at this layer (an
+    applicant's application counts against the quota country of their citizenship or
+    residence, not their profile's, and a reviewer's assignments span countries); the
+    selectors and rules keep them to their own rows. Anyone not signed in: no scope at all,
+    so a query of applicant data raises; the private-link pages (referee, guardian, survey,
+    calendar feed) open theirs inside an explicit ``scopes_disabled()``, the link's token
+    being the right.
     """
     if user is None or not user.is_authenticated:
         return scope()
     if user.is_superuser or user.role == Role.SECRETARIAT:
         return scopes_disabled()
     if user.role == Role.PARTNER_STAFF:
-        country = user.partner_country
-        return scope(country=[country] if country else [])
-    return scope(country=None)
+        return partner_scope(country=user.partner_country, organisation_id=user.organisation_id)
+    return scope(**EVERYWHERE)
 
 
-def query_scope_for_country(country: str) -> AbstractContextManager:
-    """The scope of an organisation's API key: its country only."""
-    return scope(country=[country] if country else [])
+def query_scope_for_organisation(organisation) -> AbstractContextManager:
+    """The scope of an organisation's API key: its country, in the programs it partners on."""
+    return partner_scope(country=organisation.country, organisation_id=organisation.pk)
 
 
 def carry_scope(chunks: Iterable) -> Iterator:

@@ -16,7 +16,7 @@ from django_scopes import ScopeError, scope
 from api.services import api_key_create
 from exchanges.enums import ApiScope, ApplicationStatus
 from exchanges.models import Answer, Application, Document, GuardianConsent, RefereeRequest
-from exchanges.scopes import carry_scope
+from exchanges.scopes import EVERYWHERE, carry_scope, partner_scope
 from exchanges.services.reminders import reminders_run
 from exchanges.tasks import task_send_scheduled_reminders
 from tests.api.conftest import client_for
@@ -52,6 +52,14 @@ def japanese_partner(cohort):
 
 
 @pytest.fixture
+def unpartnered_japanese(cohort, japanese_partner):
+    """A Japanese application to a program the Japanese organisation does not partner on."""
+    return ApplicationFactory(
+        from_country="JP", applicant__family_name="Tanaka", status=ApplicationStatus.SUBMITTED
+    )
+
+
+@pytest.fixture
 def selector_without_filter(monkeypatch):
     """The pipeline's selector as if its author had forgotten the viewer's scope."""
 
@@ -70,19 +78,39 @@ def test_query_outside_any_scope_raises(cohort, model):
 
 
 def test_query_in_a_country_scope_holds_only_that_country(cohort):
-    with scope(country=["JP"]):
+    with scope(country=["JP"], organisation=None):
         countries = list(Application.objects.values_list("country", flat=True))
         related = list(cohort.applications.values_list("country", flat=True))
+        answers = Answer.objects.exclude(application__country="JP").count()
 
     assert countries == ["JP"]
     assert related == ["JP"]
+    assert answers == 0
 
 
-def test_query_in_the_all_countries_scope_holds_every_country(cohort):
-    with scope(country=None):
+def test_query_in_a_partner_scope_holds_only_its_country_in_its_programs(
+    cohort, japanese_partner, unpartnered_japanese
+):
+    organisation_id = japanese_partner.organisation_id
+    with scope(country=["JP"], organisation=None):
+        every_program = sorted(Application.objects.values_list("applicant__family_name", flat=True))
+    with partner_scope(country="JP", organisation_id=organisation_id):
+        names = list(Application.objects.values_list("applicant__family_name", flat=True))
+        documents = Document.objects.exclude(application__applicant__family_name="Sato").count()
+    with partner_scope(country="JP", organisation_id=None):
+        without_organisation = Application.objects.count()
+
+    assert every_program == ["Sato", "Tanaka"]
+    assert names == ["Sato"]
+    assert documents == 0
+    assert without_organisation == 0
+
+
+def test_query_in_the_everywhere_scope_holds_every_country(cohort, unpartnered_japanese):
+    with scope(**EVERYWHERE):
         countries = sorted(Application.objects.values_list("country", flat=True))
 
-    assert countries == ["JP", "KR", "US"]
+    assert countries == ["JP", "JP", "KR", "US"]
 
 
 def test_partner_page_holds_only_their_country_when_the_selector_forgets(
@@ -115,7 +143,7 @@ def test_carried_scope_is_not_left_active_between_chunks(cohort):
         yield str(Application.objects.count())
         yield str(Application.objects.count())
 
-    with scope(country=["KR"]):
+    with scope(country=["KR"], organisation=None):
         stream = carry_scope(body())
 
     with scope():
@@ -137,8 +165,8 @@ def test_anonymous_request_that_queries_applicant_data_fails_closed(client, coho
         client.get(reverse("apply:calls"))
 
 
-def test_api_key_reads_only_its_country_when_the_selector_forgets(
-    cohort, japanese_partner, monkeypatch
+def test_api_key_reads_only_its_country_and_programs_when_the_selector_forgets(
+    cohort, japanese_partner, unpartnered_japanese, monkeypatch
 ):
     monkeypatch.setattr(
         "api.views.applications.applications_for_partner",
@@ -153,8 +181,8 @@ def test_api_key_reads_only_its_country_when_the_selector_forgets(
     response = client_for(token).get("/api/v1/applications/")
 
     assert response.status_code == 200
-    expected = list(Application.objects.filter(country="JP").values_list("pk", flat=True))
-    assert [item["id"] for item in response.json()["results"]] == expected
+    sato = Application.objects.get(applicant__family_name="Sato")
+    assert [item["id"] for item in response.json()["results"]] == [sato.pk]
 
 
 def test_celery_task_runs_with_scopes_off(cohort, caplog):

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from api.idempotency import HEADER, run_idempotent
 from api.permissions import HasScope
-from exchanges.scopes import carry_scope, query_scope_for_country
+from exchanges.scopes import carry_scope, query_scope_for_organisation
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     name=HEADER,
@@ -25,13 +25,14 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 )
 
 
-class CountryScopeMixin:
-    """Runs the view in the calling key's country scope (``exchanges.scopes``).
+class QueryScopeMixin:
+    """Runs the view in the calling key's query scope (``exchanges.scopes``): its
+    organisation's country, in the programs the organisation partners on.
 
     The key is known only once DRF has authenticated it, after ScopeMiddleware, which left
     the anonymous scope (a query of applicant data raises). The key's scope is entered in
     ``initial`` and held until ``dispatch`` returns, so the handler, the serialiser, the
-    paginator and a streamed body all read only the key's country.
+    paginator and a streamed body all read only what the key may.
     """
 
     def dispatch(self, request, *args, **kwargs):
@@ -45,10 +46,10 @@ class CountryScopeMixin:
         super().initial(request, *args, **kwargs)
         client = request.user
         if client is not None and client.is_authenticated and hasattr(client, "key"):
-            self._query_scope.enter_context(query_scope_for_country(client.country))
+            self._query_scope.enter_context(query_scope_for_organisation(client.organisation))
 
 
-class PartnerMixin(CountryScopeMixin):
+class PartnerMixin(QueryScopeMixin):
     """``required_scope`` names the scope; ``organisation`` is the calling key's."""
 
     permission_classes = [HasScope]

@@ -19,7 +19,7 @@ from exchanges.enums import (
 )
 from exchanges.models.programs import Cohort
 from exchanges.models.questions import Question
-from exchanges.scopes import APPLICATION_COUNTRY, RELATED_COUNTRY
+from exchanges.scopes import APPLICATION_SCOPES, RELATED_SCOPES
 from exchanges.validators import UPLOAD_CONTENT_TYPES
 
 
@@ -94,7 +94,7 @@ class Application(models.Model):
     )
 
     # Applicant data: a query outside any scope raises (exchanges.scopes).
-    objects = ScopedManager(country=APPLICATION_COUNTRY)
+    objects = ScopedManager(**APPLICATION_SCOPES)
 
     class Meta:
         verbose_name = _("application")
@@ -147,7 +147,7 @@ class Answer(models.Model):
     value = models.JSONField(_("value"), null=True, blank=True)
     updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
 
-    objects = ScopedManager(country=RELATED_COUNTRY)
+    objects = ScopedManager(**RELATED_SCOPES)
 
     class Meta:
         verbose_name = _("answer")
@@ -187,7 +187,7 @@ class Document(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
-    objects = ScopedManager(country=RELATED_COUNTRY)
+    objects = ScopedManager(**RELATED_SCOPES)
 
     class Meta:
         verbose_name = _("document")
@@ -243,7 +243,7 @@ class RefereeRequest(models.Model):
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
 
-    objects = ScopedManager(country=RELATED_COUNTRY)
+    objects = ScopedManager(**RELATED_SCOPES)
 
     class Meta:
         verbose_name = _("referee request")
@@ -271,7 +271,7 @@ class GuardianConsent(models.Model):
     consented_at = models.DateTimeField(_("consented"), null=True, blank=True)
     consented_name = models.CharField(_("signed by"), max_length=200, blank=True)
 
-    objects = ScopedManager(country=RELATED_COUNTRY)
+    objects = ScopedManager(**RELATED_SCOPES)
 
     class Meta:
         verbose_name = _("guardian consent")
