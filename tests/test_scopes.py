@@ -10,10 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django_scopes import ScopeError, scope
 
 from api.services import api_key_create
+from config.middleware import ScopeMiddleware
 from exchanges.enums import ApiScope, ApplicationStatus
 from exchanges.models import Answer, Application, Document, GuardianConsent, RefereeRequest
 from exchanges.scopes import EVERYWHERE, carry_scope, partner_scope
@@ -136,6 +138,28 @@ def test_partner_export_streams_only_their_country_after_the_view_returned(
 
     rows = list(csv.reader(io.StringIO(text)))[1:]
     assert [row[2] for row in rows] == ["Sato"]
+
+
+def test_middleware_streams_a_body_that_queries_in_the_request_scope(
+    rf, japanese_partner, unpartnered_japanese
+):
+    """A streamed body whose generator queries only when the server reads it (as the
+    exports' generators may) still reads in the partner's scope."""
+
+    def view(request):
+        def body():
+            yield ",".join(Application.objects.values_list("applicant__family_name", flat=True))
+
+        return StreamingHttpResponse(body())
+
+    request = rf.get("/")
+    request.user = japanese_partner
+    response = ScopeMiddleware(view)(request)
+
+    with scope():
+        content = b"".join(response.streaming_content)
+
+    assert content == b"Sato"
 
 
 def test_carried_scope_is_not_left_active_between_chunks(cohort):
