@@ -2,7 +2,7 @@
 
 from django.utils.cache import patch_cache_control
 
-from exchanges.scopes import carry_scope, query_scope_for_user
+from exchanges.scopes import carry_scope_into, query_scope_for_user
 
 NO_STORE = "private, no-store"
 
@@ -41,8 +41,5 @@ class ScopeMiddleware:
     def __call__(self, request):
         with query_scope_for_user(getattr(request, "user", None)):
             response = self.get_response(request)
-            # A file read from disk needs no scope, and wrapping it would cost the server's
-            # sendfile path (FileResponse.file_to_stream).
-            if response.streaming and getattr(response, "file_to_stream", None) is None:
-                response.streaming_content = carry_scope(response.streaming_content)
+            carry_scope_into(response)
         return response

@@ -97,3 +97,11 @@ def carry_scope(chunks: Iterable) -> Iterator:
             yield chunk
 
     return stream()
+
+
+def carry_scope_into(response) -> None:
+    """Make a streamed response's body read in the scope active now (see ``carry_scope``). A
+    file read from disk needs no scope, and wrapping it would cost the server's sendfile path
+    (``FileResponse.file_to_stream``), so it is left as it is."""
+    if response.streaming and getattr(response, "file_to_stream", None) is None:
+        response.streaming_content = carry_scope(response.streaming_content)

@@ -1,5 +1,5 @@
-"""What every partner API view shares: the key's scope (of endpoints, and of countries at the
-query layer), problem details, idempotent POSTs."""
+"""What every partner API view shares: the key's scope (of endpoints, and of country and
+programs at the query layer), problem details, idempotent POSTs."""
 
 from contextlib import ExitStack
 
@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from api.idempotency import HEADER, run_idempotent
 from api.permissions import HasScope
-from exchanges.scopes import carry_scope, query_scope_for_organisation
+from exchanges.scopes import carry_scope_into, query_scope_for_organisation
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     name=HEADER,
@@ -38,8 +38,7 @@ class QueryScopeMixin:
     def dispatch(self, request, *args, **kwargs):
         with ExitStack() as self._query_scope:
             response = super().dispatch(request, *args, **kwargs)
-            if response.streaming and getattr(response, "file_to_stream", None) is None:
-                response.streaming_content = carry_scope(response.streaming_content)
+            carry_scope_into(response)
             return response
 
     def initial(self, request, *args, **kwargs):
