@@ -1,10 +1,10 @@
 """Query scopes: the line of defence under the selectors and rules (django-scopes).
 
 The models that hold applicant data (``Application`` and the rows keyed to one that a partner
-could list: answers, documents, referee requests, guardian consents) use a ``ScopedManager``
-on two dimensions: ``country`` (the application's quota country) and ``organisation`` (the
-cohorts of the programs an organisation partners on, as a subquery). A query through one of
-their managers:
+could list: answers, documents, referee requests, guardian consents, pre-departure checklists)
+use a ``ScopedManager`` on two dimensions: ``country`` (the application's quota country) and
+``organisation`` (the cohorts of the programs an organisation partners on, as a subquery). A
+query through one of their managers:
 
 - inside a partner's scope (``partner_scope``) is filtered to that country and those cohorts,
   whatever the caller forgot;

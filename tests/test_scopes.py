@@ -17,7 +17,14 @@ from django_scopes import ScopeError, scope
 from api.services import api_key_create
 from config.middleware import ScopeMiddleware
 from exchanges.enums import ApiScope, ApplicationStatus
-from exchanges.models import Answer, Application, Document, GuardianConsent, RefereeRequest
+from exchanges.models import (
+    Answer,
+    Application,
+    Document,
+    GuardianConsent,
+    PredepartureChecklist,
+    RefereeRequest,
+)
 from exchanges.scopes import EVERYWHERE, carry_scope, partner_scope
 from exchanges.services.reminders import reminders_run
 from exchanges.tasks import task_send_scheduled_reminders
@@ -73,7 +80,10 @@ def selector_without_filter(monkeypatch):
     )
 
 
-@pytest.mark.parametrize("model", [Application, Answer, Document, RefereeRequest, GuardianConsent])
+@pytest.mark.parametrize(
+    "model",
+    [Application, Answer, Document, RefereeRequest, GuardianConsent, PredepartureChecklist],
+)
 def test_query_outside_any_scope_raises(cohort, model):
     with scope(), pytest.raises(ScopeError):
         list(model.objects.all())
