@@ -2,15 +2,27 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, Task
 from celery.signals import worker_init
 from django.conf import settings
 from django.urls import get_resolver
 from django.utils import translation
+from django_scopes import scopes_disabled
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
-app = Celery("trilink")
+
+class SystemTask(Task):
+    """Every task runs with query scopes off: a task is system work on rows named by id, not a
+    person's request (exchanges.scopes). An eager task run inside a partner's request is the
+    same work and runs the same way."""
+
+    def __call__(self, *args, **kwargs):
+        with scopes_disabled():
+            return super().__call__(*args, **kwargs)
+
+
+app = Celery("trilink", task_cls=SystemTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

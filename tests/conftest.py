@@ -12,6 +12,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
+from django_scopes import scopes_disabled
 
 from tests.factories import (
     ApplicantFactory,
@@ -83,6 +84,16 @@ def _force_login_passes_mfa(monkeypatch):
 
     monkeypatch.setattr(Client, "force_login", force_login)
     monkeypatch.setattr(Client, "force_login_password_only", original, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _scopes_disabled():
+    """Tests arrange and assert through the ORM directly, outside any request, so they do it
+    with query scopes off (as pretix's suite does). Requests through the test client, the live
+    server and the API still pass through ScopeMiddleware and the API views, which set their
+    own scope inside this one; tests/test_scopes.py checks the scopes themselves."""
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture(autouse=True)

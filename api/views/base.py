@@ -1,4 +1,7 @@
-"""What every partner API view shares: the key's scope, problem details, idempotent POSTs."""
+"""What every partner API view shares: the key's scope (of endpoints, and of country and
+programs at the query layer), problem details, idempotent POSTs."""
+
+from contextlib import ExitStack
 
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import generics
@@ -7,6 +10,7 @@ from rest_framework.views import APIView
 
 from api.idempotency import HEADER, run_idempotent
 from api.permissions import HasScope
+from exchanges.scopes import carry_scope_into, query_scope_for_organisation
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     name=HEADER,
@@ -21,7 +25,30 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 )
 
 
-class PartnerMixin:
+class QueryScopeMixin:
+    """Runs the view in the calling key's query scope (``exchanges.scopes``): its
+    organisation's country, in the programs the organisation partners on.
+
+    The key is known only once DRF has authenticated it, after ScopeMiddleware, which left
+    the anonymous scope (a query of applicant data raises). The key's scope is entered in
+    ``initial`` and held until ``dispatch`` returns, so the handler, the serialiser, the
+    paginator and a streamed body all read only what the key may.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        with ExitStack() as self._query_scope:
+            response = super().dispatch(request, *args, **kwargs)
+            carry_scope_into(response)
+            return response
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        client = request.user
+        if client is not None and client.is_authenticated and hasattr(client, "key"):
+            self._query_scope.enter_context(query_scope_for_organisation(client.organisation))
+
+
+class PartnerMixin(QueryScopeMixin):
     """``required_scope`` names the scope; ``organisation`` is the calling key's."""
 
     permission_classes = [HasScope]

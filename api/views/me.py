@@ -5,6 +5,7 @@ from rest_framework.views import APIView
 from api import examples
 from api.permissions import IsPartnerClient
 from api.serializers.me import MeOutputSerializer
+from api.views.base import QueryScopeMixin
 
 
 @extend_schema(
@@ -12,7 +13,7 @@ from api.serializers.me import MeOutputSerializer
     responses={200: MeOutputSerializer},
     examples=[examples.response("Calling key", examples.ME)],
 )
-class MeView(APIView):
+class MeView(QueryScopeMixin, APIView):
     """The calling key: organisation, country, scopes and expiry. Needs no scope."""
 
     permission_classes = [IsPartnerClient]

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from api import examples
 from api.permissions import HasScope
 from api.serializers.outcomes import CohortOutcomesOutputSerializer
+from api.views.base import QueryScopeMixin
 from exchanges.enums import ApiScope
 from exchanges.models import Cohort
 from exchanges.selectors.outcomes import cohort_outcomes, outcomes_for_viewer
@@ -17,7 +18,7 @@ from exchanges.selectors.outcomes import cohort_outcomes, outcomes_for_viewer
     responses=CohortOutcomesOutputSerializer,
     examples=[examples.response("Outcomes, small groups hidden", examples.OUTCOMES)],
 )
-class CohortOutcomesView(APIView):
+class CohortOutcomesView(QueryScopeMixin, APIView):
     """A cohort's survey outcomes (responses per wave, paired change per directed country pair
     and item, NPS) as partner staff see them: every figure about fewer than five people is
     withheld, also where it could be derived from a total. Cohorts of programs the key's

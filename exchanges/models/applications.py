@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 from exchanges.enums import (
     ApplicationStatus,
@@ -18,6 +19,7 @@ from exchanges.enums import (
 )
 from exchanges.models.programs import Cohort
 from exchanges.models.questions import Question
+from exchanges.scopes import APPLICATION_SCOPES, RELATED_SCOPES
 from exchanges.validators import UPLOAD_CONTENT_TYPES
 
 
@@ -91,6 +93,9 @@ class Application(models.Model):
         _("waiting list position"), null=True, blank=True
     )
 
+    # Applicant data: a query outside any scope raises (exchanges.scopes).
+    objects = ScopedManager(**APPLICATION_SCOPES)
+
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
@@ -142,6 +147,8 @@ class Answer(models.Model):
     value = models.JSONField(_("value"), null=True, blank=True)
     updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
 
+    objects = ScopedManager(**RELATED_SCOPES)
+
     class Meta:
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
@@ -179,6 +186,8 @@ class Document(models.Model):
     size = models.PositiveIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    objects = ScopedManager(**RELATED_SCOPES)
 
     class Meta:
         verbose_name = _("document")
@@ -234,6 +243,8 @@ class RefereeRequest(models.Model):
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
 
+    objects = ScopedManager(**RELATED_SCOPES)
+
     class Meta:
         verbose_name = _("referee request")
         verbose_name_plural = _("referee requests")
@@ -259,6 +270,8 @@ class GuardianConsent(models.Model):
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     consented_at = models.DateTimeField(_("consented"), null=True, blank=True)
     consented_name = models.CharField(_("signed by"), max_length=200, blank=True)
+
+    objects = ScopedManager(**RELATED_SCOPES)
 
     class Meta:
         verbose_name = _("guardian consent")

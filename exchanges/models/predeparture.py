@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 from accounts.crypto import EncryptedTextField
 from exchanges.enums import (
@@ -29,6 +30,7 @@ from exchanges.enums import (
 )
 from exchanges.models.applications import Application
 from exchanges.models.programs import Cohort, _localised
+from exchanges.scopes import RELATED_SCOPES
 
 
 class PredepartureChecklist(models.Model):
@@ -85,6 +87,9 @@ class PredepartureChecklist(models.Model):
     completed_at = models.DateTimeField(_("complete since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
+
+    # Health and travel details: scoped as the application is (exchanges.scopes).
+    objects = ScopedManager(**RELATED_SCOPES)
 
     class Meta:
         verbose_name = _("pre-departure checklist")

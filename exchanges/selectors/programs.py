@@ -45,9 +45,13 @@ def cohorts_search(*, term: str) -> QuerySet[Cohort]:
 
 def cohorts_for_organisation(*, organisation) -> QuerySet[Cohort]:
     """Cohorts of the programs an organisation partners on, each quota with ``filled``: the
-    applications of its country holding a seat (accepted, confirmed, participant, alumnus)."""
+    applications of its country holding a seat (accepted, confirmed, participant, alumnus).
+
+    Every country's fill is shown to every partner: a count per country holds no personal
+    data, so it is counted past the caller's query scope (``exchanges.scopes``)."""
     filled = (
-        Application.objects.filter(
+        Application.objects.with_scopes_disabled()
+        .filter(
             cohort=OuterRef("cohort"),
             country=OuterRef("country"),
             status__in=APPLICATION_SELECTED,

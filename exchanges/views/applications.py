@@ -15,6 +15,7 @@ from django.utils.formats import time_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_scopes import scopes_disabled
 
 from exchanges.activity_types import Activity, activity_for_status
 from exchanges.enums import APPLICATION_WITHDRAWABLE, ApplicationStatus, QuestionKind, Role
@@ -552,6 +553,9 @@ def guardian(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The link's token is the right to its one row, whoever is signed in (or no one): the
+# row is found by the token's hash with query scopes off (exchanges.scopes).
+@scopes_disabled()
 def referee_upload(request: HttpRequest, token: str) -> HttpResponse:
     try:
         referee_request = referee_request_for_token(token=token)
@@ -582,6 +586,9 @@ def referee_upload(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+# The link's token is the right to its one row, whoever is signed in (or no one): the
+# row is found by the token's hash with query scopes off (exchanges.scopes).
+@scopes_disabled()
 def guardian_consent(request: HttpRequest, token: str) -> HttpResponse:
     try:
         consent = guardian_consent_for_token(token=token)

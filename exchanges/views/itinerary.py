@@ -13,6 +13,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_scopes import scopes_disabled
 
 from exchanges.enums import APPLICATION_ITINERARY
 from exchanges.models import Application
@@ -89,6 +90,9 @@ def itinerary_reset(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("apply:itinerary", pk=application.pk)
 
 
+# The link's token is the right to its one row, whoever is signed in (or no one): the
+# row is found by the token's hash with query scopes off (exchanges.scopes).
+@scopes_disabled()
 @never_cache
 def feed(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     """The iCalendar document behind a private link (no login: calendar apps have none).

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_scopes import scopes_disabled
 from rules.contrib.views import objectgetter, permission_required
 
 from exchanges.enums import SURVEY_AUDIENCE, SurveyStatus
@@ -73,6 +74,9 @@ def _respondent_language(request: HttpRequest, invitation) -> str:
     return mail_language(recipient=invitation.application.applicant)
 
 
+# The link's token is the right to its one row, whoever is signed in (or no one): the
+# row is found by the token's hash with query scopes off (exchanges.scopes).
+@scopes_disabled()
 def survey_respond(request: HttpRequest, token: str) -> HttpResponse:
     """Answer a survey through the private link of an invitation.
 

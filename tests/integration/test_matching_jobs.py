@@ -16,10 +16,13 @@ from exchanges.services.matching import matching_participants, matching_runs_swe
 from tests.exchanges.services.test_matching_jobs import _queued, varied_cohort
 from tests.integration.conftest import BASE_DIR, wait_until
 
+# A worker process as Celery runs one, with query scopes off (config.celery.SystemTask).
 WORKER = (
-    "import django; django.setup(); "
-    "from exchanges.services.matching import matching_run_execute; "
-    "matching_run_execute(run_id={run_id})"
+    "import django; django.setup()\n"
+    "from django_scopes import scopes_disabled\n"
+    "from exchanges.services.matching import matching_run_execute\n"
+    "with scopes_disabled():\n"
+    "    matching_run_execute(run_id={run_id})\n"
 )
 
 

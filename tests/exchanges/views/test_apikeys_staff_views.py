@@ -240,8 +240,9 @@ def test_key_list_query_count(client, jp_staff, jp_org, count, django_assert_num
         api_key_create(organisation=jp_org, name=f"Key {number}", scopes=["programs:read"])
     client.get(LIST)
 
-    # Session, user, MFA check, the count, and the page of keys with organisation and issuer.
-    with django_assert_num_queries(5):
+    # Session, user, MFA check, the organisation (its country is the request's query scope),
+    # the count, and the page of keys with organisation and issuer.
+    with django_assert_num_queries(6):
         response = client.get(LIST)
 
     assert len(response.context["page"].object_list) == count
