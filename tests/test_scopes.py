@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.http import StreamingHttpResponse
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 from django_scopes import ScopeError, scope
 
 from api.services import api_key_create
@@ -75,6 +75,9 @@ def selector_without_filter(monkeypatch):
     def every_application(*, viewer):
         return Application.objects.all()
 
+    # Import every view first: a module imported while the patch is on would keep the fake
+    # under its own name after the test (``from ... import``), and leak it into later tests.
+    get_resolver().url_patterns  # noqa: B018 -- loading the URLconf imports the views
     monkeypatch.setattr(
         "exchanges.selectors.applications.applications_visible_to", every_application
     )
