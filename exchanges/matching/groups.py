@@ -964,6 +964,13 @@ def _completion_duals(tri: _Triads, sol: list[np.ndarray]) -> np.ndarray:
     return completion_duals(cost, sol[2])
 
 
+def _pairs(sol: list[np.ndarray]) -> np.ndarray:
+    """Country-1 member grouped with each country-0 member (starts the sparse bound)."""
+    pairs = np.empty(len(sol[0]), dtype=np.int64)
+    pairs[sol[0]] = sol[1]
+    return pairs
+
+
 #: Up to this many members per country the Lagrangian heuristic runs inside the solve time.
 LAGRANGIAN_HEURISTIC_LIMIT = 1000
 
@@ -1006,6 +1013,7 @@ def _large_triads(
             lower=value,
             time_limit=budget,
             warm=_completion_duals(tri, sol),
+            pairs=_pairs(sol),
         )
         lam = lag.lam
         cand = tri.anchor([np.arange(tri.n), lag.b_of_a, lag.c_of_a])
@@ -1109,6 +1117,7 @@ def _solve_built_triads(
                     time_limit=budget,
                     warm=lam if lam is not None else _completion_duals(tri, sol),
                     heuristic=False,
+                    pairs=_pairs(sol),
                 )
                 bound = lag.bound
                 bound_secs = time.perf_counter() - b_start
@@ -1436,6 +1445,7 @@ def _large_pods(
                 time_limit=budget,
                 warm=lam if lam is not None else _completion_duals(tri, sol),
                 heuristic=False,
+                pairs=_pairs(sol),
             )
             bound = k * lag.bound + (k - 1) / 2 * sum(
                 _same_country_bound(s[np.ix_(mem, mem)])

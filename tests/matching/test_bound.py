@@ -1,9 +1,21 @@
-"""The pruned (max, +) product used by the Lagrangian bound is exact."""
+"""The pruned (max, +) product used by the Lagrangian bound is exact; the sparse
+assignment bound (dual repair) is valid and exact when it converges."""
+
+import itertools
 
 import numpy as np
 import pytest
+from scipy.optimize import linear_sum_assignment
 
-from exchanges.matching.bound import _maxplus, _maxplus_pruned, _PrunedProduct, _transpose_rows
+from exchanges.matching.bound import (
+    _maxplus,
+    _maxplus_pruned,
+    _PrunedProduct,
+    _transpose_rows,
+    assignment_upper_bound,
+    lagrangian_bound,
+    lp_bound,
+)
 
 
 def _full(p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -49,3 +61,74 @@ def test_pruned_product_from_rows_read_on_the_fly_is_exact() -> None:
     got = product.product(p_rows, _transpose_rows(p_rows, 50), 50)
     expected = _full(w02.astype(np.float32) - lam[None, :], w12.astype(np.float32))
     assert np.array_equal(got, expected)
+
+
+def _random_scores(seed: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    w = [np.round(rng.gamma(2.0, 3.0, size=(n, n)), 1) for _ in range(3)]
+    w[0][rng.random((n, n)) < 0.05] -= 1e4  # a few forbidden pairs, as the solver marks them
+    return w[0], w[1], w[2]
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("n", [5, 30, 120])
+def test_assignment_upper_bound_is_valid_and_exact_when_converged(seed: int, n: int) -> None:
+    """Dual repair over a sparse assignment: never below the dense optimum, from any start
+    (a bad ``prev`` permutation, random warm duals, one round only), and equal to it with
+    the default rounds."""
+    rng = np.random.default_rng(100 + seed)
+    cost = np.round(rng.normal(size=(n, n)) * 5, 1)
+    cost[rng.random((n, n)) < 0.1] -= 1e4
+    r, c = linear_sum_assignment(cost, maximize=True)
+    optimum = float(cost[r, c].sum())
+    tol = 1e-9 * max(1.0, abs(optimum))
+    for rounds in (1, 2):
+        for warm in (None, rng.normal(size=n) * 10):
+            bound, sigma, _, _ = assignment_upper_bound(
+                cost, rng.permutation(n), warm, top=2, rounds=rounds
+            )
+            assert bound >= optimum - tol
+            assert sorted(sigma) == list(range(n))
+    bound, sigma, _, _ = assignment_upper_bound(cost, np.arange(n), rounds=50)
+    assert bound == pytest.approx(optimum, rel=1e-7, abs=1e-6)
+    assert float(cost[np.arange(n), sigma].sum()) == pytest.approx(optimum, rel=1e-7, abs=1e-6)
+
+
+def _brute_force(w01: np.ndarray, w02: np.ndarray, w12: np.ndarray) -> float:
+    n = len(w01)
+    return max(
+        float(w01[np.arange(n), list(b)].sum() + w02[np.arange(n), list(c)].sum())
+        + float(w12[list(b), list(c)].sum())
+        for b in itertools.permutations(range(n))
+        for c in itertools.permutations(range(n))
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sparse_lagrangian_bound_is_valid_against_brute_force(seed: int) -> None:
+    w01, w02, w12 = _random_scores(seed, 5)
+    optimum = _brute_force(w01, w02, w12)
+    rng = np.random.default_rng(seed)
+    for iters in (1, 3, 50):
+        for pairs in (None, rng.permutation(5)):  # any start permutation
+            got = lagrangian_bound(
+                w01, w02, w12, max_iter=iters, time_limit=30, sparse=True, pairs=pairs
+            )
+            assert got.bound >= optimum - 1e-6
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("n", [12, 30])
+def test_sparse_lagrangian_bound_is_valid_against_lp(seed: int, n: int) -> None:
+    """The LP bound is the best any Lagrangian multipliers can reach: the sparse mode's
+    bound stays at or above it after any number of iterations, and gets close to it."""
+    w01, w02, w12 = _random_scores(10 + seed, n)
+    lp = lp_bound(w01, w02, w12)
+    assert lp is not None
+    for iters in (1, 5, 200):
+        got = lagrangian_bound(w01, w02, w12, max_iter=iters, time_limit=60, sparse=True)
+        assert got.bound >= lp[0] - 1e-6 * abs(lp[0])
+    dense = lagrangian_bound(w01, w02, w12, max_iter=200, time_limit=60, sparse=False)
+    # Same relaxation, same multipliers rule: both end within 1 % of the LP bound.
+    assert got.bound <= lp[0] * 1.01
+    assert dense.bound <= lp[0] * 1.01
