@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.http import StreamingHttpResponse
 from django.urls import get_resolver, reverse
 from django_scopes import ScopeError, scope
@@ -26,6 +27,7 @@ from exchanges.models import (
     RefereeRequest,
 )
 from exchanges.scopes import EVERYWHERE, carry_scope, partner_scope
+from exchanges.selectors.applications import applications_for_partner
 from exchanges.services.reminders import reminders_run
 from exchanges.tasks import task_send_scheduled_reminders
 from tests.api.conftest import client_for
@@ -119,6 +121,26 @@ def test_query_in_a_partner_scope_holds_only_its_country_in_its_programs(
     assert names == ["Sato"]
     assert documents == 0
     assert without_organisation == 0
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="reads SQLite's EXPLAIN QUERY PLAN output"
+)
+def test_partner_scope_lets_a_page_by_id_stop_early_instead_of_sorting_every_row(
+    cohort, japanese_partner
+):
+    """The organisation dimension is a correlated EXISTS: with ``cohort__in=<subquery>`` the
+    database read every application of the partner's cohorts through the (cohort, country)
+    index and sorted them all for each page of the API list (a temporary B-tree)."""
+    organisation = japanese_partner.organisation
+    with partner_scope(country="JP", organisation_id=organisation.pk):
+        page = applications_for_partner(organisation=organisation, with_related=False)[:51]
+        sql, params = page.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " / ".join(str(row[-1]) for row in cursor.fetchall())
+
+    assert "TEMP B-TREE" not in plan, plan
 
 
 def test_query_in_the_everywhere_scope_holds_every_country(cohort, unpartnered_japanese):

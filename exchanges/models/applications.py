@@ -19,7 +19,7 @@ from exchanges.enums import (
 )
 from exchanges.models.programs import Cohort
 from exchanges.models.questions import Question
-from exchanges.scopes import APPLICATION_SCOPES, RELATED_SCOPES
+from exchanges.scopes import APPLICATION_SCOPES, RELATED_SCOPES, PartneredBy
 from exchanges.validators import UPLOAD_CONTENT_TYPES
 
 
@@ -132,6 +132,10 @@ class Application(models.Model):
         return self.status == ApplicationStatus.ACCEPTED and (
             self.offer_respond_by is None or timezone.now() < self.offer_respond_by
         )
+
+
+# The organisation dimension of the scopes filters by ``cohort__partnered_by``.
+Application._meta.get_field("cohort").register_lookup(PartneredBy)
 
 
 class Answer(models.Model):
