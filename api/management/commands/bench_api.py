@@ -30,6 +30,7 @@ from exchanges.models import (
     Program,
     Question,
 )
+from exchanges.selectors.applications import applications_for_partner
 
 LIST = "/api/v1/applications/"
 UNUSABLE_PASSWORD = make_password(None)
@@ -68,10 +69,11 @@ class Command(BaseCommand):
         self._load(cohort, question, 10)
         small = {size: self._queries(client, size) for size in (10, 100)}
         self._load(cohort, question, options["applications"] - 10)
-        loaded = {size: self._queries(client, size) for size in (10, 100)}
+        loaded = {size: self._queries(client, size, full=True) for size in (10, 100)}
         self._analyze()
         total = Application.objects.filter(cohort=cohort).count()
-        self.stdout.write(f"applications loaded: {total}")
+        visible = applications_for_partner(organisation=organisation, with_related=False).count()
+        self.stdout.write(f"applications loaded: {total}, {visible} of them in the partner's list")
         for size in (10, 100):
             self.stdout.write(
                 f"queries per list request, page_size={size}: "
@@ -136,8 +138,11 @@ class Command(BaseCommand):
                     country="JP",
                     status=ApplicationStatus.SUBMITTED,
                     submitted_at=now,
+                    # Nine in ten consent to sharing with partners; the others stay out of
+                    # the partner's list (and the list must skip them).
+                    shares_with_partners=(start + offset + index) % 10 != 0,
                 )
-                for user in users
+                for index, user in enumerate(users)
             )
             Answer.objects.bulk_create(
                 Answer(application=application, question=question, value="Because.")
@@ -172,11 +177,15 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
 
     @staticmethod
-    def _queries(client, page_size: int) -> int:
+    def _queries(client, page_size: int, full: bool = False) -> int:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(LIST, {"page_size": page_size})
         if response.status_code != 200:
             raise CommandError(f"{LIST} answered {response.status_code}")
+        shown = len(response.json()["results"])
+        if full and shown != page_size:
+            # An empty or short page would time the database's search for rows, not a list.
+            raise CommandError(f"{LIST} showed {shown} applications for page_size={page_size}")
         return len(queries)
 
     @staticmethod
