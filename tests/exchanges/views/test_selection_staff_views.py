@@ -418,3 +418,21 @@ def test_ranking_names_each_applicants_country(staff_client, cohort):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<tr><td>Japan</td>" in html
+
+
+def test_partner_dashboard_links_only_to_pages_a_partner_may_open(partner_client, cohort):
+    """The review rounds are the secretariat's: a partner's dashboard used to link to them
+    and the link answered 403."""
+    _scored(cohort, [70], country="JP")
+
+    response = partner_client.get(url("selection_dashboard", cohort))
+
+    assert response.status_code == 200
+    assert url("review_rounds", cohort) not in response.content.decode()
+    assert partner_client.get(url("review_rounds", cohort)).status_code == 403
+
+
+def test_secretariat_dashboard_links_to_the_review_rounds(staff_client, cohort):
+    response = staff_client.get(url("selection_dashboard", cohort))
+
+    assert url("review_rounds", cohort) in response.content.decode()
