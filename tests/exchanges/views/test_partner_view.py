@@ -270,16 +270,22 @@ def test_partner_sees_other_countries_hosted_people_only_once_published(
     assert _absent(after.text, *OTHERS_DATA, "person-kr") == []
 
 
-def test_partner_sees_other_country_mentor_only_once_published(
-    client, partner, cohort, people, secretariat
-):
-    mentor = AlumnusFactory(
+@pytest.fixture
+def mentor(cohort):
+    """A Korean alumnus of the cohort, as a mentor."""
+    return AlumnusFactory(
         alumnus_of=cohort,
         from_country="KR",
         sector="arts",
         applicant__given_name="MentorGiven",
         applicant__family_name="MentorFamily",
     )
+
+
+@pytest.mark.usefixtures("partner")
+def test_partner_sees_other_country_mentor_only_once_published(
+    client, cohort, people, secretariat, mentor
+):
     run = _placement(cohort, secretariat, PlacementKind.MENTORS)
     PlacementAssignment.objects.create(run=run, application=people["JP"], mentor=mentor)
     PlacementAssignment.objects.create(run=run, application=people["US"], mentor=mentor)
@@ -299,14 +305,7 @@ def test_partner_sees_other_country_mentor_only_once_published(
     assert _absent(after.text, "MentorFamily", "Arts and culture", mentor.cohort.name) == []
 
 
-def test_secretariat_sees_mentor_in_full(staff_client, cohort, people, secretariat):
-    mentor = AlumnusFactory(
-        alumnus_of=cohort,
-        from_country="KR",
-        sector="arts",
-        applicant__given_name="MentorGiven",
-        applicant__family_name="MentorFamily",
-    )
+def test_secretariat_sees_mentor_in_full(staff_client, cohort, people, secretariat, mentor):
     run = _placement(cohort, secretariat, PlacementKind.MENTORS)
     PlacementAssignment.objects.create(run=run, application=people["US"], mentor=mentor)
 
