@@ -1,8 +1,25 @@
-"""What every input serializer of the API shares: unknown fields are an error, not ignored."""
+"""What every input serializer of the API shares: unknown fields are an error, not ignored,
+and typed text is checked against the pattern the schema declares for it."""
 
+import re
+
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
+
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+#: Any text without control characters (tab and line breaks are text).
+TEXT_PATTERN = rf"^[^{_CONTROL}]*$"
+#: The same with at least one visible character. ``\x85`` and ``\ufeff`` are named because
+#: Python's ``\s`` (what ``str.strip`` removes) and ECMA-262's differ on them, so a client's
+#: regex engine and this one agree on what the pattern accepts.
+VISIBLE_TEXT_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}\x85\ufeff][^{_CONTROL}]*$"
+
+CONTROL_MESSAGE = _(
+    "This text contains invisible control characters (for example a null byte); "
+    "remove them and try again."
+)
 
 
 class InputSerializer(serializers.Serializer):
@@ -22,4 +39,32 @@ class InputSerializer(serializers.Serializer):
                         for field in unknown
                     }
                 )
+        return super().to_internal_value(data)
+
+
+class TextField(serializers.CharField):
+    """Text a person typed, e.g. a name or a note.
+
+    The schema declares its pattern (``TEXT_PATTERN``, or ``VISIBLE_TEXT_PATTERN`` when a
+    blank value is refused), and the value as sent is checked against it before surrounding
+    whitespace is trimmed, so what the schema calls valid is exactly what is accepted: a
+    name of only a line break or a byte-order mark is refused, not trimmed to nothing after
+    the schema promised it would pass; a number is refused, not taken as its digits.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        pattern = TEXT_PATTERN if self.allow_blank else VISIBLE_TEXT_PATTERN
+        self._pattern = re.compile(pattern)
+        # A RegexValidator is what drf-spectacular turns into the schema's ``pattern``.
+        self.validators.append(RegexValidator(pattern, message=CONTROL_MESSAGE))
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            # CharField would take 5 as "5"; the schema says string, so a number is refused.
+            self.fail("invalid")
+        if not self._pattern.search(data):
+            if re.search(f"[{_CONTROL}]", data):
+                raise serializers.ValidationError(CONTROL_MESSAGE, code="control_characters")
+            self.fail("blank")
         return super().to_internal_value(data)

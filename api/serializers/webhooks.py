@@ -2,8 +2,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers.base import InputSerializer
-from api.serializers.nominations import NO_CONTROL_CHARACTERS
+from api.serializers.base import InputSerializer, TextField
 from exchanges.enums import Language, WebhookEvent
 from exchanges.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
@@ -26,13 +25,7 @@ class WebhookCreateInputSerializer(InputSerializer):
         max_length=254, help_text="Told by email when the subscription is disabled."
     )
     contact_language = serializers.ChoiceField(choices=Language.choices, default=Language.EN)
-    description = serializers.CharField(
-        max_length=200,
-        required=False,
-        allow_blank=True,
-        default="",
-        validators=[NO_CONTROL_CHARACTERS],
-    )
+    description = TextField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class WebhookUpdateInputSerializer(WebhookCreateInputSerializer):

@@ -357,7 +357,7 @@ API_IDEMPOTENCY_HOURS = 24
 SPECTACULAR_SETTINGS = {
     "TITLE": "Trilink partner API",
     "DESCRIPTION": "Versioned REST API for partner organisations of Trilink exchanges.",
-    "VERSION": "1.0.0",
+    "VERSION": "1.3.0",
     "OAS_VERSION": "3.1.0",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,11 +1,13 @@
 """Errors are problem details with one shape; pages are capped and stable; bodies limited."""
 
 import json
+import re
 
 import pytest
 from django.test import override_settings
+from drf_spectacular.generators import SchemaGenerator
 
-from exchanges.models import Application
+from exchanges.models import Application, Nomination
 from tests.api.conftest import client_for, submitted
 from tests.api.test_scoping import PROBLEM, PROBLEM_FIELDS, assert_problem
 
@@ -16,6 +18,13 @@ NOMINATIONS = "/api/v1/nominations/"
 @pytest.fixture
 def jp(world):
     return client_for(world["JP"].token)
+
+
+def name_pattern() -> str:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return schema["components"]["schemas"]["NominationCreateInputRequest"]["properties"]["name"][
+        "pattern"
+    ]
 
 
 def nomination_body(world, **changes) -> dict:
@@ -202,3 +211,38 @@ def test_an_empty_filter_value_is_a_400_problem(jp):
 
 def test_a_path_with_a_newline_is_a_404_problem(jp):
     assert_problem(jp.get("/api/v1/programs/%0A/"), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("\r", "blank"),
+        ("\ufeff", "blank"),
+        ("\u3000\x85 ", "blank"),
+        ("\x1cAnn", "control_characters"),
+        (5, "invalid"),
+    ],
+)
+def test_a_name_the_schema_refuses_is_refused_and_nothing_is_created(jp, world, name, code):
+    """The schema's pattern for ``name`` and the service agree (Schemathesis found ``"\\r"``
+    passing the schema's ``minLength`` and then refused as blank once trimmed)."""
+    schema_pattern = name_pattern()
+    if isinstance(name, str):
+        assert re.search(schema_pattern, name) is None
+    before = Nomination.objects.count()
+
+    response = jp.post(NOMINATIONS, nomination_body(world, name=name), format="json")
+
+    body = assert_problem(response, 400, "invalid")
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [("name", code)]
+    assert Nomination.objects.count() == before
+
+
+def test_a_name_with_spaces_around_it_is_trimmed_and_matches_the_schema(jp, world):
+    schema_pattern = name_pattern()
+    assert re.search(schema_pattern, "\u3000Kim Minji\n")
+
+    response = jp.post(NOMINATIONS, nomination_body(world, name="\u3000Kim Minji\n"), format="json")
+
+    assert response.status_code == 201
+    assert response.json()["name"] == "Kim Minji"
