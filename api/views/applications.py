@@ -10,8 +10,8 @@ from api.views.base import PartnerListView, PartnerMixin, PartnerRetrieveView
 from exchanges.enums import ApiScope
 from exchanges.models import Application
 from exchanges.selectors.applications import (
-    application_answers_and_documents,
-    application_values,
+    answers_and_documents_of,
+    application_page_values,
     applications_for_partner,
     documents_for_partner,
 )
@@ -45,12 +45,12 @@ class ApplicationListView(ApplicationScopeMixin, PartnerListView):
         return applications_for_partner(organisation=self.organisation, with_related=False)
 
     def list(self, request, *args, **kwargs):
-        """A page of applications (as values), then its answers and documents in one query
-        each."""
-        page = self.paginate_queryset(application_values(self.filter_queryset(self.get_queryset())))
-        related = application_answers_and_documents(
-            application_ids=[application["id"] for application in page]
+        """A page of applications as values, with their answers and documents, in one
+        query."""
+        page = self.paginate_queryset(
+            application_page_values(self.filter_queryset(self.get_queryset()))
         )
+        related = answers_and_documents_of(page)
         context = {**self.get_serializer_context(), "related": related}
         serializer = self.get_serializer(page, many=True, context=context)
         return self.get_paginated_response(serializer.data)

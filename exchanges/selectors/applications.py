@@ -1,8 +1,22 @@
 """Reading applications, always scoped by what the viewer may see."""
 
+import json
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import NotSupportedError
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -263,14 +277,16 @@ def pipeline_counts(*, viewer: User, cohort: Cohort) -> list[dict]:
     )
 
 
-def _partnered_cohort(organisation) -> Exists:
+def _partnered_cohort(organisation) -> Q:
     """The application's cohort belongs to a program ``organisation`` partners on.
 
-    A correlated EXISTS rather than a join: lists are ordered by id, and this lets the
-    database walk the primary key and stop after one page instead of sorting every
-    application of the partner's cohorts (measured by ``manage.py bench_api``).
+    The ``partnered_by`` lookup (``exchanges.scopes.PartneredBy``) writes a correlated
+    EXISTS, which lets the database walk the primary key and stop after one page instead of
+    sorting every application of the partner's cohorts, as text: compiling an ``Exists`` of a
+    queryset cost a busy list more than the database's whole answer (``manage.py
+    bench_api``).
     """
-    return Exists(Cohort.objects.filter(pk=OuterRef("cohort_id"), program__partners=organisation))
+    return Q(cohort__partnered_by=organisation.pk)
 
 
 def applications_for_partner(*, organisation, with_related: bool = True) -> QuerySet[Application]:
@@ -283,9 +299,12 @@ def applications_for_partner(*, organisation, with_related: bool = True) -> Quer
     whole page as plain values with ``application_answers_and_documents``, which costs a
     fraction of building model instances for every answer, question and document."""
     applications = (
-        Application.objects.filter(PARTNER_CONSENT, country=organisation.country)
-        .filter(_partnered_cohort(organisation))
-        .exclude(status=ApplicationStatus.DRAFT)
+        Application.objects.filter(
+            PARTNER_CONSENT,
+            _partnered_cohort(organisation),
+            ~Q(status=ApplicationStatus.DRAFT),
+            country=organisation.country,
+        )
         .select_related("applicant")
         .order_by("id")
     )
@@ -347,35 +366,142 @@ APPLICATION_VALUES = (
 )
 
 
-def application_values(applications: QuerySet[Application]) -> QuerySet:
+class _VendorFunc(Func):
+    """A function written per database: SQLite and PostgreSQL, the two Trilink runs on."""
+
+    output_field = TextField()
+    sqlite: str = ""
+    postgresql: str = ""
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError(f"{type(self).__name__} supports SQLite and PostgreSQL only.")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template=self.sqlite, **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(
+            compiler, connection, template=self.postgresql, **extra_context
+        )
+        if params:  # the template repeats its column; a parameter would be bound once only
+            raise NotSupportedError(f"{type(self).__name__} takes a column, not a value.")
+        return sql, params
+
+
+def _utc_text(column: str, vendor: str) -> str:
+    """SQL for a timestamp column as the API writes it in UTC: ISO 8601 with ``T``, the
+    microseconds only when there are any, and ``Z`` (what DRF's ``DateTimeField`` gives);
+    NULL stays NULL. SQLite keeps timestamps as UTC text with a space (``str()`` of a naive
+    datetime), so only the separator and the zone change."""
+    if vendor == "sqlite":
+        return f"(REPLACE({column}, ' ', 'T') || 'Z')"
+    micro = f"to_char({column}, 'US')"
+    return (
+        f"(to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
+        f"CASE {micro} WHEN '000000' THEN '' ELSE '.' || {micro} END || 'Z')"
+    )
+
+
+class _UTCText(_VendorFunc):
+    """``_utc_text`` of one timestamp field of the row."""
+
+    sqlite = _utc_text("%(expressions)s", "sqlite")
+    postgresql = _utc_text("%(expressions)s", "postgresql")
+
+
+def _answers_sql(vendor: str) -> str:
+    value = "json(a.value)" if vendor == "sqlite" else "a.value"  # JSON text / jsonb
+    items = (
+        f"a.question_id, q.label_en, q.kind, {value}, {_utc_text('a.updated_at', vendor)}, "
+        "s.position, q.position"
+    )
+    return _json_rows(
+        vendor,
+        items,
+        f"FROM {Answer._meta.db_table} a "
+        f"JOIN {Question._meta.db_table} q ON q.id = a.question_id "
+        f"JOIN {FormStep._meta.db_table} s ON s.id = q.step_id "
+        "WHERE a.application_id = %(expressions)s",
+    )
+
+
+def _documents_sql(vendor: str) -> str:
+    items = (
+        "d.id, d.kind, d.question_id, d.original_name, d.content_type, d.size, d.sha256, "
+        f"{_utc_text('d.uploaded_at', vendor)}"
+    )
+    return _json_rows(
+        vendor,
+        items,
+        f"FROM {Document._meta.db_table} d WHERE d.application_id = %(expressions)s",
+    )
+
+
+def _json_rows(vendor: str, items: str, source: str) -> str:
+    """A subquery giving one JSON array (as text) with an array of ``items`` per row."""
+    if vendor == "sqlite":
+        return f"(SELECT json_group_array(json_array({items})) {source})"
+    return f"(SELECT COALESCE(json_agg(json_build_array({items}))::text, '[]') {source})"
+
+
+class _AnswersJSON(_VendorFunc):
+    """An application's answers as JSON text, read by a correlated subquery in the
+    application's own row; it reads only that application's answers, so it sees what the
+    outer query's scope lets through."""
+
+    sqlite = _answers_sql("sqlite")
+    postgresql = _answers_sql("postgresql")
+
+
+class _DocumentsJSON(_VendorFunc):
+    """An application's documents' metadata as JSON text, like ``_AnswersJSON``."""
+
+    sqlite = _documents_sql("sqlite")
+    postgresql = _documents_sql("postgresql")
+
+
+_TIMESTAMPS = ("created_at", "updated_at", "submitted_at", "status_changed_at")
+
+
+def application_page_values(applications: QuerySet[Application]) -> QuerySet:
     """``applications`` as dicts of ``APPLICATION_VALUES`` (the applicant's in the same
-    query): a page of the API list without building an instance per application and
-    applicant."""
-    return applications.values(*APPLICATION_VALUES)
+    query), each with its answers and documents' metadata, in one query: a page of the API
+    list without building an instance per application, applicant, answer and document.
+
+    Timestamps come as the API writes them in UTC (ISO 8601 text ending in ``Z``), formatted
+    by the database, and answers and documents as JSON text; ``answers_and_documents_of``
+    turns a page into rows and related tuples.
+    """
+    plain = [name for name in APPLICATION_VALUES if name not in _TIMESTAMPS]
+    return applications.values(
+        *plain,
+        **{f"{name}_utc": _UTCText(F(name)) for name in _TIMESTAMPS},
+        answers_json=_AnswersJSON(F("pk")),
+        documents_json=_DocumentsJSON(F("pk")),
+    )
 
 
-def application_answers_and_documents(
-    *, application_ids: list[int]
+def answers_and_documents_of(
+    rows: list[dict],
 ) -> tuple[dict[int, list[tuple]], dict[int, list[tuple]]]:
-    """The answers and documents' metadata of ``application_ids`` in two queries, as tuples of
-    ``ANSWER_VALUES`` and ``DOCUMENT_VALUES`` (without the application id) per application,
-    in the order the prefetch of ``applications_for_partner`` gives."""
-    answers: dict[int, list[tuple]] = {pk: [] for pk in application_ids}
-    documents: dict[int, list[tuple]] = {pk: [] for pk in application_ids}
-    if not application_ids:
-        return answers, documents
-    for row in (
-        Answer.objects.filter(application_id__in=application_ids)
-        .order_by(*ANSWER_ORDER)
-        .values_list(*ANSWER_VALUES)
-    ):
-        answers[row[0]].append(row[1:])
-    for row in (
-        Document.objects.filter(application_id__in=application_ids)
-        .order_by(*DOCUMENT_ORDER)
-        .values_list(*DOCUMENT_VALUES)
-    ):
-        documents[row[0]].append(row[1:])
+    """A page read by ``application_page_values``, made into rows of ``APPLICATION_VALUES``
+    (timestamps as UTC text) and, per application, its answers as ``ANSWER_VALUES`` and
+    documents as ``DOCUMENT_VALUES`` tuples (without the application id), ordered by
+    ``ANSWER_ORDER`` and ``DOCUMENT_ORDER``."""
+    answers: dict[int, list[tuple]] = {}
+    documents: dict[int, list[tuple]] = {}
+    for row in rows:
+        for name in _TIMESTAMPS:
+            row[name] = row.pop(f"{name}_utc")
+        items = json.loads(row.pop("answers_json"))
+        if len(items) > 1:
+            items.sort(key=lambda item: (item[5], item[6], item[0]))
+        answers[row["id"]] = [tuple(item[:5]) for item in items]
+        docs = json.loads(row.pop("documents_json"))
+        if len(docs) > 1:
+            # UTC text without its "Z" sorts as the instants do (a whole second first).
+            docs.sort(key=lambda item: (item[7][:-1], item[0]))
+        documents[row["id"]] = [tuple(item) for item in docs]
     return answers, documents
 
 

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
@@ -16,12 +17,15 @@ from exchanges.enums import (
 )
 from exchanges.models import (
     ActivityLog,
+    Answer,
     Application,
+    Document,
     MatchGroupMember,
     Nomination,
     OutgoingMail,
     PlacementAssignment,
     PlacementRun,
+    Question,
 )
 from exchanges.services.applications import application_start
 from tests.api.conftest import client_for, submitted
@@ -133,8 +137,8 @@ def test_application_list_query_count_is_constant(world, count, django_assert_nu
     client = client_for(world["JP"].token)
     client.get("/api/v1/me")  # last_used_at written: not part of the count below
 
-    # key, applications, answers, documents
-    with django_assert_num_queries(4):
+    # the key, then the page with its answers and documents
+    with django_assert_num_queries(2):
         response = client.get("/api/v1/applications/")
 
     assert len(response.json()["results"]) == count
@@ -410,3 +414,97 @@ def test_the_fast_application_representation_equals_the_declared_serializer(worl
     # The list reads rows as values and answers and documents per page: the same data.
     assert listed == declared
     assert [row["nominated_by"] for row in fast] == [world["JP"].organisation.pk, None]
+
+
+def _declared(world, rf):
+    from api.serializers.applications import (  # noqa: PLC0415 -- test isolation: one case
+        ApplicationOutputSerializer,
+    )
+    from exchanges.selectors.applications import (  # noqa: PLC0415 -- test isolation: one case
+        applications_for_partner,
+    )
+
+    rows = list(applications_for_partner(organisation=world["JP"].organisation))
+    context = {"request": rf.get("/api/v1/applications/")}
+    return ApplicationOutputSerializer(rows, many=True, context=context).data
+
+
+@pytest.fixture
+def timestamps(world):
+    """The JP application with timestamps with and without microseconds, a second answer
+    and a second document (the list orders them as the detail does)."""
+    application = world["JP"].application
+    whole = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    Application.objects.filter(pk=application.pk).update(
+        created_at=whole,
+        submitted_at=whole + dt.timedelta(microseconds=7),
+        status_changed_at=whole + dt.timedelta(days=1),
+    )
+    step = world["cohort"].form.steps.get()
+    first = step.questions.get()
+    Question.objects.filter(pk=first.pk).update(position=5)
+    earlier = Question.objects.create(step=step, kind=first.kind, label_en="Earlier", position=1)
+    Answer.objects.create(application=application, question=earlier, value=["a", "b"])
+    document = application.documents.get()
+    Document.objects.filter(pk=document.pk).update(uploaded_at=whole + dt.timedelta(seconds=1))
+    Document.objects.create(
+        application=application,
+        kind="other",
+        file="other.pdf",
+        original_name="other.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_at=whole + dt.timedelta(seconds=1, microseconds=5),
+    )
+    Document.objects.create(
+        application=application,
+        kind="other",
+        file="early.pdf",
+        original_name="early.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_at=whole,
+    )
+    return application
+
+
+def test_the_list_writes_timestamps_and_orders_related_rows_as_the_declared_serializer(
+    jp, world, rf, timestamps
+):
+    listed = jp.get("/api/v1/applications/").json()["results"]
+
+    assert listed == _declared(world, rf)
+    row = next(row for row in listed if row["id"] == timestamps.pk)
+    assert (row["created_at"], row["submitted_at"], row["status_changed_at"]) == (
+        "2026-01-02T03:04:05Z",
+        "2026-01-02T03:04:05.000007Z",
+        "2026-01-03T03:04:05Z",
+    )
+    assert next((answer["label"], answer["value"]) for answer in row["answers"]) == (
+        "Earlier",
+        ["a", "b"],
+    )
+    assert len(row["answers"]) == 2
+    assert [document["original_name"] for document in row["documents"]] == [
+        "early.pdf",
+        "cv-JP.pdf",
+        "other.pdf",
+    ]
+    assert row["documents"][2]["uploaded_at"] == "2026-01-02T03:04:06.000005Z"
+
+
+def test_the_list_writes_timestamps_in_a_time_zone_the_request_activated(jp, world, rf, timestamps):
+    """A time-zone cookie on an API request activates that zone (accounts' middleware); the
+    database's UTC text is then converted like any other timestamp."""
+    jp.cookies[settings.TIMEZONE_COOKIE_NAME] = "Asia/Seoul"
+
+    listed = jp.get("/api/v1/applications/").json()["results"]
+
+    with timezone.override("Asia/Seoul"):
+        declared = _declared(world, rf)
+    assert listed == declared
+    row = next(row for row in listed if row["id"] == timestamps.pk)
+    assert row["created_at"] == "2026-01-02T12:04:05+09:00"
+    assert row["submitted_at"] == "2026-01-02T12:04:05.000007+09:00"
