@@ -7,6 +7,9 @@ class ExchangesConfig(AppConfig):
     verbose_name = _("Exchanges")
 
     def ready(self):
+        from config.lookups import register  # noqa: PLC0415 -- app registry: models are loaded
+
+        register()
         # Scheduled email workflows register themselves with ``@reminder_workflow`` when their
         # module is imported; each capability keeps its workflows in its own service module
         # and adds it here, so every process that runs the beat task knows all of them.

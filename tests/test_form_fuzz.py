@@ -79,14 +79,18 @@ def fuzz_world(settings):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
-def test_garbage_posted_to_every_form_view_never_makes_a_500(fuzz_world, data):
+def test_garbage_posted_to_every_form_view_never_makes_a_500(fuzz_world, data, _no_secrets_in_logs):
     _world, clients, targets = fuzz_world
     assert len(targets) >= 150
     errors = []
     for role, path, names in targets:
         payload = {name: data.draw(garbage) for name in names}
         response = clients[role].post(path, payload)
+        # Garbage posted to a password field is watched as a password (tests/log_secrets.py),
+        # but it is no secret: Hypothesis also draws string constants of the project's own
+        # code, which a logged traceback quotes (seen on PostgreSQL: a 403's traceback).
+        _no_secrets_in_logs.secrets.difference_update(payload.values())
         if response.status_code >= 500:
-            errors.append((role, path, sorted(payload)))
+            errors.append((role, path, payload))
 
     assert errors == []
