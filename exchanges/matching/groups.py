@@ -59,6 +59,7 @@ from .leftovers import counts_are_even, solve_with_leftovers
 from .pods import cross_bound as pods_cross_bound
 from .pods import improve as pods_improve
 from .pods import pods_from_slots, slots_from_pods
+from .pods import spread_bound as pods_spread_bound
 from .types import GroupsResult, Id, InfeasibleMatching, Participant
 
 Progress = Callable[[float, str], None]
@@ -1398,16 +1399,28 @@ def _large_pods(
             within = (country[:, None] == country[None, :]) & (pod[:, None] == pod[None, :])
             np.fill_diagonal(within, False)
             cross_value = value - float(s[within].sum()) / 2
-            cross, _iterations = pods_cross_bound(
-                tri.w[0, 1],
-                tri.w[0, 2],
-                tri.w[1, 2],
-                k,
-                lower=cross_value,
-                time_limit=budget,
-                warm=lam if lam is not None else _completion_duals(tri, sol),
-                pairs=_pairs(sol),
-            )
+            warm = lam if lam is not None else _completion_duals(tri, sol)
+            if k == 2:
+                cross, _iterations = pods_spread_bound(
+                    tri.w[0, 1],
+                    tri.w[0, 2],
+                    tri.w[1, 2],
+                    lower=cross_value,
+                    time_limit=budget,
+                    warm=warm,
+                    pairs=_pairs(sol),
+                )
+            else:
+                cross, _iterations = pods_cross_bound(
+                    tri.w[0, 1],
+                    tri.w[0, 2],
+                    tri.w[1, 2],
+                    k,
+                    lower=cross_value,
+                    time_limit=budget,
+                    warm=warm,
+                    pairs=_pairs(sol),
+                )
             bound = cross + (k - 1) / 2 * sum(
                 _same_country_bound(s[np.ix_(mem, mem)])
                 for mem in (np.flatnonzero(country == c) for c in range(3))

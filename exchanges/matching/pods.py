@@ -17,14 +17,23 @@ ascent.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from .bound import EXACT_MAXPLUS_LIMIT, SPARSE_MIN_N, _maxplus, assignment_upper_bound
+from .bound import (
+    EXACT_MAXPLUS_LIMIT,
+    MAXPLUS_THREADS,
+    SPARSE_MIN_N,
+    _maxplus,
+    _top_columns,
+    assignment_upper_bound,
+)
 
 
 def slots_from_pods(country: np.ndarray, pod: np.ndarray, n_pods: int, k: int) -> np.ndarray:
@@ -259,6 +268,161 @@ def cross_bound(
             np.subtract(nu, step, out=nu)
             nu[r, c] += k * step
             np.maximum(nu, 0.0, out=nu)
+        last = time.perf_counter() - t_iter
+        if progress is not None:
+            progress(min(1.0, (time.perf_counter() - start) / time_limit), f"bound {best:.2f}")
+    return best, it
+
+
+#: Candidate columns per row of :func:`top2_product` (all columns below this many).
+TOP2_CANDIDATES = 192
+
+
+def top2_product(p: np.ndarray, q: np.ndarray, t: int = TOP2_CANDIDATES) -> np.ndarray:
+    """An upper bound on ``U[a, b]`` = the sum of the two largest ``p[a, c] + q[b, c]`` over
+    c, exact wherever certified (and everywhere when there are at most ``t`` + 1 columns).
+
+    As in the triads' pruned (max, +) product: ``S_a`` holds the ``t`` largest columns of
+    ``p[a]`` (``pcut[a]`` the largest value outside), ``S_b`` likewise for ``q[b]``; a
+    column outside both gives at most ``cut = pcut[a] + qcut[b]``. With ``c1 >= c2`` the two
+    largest values over ``S_a | S_b`` (distinct columns), the true sum is at most
+    ``max(c1, cut) + max(c2, cut)`` (each of the two largest is a candidate or at most
+    ``cut``), which equals ``c1 + c2`` when ``c2 >= cut``. Float addition is monotone, so
+    this holds for the float32 sums too (the caller adds the rounding slack)."""
+    n_a, n_c = p.shape
+    n_b = q.shape[0]
+    if n_c <= t + 1:
+        out = np.empty((n_a, n_b), dtype=p.dtype)
+        for s in range(0, n_a, 8):
+            block = p[s : s + 8, None, :] + q[None, :, :]
+            part = np.partition(block, n_c - 2, axis=2)[:, :, n_c - 2 :]
+            out[s : s + 8] = part.sum(axis=2)
+        return out
+    sa, pcut = _top_columns(p, t)
+    sb, qcut = _top_columns(q, t)
+    p_t, q_t = np.ascontiguousarray(p.T), np.ascontiguousarray(q.T)
+
+    def best_two(rows, idx, other_t):
+        # rows: values of the chosen side at its candidates (blk x t); other_t[c] = column c
+        # of the other side over all its rows: candidates' top two per other row.
+        block = other_t[idx] + rows[:, :, None]  # blk x t x n_other
+        j1 = block.argmax(axis=1)
+        v1 = np.take_along_axis(block, j1[:, None, :], axis=1)[:, 0, :]
+        np.put_along_axis(block, j1[:, None, :], -np.inf, axis=1)
+        return v1, np.take_along_axis(idx, j1, axis=1), block.max(axis=1)
+
+    a1 = np.empty((n_a, n_b), dtype=p.dtype)
+    a2 = np.empty_like(a1)
+    ac = np.empty((n_a, n_b), dtype=np.int32)
+    b1 = np.empty((n_b, n_a), dtype=p.dtype)
+    b2 = np.empty_like(b1)
+    bc = np.empty((n_b, n_a), dtype=np.int32)
+    blk = 8
+
+    def part(s: int, side: str) -> None:
+        if side == "a":
+            idx = sa[s : s + blk]
+            v = best_two(np.take_along_axis(p[s : s + blk], idx, axis=1), idx, q_t)
+            a1[s : s + blk], ac[s : s + blk], a2[s : s + blk] = v
+        else:
+            idx = sb[s : s + blk]
+            v = best_two(np.take_along_axis(q[s : s + blk], idx, axis=1), idx, p_t)
+            b1[s : s + blk], bc[s : s + blk], b2[s : s + blk] = v
+
+    with ThreadPoolExecutor(max_workers=MAXPLUS_THREADS) as pool:
+        list(pool.map(part, range(0, n_a, blk), itertools.repeat("a")))
+        list(pool.map(part, range(0, n_b, blk), itertools.repeat("b")))
+    b1, b2, bc = b1.T, b2.T, bc.T
+    top1 = np.maximum(a1, b1)
+    # Second largest over distinct columns of the union of the two candidate lists.
+    top2 = np.where(
+        ac == bc, np.maximum(a2, b2), np.maximum(np.minimum(a1, b1), np.maximum(a2, b2))
+    )
+    cut = pcut[:, None] + qcut[None, :]
+    return np.maximum(top1, cut) + np.maximum(top2, cut)
+
+
+def spread_bound(
+    w01: np.ndarray,
+    w02: np.ndarray,
+    w12: np.ndarray,
+    *,
+    lower: float,
+    time_limit: float,
+    warm: np.ndarray | None = None,
+    pairs: np.ndarray | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> tuple[float, int]:
+    """Like :func:`cross_bound` for k = 2, with a tighter relaxed problem: the pods'
+    fractional triads also satisfy ``z[a, b, c] <= y[a, b] / 2`` (a pair of a pod lies in
+    its two triads with weight 1/2 each), so each chosen (country 0, country 1) pair, of
+    weight 2, takes its *two* best country-2 members with weight 1 each instead of its best
+    twice:
+
+        ``sum(nu01) + 2 sum(lam) + max_assignment(2 (w01 - nu01) + top2_c(w02 - lam + w12))``
+
+    bounds every grouping for every ``lam`` and ``nu01 >= 0`` (the relaxed problem's convex
+    hull still contains the pods' fractional triads; ``top2_product`` gives an upper bound
+    of the top-two sums). Never above :func:`cross_bound` for the same prices."""
+    start = time.perf_counter()
+    n = w01.shape[0]
+    lam = (
+        np.asarray(warm, dtype=np.float64).copy()
+        if warm is not None
+        else 0.5 * (w02.max(axis=0) + w12.max(axis=0))
+    )
+    nu = np.zeros((n, n))
+    big = n > EXACT_MAXPLUS_LIMIT
+    dtype = np.float32 if big else np.float64
+    w_top = abs(float(w02.max())) + abs(float(w12.max())) + 1.0
+    sparse = n >= SPARSE_MIN_N
+    sigma = None if pairs is None or not sparse else np.asarray(pairs, dtype=np.int64)
+    v = keys = None
+    best = np.inf
+    scale, stall, it, last = 1.0, 0, 0, 0.0
+    rows = np.arange(n)
+    q = w12.astype(dtype)
+    while time.perf_counter() - start + last < time_limit:
+        t_iter = time.perf_counter()
+        it += 1
+        p = w02 - lam[None, :]
+        m = top2_product(p.astype(dtype), q)
+        cost = w01 - nu
+        cost *= 2.0
+        cost += m
+        del m
+        if big:
+            cost += 2e-5 * (w_top + float(np.abs(lam).max()))
+        if sparse and sigma is not None:
+            upper, sigma, v, keys = assignment_upper_bound(cost, sigma, v, keys=keys)
+        else:
+            _, sigma = linear_sum_assignment(cost, maximize=True)
+            upper = float(cost[rows, sigma].sum())
+        del cost
+        value = float(nu.sum()) + 2.0 * float(lam.sum()) + upper
+        if value < best - 1e-9:
+            best, stall = value, 0
+        else:
+            stall += 1
+            if stall >= 3:
+                scale, stall = 0.5 * scale, 0
+        if best - lower <= 1e-9 * max(1.0, abs(lower)):
+            break
+        # The relaxed solution: pairs (a, sigma[a]), each with its two best country-2 members.
+        picks = np.empty((n, 2), dtype=np.int64)
+        for s in range(0, n, 512):
+            block = p[rows[s : s + 512]] + w12[sigma[s : s + 512]]
+            picks[s : s + 512] = np.argpartition(-block, 1, axis=1)[:, :2]
+        grad_lam = 2.0 - np.bincount(picks.ravel(), minlength=n)
+        norm = float(grad_lam @ grad_lam) + float(np.count_nonzero(nu)) + n
+        if norm == 0:
+            break
+        step = scale * (value - lower) / norm
+        lam -= step * grad_lam
+        # d/d nu_ab = 1 - 2 on the chosen pairs, 1 elsewhere; nu stays >= 0.
+        np.subtract(nu, step, out=nu)
+        nu[rows, sigma] += 2.0 * step
+        np.maximum(nu, 0.0, out=nu)
         last = time.perf_counter() - t_iter
         if progress is not None:
             progress(min(1.0, (time.perf_counter() - start) / time_limit), f"bound {best:.2f}")

@@ -68,6 +68,36 @@ def test_cross_bound_is_at_least_every_grouping_between_countries(seed, n, negat
     assert bound >= best - 1e-6
 
 
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), n=st.sampled_from([2, 4]), negative=st.booleans())
+def test_spread_bound_is_at_least_every_grouping_between_countries(seed, n, negative):
+    s = _instance(n, seed, negative)
+    best = max(_value(s, g, cross_only=True) for g in _all_pods(n))
+    bound, iterations = pods.spread_bound(*_blocks(s), lower=best, time_limit=0.5)
+    assert iterations >= 1
+    assert bound >= best - 1e-6
+
+
+def test_spread_bound_is_below_the_cross_bound():
+    s = _instance(8, seed=5)
+    cross, _ = pods.cross_bound(*_blocks(s), 2, lower=0.0, time_limit=2.0)
+    spread, _ = pods.spread_bound(*_blocks(s), lower=0.0, time_limit=2.0)
+    assert spread < cross - 1.0
+
+
+def test_top2_product_bounds_the_two_best_sums_and_is_exact_where_certified():
+    rng = np.random.default_rng(2)
+    n = 60
+    p = rng.integers(0, 30, size=(n, n)).astype(np.float32)
+    q = rng.integers(0, 30, size=(n, n)).astype(np.float32)
+    p[3] = -1e6  # a member forbidden with everyone
+    exact = np.stack([np.sort(p[a][None, :] + q, axis=1)[:, -2:].sum(axis=1) for a in range(n)])
+    pruned = pods.top2_product(p, q, t=10)
+    assert (pruned >= exact).all()
+    assert (pruned == exact).mean() > 0.9
+    assert np.array_equal(pods.top2_product(p, q, t=n), exact)
+
+
 def test_cross_bound_is_tighter_than_twice_the_triads_lp():
     """The pair prices stop a member's best partners from counting twice: below k x the
     triads' LP bound (the old bound's between-country part at its best)."""
