@@ -1328,9 +1328,11 @@ def _large_pods(
     bound_time: float | None = None,
 ) -> tuple[list[list[int]], float | None, bool, float, str]:
     """Pods (k per country, three countries) at scale: triads first, merged into pods, then
-    improving swaps. The bound (docs/matching.md) is ``k`` x the triads' Lagrangian bound for
-    the pairs between countries plus ``(k - 1) / 2`` x an assignment bound per country for the
-    pairs within a country."""
+    iterated local search by unit reassignment (:mod:`exchanges.matching.pods`). The bound
+    (docs/matching.md) is a Lagrangian bound over fractional triads with pair prices for the
+    pairs between countries (:func:`~exchanges.matching.pods.spread_bound` for k = 2,
+    :func:`~exchanges.matching.pods.cross_bound` otherwise) plus ``(k - 1) / 2`` x an
+    assignment bound per country for the pairs within a country."""
     start = time.perf_counter()
     k = prep.problem.per_country
     fixed = {i for g in prep.fixed_groups for i in g}

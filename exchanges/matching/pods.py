@@ -342,6 +342,37 @@ def top2_product(p: np.ndarray, q: np.ndarray, t: int = TOP2_CANDIDATES) -> np.n
     return np.maximum(top1, cut) + np.maximum(top2, cut)
 
 
+def _penalised_top2(
+    p: np.ndarray,
+    q: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    *,
+    keys: np.ndarray,
+    mu: np.ndarray,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For the pairs (a[i], b[i]) (distinct): the two best ``p[a, c] + q[b, c] - mu[abc]``
+    over c (``mu`` on the sorted triad keys ``(a * n + b) * n + c``): their sum and columns."""
+    total = np.empty(len(a))
+    cols = np.empty((len(a), 2), dtype=np.int64)
+    pair_of_key = keys // n
+    for s in range(0, len(a), 512):
+        aa, bb = a[s : s + 512], b[s : s + 512]
+        vals = p[aa] + q[bb]
+        pk = aa * n + bb
+        lo = np.searchsorted(pair_of_key, pk, side="left")
+        hi = np.searchsorted(pair_of_key, pk, side="right")
+        counts = hi - lo
+        if counts.sum():
+            idx = np.concatenate([np.arange(x, y) for x, y in zip(lo, hi, strict=True)])
+            np.subtract.at(vals, (np.repeat(np.arange(len(aa)), counts), keys[idx] % n), mu[idx])
+        top = np.argpartition(-vals, 1, axis=1)[:, :2]
+        cols[s : s + 512] = top
+        total[s : s + 512] = np.take_along_axis(vals, top, axis=1).sum(axis=1)
+    return total, cols
+
+
 def spread_bound(
     w01: np.ndarray,
     w02: np.ndarray,
@@ -352,6 +383,7 @@ def spread_bound(
     warm: np.ndarray | None = None,
     pairs: np.ndarray | None = None,
     progress: Callable[[float, str], None] | None = None,
+    triad_prices: bool = True,
 ) -> tuple[float, int]:
     """Like :func:`cross_bound` for k = 2, with a tighter relaxed problem: the pods'
     fractional triads also satisfy ``z[a, b, c] <= y[a, b] / 2`` (a pair of a pod lies in
@@ -363,7 +395,16 @@ def spread_bound(
 
     bounds every grouping for every ``lam`` and ``nu01 >= 0`` (the relaxed problem's convex
     hull still contains the pods' fractional triads; ``top2_product`` gives an upper bound
-    of the top-two sums). Never above :func:`cross_bound` for the same prices."""
+    of the top-two sums). Never above :func:`cross_bound` for the same prices.
+
+    ``triad_prices``: the same holds for the pairs with country 2, ``z[a, b, c] <= y[a, c] /
+    2`` and ``<= y[b, c] / 2``, which the relaxed problem breaks (a chosen triad is alone on
+    its (a, c) and (b, c) pairs). They get prices ``mu >= 0`` on the triads the relaxed
+    problem has picked (a sparse set, grown each iteration): a triad's value drops by its
+    ``mu``s and every triad on the same (a, c) (or (b, c)) pair gains half of them (``y[a,
+    c]`` is the sum of those triads). The gains are dense matrices added to the scores; the
+    drops only lower a pair's top-two sum, so ``top2_product`` without them stays an upper
+    bound, and the pairs with priced triads are recomputed exactly."""
     start = time.perf_counter()
     n = w01.shape[0]
     lam = (
@@ -381,18 +422,30 @@ def spread_bound(
     best = np.inf
     scale, stall, it, last = 1.0, 0, 0, 0.0
     rows = np.arange(n)
-    q = w12.astype(dtype)
+    # Triad prices: sorted keys (a * n + b) * n + c, prices for the (a, c) and (b, c) rules.
+    tkeys = np.empty(0, dtype=np.int64)
+    mu_ac = np.empty(0)
+    mu_bc = np.empty(0)
     while time.perf_counter() - start + last < time_limit:
         t_iter = time.perf_counter()
         it += 1
+        ka, kb, kc = tkeys // (n * n), (tkeys // n) % n, tkeys % n
         p = w02 - lam[None, :]
-        m = top2_product(p.astype(dtype), q)
+        q = w12.copy()
+        np.add.at(p, (ka, kc), 0.5 * mu_ac)
+        np.add.at(q, (kb, kc), 0.5 * mu_bc)
+        mu = mu_ac + mu_bc
+        m = top2_product(p.astype(dtype), q.astype(dtype))
+        if len(tkeys):
+            pk = np.unique(tkeys // n)
+            exact, _ = _penalised_top2(p, q, pk // n, pk % n, keys=tkeys, mu=mu, n=n)
+            m[pk // n, pk % n] = exact
         cost = w01 - nu
         cost *= 2.0
         cost += m
         del m
         if big:
-            cost += 2e-5 * (w_top + float(np.abs(lam).max()))
+            cost += 2e-5 * (w_top + float(np.abs(lam).max()) + float(mu.max(initial=0.0)))
         if sparse and sigma is not None:
             upper, sigma, v, keys = assignment_upper_bound(cost, sigma, v, keys=keys)
         else:
@@ -409,12 +462,25 @@ def spread_bound(
         if best - lower <= 1e-9 * max(1.0, abs(lower)):
             break
         # The relaxed solution: pairs (a, sigma[a]), each with its two best country-2 members.
-        picks = np.empty((n, 2), dtype=np.int64)
-        for s in range(0, n, 512):
-            block = p[rows[s : s + 512]] + w12[sigma[s : s + 512]]
-            picks[s : s + 512] = np.argpartition(-block, 1, axis=1)[:, :2]
+        _, picks = _penalised_top2(p, q, rows, sigma, keys=tkeys, mu=mu, n=n)
         grad_lam = 2.0 - np.bincount(picks.ravel(), minlength=n)
         norm = float(grad_lam @ grad_lam) + float(np.count_nonzero(nu)) + n
+        if triad_prices:
+            # Picked triads join the priced set; d/d mu = y / 2 - z on each.
+            picked = np.unique(((rows[:, None] * n + sigma[:, None]) * n + picks).ravel())
+            old, tkeys = tkeys, np.union1d(tkeys, picked)
+            mu_ac = _spread_prices(mu_ac, old, tkeys)
+            mu_bc = _spread_prices(mu_bc, old, tkeys)
+            ka, kb, kc = tkeys // (n * n), (tkeys // n) % n, tkeys % n
+            z = np.isin(tkeys, picked).astype(float)
+            used_ac = np.zeros((n, n), dtype=bool)
+            used_ac[rows[:, None], picks] = True
+            used_bc = np.zeros((n, n), dtype=bool)
+            used_bc[sigma[:, None], picks] = True
+            g_ac = 0.5 * used_ac[ka, kc] - z
+            g_bc = 0.5 * used_bc[kb, kc] - z
+            norm += float(g_ac[(mu_ac > 0) | (g_ac < 0)] @ g_ac[(mu_ac > 0) | (g_ac < 0)])
+            norm += float(g_bc[(mu_bc > 0) | (g_bc < 0)] @ g_bc[(mu_bc > 0) | (g_bc < 0)])
         if norm == 0:
             break
         step = scale * (value - lower) / norm
@@ -423,7 +489,21 @@ def spread_bound(
         np.subtract(nu, step, out=nu)
         nu[rows, sigma] += 2.0 * step
         np.maximum(nu, 0.0, out=nu)
+        if triad_prices:
+            mu_ac = np.maximum(mu_ac - step * g_ac, 0.0)
+            mu_bc = np.maximum(mu_bc - step * g_bc, 0.0)
+            keep = (mu_ac > 0) | (mu_bc > 0)
+            tkeys, mu_ac, mu_bc = tkeys[keep], mu_ac[keep], mu_bc[keep]
         last = time.perf_counter() - t_iter
         if progress is not None:
             progress(min(1.0, (time.perf_counter() - start) / time_limit), f"bound {best:.2f}")
     return best, it
+
+
+def _spread_prices(mu: np.ndarray, old: np.ndarray, tkeys: np.ndarray) -> np.ndarray:
+    """The prices ``mu`` of the sorted keys ``old`` on the sorted ``tkeys`` (a superset; 0
+    for the keys that are new)."""
+    out = np.zeros(len(tkeys))
+    if len(mu):
+        out[np.searchsorted(tkeys, old)] = mu
+    return out

@@ -78,11 +78,13 @@ def test_spread_bound_is_at_least_every_grouping_between_countries(seed, n, nega
     assert bound >= best - 1e-6
 
 
-def test_spread_bound_is_below_the_cross_bound():
+def test_spread_bound_is_below_the_cross_bound_and_triad_prices_lower_it():
     s = _instance(8, seed=5)
     cross, _ = pods.cross_bound(*_blocks(s), 2, lower=0.0, time_limit=2.0)
-    spread, _ = pods.spread_bound(*_blocks(s), lower=0.0, time_limit=2.0)
-    assert spread < cross - 1.0
+    plain, _ = pods.spread_bound(*_blocks(s), lower=0.0, time_limit=2.0, triad_prices=False)
+    priced, _ = pods.spread_bound(*_blocks(s), lower=0.0, time_limit=2.0)
+    assert plain < cross - 1.0
+    assert priced < plain - 1.0
 
 
 def test_top2_product_bounds_the_two_best_sums_and_is_exact_where_certified():
