@@ -56,6 +56,10 @@ from .compat import (
     score_matrix,
 )
 from .leftovers import counts_are_even, solve_with_leftovers
+from .pods import cross_bound as pods_cross_bound
+from .pods import improve as pods_improve
+from .pods import pods_from_slots, slots_from_pods
+from .pods import spread_bound as pods_spread_bound
 from .types import GroupsResult, Id, InfeasibleMatching, Participant
 
 Progress = Callable[[float, str], None]
@@ -1233,6 +1237,8 @@ def _solve_pods(
 #: Above this many free groups (three countries, no must-match chains or partial locks)
 #: pods are built from triads (below: the exact CP-SAT model).
 PODS_EXACT_GROUPS = 12
+#: Share of the pods' time limit spent on the triads they start from (the rest: local search).
+PODS_TRIADS_SHARE = 0.25
 
 
 def _pods_at_scale(prep: _Prepared) -> bool:
@@ -1307,57 +1313,6 @@ def _pods_from_triads(s: np.ndarray, triads: np.ndarray, k: int) -> np.ndarray:
     return pod
 
 
-def _pods_swaps(
-    s: np.ndarray,
-    country: np.ndarray,
-    pod: np.ndarray,
-    *,
-    n_pods: int,
-    deadline: float,
-    hooks: _Hooks,
-    publish: Callable[[np.ndarray], None],
-) -> tuple[np.ndarray, int]:
-    """Best-improvement swaps of two same-country members between pods, many disjoint swaps
-    per round (their gains are independent), until none improves or ``deadline``."""
-    swaps = 0
-    members = [np.flatnonzero(country == c) for c in range(int(country.max()) + 1)]
-    last_publish = time.perf_counter()
-    while time.perf_counter() < deadline and not hooks.stopped():
-        improved = False
-        for mem in members:
-            onehot = np.zeros((s.shape[0], n_pods))
-            onehot[np.arange(s.shape[0]), pod] = 1.0
-            contrib = s[mem] @ onehot  # contrib[x, p] = score of x with the members of p
-            own = contrib[np.arange(len(mem)), pod[mem]]
-            px = pod[mem]
-            # gain of swapping x and y: each joins the other's pod (minus their own pair).
-            gain = contrib[:, px].T + contrib[:, px] - 2.0 * s[np.ix_(mem, mem)]
-            gain -= own[:, None] + own[None, :]
-            gain[px[:, None] == px[None, :]] = -np.inf
-            flat = np.flatnonzero(gain > 1e-9)
-            if not len(flat):
-                continue
-            flat = flat[np.argsort(-gain.ravel()[flat])]
-            used = np.zeros(n_pods, dtype=bool)
-            for f in flat[: 20 * n_pods]:
-                x, y = divmod(int(f), len(mem))
-                a, b = px[x], px[y]
-                if used[a] or used[b] or x > y:
-                    continue
-                used[a] = used[b] = True
-                pod[mem[x]], pod[mem[y]] = b, a
-                swaps += 1
-                improved = True
-            if time.perf_counter() >= deadline:
-                break
-        if time.perf_counter() - last_publish > 2.0:
-            publish(pod)
-            last_publish = time.perf_counter()
-        if not improved:
-            break
-    return pod, swaps
-
-
 def _pods_value(s: np.ndarray, pod: np.ndarray) -> float:
     same = pod[:, None] == pod[None, :]
     return float(s[same].sum() - np.trace(s)) / 2.0
@@ -1373,9 +1328,11 @@ def _large_pods(
     bound_time: float | None = None,
 ) -> tuple[list[list[int]], float | None, bool, float, str]:
     """Pods (k per country, three countries) at scale: triads first, merged into pods, then
-    improving swaps. The bound (docs/matching.md) is ``k`` x the triads' Lagrangian bound for
-    the pairs between countries plus ``(k - 1) / 2`` x an assignment bound per country for the
-    pairs within a country."""
+    iterated local search by unit reassignment (:mod:`exchanges.matching.pods`). The bound
+    (docs/matching.md) is a Lagrangian bound over fractional triads with pair prices for the
+    pairs between countries (:func:`~exchanges.matching.pods.spread_bound` for k = 2,
+    :func:`~exchanges.matching.pods.cross_bound` otherwise) plus ``(k - 1) / 2`` x an
+    assignment bound per country for the pairs within a country."""
     start = time.perf_counter()
     k = prep.problem.per_country
     fixed = {i for g in prep.fixed_groups for i in g}
@@ -1391,7 +1348,7 @@ def _large_pods(
         sol, _value, method, lam = _large_triads(
             # Stop requests reach the triads phase (its triads are not pods: none handed out).
             tri,
-            start + 0.45 * time_limit,
+            start + PODS_TRIADS_SHARE * time_limit,
             rng,
             progress,
             _Hooks(None, None, hooks.stop),
@@ -1399,25 +1356,29 @@ def _large_pods(
         pos = np.full(len(prep.people), -1, dtype=np.int64)
         pos[free] = np.arange(len(free))
         triads = np.stack([pos[tri.members[c][sol[c]]] for c in range(3)], axis=1)
-        # 2. Merge, 3. improving swaps.
-        progress(0.5, "pods: merging triads")
+        # 2. Merge, 3. iterated local search by unit reassignment (exchanges/matching/pods.py).
+        progress(0.3, "pods: merging triads")
         pod = _pods_from_triads(s, triads, k)
 
-        def publish(p: np.ndarray) -> None:
+        def publish(p: np.ndarray) -> bool:
             # Only groupings that keep every hard rule (no penalised pair) are handed out.
             if _pods_value(s, p) > -big / 2:
                 hooks.improved(_pod_groups(free, p, n_pods))
+                return True
+            return False
 
         publish(pod)
-        pod, swaps = _pods_swaps(
+        progress(0.35, "pods: local search")
+        slots, moves = pods_improve(
             s,
-            country,
-            pod,
-            n_pods=n_pods,
+            slots_from_pods(country, pod, n_pods, k),
+            k,
             deadline=start + time_limit,
-            hooks=hooks,
-            publish=publish,
+            rng=rng,
+            stopped=hooks.stopped,
+            publish=lambda sl: publish(pods_from_slots(sl, len(free))),
         )
+        pod = pods_from_slots(slots, len(free))
         groups = _pod_groups(free, pod, n_pods)
         value = _pods_value(s, pod)
         if value < -big / 2:
@@ -1427,7 +1388,7 @@ def _large_pods(
                     "together was found within the time limit (the constraints may conflict)"
                 ]
             )
-        method = f"triads({method})+merge+swaps({swaps})"
+        method = f"triads({method})+merge+units({moves})"
         if hooks.stopped():
             method += " (stopped)"
         bound = None
@@ -1436,18 +1397,33 @@ def _large_pods(
             b_start = time.perf_counter()
             budget = bound_time if bound_time is not None else default_bound_time(tri.n)
             progress(0.95, "bound")
-            tri_value = tri.value(sol)
-            lag = lagrangian_bound(
-                tri.w[0, 1],
-                tri.w[0, 2],
-                tri.w[1, 2],
-                lower=tri_value,
-                time_limit=budget,
-                warm=lam if lam is not None else _completion_duals(tri, sol),
-                heuristic=False,
-                pairs=_pairs(sol),
-            )
-            bound = k * lag.bound + (k - 1) / 2 * sum(
+            # Between-country value of the pods (the target of the bound's steps).
+            within = (country[:, None] == country[None, :]) & (pod[:, None] == pod[None, :])
+            np.fill_diagonal(within, False)
+            cross_value = value - float(s[within].sum()) / 2
+            warm = lam if lam is not None else _completion_duals(tri, sol)
+            if k == 2:
+                cross, _iterations = pods_spread_bound(
+                    tri.w[0, 1],
+                    tri.w[0, 2],
+                    tri.w[1, 2],
+                    lower=cross_value,
+                    time_limit=budget,
+                    warm=warm,
+                    pairs=_pairs(sol),
+                )
+            else:
+                cross, _iterations = pods_cross_bound(
+                    tri.w[0, 1],
+                    tri.w[0, 2],
+                    tri.w[1, 2],
+                    k,
+                    lower=cross_value,
+                    time_limit=budget,
+                    warm=warm,
+                    pairs=_pairs(sol),
+                )
+            bound = cross + (k - 1) / 2 * sum(
                 _same_country_bound(s[np.ix_(mem, mem)])
                 for mem in (np.flatnonzero(country == c) for c in range(3))
             )
