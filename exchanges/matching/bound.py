@@ -57,6 +57,11 @@ PRUNE_TOP = 192
 LAZY_TOP = 64
 
 
+def lazy_top(n: int) -> int:
+    """Candidates per row for the lazy product at n columns."""
+    return int(min(256, max(LAZY_TOP, 0.025 * n)))
+
+
 def prune_top(n: int) -> int:
     """Candidates per row for the pruned product at n columns: more at large n, where the
     full recomputation of the uncertain pairs (O(n) each) would dominate. At n = 5,000 one
@@ -308,6 +313,8 @@ SPARSE_ROUNDS = 20
 KEEP_PAIRS = 60
 #: Columns added per row the dense pricing finds violated.
 PRICE_TOP = 4
+#: Over-estimated entries refined per row and pass when a row maximum is an estimate.
+REFINE_STEP = 8
 #: Bellman-Ford passes for the column duals of one sparse solution.
 DUAL_ROUNDS = 500
 #: From this many members per country :func:`lagrangian_bound` uses
@@ -381,12 +388,25 @@ def _row_max(
         if lazy is not None:
             # Only rows whose maximum is an estimate need anything.
             hit = np.flatnonzero(lazy.uncertain[s + np.arange(len(block)), block.argmax(axis=1)])
-            if len(hit):
+            while len(hit):
+                # Refine the few largest estimates above the largest exact entry, until
+                # the row's maximum is exact (the true values are usually far lower).
                 sub, mask = block[hit], lazy.uncertain[s + hit]
+                est = np.where(mask, sub, -np.inf)
                 exact_max = np.where(mask, -np.inf, sub).max(axis=1)
-                r, c = np.nonzero(mask & (sub > exact_max[:, None]))
-                lazy.refine(s + hit[r], c)
+                k = min(REFINE_STEP, n - 1)
+                top = (
+                    np.argpartition(-est, k, axis=1)[:, :k]
+                    if k > 0
+                    else est.argmax(axis=1)[:, None]
+                )
+                vals = np.take_along_axis(est, top, axis=1)
+                r, j = np.nonzero(vals > exact_max[:, None])
+                if len(r) == 0:
+                    break
+                lazy.refine(s + hit[r], top[r, j])
                 block[hit] = cost[s + hit] - v[None, :]
+                hit = hit[np.unique(r)]
         arg[s : s + 512] = block.argmax(axis=1)
         u[s : s + 512] = block[np.arange(len(block)), arg[s : s + 512]]
     return u, arg
@@ -426,18 +446,26 @@ def assignment_upper_bound(
     t = min(top, n - 1)
     v = np.zeros(n) if v is None else np.asarray(v, dtype=np.float64).copy()
     rows_l, cols_l = [], []
+
+    def exact_part(rows: slice, cols: slice) -> np.ndarray:
+        # Candidates among the exact entries: an over-estimate would mostly be refined away.
+        part = cost[rows, cols]
+        return part if lazy is None else np.where(lazy.uncertain[rows, cols], -np.inf, part)
+
     for s in range(0, n, 512):
-        block = cost[s : s + 512]
+        block = exact_part(slice(s, s + 512), slice(None))
         idx = np.argpartition(-block, t, axis=1)[:, :t] if t > 0 else block.argmax(axis=1)[:, None]
         rows_l.append(np.repeat(np.arange(s, s + len(block)), idx.shape[1]))
         cols_l.append(idx.ravel())
     for s in range(0, n if t > 0 else 0, 512):  # column blocks: no n x n temporary
-        best_rows = np.argpartition(-cost[:, s : s + 512], t, axis=0)[:t]
+        best_rows = np.argpartition(-exact_part(slice(None), slice(s, s + 512)), t, axis=0)[:t]
         rows_l.append(best_rows.ravel())
         cols_l.append(np.tile(np.arange(s, s + best_rows.shape[1]), t))
     rows_l.append(np.arange(n))
     cols_l.append(np.asarray(prev, dtype=np.int64))
     if keys is not None and len(keys) <= KEEP_PAIRS * n:
+        if lazy is not None:  # an earlier call's pairs, only where they are exact now
+            keys = keys[~lazy.uncertain[keys // n, keys % n]]
         rows_l.append(keys // n)
         cols_l.append(keys % n)
     keys = np.unique(np.concatenate(rows_l) * n + np.concatenate(cols_l))
@@ -535,7 +563,7 @@ def lagrangian_bound(
             return w12[idx].astype(np.float32)
 
         q_t = _transpose_rows(q_rows, n)
-        top_n = min(LAZY_TOP, prune_top(n)) if lazy else prune_top(n)
+        top_n = min(lazy_top(n), prune_top(n)) if lazy else prune_top(n)
         product = _PrunedProduct(q_rows, q_t, n, top_n)
         w02f = w12f = None
     else:
@@ -552,6 +580,7 @@ def lagrangian_bound(
     it = 0
     stall = 0
     last = 0.0
+    recent: list[float] = []
     # Stop before an iteration that would overrun the budget (one costs seconds at n=2000).
     while it < max_iter and time.perf_counter() - start + last < time_limit:
         t_iter = time.perf_counter()
@@ -615,6 +644,7 @@ def lagrangian_bound(
             if stall >= 3:
                 scale *= 0.5
                 stall = 0
+
         # Exact best country-2 member of each chosen pair (subgradient and heuristic).
         run_heuristic = heuristic and (not big or it % 4 == 1)
         if run_heuristic:
@@ -638,7 +668,10 @@ def lagrangian_bound(
             break
         step = scale * (value - target) / norm
         lam -= step * grad
-        last = time.perf_counter() - t_iter
+        # The next iteration is predicted from the slowest of the last three (they vary by
+        # a third with the refined pairs and the machine's load), with a margin.
+        recent = [*recent[-2:], time.perf_counter() - t_iter]
+        last = 1.1 * max(recent)
         if progress is not None:
             progress(min(1.0, (time.perf_counter() - start) / time_limit), f"bound {best:.2f}")
     if not np.isfinite(best):
