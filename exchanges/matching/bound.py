@@ -576,7 +576,10 @@ def lagrangian_bound(
     sigma = v = keys = None
     if sparse and pairs is not None:
         sigma = np.asarray(pairs, dtype=np.int64)
-    scale = 1.0
+    # Polyak steps towards the incumbent overshoot at scale: at 5,000 per country, 170 s from
+    # the same start, scale 0.5 reached 0.69 % against 0.93 % (1.0), 0.74 % (0.25) and far
+    # worse (2.0); at 2,000 0.5 and 1.0 were equal.
+    scale = 0.5 if pruned else 1.0
     it = 0
     stall = 0
     last = 0.0
