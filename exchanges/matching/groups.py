@@ -1113,13 +1113,15 @@ def _solve_built_triads(
                 b_start = time.perf_counter()
                 budget = bound_time if bound_time is not None else default_bound_time(tri.n)
                 progress(0.95, "bound")
+                # The warm start (several seconds at 5,000 per country) counts in the budget.
+                warm = lam if lam is not None else _completion_duals(tri, sol)
                 lag = lagrangian_bound(
                     tri.w[0, 1],
                     tri.w[0, 2],
                     tri.w[1, 2],
                     lower=value,
-                    time_limit=budget,
-                    warm=lam if lam is not None else _completion_duals(tri, sol),
+                    time_limit=budget - (time.perf_counter() - b_start),
+                    warm=warm,
                     heuristic=False,
                     pairs=_pairs(sol),
                 )

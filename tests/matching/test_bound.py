@@ -1,5 +1,6 @@
-"""The pruned (max, +) product used by the Lagrangian bound is exact; the sparse
-assignment bound (dual repair) is valid and exact when it converges."""
+"""The pruned (max, +) product used by the Lagrangian bound is exact (its lazy form
+over-estimates and refines to the exact values); the sparse assignment bound (dual repair)
+is valid and exact when it converges, also over lazily refined costs."""
 
 import itertools
 
@@ -7,10 +8,13 @@ import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
 
+from exchanges.matching import bound
 from exchanges.matching.bound import (
+    LazyCost,
     _maxplus,
     _maxplus_pruned,
     _PrunedProduct,
+    _row_max,
     _transpose_rows,
     assignment_upper_bound,
     lagrangian_bound,
@@ -132,3 +136,75 @@ def test_sparse_lagrangian_bound_is_valid_against_lp(seed: int, n: int) -> None:
     # Same relaxation, same multipliers rule: both end within 1 % of the LP bound.
     assert got.bound <= lp[0] * 1.01
     assert dense.bound <= lp[0] * 1.01
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("t", [1, 8, 40])
+def test_lazy_pruned_product_over_estimates_and_refines_exactly(seed: int, t: int) -> None:
+    """Uncertified pairs get ``pcut + qcut``: never below the product, certified pairs are
+    exact, and :meth:`_PrunedProduct.exact` gives the full product's value bit for bit."""
+    rng = np.random.default_rng(seed)
+    p = np.round(rng.normal(size=(70, 90)), 1).astype(np.float32)
+    q = rng.integers(0, 5, size=(60, 90)).astype(np.float32)
+    q[:, rng.integers(90)] += 3.0
+    product = _PrunedProduct(q.__getitem__, np.ascontiguousarray(q.T), 60, t)
+    est, uncertain = product.product(p.__getitem__, np.ascontiguousarray(p.T), 70, lazy=True)
+    full = _full(p, q)
+    assert (est >= full).all()
+    assert np.array_equal(est[~uncertain], full[~uncertain])
+    if t < 40:
+        assert uncertain.any() and (est[uncertain] > full[uncertain]).any()
+    r, c = np.nonzero(np.ones_like(uncertain))
+    assert np.array_equal(product.exact(p.__getitem__, r, c), full[r, c])
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("n", [5, 30, 120])
+def test_assignment_upper_bound_over_lazy_costs(seed: int, n: int) -> None:
+    """Over-estimated entries only raise the bound; the entries that decide it are refined,
+    so it equals the exact matrix's (row maxima for the same duals, and the optimum)."""
+    rng = np.random.default_rng(200 + seed)
+    cost = np.round(rng.normal(size=(n, n)) * 5, 1)
+    cost[rng.random((n, n)) < 0.1] -= 1e4
+    r, c = linear_sum_assignment(cost, maximize=True)
+    optimum = float(cost[r, c].sum())
+
+    def lazy_copy(frac: float) -> LazyCost:
+        mask = rng.random((n, n)) < frac
+        est = cost + mask * rng.gamma(1.0, 20.0, size=(n, n))
+        return LazyCost(est, mask, lambda rows, cols: cost[rows, cols])
+
+    v = rng.normal(size=n) * 10
+    lazy = lazy_copy(0.7)
+    u, _ = _row_max(lazy.cost, v, lazy)
+    assert np.array_equal(u, _row_max(cost, v)[0])
+    for frac in (0.3, 0.9, 1.0):
+        lazy = lazy_copy(frac)
+        got, _, _, _ = assignment_upper_bound(lazy.cost, np.arange(n), lazy=lazy, rounds=1)
+        assert got >= optimum - 1e-9 * abs(optimum)
+        lazy = lazy_copy(frac)
+        got, sigma, _, _ = assignment_upper_bound(lazy.cost, np.arange(n), lazy=lazy, rounds=50)
+        assert got == pytest.approx(optimum, rel=1e-7, abs=1e-6)
+        assert lazy.refined < n * n or frac == 1.0 or n == 5
+        lazy.refine_all()
+        assert np.array_equal(lazy.cost, cost)
+        # The sparse matching found over the lazy costs is an optimal assignment.
+        assert float(cost[np.arange(n), sigma].sum()) == pytest.approx(optimum, rel=1e-7, abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_lazy_lagrangian_bound_equals_exact_product(seed: int, monkeypatch) -> None:
+    """The pruned mode at a small size (thresholds lowered): the lazy product gives the same
+    bound as the exact one, iteration by iteration, and both are valid (LP)."""
+    monkeypatch.setattr(bound, "EXACT_MAXPLUS_LIMIT", 10)
+    monkeypatch.setattr(bound, "PRUNE_MIN_COLUMNS", 20)
+    monkeypatch.setattr(bound, "PRUNE_TOP", 4)
+    w01, w02, w12 = _random_scores(20 + seed, 30)
+    lp = lp_bound(w01, w02, w12)
+    assert lp is not None
+    pairs = np.random.default_rng(seed).permutation(30)
+    for iters in (1, 2, 6):
+        exact = bound.lagrangian_bound(w01, w02, w12, max_iter=iters, pairs=pairs, lazy=False)
+        lazy = bound.lagrangian_bound(w01, w02, w12, max_iter=iters, pairs=pairs)
+        assert lazy.bound == pytest.approx(exact.bound, rel=1e-9)
+        assert lazy.bound >= lp[0] - 1e-6 * abs(lp[0])
