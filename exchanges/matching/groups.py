@@ -1404,27 +1404,12 @@ def _large_pods(
             np.fill_diagonal(within, False)
             cross_value = value - float(s[within].sum()) / 2
             warm = lam if lam is not None else _completion_duals(tri, sol)
+            prices = {"lower": cross_value, "time_limit": budget, "warm": warm}
+            scores = (tri.w[0, 1], tri.w[0, 2], tri.w[1, 2])
             if k == 2:
-                cross, _iterations = pods_spread_bound(
-                    tri.w[0, 1],
-                    tri.w[0, 2],
-                    tri.w[1, 2],
-                    lower=cross_value,
-                    time_limit=budget,
-                    warm=warm,
-                    pairs=_pairs(sol),
-                )
+                cross, _iterations = pods_spread_bound(*scores, **prices, pairs=_pairs(sol))
             else:
-                cross, _iterations = pods_cross_bound(
-                    tri.w[0, 1],
-                    tri.w[0, 2],
-                    tri.w[1, 2],
-                    k,
-                    lower=cross_value,
-                    time_limit=budget,
-                    warm=warm,
-                    pairs=_pairs(sol),
-                )
+                cross, _iterations = pods_cross_bound(*scores, k, **prices, pairs=_pairs(sol))
             bound = cross + (k - 1) / 2 * sum(
                 _same_country_bound(s[np.ix_(mem, mem)])
                 for mem in (np.flatnonzero(country == c) for c in range(3))

@@ -170,6 +170,36 @@ def improve(
     return best, moves
 
 
+def _bound_start(w02, w12, warm, pairs) -> tuple:
+    """What both pods bounds start from: ``(n, lam, big, dtype, w_top, sparse, sigma)``.
+
+    ``lam`` the country-2 prices (warm or half the best scores), ``big`` whether the
+    (max, +) product runs in float32 (then rounded up by a slack of ``w_top``'s order),
+    ``sparse`` whether the assignment is solved sparsely from ``sigma`` (the incumbent's
+    pairs)."""
+    n = w02.shape[0]
+    lam = (
+        np.asarray(warm, dtype=np.float64).copy()
+        if warm is not None
+        else 0.5 * (w02.max(axis=0) + w12.max(axis=0))
+    )
+    big = n > EXACT_MAXPLUS_LIMIT
+    dtype = np.float32 if big else np.float64
+    w_top = abs(float(w02.max())) + abs(float(w12.max())) + 1.0
+    sparse = n >= SPARSE_MIN_N
+    sigma = None if pairs is None or not sparse else np.asarray(pairs, dtype=np.int64)
+    return n, lam, big, dtype, w_top, sparse, sigma
+
+
+def _assignment_bound(cost, sigma, v, keys, sparse: bool) -> tuple:
+    """``(upper, sigma, v, keys)``: the assignment bound of ``cost`` and its matching, sparse
+    with dual repair (warm from the previous ``sigma``, ``v``, ``keys``) or dense."""
+    if sparse and sigma is not None:
+        return assignment_upper_bound(cost, sigma, v, keys=keys)
+    _, sigma = linear_sum_assignment(cost, maximize=True)
+    return float(cost[np.arange(cost.shape[0]), sigma].sum()), sigma, v, keys
+
+
 def cross_bound(
     w01: np.ndarray,
     w02: np.ndarray,
@@ -205,18 +235,8 @@ def cross_bound(
     dual repair), so every iterate is valid.
     """
     start = time.perf_counter()
-    n = w01.shape[0]
-    lam = (
-        np.asarray(warm, dtype=np.float64).copy()
-        if warm is not None
-        else 0.5 * (w02.max(axis=0) + w12.max(axis=0))
-    )
+    n, lam, big, dtype, w_top, sparse, sigma = _bound_start(w02, w12, warm, pairs)
     nu01, nu02, nu12 = (np.zeros((n, n)) for _ in range(3))
-    big = n > EXACT_MAXPLUS_LIMIT
-    dtype = np.float32 if big else np.float64
-    w_top = abs(float(w02.max())) + abs(float(w12.max())) + 1.0
-    sparse = n >= SPARSE_MIN_N
-    sigma = None if pairs is None or not sparse else np.asarray(pairs, dtype=np.int64)
     v = keys = None
     best = np.inf
     scale, stall, it, last = 1.0, 0, 0, 0.0
@@ -234,11 +254,7 @@ def cross_bound(
         del m
         if big:
             cost += slack
-        if sparse and sigma is not None:
-            upper, sigma, v, keys = assignment_upper_bound(cost, sigma, v, keys=keys)
-        else:
-            _, sigma = linear_sum_assignment(cost, maximize=True)
-            upper = float(cost[rows, sigma].sum())
+        upper, sigma, v, keys = _assignment_bound(cost, sigma, v, keys, sparse)
         del cost
         value = float(nu01.sum() + nu02.sum() + nu12.sum()) + k * (float(lam.sum()) + upper)
         if value < best - 1e-9:
@@ -406,18 +422,8 @@ def spread_bound(
     drops only lower a pair's top-two sum, so ``top2_product`` without them stays an upper
     bound, and the pairs with priced triads are recomputed exactly."""
     start = time.perf_counter()
-    n = w01.shape[0]
-    lam = (
-        np.asarray(warm, dtype=np.float64).copy()
-        if warm is not None
-        else 0.5 * (w02.max(axis=0) + w12.max(axis=0))
-    )
+    n, lam, big, dtype, w_top, sparse, sigma = _bound_start(w02, w12, warm, pairs)
     nu = np.zeros((n, n))
-    big = n > EXACT_MAXPLUS_LIMIT
-    dtype = np.float32 if big else np.float64
-    w_top = abs(float(w02.max())) + abs(float(w12.max())) + 1.0
-    sparse = n >= SPARSE_MIN_N
-    sigma = None if pairs is None or not sparse else np.asarray(pairs, dtype=np.int64)
     v = keys = None
     best = np.inf
     scale, stall, it, last = 1.0, 0, 0, 0.0
@@ -446,11 +452,7 @@ def spread_bound(
         del m
         if big:
             cost += 2e-5 * (w_top + float(np.abs(lam).max()) + float(mu.max(initial=0.0)))
-        if sparse and sigma is not None:
-            upper, sigma, v, keys = assignment_upper_bound(cost, sigma, v, keys=keys)
-        else:
-            _, sigma = linear_sum_assignment(cost, maximize=True)
-            upper = float(cost[rows, sigma].sum())
+        upper, sigma, v, keys = _assignment_bound(cost, sigma, v, keys, sparse)
         del cost
         value = float(nu.sum()) + 2.0 * float(lam.sum()) + upper
         if value < best - 1e-9:
