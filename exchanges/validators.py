@@ -464,7 +464,8 @@ def validate_itinerary_item(values: dict, *, starts_on, ends_on) -> None:
 
 # Control characters no typed answer contains: NUL (which PostgreSQL cannot store in text or
 # JSON) and the C0 controls other than tab, line feed and carriage return, plus DEL.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"  # a regex character range
+_CONTROL_CHARACTERS = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 
 def validate_no_control_characters(value: str) -> None:

@@ -8,18 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
-_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+from exchanges.validators import CONTROL_CHARACTERS as _CONTROL
+from exchanges.validators import validate_no_control_characters
+
 #: Any text without control characters (tab and line breaks are text).
 TEXT_PATTERN = rf"^[^{_CONTROL}]*$"
 #: The same with at least one visible character. ``\x85`` and ``\ufeff`` are named because
 #: Python's ``\s`` (what ``str.strip`` removes) and ECMA-262's differ on them, so a client's
 #: regex engine and this one agree on what the pattern accepts.
 VISIBLE_TEXT_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}\x85\ufeff][^{_CONTROL}]*$"
-
-CONTROL_MESSAGE = _(
-    "This text contains invisible control characters (for example a null byte); "
-    "remove them and try again."
-)
 
 
 class InputSerializer(serializers.Serializer):
@@ -56,15 +53,15 @@ class TextField(serializers.CharField):
         super().__init__(**kwargs)
         pattern = TEXT_PATTERN if self.allow_blank else VISIBLE_TEXT_PATTERN
         self._pattern = re.compile(pattern)
-        # A RegexValidator is what drf-spectacular turns into the schema's ``pattern``.
-        self.validators.append(RegexValidator(pattern, message=CONTROL_MESSAGE))
+        # A RegexValidator is what drf-spectacular turns into the schema's ``pattern`` (the
+        # trimmed value always passes it: the value as sent was checked first).
+        self.validators.append(RegexValidator(pattern))
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             # CharField would take 5 as "5"; the schema says string, so a number is refused.
             self.fail("invalid")
         if not self._pattern.search(data):
-            if re.search(f"[{_CONTROL}]", data):
-                raise serializers.ValidationError(CONTROL_MESSAGE, code="control_characters")
+            validate_no_control_characters(data)
             self.fail("blank")
         return super().to_internal_value(data)
