@@ -22,6 +22,7 @@ Two bounds are provided, both valid for every feasible grouping:
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -222,6 +223,7 @@ class LazyCost:
     def __init__(self, cost: np.ndarray, uncertain: np.ndarray, exact: Callable) -> None:
         self.cost, self.uncertain, self.exact = cost, uncertain, exact
         self.refined = 0
+        self._lock = threading.Lock()
 
     def refine(self, rows: np.ndarray, cols: np.ndarray) -> None:
         """Make the entries (rows, cols) exact."""
@@ -232,7 +234,8 @@ class LazyCost:
         r, c = np.divmod(keys, self.cost.shape[1])
         self.cost[r, c] = self.exact(r, c)
         self.uncertain[r, c] = False
-        self.refined += len(r)
+        with self._lock:  # rows are refined from several threads (:func:`_row_max`)
+            self.refined += len(r)
 
     def refine_all(self) -> None:
         r, c = np.nonzero(self.uncertain)
@@ -315,6 +318,8 @@ KEEP_PAIRS = 60
 PRICE_TOP = 4
 #: Over-estimated entries refined per row and pass when a row maximum is an estimate.
 REFINE_STEP = 8
+#: Rows (or columns) per block of the dense pricing, done on ``MAXPLUS_THREADS`` threads.
+PRICE_BLOCK = 128
 #: Bellman-Ford passes for the column duals of one sparse solution.
 DUAL_ROUNDS = 500
 #: From this many members per country :func:`lagrangian_bound` uses
@@ -383,8 +388,9 @@ def _row_max(
     n = cost.shape[0]
     u = np.empty(n)
     arg = np.empty(n, dtype=np.int64)
-    for s in range(0, n, 512):
-        block = cost[s : s + 512] - v[None, :]
+
+    def rows(s: int) -> None:
+        block = cost[s : s + PRICE_BLOCK] - v[None, :]
         if lazy is not None:
             # Only rows whose maximum is an estimate need anything.
             hit = np.flatnonzero(lazy.uncertain[s + np.arange(len(block)), block.argmax(axis=1)])
@@ -407,9 +413,26 @@ def _row_max(
                 lazy.refine(s + hit[r], top[r, j])
                 block[hit] = cost[s + hit] - v[None, :]
                 hit = hit[np.unique(r)]
-        arg[s : s + 512] = block.argmax(axis=1)
-        u[s : s + 512] = block[np.arange(len(block)), arg[s : s + 512]]
+        arg[s : s + PRICE_BLOCK] = block.argmax(axis=1)
+        u[s : s + PRICE_BLOCK] = block[np.arange(len(block)), arg[s : s + PRICE_BLOCK]]
+
+    _in_blocks(rows, n, PRICE_BLOCK)
     return u, arg
+
+
+def _in_blocks(work: Callable[[int], None], n: int, step: int) -> None:
+    """``work(s)`` for s = 0, step, 2 step, ... < n, on ``MAXPLUS_THREADS`` threads when
+    there is more than one block (numpy releases the GIL: at 5,000 per country the dense
+    pricing of the sparse assignment bound was most of an iteration on one core). Each call
+    must write only its own rows; two blocks are in memory at once, hence
+    ``PRICE_BLOCK`` rows, a quarter of the 512 of the single-threaded loops."""
+    starts = range(0, n, step)
+    if len(starts) <= 1:
+        for s in starts:
+            work(s)
+        return
+    with ThreadPoolExecutor(max_workers=MAXPLUS_THREADS) as pool:
+        list(pool.map(work, starts))
 
 
 def assignment_upper_bound(
@@ -452,15 +475,24 @@ def assignment_upper_bound(
         part = cost[rows, cols]
         return part if lazy is None else np.where(lazy.uncertain[rows, cols], -np.inf, part)
 
-    for s in range(0, n, 512):
-        block = exact_part(slice(s, s + 512), slice(None))
+    found: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+
+    def row_best(s: int) -> None:
+        block = exact_part(slice(s, s + PRICE_BLOCK), slice(None))
         idx = np.argpartition(-block, t, axis=1)[:, :t] if t > 0 else block.argmax(axis=1)[:, None]
-        rows_l.append(np.repeat(np.arange(s, s + len(block)), idx.shape[1]))
-        cols_l.append(idx.ravel())
-    for s in range(0, n if t > 0 else 0, 512):  # column blocks: no n x n temporary
-        best_rows = np.argpartition(-exact_part(slice(None), slice(s, s + 512)), t, axis=0)[:t]
-        rows_l.append(best_rows.ravel())
-        cols_l.append(np.tile(np.arange(s, s + best_rows.shape[1]), t))
+        found["r", s] = np.repeat(np.arange(s, s + len(block)), idx.shape[1]), idx.ravel()
+
+    def column_best(s: int) -> None:  # column blocks: no n x n temporary
+        part = exact_part(slice(None), slice(s, s + PRICE_BLOCK))
+        best_rows = np.argpartition(-part, t, axis=0)[:t]
+        found["c", s] = best_rows.ravel(), np.tile(np.arange(s, s + best_rows.shape[1]), t)
+
+    _in_blocks(row_best, n, PRICE_BLOCK)
+    if t > 0:
+        _in_blocks(column_best, n, PRICE_BLOCK)
+    for key in sorted(found):
+        rows_l.append(found[key][0])
+        cols_l.append(found[key][1])
     rows_l.append(np.arange(n))
     cols_l.append(np.asarray(prev, dtype=np.int64))
     if keys is not None and len(keys) <= KEEP_PAIRS * n:
@@ -650,15 +682,24 @@ def lagrangian_bound(
 
         # Exact best country-2 member of each chosen pair (subgradient and heuristic).
         run_heuristic = heuristic and (not big or it % 4 == 1)
+        picks = _best_completion(w02, w12, r, c, lam)
         if run_heuristic:
-            completion = w02[r] + w12[c]
-            picks = (completion - lam[None, :]).argmax(axis=1)
-        else:
-            picks = _best_completion(w02, w12, r, c, lam)
-        if run_heuristic:
-            # Lagrangian heuristic: keep the (a, b) pairs, assign country 2 optimally.
-            _, c_of = linear_sum_assignment(completion, maximize=True)
-            pv = float(w01[r, c].sum() + completion[np.arange(n), c_of].sum())
+            # Lagrangian heuristic: keep the (a, b) pairs, assign country 2 optimally. The
+            # completion matrix is negated in place for the solver (at 5,000 per country
+            # each n x n copy is 200 MB).
+            completion = np.empty((n, n))
+            for s in range(0, n, 512):
+                completion[s : s + 512] = w02[r[s : s + 512]] + w12[c[s : s + 512]]
+            if sparse:
+                # Exact as the dense solver, from the last heuristic's country-2 members.
+                prev = primal[1] if np.isfinite(primal_value) else np.arange(n)
+                _, c_of, _, _ = assignment_upper_bound(completion, prev)
+                pv = float(w01[r, c].sum() + completion[np.arange(n), c_of].sum())
+            else:
+                np.negative(completion, out=completion)
+                _, c_of = linear_sum_assignment(completion)
+                pv = float(w01[r, c].sum() - completion[np.arange(n), c_of].sum())
+            del completion
             if pv > primal_value:
                 primal_value, primal = pv, (c.copy(), c_of.copy())
         target = max(primal_value, lower if lower is not None else -np.inf)

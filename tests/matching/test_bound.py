@@ -160,9 +160,12 @@ def test_lazy_pruned_product_over_estimates_and_refines_exactly(seed: int, t: in
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("n", [5, 30, 120])
-def test_assignment_upper_bound_over_lazy_costs(seed: int, n: int) -> None:
+@pytest.mark.parametrize("block", [256, 16])
+def test_assignment_upper_bound_over_lazy_costs(seed: int, n: int, block: int, monkeypatch) -> None:
     """Over-estimated entries only raise the bound; the entries that decide it are refined,
-    so it equals the exact matrix's (row maxima for the same duals, and the optimum)."""
+    so it equals the exact matrix's (row maxima for the same duals, and the optimum). With
+    blocks of 16 rows the dense pricing runs on two threads, each refining its own rows."""
+    monkeypatch.setattr(bound, "PRICE_BLOCK", block)
     rng = np.random.default_rng(200 + seed)
     cost = np.round(rng.normal(size=(n, n)) * 5, 1)
     cost[rng.random((n, n)) < 0.1] -= 1e4
@@ -208,3 +211,26 @@ def test_lazy_lagrangian_bound_equals_exact_product(seed: int, monkeypatch) -> N
         lazy = bound.lagrangian_bound(w01, w02, w12, max_iter=iters, pairs=pairs)
         assert lazy.bound == pytest.approx(exact.bound, rel=1e-9)
         assert lazy.bound >= lp[0] - 1e-6 * abs(lp[0])
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("pruned", [False, True])
+def test_lagrangian_heuristic_reports_the_grouping_it_returns(
+    seed: int, pruned: bool, monkeypatch
+) -> None:
+    """The Lagrangian heuristic's value is the value of the grouping it returns (country 0
+    in order, ``b_of_a``, ``c_of_a``: two permutations), never above the bound, also in the
+    pruned mode (thresholds lowered), where it runs every fourth iteration."""
+    if pruned:
+        monkeypatch.setattr(bound, "EXACT_MAXPLUS_LIMIT", 10)
+        monkeypatch.setattr(bound, "PRUNE_MIN_COLUMNS", 20)
+        monkeypatch.setattr(bound, "PRUNE_TOP", 4)
+        monkeypatch.setattr(bound, "PRICE_BLOCK", 8)
+    n = 30
+    w01, w02, w12 = _random_scores(40 + seed, n)
+    got = lagrangian_bound(w01, w02, w12, max_iter=9, time_limit=60)
+    b, c = got.b_of_a, got.c_of_a
+    assert sorted(b) == list(range(n)) and sorted(c) == list(range(n))
+    value = float(w01[np.arange(n), b].sum() + w02[np.arange(n), c].sum() + w12[b, c].sum())
+    assert got.primal_value == pytest.approx(value, rel=1e-12)
+    assert got.primal_value <= got.bound + 1e-6
