@@ -23,9 +23,10 @@ Algorithms (details in ``docs/matching.md``):
 
   - exact (3 countries, n <= ``exact_limit``): heuristic incumbent, LP relaxation over the
     allowed triples (HiGHS), reduced-cost fixing, then CP-SAT on the surviving triples;
-  - heuristic: sequential ``linear_sum_assignment`` construction, block-coordinate ascent
-    (re-assign one whole country optimally with ``linear_sum_assignment`` given the others),
-    then CP-SAT large-neighbourhood search over related groups;
+  - heuristic: sequential assignment construction, block-coordinate ascent (re-assign one
+    whole country optimally given the others; from 300 members per country both use the
+    sparse assignment with dual repair instead of the dense ``linear_sum_assignment``), the
+    Lagrangian heuristic, then CP-SAT large-neighbourhood search over related groups;
   - bound: LP (small n) or Lagrangian relaxation (:mod:`exchanges.matching.bound`).
 * ``k > 1`` (pods): CP-SAT on a group-assignment model with a greedy hint; the bound is
   CP-SAT's own bound when it has one, else the per-person bound described in the docs.
