@@ -323,7 +323,8 @@ PRICE_BLOCK = 128
 #: Bellman-Ford passes for the column duals of one sparse solution.
 DUAL_ROUNDS = 500
 #: From this many members per country :func:`lagrangian_bound` uses
-#: :func:`assignment_upper_bound` after its first iteration.
+#: :func:`assignment_upper_bound` after its first iteration, and :func:`best_assignment`
+#: (the construction, the coordinate ascent and the Lagrangian heuristic) solves sparsely.
 SPARSE_MIN_N = 300
 #: Bellman-Ford passes (each over the whole matrix) for the duals of a dense assignment.
 DENSE_DUAL_ROUNDS = 100
@@ -435,6 +436,25 @@ def _in_blocks(work: Callable[[int], None], n: int, step: int) -> None:
         list(pool.map(work, starts))
 
 
+def best_assignment(cost: np.ndarray, prev: np.ndarray | None = None) -> np.ndarray:
+    """Column for each row maximising the total of ``cost`` (which may be overwritten).
+
+    From ``SPARSE_MIN_N`` rows on, by :func:`assignment_upper_bound` started from ``prev``
+    (the current assignment, or the identity): the sparse pairs are priced out over the
+    whole matrix and enlarged until no pair is better, so the result is an optimal
+    assignment as the dense solver's is, several times faster (at 5,000 per country a dense
+    assignment took 11.5 s under tracemalloc). Should the repair not converge, the result is
+    still a permutation no worse than ``prev`` on the sparse pairs. Below, the dense solver
+    on the matrix negated in place (no second n x n copy).
+    """
+    n = cost.shape[0]
+    if n < SPARSE_MIN_N:
+        np.negative(cost, out=cost)
+        return linear_sum_assignment(cost)[1]
+    start = np.arange(n) if prev is None else np.asarray(prev, dtype=np.int64)
+    return assignment_upper_bound(cost, start)[1]
+
+
 def assignment_upper_bound(
     cost: np.ndarray,
     prev: np.ndarray,
@@ -468,31 +488,29 @@ def assignment_upper_bound(
     n = cost.shape[0]
     t = min(top, n - 1)
     v = np.zeros(n) if v is None else np.asarray(v, dtype=np.float64).copy()
-    rows_l, cols_l = [], []
 
     def exact_part(rows: slice, cols: slice) -> np.ndarray:
         # Candidates among the exact entries: an over-estimate would mostly be refined away.
         part = cost[rows, cols]
         return part if lazy is None else np.where(lazy.uncertain[rows, cols], -np.inf, part)
 
-    found: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+    found: list[tuple[np.ndarray, np.ndarray]] = []  # (rows, cols) per block, any order
 
     def row_best(s: int) -> None:
         block = exact_part(slice(s, s + PRICE_BLOCK), slice(None))
         idx = np.argpartition(-block, t, axis=1)[:, :t] if t > 0 else block.argmax(axis=1)[:, None]
-        found["r", s] = np.repeat(np.arange(s, s + len(block)), idx.shape[1]), idx.ravel()
+        found.append((np.repeat(np.arange(s, s + len(block)), idx.shape[1]), idx.ravel()))
 
     def column_best(s: int) -> None:  # column blocks: no n x n temporary
         part = exact_part(slice(None), slice(s, s + PRICE_BLOCK))
         best_rows = np.argpartition(-part, t, axis=0)[:t]
-        found["c", s] = best_rows.ravel(), np.tile(np.arange(s, s + best_rows.shape[1]), t)
+        found.append((best_rows.ravel(), np.tile(np.arange(s, s + best_rows.shape[1]), t)))
 
     _in_blocks(row_best, n, PRICE_BLOCK)
     if t > 0:
         _in_blocks(column_best, n, PRICE_BLOCK)
-    for key in sorted(found):
-        rows_l.append(found[key][0])
-        cols_l.append(found[key][1])
+    rows_l = [r for r, _ in found]
+    cols_l = [c for _, c in found]
     rows_l.append(np.arange(n))
     cols_l.append(np.asarray(prev, dtype=np.int64))
     if keys is not None and len(keys) <= KEEP_PAIRS * n:
@@ -684,22 +702,15 @@ def lagrangian_bound(
         run_heuristic = heuristic and (not big or it % 4 == 1)
         picks = _best_completion(w02, w12, r, c, lam)
         if run_heuristic:
-            # Lagrangian heuristic: keep the (a, b) pairs, assign country 2 optimally. The
-            # completion matrix is negated in place for the solver (at 5,000 per country
-            # each n x n copy is 200 MB).
+            # Lagrangian heuristic: keep the (a, b) pairs, assign country 2 optimally, from
+            # the last heuristic's country-2 members. The matrix is built in row blocks (at
+            # 5,000 per country each n x n copy is 200 MB).
             completion = np.empty((n, n))
             for s in range(0, n, 512):
                 completion[s : s + 512] = w02[r[s : s + 512]] + w12[c[s : s + 512]]
-            if sparse:
-                # Exact as the dense solver, from the last heuristic's country-2 members.
-                prev = primal[1] if np.isfinite(primal_value) else np.arange(n)
-                _, c_of, _, _ = assignment_upper_bound(completion, prev)
-                pv = float(w01[r, c].sum() + completion[np.arange(n), c_of].sum())
-            else:
-                np.negative(completion, out=completion)
-                _, c_of = linear_sum_assignment(completion)
-                pv = float(w01[r, c].sum() - completion[np.arange(n), c_of].sum())
+            c_of = best_assignment(completion, primal[1] if np.isfinite(primal_value) else None)
             del completion
+            pv = float(w01[r, c].sum() + w02[r, c_of].sum() + w12[c, c_of].sum())
             if pv > primal_value:
                 primal_value, primal = pv, (c.copy(), c_of.copy())
         target = max(primal_value, lower if lower is not None else -np.inf)

@@ -8,6 +8,7 @@ import os
 import resource
 import tracemalloc
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -137,27 +138,8 @@ def _in_own_process(func: Callable[..., dict], *args: Any) -> dict:
     in one process, 1,499 MiB on its own). Exceptions are raised again in the parent."""
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
         return func(*args)
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-
-    def child() -> None:
-        try:
-            send.send(("ok", func(*args)))
-        except BaseException as exc:  # noqa: BLE001 -- handed to the parent, raised there
-            send.send(("error", f"{type(exc).__name__}: {exc}"))
-
-    proc = ctx.Process(target=child)
-    proc.start()
-    send.close()
-    try:
-        status, value = receive.recv()
-    except EOFError:
-        proc.join()
-        raise RuntimeError(f"benchmark process ended with code {proc.exitcode}") from None
-    proc.join()
-    if status != "ok":
-        raise RuntimeError(value)
-    return value
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        return pool.submit(func, *args).result()
 
 
 def run_best_known_comparison(

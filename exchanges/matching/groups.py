@@ -51,7 +51,7 @@ from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from .bound import assignment_upper_bound, completion_duals, lagrangian_bound, lp_bound
+from .bound import best_assignment, completion_duals, lagrangian_bound, lp_bound
 from .compat import (
     DEFAULT_WEIGHTS,
     CompatibilityWeights,
@@ -577,38 +577,6 @@ def _lsa(cost: np.ndarray) -> np.ndarray:
     return col
 
 
-def _lsa_inplace(cost: np.ndarray) -> np.ndarray:
-    """Like :func:`_lsa` but negates ``cost`` in place (no second n x n copy)."""
-    np.negative(cost, out=cost)
-    _, col = linear_sum_assignment(cost)
-    return col
-
-
-#: From this many members per country the construction and the coordinate ascent solve
-#: their assignments sparsely (:func:`_best_assignment`).
-SPARSE_ASSIGNMENT_MIN_N = 300
-
-
-def _best_assignment(cost: np.ndarray, prev: np.ndarray | None = None) -> np.ndarray:
-    """Column for each row maximising the total of ``cost`` (which may be overwritten).
-
-    From ``SPARSE_ASSIGNMENT_MIN_N`` rows on, by the bound's sparse assignment with dual
-    repair (:func:`~exchanges.matching.bound.assignment_upper_bound`): each row's and
-    column's best pairs plus ``prev`` (the current assignment, or the identity), priced out
-    over the whole matrix and enlarged until no pair is better, so the result is an optimal
-    assignment as the dense solver's is, several times faster (at 5,000 per country a dense
-    assignment took 11.5 s under tracemalloc, most of the solve time). Should the repair not
-    converge, the result is still a permutation no worse than ``prev`` on the sparse pairs;
-    the callers keep it only if it improves.
-    """
-    n = cost.shape[0]
-    if n < SPARSE_ASSIGNMENT_MIN_N:
-        return _lsa_inplace(cost)
-    start = np.arange(n) if prev is None else np.asarray(prev, dtype=np.int64)
-    _, sigma, _, _ = assignment_upper_bound(cost, start)
-    return sigma
-
-
 #: Rows gathered at once when summing permuted score blocks (bounds the temporaries).
 GATHER_ROWS = 512
 
@@ -633,7 +601,7 @@ def _construct(tri: _Triads, order: Sequence[int]) -> list[np.ndarray]:
     n = tri.n
     sol: dict[int, np.ndarray] = {order[0]: np.arange(n)}
     for c in order[1:]:
-        sol[c] = _best_assignment(_assignment_cost(tri, c, sol))
+        sol[c] = best_assignment(_assignment_cost(tri, c, sol))
     return tri.anchor([sol[c] for c in range(tri.m)])
 
 
@@ -653,7 +621,7 @@ def _coordinate_ascent(
             if t_step + longest >= deadline:
                 break
             new = sol.copy()
-            new[c] = _best_assignment(_assignment_cost(tri, c, dict(enumerate(sol))), sol[c])
+            new[c] = best_assignment(_assignment_cost(tri, c, dict(enumerate(sol))), sol[c])
             longest = max(longest, 1.1 * (time.perf_counter() - t_step))
             new = tri.anchor(new)
             new_value = tri.value(new)

@@ -1,5 +1,5 @@
 """The construction and the coordinate ascent of large triads solve their assignments
-sparsely (``_best_assignment``): the result is an optimal assignment, as the dense solver's,
+sparsely (``bound.best_assignment``): the result is an optimal assignment, as the dense solver's,
 and the ascent never starts a step it predicts would overrun its deadline."""
 
 import time
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
 
-from exchanges.matching import groups
+from exchanges.matching import bound, groups
 from exchanges.matching.generate import realistic_problem
 
 
@@ -22,13 +22,13 @@ def _optimum(cost: np.ndarray) -> float:
 def test_best_assignment_is_optimal(seed: int, n: int, monkeypatch) -> None:
     """Random scores with forbidden pairs (penalised as the solver does), from the identity
     and from a random current assignment: a permutation worth the dense optimum."""
-    monkeypatch.setattr(groups, "SPARSE_ASSIGNMENT_MIN_N", 30)
+    monkeypatch.setattr(bound, "SPARSE_MIN_N", 30)
     rng = np.random.default_rng(seed)
     cost = np.round(rng.gamma(2.0, 3.0, size=(n, n)), 1)
     cost[rng.random((n, n)) < 0.05] -= 1e4
     optimum = _optimum(cost)
     for prev in (None, rng.permutation(n)):
-        sigma = groups._best_assignment(cost.copy(), prev)
+        sigma = bound.best_assignment(cost.copy(), prev)
         assert sorted(sigma) == list(range(n))
         assert float(cost[np.arange(n), sigma].sum()) == pytest.approx(optimum, abs=1e-6)
 
@@ -36,7 +36,7 @@ def test_best_assignment_is_optimal(seed: int, n: int, monkeypatch) -> None:
 def test_large_triads_ascent_reaches_a_local_optimum_of_the_dense_solver(monkeypatch) -> None:
     """With the sparse assignments the ascent ends where no single country can be
     re-assigned better, checked with the dense solver."""
-    monkeypatch.setattr(groups, "SPARSE_ASSIGNMENT_MIN_N", 20)
+    monkeypatch.setattr(bound, "SPARSE_MIN_N", 20)
     prep = groups._prepare(realistic_problem(60, seed=3))
     tri = groups._build_triads(prep)
     try:
@@ -62,7 +62,7 @@ def test_ascent_skips_a_step_that_would_overrun(monkeypatch) -> None:
     the ascent stops after one step instead of overrunning by a second."""
     prep = groups._prepare(realistic_problem(30, seed=1))
     tri = groups._build_triads(prep)
-    real = groups._best_assignment
+    real = groups.best_assignment
     calls = []
 
     def slow(cost, prev=None):
@@ -72,7 +72,7 @@ def test_ascent_skips_a_step_that_would_overrun(monkeypatch) -> None:
 
     try:
         start = groups._construct(tri, (0, 1, 2))
-        monkeypatch.setattr(groups, "_best_assignment", slow)
+        monkeypatch.setattr(groups, "best_assignment", slow)
         begin = time.perf_counter()
         groups._coordinate_ascent(tri, start, begin + 0.3)
         assert len(calls) == 1
