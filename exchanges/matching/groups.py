@@ -1000,6 +1000,11 @@ def _unmap_large_blocks() -> None:
 
 #: Up to this many members per country the Lagrangian heuristic runs inside the solve time.
 LAGRANGIAN_HEURISTIC_LIMIT = 5000
+#: Further country orders are tried only before this share of the solve time is used.
+ORDERS_SHARE = 0.2
+#: Time kept for polishing the Lagrangian heuristic's grouping, as a multiple of the
+#: first construction and ascent.
+POLISH_RESERVE = 0.7
 
 
 def _large_triads(
@@ -1011,29 +1016,38 @@ def _large_triads(
 ) -> tuple[list[np.ndarray], float, str, np.ndarray | None]:
     """Groups for instances too large for the exact model, final at ``deadline``.
 
-    Construction + coordinate ascent from several country orders (best kept); then
-    (n <= ``LAGRANGIAN_HEURISTIC_LIMIT``) the Lagrangian heuristic for 40 % of the remaining
-    time, whose best grouping is polished by coordinate ascent; then CP-SAT LNS. Returns
+    Construction + coordinate ascent from several country orders (best kept; no further
+    order after ``ORDERS_SHARE`` of the time); then (n <= ``LAGRANGIAN_HEURISTIC_LIMIT``)
+    the Lagrangian heuristic until ``POLISH_RESERVE`` x the first order's time is left (at
+    least 40 % of the remaining time), its best grouping polished by coordinate ascent;
+    then CP-SAT LNS. Returns
     the multipliers reached (or ``None``) so the bound computed afterwards can start there.
     """
     _unmap_large_blocks()
     start = time.perf_counter()
     sol, value = None, -math.inf
+    first = 0.0
     for order in itertools.permutations(range(3)):
         # Every country order gives a different local optimum; keep the best.
+        t_order = time.perf_counter()
         cand, cand_value = _coordinate_ascent(
             tri, _construct(tri, order), start + 0.5 * (deadline - start)
         )
+        first = first or time.perf_counter() - t_order
         if cand_value > value:
             sol, value = cand, cand_value
             hooks.triads(tri, sol)
-        if time.perf_counter() > start + 0.35 * (deadline - start) or hooks.stopped():
+        if time.perf_counter() > start + ORDERS_SHARE * (deadline - start) or hooks.stopped():
             break
     method = "lsa+ascent"
     progress(0.3, f"coordinate ascent {value:.2f}")
     lam = None
     if tri.n <= LAGRANGIAN_HEURISTIC_LIMIT and not hooks.stopped():
-        budget = 0.4 * (deadline - time.perf_counter())
+        # The Lagrangian heuristic's groupings, polished by the ascent, beat the other
+        # orders' local optima and the LNS: it gets the time up to a reserve for that
+        # polish (which took 30-60 % of the first construction and ascent).
+        left = deadline - time.perf_counter()
+        budget = max(0.4 * left, left - POLISH_RESERVE * first)
         lag = lagrangian_bound(
             tri.w[0, 1],
             tri.w[0, 2],

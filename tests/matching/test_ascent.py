@@ -79,3 +79,42 @@ def test_ascent_skips_a_step_that_would_overrun(monkeypatch) -> None:
         assert time.perf_counter() - begin < 0.3
     finally:
         tri.release()
+
+
+def test_lagrangian_heuristic_gets_the_time_up_to_the_polish_reserve(monkeypatch) -> None:
+    """When the first construction and ascent take more than ``ORDERS_SHARE`` of the solve
+    time, no other country order is tried, and the Lagrangian heuristic gets everything up
+    to ``POLISH_RESERVE`` x that first phase (kept for polishing its grouping)."""
+    prep = groups._prepare(realistic_problem(30, seed=2))
+    tri = groups._build_triads(prep)
+    real_ascent, real_bound = groups._coordinate_ascent, groups.lagrangian_bound
+    ascents, budgets = [], []
+
+    def slow_ascent(tri, sol, deadline):
+        if not ascents:
+            time.sleep(1.2)
+        result = real_ascent(tri, sol, deadline)
+        ascents.append(time.perf_counter())
+        return result
+
+    def recording_bound(*args, time_limit, **kwargs):
+        budgets.append((time_limit, time.perf_counter()))
+        return real_bound(*args, time_limit=0.2, **kwargs)
+
+    monkeypatch.setattr(groups, "_coordinate_ascent", slow_ascent)
+    monkeypatch.setattr(groups, "lagrangian_bound", recording_bound)
+    try:
+        begin = time.perf_counter()
+        deadline = begin + 5.0
+        sol, value, method, _ = groups._large_triads(
+            tri, deadline, np.random.default_rng(0), groups._noop
+        )
+        first = ascents[0] - begin  # the construction and the first ascent
+        (budget, at), *_ = budgets
+        assert len(ascents) == 2, "one country order, then the polish"
+        assert budget == pytest.approx(deadline - at - groups.POLISH_RESERVE * first, abs=0.05)
+        assert budget > 0.4 * (deadline - at)
+        assert value == pytest.approx(tri.value(sol))
+        assert method.startswith(("lsa+ascent", "lagrangian+ascent"))
+    finally:
+        tri.release()
