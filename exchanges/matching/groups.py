@@ -407,16 +407,23 @@ def validate_groups(
 
 def group_reasons(
     participants: Sequence[Participant],
-    group: Sequence[Id],
+    groups: Sequence[Sequence[Id]],
     weights: CompatibilityWeights = DEFAULT_WEIGHTS,
-) -> list[str]:
-    """Human-readable reasons a group was formed: the reasons of each pair, labelled."""
+) -> list[list[str]]:
+    """Human-readable reasons each group was formed: the reasons of each pair, labelled.
+
+    One lookup for all groups: built per group it made the reasons quadratic in the cohort
+    (about 4 s after the solve at 5,000 per country).
+    """
     by_id = {p.id: p for p in participants}
     out = []
-    for a, b in itertools.combinations(group, 2):
-        comp = compatibility(by_id[a], by_id[b], weights)
-        if comp.reasons:
-            out.append(f"{a}–{b} ({comp.score:g}): " + "; ".join(comp.reasons))
+    for group in groups:
+        lines = []
+        for a, b in itertools.combinations(group, 2):
+            comp = compatibility(by_id[a], by_id[b], weights)
+            if comp.reasons:
+                lines.append(f"{a}–{b} ({comp.score:g}): " + "; ".join(comp.reasons))
+        out.append(lines)
     return out
 
 
@@ -1529,9 +1536,7 @@ def solve_groups(
         if problem.pair_scores is None:
             result = dataclasses.replace(
                 result,
-                reasons=[
-                    group_reasons(problem.participants, g, problem.weights) for g in result.groups
-                ],
+                reasons=group_reasons(problem.participants, result.groups, problem.weights),
             )
         return result
     start = time.perf_counter()
@@ -1576,9 +1581,7 @@ def solve_groups(
         raise InfeasibleMatching(["internal check failed: " + "; ".join(problems)])
     upper = None if bound is None else fixed_value + max(bound, free_value)
     reasons = (
-        [group_reasons(prep.people, g, problem.weights) for g in ids]
-        if problem.pair_scores is None
-        else []
+        group_reasons(prep.people, ids, problem.weights) if problem.pair_scores is None else []
     )
     report(1.0, "done")
     return GroupsResult(

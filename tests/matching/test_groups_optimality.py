@@ -7,6 +7,7 @@ import pytest
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from exchanges.matching.compat import compatibility
 from exchanges.matching.generate import random_scores_problem, realistic_problem
 from exchanges.matching.groups import objective_of, solve_groups, validate_groups
 
@@ -115,3 +116,19 @@ def test_groups_builtin_reasons_are_reported():
     result = solve_groups(realistic_problem(5, seed=4), time_limit=5)
     assert len(result.reasons) == 5
     assert any("common language" in r for group in result.reasons for r in group)
+
+
+def test_each_groups_reasons_are_its_own_pairs():
+    """Reasons line up with the groups: group i's lines are exactly its pairs with a
+    reason, each labelled with both ids and the pair's score."""
+    problem = realistic_problem(12, seed=5)
+    by_id = {p.id: p for p in problem.participants}
+    result = solve_groups(problem, time_limit=5)
+    assert len(result.reasons) == len(result.groups)
+    for group, lines in zip(result.groups, result.reasons, strict=True):
+        expected = []
+        for a, b in itertools.combinations(group, 2):
+            comp = compatibility(by_id[a], by_id[b], problem.weights)
+            if comp.reasons:
+                expected.append(f"{a}–{b} ({comp.score:g}): " + "; ".join(comp.reasons))
+        assert lines == expected
