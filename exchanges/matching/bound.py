@@ -272,13 +272,22 @@ def _maxplus(p: np.ndarray, q: np.ndarray, top: int = 0) -> np.ndarray:
 
 
 def _best_completion(
-    w02: np.ndarray, w12: np.ndarray, r: np.ndarray, c: np.ndarray, lam: np.ndarray
+    w02: np.ndarray,
+    w12: np.ndarray,
+    r: np.ndarray,
+    c: np.ndarray,
+    lam: np.ndarray,
+    *,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
-    """``argmax_k w02[r[i], k] + w12[c[i], k] - lam[k]`` per pair, in row blocks."""
+    """``argmax_k w02[r[i], k] + w12[c[i], k] - lam[k]`` per pair, in row blocks; ``out``
+    (optional, len(r) x n) receives ``w02[r] + w12[c]`` (the Lagrangian heuristic's matrix)."""
     picks = np.empty(len(r), dtype=np.int64)
     step = 512
     for s in range(0, len(r), step):
         block = w02[r[s : s + step]] + w12[c[s : s + step]]
+        if out is not None:
+            out[s : s + step] = block
         block -= lam[None, :]
         picks[s : s + step] = block.argmax(axis=1)
     return picks
@@ -700,14 +709,12 @@ def lagrangian_bound(
 
         # Exact best country-2 member of each chosen pair (subgradient and heuristic).
         run_heuristic = heuristic and (not big or it % 4 == 1)
-        picks = _best_completion(w02, w12, r, c, lam)
-        if run_heuristic:
-            # Lagrangian heuristic: keep the (a, b) pairs, assign country 2 optimally, from
-            # the last heuristic's country-2 members. The matrix is built in row blocks (at
-            # 5,000 per country each n x n copy is 200 MB).
-            completion = np.empty((n, n))
-            for s in range(0, n, 512):
-                completion[s : s + 512] = w02[r[s : s + 512]] + w12[c[s : s + 512]]
+        # Lagrangian heuristic: keep the (a, b) pairs, assign country 2 optimally, from the
+        # last heuristic's country-2 members. Its matrix is filled by the same row blocks
+        # (at 5,000 per country each n x n temporary is 200 MB).
+        completion = np.empty((n, n)) if run_heuristic else None
+        picks = _best_completion(w02, w12, r, c, lam, out=completion)
+        if completion is not None:
             c_of = best_assignment(completion, primal[1] if np.isfinite(primal_value) else None)
             del completion
             pv = float(w01[r, c].sum() + w02[r, c_of].sum() + w12[c, c_of].sum())

@@ -1027,8 +1027,8 @@ def _large_triads(
     order after ``ORDERS_SHARE`` of the time); then (n <= ``LAGRANGIAN_HEURISTIC_LIMIT``)
     the Lagrangian heuristic until ``POLISH_RESERVE`` x the first order's time is left (at
     least 40 % of the remaining time), its best grouping polished by coordinate ascent;
-    then CP-SAT LNS. Returns
-    the multipliers reached (or ``None``) so the bound computed afterwards can start there.
+    then CP-SAT LNS. Returns the multipliers reached (or ``None``) so the bound computed
+    afterwards can start there.
     """
     _unmap_large_blocks()
     start = time.perf_counter()
