@@ -1,7 +1,8 @@
 """Settings shared by every environment. Values that vary come from ``config.settings.env``."""
 
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONCE, NONE, SELF
 
+from config.csp import style_hashes
 from config.settings.env import BASE_DIR, VAR_DIR, env
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -395,15 +396,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Content Security Policy (django-csp 4): scripts only from this origin, never inline or eval'd;
-# JavaScript lives in static/ files. Styles allow inline: progress bars take their width from
-# the data (style="width: 40%"), email previews render mail HTML with its own <style> in a
-# sandboxed srcdoc frame (which inherits this policy), and ReDoc injects its styles. Workers
-# from blob: are ReDoc's schema parser.
+# JavaScript lives in static/ files. Styles likewise come from static/ files: no style
+# attribute and no inline <style>, except the email layout's stylesheet, allowed by its hash
+# (email previews are sandboxed srcdoc frames, which inherit this policy; config/csp.py), and
+# the pygal charts' <style>, marked with the request's nonce (`nonce_styles` in
+# exchanges/templatetags/csp_styles.py; the nonce is in the header only on pages that use
+# it). ReDoc injects its styles at run time, so its page alone allows inline styles
+# (api/urls.py). Workers from blob: are ReDoc's schema parser.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src": [
+            SELF,
+            NONCE,
+            *style_hashes(BASE_DIR / "templates" / "emails" / "layout.html"),
+        ],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],

@@ -6,16 +6,20 @@ defines is applied to the test process, except the database (the test database),
 loaded; production's list is the base list the tests use too).
 """
 
+import base64
+import hashlib
 import re
 import runpy
 from pathlib import Path
 
 import pytest
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.test import RequestFactory, override_settings
 
 from config.middleware import NoStoreMiddleware
 from tests.factories import DEFAULT_PASSWORD
+from tests.factories.applications import CohortFactory
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -25,10 +29,20 @@ PRODUCTION_ENV = {
     "EMAIL_URL": "smtp://mail.invalid:25",
 }
 KEPT_FROM_TESTS = {"DATABASES", "STORAGES", "INSTALLED_APPS", "PASSWORD_HASHERS"}
+
+
+def email_style_hash() -> str:
+    """The hash source of the <style> of an email's HTML part as rendered, as a browser
+    computes it for the preview frames."""
+    html = render_to_string("emails/layout.html", {"subject": "s", "body_html": "<p>b</p>"})
+    css = re.search(r"<style>(.*?)</style>", html, re.DOTALL).group(1)
+    return f"'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'"
+
+
 CSP = {
     "default-src": "'self'",
     "script-src": "'self'",
-    "style-src": "'self' 'unsafe-inline'",
+    "style-src": f"'self' {email_style_hash()}",
     "img-src": "'self' data:",
     "font-src": "'self' data:",
     "connect-src": "'self'",
@@ -128,6 +142,46 @@ def test_page_that_chose_its_caching_keeps_it():
     response = NoStoreMiddleware(view)(RequestFactory().get("/healthz"))
 
     assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def test_only_redoc_allows_inline_styles_and_charts_carry_the_pages_nonce(client, secretariat):
+    """ReDoc injects its styles (its page alone says 'unsafe-inline', without the hash beside
+    which a browser would ignore it); a page with pygal charts marks their <style> with the
+    nonce its header names, and a page without charts has no nonce in its header."""
+    redoc = client.get("/api/v1/redoc/")
+    client.force_login(secretariat)
+    cohort = CohortFactory()
+    report = client.get(f"/staff/cohorts/{cohort.pk}/outcomes/report/")
+    home = client.get("/staff/")
+
+    assert directives(redoc["Content-Security-Policy"])["style-src"] == "'self' 'unsafe-inline'"
+    policy = directives(report["Content-Security-Policy"])
+    nonce = re.search(r"'nonce-([^']+)'", policy["style-src"])
+    assert nonce, report["Content-Security-Policy"]
+    styles = re.findall(r"<style\b[^>]*>", report.content.decode())
+    assert styles and all(f'nonce="{nonce.group(1)}"' in tag for tag in styles), styles
+    assert directives(home["Content-Security-Policy"])["style-src"] == CSP["style-src"]
+
+
+STYLE_ATTRIBUTE = re.compile(r"<[^>]*\sstyle\s*=", re.IGNORECASE)
+STYLE_ELEMENT = re.compile(r"<style\b", re.IGNORECASE)
+
+
+def test_templates_hold_no_style_attribute_or_element():
+    """The CSP refuses style attributes and inline <style>: styles live in static/css. Kept
+    apart: the email layout (allowed by its hash) and ReDoc's page (which allows inline)."""
+    kept = {Path("emails/layout.html"), Path("api/redoc.html")}
+    offenders = []
+    for path in sorted((BASE_DIR / "templates").rglob("*.html")):
+        if path.relative_to(BASE_DIR / "templates") in kept:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pattern in (STYLE_ATTRIBUTE, STYLE_ELEMENT):
+            for match in pattern.finditer(text):
+                line = text.count("\n", 0, match.start()) + 1
+                offenders.append(f"{path.relative_to(BASE_DIR)}:{line}: {match.group(0)[:60]}")
+
+    assert offenders == []
 
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
