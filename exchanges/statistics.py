@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -271,23 +271,39 @@ def distribution(counts: Mapping[int, int], *, low: int, high: int) -> Distribut
     return Distribution(n, rows, mean, top / n)
 
 
-def suppressed_cells(counts: Iterable[int], *, total_shown: bool) -> list[bool]:
+def isolates(counts: Sequence[int], hidden: Sequence[bool]) -> bool:
+    """Whether a total shown beside ``counts`` would give away the ``hidden`` ones: subtracting
+    the shown counts from the total leaves the sum of the hidden ones, which must not be a
+    single non-zero count nor describe 1 to 4 people."""
+    withheld = [count for count, flag in zip(counts, hidden, strict=True) if flag and count > 0]
+    return len(withheld) == 1 or 0 < sum(withheld) < SMALL_CELL
+
+
+def suppressed_cells(
+    counts: Iterable[int], *, total_shown: bool, prefer: Collection[int] = ()
+) -> list[bool]:
     """Which counts of a group of cells partner staff must not see: every cell describing 1 to
-    4 people (``SMALL_CELL``), and, when the cells' total is shown too and exactly one cell is
-    hidden, also the smallest other non-zero cell, so the hidden one cannot be worked out by
-    subtracting the others from the total. Zero cells describe nobody and stay visible, unless
-    the total itself is below the threshold, in which case everything is hidden."""
+    4 people (``SMALL_CELL``), and, when the cells' total is shown too, further non-zero cells,
+    one at a time, until the total minus the shown cells neither isolates one hidden cell nor
+    adds up to 1 to 4 people (``isolates``). The further cell is the smallest of those whose
+    index is in ``prefer`` (cells hidden in a related table already, so hiding them here costs
+    nothing more), else the smallest of the others. Zero cells describe nobody and stay
+    visible, unless the total itself is below the threshold, in which case everything is
+    hidden."""
     counts = list(counts)
     total = sum(counts)
     if total_shown and 0 < total < SMALL_CELL:
         return [True] * len(counts)
-    hidden = [0 < count < SMALL_CELL for count in counts]
-    if total_shown and sum(hidden) == 1:
+    hidden = [is_small(count) for count in counts]
+    while total_shown and isolates(counts, hidden):
         candidates = [
-            (count, index) for index, count in enumerate(counts) if count > 0 and not hidden[index]
+            (index not in prefer, count, index)
+            for index, count in enumerate(counts)
+            if count > 0 and not hidden[index]
         ]
-        if candidates:
-            hidden[min(candidates)[1]] = True
+        if not candidates:
+            break
+        hidden[min(candidates)[2]] = True
     return hidden
 
 

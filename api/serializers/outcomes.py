@@ -1,5 +1,6 @@
 """Output of a cohort's outcome figures: the report as partner staff see it, where every
-figure about fewer than five people is ``null`` with ``suppressed: true``."""
+figure about fewer than five people, and every figure that would let one be worked out, is
+``null`` with ``suppressed: true`` (docs/api.md, "Outcomes")."""
 
 from rest_framework import serializers
 
@@ -12,7 +13,9 @@ class ChangeSerializer(serializers.Serializer):
     ci95 = serializers.ListField(child=serializers.FloatField(), allow_null=True)
     cohen_dz = serializers.FloatField(allow_null=True)
     wilcoxon_p = serializers.FloatField(allow_null=True)
-    suppressed = serializers.BooleanField(help_text="Fewer than 5 people: figures withheld.")
+    suppressed = serializers.BooleanField(
+        help_text="Figures withheld: about fewer than 5 people, or they would reveal such a group."
+    )
 
 
 class PairChangeSerializer(ChangeSerializer):

@@ -21,8 +21,9 @@ from exchanges.selectors.outcomes import cohort_outcomes, outcomes_for_viewer
 class CohortOutcomesView(QueryScopeMixin, APIView):
     """A cohort's survey outcomes (responses per wave, paired change per directed country pair
     and item, NPS) as partner staff see them: every figure about fewer than five people is
-    withheld, also where it could be derived from a total. Cohorts of programs the key's
-    organisation does not partner on are not found."""
+    withheld, and so is every figure from which one could be worked out (another country's
+    figures, a total), across the whole response. Cohorts of programs the key's organisation
+    does not partner on are not found."""
 
     permission_classes = [HasScope]
     required_scope = ApiScope.OUTCOMES_READ

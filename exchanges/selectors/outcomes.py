@@ -42,6 +42,7 @@ from exchanges.statistics import (
     PairedChanges,
     distribution,
     is_small,
+    isolates,
     nps,
     paired_change,
     suppressed_cells,
@@ -263,27 +264,7 @@ def cohort_outcomes(*, cohort: Cohort) -> dict:
     for _cohort, kind, country, code, qkind, value, n in _value_counts(cohort_ids=ids):
         values[(kind, code, qkind, country)][value] += n
         values[(kind, code, qkind)][value] += n
-    waves = []
-    for kind in WAVES:
-        counts = [
-            {
-                "country": c,
-                "label": country_label(c),
-                "n": responses[kind].get(c, 0),
-                "suppressed": False,
-            }
-            for c in countries
-        ]
-        waves.append(
-            {
-                "kind": kind,
-                "label": SurveyKind(kind).label,
-                "short": WAVE_SHORT[kind],
-                "countries": counts,
-                "total": sum(responses[kind].values()),
-                "suppressed": False,
-            }
-        )
+    waves = outcome_waves(countries=countries, responses=responses)
     comparisons = []
     by_comparison = paired_histograms(cohort_ids=ids)
     for before, after in COMPARISONS:
@@ -355,6 +336,30 @@ def cohort_outcomes(*, cohort: Cohort) -> dict:
     }
 
 
+def outcome_waves(*, countries: list[str], responses: dict[str, dict[str, int]]) -> list[dict]:
+    """Responses per wave and country (``responses``: wave -> country -> count), with the
+    wave's total."""
+    return [
+        {
+            "kind": kind,
+            "label": SurveyKind(kind).label,
+            "short": WAVE_SHORT[kind],
+            "countries": [
+                {
+                    "country": c,
+                    "label": country_label(c),
+                    "n": responses.get(kind, {}).get(c, 0),
+                    "suppressed": False,
+                }
+                for c in countries
+            ],
+            "total": sum(responses.get(kind, {}).values()),
+            "suppressed": False,
+        }
+        for kind in WAVES
+    ]
+
+
 def _nps_cell(counts: dict[int, int]) -> dict:
     summary = nps(counts)
     return {
@@ -370,10 +375,15 @@ def _nps_cell(counts: dict[int, int]) -> dict:
 
 def program_outcomes(*, program: Program, cohorts: list[Cohort]) -> dict:
     """The trend by cohort: for each of ``cohorts`` (a page of the program's cohorts) the
-    directed matrix of each comparison. One query whatever the number of cohorts."""
+    directed matrix of each comparison, and the cohort's responses per wave (not shown; the
+    partner view withholds pairs by them as on the cohort's page). Two queries whatever the
+    number of cohorts."""
     countries = list(program.countries)
     ids = [cohort.pk for cohort in cohorts]
     by_comparison = paired_histograms(cohort_ids=ids)
+    responses: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for cohort_id, kind, country, n in _response_counts(cohort_ids=ids):
+        responses[cohort_id][kind][country] = n
     rows = []
     for cohort in cohorts:
         comparisons = []
@@ -389,7 +399,13 @@ def program_outcomes(*, program: Program, cohorts: list[Cohort]) -> dict:
                     "cells": [cell for row in matrix for cell in row["cells"]],
                 }
             )
-        rows.append({"cohort": cohort, "comparisons": comparisons})
+        rows.append(
+            {
+                "cohort": cohort,
+                "waves": outcome_waves(countries=countries, responses=responses[cohort.pk]),
+                "comparisons": comparisons,
+            }
+        )
     pairs = [
         {"key": pair_key(a, b), "label": _pair_label(a, b)}
         for a in countries
@@ -445,54 +461,124 @@ def _hide_nps(cell: dict) -> None:
     _hide(cell, ("n", "nps", "ci95", "promoters", "passives", "detractors"))
 
 
-def _hide_breakdown(total: dict, parts: list[dict], hide) -> None:
-    """Hide small parts, and one more when one hidden part could be derived from the total."""
-    if is_small(total["n"] or 0):
+def _hide_count(cell: dict) -> None:
+    _hide(cell, ("n",))
+
+
+def _withhold_waves(waves: list[dict]) -> dict[str, set[str]]:
+    """Hide the small counts of each wave's responses table and, while the wave's total minus
+    the shown counts would isolate a hidden one or add up to 1 to 4 people, another country
+    too (``suppressed_cells``). Returns wave -> the countries withheld in it: every other
+    figure of the wave, and of each comparison using the wave, withholds them too.
+
+    Every comparison starts from the first wave (before the program), so a later wave
+    protects its small country with one withheld before the program where it can: the
+    comparison then loses one country, not two."""
+    withheld: dict[str, set[str]] = {}
+    first: set[str] = set()
+    for position, wave in enumerate(waves):
+        counts = wave["countries"]
+        flags = suppressed_cells(
+            [count["n"] for count in counts],
+            total_shown=True,
+            prefer={index for index, count in enumerate(counts) if count["country"] in first},
+        )
+        if is_small(wave["total"]):
+            wave["suppressed"], wave["total"] = True, None
+        for count, flag in zip(counts, flags, strict=True):
+            if flag:
+                _hide_count(count)
+        withheld[wave["kind"]] = {
+            count["country"] for count, flag in zip(counts, flags, strict=True) if flag
+        }
+        if position == 0:
+            first = withheld[wave["kind"]]
+    return withheld
+
+
+def _withhold_pairs(cells: list[dict], withheld: set[str]) -> None:
+    """Directed pairs: a pair's n is the number of its rater country's respondents who
+    answered both waves, so a withheld rater country withholds all its pairs; any other pair
+    stands or falls by its own number (no total is shown beside pairs)."""
+    for cell in cells:
+        if cell["country"] in withheld or is_small(cell["n"] or 0):
+            _hide_change(cell)
+
+
+def _withhold_breakdown(total: dict, parts: list[dict], withheld: set[str], hide) -> None:
+    """A figure by respondent country beside its all-countries figure (an item's change, an
+    NPS): the withheld countries and any part of 1 to 4 people are hidden. No other country is
+    hidden to protect them (its numbers are shown in the responses table and the pairs, which
+    would undo it); the all-countries figure is hidden instead whenever it is about 1 to 4
+    people, a part outside ``withheld`` is small (its size would be this total's hidden
+    remainder less the withheld countries' known one), or its total minus the shown parts
+    isolates one hidden part or adds up to 1 to 4 people."""
+    counts = [part["n"] or 0 for part in parts]
+    extra = [
+        part["country"] not in withheld and is_small(n)
+        for part, n in zip(parts, counts, strict=True)
+    ]
+    hidden = [part["country"] in withheld or flag for part, flag in zip(parts, extra, strict=True)]
+    if is_small(total["n"] or 0) or any(extra) or isolates(counts, hidden):
         hide(total)
-    flags = suppressed_cells(
-        [part["n"] or 0 for part in parts], total_shown=not total["suppressed"]
-    )
-    for part, flag in zip(parts, flags, strict=True):
+    for part, flag in zip(parts, hidden, strict=True):
         if flag:
             hide(part)
+
+
+def _withhold_comparison(comparison: dict, cells: list[dict], withheld: dict) -> None:
+    """A comparison pairs the answers of two waves, so a country withheld in either is
+    withheld in the comparison."""
+    countries = withheld.get(comparison["before"], set()) | withheld.get(comparison["after"], set())
+    _withhold_pairs(cells, countries)
+    for item in comparison.get("items", ()):
+        _withhold_breakdown(item["overall"], item["by_country"], countries, _hide_change)
 
 
 def outcomes_for_viewer(report: dict, *, partner: bool) -> dict:
     """The report as ``partner`` staff may see it (the secretariat sees ``report`` itself).
 
-    Every figure that describes 1 to 4 people shows "fewer than 5" (``suppressed``, its
-    numbers removed, not only not displayed), and where a table shows a total beside its
-    parts (responses by country, item changes and NPS by country, the answers of a
-    distribution) one more part is hidden when exactly one is, so no hidden number can be
-    worked out by subtraction. A distribution with a hidden value also hides its mean and
-    top-two-box share (both are sums over the values). Directed-matrix cells have no total
-    beside them; each stands or falls by its own number of pairs."""
+    No figure about 1 to 4 people is shown, nor can one be worked out from the other figures
+    the partner sees of the cohort (this report, the program page, the exports and the API
+    all come through here). Hidden figures are ``suppressed``, their numbers removed, not only
+    not displayed; small and protecting figures look the same. The rule:
+
+    1. Responses per wave: a country of 1 to 4 respondents is hidden, then the smallest other
+       countries until the total minus the shown countries neither isolates one hidden country
+       nor adds up to 1 to 4 people. These are the wave's *withheld countries*; the total is
+       hidden only when it is itself 1 to 4.
+    2. Every other figure by respondent country is about (nearly) the same people as that
+       country's response count: an NPS of a wave withholds the wave's withheld countries, a
+       comparison (pairs and items) the countries withheld in either of its waves; any other
+       part of 1 to 4 people is hidden too.
+    3. An all-countries figure beside such parts (an item's overall change, an NPS) is hidden
+       when it is about 1 to 4 people, when a part outside the withheld countries is small, or
+       when subtracting the shown parts would isolate one hidden part or leave 1 to 4 people.
+    4. A Likert distribution (all countries) hides small value counts and, as in 1, further
+       values until the hidden ones are protected; with any value hidden its mean and top-two
+       share go too.
+
+    Program pages carry each cohort's responses per wave, so their pairs are withheld exactly
+    as on the cohort's own page."""
     if not partner:
         return report
     view = copy.copy(report)
     view["partner_view"] = True
+    withheld: dict[str, set[str]] = {}
     if "waves" in report:
         view["waves"] = copy.deepcopy(report["waves"])
-        for wave in view["waves"]:
-            flags = suppressed_cells([c["n"] for c in wave["countries"]], total_shown=True)
-            if is_small(wave["total"]):
-                wave["suppressed"], wave["total"] = True, None
-            for count, flag in zip(wave["countries"], flags, strict=True):
-                if flag:
-                    count["suppressed"], count["n"] = True, None
+        withheld = _withhold_waves(view["waves"])
     if "comparisons" in report:
         view["comparisons"] = copy.deepcopy(report["comparisons"])
         for comparison in view["comparisons"]:
-            for row in comparison["matrix"]:
-                for cell in row["cells"]:
-                    if is_small(cell["n"]):
-                        _hide_change(cell)
-            for item in comparison["items"]:
-                _hide_breakdown(item["overall"], item["by_country"], _hide_change)
+            cells = [cell for row in comparison["matrix"] for cell in row["cells"]]
+            _withhold_comparison(comparison, cells, withheld)
     if "nps" in report:
         view["nps"] = copy.deepcopy(report["nps"])
         for row in view["nps"]:
-            _hide_breakdown(row["overall"], row["by_country"], _hide_nps)
+            _withhold_breakdown(
+                row["overall"], row["by_country"], withheld.get(row["kind"], set()), _hide_nps
+            )
             for cell in (row["overall"], *row["by_country"]):
                 # Promoters, passives and detractors add up to the cell's n.
                 if not cell["suppressed"] and any(
@@ -507,7 +593,7 @@ def outcomes_for_viewer(report: dict, *, partner: bool) -> dict:
             flags = suppressed_cells([c["n"] for c in dist["counts"]], total_shown=True)
             for count, flag in zip(dist["counts"], flags, strict=True):
                 if flag:
-                    count["suppressed"], count["n"] = True, None
+                    _hide_count(count)
             if any(flags):
                 dist["mean"] = dist["top_two_share"] = None
             if is_small(dist["n"]):
@@ -515,8 +601,7 @@ def outcomes_for_viewer(report: dict, *, partner: bool) -> dict:
     if "cohorts" in report:
         view["cohorts"] = copy.deepcopy(report["cohorts"])
         for row in view["cohorts"]:
+            cohort_withheld = _withhold_waves(row["waves"])
             for comparison in row["comparisons"]:
-                for cell in comparison["cells"]:
-                    if is_small(cell["n"]):
-                        _hide_change(cell)
+                _withhold_comparison(comparison, comparison["cells"], cohort_withheld)
     return view

@@ -41,7 +41,7 @@ from exchanges.activity_types import Activity
 from exchanges.enums import SURVEY_QUESTION_RANGE, SurveyKind, SurveyQuestionKind
 from exchanges.exceptions import ExchangeError
 from exchanges.models import Cohort, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
-from exchanges.selectors.outcomes import directed_matrix, outcomes_for_viewer
+from exchanges.selectors.outcomes import directed_matrix, outcome_waves, outcomes_for_viewer
 from exchanges.services.activity import activity_log_record
 from exchanges.services.exports import neutralise_cell
 from exchanges.services.surveys import LIKERT_ITEMS, survey_create_standard
@@ -311,15 +311,18 @@ def outcome_file_figures(
     *, data: bytes, filename: str, countries: list[str], after: str = SurveyKind.POST_PROGRAM
 ) -> dict[str, dict]:
     """The per-pair thermometer figures of a file from the pre-program wave to ``after``,
-    computed by the pages' code (``directed_matrix``, ``outcomes_for_viewer``), keyed
-    ``"JP->KR"``: n, mean_change, ci95, cohen_dz, wilcoxon_p, suppressed_for_partners."""
+    computed by the pages' code (``directed_matrix``, ``outcome_waves``,
+    ``outcomes_for_viewer``), keyed ``"JP->KR"``: n, mean_change, ci95, cohen_dz, wilcoxon_p,
+    suppressed_for_partners."""
     answers = outcome_rows_parse(
         rows=outcome_file_rows(data=data, filename=filename), countries=countries
     )
     before = SurveyKind.PRE_PROGRAM
     values: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
     origin: dict[str, str] = {}
+    respondents: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for item in answers:
+        respondents[item.wave][item.country].add(item.respondent)
         if item.kind == SurveyQuestionKind.THERMOMETER and item.wave in (before, after):
             values[(item.respondent, item.code, item.target)][item.wave] = item.score
             origin[item.respondent] = item.country
@@ -329,10 +332,23 @@ def outcome_file_figures(
             histograms[(0, origin[respondent], code, SurveyQuestionKind.THERMOMETER, target)].add(
                 waves[before], waves[after]
             )
+    # The responses per wave decide which countries partners see withheld in a comparison.
     report = {
+        "waves": outcome_waves(
+            countries=countries,
+            responses={
+                wave: {country: len(keys) for country, keys in by_country.items()}
+                for wave, by_country in respondents.items()
+            },
+        ),
         "comparisons": [
-            {"matrix": directed_matrix(countries=countries, histograms=histograms), "items": []}
-        ]
+            {
+                "before": before,
+                "after": after,
+                "matrix": directed_matrix(countries=countries, histograms=histograms),
+                "items": [],
+            }
+        ],
     }
     shown = outcomes_for_viewer(report, partner=True)
     figures = {}

@@ -196,6 +196,16 @@ def test_suppressed_cells_hides_small_cells_and_the_one_that_would_reveal_them()
     # A total under five hides everything.
     assert suppressed_cells([2, 1, 0], total_shown=True) == [True, True, True]
     assert suppressed_cells([10, 0, 6], total_shown=True) == [False, False, False]
+    # Two small cells of 3 and 1 would leave 24 - 20 = 4 people: the 20 goes too.
+    assert suppressed_cells([3, 1, 20], total_shown=True) == [True, True, True]
+
+
+def test_suppressed_cells_protects_with_a_preferred_cell_first():
+    # The smallest other cell is 17 (index 2), but 18 is hidden elsewhere already.
+    assert suppressed_cells([4, 18, 17], total_shown=True) == [True, False, True]
+    assert suppressed_cells([4, 18, 17], total_shown=True, prefer={1}) == [True, True, False]
+    # A preferred cell of nobody cannot protect: the smallest other one does.
+    assert suppressed_cells([4, 0, 17], total_shown=True, prefer={1}) == [True, False, True]
 
 
 @pytest.mark.parametrize("seed", range(40))

@@ -33,4 +33,7 @@ def test_demo_outcomes_show_a_change_by_direction_once():
     assert 0 < twelve["JP->KR"]["mean_change"] < after["JP->KR"]["mean_change"]
     partner = _cells(outcomes_for_viewer(report, partner=True)["comparisons"][0])
     assert partner["US->JP"]["suppressed"] is True
+    # Korea protects the small American group in the responses, so its pairs are withheld
+    # too; Japan's stay.
+    assert partner["KR->JP"]["suppressed"] is True
     assert partner["JP->KR"]["suppressed"] is False

@@ -116,7 +116,9 @@ def test_partner_view_hides_small_matrix_cells_and_derivable_country_cells():
     assert _cell(report, 0, "KR->JP")["n"] == 3
     hidden = _cell(partner, 0, "KR->JP")
     assert (hidden["suppressed"], hidden["n"], hidden["mean_change"]) == (True, None, None)
-    assert _cell(partner, 0, "JP->KR")["n"] == 6
+    # Japan is withheld in the responses (below), so its pairs are too: 16 - 7 - 6 = 3.
+    assert _cell(partner, 0, "JP->KR")["suppressed"] is True
+    assert _cell(partner, 0, "US->KR")["n"] == 7
     trust = next(i for i in partner["comparisons"][0]["items"] if i["code"] == "trust-people")
     # KR (3) is hidden; the total (16) is shown, so the smallest other country (JP, 6) too.
     assert [(c["country"], c["n"]) for c in trust["by_country"]] == [

@@ -146,7 +146,9 @@ def test_survey_outcomes_command_prints_pairs_as_json(tmp_path, capsys):
         "ci95": list(summary.ci95),
         "cohen_dz": summary.cohen_dz,
         "wilcoxon_p": summary.wilcoxon_p,
-        "suppressed_for_partners": False,
+        # One Korean answered before the program: the seven responses less Japan's six would
+        # give them away, so Japan is withheld from partners too.
+        "suppressed_for_partners": True,
     }
     assert figures["KR->JP"]["n"] == 0  # k1 answered pre and 12m, not post
 

@@ -77,8 +77,11 @@ def test_partner_sees_fewer_than_five_for_small_groups(client, partner_staff):
     content = response.content.decode()
     assert response.status_code == 200
     assert "fewer than 5" in _cell_html(content, "KR-&gt;JP")
-    assert "n = 6" in _cell_html(content, "JP-&gt;KR")
+    # Japan (6) protects Korea (3) in the responses table, so its pairs are withheld too.
+    assert "fewer than 5" in _cell_html(content, "JP-&gt;KR")
+    assert "n = 7" in _cell_html(content, "US-&gt;KR")
     assert "n = 3" not in content
+    assert "n = 6" not in content
 
 
 def test_partner_export_hides_small_and_derivable_cells(client, partner_staff):
@@ -101,7 +104,8 @@ def test_partner_export_hides_small_and_derivable_cells(client, partner_staff):
         if row[0] == "Feeling thermometer" and row[1] == "Before to After"
     }
     assert thermometer[("KR", "JP")] == ["<5", "<5", "<5", "<5"]
-    assert thermometer[("JP", "KR")] == ["6", "42.5", "55.0", "12.5"]
+    assert thermometer[("JP", "KR")] == ["<5", "<5", "<5", "<5"]
+    assert thermometer[("US", "KR")] == ["7", "43.0", "56.0", "13.0"]
 
 
 def test_partner_may_not_download_raw_answers_or_import(client, partner_staff):
@@ -153,7 +157,7 @@ def test_program_page_query_count(staff_client, count, django_assert_num_queries
     for _i in range(count - 1):
         _cohort_with_answers(groups=(("KR", 2),), cohort=CohortFactory(program=first.program))
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = staff_client.get(reverse("staff:program_outcomes", args=[first.program_id]))
 
     assert response.status_code == 200
