@@ -11,25 +11,27 @@ from rest_framework.utils import json as drf_json
 
 from api.exceptions import MalformedJSON, RequestTooLarge
 
-# What the nesting check reads: a string (skipped whole, so brackets inside it do not count;
-# one left open runs to the end of the body) or a bracket. Possessive, so the scan is linear
-# in the body's length whatever the body holds.
-_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*+"?|[\[\]{}]', re.DOTALL)
+# Strings (one left open runs to the end of the body), removed before brackets are counted so
+# a bracket inside text does not count. Possessive, so the match is linear in the body's length.
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*+"?', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
-def nesting_depth(text: str, *, limit: int) -> int:
-    """How deep arrays and objects nest in ``text``, counted up to ``limit + 1`` at most."""
-    depth = deepest = 0
-    for match in _STRUCTURE.finditer(text):
-        token = match.group()
-        if token in ("[", "{"):
+def nests_deeper_than(text: str, limit: int) -> bool:
+    """Whether arrays and objects in ``text`` open more than ``limit`` levels deep (closed or
+    not: Python's parser recurses on each opening bracket before it finds the body cut off).
+
+    Strings and everything but brackets go first, in C, so the loop reads brackets only.
+    """
+    depth = 0
+    for bracket in _NOT_BRACKET.sub("", _STRING.sub("", text)):
+        if bracket in "[{":
             depth += 1
-            deepest = max(deepest, depth)
-            if deepest > limit:
-                break
-        elif token in ("]", "}"):
+            if depth > limit:
+                return True
+        else:
             depth -= 1
-    return deepest
+    return False
 
 
 class LimitedJSONParser(JSONParser):
@@ -66,7 +68,7 @@ class LimitedJSONParser(JSONParser):
                 _("The body is not valid %(charset)s text.") % {"charset": encoding}
             ) from error
         max_depth = settings.API_MAX_JSON_DEPTH
-        if nesting_depth(text, limit=max_depth) > max_depth:
+        if nests_deeper_than(text, max_depth):
             raise MalformedJSON(
                 _("Arrays and objects nest deeper than %(depth)d levels.") % {"depth": max_depth}
             )

@@ -141,6 +141,20 @@ def test_json_nested_deeper_than_the_limit_is_a_400_problem_not_a_500(jp, world)
     assert Nomination.objects.count() == before
 
 
+@pytest.mark.parametrize(
+    "raw", ["[" * 3000, '{"note": ' + "[{" * 1500, '["' + "[" * 100 + '"]' * 3]
+)
+def test_json_cut_off_inside_deep_nesting_is_a_400_problem(jp, raw):
+    """Python's parser recurses on each opening bracket before it sees the body end; brackets
+    inside a string do not count (the last body is refused as malformed, not as deep)."""
+    body = assert_problem(jp.post(NOMINATIONS, raw, content_type="application/json"), 400)
+
+    assert body["code"] == "parse_error"
+    assert [e["detail"].split(" ")[0] for e in body["errors"]] == [
+        "Invalid" if raw.startswith('["') else "Arrays"
+    ]
+
+
 def test_json_nested_up_to_the_limit_is_parsed_and_brackets_in_strings_do_not_count(jp, world):
     # The body object is level 1, so the note holds 31 more.
     at_limit = '{"note": ' + "[" * 31 + "]" * 31 + "}"
