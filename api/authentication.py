@@ -1,6 +1,7 @@
 """Bearer authentication with organisation API keys."""
 
 import hmac
+import re
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -32,18 +33,33 @@ class PartnerClient:
         return self.key.organisation.country
 
 
+# tlk_<prefix>_<secret>: the prefix is hex (the demo's are letters), the secret URL-safe
+# base64. A token of any other shape is refused before a query, so no odd byte (a NUL, which
+# PostgreSQL refuses in text) reaches the database.
+TOKEN = re.compile(rf"\A{KEY_PREFIX}_([0-9A-Za-z]{{1,16}})_([A-Za-z0-9_-]{{1,128}})\Z")
+
+
 class ApiKeyAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Bearer tlk_<prefix>_<secret>``.
+
+    No Authorization header, or one of another scheme, is no credentials (401
+    ``not_authenticated``). A bearer header (the scheme is case-insensitive, RFC 7235) whose
+    token is missing, not of the key's shape, unknown or wrong is a failed attempt (401
+    ``authentication_failed``): the client sent credentials and should learn they are wrong,
+    not that it sent none. The token is never logged or echoed.
+    """
+
     keyword = "Bearer"
 
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).decode("latin-1")
-        if not header.startswith(f"{self.keyword} {KEY_PREFIX}_"):
+        scheme, _space, token = header.strip().partition(" ")
+        if scheme.lower() != self.keyword.lower():
             return None
-        token = header[len(self.keyword) + 1 :].strip()
-        try:
-            _kind, prefix, secret = token.split("_", 2)
-        except ValueError as error:
-            raise exceptions.AuthenticationFailed(_("Malformed API key.")) from error
+        match = TOKEN.match(token.strip())
+        if match is None:
+            raise exceptions.AuthenticationFailed(_("Invalid API key."))
+        prefix, secret = match.groups()
         key = ApiKey.objects.select_related("organisation").filter(prefix=prefix).first()
         if key is None or not hmac.compare_digest(key.hashed_secret, hash_secret(secret)):
             raise exceptions.AuthenticationFailed(_("Invalid API key."))

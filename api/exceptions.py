@@ -7,9 +7,16 @@ One handler turns DRF's exceptions, Django's ``Http404``/``PermissionDenied`` an
      "status": 404, "detail": "...", "code": "not_found", "instance": "/api/v1/...",
      "errors": [{"field": "email", "code": "invalid", "detail": "..."}]}
 
-``errors`` is present (and may be empty) on every problem, so a client reads one shape.
+``errors`` is present (and may be empty) on every problem, so a client reads one shape. A
+403 for a missing scope adds ``required_scopes`` (RFC 9457 extension member).
+
+Every ``detail`` is translated into the request's language: texts DRF and Django build in
+English (Http404's "No <Model> matches the given query.", the throttle's wait, Python's JSON
+errors) are replaced by the API's own.
 """
 
+from django.http import Http404
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -62,6 +69,34 @@ class UnknownFields(exceptions.ValidationError):
     default_code = "unknown_field"
 
 
+# The one answer to anything the key may not see: the same whether the row does not exist or
+# belongs to another organisation, and never the model's name.
+NOT_FOUND_DETAIL = _("Not found.")
+
+
+class MalformedJSON(exceptions.ParseError):
+    """A body that is not JSON the API reads: ``errors`` holds one entry for the body (field
+    ``""``) saying what is wrong, with the position of the first error where there is one."""
+
+    default_detail = _("The request body is not valid JSON.")
+
+    def __init__(self, reason: str):
+        super().__init__()
+        self.errors = [{"field": "", "code": self.default_code, "detail": str(reason)}]
+
+
+def throttled_detail(wait: int | None) -> str:
+    """DRF's text is translated only up to the wait (its catalogues miss the formatted
+    sentence), so the API says it in one translatable sentence of its own."""
+    if wait is None:
+        return gettext("Too many requests. Retry later.")
+    return ngettext(
+        "Too many requests. Retry in %(wait)d second.",
+        "Too many requests. Retry in %(wait)d seconds.",
+        wait,
+    ) % {"wait": wait}
+
+
 def _field_errors(detail, path: str = "") -> list[dict]:
     """Flatten DRF's nested error detail into ``[{"field", "code", "detail"}]``."""
     if isinstance(detail, dict):
@@ -83,7 +118,9 @@ def _field_errors(detail, path: str = "") -> list[dict]:
     return [{"field": path, "code": getattr(detail, "code", "invalid"), "detail": str(detail)}]
 
 
-def problem_response(*, status_code: int, code: str, detail: str, request=None, errors=None):
+def problem_response(
+    *, status_code: int, code: str, detail: str, request=None, errors=None, extra=None
+):
     body = {
         "type": PROBLEM_TYPE_BASE + code,
         "title": str(TITLES.get(status_code, _("Error"))),
@@ -92,6 +129,7 @@ def problem_response(*, status_code: int, code: str, detail: str, request=None, 
         "code": code,
         "instance": request.path if request is not None else "",
         "errors": errors or [],
+        **(extra or {}),
     }
     return Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
 
@@ -108,9 +146,13 @@ def exception_handler(exc, context):
             request=request,
             errors=field_errors,
         )
+    if isinstance(exc, Http404):
+        # DRF would keep Http404's text, which names the model ("No Nomination matches…").
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    extra = {}
     if isinstance(exc, exceptions.ValidationError):
         code, detail = "invalid", str(_("The request has invalid fields."))
         errors = _field_errors(exc.detail)
@@ -118,13 +160,22 @@ def exception_handler(exc, context):
         data = response.data if isinstance(response.data, dict) else {}
         raw = data.get("detail", "")
         code = getattr(raw, "code", None) or getattr(exc, "default_code", "error")
-        detail, errors = str(raw), []
+        detail, errors = str(raw), list(getattr(exc, "errors", None) or [])
+        if code == "not_found":
+            detail = str(NOT_FOUND_DETAIL)
+        elif isinstance(exc, exceptions.Throttled):
+            detail = throttled_detail(exc.wait)
+        # api.permissions.MissingScope (defined there: DRF imports the permission classes
+        # while rest_framework.views, which this module imports, is loading).
+        if getattr(exc, "required_scopes", None):
+            extra["required_scopes"] = exc.required_scopes
     problem = problem_response(
         status_code=response.status_code,
         code=code,
         detail=detail,
         request=request,
         errors=errors,
+        extra=extra,
     )
     # DRF's handler sets WWW-Authenticate (401) and Retry-After (429): keep them.
     for header, value in response.items():

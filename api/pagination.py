@@ -1,16 +1,24 @@
 """Cursor pagination for every API list: stable under inserts, with a hard page-size cap."""
 
+import re
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
+
+from api.converters import ObjectIdConverter
+
+# A cursor's position is the id of the last row of a page: what an id in a path may be.
+POSITION = re.compile(rf"\A{ObjectIdConverter.regex}\Z")
 
 
 class ApiCursorPagination(CursorPagination):
     """Pages ordered by ``id`` (unique and never reused), so a row inserted while a client
     pages through a list neither repeats nor shifts a row it has not seen. ``page_size`` may
     be asked for, but never above ``API_MAX_PAGE_SIZE`` whatever the query says; a value
-    that is not a positive integer is refused (400) rather than silently ignored."""
+    that is not a positive integer is refused (400) rather than silently ignored, and so is
+    a cursor the API did not give out."""
 
     ordering = "id"
     page_size = 50
@@ -33,6 +41,28 @@ class ApiCursorPagination(CursorPagination):
                 {self.page_size_query_param: [_("Send a whole number of at least 1.")]}
             )
         return min(size, self.max_page_size)
+
+    def decode_cursor(self, request):
+        """DRF's cursor, refused with 400 naming ``cursor`` when it is not one the API made.
+
+        DRF answers an undecodable cursor with 404 and passes any decodable position on to the
+        query, where a position that is not an id (``p=abc``, ``p=1.5``, a NUL) raised a 500.
+        Every cursor problem is the same mistake of the client's, so it gets one answer.
+        """
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound as error:
+            raise self._invalid_cursor() from error
+        position = cursor.position if cursor is not None else None
+        if position is not None and not POSITION.match(position):
+            raise self._invalid_cursor()
+        return cursor
+
+    def _invalid_cursor(self) -> ValidationError:
+        message = _("Send a cursor from the next or previous link of a page, unchanged.")
+        return ValidationError(
+            {self.cursor_query_param: [ErrorDetail(str(message), code="invalid")]}
+        )
 
     def get_paginated_response_schema(self, schema):
         """DRF's page schema in OpenAPI 3.1 terms, with examples of this API's links (the

@@ -22,22 +22,30 @@ class ProblemSerializer(serializers.Serializer):
     code = serializers.CharField()
     instance = serializers.CharField()
     errors = ProblemFieldErrorSerializer(many=True)
+    required_scopes = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Only on a 403 for a missing scope: the scopes the operation needs.",
+    )
 
 
-# Statuses any authenticated operation may answer: a bad filter or cursor (400, 404), a missing
-# or dead key (401), a missing scope (403), an Accept the API cannot serve (406), the rate
-# limit (429).
+# Statuses any authenticated operation may answer: a bad filter, page size or cursor (400), a
+# missing or dead key (401), a missing scope (403), an object the key may not see (404), an
+# Accept the API cannot serve (406), the rate limit (429).
 COMMON = {
-    "400": "Invalid query parameters.",
+    "400": "Invalid query parameters (a filter, `page_size` or `cursor`).",
     "401": "Missing, malformed, expired or revoked API key.",
-    "403": "The key lacks the scope of this operation.",
-    "404": "No such object for this key, or an invalid cursor.",
+    "403": "The key lacks the scope of this operation; `required_scopes` names it.",
+    "404": "No such object for this key.",
     "406": "The Accept header asks for a format the API does not serve.",
     "429": "Rate limit of the key exceeded; see Retry-After.",
 }
 # Statuses of operations with a request body.
 WRITES = {
-    "400": "Malformed JSON, unknown fields or invalid values; `errors` names each field.",
+    "400": (
+        "Malformed JSON, unknown fields or invalid values; `errors` names each field (the "
+        'body, field `""`, for malformed JSON).'
+    ),
     "409": (
         "The change is not allowed now, or a request with this Idempotency-Key is running "
         "or was a different request."

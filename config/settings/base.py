@@ -354,17 +354,19 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "STRICT_JSON": True,
 }
-# A request body above this is refused with 413 before it is parsed; a page never holds more
-# rows than API_MAX_PAGE_SIZE, whatever ?page_size= asks.
+# A request body above this is refused with 413 before it is parsed, one nesting arrays and
+# objects deeper than API_MAX_JSON_DEPTH with 400 (no request nests more than two levels); a
+# page never holds more rows than API_MAX_PAGE_SIZE, whatever ?page_size= asks.
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="1000/hour")
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=64 * 1024)
+API_MAX_JSON_DEPTH = 32
 API_MAX_PAGE_SIZE = 100
 # Idempotency-Key records are kept this long; a beat task deletes older ones.
 API_IDEMPOTENCY_HOURS = 24
 SPECTACULAR_SETTINGS = {
     "TITLE": "Trilink partner API",
     "DESCRIPTION": "Versioned REST API for partner organisations of Trilink exchanges.",
-    "VERSION": "1.3.0",
+    "VERSION": "1.4.0",
     "OAS_VERSION": "3.1.0",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,5 +1,6 @@
 """Errors are problem details with one shape; pages are capped and stable; bodies limited."""
 
+import base64
 import json
 import re
 
@@ -63,11 +64,126 @@ def test_non_json_body_is_a_415_problem(jp, world):
     assert_problem(response, 415, "unsupported_media_type")
 
 
-def test_malformed_json_is_a_400_problem(jp):
+def test_malformed_json_is_a_400_problem_naming_the_body_and_the_position(jp):
     response = jp.post(NOMINATIONS, '{"name": ', content_type="application/json")
 
     body = assert_problem(response, 400, "parse_error")
-    assert body["detail"].startswith("JSON parse error")
+    assert (body["detail"], body["errors"]) == (
+        "The request body is not valid JSON.",
+        [{"field": "", "code": "parse_error", "detail": "Invalid JSON at line 1, column 10."}],
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "detail", "error"),
+    [
+        (
+            "ja",
+            "リクエスト本文が正しいJSONではありません。",
+            "JSONの2行目、3列目が正しくありません。",
+        ),
+        (
+            "ko",
+            "요청 본문이 올바른 JSON이 아닙니다.",
+            "JSON의 2행 3열이 올바르지 않습니다.",
+        ),
+    ],
+)
+def test_malformed_json_is_explained_in_the_requests_language(jp, language, detail, error):
+    response = jp.post(
+        NOMINATIONS,
+        '{"name": 1,\n  ]',
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    body = assert_problem(response, 400, "parse_error")
+    assert (body["detail"], body["errors"]) == (
+        detail,
+        [{"field": "", "code": "parse_error", "detail": error}],
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "content_type", "error"),
+    [
+        (b'{"note": NaN}', "application/json", "NaN and Infinity are not JSON numbers."),
+        (b'{"note": "\xff"}', "application/json", "The body is not valid utf-8 text."),
+        (
+            b'{"note": "x"}',
+            "application/json; charset=bz2_codec",
+            "The charset of the Content-Type is not supported.",
+        ),
+    ],
+)
+def test_json_the_api_cannot_read_is_a_400_problem_saying_why(jp, raw, content_type, error):
+    body = assert_problem(jp.post(NOMINATIONS, raw, content_type=content_type), 400, "parse_error")
+
+    assert body["errors"] == [{"field": "", "code": "parse_error", "detail": error}]
+
+
+def test_json_nested_deeper_than_the_limit_is_a_400_problem_not_a_500(jp, world):
+    """A few thousand brackets, far under the size limit, exhausted Python's stack."""
+    before = Nomination.objects.count()
+    fields = json.dumps(nomination_body(world, email="deep@example.org"))
+    raw = fields[:-1] + ', "note": ' + "[" * 3000 + "]" * 3000 + "}"
+
+    response = jp.post(NOMINATIONS, raw, content_type="application/json")
+
+    body = assert_problem(response, 400, "parse_error")
+    assert body["errors"] == [
+        {
+            "field": "",
+            "code": "parse_error",
+            "detail": "Arrays and objects nest deeper than 32 levels.",
+        }
+    ]
+    assert Nomination.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "raw", ["[" * 3000, '{"note": ' + "[{" * 1500, '["' + "[" * 100 + '"]' * 3]
+)
+def test_json_cut_off_inside_deep_nesting_is_a_400_problem(jp, raw):
+    """Python's parser recurses on each opening bracket before it sees the body end; brackets
+    inside a string do not count (the last body is refused as malformed, not as deep)."""
+    body = assert_problem(jp.post(NOMINATIONS, raw, content_type="application/json"), 400)
+
+    assert body["code"] == "parse_error"
+    assert [e["detail"].split(" ")[0] for e in body["errors"]] == [
+        "Invalid" if raw.startswith('["') else "Arrays"
+    ]
+
+
+def test_json_nested_up_to_the_limit_is_parsed_and_brackets_in_strings_do_not_count(jp, world):
+    # The body object is level 1, so the note holds 31 more.
+    at_limit = '{"note": ' + "[" * 31 + "]" * 31 + "}"
+    in_text = nomination_body(world, note="[" * 40 + "{" * 40 + '\\"[')
+
+    nested = jp.post(NOMINATIONS, at_limit, content_type="application/json")
+    created = jp.post(NOMINATIONS, in_text, format="json")
+
+    assert ("note", "invalid") in [(e["field"], e["code"]) for e in nested.json()["errors"]]
+    assert (created.status_code, created.json()["note"]) == (201, in_text["note"])
+
+
+def test_an_empty_body_without_content_type_reads_as_an_empty_object(jp, world):
+    """What docs/api.md says: an action without a body needs no Content-Type, and a create
+    sent without one names each required field; only a body that is not JSON is 415."""
+    created = jp.generic("POST", NOMINATIONS, b"", content_type="")
+    withdrawn = jp.generic(
+        "POST", f"/api/v1/nominations/{world['JP'].nomination.pk}/withdraw/", b"", content_type=""
+    )
+    untyped = jp.generic("POST", NOMINATIONS, b'{"name": "a"}', content_type="")
+
+    body = assert_problem(created, 400, "invalid")
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [
+        ("cohort", "required"),
+        ("name", "required"),
+        ("email", "required"),
+    ]
+    assert (withdrawn.status_code, withdrawn.json()["status"]) == (200, "withdrawn")
+    assert_problem(untyped, 415, "unsupported_media_type")
 
 
 def test_unknown_fields_are_named_in_a_400_problem(jp, world):
@@ -134,8 +250,60 @@ def test_ids_beyond_64_bits_are_404_or_match_nothing(jp):
     assert (response.status_code, response.json()["results"]) == (200, [])
 
 
-def test_an_invalid_cursor_is_a_404_problem(jp):
-    assert_problem(jp.get("/api/v1/applications/", {"cursor": "garbage"}), 404, "not_found")
+def cursor(query: str) -> str:
+    return base64.b64encode(query.encode()).decode()
+
+
+def list_paths(world) -> list[str]:
+    return [
+        "/api/v1/applications/",
+        "/api/v1/nominations/",
+        "/api/v1/participants/",
+        "/api/v1/groups/",
+        "/api/v1/programs/",
+        "/api/v1/cohorts/",
+        "/api/v1/webhooks/",
+        f"/api/v1/webhooks/{world['JP'].extra['webhook'].pk}/deliveries/",
+    ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        cursor("p=abc"),
+        cursor("p="),
+        cursor("p=1.5"),
+        cursor("p=1e3"),
+        cursor("p=-1"),
+        cursor("p=%00"),
+        cursor("p=" + "9" * 19),
+        cursor("r=x"),
+        cursor("o=-1"),
+        "notbase64!!",
+        "garbage",
+        "\u00e9",
+    ],
+)
+def test_a_cursor_the_api_did_not_give_out_is_a_400_problem_naming_cursor(jp, world, value):
+    """A tampered position reached the query and raised a 500; an undecodable cursor was a
+    404. Both are the client's mistake, answered like a bad page_size."""
+    for path in list_paths(world):
+        response = jp.get(path, {"page_size": 3, "cursor": value})
+
+        body = assert_problem(response, 400, "invalid")
+        assert body["errors"] == [
+            {
+                "field": "cursor",
+                "code": "invalid",
+                "detail": "Send a cursor from the next or previous link of a page, unchanged.",
+            }
+        ], path
+
+
+def test_a_cursor_the_api_gave_out_still_pages_every_list(jp, world):
+    for path in list_paths(world):
+        response = jp.get(path, {"cursor": cursor("p=0")})
+        assert response.status_code == 200, path
 
 
 @override_settings(API_MAX_PAGE_SIZE=3)
@@ -185,8 +353,32 @@ def test_each_key_is_throttled_separately(world):
     assert statuses == [200, 200, 200, 429]
     body = assert_problem(limited, 429, "throttled")
     assert int(limited["Retry-After"]) > 0
-    assert body["detail"].startswith("Request was throttled.")
+    assert body["detail"] == f"Too many requests. Retry in {limited['Retry-After']} seconds."
     assert other.status_code == 200
+    cache.clear()
+
+
+@override_settings(API_RATE_LIMIT="1/hour")
+@pytest.mark.parametrize(
+    ("language", "detail"),
+    [
+        ("ja", "リクエストが多すぎます。{wait}秒後に再試行してください。"),
+        ("ko", "요청이 너무 많습니다. {wait}초 후에 다시 시도하십시오."),
+    ],
+)
+def test_the_throttled_answer_is_translated_with_the_wait(world, language, detail):
+    """DRF's catalogues translate only its first sentence ("… Expected available in …")."""
+    from django.core.cache import cache  # noqa: PLC0415 -- test isolation: the throttle counts
+
+    cache.clear()
+    jp = client_for(world["JP"].token)
+    jp.get("/api/v1/me")
+
+    limited = jp.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE=language)
+
+    body = assert_problem(limited, 429, "throttled")
+    assert body["detail"] == detail.format(wait=limited["Retry-After"])
+    assert 3590 < int(limited["Retry-After"]) <= 3600
     cache.clear()
 
 
@@ -199,6 +391,34 @@ def test_problem_content_type_and_fields_are_the_same_for_every_error(jp, world)
 
     assert [r["Content-Type"] for r in responses] == [PROBLEM] * 3
     assert [set(json.loads(r.content)) for r in responses] == [PROBLEM_FIELDS] * 3
+
+
+def not_found_paths(world) -> list[str]:
+    """Every kind of missing object: DRF's get_object, Django's get_object_or_404 (documents,
+    outcomes, a subscription's deliveries) and another organisation's row."""
+    return [
+        "/api/v1/nominations/999999/",
+        "/api/v1/webhooks/999999/",
+        "/api/v1/webhooks/999999/deliveries/",
+        f"/api/v1/webhooks/{world['KR'].extra['webhook'].pk}/",
+        "/api/v1/documents/999999/file/",
+        "/api/v1/cohorts/999999/outcomes/",
+        "/api/v1/nothing-here/",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "detail"),
+    [("en", "Not found."), ("ja", "見つかりませんでした。"), ("ko", "찾을 수 없습니다.")],
+)
+def test_every_404_is_the_same_translated_answer_naming_no_model(jp, world, language, detail):
+    """Http404's text ("No WebhookSubscription matches the given query.") leaked the model's
+    name and was English in every language."""
+    for path in not_found_paths(world):
+        response = jp.get(path, HTTP_ACCEPT_LANGUAGE=language)
+
+        body = assert_problem(response, 404, "not_found")
+        assert body["detail"] == detail, path
 
 
 def test_an_empty_filter_value_is_a_400_problem(jp):

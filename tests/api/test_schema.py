@@ -5,7 +5,8 @@ import pytest
 import yaml
 from drf_spectacular.generators import SchemaGenerator
 
-from tests.api.test_scoping import operations
+from tests.api.conftest import client_for
+from tests.api.test_scoping import assert_problem, operations
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,23 @@ def test_every_id_page_size_and_idempotency_parameter_has_an_example():
 
     assert len(parameters) == 28
     assert without == []
+
+
+def test_a_method_the_schema_lists_no_operation_for_is_a_405_problem_with_allow(world):
+    """docs/api.md: 405 answers a method a path has no operation for, so no operation
+    declares it; ``Allow`` names the path's operations (and HEAD, OPTIONS)."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    client = client_for(world["JP"].token)
+    checked = 0
+    for path, item in schema["paths"].items():
+        if not path.startswith("/api/v1/") or path.startswith("/api/v1/schema"):
+            continue
+        declared = {method.upper() for method in item}
+        concrete = path.replace("{id}", str(world["JP"].application.pk))
+        for method in sorted({"GET", "POST", "PUT", "PATCH", "DELETE"} - declared):
+            response = client.generic(method, concrete)
+            assert_problem(response, 405, "method_not_allowed")
+            allowed = {m.strip() for m in response["Allow"].split(",")}
+            assert allowed - {"HEAD", "OPTIONS"} == declared, (method, path)
+            checked += 1
+    assert checked == 80

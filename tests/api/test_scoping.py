@@ -10,6 +10,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from api.models import ApiKey
 from api.services import api_key_create, api_key_revoke
+from exchanges.enums import ApiScope
 from exchanges.models import WebhookSubscription
 from tests.api.conftest import client_for
 from tests.factories import OrganisationFactory
@@ -19,6 +20,8 @@ pytestmark = pytest.mark.django_db
 
 PROBLEM = "application/problem+json"
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "code", "instance", "errors"}
+# A 403 for a missing scope names it (an RFC 9457 extension member).
+SCOPE_PROBLEM_FIELDS = PROBLEM_FIELDS | {"required_scopes"}
 
 
 def operations() -> list[tuple[str, str]]:
@@ -52,7 +55,7 @@ def assert_problem(response, status: int, code: str | None = None) -> dict:
     assert response.status_code == status, response.content
     assert response["Content-Type"] == PROBLEM
     body = response.json()
-    assert set(body) == PROBLEM_FIELDS
+    assert set(body) == (SCOPE_PROBLEM_FIELDS if status == 403 else PROBLEM_FIELDS)
     assert body["status"] == status
     if code is not None:
         assert body["code"] == code
@@ -169,10 +172,34 @@ def test_every_operation_refuses_a_dead_key_with_401(world, state):
         response = client.generic(method, url(path, world["JP"].application.pk))
         body = assert_problem(response, 401)
         assert response["WWW-Authenticate"] == "Bearer"
-        assert body["code"] in ("not_authenticated", "authentication_failed")
+        # Credentials were sent unless the header is missing.
+        assert body["code"] == (
+            "not_authenticated" if state == "missing" else "authentication_failed"
+        )
 
 
-def test_every_operation_but_me_refuses_a_key_without_its_scope_with_403(world):
+def scope_of(method: str, path: str) -> str:
+    """The scope docs/api.md's table gives an operation."""
+    resource = path.removeprefix("/api/v1/").split("/")[0]
+    if path.endswith("/outcomes/"):
+        return ApiScope.OUTCOMES_READ
+    if path.endswith("/advance/"):
+        return ApiScope.DECISIONS_WRITE
+    if resource == "nominations":
+        return ApiScope.NOMINATIONS_WRITE if method == "POST" else ApiScope.NOMINATIONS_READ
+    return {
+        "programs": ApiScope.PROGRAMS_READ,
+        "cohorts": ApiScope.PROGRAMS_READ,
+        "applications": ApiScope.APPLICATIONS_READ,
+        "documents": ApiScope.APPLICATIONS_READ,
+        "participants": ApiScope.PARTICIPANTS_READ,
+        "groups": ApiScope.PARTICIPANTS_READ,
+        "webhooks": ApiScope.WEBHOOKS_MANAGE,
+        "webhook-deliveries": ApiScope.WEBHOOKS_MANAGE,
+    }[resource]
+
+
+def test_every_operation_but_me_refuses_a_key_without_its_scope_with_403_naming_it(world):
     _key, token = api_key_create(organisation=world["JP"].organisation, name="None", scopes=[])
     client = client_for(token)
     for method, path in operations():
@@ -180,7 +207,12 @@ def test_every_operation_but_me_refuses_a_key_without_its_scope_with_403(world):
         if path == "/api/v1/me":
             assert response.status_code == 200
         else:
-            assert_problem(response, 403, "permission_denied")
+            body = assert_problem(response, 403, "permission_denied")
+            scope = scope_of(method, path)
+            assert (body["required_scopes"], body["detail"]) == (
+                [scope],
+                f"This API key lacks the scope this operation needs: {scope}.",
+            ), (method, path)
 
 
 def test_a_key_of_an_organisation_partnering_on_nothing_sees_empty_lists(world):
