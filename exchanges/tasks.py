@@ -123,6 +123,16 @@ def task_deliver_webhook(delivery_id: int) -> str:
     return webhook_delivery_attempt(delivery_id=delivery_id)
 
 
+@shared_task(name="exchanges.redeliver_webhook", ignore_result=True, time_limit=90)
+def task_redeliver_webhook(delivery_id: int) -> str:
+    """Make the one manual attempt asked for by a redelivery. Never retried: a failure
+    leaves the delivery as it was (``webhook_delivery_attempt`` with ``manual=True``). A
+    duplicate, or a delivery whose redelivery was already made, is a quiet no-op."""
+    from exchanges.services.webhooks import webhook_delivery_attempt  # noqa: PLC0415 -- tasks: services import tasks
+
+    return webhook_delivery_attempt(delivery_id=delivery_id, manual=True)
+
+
 @shared_task(name="exchanges.sweep_webhooks", ignore_result=True)
 def task_sweep_webhooks() -> dict:
     """Beat: release abandoned claims and send webhook deliveries that are due."""

@@ -135,8 +135,10 @@ class WebhookDeliveryListView(WebhookScopeMixin, PartnerListView):
 
 @extend_schema(tags=["webhooks"])
 class WebhookRedeliverView(PartnerMixin, generics.GenericAPIView):
-    """Send a delivery again now, with the same event id; 409 while it is being sent or
-    while its subscription is disabled."""
+    """Send a delivery again now, with the same event id: one more attempt, made after the
+    answer (which shows the delivery as it was), outside the automatic retries. A failed
+    redelivery leaves the delivery as it was. 409 while it is being sent, while an earlier
+    redelivery of it waits, or while its subscription is disabled."""
 
     required_scope = ApiScope.WEBHOOKS_MANAGE
     serializer_class = WebhookDeliveryOutputSerializer
@@ -150,13 +152,7 @@ class WebhookRedeliverView(PartnerMixin, generics.GenericAPIView):
         request=None,
         responses={202: WebhookDeliveryOutputSerializer},
         parameters=[IDEMPOTENCY_PARAMETER],
-        examples=[
-            examples.response(
-                "Queued again",
-                {**examples.WEBHOOK_DELIVERY, "status": "pending", "delivered_at": None},
-                "202",
-            )
-        ],
+        examples=[examples.response("Queued again", examples.WEBHOOK_DELIVERY, "202")],
     )
     def post(self, request, pk: int):
         return self.idempotent(request, lambda: self._redeliver(request))

@@ -317,6 +317,9 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=60.0)
 WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 3600.0)
 WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)
+# A subscription disabled after failures keeps the events of this many days after its
+# disabling (held, and sent when it is enabled again); later events are not recorded for it.
+WEBHOOK_KEEP_DISABLED_DAYS = env.int("WEBHOOK_KEEP_DISABLED_DAYS", default=30)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 WEBHOOK_MAX_RESPONSE_BYTES = env.int("WEBHOOK_MAX_RESPONSE_BYTES", default=4096)
 WEBHOOK_CLAIM_TIMEOUT_SECONDS = env.float("WEBHOOK_CLAIM_TIMEOUT_SECONDS", default=120.0)

@@ -34,6 +34,8 @@ class WebhookSubscription(models.Model):
     encrypted_secret = models.TextField(editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    # Set only when failures disabled it (not when its organisation switched it off): such a
+    # subscription keeps receiving deliveries, held until it is enabled again.
     disabled_at = models.DateTimeField(_("disabled"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
@@ -70,7 +72,11 @@ class WebhookEventRecord(models.Model):
 
 
 class WebhookDelivery(models.Model):
-    """One event to one subscription, tried until it succeeds or runs out of attempts."""
+    """One event to one subscription, tried until it succeeds or runs out of attempts.
+
+    ``attempts`` counts every request, manual redeliveries included (it numbers them);
+    ``manual_attempts`` counts the redeliveries, which do not use up the automatic ones.
+    ``redelivery_requested_at`` marks a redelivery asked for and not yet made."""
 
     event = models.ForeignKey(
         WebhookEventRecord,
@@ -91,6 +97,8 @@ class WebhookDelivery(models.Model):
         default=WebhookDeliveryStatus.PENDING,
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    manual_attempts = models.PositiveSmallIntegerField(_("manual redeliveries"), default=0)
+    redelivery_requested_at = models.DateTimeField(_("redelivery requested"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
@@ -108,6 +116,12 @@ class WebhookDelivery(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["subscription", "-id"]),
+            # The sweeper looks for redeliveries whose dispatch the broker refused.
+            models.Index(
+                fields=["redelivery_requested_at"],
+                condition=models.Q(redelivery_requested_at__isnull=False),
+                name="webhook_redelivery_requested",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ that rolls back and nothing is lost when the broker or mail server is down.
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import formats, translation
@@ -409,7 +410,8 @@ COUNTRY_TIME_ZONES = {"JP": "Asia/Tokyo", "KR": "Asia/Seoul", "US": "America/New
 
 def notify_webhook_disabled(*, subscription, disabled_at) -> None:
     """Tell a webhook subscription's contact, in their language, that it was disabled after
-    a run of failures, with the receiver, the time and a link to the delivery log."""
+    a run of failures, with the receiver, the time, how long new events are kept for it and
+    a link to the delivery log."""
     organisation = subscription.organisation
     language = subscription.contact_language
     queue_system_mail_to(
@@ -420,6 +422,7 @@ def notify_webhook_disabled(*, subscription, disabled_at) -> None:
             "organisation_name": organisation.name,
             "url": subscription.url,
             "failures": subscription.consecutive_failures,
+            "keep_days": settings.WEBHOOK_KEEP_DISABLED_DAYS,
             "disabled_at": mail_datetime_text(
                 value=disabled_at,
                 language=language,

@@ -15,6 +15,17 @@ checked against server-side request forgery at that moment, waits at most
 with exponential backoff (``webhook_retry_delay``) until ``WEBHOOK_MAX_ATTEMPTS``. After
 ``WEBHOOK_DISABLE_AFTER_FAILURES`` failed attempts in a row the subscription is disabled and
 its contact is emailed through the mail outbox.
+
+Held events: a subscription disabled after failures still gets a delivery of each new event
+for ``WEBHOOK_KEEP_DISABLED_DAYS`` after its disabling, held (pending, not sent) until it is
+enabled again; enabling it hands its pending deliveries to the sweeper at once, oldest first.
+A subscription its organisation switched off gets no deliveries of new events meanwhile, and
+a deleted one nothing.
+
+Redelivery: one manual attempt (``exchanges.redeliver_webhook``), outside the automatic
+series: it does not use up an automatic attempt, never schedules a retry, leaves a delivered
+delivery delivered (``delivered_at`` kept) and a failed one failed, and its failure does not
+count toward disabling the subscription.
 """
 
 import datetime as dt
@@ -30,7 +41,7 @@ import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +61,7 @@ from exchanges.models import (
 )
 from exchanges.services.activity import activity_log_record
 from exchanges.services.notify import notify_webhook_disabled
-from exchanges.tasks import task_deliver_webhook
+from exchanges.tasks import task_deliver_webhook, task_redeliver_webhook, task_sweep_webhooks
 from exchanges.validators import WebhookTarget, validate_webhook_events, webhook_target
 
 logger = logging.getLogger(__name__)
@@ -178,7 +189,9 @@ def webhook_subscription_update(
     *, subscription: WebhookSubscription, actor=None, via: dict | None = None, **changes
 ) -> WebhookSubscription:
     """Change a subscription; ``active=True`` re-enables a disabled one and starts its count
-    of failures afresh (its pending deliveries are then sent by the sweeper)."""
+    of failures afresh. Its pending deliveries (the events held while it was disabled, and
+    retries that were waiting) become due at once and the sweeper is started on commit, so
+    they go out oldest first."""
     unknown = set(changes) - set(CHANGEABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not changeable: {sorted(unknown)}")
@@ -201,6 +214,11 @@ def webhook_subscription_update(
             subscription.consecutive_failures = 0
             subscription.disabled_at = None
             fields += ["consecutive_failures", "disabled_at"]
+            # One due time for all: the sweeper then takes them in id order, oldest first.
+            WebhookDelivery.objects.filter(subscription=subscription, status=D.PENDING).update(
+                next_attempt_at=timezone.now()
+            )
+            dispatch_on_commit(task_sweep_webhooks)
     if changed:
         subscription.save(update_fields=fields)
         # The contact's address is personal data: the log says it changed, not to what.
@@ -246,8 +264,18 @@ def _iso(value) -> str | None:
     return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
+def _receiving() -> Q:
+    """The subscriptions that get a delivery of a new event: the active ones, and those
+    disabled after failures less than ``WEBHOOK_KEEP_DISABLED_DAYS`` ago (their deliveries
+    are held until they are enabled again). One its organisation switched off has no
+    ``disabled_at`` and gets nothing meanwhile."""
+    kept_since = timezone.now() - dt.timedelta(days=settings.WEBHOOK_KEEP_DISABLED_DAYS)
+    return Q(is_active=True) | Q(is_active=False, disabled_at__gte=kept_since)
+
+
 def _record(*, subscriptions: list[WebhookSubscription], event_type: str, data: dict):
-    """Write the event and one delivery per subscription listening to it; dispatch on commit."""
+    """Write the event and one delivery per subscription listening to it; dispatch on commit
+    those of active subscriptions (a disabled one's wait, pending, until it is enabled)."""
     listening = [s for s in subscriptions if event_type in s.events]
     if not listening:
         return None
@@ -261,7 +289,8 @@ def _record(*, subscriptions: list[WebhookSubscription], event_type: str, data: 
         [WebhookDelivery(event=event, subscription=s) for s in listening]
     )
     for delivery in deliveries:
-        dispatch_on_commit(task_deliver_webhook, delivery.pk)
+        if delivery.subscription.is_active:
+            dispatch_on_commit(task_deliver_webhook, delivery.pk)
     return event
 
 
@@ -271,14 +300,15 @@ def webhooks_emit_application(*, application: Application, from_status: str) -> 
     program in its country). The payload holds ids and statuses, never personal data; a
     receiver fetches the rest through the API with its own key's scope. Nothing is reported
     of an applicant who did not consent to sharing with partners: the API answers 404 for
-    that application, and a stream of its statuses would still tell a partner about them."""
+    that application, and a stream of its statuses would still tell a partner about them.
+    The same rule holds for the deliveries held for a disabled subscription."""
     event_type = STATUS_EVENTS.get(application.status)
     if event_type is None or not application.shares_with_partners:
         return
     cohort = application.cohort
     subscriptions = list(
         WebhookSubscription.objects.filter(
-            is_active=True,
+            _receiving(),
             organisation__country=application.country,
             organisation__partner_programs__cohorts=cohort.pk,
         ).distinct()
@@ -306,7 +336,7 @@ def webhooks_emit_survey_closed(*, survey: Survey) -> None:
     program that it closed (no answers: aggregates are read through the API)."""
     subscriptions = list(
         WebhookSubscription.objects.filter(
-            is_active=True, organisation__partner_programs__cohorts=survey.cohort_id
+            _receiving(), organisation__partner_programs__cohorts=survey.cohort_id
         ).distinct()
     )
     _record(
@@ -337,13 +367,25 @@ def webhook_retry_schedule() -> list[float]:
     return [webhook_retry_delay(attempts=n) for n in range(1, settings.WEBHOOK_MAX_ATTEMPTS)]
 
 
-def _claim(delivery_id: int, now: dt.datetime) -> bool:
+def _claim(delivery_id: int, now: dt.datetime, *, manual: bool = False) -> bool:
+    """Mark the delivery as being sent and count the attempt; False when another attempt
+    runs, the subscription is disabled, or there is nothing to send: an automatic attempt
+    needs a pending delivery (or an abandoned claim of an undelivered one), a manual one a
+    redelivery asked for and not made yet, which the claim consumes."""
     expired = now - dt.timedelta(seconds=settings.WEBHOOK_CLAIM_TIMEOUT_SECONDS)
-    claimed = (
-        WebhookDelivery.objects.filter(pk=delivery_id, subscription__is_active=True)
-        .filter(Q(status=D.PENDING) | Q(status=D.SENDING, claimed_at__lt=expired))
-        .update(status=D.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    )
+    rows = WebhookDelivery.objects.filter(pk=delivery_id, subscription__is_active=True)
+    if manual:
+        rows = rows.filter(redelivery_requested_at__isnull=False).exclude(
+            status=D.SENDING, claimed_at__gte=expired
+        )
+        counted = {"manual_attempts": F("manual_attempts") + 1, "redelivery_requested_at": None}
+    else:
+        rows = rows.filter(
+            Q(status=D.PENDING)
+            | Q(status=D.SENDING, claimed_at__lt=expired, delivered_at__isnull=True)
+        )
+        counted = {}
+    claimed = rows.update(status=D.SENDING, claimed_at=now, attempts=F("attempts") + 1, **counted)
     return claimed == 1
 
 
@@ -424,20 +466,47 @@ def webhook_request(*, delivery: WebhookDelivery) -> tuple[int | None, str]:
     return status_code, f"HTTP {status_code}"
 
 
-def webhook_delivery_attempt(*, delivery_id: int) -> str:
+def webhook_delivery_attempt(*, delivery_id: int, manual: bool = False) -> str:
     """Claim and send one pending delivery; the outcome (``succeeded``, ``retry``,
-    ``failed``), or ``skipped`` for a missing, finished, claimed or disabled one."""
-    if not _claim(delivery_id, timezone.now()):
+    ``failed``), or ``skipped`` for a missing, finished, claimed or disabled one.
+
+    ``manual``: the one attempt a redelivery asked for, made whatever the delivery's status;
+    its failure (``failed``) leaves the status, the next automatic attempt and the
+    subscription's count of failures as they were."""
+    if not _claim(delivery_id, timezone.now(), manual=manual):
         return "skipped"
     delivery = WebhookDelivery.objects.select_related("event", "subscription").get(pk=delivery_id)
     started = time.monotonic()
     status_code, error = webhook_request(delivery=delivery)
     elapsed_ms = round((time.monotonic() - started) * 1000)
-    return _finish(delivery=delivery, status_code=status_code, error=error, elapsed_ms=elapsed_ms)
+    return _finish(
+        delivery=delivery,
+        status_code=status_code,
+        error=error,
+        elapsed_ms=elapsed_ms,
+        manual=manual,
+    )
+
+
+def _settled_status(delivery: WebhookDelivery) -> str:
+    """The status a delivery returns to after a failed manual attempt: delivered once stays
+    delivered; out of automatic attempts stays failed; otherwise its retries go on."""
+    if delivery.delivered_at is not None:
+        return D.SUCCEEDED
+    if delivery.attempts - delivery.manual_attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+        return D.FAILED
+    return D.PENDING
 
 
 @transaction.atomic
-def _finish(*, delivery: WebhookDelivery, status_code: int | None, error: str, elapsed_ms: int):
+def _finish(
+    *,
+    delivery: WebhookDelivery,
+    status_code: int | None,
+    error: str,
+    elapsed_ms: int,
+    manual: bool,
+):
     now = timezone.now()
     succeeded = not error
     WebhookAttempt.objects.create(
@@ -450,14 +519,23 @@ def _finish(*, delivery: WebhookDelivery, status_code: int | None, error: str, e
     )
     subscription = WebhookSubscription.objects.select_for_update().get(pk=delivery.subscription_id)
     if succeeded:
+        # A redelivery of a delivered event keeps the time it was first delivered.
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=D.SUCCEEDED, delivered_at=now, claimed_at=None
+            status=D.SUCCEEDED, delivered_at=delivery.delivered_at or now, claimed_at=None
         )
         if subscription.consecutive_failures:
             subscription.consecutive_failures = 0
             subscription.save(update_fields=["consecutive_failures"])
         return "succeeded"
-    if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+    if manual:
+        # One more attempt, not a new series: no retry is scheduled (a pending delivery
+        # keeps its next automatic attempt), and the count that disables a subscription is
+        # left to the automatic attempts.
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=_settled_status(delivery), claimed_at=None
+        )
+        return "failed"
+    if delivery.attempts - delivery.manual_attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
         outcome = "failed"
         WebhookDelivery.objects.filter(pk=delivery.pk).update(status=D.FAILED, claimed_at=None)
     else:
@@ -495,10 +573,13 @@ def _disable(subscription: WebhookSubscription, now: dt.datetime) -> None:
 def webhook_delivery_redeliver(
     *, delivery: WebhookDelivery, actor=None, via: dict | None = None
 ) -> WebhookDelivery:
-    """Send a delivery again now, with the same event id (receivers drop duplicates by it).
+    """Send a delivery again now, with the same event id (receivers drop duplicates by it):
+    one manual attempt on commit (``exchanges.redeliver_webhook``; the sweeper makes it if the
+    broker refused), whatever the delivery's status, which it leaves as it is until the
+    attempt succeeds (see ``webhook_delivery_attempt``).
 
-    Raises ``InvalidTransition`` while an attempt is running or when the subscription is
-    disabled (re-enable it first). A finished delivery gets one more attempt.
+    Raises ``InvalidTransition`` while an attempt is running or a redelivery of it waits to
+    be made, and when the subscription is disabled (re-enable it first).
     """
     delivery = (
         WebhookDelivery.objects.select_for_update(of=("self",))
@@ -510,32 +591,34 @@ def webhook_delivery_redeliver(
             _("This subscription is disabled; enable it before asking for a redelivery."),
             code="webhook_disabled",
         )
-    if delivery.status == D.SENDING:
+    if delivery.status == D.SENDING or delivery.redelivery_requested_at is not None:
         raise InvalidTransition(
             _("This delivery is being sent right now."), code="webhook_delivery_in_progress"
         )
-    delivery.status = D.PENDING
-    delivery.next_attempt_at = timezone.now()
-    # Past WEBHOOK_MAX_ATTEMPTS, a failure of this attempt ends the delivery failed again at
-    # once: a manual redelivery is one more attempt, not a new series of retries.
-    delivery.save(update_fields=["status", "next_attempt_at"])
+    delivery.redelivery_requested_at = timezone.now()
+    delivery.save(update_fields=["redelivery_requested_at"])
     activity_log_record(
         actor=actor,
         obj=delivery.subscription,
         action_type=Activity.WEBHOOK_REDELIVERED,
         data={"delivery": delivery.pk, "event": str(delivery.event_id), **(via or {})},
     )
-    dispatch_on_commit(task_deliver_webhook, delivery.pk)
+    dispatch_on_commit(task_redeliver_webhook, delivery.pk)
     return delivery
 
 
 def webhooks_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Beat: release claims of dead workers and send the pending deliveries that are due
-    (retries, and rows whose dispatch the broker refused)."""
+    (retries, and rows whose dispatch the broker refused), oldest due first, and the
+    redeliveries asked for and not made (their dispatch refused too). A released claim of a
+    delivered delivery (a redelivery that died) stays delivered."""
     now = now or timezone.now()
     expired = now - dt.timedelta(seconds=settings.WEBHOOK_CLAIM_TIMEOUT_SECONDS)
     released = WebhookDelivery.objects.filter(status=D.SENDING, claimed_at__lt=expired).update(
-        status=D.PENDING, claimed_at=None
+        status=Case(
+            When(delivered_at__isnull=False, then=Value(D.SUCCEEDED)), default=Value(D.PENDING)
+        ),
+        claimed_at=None,
     )
     ids = list(
         WebhookDelivery.objects.filter(
@@ -545,6 +628,18 @@ def webhooks_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         .values_list("id", flat=True)[: settings.WEBHOOK_SWEEP_BATCH]
     )
     dispatched = sum(1 for delivery_id in ids if dispatch(task_deliver_webhook, delivery_id))
+    redeliveries = list(
+        WebhookDelivery.objects.filter(
+            redelivery_requested_at__lte=now, subscription__is_active=True
+        )
+        .exclude(status=D.SENDING)
+        .order_by("redelivery_requested_at", "id")
+        .values_list("id", flat=True)[: settings.WEBHOOK_SWEEP_BATCH]
+    )
+    dispatched += sum(
+        1 for delivery_id in redeliveries if dispatch(task_redeliver_webhook, delivery_id)
+    )
+    ids += redeliveries
     if released or ids:
         logger.info("Webhook sweep: %d released, %d dispatched", released, dispatched)
     return {"released": released, "dispatched": dispatched}

@@ -227,3 +227,90 @@ def test_redelivery_through_the_api_reaches_the_receiver_again(receiver):
     assert [(a["number"], a["status_code"], a["succeeded"]) for a in log[0]["log"]] == [
         (11, 200, True)
     ]
+
+
+def test_enabling_a_disabled_subscription_sends_the_events_kept_meanwhile(
+    receiver, settings, django_capture_on_commit_callbacks
+):
+    """The PATCH starts the sending on commit. The test runs those callbacks after the
+    answer, as a worker would: run eagerly inside the request, the sweeper's loop of tasks
+    would trip the test settings' N+1 detector, which watches requests only."""
+    from exchanges.services.applications import application_transition  # noqa: PLC0415 -- test isolation: no world here
+    from tests.factories import OrganisationFactory  # noqa: PLC0415 -- test isolation: no world here
+    from tests.factories.applications import (  # noqa: PLC0415 -- test isolation: no world here
+        ApplicationFactory,
+        CohortFactory,
+    )
+
+    settings.WEBHOOK_DISABLE_AFTER_FAILURES = 1
+    cohort = CohortFactory()
+    organisation = OrganisationFactory(name="Japan Center", country="JP")
+    cohort.program.partners.add(organisation)
+    _key, token = api_key_create(
+        organisation=organisation, name="Hooks", scopes=[ApiScope.WEBHOOKS_MANAGE]
+    )
+    client = client_for(token)
+    created = client.post("/api/v1/webhooks/", {**NEW, "url": receiver.url}, format="json")
+    receiver.secret = created.json()["secret"]
+    receiver.answers = [500]
+    applications = [ApplicationFactory(cohort=cohort, from_country="JP") for _n in range(3)]
+    for application in applications:
+        with django_capture_on_commit_callbacks(execute=True):
+            application_transition(application=application, to_status="submitted", actor=None)
+    disabled = client.get(f"/api/v1/webhooks/{created.json()['id']}/").json()["active"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.patch(
+            f"/api/v1/webhooks/{created.json()['id']}/", {"active": True}, format="json"
+        )
+
+    assert response.status_code == 200, response.content
+    assert disabled is False
+    sent = [json.loads(r.body)["data"]["application"]["id"] for r in receiver.requests]
+    assert sent == [applications[0].pk, *(a.pk for a in applications)]
+    assert [r.answered for r in receiver.requests] == [500, 200, 200, 200]
+    log = client.get(f"/api/v1/webhooks/{created.json()['id']}/deliveries/").json()["results"]
+    assert [(row["status"], row["attempts"]) for row in log] == [
+        ("succeeded", 1),
+        ("succeeded", 1),
+        ("succeeded", 2),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_redelivering_a_delivered_event_through_the_api_leaves_it_delivered(receiver):
+    from tests.factories import OrganisationFactory  # noqa: PLC0415 -- test isolation: no world here
+
+    organisation = OrganisationFactory(name="Japan Center", country="JP")
+    _key, token = api_key_create(
+        organisation=organisation, name="Hooks", scopes=[ApiScope.WEBHOOKS_MANAGE]
+    )
+    client = client_for(token)
+    created = client.post("/api/v1/webhooks/", {**NEW, "url": receiver.url}, format="json")
+    receiver.secret = created.json()["secret"]
+    receiver.answers = [503]
+    event = WebhookEventRecord.objects.create(
+        event_type="application.submitted",
+        payload={"id": "00000000-0000-0000-0000-000000000002", "type": "application.submitted"},
+    )
+    delivery = WebhookDelivery.objects.create(
+        event=event,
+        subscription_id=created.json()["id"],
+        status=WebhookDeliveryStatus.SUCCEEDED,
+        attempts=1,
+        delivered_at="2026-11-20T02:01:02Z",
+    )
+
+    response = client.post(f"/api/v1/webhook-deliveries/{delivery.pk}/redeliver/")
+
+    assert response.status_code == 202, response.content
+    assert [r.answered for r in receiver.requests] == [503]
+    row = client.get(f"/api/v1/webhooks/{created.json()['id']}/deliveries/").json()["results"][0]
+    assert (row["status"], row["attempts"], row["delivered_at"]) == (
+        "succeeded",
+        2,
+        "2026-11-20T02:01:02Z",
+    )
+    assert [(a["number"], a["status_code"]) for a in row["log"]] == [(2, 503)]
+    subscription = client.get(f"/api/v1/webhooks/{created.json()['id']}/").json()
+    assert (subscription["active"], subscription["consecutive_failures"]) == (True, 0)

@@ -27,6 +27,7 @@ from exchanges.services.webhooks import (
     webhook_delivery_redeliver,
     webhook_retry_schedule,
     webhook_signature,
+    webhook_subscription_delete,
     webhook_subscription_update,
     webhooks_sweep,
 )
@@ -228,16 +229,31 @@ def test_the_retry_schedule_doubles_from_a_minute():
 @pytest.mark.parametrize(
     "case",
     [
-        ("en", "Dear Japan Center contact,", "Webhook disabled after repeated failures"),
-        ("ja", "Japan Center ご担当者様", "Webhook を停止しました"),
-        ("ko", "Japan Center 담당자님께", "웹훅을 중지했습니다"),
+        (
+            "en",
+            "Dear Japan Center contact,",
+            "Webhook disabled after repeated failures",
+            "Events that happen in the 30 days after it was disabled are kept",
+        ),
+        (
+            "ja",
+            "Japan Center ご担当者様",
+            "Webhook を停止しました",
+            "停止から 30 日以内に発生したイベントは保存されており",
+        ),
+        (
+            "ko",
+            "Japan Center 담당자님께",
+            "웹훅을 중지했습니다",
+            "중지 후 30일 이내에 발생한 이벤트는 보관되며",
+        ),
     ],
 )
 @pytest.mark.usefixtures("disable_after_three")
 def test_an_always_failing_receiver_ends_disabled_and_its_contact_is_emailed(
     cohort, jp_partner, receiver, smtp_sink, case
 ):
-    language, greeting, subject = case
+    language, greeting, subject, kept = case
     subscription, receiver.secret = subscribe(
         jp_partner, receiver.url, contact_email="ops@jcce.example.jp", contact_language=language
     )
@@ -262,6 +278,7 @@ def test_an_always_failing_receiver_ends_disabled_and_its_contact_is_emailed(
     assert subject in message["Subject"]
     text = part(message, "plain")
     assert text.startswith(greeting)
+    assert kept in " ".join(text.split())
     assert receiver.url in text
     assert f"/staff/webhooks/{subscription.pk}/" in text
     assert message.get_content_charset() in (None, "utf-8")
@@ -358,6 +375,238 @@ def test_redelivery_is_refused_while_the_subscription_is_disabled(cohort, jp_par
         webhook_delivery_redeliver(delivery=WebhookDelivery.objects.get(), actor=None)
 
     assert refused.value.code == "webhook_disabled"
+
+
+def _disabled_after_failures(cohort, jp_partner, receiver):
+    """A subscription auto-disabled by three failed attempts at one submission; the receiver
+    then answers 200 again. Returns the subscription and the first event's id."""
+    subscription, receiver.secret = subscribe(jp_partner, receiver.url)
+    receiver.answers = [500] * 3
+    application_transition(application=jp_draft(cohort), to_status=S.SUBMITTED, actor=None)
+    for minutes in (10, 20):
+        webhooks_sweep(now=later(minutes))
+    subscription.refresh_from_db()
+    assert (subscription.is_active, len(receiver.requests)) == (False, 3)
+    return subscription, str(WebhookEventRecord.objects.get().event_id)
+
+
+@pytest.mark.usefixtures("disable_after_three")
+def test_events_while_disabled_after_failures_are_kept_and_sent_in_order_once_enabled(
+    cohort, jp_partner, receiver, secretariat
+):
+    subscription, first = _disabled_after_failures(cohort, jp_partner, receiver)
+    decided = ApplicationFactory(cohort=cohort, from_country="JP", submitted=True)
+    survey = SurveyFactory(cohort=cohort)
+    survey_publish(survey=survey, actor=secretariat)
+
+    application_transition(application=decided, to_status=S.REJECTED, actor=None)
+    survey_close(survey=survey, actor=secretariat)
+    webhooks_sweep(now=later(600))
+    held = list(
+        WebhookDelivery.objects.filter(subscription=subscription)
+        .order_by("id")
+        .values_list("event__event_type", "status", "attempts")
+    )
+    requests_while_disabled = len(receiver.requests)
+    webhook_subscription_update(subscription=subscription, active=True)
+
+    kept = [
+        str(e) for e in WebhookEventRecord.objects.order_by("id").values_list("event_id", flat=True)
+    ]
+    assert held == [
+        ("application.submitted", WebhookDeliveryStatus.PENDING, 3),
+        ("application.decided", WebhookDeliveryStatus.PENDING, 0),
+        ("survey.closed", WebhookDeliveryStatus.PENDING, 0),
+    ]
+    assert requests_while_disabled == 3
+    assert kept[0] == first
+    assert receiver.accepted == kept
+    assert [json.loads(r.body)["type"] for r in receiver.requests[3:]] == [
+        "application.submitted",
+        "application.decided",
+        "survey.closed",
+    ]
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {
+        WebhookDeliveryStatus.SUCCEEDED
+    }
+
+
+@pytest.mark.usefixtures("disable_after_three")
+def test_a_disabled_subscription_keeps_only_what_an_active_one_would_get(
+    cohort, jp_partner, receiver
+):
+    subscription, _first = _disabled_after_failures(cohort, jp_partner, receiver)
+    korean = OrganisationFactory(name="Korea Foundation", country="KR")
+    cohort.program.partners.add(korean)
+    korean_subscription, _secret = subscribe(korean, receiver.url)
+    WebhookSubscription.objects.filter(pk=korean_subscription.pk).update(
+        is_active=False, disabled_at=timezone.now()
+    )
+    private = ApplicationFactory(cohort=cohort, from_country="JP", shares_with_partners=False)
+
+    application_transition(application=private, to_status=S.SUBMITTED, actor=None)
+    application_transition(application=jp_draft(cohort), to_status=S.SUBMITTED, actor=None)
+
+    assert list(
+        WebhookDelivery.objects.order_by("id").values_list("subscription_id", "status")
+    ) == [
+        (subscription.pk, WebhookDeliveryStatus.PENDING),
+        (subscription.pk, WebhookDeliveryStatus.PENDING),
+    ]
+    assert WebhookEventRecord.objects.count() == 2
+
+
+@pytest.mark.parametrize("case", [(29, 1), (31, 0)])
+def test_events_are_kept_for_a_disabled_subscription_for_a_limited_time(
+    cohort, jp_partner, receiver, settings, case
+):
+    days_ago, kept = case
+    settings.WEBHOOK_KEEP_DISABLED_DAYS = 30
+    subscription, receiver.secret = subscribe(jp_partner, receiver.url)
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(
+        is_active=False, disabled_at=timezone.now() - dt.timedelta(days=days_ago)
+    )
+
+    application_transition(application=jp_draft(cohort), to_status=S.SUBMITTED, actor=None)
+
+    assert WebhookDelivery.objects.filter(subscription=subscription).count() == kept
+    assert receiver.requests == []
+
+
+def test_a_subscription_its_organisation_switched_off_gets_no_events_meanwhile(
+    cohort, jp_partner, receiver
+):
+    subscription, receiver.secret = subscribe(jp_partner, receiver.url)
+    webhook_subscription_update(subscription=subscription, active=False)
+
+    application_transition(application=jp_draft(cohort), to_status=S.SUBMITTED, actor=None)
+    webhook_subscription_update(subscription=subscription, active=True)
+    webhooks_sweep(now=later(600))
+
+    assert WebhookDelivery.objects.count() == 0
+    assert receiver.requests == []
+
+
+def test_a_deleted_subscription_gets_nothing(cohort, jp_partner, receiver):
+    subscription, receiver.secret = subscribe(jp_partner, receiver.url)
+    webhook_subscription_delete(subscription=subscription)
+
+    application_transition(application=jp_draft(cohort), to_status=S.SUBMITTED, actor=None)
+
+    assert WebhookEventRecord.objects.count() == 0
+    assert receiver.requests == []
+
+
+# --- Redelivery: one more attempt, not a new series ------------------------------------------
+
+
+def test_redelivering_a_delivered_event_keeps_it_delivered(cohort, jp_partner, receiver):
+    subscription, receiver.secret = subscribe(jp_partner, receiver.url)
+    application_transition(application=jp_draft(cohort), to_status=S.SUBMITTED, actor=None)
+    delivery = WebhookDelivery.objects.get()
+    delivered_at = delivery.delivered_at
+    receiver.answers = [500]
+
+    webhook_delivery_redeliver(delivery=delivery, actor=None)
+    webhooks_sweep(now=later(600))
+
+    delivery.refresh_from_db()
+    subscription.refresh_from_db()
+    assert [r.answered for r in receiver.requests] == [200, 500]
+    assert (delivery.status, delivery.attempts, delivery.delivered_at) == (
+        WebhookDeliveryStatus.SUCCEEDED,
+        2,
+        delivered_at,
+    )
+    assert list(delivery.attempt_log.values_list("number", "status_code", "succeeded")) == [
+        (1, 200, True),
+        (2, 500, False),
+    ]
+    assert subscription.consecutive_failures == 0
+
+
+def test_a_redelivery_during_the_retries_does_not_use_up_an_attempt(
+    cohort, jp_partner, receiver, settings
+):
+    settings.WEBHOOK_MAX_ATTEMPTS = 3
+    _subscription, receiver.secret = subscribe(jp_partner, receiver.url)
+    receiver.answers = [500] * 10
+    application_transition(application=jp_draft(cohort), to_status=S.SUBMITTED, actor=None)
+    delivery = WebhookDelivery.objects.get()
+    next_attempt_at = delivery.next_attempt_at
+
+    webhook_delivery_redeliver(delivery=delivery, actor=None)
+    delivery.refresh_from_db()
+    after_redelivery = (delivery.status, delivery.attempts, delivery.next_attempt_at)
+    for minutes in (10, 20, 30, 40):
+        webhooks_sweep(now=later(minutes))
+
+    delivery.refresh_from_db()
+    assert after_redelivery == (WebhookDeliveryStatus.PENDING, 2, next_attempt_at)
+    assert [r.headers["Trilink-Attempt"] for r in receiver.requests] == ["1", "2", "3", "4"]
+    assert (delivery.status, delivery.attempts) == (WebhookDeliveryStatus.FAILED, 4)
+
+
+@pytest.mark.usefixtures("disable_after_three")
+def test_failed_redeliveries_do_not_disable_the_subscription(
+    cohort, jp_partner, receiver, settings
+):
+    settings.WEBHOOK_MAX_ATTEMPTS = 1
+    subscription, receiver.secret = subscribe(jp_partner, receiver.url)
+    receiver.answers = [500] * 10
+    application_transition(application=jp_draft(cohort), to_status=S.SUBMITTED, actor=None)
+    delivery = WebhookDelivery.objects.get()
+
+    for _again in range(4):
+        webhook_delivery_redeliver(delivery=delivery, actor=None)
+
+    subscription.refresh_from_db()
+    delivery.refresh_from_db()
+    assert len(receiver.requests) == 5
+    assert (subscription.is_active, subscription.consecutive_failures) == (True, 1)
+    assert (delivery.status, delivery.attempts) == (WebhookDeliveryStatus.FAILED, 5)
+    receiver.answers = []
+    webhook_delivery_redeliver(delivery=delivery, actor=None)
+    subscription.refresh_from_db()
+    delivery.refresh_from_db()
+    assert subscription.consecutive_failures == 0
+    assert delivery.status == WebhookDeliveryStatus.SUCCEEDED
+
+
+def test_the_sweeper_makes_a_redelivery_the_broker_did_not_take_once(cohort, jp_partner, receiver):
+    _subscription, receiver.secret = subscribe(jp_partner, receiver.url)
+    application_transition(application=jp_draft(cohort), to_status=S.SUBMITTED, actor=None)
+    delivery = WebhookDelivery.objects.get()
+    # What a refused dispatch leaves: the redelivery asked for, no attempt made.
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(redelivery_requested_at=timezone.now())
+
+    first = webhooks_sweep(now=later(1))
+    second = webhooks_sweep(now=later(2))
+
+    delivery.refresh_from_db()
+    assert (first["dispatched"], second["dispatched"]) == (1, 0)
+    assert [r.headers["Trilink-Attempt"] for r in receiver.requests] == ["1", "2"]
+    assert (delivery.status, delivery.attempts, delivery.redelivery_requested_at) == (
+        WebhookDeliveryStatus.SUCCEEDED,
+        2,
+        None,
+    )
+
+
+def test_a_redelivery_that_died_leaves_a_delivered_delivery_delivered(cohort, jp_partner, receiver):
+    _subscription, receiver.secret = subscribe(jp_partner, receiver.url)
+    application_transition(application=jp_draft(cohort), to_status=S.SUBMITTED, actor=None)
+    # A worker claimed a redelivery of the delivered event and died before finishing it.
+    WebhookDelivery.objects.update(
+        status=WebhookDeliveryStatus.SENDING, claimed_at=timezone.now(), attempts=2
+    )
+
+    swept = webhooks_sweep(now=later(60))
+
+    delivery = WebhookDelivery.objects.get()
+    assert swept == {"released": 1, "dispatched": 0}
+    assert (delivery.status, delivery.claimed_at) == (WebhookDeliveryStatus.SUCCEEDED, None)
+    assert len(receiver.requests) == 1
 
 
 def test_closing_a_survey_tells_the_programs_partners(cohort, jp_partner, receiver, secretariat):
