@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from exchanges.enums import Country, Language
-from exchanges.validators import available_time_zones, validate_time_zone
+from exchanges.validators import (
+    available_time_zones,
+    validate_deliverable_email,
+    validate_person_name,
+    validate_time_zone,
+)
+
+NAME_FIELDS = ("given_name", "family_name", "local_name")
 
 # The zones people in the three countries use most come first in the drop-down.
 COMMON_TIME_ZONES = [
@@ -28,13 +35,20 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class ProfileFieldsMixin(forms.Form):
-    given_name = forms.CharField(label=_("Given name"), max_length=150)
-    family_name = forms.CharField(label=_("Family name"), max_length=150)
+    # A name appears in emails and on staff pages: no control, bidirectional or invisible
+    # characters (``validate_person_name``), as the API's nominations check too.
+    given_name = forms.CharField(
+        label=_("Given name"), max_length=150, validators=[validate_person_name]
+    )
+    family_name = forms.CharField(
+        label=_("Family name"), max_length=150, validators=[validate_person_name]
+    )
     local_name = forms.CharField(
         label=_("Name in local script (optional)"),
         max_length=150,
         required=False,
         help_text=_("For example 山田太郎 or 김민준."),
+        validators=[validate_person_name],
     )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
     country = forms.ChoiceField(
@@ -66,6 +80,8 @@ class SignupForm(ProfileFieldsMixin, AllauthSignupForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Mail to the address must be deliverable: no ``name@localhost`` (as nominations).
+        self.fields["email"].validators.append(validate_deliverable_email)
         self.fields["preferred_language"].initial = translation.get_language() or "en"
         # The browser's zone: the middleware activated it from the cookie trilink.js sets, and
         # trilink.js also preselects it where the cookie is not there yet (first visit).
@@ -76,6 +92,11 @@ class SignupForm(ProfileFieldsMixin, AllauthSignupForm):
 
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in NAME_FIELDS:
+            self.fields[name].validators.append(validate_person_name)
 
     class Meta:
         model = User

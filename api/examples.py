@@ -9,9 +9,9 @@ from drf_spectacular.utils import OpenApiExample
 
 ORGANISATION = {"id": 7, "name": "Japan Center for Civic Exchange", "country": "JP"}
 QUOTAS = [
-    {"country": "US", "seats": 10, "waitlist_size": 3},
-    {"country": "JP", "seats": 10, "waitlist_size": 3},
-    {"country": "KR", "seats": 10, "waitlist_size": 3},
+    {"country": "US", "seats": 10, "waitlist_size": 3, "filled": 4},
+    {"country": "JP", "seats": 10, "waitlist_size": 3, "filled": 6},
+    {"country": "KR", "seats": 10, "waitlist_size": 3, "filled": 5},
 ]
 COHORT = {
     "id": 12,
@@ -28,13 +28,7 @@ COHORT = {
     "host_country": "KR",
     "quotas": QUOTAS,
 }
-COHORT_DETAIL = {
-    **COHORT,
-    "program": 3,
-    "quotas": [
-        {**quota, "filled": filled} for quota, filled in zip(QUOTAS, (4, 6, 5), strict=True)
-    ],
-}
+COHORT_DETAIL = {**COHORT, "program": 3}
 PROGRAM = {
     "id": 3,
     "slug": "next-generation-leaders",

@@ -4,16 +4,22 @@ The API's exception handler turns an ``ExchangeError`` into ``{"detail": ...}`` 
 class's ``status_code``; web views show ``message`` as a form error or a message.
 """
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 
 
 class ExchangeError(Exception):
+    """``code`` is stable and meant for programs (the API's problem ``code``): the one
+    given, else the class name in snake case (``QuotaExceeded`` -> ``quota_exceeded``), as
+    every code of the API is."""
+
     status_code = 400
     default_message = _("The request could not be completed.")
 
     def __init__(self, message=None, *, code: str | None = None) -> None:
         self.message = message or self.default_message
-        self.code = code or self.__class__.__name__
+        self.code = code or re.sub(r"(?<!^)(?=[A-Z])", "_", self.__class__.__name__).lower()
         super().__init__(str(self.message))
 
 

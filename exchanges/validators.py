@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.template import Engine, Template, TemplateSyntaxError
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -466,12 +467,24 @@ def validate_itinerary_item(values: dict, *, starts_on, ends_on) -> None:
 # JSON) and the C0 controls other than tab, line feed and carriage return, plus DEL.
 CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"  # a regex character range
 _CONTROL_CHARACTERS = re.compile(f"[{CONTROL_CHARACTERS}]")
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): invisible,
+# they reorder the text around them, so "\u202egnp.exe" reads as "exe.png" in an email or a
+# staff page ("Trojan Source"). Nobody types them; the marks LRM and RLM, which only hint a
+# direction, stay allowed. A regex character range, written with escapes that Python's and
+# ECMA-262's engines read alike (the API schema's pattern is built from it).
+BIDI_CONTROL_CHARACTERS = r"\u202a-\u202e\u2066-\u2069"
+_BIDI_CONTROL_CHARACTERS = re.compile(f"[{BIDI_CONTROL_CHARACTERS}]")
+# Invisible characters a name never needs: zero-width space, word joiner and the invisible
+# operators. Zero-width (non-)joiners stay allowed: some scripts and emoji need them.
+INVISIBLE_CHARACTERS = r"\u200b\u2060-\u2064"
+_INVISIBLE_CHARACTERS = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 
 
 def validate_no_control_characters(value: str) -> None:
-    """Refuse text with control characters, so every text path stores what PostgreSQL and
-    exports accept (forms' CharField refuses only NUL; answers saved from raw form data or
-    autosave are checked here)."""
+    """Refuse text with control characters or bidirectional controls, so every text path
+    stores what PostgreSQL and exports accept and shows text in the order it was typed (forms'
+    CharField refuses only NUL; answers saved from raw form data or autosave are checked
+    here)."""
     if _CONTROL_CHARACTERS.search(value):
         raise ValidationError(
             _(
@@ -480,6 +493,72 @@ def validate_no_control_characters(value: str) -> None:
             ),
             code="control_characters",
         )
+    if _BIDI_CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            _(
+                "This text contains invisible characters that change the direction of the "
+                "text around them (for example U+202E RIGHT-TO-LEFT OVERRIDE); remove them "
+                "and try again."
+            ),
+            code="bidi_control_characters",
+        )
+
+
+def validate_person_name(value: str) -> None:
+    """A person's name: no control characters, no bidirectional controls, and no invisible
+    characters (zero-width space, word joiner), which would make two names that look alike
+    differ or hide part of a name in an email."""
+    validate_no_control_characters(value)
+    if _INVISIBLE_CHARACTERS.search(value):
+        raise ValidationError(
+            _(
+                "This name contains invisible characters (for example a zero-width space); "
+                "remove them and try again."
+            ),
+            code="invisible_characters",
+        )
+
+
+def validate_deliverable_email(value: str) -> None:
+    """An address mail can be delivered to from the internet: its domain is a name with a dot
+    (``example.org``), not a bare host such as ``localhost`` or an address literal such as
+    ``[127.0.0.1]``, which Django's ``EmailValidator`` allows. Runs beside that validator
+    and leaves an address it refuses to it, so one message names one problem."""
+    try:
+        validate_email(value)
+    except ValidationError:
+        return
+    domain = value.rpartition("@")[2]
+    labels = domain.rstrip(".").split(".")
+    if domain.startswith("[") or len(labels) < 2 or not all(labels) or labels[-1].isdigit():
+        raise ValidationError(
+            _("Enter an email address with a full domain name, for example name@example.org."),
+            code="invalid_email_domain",
+        )
+
+
+def validate_url_shape(value: str) -> None:
+    """An absolute URL with a host, such as ``https://hooks.example.org/trilink``: a scheme,
+    ``//``, a host name, an optional port from 1 to 65535, and no white space or control
+    characters. Whether the scheme and the host are acceptable is checked apart (for a webhook
+    receiver, ``webhook_target``), since that is policy and, for a host, a fact of the moment."""
+    invalid = ValidationError(
+        _("Enter a full URL such as https://hooks.example.org/trilink."), code="invalid"
+    )
+    if re.search(r"[\s\x00-\x1f\x7f]", value) or _BIDI_CONTROL_CHARACTERS.search(value):
+        raise invalid
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as error:
+        raise invalid from error
+    if (
+        not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", parts.scheme)
+        or not value[len(parts.scheme) + 1 :].startswith("//")
+        or not parts.hostname
+        or port == 0
+    ):
+        raise invalid
 
 
 def validate_api_scopes(scopes) -> None:

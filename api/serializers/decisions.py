@@ -2,11 +2,11 @@
 
 from rest_framework import serializers
 
-from api.serializers.base import InputSerializer
+from api.serializers.base import InputSerializer, StrictIntegerField
 
 
 class ScreeningAdvanceInputSerializer(InputSerializer):
-    round = serializers.IntegerField(
+    round = StrictIntegerField(
         min_value=2,
         max_value=32767,
         help_text=(

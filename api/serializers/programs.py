@@ -3,14 +3,20 @@ from rest_framework import serializers
 from exchanges.models import Cohort, CohortQuota, Program
 
 
-class CohortQuotaOutputSerializer(serializers.ModelSerializer):
+class CohortQuotaFillOutputSerializer(serializers.ModelSerializer):
+    filled = serializers.IntegerField(
+        read_only=True, help_text="Applications of this country holding a seat."
+    )
+
     class Meta:
         model = CohortQuota
-        fields = ["country", "seats", "waitlist_size"]
+        fields = ["country", "seats", "waitlist_size", "filled"]
 
 
 class CohortOutputSerializer(serializers.ModelSerializer):
-    quotas = CohortQuotaOutputSerializer(many=True, read_only=True)
+    """A cohort of a program, with each country's seats and how many are filled."""
+
+    quotas = CohortQuotaFillOutputSerializer(many=True, read_only=True)
 
     class Meta:
         model = Cohort
@@ -47,16 +53,6 @@ class ProgramOutputSerializer(serializers.ModelSerializer):
             "sectors",
             "cohorts",
         ]
-
-
-class CohortQuotaFillOutputSerializer(serializers.ModelSerializer):
-    filled = serializers.IntegerField(
-        read_only=True, help_text="Applications of this country holding a seat."
-    )
-
-    class Meta:
-        model = CohortQuota
-        fields = ["country", "seats", "waitlist_size", "filled"]
 
 
 class CohortDetailOutputSerializer(serializers.ModelSerializer):

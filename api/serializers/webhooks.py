@@ -2,15 +2,21 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers.base import InputSerializer, TextField
+from api.serializers.base import (
+    EmailField,
+    InputSerializer,
+    StrictBooleanField,
+    TextField,
+    UrlField,
+)
 from exchanges.enums import Language, WebhookEvent
 from exchanges.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 
-@extend_schema_field({"type": "string", "format": "uri", "maxLength": 500})
-class ReceiverUrlField(serializers.CharField):
-    """Checked by the service (https, public addresses only); a refusal is 409 naming
-    ``url``, because whether a host resolves to a public address is a fact of the moment."""
+class ReceiverUrlField(UrlField):
+    """An absolute URL with a host, else 400 naming ``url``. The service then checks the
+    server's policy (https, public addresses only); a refusal is 409 naming ``url``, because
+    whether a host resolves to a public address is a fact of the moment."""
 
 
 class WebhookCreateInputSerializer(InputSerializer):
@@ -21,7 +27,7 @@ class WebhookCreateInputSerializer(InputSerializer):
         max_length=len(WebhookEvent.values),
         help_text="The events to receive.",
     )
-    contact_email = serializers.EmailField(
+    contact_email = EmailField(
         max_length=254, help_text="Told by email when the subscription is disabled."
     )
     contact_language = serializers.ChoiceField(choices=Language.choices, default=Language.EN)
@@ -32,7 +38,7 @@ class WebhookUpdateInputSerializer(WebhookCreateInputSerializer):
     """Any of the fields of a new subscription, and ``active`` (``true`` enables a disabled
     subscription again and starts its count of failures afresh)."""
 
-    active = serializers.BooleanField(required=False)
+    active = StrictBooleanField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from api.idempotency import HEADER, run_idempotent
 from api.permissions import HasScope
+from api.serializers.base import EmptyInputSerializer
 from exchanges.scopes import carry_scope_into, query_scope_for_organisation
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
@@ -49,10 +50,26 @@ class QueryScopeMixin:
 
 
 class PartnerMixin(QueryScopeMixin):
-    """``required_scope`` names the scope; ``organisation`` is the calling key's."""
+    """``required_scope`` names the scope; ``organisation`` is the calling key's.
+
+    ``input_serializers`` maps a write method to the serializer of its request body, so
+    OPTIONS describes what a client sends (``serializer_class`` is the output)."""
 
     permission_classes = [HasScope]
     required_scope: str = ""
+    input_serializers: dict = {}
+
+    def get_serializer_class(self):
+        method = getattr(getattr(self, "request", None), "method", None)
+        if method in self.input_serializers and not self.schema_only:
+            return self.input_serializers[method]
+        return super().get_serializer_class()
+
+    @staticmethod
+    def refuse_body_fields(request) -> None:
+        """An action that takes no fields: any field in the body is unknown (400), as in
+        every other request body, rather than ignored."""
+        EmptyInputSerializer(data=request.data).is_valid(raise_exception=True)
 
     @property
     def organisation(self):

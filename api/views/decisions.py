@@ -24,8 +24,8 @@ class ApplicationAdvanceView(PartnerMixin, generics.GenericAPIView):
     false`); any other round, or an application not in the screening round, is 409."""
 
     required_scope = ApiScope.DECISIONS_WRITE
-    # What OPTIONS describes; POST reads ScreeningAdvanceInputSerializer.
     serializer_class = ScreeningDecisionOutputSerializer
+    input_serializers = {"POST": ScreeningAdvanceInputSerializer}
 
     def get_queryset(self):
         if self.schema_only:

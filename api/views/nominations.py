@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from api import examples
 from api.filters import NominationFilter
+from api.serializers.base import EmptyInputSerializer
 from api.serializers.nominations import (
     NominationCreateInputSerializer,
     NominationOutputSerializer,
@@ -38,6 +39,7 @@ class NominationListView(NominationScopeMixin, PartnerListView):
     them an invitation to apply, in their language."""
 
     filterset_class = NominationFilter
+    input_serializers = {"POST": NominationCreateInputSerializer}
 
     @property
     def required_scope(self) -> str:
@@ -96,6 +98,7 @@ class NominationWithdrawView(NominationScopeMixin, generics.GenericAPIView):
     """Withdraw an invitation the candidate has not taken up (409 once they applied)."""
 
     required_scope = ApiScope.NOMINATIONS_WRITE
+    input_serializers = {"POST": EmptyInputSerializer}
 
     @extend_schema(
         request=None,
@@ -116,5 +119,7 @@ class NominationWithdrawView(NominationScopeMixin, generics.GenericAPIView):
         return self.idempotent(request, lambda: self._withdraw(request))
 
     def _withdraw(self, request):
-        nomination = nomination_withdraw(nomination=self.get_object(), via=self.via())
+        nomination = self.get_object()
+        self.refuse_body_fields(request)
+        nomination = nomination_withdraw(nomination=nomination, via=self.via())
         return Response(NominationOutputSerializer(nomination).data)

@@ -4,6 +4,7 @@ from rest_framework.response import Response
 
 from api import examples
 from api.pagination import ApiCursorPagination
+from api.serializers.base import EmptyInputSerializer
 from api.serializers.webhooks import (
     WebhookCreatedOutputSerializer,
     WebhookCreateInputSerializer,
@@ -49,6 +50,8 @@ class WebhookScopeMixin(PartnerMixin):
 class WebhookListView(WebhookScopeMixin, PartnerListView):
     """The organisation's webhook subscriptions. POST subscribes a receiver; the answer holds
     the signing secret, which is never shown again."""
+
+    input_serializers = {"POST": WebhookCreateInputSerializer}
 
     @extend_schema(
         request=WebhookCreateInputSerializer,
@@ -108,7 +111,9 @@ class WebhookDetailView(WebhookScopeMixin, generics.GenericAPIView):
 
     @extend_schema(responses={204: OpenApiResponse(description="Deleted with its log.")})
     def delete(self, request, pk: int):
-        webhook_subscription_delete(subscription=self.get_object(), via=self.via())
+        subscription = self.get_object()
+        self.refuse_body_fields(request)
+        webhook_subscription_delete(subscription=subscription, via=self.via())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -142,6 +147,7 @@ class WebhookRedeliverView(PartnerMixin, generics.GenericAPIView):
 
     required_scope = ApiScope.WEBHOOKS_MANAGE
     serializer_class = WebhookDeliveryOutputSerializer
+    input_serializers = {"POST": EmptyInputSerializer}
 
     def get_queryset(self):
         if self.schema_only:
@@ -158,8 +164,10 @@ class WebhookRedeliverView(PartnerMixin, generics.GenericAPIView):
         return self.idempotent(request, lambda: self._redeliver(request))
 
     def _redeliver(self, request):
+        delivery = self.get_object()
+        self.refuse_body_fields(request)
         delivery = webhook_delivery_redeliver(
-            delivery=self.get_object(), via={"api_key": request.user.key.prefix}
+            delivery=delivery, via={"api_key": request.user.key.prefix}
         )
         fresh = self.get_queryset().get(pk=delivery.pk)
         return Response(

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,12 @@ from exchanges.models.programs import Cohort
 class Nomination(models.Model):
     """The candidate is invited by email to apply; when they start an application to the
     cohort with the nominated address, the application records the nominating organisation
-    and the nomination becomes ``applied``."""
+    and the nomination becomes ``applied``.
+
+    Each organisation's nominations are its own: two organisations may nominate the same
+    address for a cohort, and neither learns of the other's. The candidate gets one
+    invitation (the first live nomination's); the application records that nomination's
+    organisation, and every live nomination of the address becomes ``applied``."""
 
     organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -36,13 +42,13 @@ class Nomination(models.Model):
         choices=NominationStatus.choices,
         default=NominationStatus.INVITED,
     )
-    application = models.OneToOneField(
+    application = models.ForeignKey(
         Application,
         verbose_name=_("application"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="nomination",
+        related_name="nominations",
     )
     created_at = models.DateTimeField(_("nominated"), default=timezone.now, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
@@ -52,11 +58,15 @@ class Nomination(models.Model):
         verbose_name_plural = _("nominations")
         ordering = ["-created_at", "-id"]
         constraints = [
-            # One live nomination per address and cohort, whoever nominated.
+            # One live nomination per organisation, cohort and address, whatever its case.
+            # Not one per address across organisations: the refusal would tell one
+            # organisation of another's nomination.
             models.UniqueConstraint(
-                fields=["cohort", "email"],
+                "organisation",
+                "cohort",
+                Lower("email"),
                 condition=~Q(status=NominationStatus.WITHDRAWN),
-                name="nomination_one_live_per_cohort",
+                name="nomination_one_live_per_organisation",
             ),
         ]
 

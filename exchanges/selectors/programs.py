@@ -7,10 +7,32 @@ from exchanges.enums import APPLICATION_SELECTED, CohortStatus
 from exchanges.models import Application, Cohort, CohortQuota, Program
 
 
+def quotas_with_fill() -> QuerySet[CohortQuota]:
+    """Quotas by country, each with ``filled``: the applications of its country holding a
+    seat (accepted, confirmed, participant, alumnus), counted in the same query.
+
+    Every country's fill is shown to every partner: a count per country holds no personal
+    data, so it is counted past the caller's query scope (``exchanges.scopes``)."""
+    filled = (
+        Application.objects.with_scopes_disabled()
+        .filter(
+            cohort=OuterRef("cohort"),
+            country=OuterRef("country"),
+            status__in=APPLICATION_SELECTED,
+        )
+        .order_by()
+        .values("cohort")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    return CohortQuota.objects.order_by("country").annotate(filled=Coalesce(Subquery(filled), 0))
+
+
 def programs_for_organisation(*, organisation) -> QuerySet[Program]:
-    """Programs an organisation partners on, with cohorts and quotas fetched in bulk."""
+    """Programs an organisation partners on, with cohorts and quotas (with ``filled``, see
+    ``quotas_with_fill``) fetched in bulk."""
     cohorts = Cohort.objects.order_by("-starts_on").prefetch_related(
-        Prefetch("quotas", queryset=CohortQuota.objects.order_by("country"))
+        Prefetch("quotas", queryset=quotas_with_fill())
     )
     return (
         Program.objects.filter(partners=organisation)
@@ -44,27 +66,11 @@ def cohorts_search(*, term: str) -> QuerySet[Cohort]:
 
 
 def cohorts_for_organisation(*, organisation) -> QuerySet[Cohort]:
-    """Cohorts of the programs an organisation partners on, each quota with ``filled``: the
-    applications of its country holding a seat (accepted, confirmed, participant, alumnus).
-
-    Every country's fill is shown to every partner: a count per country holds no personal
-    data, so it is counted past the caller's query scope (``exchanges.scopes``)."""
-    filled = (
-        Application.objects.with_scopes_disabled()
-        .filter(
-            cohort=OuterRef("cohort"),
-            country=OuterRef("country"),
-            status__in=APPLICATION_SELECTED,
-        )
-        .order_by()
-        .values("cohort")
-        .annotate(count=Count("id"))
-        .values("count")
-    )
-    quotas = CohortQuota.objects.order_by("country").annotate(filled=Coalesce(Subquery(filled), 0))
+    """Cohorts of the programs an organisation partners on, each quota with ``filled``
+    (``quotas_with_fill``)."""
     return (
         Cohort.objects.filter(program__partners=organisation)
         .select_related("program")
-        .prefetch_related(Prefetch("quotas", queryset=quotas))
+        .prefetch_related(Prefetch("quotas", queryset=quotas_with_fill()))
         .order_by("id")
     )

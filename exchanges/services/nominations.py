@@ -20,6 +20,12 @@ class AlreadyNominated(ExchangeError):
     default_message = _("This person is already nominated for this cohort.")
 
 
+def _live(cohort: Cohort, email: str):
+    return Nomination.objects.filter(cohort=cohort, email__iexact=email).exclude(
+        status=NominationStatus.WITHDRAWN
+    )
+
+
 @transaction.atomic
 def nomination_create(
     *,
@@ -35,13 +41,24 @@ def nomination_create(
     """Nominate ``email`` for ``cohort`` and queue the invitation in ``language``.
 
     The cohort must be one of the organisation's programs (callers pass it from the
-    organisation's scope) and open. Raises ``DeadlinePassed`` for a closed call and
-    ``AlreadyNominated`` when a live nomination for the address and cohort exists. ``via``
+    organisation's scope) and open. Raises ``DeadlinePassed`` (``cohort_not_open``) for a
+    closed call and ``AlreadyNominated`` when the organisation already has a live nomination
+    for the address (compared in any case; it is stored in lower case) and cohort. ``via``
     is logged with the change (the API key that made it).
+
+    Another organisation's nomination of the same address changes nothing in the answer, so
+    no organisation learns of another's. It changes the mail: the candidate gets one
+    invitation per cohort, the first live nomination's, so a later one is recorded without
+    mailing them again (the activity log says ``invitation_mailed: false``).
     """
     if not cohort.is_open:
-        raise DeadlinePassed(_("This call is not open for applications."))
-    email = email.strip()
+        raise DeadlinePassed(_("This call is not open for applications."), code="cohort_not_open")
+    email = email.strip().lower()
+    if _live(cohort, email).filter(organisation=organisation).exists():
+        raise AlreadyNominated(code="already_nominated")
+    # Taken before this nomination exists; two organisations nominating at the same moment
+    # may each mail an invitation, which is harmless.
+    already_invited = _live(cohort, email).exists()
     try:
         with transaction.atomic():
             nomination = Nomination.objects.create(
@@ -53,13 +70,21 @@ def nomination_create(
                 note=note,
             )
     except IntegrityError as error:
+        # The same organisation's concurrent request won the race.
         raise AlreadyNominated(code="already_nominated") from error
     activity_log_record(
         actor=actor,
         obj=nomination,
         action_type=Activity.NOMINATION_CREATED,
-        data={"organisation": organisation.pk, "cohort": cohort.pk, **(via or {})},
+        data={
+            "organisation": organisation.pk,
+            "cohort": cohort.pk,
+            "invitation_mailed": not already_invited,
+            **(via or {}),
+        },
     )
+    if already_invited:
+        return nomination
     with translation.override(language):
         context = {
             "recipient_name": name,
@@ -113,28 +138,30 @@ def nomination_withdraw(
 
 
 def nomination_link_application(*, application: Application) -> None:
-    """Called when an application starts: a live invitation for the applicant's address and
-    the cohort records its organisation on the application. Runs in the caller's
-    transaction."""
-    nomination = (
+    """Called when an application starts: every live invitation for the applicant's address
+    and the cohort becomes ``applied`` with the application, and the application records the
+    organisation of the first of them (whose invitation the candidate got). Runs in the
+    caller's transaction."""
+    nominations = list(
         Nomination.objects.select_for_update()
         .filter(
             cohort_id=application.cohort_id,
             email__iexact=application.applicant.email,
             status=NominationStatus.INVITED,
         )
-        .first()
+        .order_by("created_at", "id")
     )
-    if nomination is None:
+    if not nominations:
         return
-    nomination.status = NominationStatus.APPLIED
-    nomination.application = application
-    nomination.save(update_fields=["status", "application"])
-    application.nominated_by_id = nomination.organisation_id
+    for nomination in nominations:
+        nomination.status = NominationStatus.APPLIED
+        nomination.application = application
+        nomination.save(update_fields=["status", "application"])
+        activity_log_record(
+            actor=None,
+            obj=nomination,
+            action_type=Activity.NOMINATION_APPLIED,
+            data={"application": application.pk},
+        )
+    application.nominated_by_id = nominations[0].organisation_id
     application.save(update_fields=["nominated_by"])
-    activity_log_record(
-        actor=None,
-        obj=nomination,
-        action_type=Activity.NOMINATION_APPLIED,
-        data={"application": application.pk},
-    )

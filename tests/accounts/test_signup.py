@@ -74,6 +74,59 @@ def test_signup_with_unknown_time_zone_shows_form_error(client):
     assert User.objects.filter(email="hana.kim@example.org").exists() is False
 
 
+@pytest.mark.parametrize("email", ["hana@localhost", "hana@[127.0.0.1]"])
+def test_signup_with_an_address_without_a_full_domain_name_shows_form_error(client, email):
+    response = client.post(reverse("account_signup"), _signup_data(email=email))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "email": ["Enter an email address with a full domain name, for example name@example.org."]
+    }
+    assert User.objects.filter(email=email).exists() is False
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("given_name", "Hana\u202e"),
+        ("family_name", "K\u2066im\u2069"),
+        ("local_name", "김\u200b하나"),
+    ],
+)
+def test_signup_with_bidi_or_invisible_characters_in_a_name_shows_form_error(client, field, value):
+    response = client.post(reverse("account_signup"), _signup_data(**{field: value}))
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == [field]
+    assert User.objects.filter(email="hana.kim@example.org").exists() is False
+
+
+def test_profile_refuses_a_name_with_a_right_to_left_override(client):
+    user = ApplicantFactory(given_name="Hana")
+    client.force_login(user)
+
+    response = client.post(
+        reverse("account_profile"),
+        {
+            "given_name": "Hana\u202eevil",
+            "family_name": "Kim",
+            "local_name": "",
+            "preferred_language": "en",
+            "country": "KR",
+            "time_zone": "Asia/Seoul",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["given_name"] == [
+        "This text contains invisible characters that change the direction of the text around "
+        "them (for example U+202E RIGHT-TO-LEFT OVERRIDE); remove them and try again."
+    ]
+    user.refresh_from_db()
+    assert user.given_name == "Hana"
+
+
 def test_email_confirmation_get_shows_form_without_confirming(client):
     client.post(reverse("account_signup"), _signup_data())
     confirm_path = _confirmation_path_from_newest_email()

@@ -140,3 +140,28 @@ def test_options_describes_the_action_without_an_error(world):
 
     assert response.status_code == 200
     assert response.json()["name"] == "Application Advance"
+
+
+@pytest.mark.parametrize("value", ["2", 2.0, True])
+def test_a_round_that_is_not_a_json_integer_is_400(world, value):
+    _rounds(world["cohort"])
+    jp = client_for(world["JP"].token)
+
+    response = _advance(jp, world["JP"].application, {"round": value})
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["errors"] == [
+        {"field": "round", "code": "invalid", "detail": "A valid integer is required."}
+    ]
+    assert not ReviewRoundEntry.objects.filter(application=world["JP"].application).exists()
+
+
+def test_options_describes_the_round_a_decision_is_posted_with(world):
+    jp = client_for(world["JP"].token)
+
+    response = jp.options(f"/api/v1/applications/{world['JP'].application.pk}/advance/")
+
+    actions = response.json()["actions"]["POST"]
+    assert list(actions) == ["round"]
+    assert (actions["round"]["type"], actions["round"]["min_value"]) == ("integer", 2)

@@ -64,7 +64,7 @@ def test_the_same_key_for_a_different_body_is_a_409_problem(world):
 @pytest.mark.django_db
 def test_a_failed_request_stores_nothing_so_a_retry_runs(world):
     jp = client_for(world["JP"].token)
-    bad = {**payload(world), "email": "nominee-kr@example.org"}  # already nominated: 409
+    bad = {**payload(world), "email": "nominee-jp@example.org"}  # JP's own nominee: 409
 
     refused = jp.post(NOMINATIONS, bad, format="json", HTTP_IDEMPOTENCY_KEY="k")
 

@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.core import mail
 from django.test import override_settings
 from drf_spectacular.generators import SchemaGenerator
 
@@ -466,3 +467,142 @@ def test_a_name_with_spaces_around_it_is_trimmed_and_matches_the_schema(jp, worl
 
     assert response.status_code == 201
     assert response.json()["name"] == "Kim Minji"
+
+
+def test_an_unknown_field_is_reported_with_every_other_failing_field(jp, world):
+    response = jp.post(
+        NOMINATIONS,
+        {"cohort": "1", "name": 5, "email": "bad", "language": "fr", "note": None, "extra": 1},
+        format="json",
+    )
+
+    body = assert_problem(response, 400, "invalid")
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [
+        ("cohort", "invalid"),
+        ("name", "invalid"),
+        ("email", "invalid"),
+        ("language", "invalid_choice"),
+        ("note", "null"),
+        ("extra", "unknown_field"),
+    ]
+
+
+@pytest.mark.parametrize("cohort", ["{pk}", "{pk}.0", True])
+def test_a_cohort_that_is_not_a_json_integer_is_refused(jp, world, cohort):
+    pk = world["cohort"].pk
+    value = cohort.format(pk=pk) if isinstance(cohort, str) else cohort
+    if value == f"{pk}.0":
+        value = float(pk)
+    before = Nomination.objects.count()
+
+    response = jp.post(NOMINATIONS, nomination_body(world, cohort=value), format="json")
+
+    body = assert_problem(response, 400, "invalid")
+    assert body["errors"] == [
+        {"field": "cohort", "code": "invalid", "detail": "A valid integer is required."}
+    ]
+    assert Nomination.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "email", ["a@localhost", "a@[127.0.0.1]", "a@example.", "a@127.0.0.1", "a@b..org"]
+)
+def test_an_address_without_a_full_domain_name_is_refused_and_nobody_is_mailed(
+    jp, world, email, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = jp.post(NOMINATIONS, nomination_body(world, email=email), format="json")
+
+    body = assert_problem(response, 400, "invalid")
+    assert [e["field"] for e in body["errors"]] == ["email"]
+    assert not Nomination.objects.filter(email=email).exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Ann\u202egnp.exe", "bidi_control_characters"),
+        ("\u202aAnn", "bidi_control_characters"),
+        ("Ann\u2067Lee\u2069", "bidi_control_characters"),
+        ("An\u200bn", "invisible_characters"),
+        ("Ann\u2060", "invisible_characters"),
+    ],
+)
+def test_a_name_with_bidi_controls_or_invisible_characters_is_refused(jp, world, name, code):
+    assert re.search(name_pattern(), name) is None
+    before = Nomination.objects.count()
+
+    response = jp.post(NOMINATIONS, nomination_body(world, name=name), format="json")
+
+    body = assert_problem(response, 400, "invalid")
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [("name", code)]
+    assert Nomination.objects.count() == before
+
+
+def test_a_name_with_a_zero_width_joiner_and_a_note_with_rlm_are_accepted(jp, world):
+    """Joiners belong to some scripts and emoji, and a direction mark only hints a direction:
+    neither reorders the text."""
+    name, note = "Ann \U0001f469\u200d\U0001f52c", "\u05e9\u05dc\u05d5\u05dd\u200f 2027"
+
+    response = jp.post(NOMINATIONS, nomination_body(world, name=name, note=note), format="json")
+
+    assert response.status_code == 201, response.content
+    assert (response.json()["name"], response.json()["note"]) == (name, note)
+
+
+def test_a_note_with_a_bidi_override_is_refused(jp, world):
+    response = jp.post(NOMINATIONS, nomination_body(world, note="ok \u202e"), format="json")
+
+    body = assert_problem(response, 400, "invalid")
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [
+        ("note", "bidi_control_characters")
+    ]
+
+
+def test_a_field_in_the_body_of_withdraw_is_unknown_and_nothing_is_withdrawn(jp, world):
+    nomination = world["JP"].nomination
+
+    response = jp.post(
+        f"/api/v1/nominations/{nomination.pk}/withdraw/", {"reason": "x"}, format="json"
+    )
+
+    body = assert_problem(response, 400, "invalid")
+    assert body["errors"] == [
+        {"field": "reason", "code": "unknown_field", "detail": "Unknown field."}
+    ]
+    nomination.refresh_from_db()
+    assert nomination.status == "invited"
+    assert (
+        jp.post(f"/api/v1/nominations/{nomination.pk}/withdraw/", {}, format="json").json()[
+            "status"
+        ]
+        == "withdrawn"
+    )
+
+
+def test_another_organisations_nomination_is_404_whatever_the_body(jp, world):
+    nomination = world["US"].nomination
+
+    response = jp.post(
+        f"/api/v1/nominations/{nomination.pk}/withdraw/", {"reason": "x"}, format="json"
+    )
+
+    assert_problem(response, 404, "not_found")
+
+
+def test_options_describes_the_fields_a_nomination_is_posted_with(jp):
+    actions = jp.options(NOMINATIONS).json()["actions"]["POST"]
+
+    assert sorted(actions) == ["cohort", "email", "language", "name", "note"]
+    assert (actions["cohort"]["type"], actions["cohort"]["read_only"]) == ("integer", False)
+    assert actions["email"]["required"] is True
+    assert "status" not in actions
+
+
+def test_options_of_an_action_without_fields_describes_an_empty_body(jp, world):
+    nomination = world["JP"].nomination
+
+    response = jp.options(f"/api/v1/nominations/{nomination.pk}/withdraw/")
+
+    assert response.json()["actions"] == {"POST": {}}

@@ -70,6 +70,24 @@ def test_cohort_shows_quotas_with_fill(jp, world):
     assert body["program"] == cohort.program_id
 
 
+def test_programs_show_each_cohorts_quotas_with_fill_as_cohorts_do(jp, world):
+    cohort = world["cohort"]
+    for country, seats in (("JP", 5), ("KR", 4)):
+        cohort.quotas.create(country=country, seats=seats)
+
+    program = jp.get("/api/v1/programs/").json()["results"][0]
+    detail = jp.get(f"/api/v1/programs/{cohort.program_id}/").json()
+
+    assert program["cohorts"][0]["quotas"] == [
+        {"country": "JP", "seats": 5, "waitlist_size": 0, "filled": 1},
+        {"country": "KR", "seats": 4, "waitlist_size": 0, "filled": 1},
+    ]
+    assert (
+        program["cohorts"][0]["quotas"] == jp.get(f"/api/v1/cohorts/{cohort.pk}/").json()["quotas"]
+    )
+    assert detail == program
+
+
 def test_application_shows_answers_and_document_metadata(jp, world):
     application, document = world["JP"].application, world["JP"].document
 
@@ -326,6 +344,7 @@ def test_nominating_emails_the_candidate_in_their_language(
     assert ActivityLog.objects.get(action_type="exchanges.nomination.created").data == {
         "organisation": world["JP"].organisation.pk,
         "cohort": cohort.pk,
+        "invitation_mailed": True,
         "api_key": world["JP"].token.split("_")[1],
     }
 
@@ -347,13 +366,112 @@ def test_korean_invitation_uses_nim(world, django_capture_on_commit_callbacks):
     assert mail.outbox[-1].body.startswith("김민준님, 안녕하십니까.\n\nPartner KR에서 귀하를")
 
 
-def test_a_second_live_nomination_of_the_same_address_is_a_409_problem(jp, world):
-    payload = {"cohort": world["cohort"].pk, "name": "A", "email": "nominee-kr@example.org"}
+def nominate(client, world, email: str, **fields):
+    return client.post(
+        "/api/v1/nominations/",
+        {"cohort": world["cohort"].pk, "name": "Test Cand", "email": email, **fields},
+        format="json",
+    )
 
-    response = jp.post("/api/v1/nominations/", payload, format="json")
 
-    assert response.status_code == 409
-    assert response.json()["code"] == "already_nominated"
+def test_a_second_live_nomination_by_the_same_organisation_is_a_409_problem(jp, world):
+    response = nominate(jp, world, "nominee-jp@example.org")
+
+    body = response.json()
+    assert (response.status_code, body["code"], body["detail"]) == (
+        409,
+        "already_nominated",
+        "This person is already nominated for this cohort.",
+    )
+
+
+def test_the_duplicate_check_ignores_the_case_of_the_address(
+    jp, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = nominate(jp, world, "cand@example.org")
+        second = nominate(jp, world, "CAND@EXAMPLE.ORG")
+        third = nominate(jp, world, "Nominee-JP@Example.org")
+
+    assert (first.status_code, first.json()["email"]) == (201, "cand@example.org")
+    assert (second.status_code, second.json()["code"]) == (409, "already_nominated")
+    assert (third.status_code, third.json()["code"]) == (409, "already_nominated")
+    assert [m.to for m in mail.outbox] == [["cand@example.org"]]
+
+
+def test_an_address_typed_in_capitals_is_stored_in_lower_case(jp, world):
+    response = nominate(jp, world, " Cand@Example.ORG ")
+
+    assert (response.status_code, response.json()["email"]) == (201, "cand@example.org")
+    assert Nomination.objects.get(pk=response.json()["id"]).email == "cand@example.org"
+
+
+def test_another_organisations_nomination_tells_a_partner_nothing(
+    world, django_capture_on_commit_callbacks
+):
+    """JP cannot read US's nominations, so POST must not tell JP of one either: the answer is
+    the one an address nobody nominated gets, and the candidate is not mailed twice."""
+    us, jp = client_for(world["US"].token), client_for(world["JP"].token)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        by_us = nominate(us, world, "cand@example.org", language="ja", note="hi")
+        by_jp = nominate(jp, world, "CAND@example.org", language="ja", note="hi")
+        fresh = nominate(jp, world, "nobody@example.org", language="ja", note="hi")
+
+    def shape(response):
+        body = response.json()
+        return response.status_code, {
+            k: v for k, v in body.items() if k not in ("id", "email", "created_at")
+        }
+
+    assert shape(by_us) == shape(by_jp) == shape(fresh)
+    assert shape(by_jp) == (
+        201,
+        {
+            "cohort": world["cohort"].pk,
+            "name": "Test Cand",
+            "language": "ja",
+            "note": "hi",
+            "status": "invited",
+            "application": None,
+            "withdrawn_at": None,
+        },
+    )
+    assert [m.to for m in mail.outbox] == [["cand@example.org"], ["nobody@example.org"]]
+    assert mail.outbox[0].body.startswith("Test Cand 様\n\nPartner USがあなたを")
+    logged = ActivityLog.objects.filter(action_type="exchanges.nomination.created").order_by("id")
+    assert [entry.data["invitation_mailed"] for entry in logged] == [True, False, True]
+    assert jp.get(f"/api/v1/nominations/{by_us.json()['id']}/").status_code == 404
+
+
+def test_nominations_of_two_organisations_both_become_applied_and_the_first_is_recorded(world):
+    us, jp = client_for(world["US"].token), client_for(world["JP"].token)
+    first = nominate(us, world, "cand@example.org").json()
+    second = nominate(jp, world, "cand@example.org").json()
+    applicant = ApplicantFactory(email="Cand@example.org", country="JP")
+
+    application = application_start(cohort=world["cohort"], applicant=applicant)
+
+    assert application.nominated_by == world["US"].organisation
+    assert Nomination.objects.get(pk=first["id"]).application == application
+    second_after = jp.get(f"/api/v1/nominations/{second['id']}/").json()
+    assert (second_after["status"], second_after["application"]) == ("applied", application.pk)
+
+
+def test_a_nomination_for_a_closed_call_is_a_409_cohort_not_open(jp, world):
+    cohort = world["cohort"]
+    cohort.deadline = timezone.now() - dt.timedelta(minutes=1)
+    cohort.save(update_fields=["deadline"])
+
+    response = nominate(jp, world, "late@example.org")
+
+    body = response.json()
+    assert (response.status_code, body["code"], body["type"]) == (
+        409,
+        "cohort_not_open",
+        "https://trilink.example/problems/cohort_not_open",
+    )
+    assert body["detail"] == "This call is not open for applications."
 
 
 def test_starting_the_application_records_the_nominating_organisation(world):

@@ -68,7 +68,7 @@ def test_a_repeated_create_with_the_same_idempotency_key_creates_one(jp):
         ("https://127.0.0.1:8443/", "webhook_private_address"),
         ("https://10.0.0.8/hook", "webhook_private_address"),
         ("http://93.184.215.14/hook", "webhook_scheme"),
-        ("mailto:it@example.jp", "webhook_scheme"),
+        ("ftp://93.184.215.14/hook", "webhook_scheme"),
     ],
 )
 def test_a_receiver_off_the_public_internet_is_refused(jp, settings, url, code):
@@ -79,6 +79,72 @@ def test_a_receiver_off_the_public_internet_is_refused(jp, settings, url, code):
     body = assert_problem(response, 409, code)
     assert [error["field"] for error in body["errors"]] == ["url"]
     assert not WebhookSubscription.objects.filter(url=url).exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com:99999/x",
+        "https://example.com:0/x",
+        5,
+        None,
+        "not a url",
+        "mailto:it@example.jp",
+        "https:///path-without-host",
+        "//93.184.215.14/hook",
+        "https://93.184.215.14/a b",
+    ],
+)
+def test_a_url_of_the_wrong_shape_is_400_naming_url(jp, world, url):
+    """The request's shape is 400; 409 is for what the server's policy makes of a
+    well-formed URL at the moment (its scheme, where its host resolves)."""
+    created = jp.post("/api/v1/webhooks/", {**NEW, "url": url}, format="json")
+    subscription = world["JP"].extra["webhook"]
+    changed = jp.patch(f"/api/v1/webhooks/{subscription.pk}/", {"url": url}, format="json")
+
+    for response in (created, changed):
+        body = assert_problem(response, 400, "invalid")
+        assert [error["field"] for error in body["errors"]] == ["url"]
+    assert WebhookSubscription.objects.filter(organisation=world["JP"].organisation).count() == 1
+    subscription.refresh_from_db()
+    assert subscription.url == "https://93.184.215.2/hook"
+
+
+@pytest.mark.parametrize("active", ["yes", "true", 1, 0, None])
+def test_active_must_be_a_json_boolean(jp, world, active):
+    subscription = world["JP"].extra["webhook"]
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(is_active=False)
+
+    response = jp.patch(f"/api/v1/webhooks/{subscription.pk}/", {"active": active}, format="json")
+
+    body = assert_problem(response, 400, "invalid")
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [
+        ("active", "null" if active is None else "invalid")
+    ]
+    subscription.refresh_from_db()
+    assert subscription.is_active is False
+
+
+def test_a_contact_address_without_a_full_domain_name_is_400(jp):
+    response = jp.post("/api/v1/webhooks/", {**NEW, "contact_email": "it@localhost"}, format="json")
+
+    body = assert_problem(response, 400, "invalid")
+    assert [error["field"] for error in body["errors"]] == ["contact_email"]
+
+
+def test_fields_in_the_body_of_redeliver_or_delete_are_unknown(jp, world):
+    subscription, delivery = world["JP"].extra["webhook"], world["JP"].extra["delivery"]
+
+    redeliver = jp.post(
+        f"/api/v1/webhook-deliveries/{delivery.pk}/redeliver/", {"now": True}, format="json"
+    )
+    delete = jp.delete(f"/api/v1/webhooks/{subscription.pk}/", {"force": True}, format="json")
+
+    assert [e["field"] for e in assert_problem(redeliver, 400, "invalid")["errors"]] == ["now"]
+    assert [e["field"] for e in assert_problem(delete, 400, "invalid")["errors"]] == ["force"]
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("failed", 10)
+    assert WebhookSubscription.objects.filter(pk=subscription.pk).exists()
 
 
 def test_unknown_events_and_fields_are_400_naming_them(jp):
