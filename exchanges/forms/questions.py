@@ -48,6 +48,7 @@ class QuestionForm(forms.ModelForm):
             "max_words",
             "min_value",
             "max_value",
+            "date_range",
             "document_kind",
             "show_if_question",
         ]
