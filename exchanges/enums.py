@@ -217,6 +217,14 @@ class QuestionKind(models.TextChoices):
     LIKERT = "likert", _("Likert scale")
 
 
+class DateRange(models.TextChoices):
+    """The dates a date question accepts (``exchanges.validators.validate_answer_date``)."""
+
+    ANY = "any", _("Any date from 1900 to 2099")
+    PAST = "past", _("A date from 1900 up to today")
+    UPCOMING = "upcoming", _("A date from today up to the program's last day")
+
+
 class DocumentKind(models.TextChoices):
     CV = "cv", _("CV or résumé")
     ESSAY = "essay", _("Essay")

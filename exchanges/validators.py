@@ -15,10 +15,18 @@ import filetype
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.template import Engine, Template, TemplateSyntaxError
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from exchanges.enums import ApiScope, DietaryNeed, VisaStatus, WebhookEvent
+from exchanges.enums import (
+    ApiScope,
+    DateRange,
+    DietaryNeed,
+    QuestionKind,
+    VisaStatus,
+    WebhookEvent,
+)
 from exchanges.file_checks import inspect_upload
 
 
@@ -37,14 +45,43 @@ def validate_time_zone(value: str) -> None:
         )
 
 
-# Content types accepted for uploads, decided from the bytes, never from the name.
-UPLOAD_CONTENT_TYPES = {
-    "application/pdf": ".pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-}
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass(frozen=True)
+class UploadType:
+    content_type: str
+    extensions: tuple[str, ...]
+    name: str
+
+
+# The one definition of what an upload may be, decided from the bytes, never from the name.
+# The accept attribute of every file input, the hints beside them and the refusal messages
+# are all made from it, so a label can never promise fewer or more types than are accepted.
+UPLOAD_TYPES = (
+    UploadType("application/pdf", (".pdf",), "PDF"),
+    UploadType(DOCX_CONTENT_TYPE, (".docx",), _("Word (DOCX)")),
+    UploadType("image/jpeg", (".jpg", ".jpeg"), "JPEG"),
+    UploadType("image/png", (".png",), "PNG"),
+)
+UPLOAD_CONTENT_TYPES = {kind.content_type: kind.extensions[0] for kind in UPLOAD_TYPES}
+UPLOAD_ACCEPT = ",".join(ext for kind in UPLOAD_TYPES for ext in kind.extensions)
+
+
+def upload_types_text() -> str:
+    """The accepted types as a list in the active language: "PDF, Word (DOCX), JPEG or PNG"."""
+    names = [str(kind.name) for kind in UPLOAD_TYPES]
+    if len(names) == 1:
+        return names[0]
+    return str(_("%(items)s or %(last)s")) % {
+        "items": str(pgettext_lazy("list separator", ", ")).join(names[:-1]),
+        "last": names[-1],
+    }
+
+
+def upload_help_text(*, max_mb: int) -> str:
+    """The hint beside a file input: the accepted types and the size limit."""
+    return str(_("%(types)s, up to %(max)s MB.")) % {"types": upload_types_text(), "max": max_mb}
 
 
 def _is_docx(head_file) -> bool:
@@ -91,12 +128,9 @@ def validate_upload(uploaded_file, *, max_mb: int) -> str:
     content_type = sniff_upload_content_type(uploaded_file)
     if content_type is None:
         raise ValidationError(
-            _(
-                "“%(name)s” is not a PDF, Word (DOCX), JPEG or PNG file. "
-                "The file's content was checked, not its name."
-            ),
+            UPLOAD_REFUSALS["type"],
             code="file_type",
-            params={"name": uploaded_file.name},
+            params={"name": uploaded_file.name, "types": upload_types_text()},
         )
 
     uploaded_file.seek(0)
@@ -106,7 +140,9 @@ def validate_upload(uploaded_file, *, max_mb: int) -> str:
     if refusal is not None:
         message = UPLOAD_REFUSALS.get(refusal.code, UPLOAD_REFUSALS["damaged"])
         raise ValidationError(
-            message, code=f"file_{refusal.code}", params={"name": uploaded_file.name}
+            message,
+            code=f"file_{refusal.code}",
+            params={"name": uploaded_file.name, "types": upload_types_text()},
         )
     return content_type
 
@@ -114,17 +150,14 @@ def validate_upload(uploaded_file, *, max_mb: int) -> str:
 # Why an upload of an accepted type was refused after its content was parsed
 # (``exchanges.file_checks``); the codes are that module's.
 UPLOAD_REFUSALS = {
-    "type": _(
-        "“%(name)s” is not a PDF, Word (DOCX), JPEG or PNG file. "
-        "The file's content was checked, not its name."
-    ),
+    "type": _("“%(name)s” is not a %(types)s file. The file's content was checked, not its name."),
     "damaged": _(
         "“%(name)s” is damaged or incomplete and cannot be opened. Please save it "
         "again and upload the new file."
     ),
     "appended": _(
         "“%(name)s” has other data hidden after the document. Please save it again "
-        "as a plain PDF, DOCX, JPEG or PNG and upload the new file."
+        "as a plain %(types)s file and upload the new file."
     ),
     "active": _(
         "“%(name)s” contains active content (scripts, macros, embedded files or "
@@ -243,6 +276,96 @@ def passport_valid_through(ends_on):
 
 def _date_text(value) -> str:
     return formats.date_format(value, "DATE_FORMAT")
+
+
+# The oldest age a date of birth may give: anything older is a typing mistake (0001-01-01).
+BIRTH_DATE_MAX_AGE = 120
+
+
+def validate_birth_date(value: dt.date, *, today: dt.date | None = None) -> None:
+    """Refuse a date of birth in the future or more than ``BIRTH_DATE_MAX_AGE`` years ago.
+
+    The program's own age range is an eligibility rule with its own reasons; this check only
+    keeps impossible dates out, so no age below 0 or above 120 is ever computed or shown."""
+    today = today or timezone.localdate()
+    if value > today:
+        raise ValidationError(
+            _("The date of birth cannot be in the future."), code="birth_date_future"
+        )
+    earliest = add_months(today, -12 * BIRTH_DATE_MAX_AGE)
+    if value < earliest:
+        raise ValidationError(
+            _("Enter a date of birth on or after %(earliest)s."),
+            code="birth_date_too_early",
+            params={"earliest": _date_text(earliest)},
+        )
+
+
+# The widest range of a date answer: earlier or later dates are typing mistakes.
+ANSWER_DATE_EARLIEST = dt.date(1900, 1, 1)
+ANSWER_DATE_LATEST = dt.date(2099, 12, 31)
+
+
+def answer_date_bounds(*, date_range: str, today: dt.date, ends_on: dt.date | None):
+    """The first and last date an answer to a question with ``date_range`` may give."""
+    if date_range == DateRange.PAST:
+        return ANSWER_DATE_EARLIEST, today
+    if date_range == DateRange.UPCOMING:
+        return today, ends_on or ANSWER_DATE_LATEST
+    return ANSWER_DATE_EARLIEST, ANSWER_DATE_LATEST
+
+
+def validate_answer_date(
+    value: dt.date, *, date_range: str, today: dt.date | None = None, ends_on: dt.date | None
+) -> None:
+    """Refuse a date answer outside its question's range; ``ends_on`` is the program's last
+    day (an "available from" date after it cannot be meant)."""
+    earliest, latest = answer_date_bounds(
+        date_range=date_range, today=today or timezone.localdate(), ends_on=ends_on
+    )
+    if not earliest <= value <= latest:
+        raise ValidationError(
+            _("Enter a date from %(earliest)s to %(latest)s."),
+            code="date_out_of_range",
+            params={"earliest": _date_text(earliest), "latest": _date_text(latest)},
+        )
+
+
+# How a checkbox question names the partner organisations and the sharing of data with them,
+# in the three languages of the form. Both must appear for a question to be that consent.
+_PARTNER_WORDS = re.compile(
+    r"\bpartner|パートナー|協力団体|提携団体|協力機関|협력\s*기관|협력\s*단체|파트너", re.IGNORECASE
+)
+_SHARING_WORDS = re.compile(
+    r"\bshar(?:e|ed|es|ing)\b|\bdisclos|\btransfer|\bsee\b|\baccess|共有|提供|開示|閲覧|공유|제공|열람",
+    re.IGNORECASE,
+)
+
+
+def is_partner_sharing_consent(*, kind: str, labels: list[str]) -> bool:
+    """Whether a question asks for the consent to share data with partner organisations."""
+    return kind == QuestionKind.CONSENT and any(
+        _PARTNER_WORDS.search(label or "") and _SHARING_WORDS.search(label or "")
+        for label in labels
+    )
+
+
+def validate_not_partner_sharing_consent(*, kind: str, labels: list[str]) -> None:
+    """Refuse a form question that asks again for the consent to share with partners.
+
+    That choice is asked once, optional, when the application starts, and stored as
+    ``Application.shares_with_partners``, the only value partner access follows. A second
+    checkbox (worse, a required one) would record a consent the system ignores and that
+    contradicts the first."""
+    if is_partner_sharing_consent(kind=kind, labels=labels):
+        raise ValidationError(
+            _(
+                "Sharing with partner organisations is asked once, as an optional choice, when "
+                "the applicant starts the application, and recorded with it. A form question "
+                "cannot ask for it again."
+            ),
+            code="duplicate_partner_consent",
+        )
 
 
 def _raise_if(errors: dict) -> None:

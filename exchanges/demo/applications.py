@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from exchanges.demo.history import application_backdate, cohort_window_opened
-from exchanges.enums import ApplicationStatus, DocumentKind, QuestionKind, Role
+from exchanges.enums import ApplicationStatus, DateRange, DocumentKind, QuestionKind, Role
 from exchanges.models import Application, Cohort, FormStep, Question
 from exchanges.selectors.privacy import privacy_notice_current
 from exchanges.services.applications import (
@@ -132,7 +132,7 @@ FORM_SPEC = [
                 "available",
                 QuestionKind.DATE,
                 ("Available from", "参加可能な開始日", "참가 가능 시작일"),
-                {"required": False},
+                {"required": False, "date_range": DateRange.UPCOMING},
             ),
         ],
     ),
@@ -142,18 +142,20 @@ FORM_SPEC = [
             (
                 "cv",
                 QuestionKind.FILE,
-                ("CV (PDF or Word)", "履歴書（PDFまたはWord）", "이력서(PDF 또는 Word)"),
-                # Optional: participants confirmed in other demo steps attach none.
+                ("CV", "履歴書", "이력서"),
+                # Optional: participants confirmed in other demo steps attach none. The label
+                # names no file types: the hint beside the input lists the accepted ones.
                 {"document_kind": DocumentKind.CV, "required": False},
             ),
+            # A declaration, not a consent: sharing with partner organisations is asked once,
+            # optionally, when the application starts (``Application.shares_with_partners``).
             (
-                "privacy",
+                "declaration",
                 QuestionKind.CONSENT,
                 (
-                    "I agree that my data is shared with the partner organisations of "
-                    "this program.",
-                    "応募情報が本プログラムのパートナー団体と共有されることに同意します。",
-                    "지원 정보가 본 프로그램의 협력 기관과 공유되는 것에 동의합니다.",
+                    "I confirm that the information in this application is true and complete.",
+                    "この応募書類の内容が事実であり、漏れがないことを確認します。",
+                    "이 지원서의 내용이 사실이며 빠짐없음을 확인합니다.",
                 ),
                 {},
             ),
@@ -259,7 +261,7 @@ def _answers(language: str, questions: dict[str, Question], rng) -> dict[int, ob
         "understanding": str(rng.randint(2, 5)),
         "interests": sorted(rng.sample([o["value"] for o in INTERESTS], 2)),
         "years": str(rng.randint(1, 12)),
-        "privacy": True,
+        "declaration": True,
     }
     if abroad == "yes":
         values["abroad_detail"] = {"en": "Japan, 2023", "ja": "韓国、2023年", "ko": "일본, 2023년"}[

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from exchanges.enums import Country, LanguageLevel, QuestionKind, Sector
+from exchanges.validators import UPLOAD_ACCEPT, upload_help_text, validate_birth_date
 
 OTHER_COUNTRY = "ZZ"
 COUNTRY_CHOICES = [("", "---------"), *Country.choices, (OTHER_COUNTRY, _("Another country"))]
@@ -22,7 +23,9 @@ class DateInput(forms.DateInput):
 class EligibilityForm(forms.Form):
     """The facts the eligibility rules need; the pre-check page and step 1 both use it."""
 
-    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput)
+    birth_date = forms.DateField(
+        label=_("Date of birth"), widget=DateInput, validators=[validate_birth_date]
+    )
     citizenship = forms.ChoiceField(label=_("Citizenship"), choices=COUNTRY_CHOICES)
     residence_country = forms.ChoiceField(label=_("Country of residence"), choices=COUNTRY_CHOICES)
     english_level = forms.ChoiceField(label=_("English"), choices=LanguageLevel.choices)
@@ -152,16 +155,7 @@ class QuestionStepForm(forms.Form):
             return forms.BooleanField(initial=bool(value), **common)
         if kind == QuestionKind.FILE:
             common["help_text"] = " ".join(
-                filter(
-                    None,
-                    [
-                        help_text,
-                        str(
-                            _("PDF, Word (DOCX), JPEG or PNG, up to %(max)s MB.")
-                            % {"max": settings.MAX_UPLOAD_MB}
-                        ),
-                    ],
-                )
+                filter(None, [help_text, upload_help_text(max_mb=settings.MAX_UPLOAD_MB)])
             )
             document = self.documents.get(question.pk)
             if document is not None:
@@ -170,7 +164,7 @@ class QuestionStepForm(forms.Form):
                 )
             # An empty file is refused by the upload service, with the file's name.
             return forms.FileField(
-                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.jpg,.jpeg,.png"}),
+                widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
                 allow_empty_file=True,
                 **common,
             )
@@ -215,8 +209,13 @@ class GuardianConsentForm(forms.Form):
 class LetterUploadForm(forms.Form):
     letter = forms.FileField(
         label=_("Recommendation letter"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
+        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The same accepted types as every other upload (exchanges.validators.UPLOAD_TYPES).
+        self.fields["letter"].help_text = upload_help_text(max_mb=settings.MAX_UPLOAD_MB)
 
 
 class WithdrawForm(forms.Form):

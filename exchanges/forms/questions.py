@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from exchanges.enums import QuestionKind
+from exchanges.enums import DateRange, QuestionKind
 from exchanges.models import FormStep, Question
 
 
@@ -48,6 +48,7 @@ class QuestionForm(forms.ModelForm):
             "max_words",
             "min_value",
             "max_value",
+            "date_range",
             "document_kind",
             "show_if_question",
         ]
@@ -56,6 +57,7 @@ class QuestionForm(forms.ModelForm):
     def __init__(self, *args, step: FormStep, **kwargs):
         super().__init__(*args, **kwargs)
         self.step = step
+        self.fields["date_range"].required = False
         earlier = Question.objects.filter(step__form_id=step.form_id).select_related("step")
         if self.instance.pk:
             earlier = earlier.exclude(pk=self.instance.pk)
@@ -78,6 +80,10 @@ class QuestionForm(forms.ModelForm):
             self.fields["show_if_values_text"].initial = ", ".join(
                 str(v) for v in self.instance.show_if_values
             )
+
+    def clean_date_range(self) -> str:
+        # Only date questions use it; other kinds may leave it out and keep the widest range.
+        return self.cleaned_data.get("date_range") or DateRange.ANY
 
     def _own_position(self) -> tuple:
         if self.instance.pk:

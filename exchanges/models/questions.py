@@ -3,8 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from exchanges.enums import DocumentKind, QuestionKind
+from exchanges.enums import DateRange, DocumentKind, QuestionKind
 from exchanges.models.programs import Cohort, _localised
+from exchanges.validators import validate_not_partner_sharing_consent
 
 
 class ApplicationForm(models.Model):
@@ -87,6 +88,13 @@ class Question(models.Model):
     max_value = models.DecimalField(
         _("maximum"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    date_range = models.CharField(
+        _("accepted dates"),
+        max_length=20,
+        choices=DateRange.choices,
+        default=DateRange.ANY,
+        help_text=_("For date questions: which dates an answer may give."),
+    )
     document_kind = models.CharField(
         _("document kind"), max_length=20, choices=DocumentKind.choices, blank=True
     )
@@ -107,6 +115,13 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.label_en
+
+    def clean(self) -> None:
+        validate_not_partner_sharing_consent(kind=self.kind, labels=self.labels)
+
+    @property
+    def labels(self) -> list[str]:
+        return [self.label_en, self.label_ja, self.label_ko]
 
     @property
     def label(self) -> str:

@@ -1,6 +1,7 @@
 """Reading review data, scoped by who asks: reviewers read only their own assignments, and
 what they see of an application honours the cohort's blind mode."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -270,6 +271,12 @@ def answer_text(question: Question, value) -> str:
         return ", ".join(_option_label(question, item, language) for item in value)
     if question.kind == QuestionKind.CONSENT:
         return _("Yes") if value else _("No")
+    if question.kind == QuestionKind.DATE:
+        # Stored as ISO 8601; shown like every other date of the page ("2027年7月1日").
+        try:
+            return formats.date_format(dt.date.fromisoformat(str(value)), "DATE_FORMAT")
+        except ValueError:
+            return str(value)
     return str(value)
 
 

@@ -74,6 +74,8 @@ from exchanges.services.webhooks import webhooks_emit_application
 from exchanges.tokens import token_hash, token_new
 from exchanges.validators import (
     count_words,
+    validate_answer_date,
+    validate_birth_date,
     validate_no_control_characters,
     validate_upload,
 )
@@ -316,8 +318,13 @@ PROFILE_FIELDS = (
 
 @transaction.atomic
 def application_save_profile(*, application: Application, actor, data: dict) -> Application:
-    """Save the fixed "about you" fields the eligibility rules use."""
+    """Save the fixed "about you" fields the eligibility rules use.
+
+    Raises ``ValidationError`` for an impossible date of birth (in the future, or more than
+    120 years ago), whoever calls: the forms refuse it first, with the same message."""
     _require_editable(application)
+    if data.get("birth_date") is not None:
+        validate_birth_date(data["birth_date"])
     for name in PROFILE_FIELDS:
         if name in data:
             setattr(application, name, data[name])
@@ -364,8 +371,10 @@ def _plain(number) -> str:
     return format(decimal.Decimal(number).normalize(), "f")
 
 
-def clean_answer(question: Question, raw):
-    """Turn a submitted raw value into the stored JSON value, or raise ``ValidationError``."""
+def clean_answer(question: Question, raw, *, ends_on: dt.date | None = None):
+    """Turn a submitted raw value into the stored JSON value, or raise ``ValidationError``.
+
+    ``ends_on`` is the program's last day, the latest date an upcoming-date question takes."""
     kind = question.kind
     for item in raw if isinstance(raw, list | tuple) else [raw]:
         if isinstance(item, str):
@@ -406,11 +415,13 @@ def clean_answer(question: Question, raw):
         return raw
     if kind == QuestionKind.DATE:
         try:
-            return dt.date.fromisoformat(raw).isoformat()
+            day = dt.date.fromisoformat(raw)
         except ValueError:
             raise ValidationError(
                 _("Enter a date such as 2001-04-30."), code="invalid_date"
             ) from None
+        validate_answer_date(day, date_range=question.date_range, ends_on=ends_on)
+        return day.isoformat()
     if kind == QuestionKind.NUMBER:
         try:
             number = decimal.Decimal(raw.replace(",", ""))
@@ -461,7 +472,9 @@ def application_save_answers(
         if question.kind == QuestionKind.FILE or question.pk not in data:
             continue
         try:
-            cleaned[question.pk] = clean_answer(question, data[question.pk])
+            cleaned[question.pk] = clean_answer(
+                question, data[question.pk], ends_on=application.cohort.ends_on
+            )
         except ValidationError as exc:
             errors[question.pk] = list(exc.messages)
     merged = {**answers, **cleaned}

@@ -6,6 +6,7 @@ language, so the pre-check page and the submission refusal say exactly what fail
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -16,8 +17,17 @@ from exchanges.enums import (
     LanguageLevel,
     country_label,
 )
+from exchanges.validators import validate_birth_date
 
 ADULT_AGE = 18
+
+
+def birth_date_is_plausible(birth_date: dt.date) -> bool:
+    try:
+        validate_birth_date(birth_date)
+    except ValidationError:
+        return False
+    return True
 
 
 def age_on(*, birth_date: dt.date, on: dt.date) -> int:
@@ -40,6 +50,9 @@ def eligibility_failures(
     if cohort.min_age is not None or cohort.max_age is not None:
         if birth_date is None:
             failures.append(_("Your date of birth is needed to check the age limits."))
+        elif not birth_date_is_plausible(birth_date):
+            # Stored before dates were checked: no age is worked out from it.
+            failures.append(_("Your date of birth is not valid. Please correct it."))
         else:
             age = age_on(birth_date=birth_date, on=reference)
             params = {
@@ -117,7 +130,7 @@ def application_eligibility_failures(*, application) -> list[str]:
 
 def application_needs_guardian_consent(*, application) -> bool:
     """True when the applicant will be under 18 on the program's first day."""
-    if application.birth_date is None:
+    if application.birth_date is None or not birth_date_is_plausible(application.birth_date):
         return False
     return age_on(birth_date=application.birth_date, on=application.cohort.starts_on) < ADULT_AGE
 

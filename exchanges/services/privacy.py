@@ -64,6 +64,7 @@ from exchanges.selectors.privacy import (
 )
 from exchanges.services.activity import activity_log_record
 from exchanges.services.notify import queue_system_mail_to
+from exchanges.validators import is_partner_sharing_consent
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +86,20 @@ def _document_path(document: Document) -> str:
 
 def _exportable_documents(application: Application) -> list[Document]:
     return [d for d in application.documents.all() if d.kind != "recommendation"]
+
+
+def _answer_data(answer) -> dict:
+    data = {"question": answer.question.label_en, "value": answer.value}
+    question = answer.question
+    # A form built before such questions were refused may have asked again for the consent
+    # to share with partners; the answer is exported as given, said to be unused, so the
+    # export names one consent: ``shares_with_partners``.
+    if is_partner_sharing_consent(kind=question.kind, labels=question.labels):
+        data["not_used"] = (
+            "Sharing with partner organisations follows shares_with_partners only; "
+            "this form answer was never used."
+        )
+    return data
 
 
 def privacy_subject_data(*, user: User) -> dict:
@@ -116,10 +131,7 @@ def privacy_subject_data(*, user: User) -> dict:
                 else None,
                 "shares_with_partners": application.shares_with_partners,
                 "anonymised": _iso(application.anonymised_at),
-                "answers": [
-                    {"question": answer.question.label_en, "value": answer.value}
-                    for answer in application.answers.all()
-                ],
+                "answers": [_answer_data(answer) for answer in application.answers.all()],
                 "documents": [
                     {
                         "kind": document.kind,

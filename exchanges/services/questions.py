@@ -31,7 +31,11 @@ def form_step_save(*, step: FormStep, actor) -> FormStep:
 
 @transaction.atomic
 def question_save(*, question: Question, actor) -> Question:
-    """Save a new or edited question; a new one goes last in its step."""
+    """Save a new or edited question; a new one goes last in its step.
+
+    Raises ``ValidationError`` for a checkbox asking again for the consent to share with
+    partner organisations (``Question.clean``), whoever calls."""
+    question.clean()
     if question.pk is None:
         last = Question.objects.filter(step=question.step).aggregate(m=Max("position"))["m"]
         question.position = (last or 0) + 1

@@ -47,6 +47,7 @@ from exchanges.selectors.applications import (
     referee_requests_of,
 )
 from exchanges.selectors.privacy import privacy_notice_current
+from exchanges.selectors.reviews import answer_text
 from exchanges.selectors.surveys import survey_open_invitations_for
 from exchanges.services.applications import (
     application_answers,
@@ -379,7 +380,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             rows.append(
                 {
                     "question": question,
-                    "value": _display_value(question, answers.get(question.pk)),
+                    "value": answer_text(question, answers.get(question.pk)),
                     "document": documents.get(question.pk),
                 }
             )
@@ -410,23 +411,6 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if error else 200,
     )
-
-
-def _display_value(question, value) -> str:
-    if value in (None, "", []):
-        return ""
-    language = _language()
-    if question.kind in {
-        QuestionKind.SINGLE_CHOICE,
-        QuestionKind.LIKERT,
-        QuestionKind.MULTIPLE_CHOICE,
-    }:
-        labels = dict(question.option_choices(language))
-        values = value if isinstance(value, list) else [value]
-        return ", ".join(str(labels.get(str(v), v)) for v in values)
-    if question.kind == QuestionKind.CONSENT:
-        return _("Yes") if value else _("No")
-    return str(value)
 
 
 def _timeline(application) -> list[dict]:
