@@ -60,8 +60,8 @@ lint: install-test
 
 ## make messages: refresh the translation catalogues (needs GNU gettext) and compile them
 messages: install
-	$(PY) manage.py makemessages -l ja -l ko --no-obsolete --ignore='.venv/*' --ignore='var/*'
-	$(PY) manage.py makemessages -d djangojs -l ja -l ko --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='staticfiles/*'
+	$(PY) manage.py makemessages -l ja -l ko --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='tests/*'
+	$(PY) manage.py makemessages -d djangojs -l ja -l ko --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --ignore='staticfiles/*'
 	if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore='.venv/*'; else $(PY) scripts/compile_messages.py; fi
 
 check-deploy: install
