@@ -253,3 +253,19 @@ def test_sign_out_message_is_in_the_language_of_the_signed_out_page(client):
 
     assert (_html_lang(response), _flash_messages(response)) == ("ja", ["ログアウトしました。"])
 
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("ja", "コードの送信先"), ("ko", "코드를 받을 주소")]
+)
+def test_reauthentication_code_page_labels_the_recipient_in_the_users_language(
+    client, language, label
+):
+    user = ApplicantFactory(preferred_language=language)
+    client.force_login(user)
+
+    response = client.get(reverse("account_request_reauthentication_code"))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert f'<label class="form-label" for="id_recipient">{label}</label>' in content
+    assert "Recipient" not in content
