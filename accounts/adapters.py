@@ -21,6 +21,9 @@ from exchanges.services.mail import mail_language, mail_queue_rendered
 # SECRET_KEY: a plain hash of a short login code could be reversed by trying every code.
 _IDENTIFYING_CONTEXT = ("key", "code", "activate_url", "password_reset_url")
 
+# allauth's message added while the person is still signed in, shown on a signed-out page.
+SIGNED_OUT_MESSAGES = frozenset({"account/messages/logged_out.txt"})
+
 PROFILE_FIELDS = (
     "given_name",
     "family_name",
@@ -38,6 +41,24 @@ def mail_site() -> SimpleNamespace:
     ``SITE_URL``, never from a request's Host header.
     """
     return SimpleNamespace(name=settings.TRILINK_SITE_NAME, domain=urlsplit(site_url()).netloc)
+
+
+def next_page_language(request, message_template: str | None = None) -> str:
+    """The language of the page a message added now will be shown on.
+
+    A signed-in person sees their stored language; a visitor, and someone being signed out
+    (allauth adds the "signed out" message before ending the session), gets the language
+    Django's LocaleMiddleware picks from the switcher's cookie or ``Accept-Language``.
+    """
+    user = getattr(request, "user", None)
+    if (
+        user is not None
+        and user.is_authenticated
+        and message_template not in SIGNED_OUT_MESSAGES
+        and user.preferred_language
+    ):
+        return user.preferred_language
+    return translation.get_language_from_request(request)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -79,6 +100,19 @@ class AccountAdapter(DefaultAccountAdapter):
         if getattr(user, "role", None) in {Role.SECRETARIAT, Role.PARTNER_STAFF}:
             return reverse("staff:dashboard")
         return super().get_login_redirect_url(request)
+
+    def add_message(self, request, *args, **kwargs) -> None:
+        """Render allauth's flash message in the language of the page that will show it.
+
+        allauth renders the text at once, in the language active for the current request,
+        but the message is shown on the next page: after signing in that page is in the
+        person's stored language (accounts.middleware), not the browser's, and after signing
+        out it is in the switcher's or the browser's language again. The arguments are
+        allauth's: ``(level, message_template, message_context, …)``.
+        """
+        message_template = kwargs.get("message_template", args[1] if len(args) > 1 else None)
+        with translation.override(next_page_language(request, message_template)):
+            super().add_message(request, *args, **kwargs)
 
     def send_mail(self, template_prefix, email, context):
         """Render allauth's templates as allauth does, in the recipient's language, and queue

@@ -151,6 +151,34 @@ def test_catalogue_contains_every_string_marked_in_code(tmp_path):
     )
 
 
+# --- Terminology --------------------------------------------------------------------------------
+
+# One word per concept in each language, in the catalogue and in the per-language emails: the
+# waiting list is 補欠 (as the status and the decision emails say), declining a place is 참가
+# 포기 (사양 also reads as "specification"), and the checklist is 체크리스트.
+AVOIDED_TERMS = {"ja": ("キャンセル待ち",), "ko": ("사양", "점검 목록")}
+
+
+@pytest.mark.parametrize("language", sorted(AVOIDED_TERMS))
+def test_catalogue_and_emails_use_one_term_per_concept(language):
+    texts = [
+        (f"locale/{language} line {entry.line}", " ".join(entry.translations))
+        for entry in compiler.read_po(LOCALE_DIR / language / "LC_MESSAGES" / "django.po")
+    ] + [
+        (str(path.relative_to(BASE_DIR)), path.read_text(encoding="utf-8"))
+        for path in sorted((BASE_DIR / "templates" / "emails" / language).glob("*"))
+    ]
+
+    found = [
+        f"{where}: {term}"
+        for where, text in texts
+        for term in AVOIDED_TERMS[language]
+        if term in text
+    ]
+
+    assert found == []
+
+
 # --- scripts/compile_messages.py on a sample catalogue -----------------------------------------
 
 SAMPLE_PO = r"""# Sample catalogue for the compiler tests.

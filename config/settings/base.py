@@ -132,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # zxcvbn's offline lists of leaked passwords, names and words, keyboard patterns and dates,
     # plus the product's own words.
-    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
+    {"NAME": "accounts.password_validation.ZxcvbnPasswordValidator"},
 ]
 PASSWORD_MINIMAL_STRENGTH = 2
 PASSWORD_EXTRA_DICTIONARY = ["trilink", "exchange", "civic"]

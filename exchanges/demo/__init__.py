@@ -625,6 +625,8 @@ def _seed_hosts(cohort: Cohort, staff: User) -> int:
             name=name,
             kind=kind,
             city="Tokyo",
+            city_ja="東京",
+            city_ko="도쿄",
             capacity=capacity,
             has_pets=pets,
             accommodates_dietary_needs=dietary,

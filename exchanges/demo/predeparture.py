@@ -34,7 +34,7 @@ GENERATED_PER_COUNTRY = 2
 # Generated applicants are tried from the end of each country's list.
 CANDIDATE_INDEXES = range(100, 80, -1)
 
-# (day of the program from 1, start, end, title en/ja/ko, place en/ja/ko, notes)
+# (day of the program from 1, start, end, title en/ja/ko, place en/ja/ko, notes en/ja/ko)
 DEMO_ITINERARY = [
     (
         1,
@@ -42,7 +42,11 @@ DEMO_ITINERARY = [
         "16:00",
         ("Arrival and check-in", "到着・チェックイン", "도착 및 체크인"),
         ("Lotte Hotel Seoul", "ロッテホテルソウル", "롯데호텔 서울"),
-        "Airport pick-up from Incheon every hour from 10:00.",
+        (
+            "Airport pick-up from Incheon every hour from 10:00.",
+            "仁川空港でのお出迎えは、10:00から1時間ごとに行います。",
+            "인천공항 픽업은 10:00부터 1시간 간격으로 운행합니다.",
+        ),
     ),
     (
         1,
@@ -50,7 +54,7 @@ DEMO_ITINERARY = [
         "20:30",
         ("Welcome dinner", "歓迎夕食会", "환영 만찬"),
         ("Lotte Hotel Seoul", "ロッテホテルソウル", "롯데호텔 서울"),
-        "",
+        ("", "", ""),
     ),
     (
         2,
@@ -66,7 +70,7 @@ DEMO_ITINERARY = [
             "韓国国際交流財団グローバルセンター",
             "한국국제교류재단 글로벌센터",
         ),
-        "",
+        ("", "", ""),
     ),
     (
         2,
@@ -78,7 +82,7 @@ DEMO_ITINERARY = [
             "韓国国際交流財団グローバルセンター",
             "한국국제교류재단 글로벌센터",
         ),
-        "",
+        ("", "", ""),
     ),
     (
         3,
@@ -86,7 +90,11 @@ DEMO_ITINERARY = [
         "12:00",
         ("Visit to the National Assembly", "国会訪問", "국회 방문"),
         ("National Assembly, Yeouido", "国会議事堂（汝矣島）", "국회의사당(여의도)"),
-        "Bring your passport for the security check.",
+        (
+            "Bring your passport for the security check.",
+            "保安検査がありますので、パスポートをお持ちください。",
+            "보안 검색이 있으니 여권을 지참하시기 바랍니다.",
+        ),
     ),
     (
         3,
@@ -98,7 +106,7 @@ DEMO_ITINERARY = [
             "서울시청: 청년 정책 브리핑",
         ),
         ("Seoul City Hall", "ソウル市庁", "서울시청"),
-        "",
+        ("", "", ""),
     ),
     (
         4,
@@ -106,7 +114,11 @@ DEMO_ITINERARY = [
         "18:00",
         ("Day trip to the DMZ", "DMZ日帰り視察", "DMZ 당일 견학"),
         ("Paju", "坡州", "파주"),
-        "Wear comfortable shoes. Lunch is provided.",
+        (
+            "Wear comfortable shoes. Lunch is provided.",
+            "歩きやすい靴でお越しください。昼食はこちらでご用意します。",
+            "편한 신발을 신고 오시기 바랍니다. 점심 식사는 제공됩니다.",
+        ),
     ),
     (
         -1,
@@ -122,7 +134,7 @@ DEMO_ITINERARY = [
             "韓国国際交流財団グローバルセンター",
             "한국국제교류재단 글로벌센터",
         ),
-        "",
+        ("", "", ""),
     ),
 ]
 
@@ -273,7 +285,9 @@ def seed_demo_predeparture(*, cohort: Cohort, staff: User, login: User) -> dict[
                 place_en=places[0],
                 place_ja=places[1],
                 place_ko=places[2],
-                notes=notes,
+                notes=notes[0],
+                notes_ja=notes[1],
+                notes_ko=notes[2],
             )
             items += 1
     return {"predeparture_participants_created": created, "itinerary_items_created": items}

@@ -203,7 +203,7 @@ class MatchingProfileForm(forms.Form):
     def __init__(self, *args, hosts=(), **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("No preference"))] + [
-            (str(h.pk), f"{h.name} ({h.city}, {h.get_kind_display()})") for h in hosts
+            (str(h.pk), f"{h.name} ({h.localised_city}, {h.get_kind_display()})") for h in hosts
         ]
         labels = [
             _("Preferred host: first choice"),

@@ -18,7 +18,9 @@ class HostForm(forms.Form):
         label=_("Name"), max_length=200, help_text=_("For a family, for example “Tanaka family”.")
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=HostKind.choices)
-    city = forms.CharField(label=_("City"), max_length=100)
+    city = forms.CharField(label=_("City (English)"), max_length=100)
+    city_ja = forms.CharField(label=_("City (Japanese)"), max_length=100, required=False)
+    city_ko = forms.CharField(label=_("City (Korean)"), max_length=100, required=False)
     capacity = forms.IntegerField(
         label=_("Places"),
         min_value=1,
@@ -84,6 +86,8 @@ class HostForm(forms.Form):
                 "name",
                 "kind",
                 "city",
+                "city_ja",
+                "city_ko",
                 "capacity",
                 "has_pets",
                 "accommodates_dietary_needs",

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from exchanges.enums import (
@@ -37,7 +38,9 @@ class Host(models.Model):
     kind = models.CharField(
         _("kind"), max_length=20, choices=HostKind.choices, default=HostKind.FAMILY
     )
-    city = models.CharField(_("city"), max_length=100)
+    city = models.CharField(_("city (English)"), max_length=100)
+    city_ja = models.CharField(_("city (Japanese)"), max_length=100, blank=True)
+    city_ko = models.CharField(_("city (Korean)"), max_length=100, blank=True)
     capacity = models.PositiveSmallIntegerField(
         _("places"),
         default=1,
@@ -67,6 +70,12 @@ class Host(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def localised_city(self) -> str:
+        """The city in the active language, falling back to the English ``city``."""
+        language = (get_language() or "en").split("-")[0]
+        return getattr(self, f"city_{language}", "") or self.city
 
     @property
     def language_names(self) -> list[str]:

@@ -281,7 +281,8 @@ def notify_hosts_published(*, placement_run) -> None:
             application=assignment.application,
             name="hosts_published",
             idempotency_key=f"hosts_published:{placement_run.pk}:{assignment.application_id}",
-            context={"host_name": host.name, "host_city": host.city},
+            context={"host_name": host.name},
+            localised=lambda host=host: {"host_city": host.localised_city},
         )
 
 

@@ -60,6 +60,8 @@ HOST_FIELDS = (
     "name",
     "kind",
     "city",
+    "city_ja",
+    "city_ko",
     "capacity",
     "has_pets",
     "accommodates_dietary_needs",

@@ -5,12 +5,13 @@ Every page that shows an application loads it through ``application_for_applican
 another applicant's id gives 404, never 403 (which would confirm that it exists).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import time_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,7 +19,13 @@ from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
 from exchanges.activity_types import Activity, activity_for_status
-from exchanges.enums import APPLICATION_WITHDRAWABLE, ApplicationStatus, QuestionKind, Role
+from exchanges.enums import (
+    APPLICATION_WITHDRAWABLE,
+    ApplicationStatus,
+    Language,
+    QuestionKind,
+    Role,
+)
 from exchanges.exceptions import (
     ConsentMissing,
     ExchangeError,
@@ -545,6 +552,28 @@ def referee_upload(request: HttpRequest, token: str) -> HttpResponse:
         referee_request = referee_request_for_token(token=token)
     except LinkExpired:
         return render(request, "applications/link_expired.html", status=410)
+    language = _referee_language(request, referee_request)
+    with translation.override(language):
+        response = _referee_upload(request, token, referee_request)
+    response.headers["Content-Language"] = language
+    return response
+
+
+def _referee_language(request: HttpRequest, referee_request) -> str:
+    """The language the applicant chose for the referee, in which the request email was sent.
+
+    The referee is not a user of Trilink, so neither a signed-in person's preference nor the
+    browser's ``Accept-Language`` says more than that choice. Only a language picked with the
+    switcher (its cookie) overrides it, so the switcher keeps working on this page.
+    """
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+        return (get_language() or "en").split("-")[0]
+    if referee_request.language in Language.values:
+        return referee_request.language
+    return (get_language() or "en").split("-")[0]
+
+
+def _referee_upload(request: HttpRequest, token: str, referee_request) -> HttpResponse:
     form = LetterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -247,7 +247,7 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("%(section)s is saved.") % {"section": PredepartureSection(section).label},
+                    _("Saved: %(section)s.") % {"section": PredepartureSection(section).label},
                 )
                 return redirect(
                     reverse("apply:predeparture", kwargs={"pk": application.pk})

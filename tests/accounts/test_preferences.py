@@ -11,7 +11,7 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from accounts.middleware import UserPreferencesMiddleware
-from tests.factories import ApplicantFactory
+from tests.factories import DEFAULT_PASSWORD, ApplicantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +199,73 @@ def test_time_rendering_anonymous_invalid_cookie_stays_utc(rf):
     request.user = AnonymousUser()
 
     assert _render_time_through_middleware(request) == "2027-01-01 00:00"
+
+
+def _flash_messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_sign_in_message_is_in_the_users_language_not_the_browsers(client):
+    user = ApplicantFactory(
+        given_name="Minjun",
+        family_name="Kim",
+        local_name="김민준",
+        country="KR",
+        preferred_language="ko",
+    )
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": DEFAULT_PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+
+    assert (_html_lang(response), _flash_messages(response)) == (
+        "ko",
+        ["김민준 님으로 로그인했습니다."],
+    )
+
+
+def test_sign_in_message_of_an_english_user_from_a_japanese_browser_is_english(client):
+    user = ApplicantFactory(
+        given_name="Olivia", family_name="Johnson", country="US", preferred_language="en"
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": DEFAULT_PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="ja",
+        follow=True,
+    )
+
+    assert (_html_lang(response), _flash_messages(response)) == (
+        "en",
+        ["Signed in as Olivia Johnson."],
+    )
+
+
+def test_sign_out_message_is_in_the_language_of_the_signed_out_page(client):
+    client.force_login(ApplicantFactory(preferred_language="ko"))
+
+    response = client.post(reverse("account_logout"), HTTP_ACCEPT_LANGUAGE="ja", follow=True)
+
+    assert (_html_lang(response), _flash_messages(response)) == ("ja", ["ログアウトしました。"])
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("ja", "コードの送信先"), ("ko", "코드를 받을 주소")]
+)
+def test_reauthentication_code_page_labels_the_recipient_in_the_users_language(
+    client, language, label
+):
+    user = ApplicantFactory(preferred_language=language)
+    client.force_login(user)
+
+    response = client.get(reverse("account_request_reauthentication_code"))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert f'<label class="form-label" for="id_recipient">{label}</label>' in content
+    assert "Recipient" not in content

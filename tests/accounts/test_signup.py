@@ -236,3 +236,31 @@ def test_signup_time_zone_without_a_browser_zone_is_utc(client):
     response = client.get(reverse("account_signup"))
 
     assert response.context["form"].fields["time_zone"].initial == "UTC"
+
+
+def test_signup_password_guidance_is_one_whole_sentence_in_japanese(client):
+    client.cookies["trilink_language"] = "ja"
+
+    content = client.get(reverse("account_signup")).content.decode()
+
+    assert (
+        "良いパスワードに決まったルールはありませんが、推測されやすい場合は、"
+        "より強いパスワードにする方法をお知らせします。"
+        "インターネット上の攻撃者に推測されないパスワードを選んでください。"
+    ) in content
+    assert "オンライン攻撃者によって。" not in content
+
+
+def test_signup_weak_password_error_is_a_whole_korean_sentence(client):
+    client.cookies["trilink_language"] = "ko"
+
+    response = client.post(
+        reverse("account_signup"),
+        _signup_data(password1="abcdefghij", password2="abcdefghij"),
+    )
+
+    errors = response.context["form"].errors["password1"]
+    assert [error for error in errors if error.startswith("이 비밀번호는")] == [
+        "이 비밀번호는 너무 쉽게 추측할 수 있습니다. 비밀번호 데이터베이스를 손에 넣은 "
+        "공격자가 알아내는 데 걸리는 시간은 1초 미만입니다."
+    ]

@@ -94,7 +94,7 @@ def test_staff_add_host_place_publish_then_participant_sees_host(page, live_serv
     page.goto(reverse("staff:hosts", kwargs={"cohort_id": cohort.pk}))
     page.get_by_role("link", name="Add a host").click()
     page.get_by_label("Name").fill("Hayashi family")
-    page.get_by_label("City").fill("Tokyo")
+    page.get_by_label("City (English)").fill("Tokyo")
     page.get_by_label("Places").fill("3")
     page.get_by_role("button", name="Save").click()
     page.get_by_text("The host Hayashi family is saved.").wait_for()

@@ -166,7 +166,7 @@ def test_participant_fills_passport_and_emergency_contact(page, live_server):
     passport.locator("#id_passport-passport_valid_until").fill(valid_until.isoformat())
     passport.locator("#id_passport-passport_validity_confirmed").check()
     passport.get_by_role("button").click()
-    page.get_by_text("Passport is saved.").wait_for()
+    page.get_by_text("Saved: Passport.").wait_for()
     assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "1"
 
     emergency = page.locator("#section-emergency_contact")
@@ -191,7 +191,7 @@ def test_participant_fills_passport_and_emergency_contact(page, live_server):
 
     phone.fill("+82 10 1234 5678")
     emergency.get_by_role("button").click()
-    page.get_by_text("Emergency contact is saved.").wait_for()
+    page.get_by_text("Saved: Emergency contact.").wait_for()
     assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "2"
     checklist = PredepartureChecklist.objects.get(application=application)
     assert (checklist.passport_valid_until, checklist.emergency_phone) == (

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from exchanges.demo import DEMO_DOMAIN, demo_seed
+from exchanges.demo.predeparture import DEMO_ITINERARY
 from exchanges.enums import ApplicationStatus, CohortStatus
 from exchanges.models import (
     ActivityLog,
@@ -87,3 +88,31 @@ def test_demo_secretariat_login_holds_the_health_permission_and_opens_the_dietar
     assert client.get(url).status_code == 403
     client.force_login(staff)
     assert client.get(url).status_code == 200
+
+
+def test_demo_itinerary_notes_are_shown_in_the_participants_language(client):
+    demo_seed()
+    application = Application.objects.get(
+        applicant__email=f"applicant-en@{DEMO_DOMAIN}", cohort__status=CohortStatus.OPEN
+    )
+    application.applicant.preferred_language = "ko"
+    application.applicant.save(update_fields=["preferred_language"])
+    client.force_login(application.applicant)
+
+    response = client.get(reverse("apply:predeparture", kwargs={"pk": application.pk}))
+
+    notes = [
+        item["notes"]
+        for day in response.context["itinerary"]
+        for item in day["items"]
+        if item["notes"]
+    ]
+    assert notes == [
+        "인천공항 픽업은 10:00부터 1시간 간격으로 운행합니다.",
+        "보안 검색이 있으니 여권을 지참하시기 바랍니다.",
+        "편한 신발을 신고 오시기 바랍니다. 점심 식사는 제공됩니다.",
+    ]
+
+
+def test_demo_itinerary_items_have_notes_in_every_language_or_none():
+    assert [notes for *_rest, notes in DEMO_ITINERARY if any(notes) and not all(notes)] == []

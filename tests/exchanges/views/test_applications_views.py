@@ -396,3 +396,62 @@ def test_required_consent_checkbox_is_marked_required(client, draft):
 
     assert "I agree to the program&#x27;s rules (required)" in page
     assert re.search(r'<input type="checkbox"[^>]*aria-required="true"', page)
+
+
+def _referee_link(client, draft, language, django_capture_on_commit_callbacks) -> str:
+    client.force_login(draft.applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("apply:referees", args=[draft.pk]),
+            {"name": "김 교수", "email": "prof.kim@example.kr", "language": language},
+        )
+    client.logout()
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "/referee/" in line)
+    return link.split("127.0.0.1:8000", 1)[-1]
+
+
+def _title(content: str) -> str:
+    return re.search(r"<h1[^>]*>(.*?)</h1>", content, re.S).group(1).strip()
+
+
+def test_referee_page_opens_in_the_language_chosen_for_the_referee(
+    client, draft, django_capture_on_commit_callbacks
+):
+    path = _referee_link(client, draft, "ko", django_capture_on_commit_callbacks)
+
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+
+    content = response.content.decode()
+    assert (_title(content), response.headers["Content-Language"]) == ("추천서 업로드", "ko")
+    assert '<html lang="ko">' in content
+
+
+def test_referee_page_errors_are_in_the_referees_language(
+    client, draft, django_capture_on_commit_callbacks
+):
+    path = _referee_link(client, draft, "ja", django_capture_on_commit_callbacks)
+
+    response = client.post(
+        path,
+        {"letter": SimpleUploadedFile("letter.exe", EXECUTABLE)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "letter": [
+            "「letter.exe」はPDF、Word（DOCX）、JPEG、PNGのいずれの形式でもありません。"
+            "ファイル名ではなく、ファイルの内容で判定しています。"
+        ]
+    }
+
+
+def test_referee_page_follows_the_language_switcher(
+    client, draft, django_capture_on_commit_callbacks
+):
+    path = _referee_link(client, draft, "ko", django_capture_on_commit_callbacks)
+    switched = client.post(reverse("set_language"), {"language": "ja", "next": path})
+
+    response = client.get(switched.url, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert _title(response.content.decode()) == "推薦状のアップロード"

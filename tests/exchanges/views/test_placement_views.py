@@ -1,11 +1,19 @@
 """Host and mentor pages: forms, permissions, results, publishing, what participants see
 and query counts of the lists."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from exchanges.enums import PlacementRunStatus
-from exchanges.models import Host, MatchingProfile, PlacementAssignment, PlacementRun
+from exchanges.models import (
+    Host,
+    MatchingProfile,
+    OutgoingMail,
+    PlacementAssignment,
+    PlacementRun,
+)
 from exchanges.services.placement import (
     host_placement_run,
     mentor_pairing_run,
@@ -362,3 +370,39 @@ def test_run_list_offers_no_new_run_once_one_is_published(staff_client, secretar
         '<div class="alert alert-info" role="status" id="published-kind">'
         "A result of this kind is already published for this cohort.</div>"
     ) in after
+
+
+@pytest.mark.parametrize("language", ["ja", "ko", "en"])
+def test_participant_sees_the_host_city_in_their_language_on_page_and_in_mail(
+    client, cohort, secretariat, language, django_capture_on_commit_callbacks
+):
+    city = {"ja": "東京", "ko": "도쿄", "en": "Tokyo"}[language]
+    us, _jp, _kr = triad_cohort(cohort)
+    us.applicant.preferred_language = language
+    us.applicant.save(update_fields=["preferred_language"])
+    HostFactory(
+        cohort=cohort,
+        name="Nakamura family",
+        city="Tokyo",
+        city_ja="東京",
+        city_ko="도쿄",
+        capacity=3,
+        preferences=[us.pk],
+    )
+    run = host_placement_run(cohort=cohort, actor=secretariat)
+    with django_capture_on_commit_callbacks(execute=True):
+        placement_run_publish(run=run, actor=secretariat)
+    client.force_login(us.applicant)
+
+    content = client.get(us.get_absolute_url()).content.decode()
+
+    host_line = re.search(r'<p id="my-host">(.*?)</p>', content).group(1)
+    mail = OutgoingMail.objects.get(
+        template_key="hosts_published", recipient_email=us.applicant.email
+    )
+    english_only_in_english = language == "en" or "Tokyo" not in host_line + mail.text_body
+    assert (city in host_line, city in mail.text_body, english_only_in_english) == (
+        True,
+        True,
+        True,
+    )
