@@ -13,8 +13,10 @@ from urllib.parse import urlsplit
 
 import filetype
 from django.core.exceptions import ValidationError
-from django.template import Engine, Template, TemplateSyntaxError
+from django.template import Engine, Library, Template, TemplateSyntaxError, defaultfilters, defaulttags
+from django.template.base import Lexer, TokenType, filter_re
 from django.utils import formats
+from django.utils.text import smart_split
 from django.utils.translation import gettext_lazy as _
 
 from exchanges.enums import ApiScope, DietaryNeed, VisaStatus, WebhookEvent
@@ -200,14 +202,118 @@ def validate_matching_parameters(parameters: dict) -> None:
         raise ValidationError(errors)
 
 
+# Staff-written email texts (template overrides and campaigns) run in a sandbox: only these tags
+# and filters exist there. Every documented variable (``TEMPLATE_CONTEXT`` in
+# ``exchanges/services/mail.py``) is a plain string or number, so the texts need conditions and
+# a few text filters, never loops (nothing to loop over, and nested loops over strings multiply
+# a message without bound), nor anything that reads files, other templates, settings or
+# libraries (``include``, ``extends``, ``load``, ``ssi``, ``debug``, ``url``, ``csrf_token``...).
+MAIL_TEMPLATE_TAGS = ("if", "comment")
+MAIL_TEMPLATE_BLOCK_WORDS = frozenset({"if", "elif", "else", "endif", "comment", "endcomment"})
+MAIL_TEMPLATE_FILTERS = (
+    "capfirst",
+    "default",
+    "lower",
+    "pluralize",
+    "title",
+    "truncatechars",
+    "truncatewords",
+    "upper",
+)
+
+
+def _mail_template_library() -> Library:
+    library = Library()
+    for name in MAIL_TEMPLATE_TAGS:
+        library.tags[name] = defaulttags.register.tags[name]
+    for name in MAIL_TEMPLATE_FILTERS:
+        library.filters[name] = defaultfilters.register.filters[name]
+    return library
+
+
+class MailTemplateEngine(Engine):
+    """The sandbox for staff-written email texts: no template directories or loaders, no
+    libraries to load, and as built-ins only ``MAIL_TEMPLATE_TAGS`` and
+    ``MAIL_TEMPLATE_FILTERS`` (Django's ``Engine`` otherwise always adds its default tags and
+    filters, ``include`` and ``extends`` among them, whatever ``builtins`` says)."""
+
+    default_builtins = []  # noqa: RUF012 -- replaces Engine's class attribute of the same name
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=False, libraries={}, builtins=[], loaders=[])
+        self.template_builtins = [_mail_template_library()]
+
+
+@lru_cache(maxsize=1)
+def mail_template_engine() -> MailTemplateEngine:
+    return MailTemplateEngine()
+
+
+def _mail_template_refusal(value: str) -> ValidationError | None:
+    """The first tag or filter of ``value`` the sandbox does not offer, as a message."""
+    for token in Lexer(value).tokenize():
+        if token.token_type not in (TokenType.BLOCK, TokenType.VAR):
+            continue
+        if token.token_type == TokenType.BLOCK:
+            name = token.contents.split()[0] if token.contents.split() else ""
+            if name and name not in MAIL_TEMPLATE_BLOCK_WORDS:
+                return ValidationError(
+                    _(
+                        "The tag “%(tag)s” is not allowed in email templates. Use variables, "
+                        "conditions (%(tags)s) and the filters %(filters)s."
+                    ),
+                    code="template_forbidden_tag",
+                    params=_sandbox_params(tag=name),
+                )
+        expressions = (
+            smart_split(token.contents) if token.token_type == TokenType.BLOCK else [token.contents]
+        )
+        for name in (name for expression in expressions for name in _filter_names(expression)):
+            if name not in MAIL_TEMPLATE_FILTERS:
+                return ValidationError(
+                    _(
+                        "The filter “%(filter)s” is not allowed in email templates. Use one of "
+                        "%(filters)s."
+                    ),
+                    code="template_forbidden_filter",
+                    params=_sandbox_params(filter=name),
+                )
+    return None
+
+
+def _filter_names(expression: str):
+    """The filters of one variable expression, read as ``FilterExpression`` reads them (from
+    the start, match after match), so a ``|`` inside a quoted string is not taken for one."""
+    upto = 0
+    for match in filter_re.finditer(expression):
+        if match.start() != upto:
+            return
+        upto = match.end()
+        if match.group("filter_name"):
+            yield match.group("filter_name")
+
+
+def _sandbox_params(**params) -> dict:
+    return {
+        **params,
+        "tags": "if / elif / else / endif",
+        "filters": ", ".join(MAIL_TEMPLATE_FILTERS),
+    }
+
+
 def validate_mail_template_source(value: str) -> None:
-    """Refuse email template text that does not compile, with the engine's own message.
+    """Refuse email template text that uses a tag or filter outside the sandbox (naming it), or
+    does not compile (with the engine's own message).
 
     Staff-edited subjects and bodies are Django template source; checking them when saved means
-    a template error shows in the form and its preview, never when an email is sent.
+    a template error shows in the form and its preview. Sending renders them in the same
+    sandbox and falls back to the shipped template if one still fails (saved before a check).
     """
+    refusal = _mail_template_refusal(value)
+    if refusal is not None:
+        raise refusal
     try:
-        Template(value, engine=Engine(autoescape=False))
+        Template(value, engine=mail_template_engine())
     except TemplateSyntaxError as error:
         raise ValidationError(
             _("Template error: %(error)s"), code="template_syntax", params={"error": error}
