@@ -13,13 +13,29 @@ from urllib.parse import urlsplit
 
 import filetype
 from django.core.exceptions import ValidationError
-from django.template import Engine, Library, Template, TemplateSyntaxError, defaultfilters, defaulttags
+from django.template import (
+    Engine,
+    Library,
+    Template,
+    TemplateSyntaxError,
+    defaultfilters,
+    defaulttags,
+)
 from django.template.base import Lexer, TokenType, filter_re
 from django.utils import formats
 from django.utils.text import smart_split
 from django.utils.translation import gettext_lazy as _
 
-from exchanges.enums import ApiScope, DietaryNeed, VisaStatus, WebhookEvent
+from exchanges.enums import (
+    ApiScope,
+    Country,
+    DietaryNeed,
+    Language,
+    LanguageLevel,
+    Sector,
+    VisaStatus,
+    WebhookEvent,
+)
 from exchanges.file_checks import inspect_upload
 
 
@@ -152,6 +168,101 @@ def count_words(text: str) -> int:
     return len(cjk) + len(rest.split())
 
 
+# --- Program and cohort settings ------------------------------------------------------------
+# The JSON fields of ``Program`` and ``Cohort`` carry these validators, so ``full_clean`` (the
+# admin, staff forms, services) refuses a wrong shape, an unknown code, a duplicate or a value out
+# of range before the selection, eligibility or matching code reads it.
+
+# The most seats a country quota, a waiting list or a sector target may hold.
+MAX_SEATS = 10_000
+# Ages an eligibility rule may name.
+MIN_AGE_LIMIT = 1
+MAX_AGE_LIMIT = 120
+# Days an applicant may be given to accept an offer.
+MAX_OFFER_RESPONSE_DAYS = 90
+
+
+def _codes_list(value, *, allowed, code: str) -> None:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError(
+            _("Enter a list of codes, for example %(example)s."),
+            code=f"{code}_not_a_list",
+            params={"example": '["US", "JP", "KR"]' if code == "countries" else '["media"]'},
+        )
+    unknown = [item for item in value if item not in allowed]
+    if unknown:
+        raise ValidationError(
+            _("Unknown codes: %(codes)s. Use %(allowed)s."),
+            code=f"{code}_unknown",
+            params={"codes": ", ".join(unknown), "allowed": ", ".join(allowed)},
+        )
+    duplicates = sorted({item for item in value if value.count(item) > 1})
+    if duplicates:
+        raise ValidationError(
+            _("Each code may appear only once: %(codes)s."),
+            code=f"{code}_duplicate",
+            params={"codes": ", ".join(duplicates)},
+        )
+
+
+def validate_country_codes(value) -> None:
+    """A list of distinct ``Country`` codes (``["US", "JP", "KR"]``), upper case."""
+    _codes_list(value, allowed=Country.values, code="countries")
+
+
+def validate_sectors(value) -> None:
+    """A list of distinct ``Sector`` codes (``["media", "business"]``)."""
+    _codes_list(value, allowed=Sector.values, code="sectors")
+
+
+def validate_sector_targets(value) -> None:
+    """``{sector: seats}``: known sectors, each a whole number from 0 to ``MAX_SEATS``."""
+    if not isinstance(value, dict):
+        raise ValidationError(
+            _('Enter the targets as {"sector": seats}, for example {"media": 2}.'),
+            code="sector_targets_not_a_mapping",
+        )
+    unknown = [key for key in value if key not in Sector.values]
+    if unknown:
+        raise ValidationError(
+            _("Unknown codes: %(codes)s. Use %(allowed)s."),
+            code="sector_targets_unknown",
+            params={"codes": ", ".join(unknown), "allowed": ", ".join(Sector.values)},
+        )
+    for seats in value.values():
+        if isinstance(seats, bool) or not isinstance(seats, int) or not 0 <= seats <= MAX_SEATS:
+            raise ValidationError(
+                _("Each sector target must be a whole number from 0 to %(max)s."),
+                code="sector_targets_range",
+                params={"max": MAX_SEATS},
+            )
+
+
+def validate_language_requirements(value) -> None:
+    """``{language: minimum level}``: ``Language`` codes and ``LanguageLevel`` values."""
+    if not isinstance(value, dict):
+        raise ValidationError(
+            _(
+                'Enter the requirements as {"language": "level"}, for example '
+                '{"en": "professional"}.'
+            ),
+            code="language_requirements_not_a_mapping",
+        )
+    unknown = [key for key in value if key not in Language.values]
+    if unknown:
+        raise ValidationError(
+            _("Unknown codes: %(codes)s. Use %(allowed)s."),
+            code="language_requirements_unknown",
+            params={"codes": ", ".join(map(str, unknown)), "allowed": ", ".join(Language.values)},
+        )
+    if any(level not in LanguageLevel.values for level in value.values()):
+        raise ValidationError(
+            _("Each level must be one of %(levels)s."),
+            code="language_requirements_level",
+            params={"levels": ", ".join(LanguageLevel.values)},
+        )
+
+
 # Bounds of the parameters staff may give a matching run (forms and services share them).
 MATCHING_MAX_PER_COUNTRY = 10
 MATCHING_MAX_TIME_LIMIT = 600
@@ -237,7 +348,7 @@ class MailTemplateEngine(Engine):
     ``MAIL_TEMPLATE_FILTERS`` (Django's ``Engine`` otherwise always adds its default tags and
     filters, ``include`` and ``extends`` among them, whatever ``builtins`` says)."""
 
-    default_builtins = []  # noqa: RUF012 -- replaces Engine's class attribute of the same name
+    default_builtins = []
 
     def __init__(self) -> None:
         super().__init__(autoescape=False, libraries={}, builtins=[], loaders=[])

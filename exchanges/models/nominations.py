@@ -57,6 +57,9 @@ class Nomination(models.Model):
                 fields=["cohort", "email"],
                 condition=~Q(status=NominationStatus.WITHDRAWN),
                 name="nomination_one_live_per_cohort",
+                violation_error_message=_(
+                    "This email address has already been nominated for this cohort."
+                ),
             ),
         ]
 

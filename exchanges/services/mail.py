@@ -365,7 +365,7 @@ def mail_render_source(
             context=context,
             language=language,
         )
-    except Exception as error:  # noqa: BLE001 -- any render failure is the template's, shown to staff
+    except Exception as error:
         raise ValidationError(
             gettext_lazy("This template cannot be rendered: %(error)s"),
             code="template_render",
@@ -1043,8 +1043,8 @@ __all__ = [
     "SendOutcome",
     "TemplateSyntaxError",
     "mail_claim",
-    "mail_compile_staff_source",
     "mail_claim_batch",
+    "mail_compile_staff_source",
     "mail_dispatch",
     "mail_is_opted_out",
     "mail_language",
@@ -1053,12 +1053,12 @@ __all__ = [
     "mail_queue_rendered",
     "mail_render",
     "mail_render_source",
-    "mail_template_problem",
     "mail_resend",
     "mail_retry_later",
     "mail_send",
     "mail_send_batch",
     "mail_sweep",
+    "mail_template_problem",
     "mail_template_reset",
     "mail_template_save",
     "retry_delay",

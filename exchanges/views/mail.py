@@ -6,9 +6,9 @@ import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.core.exceptions import ValidationError
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import formats, timezone, translation

@@ -33,9 +33,7 @@ FORBIDDEN_TAGS = [
 
 
 @pytest.mark.parametrize(("source", "tag"), FORBIDDEN_TAGS)
-def test_template_edit_refuses_forbidden_tag_and_keeps_the_input(
-    staff_client, cohort, source, tag
-):
+def test_template_edit_refuses_forbidden_tag_and_keeps_the_input(staff_client, cohort, source, tag):
     url = reverse("staff:mail_template_edit", args=[cohort.pk, "decision_waitlisted", "en"])
 
     response = staff_client.post(url, {"subject": "Subject", "text_body": source})
@@ -62,8 +60,10 @@ def test_template_edit_refuses_forbidden_filter_in_japanese(staff_client, cohort
 
     assert response.status_code == 200
     assert MailTemplate.objects.count() == 0
-    assert response.context["form"].errors["subject"][0].startswith(
-        "フィルター「safe」はメールテンプレートでは使用できません。"
+    assert (
+        response.context["form"]
+        .errors["subject"][0]
+        .startswith("フィルター「safe」はメールテンプレートでは使用できません。")
     )
 
 
@@ -143,9 +143,7 @@ def test_waitlisting_with_a_stored_bad_template_sends_the_shipped_one(
         f"Your application to {cohort.program.name_en}: waiting list",
     )
     assert [m.subject for m in mail.outbox] == [sent.subject]
-    warnings = [
-        r.getMessage() for r in caplog.records if r.name == "exchanges.services.mail"
-    ]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "exchanges.services.mail"]
     override = MailTemplate.objects.get(language=language)
     assert warnings == [
         f"Mail template override {override.pk} (decision_waitlisted, {language}, cohort "
@@ -164,7 +162,11 @@ def test_templates_pages_mark_a_stored_override_the_sandbox_refuses(staff_client
         text_body="{% include 'base.html' %}",
     )
     MailTemplate.objects.create(
-        cohort=cohort, key=MailTemplateKey.DECISION_REJECTED, language="ja", subject="s", text_body="b"
+        cohort=cohort,
+        key=MailTemplateKey.DECISION_REJECTED,
+        language="ja",
+        subject="s",
+        text_body="b",
     )
 
     listing = staff_client.get(reverse("staff:mail_templates"), {"cohort": cohort.pk})
@@ -206,6 +208,6 @@ def test_campaign_form_refuses_include(staff_client, cohort):
 
     assert response.status_code == 200
     assert Campaign.objects.count() == 0
-    assert response.context["form"].errors["body_en"][0].startswith(
-        "The tag “include” is not allowed"
+    assert (
+        response.context["form"].errors["body_en"][0].startswith("The tag “include” is not allowed")
     )
