@@ -28,7 +28,13 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["country", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["name", "country"], name="organisation_unique_name"),
+            models.UniqueConstraint(
+                fields=["name", "country"],
+                name="organisation_unique_name",
+                violation_error_message=_(
+                    "An organisation with this name already exists in this country."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,6 +96,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=~Q(role=Role.PARTNER_STAFF) | Q(organisation__isnull=False),
                 name="user_partner_staff_has_organisation",
+                violation_error_message=_("Partner staff must belong to a partner organisation."),
             ),
         ]
 

@@ -83,7 +83,11 @@ class IdempotencyRecord(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["api_key", "idempotency_key"], name="idempotency_key_once_per_caller"
+                fields=["api_key", "idempotency_key"],
+                name="idempotency_key_once_per_caller",
+                violation_error_message=_(
+                    "This idempotency key was already used with this API key."
+                ),
             ),
         ]
 

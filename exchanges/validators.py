@@ -14,16 +14,29 @@ from urllib.parse import urlsplit
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.template import Engine, Template, TemplateSyntaxError
+from django.template import (
+    Engine,
+    Library,
+    Template,
+    TemplateSyntaxError,
+    defaultfilters,
+    defaulttags,
+)
+from django.template.base import Lexer, TokenType, filter_re
 from django.utils import formats, timezone
+from django.utils.text import smart_split
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from exchanges.enums import (
     ApiScope,
+    Country,
     DateRange,
     DietaryNeed,
+    Language,
+    LanguageLevel,
     QuestionKind,
+    Sector,
     VisaStatus,
     WebhookEvent,
 )
@@ -184,6 +197,101 @@ def count_words(text: str) -> int:
     return len(cjk) + len(rest.split())
 
 
+# --- Program and cohort settings ------------------------------------------------------------
+# The JSON fields of ``Program`` and ``Cohort`` carry these validators, so ``full_clean`` (the
+# admin, staff forms, services) refuses a wrong shape, an unknown code, a duplicate or a value out
+# of range before the selection, eligibility or matching code reads it.
+
+# The most seats a country quota, a waiting list or a sector target may hold.
+MAX_SEATS = 10_000
+# Ages an eligibility rule may name.
+MIN_AGE_LIMIT = 1
+MAX_AGE_LIMIT = 120
+# Days an applicant may be given to accept an offer.
+MAX_OFFER_RESPONSE_DAYS = 90
+
+
+def _codes_list(value, *, allowed, code: str) -> None:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError(
+            _("Enter a list of codes, for example %(example)s."),
+            code=f"{code}_not_a_list",
+            params={"example": '["US", "JP", "KR"]' if code == "countries" else '["media"]'},
+        )
+    unknown = [item for item in value if item not in allowed]
+    if unknown:
+        raise ValidationError(
+            _("Unknown codes: %(codes)s. Use %(allowed)s."),
+            code=f"{code}_unknown",
+            params={"codes": ", ".join(unknown), "allowed": ", ".join(allowed)},
+        )
+    duplicates = sorted({item for item in value if value.count(item) > 1})
+    if duplicates:
+        raise ValidationError(
+            _("Each code may appear only once: %(codes)s."),
+            code=f"{code}_duplicate",
+            params={"codes": ", ".join(duplicates)},
+        )
+
+
+def validate_country_codes(value) -> None:
+    """A list of distinct ``Country`` codes (``["US", "JP", "KR"]``), upper case."""
+    _codes_list(value, allowed=Country.values, code="countries")
+
+
+def validate_sectors(value) -> None:
+    """A list of distinct ``Sector`` codes (``["media", "business"]``)."""
+    _codes_list(value, allowed=Sector.values, code="sectors")
+
+
+def validate_sector_targets(value) -> None:
+    """``{sector: seats}``: known sectors, each a whole number from 0 to ``MAX_SEATS``."""
+    if not isinstance(value, dict):
+        raise ValidationError(
+            _('Enter the targets as {"sector": seats}, for example {"media": 2}.'),
+            code="sector_targets_not_a_mapping",
+        )
+    unknown = [key for key in value if key not in Sector.values]
+    if unknown:
+        raise ValidationError(
+            _("Unknown codes: %(codes)s. Use %(allowed)s."),
+            code="sector_targets_unknown",
+            params={"codes": ", ".join(unknown), "allowed": ", ".join(Sector.values)},
+        )
+    for seats in value.values():
+        if isinstance(seats, bool) or not isinstance(seats, int) or not 0 <= seats <= MAX_SEATS:
+            raise ValidationError(
+                _("Each sector target must be a whole number from 0 to %(max)s."),
+                code="sector_targets_range",
+                params={"max": MAX_SEATS},
+            )
+
+
+def validate_language_requirements(value) -> None:
+    """``{language: minimum level}``: ``Language`` codes and ``LanguageLevel`` values."""
+    if not isinstance(value, dict):
+        raise ValidationError(
+            _(
+                'Enter the requirements as {"language": "level"}, for example '
+                '{"en": "professional"}.'
+            ),
+            code="language_requirements_not_a_mapping",
+        )
+    unknown = [key for key in value if key not in Language.values]
+    if unknown:
+        raise ValidationError(
+            _("Unknown codes: %(codes)s. Use %(allowed)s."),
+            code="language_requirements_unknown",
+            params={"codes": ", ".join(map(str, unknown)), "allowed": ", ".join(Language.values)},
+        )
+    if any(level not in LanguageLevel.values for level in value.values()):
+        raise ValidationError(
+            _("Each level must be one of %(levels)s."),
+            code="language_requirements_level",
+            params={"levels": ", ".join(LanguageLevel.values)},
+        )
+
+
 # Bounds of the parameters staff may give a matching run (forms and services share them).
 MATCHING_MAX_PER_COUNTRY = 10
 MATCHING_MAX_TIME_LIMIT = 600
@@ -234,14 +342,118 @@ def validate_matching_parameters(parameters: dict) -> None:
         raise ValidationError(errors)
 
 
+# Staff-written email texts (template overrides and campaigns) run in a sandbox: only these tags
+# and filters exist there. Every documented variable (``TEMPLATE_CONTEXT`` in
+# ``exchanges/services/mail.py``) is a plain string or number, so the texts need conditions and
+# a few text filters, never loops (nothing to loop over, and nested loops over strings multiply
+# a message without bound), nor anything that reads files, other templates, settings or
+# libraries (``include``, ``extends``, ``load``, ``ssi``, ``debug``, ``url``, ``csrf_token``...).
+MAIL_TEMPLATE_TAGS = ("if", "comment")
+MAIL_TEMPLATE_BLOCK_WORDS = frozenset({"if", "elif", "else", "endif", "comment", "endcomment"})
+MAIL_TEMPLATE_FILTERS = (
+    "capfirst",
+    "default",
+    "lower",
+    "pluralize",
+    "title",
+    "truncatechars",
+    "truncatewords",
+    "upper",
+)
+
+
+def _mail_template_library() -> Library:
+    library = Library()
+    for name in MAIL_TEMPLATE_TAGS:
+        library.tags[name] = defaulttags.register.tags[name]
+    for name in MAIL_TEMPLATE_FILTERS:
+        library.filters[name] = defaultfilters.register.filters[name]
+    return library
+
+
+class MailTemplateEngine(Engine):
+    """The sandbox for staff-written email texts: no template directories or loaders, no
+    libraries to load, and as built-ins only ``MAIL_TEMPLATE_TAGS`` and
+    ``MAIL_TEMPLATE_FILTERS`` (Django's ``Engine`` otherwise always adds its default tags and
+    filters, ``include`` and ``extends`` among them, whatever ``builtins`` says)."""
+
+    default_builtins = []
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=False, libraries={}, builtins=[], loaders=[])
+        self.template_builtins = [_mail_template_library()]
+
+
+@lru_cache(maxsize=1)
+def mail_template_engine() -> MailTemplateEngine:
+    return MailTemplateEngine()
+
+
+def _mail_template_refusal(value: str) -> ValidationError | None:
+    """The first tag or filter of ``value`` the sandbox does not offer, as a message."""
+    for token in Lexer(value).tokenize():
+        if token.token_type not in (TokenType.BLOCK, TokenType.VAR):
+            continue
+        if token.token_type == TokenType.BLOCK:
+            name = token.contents.split()[0] if token.contents.split() else ""
+            if name and name not in MAIL_TEMPLATE_BLOCK_WORDS:
+                return ValidationError(
+                    _(
+                        "The tag “%(tag)s” is not allowed in email templates. Use variables, "
+                        "conditions (%(tags)s) and the filters %(filters)s."
+                    ),
+                    code="template_forbidden_tag",
+                    params=_sandbox_params(tag=name),
+                )
+        expressions = (
+            smart_split(token.contents) if token.token_type == TokenType.BLOCK else [token.contents]
+        )
+        for name in (name for expression in expressions for name in _filter_names(expression)):
+            if name not in MAIL_TEMPLATE_FILTERS:
+                return ValidationError(
+                    _(
+                        "The filter “%(filter)s” is not allowed in email templates. Use one of "
+                        "%(filters)s."
+                    ),
+                    code="template_forbidden_filter",
+                    params=_sandbox_params(filter=name),
+                )
+    return None
+
+
+def _filter_names(expression: str):
+    """The filters of one variable expression, read as ``FilterExpression`` reads them (from
+    the start, match after match), so a ``|`` inside a quoted string is not taken for one."""
+    upto = 0
+    for match in filter_re.finditer(expression):
+        if match.start() != upto:
+            return
+        upto = match.end()
+        if match.group("filter_name"):
+            yield match.group("filter_name")
+
+
+def _sandbox_params(**params) -> dict:
+    return {
+        **params,
+        "tags": "if / elif / else / endif",
+        "filters": ", ".join(MAIL_TEMPLATE_FILTERS),
+    }
+
+
 def validate_mail_template_source(value: str) -> None:
-    """Refuse email template text that does not compile, with the engine's own message.
+    """Refuse email template text that uses a tag or filter outside the sandbox (naming it), or
+    does not compile (with the engine's own message).
 
     Staff-edited subjects and bodies are Django template source; checking them when saved means
-    a template error shows in the form and its preview, never when an email is sent.
+    a template error shows in the form and its preview. Sending renders them in the same
+    sandbox and falls back to the shipped template if one still fails (saved before a check).
     """
+    refusal = _mail_template_refusal(value)
+    if refusal is not None:
+        raise refusal
     try:
-        Template(value, engine=Engine(autoescape=False))
+        Template(value, engine=mail_template_engine())
     except TemplateSyntaxError as error:
         raise ValidationError(
             _("Template error: %(error)s"), code="template_syntax", params={"error": error}

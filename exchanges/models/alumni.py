@@ -109,7 +109,11 @@ class AlumniLanguage(models.Model):
         verbose_name_plural = _("alumni languages")
         ordering = ["profile", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["profile", "code"], name="alumni_language_once"),
+            models.UniqueConstraint(
+                fields=["profile", "code"],
+                name="alumni_language_once",
+                violation_error_message=_("This language is already listed on the profile."),
+            ),
         ]
         indexes = [models.Index(fields=["code", "profile"], name="alumni_language_idx")]
 

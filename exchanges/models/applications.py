@@ -102,7 +102,11 @@ class Application(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["applicant", "cohort"], name="application_one_per_cohort"
+                fields=["applicant", "cohort"],
+                name="application_one_per_cohort",
+                violation_error_message=_(
+                    "This applicant already has an application to this cohort."
+                ),
             ),
         ]
         indexes = [
@@ -158,7 +162,11 @@ class Answer(models.Model):
         verbose_name_plural = _("answers")
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "question"], name="answer_one_per_question"
+                fields=["application", "question"],
+                name="answer_one_per_question",
+                violation_error_message=_(
+                    "This application already has an answer to this question."
+                ),
             ),
         ]
 

@@ -55,7 +55,13 @@ class AttendanceMark(models.Model):
         verbose_name_plural = _("attendance marks")
         ordering = ["item", "application"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "application"], name="attendance_once"),
+            models.UniqueConstraint(
+                fields=["item", "application"],
+                name="attendance_once",
+                violation_error_message=_(
+                    "Attendance is already recorded for this person at this item."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["application", "status"], name="attendance_participant"),
@@ -86,6 +92,7 @@ class CompletionRule(models.Model):
             models.CheckConstraint(
                 condition=models.Q(min_attendance_percent__lte=100),
                 name="completion_percent_at_most_100",
+                violation_error_message=_("The minimum attendance must be at most 100 percent."),
             ),
         ]
 

@@ -46,6 +46,7 @@ class ItineraryFeed(models.Model):
                 fields=["cohort"],
                 condition=models.Q(application__isnull=True),
                 name="itinerary_feed_one_per_cohort",
+                violation_error_message=_("This cohort already has a calendar feed."),
             ),
         ]
 

@@ -145,7 +145,9 @@ class OutgoingMailAttachment(models.Model):
         ordering = ["mail", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["mail", "position"], name="outgoingmailattachment_unique_position"
+                fields=["mail", "position"],
+                name="outgoingmailattachment_unique_position",
+                violation_error_message=_("This email already has an attachment in this position."),
             ),
         ]
 
@@ -191,11 +193,17 @@ class MailTemplate(models.Model):
                 fields=["cohort", "key", "language"],
                 condition=Q(cohort__isnull=False),
                 name="mailtemplate_unique_per_cohort",
+                violation_error_message=_(
+                    "This cohort already has its own text for this email and language."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["key", "language"],
                 condition=Q(cohort__isnull=True),
                 name="mailtemplate_unique_global",
+                violation_error_message=_(
+                    "There is already a text for all cohorts for this email and language."
+                ),
             ),
         ]
 

@@ -81,10 +81,16 @@ class MatchingConstraint(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cohort", "first", "second"], name="matching_constraint_one_per_pair"
+                fields=["cohort", "first", "second"],
+                name="matching_constraint_one_per_pair",
+                violation_error_message=_(
+                    "These two people already have a matching rule in this cohort."
+                ),
             ),
             models.CheckConstraint(
-                condition=~Q(first=F("second")), name="matching_constraint_two_people"
+                condition=~Q(first=F("second")),
+                name="matching_constraint_two_people",
+                violation_error_message=_("A matching rule needs two different people."),
             ),
         ]
 
@@ -149,6 +155,7 @@ class MatchingRun(models.Model):
                 fields=["cohort"],
                 condition=Q(status=MatchingRunStatus.PUBLISHED),
                 name="matching_run_one_published_per_cohort",
+                violation_error_message=_("This cohort already has a published grouping."),
             ),
         ]
 
@@ -181,7 +188,11 @@ class MatchGroup(models.Model):
         verbose_name_plural = _("groups")
         ordering = ["run", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["run", "number"], name="match_group_number"),
+            models.UniqueConstraint(
+                fields=["run", "number"],
+                name="match_group_number",
+                violation_error_message=_("This run already has a group with this number."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,7 +219,9 @@ class MatchGroupMember(models.Model):
         ordering = ["group", "application__country", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["run", "application"], name="match_member_once_per_run"
+                fields=["run", "application"],
+                name="match_member_once_per_run",
+                violation_error_message=_("This application is already in a group of this run."),
             ),
         ]
 

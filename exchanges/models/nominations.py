@@ -67,6 +67,9 @@ class Nomination(models.Model):
                 Lower("email"),
                 condition=~Q(status=NominationStatus.WITHDRAWN),
                 name="nomination_one_live_per_organisation",
+                violation_error_message=_(
+                    "Your organisation has already nominated this email address for this cohort."
+                ),
             ),
         ]
 

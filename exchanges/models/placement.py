@@ -65,7 +65,11 @@ class Host(models.Model):
         verbose_name_plural = _("hosts")
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "name"], name="host_unique_name"),
+            models.UniqueConstraint(
+                fields=["cohort", "name"],
+                name="host_unique_name",
+                violation_error_message=_("This cohort already has a host with this name."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,6 +123,9 @@ class PlacementRun(models.Model):
                 fields=["cohort", "kind"],
                 condition=Q(status=PlacementRunStatus.PUBLISHED),
                 name="placement_run_one_published_per_kind",
+                violation_error_message=_(
+                    "This cohort already has a published placement of this kind."
+                ),
             ),
         ]
 
@@ -175,7 +182,11 @@ class PlacementAssignment(models.Model):
         verbose_name_plural = _("placements")
         ordering = ["run", "application__country", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["run", "application"], name="placement_once_per_run"),
+            models.UniqueConstraint(
+                fields=["run", "application"],
+                name="placement_once_per_run",
+                violation_error_message=_("This application is already placed in this run."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -183,6 +183,7 @@ class ItineraryItem(models.Model):
                 condition=models.Q(end_time__isnull=True)
                 | models.Q(end_time__gt=models.F("start_time")),
                 name="itinerary_ends_after_start",
+                violation_error_message=_("The end time must be after the start time."),
             ),
         ]
 

@@ -49,6 +49,7 @@ class ErasureRequest(models.Model):
                 fields=["applicant"],
                 condition=Q(status=ErasureStatus.PENDING),
                 name="erasure_one_pending_per_applicant",
+                violation_error_message=_("This applicant already has a pending erasure request."),
             ),
         ]
         indexes = [models.Index(fields=["status", "due_at"], name="erasure_status_due")]

@@ -3,13 +3,29 @@
 import zoneinfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from exchanges.enums import CohortStatus, Country, EligibilityBasis, ProgramKind, WaitlistPolicy
-from exchanges.validators import validate_time_zone
+from exchanges.validators import (
+    MAX_AGE_LIMIT,
+    MAX_OFFER_RESPONSE_DAYS,
+    MAX_SEATS,
+    MIN_AGE_LIMIT,
+    validate_country_codes,
+    validate_language_requirements,
+    validate_sector_targets,
+    validate_sectors,
+    validate_time_zone,
+)
+
+_AGE_VALIDATORS = [MinValueValidator(MIN_AGE_LIMIT), MaxValueValidator(MAX_AGE_LIMIT)]
+_SEATS_VALIDATORS = [MaxValueValidator(MAX_SEATS)]
 
 
 def _localised(obj, field: str) -> str:
@@ -30,8 +46,15 @@ class Program(models.Model):
     description_ko = models.TextField(_("description (Korean)"), blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=ProgramKind.choices)
     # Country codes; a program is not limited to three countries.
-    countries = models.JSONField(_("participating countries"), default=list)
-    sectors = models.JSONField(_("sectors or tracks"), default=list, blank=True)
+    countries = models.JSONField(
+        _("participating countries"),
+        default=list,
+        validators=[validate_country_codes],
+        help_text=_('Country codes, for example ["US", "JP", "KR"].'),
+    )
+    sectors = models.JSONField(
+        _("sectors or tracks"), default=list, blank=True, validators=[validate_sectors]
+    )
     partners = models.ManyToManyField(
         "accounts.Organisation",
         verbose_name=_("partner organisations"),
@@ -107,16 +130,30 @@ class Cohort(models.Model):
     starts_on = models.DateField(_("program starts"))
     ends_on = models.DateField(_("program ends"))
     host_country = models.CharField(_("host country"), max_length=2, choices=Country.choices)
-    sector_targets = models.JSONField(_("sector targets"), default=dict, blank=True)
-    min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
-    max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    sector_targets = models.JSONField(
+        _("sector targets"),
+        default=dict,
+        blank=True,
+        validators=[validate_sector_targets],
+        help_text=_('Seats per sector, for example {"media": 2}.'),
+    )
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"), null=True, blank=True, validators=_AGE_VALIDATORS
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("maximum age"), null=True, blank=True, validators=_AGE_VALIDATORS
+    )
     age_reference_date = models.DateField(
         _("age reference date"),
         null=True,
         blank=True,
         help_text=_("Ages are computed on this date; the program's first day if empty."),
     )
-    offer_response_days = models.PositiveSmallIntegerField(_("days to accept an offer"), default=14)
+    offer_response_days = models.PositiveSmallIntegerField(
+        _("days to accept an offer"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_OFFER_RESPONSE_DAYS)],
+    )
     waitlist_policy = models.CharField(
         _("waiting list policy"),
         max_length=20,
@@ -127,6 +164,7 @@ class Cohort(models.Model):
         _("eligible countries"),
         default=list,
         blank=True,
+        validators=[validate_country_codes],
         help_text=_("Country codes; the program's participating countries if empty."),
     )
     eligibility_basis = models.CharField(
@@ -139,6 +177,7 @@ class Cohort(models.Model):
         _("language requirements"),
         default=dict,
         blank=True,
+        validators=[validate_language_requirements],
         help_text=_('Minimum level per language, for example {"en": "professional"}.'),
     )
 
@@ -147,20 +186,65 @@ class Cohort(models.Model):
         verbose_name_plural = _("cohorts")
         ordering = ["-starts_on"]
         constraints = [
-            models.UniqueConstraint(fields=["program", "slug"], name="cohort_unique_slug"),
+            models.UniqueConstraint(
+                fields=["program", "slug"],
+                name="cohort_unique_slug",
+                violation_error_message=_(
+                    "This program already has a cohort with this short name."
+                ),
+            ),
+            # Case-insensitive, so "Cohort X" and "cohort x" cannot both be listed.
+            models.UniqueConstraint(
+                "program",
+                Lower("name_en"),
+                name="cohort_unique_name",
+                violation_error_message=_(
+                    "This program already has a cohort with this English name."
+                ),
+                violation_error_code="cohort_name_taken",
+            ),
             models.CheckConstraint(
                 condition=models.Q(deadline__gt=models.F("opens_at")),
                 name="cohort_deadline_after_opening",
+                violation_error_message=_(
+                    "The application deadline must be after applications open."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="cohort_ends_after_start",
+                violation_error_message=_("The program must not end before it starts."),
             ),
         ]
         indexes = [models.Index(fields=["status", "deadline"], name="cohort_status_deadline")]
 
     def __str__(self) -> str:
         return f"{self.program.name_en} – {self.name_en}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            errors["max_age"] = ValidationError(
+                _("The maximum age must not be below the minimum age (%(min)s)."),
+                code="age_range_reversed",
+                params={"min": self.min_age},
+            )
+        program_countries = self.program.countries if self.program_id else None
+        if isinstance(program_countries, list) and isinstance(self.eligible_countries, list):
+            outside = [
+                c
+                for c in self.eligible_countries
+                if c in Country.values and c not in program_countries
+            ]
+            if outside:
+                errors["eligible_countries"] = ValidationError(
+                    _("Not a participating country of the program: %(codes)s."),
+                    code="eligible_country_outside_program",
+                    params={"codes": ", ".join(outside)},
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def name(self) -> str:
@@ -193,15 +277,21 @@ class CohortQuota(models.Model):
         Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="quotas"
     )
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
-    seats = models.PositiveIntegerField(_("seats"))
-    waitlist_size = models.PositiveIntegerField(_("waitlist size"), default=0)
+    seats = models.PositiveIntegerField(_("seats"), validators=_SEATS_VALIDATORS)
+    waitlist_size = models.PositiveIntegerField(
+        _("waitlist size"), default=0, validators=_SEATS_VALIDATORS
+    )
 
     class Meta:
         verbose_name = _("country quota")
         verbose_name_plural = _("country quotas")
         ordering = ["cohort", "country"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "country"], name="quota_unique_country"),
+            models.UniqueConstraint(
+                fields=["cohort", "country"],
+                name="quota_unique_country",
+                violation_error_message=_("This cohort already has a quota for this country."),
+            ),
         ]
 
     def __str__(self) -> str:

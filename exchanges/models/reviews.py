@@ -73,9 +73,15 @@ class ReviewCriterion(models.Model):
         verbose_name_plural = _("review criteria")
         ordering = ["cohort", "position", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
             models.CheckConstraint(
-                condition=Q(max_score__gte=1), name="criterion_max_score_positive"
+                condition=Q(weight__gt=0),
+                name="criterion_weight_positive",
+                violation_error_message=_("The weight must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_score__gte=1),
+                name="criterion_max_score_positive",
+                violation_error_message=_("The maximum score must be at least 1."),
             ),
         ]
 
@@ -162,7 +168,13 @@ class ReviewerPoolMember(models.Model):
         verbose_name_plural = _("reviewer pool")
         ordering = ["cohort", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "reviewer"], name="pool_unique_reviewer"),
+            models.UniqueConstraint(
+                fields=["cohort", "reviewer"],
+                name="pool_unique_reviewer",
+                violation_error_message=_(
+                    "This reviewer is already in the cohort's reviewer pool."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["cohort", "is_active"], name="pool_cohort_active")]
 
@@ -217,7 +229,13 @@ class ReviewRound(models.Model):
         verbose_name_plural = _("review rounds")
         ordering = ["cohort", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "number"], name="review_round_unique_number"),
+            models.UniqueConstraint(
+                fields=["cohort", "number"],
+                name="review_round_unique_number",
+                violation_error_message=_(
+                    "This cohort already has a review round with this number."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -256,7 +274,9 @@ class ReviewRoundEntry(models.Model):
         ordering = ["round", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "application"], name="review_round_entry_unique"
+                fields=["round", "application"],
+                name="review_round_entry_unique",
+                violation_error_message=_("This application is already in this review round."),
             ),
         ]
 
@@ -327,7 +347,9 @@ class ReviewAssignment(models.Model):
         ordering = ["-assigned_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "reviewer"], name="assignment_unique_reviewer"
+                fields=["application", "reviewer"],
+                name="assignment_unique_reviewer",
+                violation_error_message=_("This reviewer is already assigned to this application."),
             ),
         ]
         indexes = [
@@ -378,6 +400,7 @@ class Review(models.Model):
             models.CheckConstraint(
                 condition=Q(weighted_score__gte=0, weighted_score__lte=100),
                 name="review_weighted_score_range",
+                violation_error_message=_("The weighted score must be from 0 to 100."),
             ),
         ]
 
@@ -404,7 +427,11 @@ class ReviewScore(models.Model):
         verbose_name_plural = _("scores")
         ordering = ["criterion__position", "criterion_id"]
         constraints = [
-            models.UniqueConstraint(fields=["review", "criterion"], name="score_one_per_criterion"),
+            models.UniqueConstraint(
+                fields=["review", "criterion"],
+                name="score_one_per_criterion",
+                violation_error_message=_("This review already has a score for this criterion."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -434,7 +461,11 @@ class ReviewerConflict(models.Model):
         ordering = ["reviewer", "institution", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["reviewer", "normalised"], name="reviewer_conflict_unique"
+                fields=["reviewer", "normalised"],
+                name="reviewer_conflict_unique",
+                violation_error_message=_(
+                    "This conflict of interest is already recorded for this reviewer."
+                ),
             ),
         ]
 

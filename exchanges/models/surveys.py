@@ -68,10 +68,15 @@ class Survey(models.Model):
         verbose_name_plural = _("surveys")
         ordering = ["opens_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "kind"], name="survey_one_per_kind"),
+            models.UniqueConstraint(
+                fields=["cohort", "kind"],
+                name="survey_one_per_kind",
+                violation_error_message=_("This cohort already has a survey of this kind."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(closes_at__gt=models.F("opens_at")),
                 name="survey_closes_after_opening",
+                violation_error_message=_("The survey must close after it opens."),
             ),
         ]
         indexes = [models.Index(fields=["published_at", "closes_at"], name="survey_published")]
@@ -146,6 +151,7 @@ class SurveyQuestion(models.Model):
                 fields=["survey", "code"],
                 condition=~models.Q(code=""),
                 name="survey_question_unique_code",
+                violation_error_message=_("This survey already has a question with this code."),
             ),
         ]
 
@@ -201,7 +207,11 @@ class SurveyInvitation(models.Model):
         ordering = ["survey", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["survey", "application"], name="survey_invitation_once"
+                fields=["survey", "application"],
+                name="survey_invitation_once",
+                violation_error_message=_(
+                    "This application has already been invited to this survey."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["survey", "country"], name="survey_invitation_country")]
@@ -248,7 +258,9 @@ class SurveyResponse(models.Model):
         ordering = ["survey", "submitted_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["survey", "respondent"], name="survey_response_once_per_respondent"
+                fields=["survey", "respondent"],
+                name="survey_response_once_per_respondent",
+                violation_error_message=_("This person has already answered this survey."),
             ),
         ]
         indexes = [models.Index(fields=["survey", "country"], name="survey_response_country")]
@@ -279,7 +291,11 @@ class SurveyAnswer(models.Model):
         verbose_name = _("survey answer")
         verbose_name_plural = _("survey answers")
         constraints = [
-            models.UniqueConstraint(fields=["response", "question"], name="survey_answer_once"),
+            models.UniqueConstraint(
+                fields=["response", "question"],
+                name="survey_answer_once",
+                violation_error_message=_("This response already has an answer to this question."),
+            ),
         ]
         indexes = [models.Index(fields=["question", "value"], name="survey_answer_value")]
 

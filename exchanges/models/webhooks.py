@@ -110,7 +110,11 @@ class WebhookDelivery(models.Model):
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "subscription"], name="webhook_delivery_once_per_subscription"
+                fields=["event", "subscription"],
+                name="webhook_delivery_once_per_subscription",
+                violation_error_message=_(
+                    "This event has already been queued for this subscription."
+                ),
             ),
         ]
         indexes = [

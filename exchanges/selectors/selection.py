@@ -34,6 +34,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
     Exists,
@@ -76,6 +77,7 @@ from exchanges.models import (
     SelectionSettings,
 )
 from exchanges.selectors.reviews import review_in_round
+from exchanges.validators import validate_sector_targets
 
 MIN_REVIEWS_TO_NORMALISE = 3
 SCALE_MIN, SCALE_MAX = 0.0, 100.0
@@ -383,6 +385,9 @@ class Proposal:
     unmet: list[UnmetTarget]
     moved_in: set[int]
     moved_out: set[int]
+    # The cohort's stored sector targets are malformed (saved before they were validated) and
+    # were left aside: the pages say so instead of failing.
+    targets_ignored: bool = False
 
     def country(self, code: str) -> CountryProposal | None:
         return next((c for c in self.countries if c.country == code), None)
@@ -472,7 +477,7 @@ def selection_proposal(
         if item.application_id in moved_in and free[item.country] > 0:
             select(item)
     unmet = []
-    targets = {str(k): int(v) for k, v in (cohort.sector_targets or {}).items() if int(v) > 0}
+    targets, targets_ignored = _sector_targets(cohort)
     for sector in sorted(targets):
         target = targets[sector]
         candidates = [i for i in scored if i.sector == sector and i.application_id not in moved_out]
@@ -540,7 +545,19 @@ def selection_proposal(
         unmet=unmet,
         moved_in=moved_in,
         moved_out=moved_out,
+        targets_ignored=targets_ignored,
     )
+
+
+def _sector_targets(cohort: Cohort) -> tuple[dict[str, int], bool]:
+    """The cohort's positive sector targets, and whether a malformed stored value (a list, an
+    unknown sector, a negative or non-numeric target) was treated as no targets."""
+    value = cohort.sector_targets or {}
+    try:
+        validate_sector_targets(value)
+    except ValidationError:
+        return {}, True
+    return {sector: seats for sector, seats in value.items() if seats > 0}, False
 
 
 def selection_applications(*, ids: list[int]) -> dict[int, Application]:

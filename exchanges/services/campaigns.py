@@ -4,6 +4,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.template import Template
@@ -13,15 +14,15 @@ from accounts.models import User
 from exchanges.activity_types import Activity
 from exchanges.dispatch import dispatch, dispatch_on_commit
 from exchanges.enums import CampaignStatus, MailStatus
-from exchanges.exceptions import InvalidTransition
+from exchanges.exceptions import ExchangeError, InvalidTransition
 from exchanges.models import Campaign, OutgoingMail
 from exchanges.selectors.campaigns import campaign_audience
 from exchanges.services.activity import activity_log_record
 from exchanges.services.mail import (
-    _text_engine,
     campaigns_finish_if_done,
     list_unsubscribe_headers,
     mail_base_context,
+    mail_compile_staff_source,
     mail_dispatch,
     mail_language,
     mail_render_source,
@@ -77,6 +78,11 @@ def campaign_send(
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status not in {CampaignStatus.DRAFT, CampaignStatus.SCHEDULED}:
         raise InvalidTransition()
+    try:
+        # A text saved before the sandbox refused what it uses is caught here, not mid-run.
+        _compiled(campaign)
+    except ValidationError as error:
+        raise ExchangeError(" ".join(error.messages), code="campaign_template") from error
     now = timezone.now()
     if scheduled_at and scheduled_at > now:
         campaign.status = CampaignStatus.SCHEDULED
@@ -128,11 +134,12 @@ def campaign_cancel(*, campaign: Campaign, actor: User) -> Campaign:
 
 
 def _compiled(campaign: Campaign) -> dict[str, tuple[Template, Template]]:
-    engine = _text_engine()
+    """The campaign's texts compiled in the staff sandbox (checked when saved; a ``ValidationError``
+    here stops the run before any row is written)."""
     result = {}
     for language in ("en", "ja", "ko"):
         subject, body = campaign.text_for(language)
-        result[language] = (Template(subject, engine=engine), Template(body, engine=engine))
+        result[language] = (mail_compile_staff_source(subject), mail_compile_staff_source(body))
     return result
 
 

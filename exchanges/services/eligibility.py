@@ -101,7 +101,10 @@ def eligibility_failures(
         Language.JA: _("Japanese"),
         Language.KO: _("Korean"),
     }
-    for language, minimum in sorted(cohort.language_requirements.items()):
+    # A malformed stored value (saved before the field was validated) requires nothing.
+    requirements = cohort.language_requirements
+    requirements = requirements if isinstance(requirements, dict) else {}
+    for language, minimum in sorted(requirements.items()):
         declared = languages.get(language, LanguageLevel.NONE)
         if LANGUAGE_LEVEL_ORDER.get(declared, 0) < LANGUAGE_LEVEL_ORDER.get(minimum, 0):
             failures.append(

@@ -48,6 +48,7 @@ import nh3
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -76,6 +77,7 @@ from exchanges.models import (
 )
 from exchanges.services.activity import activity_log_record
 from exchanges.tasks import task_send_outgoing_mail, task_send_outgoing_mail_batch
+from exchanges.validators import mail_template_engine, validate_mail_template_source
 
 logger = logging.getLogger(__name__)
 
@@ -339,35 +341,68 @@ def mail_template_override(
     return candidates.order_by(F("cohort_id").asc(nulls_last=True)).first()
 
 
+def mail_compile_staff_source(source: str) -> Template:
+    """Staff-written source compiled in the sandbox (``exchanges.validators``). Raises
+    ``ValidationError`` naming a refused tag or filter, or the syntax error."""
+    validate_mail_template_source(source)
+    return Template(source, engine=mail_template_engine())
+
+
 def mail_render_source(
     *, subject_source: str, text_source: str, context: dict, language: str
 ) -> RenderedMail:
     """Render staff-written subject and text (an override or a campaign) in ``language``.
 
-    Raises ``TemplateSyntaxError`` for broken source; forms call this to refuse it.
+    Raises ``ValidationError`` for source the sandbox refuses or cannot render; forms and
+    previews show its message, and ``mail_render`` falls back to the shipped template.
     """
-    engine = _text_engine()
-    return mail_render_staff_templates(
-        subject_template=Template(subject_source, engine=engine),
-        body_template=Template(text_source, engine=engine),
-        context=context,
-        language=language,
-    )
+    subject_template = mail_compile_staff_source(subject_source)
+    body_template = mail_compile_staff_source(text_source)
+    try:
+        return mail_render_staff_templates(
+            subject_template=subject_template,
+            body_template=body_template,
+            context=context,
+            language=language,
+        )
+    except Exception as error:
+        raise ValidationError(
+            gettext_lazy("This template cannot be rendered: %(error)s"),
+            code="template_render",
+            params={"error": error.__class__.__name__},
+        ) from error
 
 
 def mail_render(
     *, template_key: str, language: str, context: dict, cohort: Cohort | None = None
 ) -> RenderedMail:
     """Render the override for (cohort, language, key) if staff wrote one, else the files
-    ``templates/emails/<language>/<key>.subject.txt``, ``.txt`` and ``.html``."""
+    ``templates/emails/<language>/<key>.subject.txt``, ``.txt`` and ``.html``.
+
+    An override that cannot be rendered (one saved before the sandbox refused what it uses)
+    never stops the change that sends the email: the shipped template is used instead, a
+    warning naming the override (not the recipient) is logged, and the templates page marks
+    the override as not in use.
+    """
     override = mail_template_override(template_key=template_key, language=language, cohort=cohort)
     if override is not None:
-        return mail_render_source(
-            subject_source=override.subject,
-            text_source=override.text_body,
-            context=context,
-            language=language,
-        )
+        try:
+            return mail_render_source(
+                subject_source=override.subject,
+                text_source=override.text_body,
+                context=context,
+                language=language,
+            )
+        except ValidationError as error:
+            logger.warning(
+                "Mail template override %s (%s, %s, cohort %s) cannot be used (%s); "
+                "the shipped template was sent instead.",
+                override.pk,
+                template_key,
+                language,
+                override.cohort_id,
+                error.code,
+            )
     engine = _text_engine()
     prefix = f"emails/{language}/{template_key}"
     with translation.override(language):
@@ -381,6 +416,17 @@ def mail_render(
             f"{prefix}.html", {**context, "subject": subject, "language": language}
         )
     return RenderedMail(subject=subject, text=text, html=html)
+
+
+def mail_template_problem(template: MailTemplate) -> str:
+    """Why the saved override ``template`` cannot be used (the sandbox's message), or ``""``.
+    Such an override is skipped when sending; the templates pages show this."""
+    for source in (template.subject, template.text_body):
+        try:
+            validate_mail_template_source(source)
+        except ValidationError as error:
+            return " ".join(error.messages)
+    return ""
 
 
 # --- Unsubscribing ---------------------------------------------------------------------------
@@ -998,6 +1044,7 @@ __all__ = [
     "TemplateSyntaxError",
     "mail_claim",
     "mail_claim_batch",
+    "mail_compile_staff_source",
     "mail_dispatch",
     "mail_is_opted_out",
     "mail_language",
@@ -1011,6 +1058,7 @@ __all__ = [
     "mail_send",
     "mail_send_batch",
     "mail_sweep",
+    "mail_template_problem",
     "mail_template_reset",
     "mail_template_save",
     "retry_delay",

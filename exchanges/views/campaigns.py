@@ -3,9 +3,9 @@ sending progress and cancellation."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateSyntaxError
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -76,8 +76,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     ),
                 }
             )
-        except TemplateSyntaxError as exc:
-            previews.append({"code": code, "name": name, "error": str(exc)})
+        except ValidationError as exc:
+            previews.append({"code": code, "name": name, "error": " ".join(exc.messages)})
     return render(
         request,
         "staff/campaigns/detail.html",

@@ -6,9 +6,9 @@ import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateSyntaxError
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -40,6 +40,7 @@ from exchanges.services.mail import (
     mail_opt_out,
     mail_render_source,
     mail_resend,
+    mail_template_problem,
     mail_template_reset,
     mail_template_save,
     unsubscribe_email_from_token,
@@ -150,7 +151,13 @@ def mail_templates(request: HttpRequest) -> HttpResponse:
             "key": key,
             "label": label,
             "languages": [
-                (code, name, (key, code) in overrides) for code, name in Language.choices
+                (
+                    code,
+                    name,
+                    (key, code) in overrides,
+                    (key, code) in overrides and bool(mail_template_problem(overrides[key, code])),
+                )
+                for code, name in Language.choices
             ],
         }
         for key, label in MailTemplateKey.choices
@@ -275,6 +282,8 @@ def mail_template_edit(
             "variables": TEMPLATE_CONTEXT[key],
             "preview_form": PreviewRecipientForm(),
             "is_override": override.pk is not None,
+            # A saved override the sandbox refuses (saved before it did) is not sent.
+            "problem": mail_template_problem(override) if override.pk else "",
         },
     )
 
@@ -305,8 +314,8 @@ def mail_template_preview(
                 ),
                 language=language,
             )
-        except TemplateSyntaxError as exc:
-            error = _("Template error: %(error)s") % {"error": exc}
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
     return render(
         request,
         "staff/mail/_preview.html",

@@ -168,7 +168,7 @@ def test_campaign_with_a_failed_message_still_finishes(
 
 def test_campaign_audience_without_statuses_stays_in_the_cohort():
     cohort = LeadersCohortFactory()
-    other = LeadersCohortFactory(slug="2028-winter")
+    other = LeadersCohortFactory(slug="2028-winter", name_en="2028 Winter")
     inside = [_applicant(cohort, "en", "US"), _applicant(cohort, "ko", "KR")]
     _applicant(other, "en", "US")
     ApplicantFactory()  # no application at all
@@ -181,7 +181,7 @@ def test_campaign_audience_without_statuses_stays_in_the_cohort():
 
 def test_campaign_audience_staff_roles_are_the_cohorts_own():
     cohort = LeadersCohortFactory()
-    other = LeadersCohortFactory(slug="2028-winter")
+    other = LeadersCohortFactory(slug="2028-winter", name_en="2028 Winter")
     reviewer = ReviewerFactory()
     PoolMemberFactory(cohort=cohort, reviewer=reviewer)
     PoolMemberFactory(cohort=other, reviewer=ReviewerFactory())
@@ -206,7 +206,7 @@ def test_campaign_count_shown_is_the_count_sent(
     cohort = LeadersCohortFactory()
     for language, country in [("en", "US"), ("ja", "JP"), ("ko", "KR")]:
         _applicant(cohort, language, country)
-    _applicant(LeadersCohortFactory(slug="2028-winter"), "en", "US")
+    _applicant(LeadersCohortFactory(slug="2028-winter", name_en="2028 Winter"), "en", "US")
     campaign = Campaign.objects.create(cohort=cohort, name="N", subject_en="S", body_en="B")
 
     shown = staff_client.get(reverse("staff:campaign_detail", args=[campaign.pk]))
