@@ -123,7 +123,9 @@ def test_changing_to_another_accounts_address_sends_no_confirmation_and_none_of_
     client, smtp_sink, django_capture_on_commit_callbacks
 ):
     owner = ApplicantFactory(email="owner@example.org", preferred_language="ko")
-    requester = ApplicantFactory(local_name="テスト太郎 visit evil.example", preferred_language="en")
+    requester = ApplicantFactory(
+        local_name="テスト太郎 visit evil.example", preferred_language="en"
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         response = _change_email(client, requester, "Owner@example.org")
@@ -150,7 +152,9 @@ def test_changing_to_another_accounts_address_sends_no_confirmation_and_none_of_
 def test_confirmation_to_a_free_address_names_nobody(
     client, smtp_sink, django_capture_on_commit_callbacks
 ):
-    requester = ApplicantFactory(local_name="テスト太郎 visit evil.example", preferred_language="ja")
+    requester = ApplicantFactory(
+        local_name="テスト太郎 visit evil.example", preferred_language="ja"
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         _change_email(client, requester, "stranger@example.org")

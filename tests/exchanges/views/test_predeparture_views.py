@@ -257,6 +257,37 @@ def test_itinerary_is_shown_in_the_participants_language_and_time_zone(client, c
         ) % {"date": "2030年7月6日", "times": "17:00–18:30", "zone": "America/Los_Angeles"}
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "July 8, 2030, 5 p.m.–July 9, 2030, 3 a.m. in your time zone (America/Denver)"),
+        ("ja", None),
+        ("ko", None),
+    ],
+)
+def test_own_time_that_crosses_midnight_names_the_end_date(client, cohort, language, expected):
+    reader = ApplicationFactory(
+        cohort=cohort,
+        status=ApplicationStatus.CONFIRMED,
+        applicant__time_zone="America/Denver",
+        applicant__preferred_language=language,
+    )
+    # 08:00-18:00 in Seoul on 9 July is 17:00 on 8 July to 03:00 on 9 July in Denver.
+    ItineraryItemFactory(
+        cohort=cohort, day=dt.date(2030, 7, 9), start_time=dt.time(8), end_time=dt.time(18)
+    )
+    client.force_login(reader.applicant)
+
+    response = client.get(page_url(reader))
+
+    [day] = response.context["itinerary"]
+    [entry] = day["items"]
+    end_date = {"en": "July 9, 2030", "ja": "2030年7月9日", "ko": "2030년 7월 9일"}[language]
+    assert end_date in entry["own_time_text"]
+    if expected is not None:
+        assert entry["own_time_text"] == expected
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_participant_page_query_count(client, confirmed, count, django_assert_num_queries):
     ChecklistFactory(application=confirmed)
