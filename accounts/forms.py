@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from exchanges.enums import Country, Language
-from exchanges.validators import available_time_zones, validate_time_zone
+from exchanges.validators import available_time_zones, selectable_time_zones, validate_time_zone
 
 # The zones people in the three countries use most come first in the drop-down.
 COMMON_TIME_ZONES = [
@@ -22,9 +22,13 @@ COMMON_TIME_ZONES = [
 ]
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    others = sorted(available_time_zones() - set(COMMON_TIME_ZONES))
-    return [(tz, tz) for tz in COMMON_TIME_ZONES] + [(tz, tz) for tz in others]
+def time_zone_choices(current: str = "") -> list[tuple[str, str]]:
+    """The common zones first, then every other ``Area/Location`` zone; ``current`` (a zone
+    already stored or reported by the browser under an older alias) is kept as a choice."""
+    others = set(selectable_time_zones()) - set(COMMON_TIME_ZONES)
+    if current in available_time_zones() and current not in COMMON_TIME_ZONES:
+        others.add(current)
+    return [(tz, tz) for tz in COMMON_TIME_ZONES] + [(tz, tz) for tz in sorted(others)]
 
 
 class ProfileFieldsMixin(forms.Form):
@@ -71,11 +75,16 @@ class SignupForm(ProfileFieldsMixin, AllauthSignupForm):
         # trilink.js also preselects it where the cookie is not there yet (first visit).
         current = timezone.get_current_timezone_name()
         self.fields["time_zone"].initial = current if current in available_time_zones() else "UTC"
+        self.fields["time_zone"].choices = time_zone_choices(current)
         self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = "true"
 
 
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices(self.instance.time_zone)
 
     class Meta:
         model = User

@@ -183,3 +183,38 @@ def test_signup_time_zone_without_a_browser_zone_is_utc(client):
     response = client.get(reverse("account_signup"))
 
     assert response.context["form"].fields["time_zone"].initial == "UTC"
+
+
+LEGACY_ZONES = ("Factory", "localtime", "GMT+0", "ROK", "US/Pacific", "Etc/GMT-9", "Japan")
+
+
+def test_signup_time_zones_are_place_names_without_legacy_entries(client):
+    response = client.get(reverse("account_signup"))
+
+    values = [value for value, _label in response.context["form"].fields["time_zone"].choices]
+    assert values[:7] == [
+        "America/New_York",
+        "America/Chicago",
+        "America/Denver",
+        "America/Los_Angeles",
+        "Pacific/Honolulu",
+        "Asia/Tokyo",
+        "Asia/Seoul",
+    ]
+    assert "Europe/Berlin" in values
+    assert "UTC" in values
+    assert len(values) == len(set(values))
+    for legacy in LEGACY_ZONES:
+        assert legacy not in values
+    assert all(value == "UTC" or "/" in value for value in values)
+
+
+def test_profile_time_zones_keep_a_legacy_zone_already_stored(client):
+    user = ApplicantFactory(time_zone="US/Pacific")
+    client.force_login(user)
+
+    response = client.get(reverse("account_profile"))
+
+    values = [value for value, _label in response.context["form"].fields["time_zone"].choices]
+    assert "US/Pacific" in values
+    assert not {"Factory", "localtime", "GMT+0", "ROK"} & set(values)
