@@ -1,6 +1,7 @@
 """Signup -> email verification -> login, and the guards around logging in."""
 
 import re
+from html.parser import HTMLParser
 from urllib.parse import urlparse
 
 import pytest
@@ -218,3 +219,47 @@ def test_profile_time_zones_keep_a_legacy_zone_already_stored(client):
     values = [value for value, _label in response.context["form"].fields["time_zone"].choices]
     assert "US/Pacific" in values
     assert not {"Factory", "localtime", "GMT+0", "ROK"} & set(values)
+
+
+class _Outline(HTMLParser):
+    """Each element's id, its text, and whether a list ever opens inside a <p> (which a
+    browser would close before the list, moving it out of the paragraph's children)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, str | None]] = []
+        self.text_by_id: dict[str, str] = {}
+        self.attrs_by_id: dict[str, dict] = {}
+        self.list_in_paragraph = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in {"ul", "ol", "div"} and any(open_tag == "p" for open_tag, _ in self.stack):
+            self.list_in_paragraph = True
+        if attrs.get("id"):
+            self.attrs_by_id[attrs["id"]] = attrs
+            self.text_by_id.setdefault(attrs["id"], "")
+        if tag not in {"input", "br", "meta", "link", "img", "hr"}:
+            self.stack.append((tag, attrs.get("id")))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            open_tag, _ = self.stack.pop()
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        for _tag, element_id in self.stack:
+            if element_id:
+                self.text_by_id[element_id] += data
+
+
+def test_signup_password_rules_are_the_fields_description(client):
+    page = client.get(reverse("account_signup")).content.decode()
+    outline = _Outline()
+    outline.feed(page)
+
+    described_by = outline.attrs_by_id["id_password1"]["aria-describedby"]
+    description = " ".join(outline.text_by_id.get(i, "") for i in described_by.split())
+    assert "Your password must contain at least 10 characters." in description
+    assert not outline.list_in_paragraph
