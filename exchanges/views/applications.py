@@ -479,6 +479,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
             "referees": list(referee_requests_of(application=application)),
             "can_withdraw": application.status in APPLICATION_WITHDRAWABLE,
             "can_ask_referees": application.status in REFEREE_OPEN_STATUSES,
+            "program_phase": application.cohort.program_phase(),
             **matching_status_context(application),
             "open_surveys": [
                 {"invitation": invitation, "url": survey_invitation_url(invitation=invitation)}

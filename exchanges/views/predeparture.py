@@ -268,6 +268,8 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": _progress(rows),
             "can_edit": can_edit,
             "starts_on_text": formats.date_format(cohort.starts_on, "DATE_FORMAT"),
+            "ends_on_text": formats.date_format(cohort.ends_on, "DATE_FORMAT"),
+            "program_phase": cohort.program_phase(),
             "itinerary": itinerary_days(
                 itinerary_of(cohort=cohort), cohort=cohort, time_zone=request.user.time_zone
             ),

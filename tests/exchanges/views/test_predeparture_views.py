@@ -4,11 +4,12 @@ one participant's checklist (details for the secretariat, health details only wi
 see what, and query counts of the lists."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from exchanges.activity_types import Activity
@@ -86,6 +87,44 @@ def test_status_page_links_to_the_checklist_only_when_confirmed(client, cohort, 
 
     assert page_url(confirmed) in confirmed_page.content.decode()
     assert "predeparture" not in submitted_page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("starts_in_days", "next_steps", "checklist_text"),
+    [
+        (
+            5,
+            ["Complete your pre-departure checklist", "Keep the program dates free"],
+            "The program starts on",
+        ),
+        (-2, ["The program is under way: it runs from"], "The program started on"),
+        (-30, ["The program ended on"], "The program ended on"),
+    ],
+    ids=["upcoming", "under-way", "ended"],
+)
+def test_status_and_checklist_texts_follow_the_programs_dates(
+    client, starts_in_days, next_steps, checklist_text
+):
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo("Asia/Seoul"))
+    starts = today + dt.timedelta(days=starts_in_days)
+    cohort = CohortFactory(
+        time_zone="Asia/Seoul", starts_on=starts, ends_on=starts + dt.timedelta(days=20)
+    )
+    application = ApplicationFactory(
+        cohort=cohort, status=ApplicationStatus.CONFIRMED, applicant__preferred_language="en"
+    )
+    client.force_login(application.applicant)
+
+    status_page = client.get(application.get_absolute_url()).content.decode()
+    steps = status_page.split('id="confirmed-heading"', 1)[1].split("</ol>", 1)[0]
+    checklist = client.get(page_url(application)).content.decode()
+    intro = checklist.split('id="program-dates">', 1)[1].split("</p>", 1)[0]
+
+    for text in next_steps:
+        assert text in steps
+    assert "We will email you the pre-departure checklist" not in steps
+    assert ("Keep the program dates free" in steps) is (starts_in_days > 0)
+    assert intro.startswith(checklist_text)
 
 
 def test_another_participant_gets_404(client, cohort, confirmed):
