@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import filter_users_by_email
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -113,6 +114,21 @@ class AccountAdapter(DefaultAccountAdapter):
         message_template = kwargs.get("message_template", args[1] if len(args) > 1 else None)
         with translation.override(next_page_language(request, message_template)):
             super().add_message(request, *args, **kwargs)
+
+    def send_confirmation_mail(self, request, emailconfirmation, signup) -> None:
+        """No confirmation link to an address that already belongs to another account.
+
+        With ``ACCOUNT_UNIQUE_EMAIL`` such a link could never be used, and the message would
+        carry the requester's name, text they chose, to a stranger. The owner gets allauth's
+        fixed "an account with this address already exists" notice instead, as allauth does
+        for a sign-up with a taken address, and the requester sees the usual "confirmation
+        sent" answer, so the page does not tell whether the address has an account
+        (``ACCOUNT_PREVENT_ENUMERATION``)."""
+        address = emailconfirmation.email_address
+        if any(user.pk != address.user_id for user in filter_users_by_email(address.email)):
+            self.send_account_already_exists_mail(address.email)
+            return
+        super().send_confirmation_mail(request, emailconfirmation, signup)
 
     def send_mail(self, template_prefix, email, context):
         """Render allauth's templates as allauth does, in the recipient's language, and queue

@@ -9,6 +9,7 @@ from accounts.models import User
 from exchanges.enums import Country, Language
 from exchanges.validators import (
     available_time_zones,
+    selectable_time_zones,
     validate_deliverable_email,
     validate_person_name,
     validate_time_zone,
@@ -29,9 +30,13 @@ COMMON_TIME_ZONES = [
 ]
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    others = sorted(available_time_zones() - set(COMMON_TIME_ZONES))
-    return [(tz, tz) for tz in COMMON_TIME_ZONES] + [(tz, tz) for tz in others]
+def time_zone_choices(current: str = "") -> list[tuple[str, str]]:
+    """The common zones first, then every other ``Area/Location`` zone; ``current`` (a zone
+    already stored or reported by the browser under an older alias) is kept as a choice."""
+    others = set(selectable_time_zones()) - set(COMMON_TIME_ZONES)
+    if current in available_time_zones() and current not in COMMON_TIME_ZONES:
+        others.add(current)
+    return [(tz, tz) for tz in COMMON_TIME_ZONES] + [(tz, tz) for tz in sorted(others)]
 
 
 class ProfileFieldsMixin(forms.Form):
@@ -87,6 +92,7 @@ class SignupForm(ProfileFieldsMixin, AllauthSignupForm):
         # trilink.js also preselects it where the cookie is not there yet (first visit).
         current = timezone.get_current_timezone_name()
         self.fields["time_zone"].initial = current if current in available_time_zones() else "UTC"
+        self.fields["time_zone"].choices = time_zone_choices(current)
         self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = "true"
 
 
@@ -97,6 +103,7 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in NAME_FIELDS:
             self.fields[name].validators.append(validate_person_name)
+        self.fields["time_zone"].choices = time_zone_choices(self.instance.time_zone)
 
     class Meta:
         model = User

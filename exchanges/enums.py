@@ -77,6 +77,14 @@ class CohortStatus(models.TextChoices):
     FINISHED = "finished", pgettext_lazy("cohort status", "Finished")
 
 
+class ProgramPhase(models.TextChoices):
+    """Where a cohort's program stands on a given day (its dates, not its staff-set status)."""
+
+    UPCOMING = "upcoming", pgettext_lazy("program phase", "Not started")
+    UNDER_WAY = "under_way", pgettext_lazy("program phase", "Under way")
+    ENDED = "ended", pgettext_lazy("program phase", "Ended")
+
+
 class ApiScope(models.TextChoices):
     """What a partner API key may do. Keys carry a list of these."""
 

@@ -34,3 +34,16 @@ def mail_datetime_text(*, value: dt.datetime, language: str, time_zone: str) -> 
     with translation.override(language):
         text = deadline_text(value, zone)
     return f"{text} ({zone.key})"
+
+
+def time_range_text(start: dt.datetime, end: dt.datetime | None) -> str:
+    """A time span in the active language: ``5 p.m.–6:30 p.m.`` within one day, and with the
+    end's date when the span crosses midnight (``5 p.m.–July 9, 2027, 3 a.m.``), so a reader
+    never takes an end in the small hours for the morning of the start's day. Both ends are
+    read on their own wall clocks: convert them to the reader's zone first."""
+    text = formats.time_format(start, "TIME_FORMAT")
+    if end is None:
+        return text
+    if end.date() == start.date():
+        return f"{text}–{formats.time_format(end, 'TIME_FORMAT')}"
+    return f"{text}–{formats.date_format(end, 'DATETIME_FORMAT')}"

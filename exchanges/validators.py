@@ -48,6 +48,37 @@ def available_time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+# The IANA areas whose zones are named after a place ("Asia/Seoul"). Everything else the
+# database ships is a legacy alias or a technical entry ("US/Pacific", "ROK", "GMT+0",
+# "Etc/GMT-9", "Factory", "localtime") that nobody should have to scroll past.
+_GEOGRAPHIC_AREAS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
+
+
+@lru_cache(maxsize=1)
+def selectable_time_zones() -> frozenset[str]:
+    """The zones people choose from: ``Area/Location`` names and ``UTC``. Stored values are
+    still checked against every IANA name (``validate_time_zone``), so an account saved
+    with an alias keeps working."""
+    return frozenset(
+        name
+        for name in available_time_zones()
+        if name.partition("/")[0] in _GEOGRAPHIC_AREAS and "/" in name
+    ) | {"UTC"}
+
+
 def validate_time_zone(value: str) -> None:
     """Accept only IANA time zone names, such as ``Asia/Seoul``."""
     if value not in available_time_zones():

@@ -64,7 +64,8 @@ OPEN_ANSWERS = {
 def _schedules(cohort: Cohort, now: dt.datetime) -> dict[str, tuple | None]:
     hour = now.replace(minute=0, second=0, microsecond=0)
     return {
-        # Still open for late answers so the demo logins have something to answer.
+        # Closes after the first program day, as one scheduled by hand might; from that day
+        # it takes no answers all the same (Survey.takes_answers_at).
         SurveyKind.PRE_PROGRAM: (hour - dt.timedelta(days=24), hour + dt.timedelta(days=4)),
         SurveyKind.POST_PROGRAM: (hour - dt.timedelta(days=1), hour + dt.timedelta(days=20)),
         SurveyKind.FOLLOWUP_6: None,  # the default: the last day plus 6 months
@@ -132,7 +133,9 @@ def seed_demo_surveys(*, cohort: Cohort, staff: User) -> dict[str, int]:
                 continue
             invitation.survey = survey
             language = mail_language(recipient=invitation.application.applicant)
-            moment = max(survey.opens_at, now - dt.timedelta(hours=rng.randint(1, 400)))
+            # Pre-program answers are given before the first program day.
+            last = min(now, cohort.program_starts_at) if kind == SurveyKind.PRE_PROGRAM else now
+            moment = max(survey.opens_at, last - dt.timedelta(hours=rng.randint(1, 400)))
             survey_response_submit(
                 invitation=invitation,
                 language=language,

@@ -226,5 +226,8 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     confirm = forms.BooleanField(
-        label=_("Yes, withdraw my application. I understand this cannot be undone.")
+        label=_("Yes, withdraw my application. I understand this cannot be undone."),
+        error_messages={
+            "required": _("Tick the box to confirm that you withdraw your application.")
+        },
     )

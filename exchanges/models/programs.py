@@ -1,5 +1,6 @@
 """Programs and their cohorts."""
 
+import datetime as dt
 import zoneinfo
 
 from django.conf import settings
@@ -11,7 +12,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from exchanges.enums import CohortStatus, Country, EligibilityBasis, ProgramKind, WaitlistPolicy
+from exchanges.enums import (
+    CohortStatus,
+    Country,
+    EligibilityBasis,
+    ProgramKind,
+    ProgramPhase,
+    WaitlistPolicy,
+)
 from exchanges.validators import (
     MAX_AGE_LIMIT,
     MAX_OFFER_RESPONSE_DAYS,
@@ -268,6 +276,20 @@ class Cohort(models.Model):
     def is_open(self) -> bool:
         now = timezone.now()
         return self.status == CohortStatus.OPEN and self.opens_at <= now < self.deadline
+
+    @property
+    def program_starts_at(self) -> dt.datetime:
+        """The start of the first program day: midnight in the cohort's zone."""
+        return dt.datetime.combine(self.starts_on, dt.time(0), tzinfo=self.zone)
+
+    def program_phase(self, now: dt.datetime | None = None) -> str:
+        """``ProgramPhase`` by the program's dates as a day in the cohort's zone."""
+        today = timezone.localtime(now or timezone.now(), self.zone).date()
+        if today < self.starts_on:
+            return ProgramPhase.UPCOMING
+        if today <= self.ends_on:
+            return ProgramPhase.UNDER_WAY
+        return ProgramPhase.ENDED
 
 
 class CohortQuota(models.Model):

@@ -119,6 +119,14 @@ class Survey(models.Model):
     def is_open(self) -> bool:
         return self.status == SurveyStatus.OPEN
 
+    def takes_answers_at(self, now) -> bool:
+        """Open, and for a pre-program survey the program has not started yet: answers
+        given during the program are no baseline for the pre/post comparison, so from the
+        first program day the survey is no longer offered, whatever its closing time."""
+        if self.status_at(now) != SurveyStatus.OPEN:
+            return False
+        return self.kind != SurveyKind.PRE_PROGRAM or now < self.cohort.program_starts_at
+
 
 class SurveyQuestion(models.Model):
     """A question; a thermometer names the country it asks about in ``country``."""

@@ -111,9 +111,10 @@ def survey_question_summary(*, survey: Survey) -> list[dict]:
 
 
 def survey_open_invitations_for(*, application: Application) -> list[SurveyInvitation]:
-    """The application's unanswered invitations to surveys open now (one query)."""
+    """The application's unanswered invitations to surveys that take answers now
+    (``Survey.takes_answers_at``; one query)."""
     now = timezone.now()
-    return list(
+    invitations = (
         SurveyInvitation.objects.filter(
             application=application,
             completed_at__isnull=True,
@@ -121,9 +122,10 @@ def survey_open_invitations_for(*, application: Application) -> list[SurveyInvit
             survey__opens_at__lte=now,
             survey__closes_at__gt=now,
         )
-        .select_related("survey")
+        .select_related("survey__cohort")
         .order_by("survey__closes_at")
     )
+    return [invitation for invitation in invitations if invitation.survey.takes_answers_at(now)]
 
 
 def survey_questions_of(*, survey: Survey) -> QuerySet[SurveyQuestion]:

@@ -752,10 +752,10 @@ def survey_response_submit(
     now = now or timezone.now()
     locked = SurveyInvitation.objects.select_for_update().get(pk=invitation.pk)
     # Read afresh: staff may have closed the survey since the page was shown.
-    survey = Survey.objects.get(pk=locked.survey_id)
+    survey = Survey.objects.select_related("cohort").get(pk=locked.survey_id)
     if locked.completed_at is not None:
         raise SurveyAlreadyAnswered()
-    if survey.status_at(now) != SurveyStatus.OPEN:
+    if not survey.takes_answers_at(now):
         raise SurveyNotOpen()
     # A person who left the survey's audience since the invitation (withdrew, for example)
     # is no longer asked: their link closes like the survey would.
@@ -816,10 +816,10 @@ def survey_draft_save(
     ``SurveyAlreadyAnswered`` like a submission."""
     now = now or timezone.now()
     locked = SurveyInvitation.objects.select_for_update().get(pk=invitation.pk)
-    survey = Survey.objects.get(pk=locked.survey_id)
+    survey = Survey.objects.select_related("cohort").get(pk=locked.survey_id)
     if locked.completed_at is not None:
         raise SurveyAlreadyAnswered()
-    if survey.status_at(now) != SurveyStatus.OPEN:
+    if not survey.takes_answers_at(now):
         raise SurveyNotOpen()
     draft = {}
     for question in survey_questions_for(survey=survey, country=locked.country):
@@ -934,6 +934,8 @@ def survey_invitations(now: dt.datetime) -> int:
     )
     count = 0
     for survey in surveys:
+        if not survey.takes_answers_at(now):
+            continue
         try:
             survey_invitations_create(survey=survey, now=now)
         except Exception:
@@ -1026,6 +1028,8 @@ def survey_reminders(now: dt.datetime) -> int:
     due = []
     for invitation in invitations:
         if invitation.application.status not in SURVEY_AUDIENCE[invitation.survey.kind]:
+            continue
+        if not invitation.survey.takes_answers_at(now):
             continue
         window = survey_reminder_window(invitation=invitation, now=now)
         if window is not None:

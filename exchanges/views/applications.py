@@ -21,6 +21,7 @@ from django_scopes import scopes_disabled
 from exchanges.activity_types import Activity, activity_for_status
 from exchanges.enums import (
     APPLICATION_WITHDRAWABLE,
+    REFEREE_OPEN_STATUSES,
     ApplicationStatus,
     Language,
     QuestionKind,
@@ -463,6 +464,8 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": _timeline(application),
             "referees": list(referee_requests_of(application=application)),
             "can_withdraw": application.status in APPLICATION_WITHDRAWABLE,
+            "can_ask_referees": application.status in REFEREE_OPEN_STATUSES,
+            "program_phase": application.cohort.program_phase(),
             **matching_status_context(application),
             "open_surveys": [
                 {"invitation": invitation, "url": survey_invitation_url(invitation=invitation)}
@@ -496,6 +499,10 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def referees(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own(request, pk)
+    can_ask = application.status in REFEREE_OPEN_STATUSES
+    if request.method == "POST" and not can_ask:
+        messages.error(request, _("Referees can no longer be added to this application."))
+        return redirect("apply:referees", pk=application.pk)
     form = RefereeForm(request.POST or None, initial={"language": _language()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -511,7 +518,7 @@ def referees(request: HttpRequest, pk: int) -> HttpResponse:
         "applications/referees.html",
         {
             "application": application,
-            "form": form,
+            "form": form if can_ask else None,
             "referees": list(referee_requests_of(application=application)),
         },
     )

@@ -646,8 +646,12 @@ def matching_status_context(application) -> dict:
     )
     host = placements.get(PlacementKind.HOSTS)
     mentor = placements.get(PlacementKind.MENTORS)
+    row = group_row(group) if group else None
+    if row is not None:
+        # "You are in group 3 with:" lists the others, not the reader.
+        row["members"] = [member for member in row["members"] if member["pk"] != application.pk]
     return {
-        "matching_group": group_row(group) if group else None,
+        "matching_group": row,
         "matching_host": host.host if host and host.host_id else None,
         "matching_host_published": host is not None,
         "matching_mentor": mentor_row(mentor.mentor) if mentor and mentor.mentor_id else None,

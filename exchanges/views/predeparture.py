@@ -31,6 +31,7 @@ from exchanges.enums import (
     PredepartureSection,
 )
 from exchanges.exceptions import ExchangeError
+from exchanges.formatting import time_range_text
 from exchanges.forms.predeparture import (
     SECTION_FORMS,
     ItineraryItemForm,
@@ -179,7 +180,7 @@ def itinerary_days(items, *, cohort: Cohort, time_zone: str) -> list[dict]:
             own_end = end.astimezone(own_zone) if end else None
             own_text = _("%(date)s, %(times)s in your time zone (%(zone)s)") % {
                 "date": formats.date_format(own_start, "DATE_FORMAT"),
-                "times": _time_range(own_start.time(), own_end.time() if own_end else None),
+                "times": time_range_text(own_start, own_end),
                 "zone": own_zone.key,
             }
         days[-1]["items"].append(
@@ -267,6 +268,8 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": _progress(rows),
             "can_edit": can_edit,
             "starts_on_text": formats.date_format(cohort.starts_on, "DATE_FORMAT"),
+            "ends_on_text": formats.date_format(cohort.ends_on, "DATE_FORMAT"),
+            "program_phase": cohort.program_phase(),
             "itinerary": itinerary_days(
                 itinerary_of(cohort=cohort), cohort=cohort, time_zone=request.user.time_zone
             ),

@@ -112,8 +112,11 @@ def _respond(request: HttpRequest, invitation, language: str) -> HttpResponse:
     status = survey.status
     if status == SurveyStatus.OPEN and (
         invitation.application.status not in SURVEY_AUDIENCE[survey.kind]
+        or not survey.takes_answers_at(timezone.now())
     ):
-        status = SurveyStatus.CLOSED  # they left the audience (withdrew): the link is closed
+        # They left the audience (withdrew), or the program a pre-program survey comes
+        # before has started: the link is closed.
+        status = SurveyStatus.CLOSED
     if status != SurveyStatus.OPEN:
         return render(
             request,

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from exchanges.enums import MailStatus
@@ -111,3 +112,55 @@ def test_password_reset_mail_cannot_be_resent_by_staff(
     row.refresh_from_db()
     assert row.status == MailStatus.SENT
     assert len(smtp_sink.to(user.email)) == 1
+
+
+def _change_email(client, user, address):
+    client.force_login(user)
+    return client.post(reverse("account_email"), {"action_add": "", "email": address})
+
+
+def test_changing_to_another_accounts_address_sends_no_confirmation_and_none_of_your_text(
+    client, smtp_sink, django_capture_on_commit_callbacks
+):
+    owner = ApplicantFactory(email="owner@example.org", preferred_language="ko")
+    requester = ApplicantFactory(
+        local_name="テスト太郎 visit evil.example", preferred_language="en"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _change_email(client, requester, "Owner@example.org")
+
+    # The requester is answered as for a free address: nothing tells them the owner exists.
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Confirmation email sent to owner@example.org."
+    ]
+    [message] = smtp_sink.to("owner@example.org")
+    text = part(message, "plain")
+    assert "/accounts/confirm-email/" not in text
+    assert "/accounts/password/reset/" in text
+    for typed in ("テスト太郎", "evil.example", requester.given_name, requester.family_name):
+        assert typed not in text
+        assert typed not in message["Subject"]
+    assert OutgoingMail.objects.get(recipient_email="owner@example.org").template_key == (
+        "account/account_already_exists"
+    )
+    owner.refresh_from_db()
+    assert owner.email == "owner@example.org"
+
+
+def test_confirmation_to_a_free_address_names_nobody(
+    client, smtp_sink, django_capture_on_commit_callbacks
+):
+    requester = ApplicantFactory(
+        local_name="テスト太郎 visit evil.example", preferred_language="ja"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _change_email(client, requester, "stranger@example.org")
+
+    [message] = smtp_sink.to("stranger@example.org")
+    text = part(message, "plain")
+    assert "/accounts/confirm-email/" in text
+    for typed in ("テスト太郎", "evil.example", requester.given_name, requester.family_name):
+        assert typed not in text

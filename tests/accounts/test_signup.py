@@ -1,6 +1,7 @@
 """Signup -> email verification -> login, and the guards around logging in."""
 
 import re
+from html.parser import HTMLParser
 from urllib.parse import urlparse
 
 import pytest
@@ -264,3 +265,82 @@ def test_signup_weak_password_error_is_a_whole_korean_sentence(client):
         "이 비밀번호는 너무 쉽게 추측할 수 있습니다. 비밀번호 데이터베이스를 손에 넣은 "
         "공격자가 알아내는 데 걸리는 시간은 1초 미만입니다."
     ]
+
+
+LEGACY_ZONES = ("Factory", "localtime", "GMT+0", "ROK", "US/Pacific", "Etc/GMT-9", "Japan")
+
+
+def test_signup_time_zones_are_place_names_without_legacy_entries(client):
+    response = client.get(reverse("account_signup"))
+
+    values = [value for value, _label in response.context["form"].fields["time_zone"].choices]
+    assert values[:7] == [
+        "America/New_York",
+        "America/Chicago",
+        "America/Denver",
+        "America/Los_Angeles",
+        "Pacific/Honolulu",
+        "Asia/Tokyo",
+        "Asia/Seoul",
+    ]
+    assert "Europe/Berlin" in values
+    assert "UTC" in values
+    assert len(values) == len(set(values))
+    for legacy in LEGACY_ZONES:
+        assert legacy not in values
+    assert all(value == "UTC" or "/" in value for value in values)
+
+
+def test_profile_time_zones_keep_a_legacy_zone_already_stored(client):
+    user = ApplicantFactory(time_zone="US/Pacific")
+    client.force_login(user)
+
+    response = client.get(reverse("account_profile"))
+
+    values = [value for value, _label in response.context["form"].fields["time_zone"].choices]
+    assert "US/Pacific" in values
+    assert not {"Factory", "localtime", "GMT+0", "ROK"} & set(values)
+
+
+class _Outline(HTMLParser):
+    """Each element's id, its text, and whether a list ever opens inside a <p> (which a
+    browser would close before the list, moving it out of the paragraph's children)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, str | None]] = []
+        self.text_by_id: dict[str, str] = {}
+        self.attrs_by_id: dict[str, dict] = {}
+        self.list_in_paragraph = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in {"ul", "ol", "div"} and any(open_tag == "p" for open_tag, _ in self.stack):
+            self.list_in_paragraph = True
+        if attrs.get("id"):
+            self.attrs_by_id[attrs["id"]] = attrs
+            self.text_by_id.setdefault(attrs["id"], "")
+        if tag not in {"input", "br", "meta", "link", "img", "hr"}:
+            self.stack.append((tag, attrs.get("id")))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            open_tag, _ = self.stack.pop()
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        for _tag, element_id in self.stack:
+            if element_id:
+                self.text_by_id[element_id] += data
+
+
+def test_signup_password_rules_are_the_fields_description(client):
+    page = client.get(reverse("account_signup")).content.decode()
+    outline = _Outline()
+    outline.feed(page)
+
+    described_by = outline.attrs_by_id["id_password1"]["aria-describedby"]
+    description = " ".join(outline.text_by_id.get(i, "") for i in described_by.split())
+    assert "Your password must contain at least 10 characters." in description
+    assert not outline.list_in_paragraph

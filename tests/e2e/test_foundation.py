@@ -106,3 +106,16 @@ def test_accessibility_home_on_phone_has_no_serious_violations(page):
     page.goto("/")
 
     assert serious_violations(page) == []
+
+
+def test_signup_password_rules_are_announced_with_the_field(page):
+    page.goto("/accounts/signup/")
+
+    password = page.locator("#id_password1")
+    described_by = password.get_attribute("aria-describedby")
+    description = page.locator(f"#{described_by}")
+    # The rules list sits inside the element the field names as its description (as_p put it
+    # in a <span> in a <p>, and the browser moved the list out, leaving the span empty).
+    assert description.locator("li").count() >= 2
+    assert "10 characters" in description.inner_text()
+    assert page.locator("p ul, p ol").count() == 0

@@ -69,15 +69,18 @@ def test_demo_seed_creates_surveys_in_each_state_once(client):
     )
     assert korean.completed_at is None
     assert japanese.completed_at is not None
+
+    def token(invitation):
+        return survey_invitation_url(invitation=invitation).rsplit("/", 2)[1]
+
     client.force_login(korean.application.applicant)
     # The middleware activates the Korean login's language in this thread; override restores.
     with translation.override("en"):
         status = client.get(Application.objects.get(pk=korean.application_id).get_absolute_url())
-        page = client.get(
-            reverse(
-                "apply:survey",
-                kwargs={"token": survey_invitation_url(invitation=korean).rsplit("/", 2)[1]},
-            )
-        )
-    assert survey_invitation_url(invitation=korean) in status.content.decode()
-    assert page.templates[0].name == "surveys/respond.html"
+        pre_page = client.get(reverse("apply:survey", kwargs={"token": token(korean)}))
+    # The program has started, so the pre-program survey is no longer offered, although its
+    # closing time is still ahead.
+    assert pre.closes_at > pre.cohort.program_starts_at
+    assert survey_invitation_url(invitation=korean) not in status.content.decode()
+    assert pre_page.templates[0].name == "surveys/closed.html"
+    assert not pre.responses.filter(submitted_at__gte=pre.cohort.program_starts_at).exists()

@@ -39,6 +39,15 @@ def cohort(db):
     )
 
 
+@pytest.fixture
+def upcoming(db):
+    """A cohort whose program starts after ``_survey``'s surveys close: a pre-program survey
+    takes no answers (and sends no emails) from the first program day."""
+    return CohortFactory(
+        deadline=at(2030, 1, 10), starts_on=dt.date(2030, 4, 1), ends_on=dt.date(2030, 4, 20)
+    )
+
+
 def _survey(cohort, kind=SurveyKind.POST_PROGRAM):
     # Closes at 15:00 UTC on 20 March: 00:00 on 21 March in Seoul, 08:00 on 20 March in LA.
     return SurveyFactory(
@@ -91,10 +100,10 @@ def test_invitation_goes_out_once_when_the_survey_opens(monkeypatch, cohort):
     assert "unsubscribe" not in mail.text_body
 
 
-def test_people_who_become_eligible_later_are_invited_on_a_later_tick(monkeypatch, cohort):
-    survey = _survey(cohort, SurveyKind.PRE_PROGRAM)
+def test_people_who_become_eligible_later_are_invited_on_a_later_tick(monkeypatch, upcoming):
+    survey = _survey(upcoming, SurveyKind.PRE_PROGRAM)
     late = ApplicationFactory(
-        cohort=cohort, status=ApplicationStatus.WAITLISTED, country="US", applicant__country="US"
+        cohort=upcoming, status=ApplicationStatus.WAITLISTED, country="US", applicant__country="US"
     )
     beat_tick(monkeypatch, at(2030, 3, 2, 0, 0))
     late.status = ApplicationStatus.CONFIRMED
@@ -111,11 +120,11 @@ def test_people_who_become_eligible_later_are_invited_on_a_later_tick(monkeypatc
     ]
 
 
-def test_no_invitation_for_drafts_closed_surveys_or_withdrawn_people(monkeypatch, cohort):
+def test_no_invitation_for_drafts_closed_surveys_or_withdrawn_people(monkeypatch, cohort, upcoming):
     draft = _survey(cohort)
     draft.published_at = None
     draft.save()
-    published = _survey(CohortFactory(), SurveyKind.PRE_PROGRAM)
+    published = _survey(upcoming, SurveyKind.PRE_PROGRAM)
     ApplicationFactory(cohort=cohort, status=ApplicationStatus.PARTICIPANT)
     ApplicationFactory(cohort=published.cohort, status=ApplicationStatus.CONFIRMED)
     ApplicationFactory(
@@ -307,10 +316,10 @@ def test_no_reminder_after_answering_or_after_the_close(monkeypatch, cohort):
     ]
 
 
-def test_people_invited_after_a_windows_time_get_only_later_windows(monkeypatch, cohort):
-    survey = _survey(cohort, SurveyKind.PRE_PROGRAM)
+def test_people_invited_after_a_windows_time_get_only_later_windows(monkeypatch, upcoming):
+    survey = _survey(upcoming, SurveyKind.PRE_PROGRAM)
     late = ApplicationFactory(
-        cohort=cohort, status=ApplicationStatus.CONFIRMED, applicant__time_zone="Asia/Seoul"
+        cohort=upcoming, status=ApplicationStatus.CONFIRMED, applicant__time_zone="Asia/Seoul"
     )
     late.status = ApplicationStatus.WAITLISTED
     late.save()
@@ -364,3 +373,17 @@ def test_moved_close_gets_fresh_reminders(monkeypatch, cohort):
         f"survey-reminder:{invite.pk}:3d:2030-03-21",
         f"survey-reminder:{invite.pk}:3d:2030-03-28",
     ]
+
+
+def test_pre_program_survey_sends_nothing_once_the_program_has_started(monkeypatch, cohort):
+    # The cohort's program starts on 1 February; this survey was scheduled for March.
+    survey = _survey(cohort, SurveyKind.PRE_PROGRAM)
+    ApplicationFactory(cohort=cohort, status=ApplicationStatus.CONFIRMED)
+
+    ticks = [
+        beat_tick(monkeypatch, now)
+        for now in (at(2030, 3, 2, 0, 0), at(2030, 3, 18, 0, 0), at(2030, 3, 19, 0, 0))
+    ]
+
+    assert [(t["survey-invitation"], t["survey-reminder"]) for t in ticks] == [(0, 0)] * 3
+    assert not SurveyInvitation.objects.filter(survey=survey).exists()

@@ -3,6 +3,7 @@ import re
 import zoneinfo
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -265,10 +266,38 @@ def test_withdraw_needs_confirmation(client, draft):
     draft.refresh_from_db()
     assert unconfirmed.status_code == 200
     assert draft.status == ApplicationStatus.DRAFT
+    assert unconfirmed.context["form"].errors == {
+        "confirm": ["Tick the box to confirm that you withdraw your application."]
+    }
 
     client.post(reverse("apply:withdraw", args=[draft.pk]), {"confirm": "on", "reason": "Job"})
     draft.refresh_from_db()
     assert draft.status == ApplicationStatus.WITHDRAWN
+
+
+def test_withdrawn_application_offers_no_referee_management_and_refuses_it(client, draft):
+    draft.status = ApplicationStatus.WITHDRAWN
+    draft.save(update_fields=["status"])
+    client.force_login(draft.applicant)
+
+    status_page = client.get(reverse("apply:status", args=[draft.pk])).content.decode()
+    page = client.get(reverse("apply:referees", args=[draft.pk]))
+    posted = client.post(
+        reverse("apply:referees", args=[draft.pk]),
+        {"name": "Prof. Tanaka", "email": "tanaka@example.ac.jp", "language": "ja"},
+    )
+
+    assert reverse("apply:referees", args=[draft.pk]) not in status_page
+    assert "Manage referees" not in status_page
+    assert page.status_code == 200
+    assert page.context["form"] is None
+    assert "<form" not in page.content.decode().split("<main", 1)[-1].split("</main>")[0]
+    assert posted.status_code == 302
+    assert [str(m) for m in get_messages(posted.wsgi_request)] == [
+        "Referees can no longer be added to this application."
+    ]
+    assert not RefereeRequest.objects.filter(application=draft).exists()
+    assert mail.outbox == []
 
 
 def test_referee_flow_applicant_sees_only_arrival(

@@ -243,9 +243,14 @@ def test_participant_sees_own_group_only_after_publish(
     assert "You are in group" not in before.content.decode()
     row = after.context["matching_group"]
     assert row["group"] == my_group
+    # "You are in group N with:" lists the other members, not the reader.
     assert {m["pk"] for m in row["members"]} == set(
-        MatchGroupMember.objects.filter(group=my_group).values_list("application_id", flat=True)
+        MatchGroupMember.objects.filter(group=my_group)
+        .exclude(application=me)
+        .values_list("application_id", flat=True)
     )
+    group_list = after.content.decode().split('id="my-group"')[1].split("</ul>")[0]
+    assert me.applicant.display_name not in group_list
     others = {p.applicant.display_name for p in people if p.applicant.email not in mates}
     content = after.content.decode()
     assert all(name not in content for name in others)
@@ -340,7 +345,8 @@ def test_participant_status_page_query_count(
     with django_assert_num_queries(9):
         response = client.get(people[0].get_absolute_url())
 
-    assert len(response.context["matching_group"]["members"]) == 3
+    # A triad: the reader and the two others the page lists.
+    assert len(response.context["matching_group"]["members"]) == 2
 
 
 def test_other_runs_offer_neither_publish_nor_rerun_once_one_is_published(

@@ -4,11 +4,12 @@ one participant's checklist (details for the secretariat, health details only wi
 see what, and query counts of the lists."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from exchanges.activity_types import Activity
@@ -86,6 +87,44 @@ def test_status_page_links_to_the_checklist_only_when_confirmed(client, cohort, 
 
     assert page_url(confirmed) in confirmed_page.content.decode()
     assert "predeparture" not in submitted_page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("starts_in_days", "next_steps", "checklist_text"),
+    [
+        (
+            5,
+            ["Complete your pre-departure checklist", "Keep the program dates free"],
+            "The program starts on",
+        ),
+        (-2, ["The program is under way: it runs from"], "The program started on"),
+        (-30, ["The program ended on"], "The program ended on"),
+    ],
+    ids=["upcoming", "under-way", "ended"],
+)
+def test_status_and_checklist_texts_follow_the_programs_dates(
+    client, starts_in_days, next_steps, checklist_text
+):
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo("Asia/Seoul"))
+    starts = today + dt.timedelta(days=starts_in_days)
+    cohort = CohortFactory(
+        time_zone="Asia/Seoul", starts_on=starts, ends_on=starts + dt.timedelta(days=20)
+    )
+    application = ApplicationFactory(
+        cohort=cohort, status=ApplicationStatus.CONFIRMED, applicant__preferred_language="en"
+    )
+    client.force_login(application.applicant)
+
+    status_page = client.get(application.get_absolute_url()).content.decode()
+    steps = status_page.split('id="confirmed-heading"', 1)[1].split("</ol>", 1)[0]
+    checklist = client.get(page_url(application)).content.decode()
+    intro = checklist.split('id="program-dates">', 1)[1].split("</p>", 1)[0]
+
+    for text in next_steps:
+        assert text in steps
+    assert "We will email you the pre-departure checklist" not in steps
+    assert ("Keep the program dates free" in steps) is (starts_in_days > 0)
+    assert intro.startswith(checklist_text)
 
 
 def test_another_participant_gets_404(client, cohort, confirmed):
@@ -255,6 +294,37 @@ def test_itinerary_is_shown_in_the_participants_language_and_time_zone(client, c
         assert entry["own_time_text"] == gettext(
             "%(date)s, %(times)s in your time zone (%(zone)s)"
         ) % {"date": "2030年7月6日", "times": "17:00–18:30", "zone": "America/Los_Angeles"}
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "July 8, 2030, 5 p.m.–July 9, 2030, 3 a.m. in your time zone (America/Denver)"),
+        ("ja", None),
+        ("ko", None),
+    ],
+)
+def test_own_time_that_crosses_midnight_names_the_end_date(client, cohort, language, expected):
+    reader = ApplicationFactory(
+        cohort=cohort,
+        status=ApplicationStatus.CONFIRMED,
+        applicant__time_zone="America/Denver",
+        applicant__preferred_language=language,
+    )
+    # 08:00-18:00 in Seoul on 9 July is 17:00 on 8 July to 03:00 on 9 July in Denver.
+    ItineraryItemFactory(
+        cohort=cohort, day=dt.date(2030, 7, 9), start_time=dt.time(8), end_time=dt.time(18)
+    )
+    client.force_login(reader.applicant)
+
+    response = client.get(page_url(reader))
+
+    [day] = response.context["itinerary"]
+    [entry] = day["items"]
+    end_date = {"en": "July 9, 2030", "ja": "2030年7月9日", "ko": "2030년 7월 9일"}[language]
+    assert end_date in entry["own_time_text"]
+    if expected is not None:
+        assert entry["own_time_text"] == expected
 
 
 @pytest.mark.parametrize("count", [1, 3])

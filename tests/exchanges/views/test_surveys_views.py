@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exchanges.enums import SurveyKind, SurveyStatus
+from exchanges.exceptions import SurveyNotOpen
 from exchanges.models import Application, Survey, SurveyAnswer, SurveyInvitation, SurveyResponse
 from exchanges.services.surveys import (
     survey_invitation_send,
@@ -310,6 +311,50 @@ def test_status_page_links_open_surveys_of_the_application(client, survey):
 
     assert f'<a href="{settings.SITE_URL}{_link(invited)}">Post-program survey</a>' in content
     assert "Pre-program survey" not in other
+
+
+def _pre_program_survey(starts_in_days: int):
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo("Asia/Seoul"))
+    cohort = CohortFactory(
+        time_zone="Asia/Seoul",
+        starts_on=today + dt.timedelta(days=starts_in_days),
+        ends_on=today + dt.timedelta(days=starts_in_days + 14),
+    )
+    # Scheduled by hand to close five days after now, past the first program day.
+    return SurveyFactory(
+        cohort=cohort,
+        kind=SurveyKind.PRE_PROGRAM,
+        opens_at=timezone.now() - dt.timedelta(days=20),
+        closes_at=timezone.now() + dt.timedelta(days=5),
+        published=True,
+    )
+
+
+def test_pre_program_survey_is_no_longer_offered_once_the_program_has_started(client):
+    started = SurveyInvitationFactory(
+        survey=_pre_program_survey(starts_in_days=-1),
+        application__applicant__preferred_language="en",
+    )
+    upcoming = SurveyInvitationFactory(survey=_pre_program_survey(starts_in_days=3))
+    client.force_login(started.application.applicant)
+
+    status_page = client.get(started.application.get_absolute_url()).content.decode()
+    page = client.get(_link(started))
+    posted = client.post(_link(started), _post_data(started.survey))
+
+    assert "Pre-program survey" not in status_page
+    assert "This survey is now closed" in page.content.decode()
+    assert posted.templates[0].name == "surveys/closed.html"
+    with pytest.raises(SurveyNotOpen):
+        _answer(started.survey, started)
+    assert SurveyResponse.objects.count() == 0
+    # Before the first program day it is offered as scheduled.
+    client.force_login(upcoming.application.applicant)
+    assert (
+        "Pre-program survey" in client.get(upcoming.application.get_absolute_url()).content.decode()
+    )
+    _answer(upcoming.survey, upcoming)
+    assert SurveyResponse.objects.count() == 1
 
 
 # --- Staff pages: permissions ---------------------------------------------------------------
