@@ -2,8 +2,9 @@
 reviewer share the open cohort's applications under review, so the normalised ranking visibly
 differs from the raw one. Round 2 (panel): the top ``PANEL_TOP`` applicants of each country
 advance; a panel reviewer scores all but the last ``PANEL_PENDING`` (left pending, so their
-queue shows both). The demo reviewer, who reviewed in round 1, now has an empty queue: reviewers
-see only the current round. The proposal, ranked on the panel round, is ready to decide.
+queue shows both). The demo reviewer's round-1 reviews (3 to do, 3 done, as the README says)
+stay in their queue: round 1 is due after the panel starts, and a round stays open to its
+reviewers until its due date. The proposal, ranked on the panel round, is ready to decide.
 
 Built through the public services (pool, assignment, review submission, selection settings),
 as staff and reviewers would. Idempotent: a cohort whose pool already holds the harsh

@@ -16,7 +16,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     TextField,
+    Value,
 )
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -186,6 +188,37 @@ def referee_requests_of(*, application: Application) -> QuerySet[RefereeRequest]
     return application.referee_requests.order_by("created_at", "id")
 
 
+SEARCHED_FIELDS = (
+    "applicant__given_name",
+    "applicant__family_name",
+    "applicant__local_name",
+    "applicant__email",
+    "institution",
+)
+
+
+def _search(qs: QuerySet[Application], term: str) -> QuerySet[Application]:
+    """Applications matching every word of ``term`` in a name, the email or the
+    institution, so a full name is found in either order ("Yui Tanaka", "Tanaka Yui"); a
+    name in local script is also found written without its spaces ("田中結衣" for
+    "田中 結衣"). Still one condition of the list's query; names are stored in clear."""
+    words = term.split()  # Unicode whitespace: the ideographic space of Japanese input too
+    if not words:
+        return qs
+    every_word = Q()
+    for word in words:
+        any_field = Q()
+        for field in SEARCHED_FIELDS:
+            any_field |= Q(**{f"{field}__icontains": word})
+        every_word &= any_field
+    compact_local = Replace(
+        Replace("applicant__local_name", Value(" "), Value("")), Value("\u3000"), Value("")
+    )
+    return qs.annotate(search_local_name=compact_local).filter(
+        every_word | Q(search_local_name__icontains="".join(words))
+    )
+
+
 def pipeline_applications(*, viewer: User, cohort: Cohort, filters: dict) -> QuerySet[Application]:
     """The filtered, sorted list of a cohort's applications the viewer may see, each with
     ``score``: the mean weighted score (0–100) of its submitted reviews, or None. (The raw
@@ -219,15 +252,7 @@ def pipeline_applications(*, viewer: User, cohort: Cohort, filters: dict) -> Que
         qs = qs.filter(country=filters["country"])
     if filters.get("sector"):
         qs = qs.filter(sector=filters["sector"])
-    term = (filters.get("q") or "").strip()
-    if term:
-        qs = qs.filter(
-            Q(applicant__given_name__icontains=term)
-            | Q(applicant__family_name__icontains=term)
-            | Q(applicant__local_name__icontains=term)
-            | Q(applicant__email__icontains=term)
-            | Q(institution__icontains=term)
-        )
+    qs = _search(qs, filters.get("q") or "")
     sort = filters.get("sort") or "-submitted_at"
     allowed = {
         "submitted_at",

@@ -2,11 +2,11 @@
 
 from collections.abc import Callable
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
 from accounts.models import User
-from exchanges.enums import MailStatus, Role
+from exchanges.enums import Language, MailStatus, Role
 from exchanges.models import Application, Campaign, MailOptOut, OutgoingMail
 from exchanges.rules import is_secretariat
 
@@ -71,6 +71,21 @@ def campaign_audience(*, campaign: Campaign) -> QuerySet[User]:
         .exclude(email_lower__in=MailOptOut.objects.values("email"))
         .order_by("id")
     )
+
+
+def campaign_preview_recipients(*, campaign: Campaign) -> dict[str, User | None]:
+    """For each language, the first member of the audience who reads it, or None when nobody
+    does; two queries whatever the audience size. The preview of a language is rendered for
+    a person who would receive it in that language, never for someone outside the audience."""
+    firsts = (
+        campaign_audience(campaign=campaign)
+        .order_by()
+        .values("preferred_language")
+        .annotate(first_id=Min("pk"))
+    )
+    first_ids = {row["preferred_language"]: row["first_id"] for row in firsts}
+    people = User.objects.in_bulk(list(first_ids.values()))
+    return {code: people.get(first_ids.get(code)) for code in Language.values}
 
 
 def campaigns_visible_to(*, viewer: User) -> QuerySet[Campaign]:

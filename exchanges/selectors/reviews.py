@@ -18,7 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -145,23 +145,44 @@ def review_round_applications(*, review_round: ReviewRound | None, cohort: Cohor
 # --- The reviewer's queue ---------------------------------------------------------------------
 
 
-def review_in_current_round(qs: QuerySet[ReviewAssignment]) -> QuerySet[ReviewAssignment]:
+def review_in_current_round(
+    qs: QuerySet[ReviewAssignment], *, also: Q | None = None
+) -> QuerySet[ReviewAssignment]:
     """Only assignments of their cohort's current round (rows without a round count as
-    round 1), found by subqueries in the same query."""
+    round 1), or matching ``also`` (which may use the ``current_round_number`` and
+    ``first_round_due_at`` annotations), found by subqueries in the same query."""
     current = ReviewRound.objects.filter(cohort=OuterRef("cohort")).order_by("-number")
+    first = ReviewRound.objects.filter(cohort=OuterRef("cohort"), number=1)
+    scope = Q(round_id=F("current_round_id")) | Q(round__isnull=True) & (
+        Q(current_round_number__isnull=True) | Q(current_round_number=1)
+    )
     return qs.annotate(
         current_round_id=Subquery(current.values("pk")[:1]),
         current_round_number=Subquery(current.values("number")[:1]),
-    ).filter(
-        Q(round_id=F("current_round_id"))
-        | Q(round__isnull=True) & (Q(current_round_number__isnull=True) | Q(current_round_number=1))
+        first_round_due_at=Subquery(first.values("due_at")[:1]),
+    ).filter(scope | also if also is not None else scope)
+
+
+def review_in_open_rounds(qs: QuerySet[ReviewAssignment]) -> QuerySet[ReviewAssignment]:
+    """Assignments a reviewer still works on: every one of their cohort's current round, and
+    those of an earlier round until that round's due date has passed (a round without one
+    stays open). Starting the next round therefore does not take away reviews that are
+    still due; a round past its due date is closed to its reviewers. Rows without a round
+    belong to round 1 and take its due date. Subqueries in the same query."""
+    now = timezone.now()
+    earlier_open = Q(round__isnull=False, round__number__lt=F("current_round_number")) & (
+        Q(round__due_at__isnull=True) | Q(round__due_at__gte=now)
     )
+    earlier_open |= Q(round__isnull=True, current_round_number__gt=1) & (
+        Q(first_round_due_at__isnull=True) | Q(first_round_due_at__gte=now)
+    )
+    return review_in_current_round(qs, also=earlier_open)
 
 
-def _current_round_only(qs: QuerySet[ReviewAssignment], reviewer: User):
-    """Only assignments of their cohort's current round, and in a screening round only
-    applicants of the reviewer's own country."""
-    return review_in_current_round(qs).filter(
+def _open_rounds_only(qs: QuerySet[ReviewAssignment], reviewer: User):
+    """Only assignments of their cohort's open rounds (``review_in_open_rounds``), and in a
+    screening round only applicants of the reviewer's own country."""
+    return review_in_open_rounds(qs).filter(
         Q(round__isnull=True)
         | Q(round__own_country_only=False)
         | Q(application__country=reviewer.country or "-")
@@ -175,7 +196,11 @@ def review_queue(*, reviewer: User, cohort_id: int | None = None) -> QuerySet[Re
         ReviewAssignment.objects.filter(reviewer=reviewer)
         .exclude(status=A.REMOVED)
         .select_related(
-            "application__applicant", "cohort__program", "cohort__review_settings", "review"
+            "application__applicant",
+            "cohort__program",
+            "cohort__review_settings",
+            "review",
+            "round",
         )
         .annotate(
             pending_order=Case(
@@ -185,7 +210,7 @@ def review_queue(*, reviewer: User, cohort_id: int | None = None) -> QuerySet[Re
             )
         )
     )
-    qs = _current_round_only(qs, reviewer)
+    qs = _open_rounds_only(qs, reviewer)
     if cohort_id:
         qs = qs.filter(cohort_id=cohort_id)
     return qs.order_by("pending_order", "assigned_at", "id")
@@ -205,11 +230,11 @@ def review_queue_cohorts(*, reviewer: User) -> QuerySet[Cohort]:
 
 
 def review_assignment_for_reviewer(*, reviewer: User, pk: int) -> ReviewAssignment | None:
-    """The reviewer's own assignment ``pk`` in their cohort's current round, or None
-    (someone else's, removed, of another round or, in a screening round, of another
+    """The reviewer's own assignment ``pk`` in an open round of their cohort, or None
+    (someone else's, removed, of a closed earlier round or, in a screening round, of another
     country's applicant, or missing)."""
     return (
-        _current_round_only(ReviewAssignment.objects.filter(reviewer=reviewer, pk=pk), reviewer)
+        _open_rounds_only(ReviewAssignment.objects.filter(reviewer=reviewer, pk=pk), reviewer)
         .exclude(status=A.REMOVED)
         .select_related("application__applicant", "cohort__program", "review", "round")
         .first()

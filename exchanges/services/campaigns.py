@@ -8,9 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.template import Template
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import pgettext
 
 from accounts.models import User
+from config.site import site_url
 from exchanges.activity_types import Activity
 from exchanges.dispatch import dispatch, dispatch_on_commit
 from exchanges.enums import CampaignStatus, MailStatus
@@ -44,17 +47,30 @@ def campaign_context(*, campaign: Campaign, language: str) -> dict:
         return {"cohort_name": campaign.cohort.name, "program_name": campaign.cohort.program.name}
 
 
+# The preview's unsubscribe link: shaped like the real one, but its token is not signed, so
+# following it unsubscribes nobody (the page refuses it). A preview is shown to staff and may
+# be copied around; a live token would let anyone who sees it unsubscribe a real person.
+PREVIEW_UNSUBSCRIBE_TOKEN = "sample"  # noqa: S105 -- not a secret: a deliberately invalid token
+
+
 def campaign_preview(*, campaign: Campaign, language: str, recipient: User | None) -> dict:
-    """The campaign rendered for ``recipient`` (or a sample name) in ``language``."""
+    """The campaign rendered for ``recipient`` (a member of its audience) in ``language``, or
+    for a made-up sample person when ``recipient`` is None. Its unsubscribe link never works."""
     subject, body = campaign.text_for(language)
     email = recipient.email if recipient else "recipient@example.org"
     with translation.override(language):
         context = {
+            # Transactional here only so that no live unsubscribe token is made; the sample
+            # link below stands in for it.
             **mail_base_context(
-                recipient=recipient, email=email, language=language, is_transactional=False
+                recipient=recipient, email=email, language=language, is_transactional=True
             ),
             **campaign_context(campaign=campaign, language=language),
+            "unsubscribe_url": site_url()
+            + reverse("mail_unsubscribe", args=[PREVIEW_UNSUBSCRIBE_TOKEN]),
         }
+        if recipient is None:
+            context["recipient_name"] = pgettext("made-up name in mail previews", "Sample Person")
     return mail_render_source(
         subject_source=subject, text_source=body, context=context, language=language
     )

@@ -1390,7 +1390,8 @@ def reviewer_nudge_occasion(
 def reviewer_nudges(now: dt.datetime) -> int:
     """One digest per reviewer and cohort with pending reviews, per window, counted from the
     due date of the round the reviews belong to. Only the current round's pending reviews
-    count: earlier rounds' are out of the reviewer's sight."""
+    count: an earlier round's are still in the reviewer's queue until its due date, but the
+    digest follows the round reviewers were last asked to work in."""
     pending = list(
         review_in_current_round(
             ReviewAssignment.objects.filter(

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from rules.contrib.views import permission_required
 
-from accounts.models import User
-from exchanges.enums import CampaignStatus, Language, Role
+from exchanges.enums import CampaignStatus, Language
 from exchanges.exceptions import ExchangeError
 from exchanges.forms.campaigns import CampaignForm, CampaignScheduleForm
 from exchanges.selectors.campaigns import (
     campaign_audience,
+    campaign_preview_recipients,
     campaign_progress,
     campaigns_list,
     campaigns_visible_to,
@@ -63,14 +63,16 @@ def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @staff_mail
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(campaigns_visible_to(viewer=request.user), pk=pk)
-    recipient = User.objects.filter(role=Role.APPLICANT).order_by("id").first()
+    recipients = campaign_preview_recipients(campaign=campaign)
     previews = []
     for code, name in Language.choices:
+        recipient = recipients[code]
         try:
             previews.append(
                 {
                     "code": code,
                     "name": name,
+                    "recipient": recipient,
                     "rendered": campaign_preview(
                         campaign=campaign, language=code, recipient=recipient
                     ),

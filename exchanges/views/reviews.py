@@ -68,7 +68,12 @@ def queue_row(assignment: ReviewAssignment) -> dict:
             else assignment.application.applicant.display_name
         ),
         "blind": blind,
-        "due_at": review_settings.due_at if review_settings else None,
+        # The due date of the assignment's own round (rows without one are round 1's).
+        "due_at": (
+            assignment.round.due_at
+            if assignment.round_id
+            else (review_settings.due_at if review_settings else None)
+        ),
         "score": review.weighted_score if review is not None else None,
     }
 

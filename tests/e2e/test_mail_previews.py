@@ -70,8 +70,9 @@ def test_campaign_composer_preview_shows_formatted_html(page, live_server, secre
     assert _frame_html(page, "#preview-ko-html")[0] == "리더 교류"
     strong, body = _frame_html(page, "#preview-en-html")
     assert strong == "Leaders Exchange"
+    # Nobody is in the audience yet: the preview greets a made-up sample person.
     assert body == (
-        "Trilink\n\nDear recipient@example.org,\n\nLeaders Exchange starts.\n\n"
+        "Trilink\n\nDear Sample Person,\n\nLeaders Exchange starts.\n\n"
         "Unsubscribe from these emails"
     )
     assert_accessible(page)

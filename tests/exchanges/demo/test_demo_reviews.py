@@ -4,6 +4,7 @@ seeding twice adds nothing."""
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from exchanges.demo import DEMO_DOMAIN, demo_seed
 from exchanges.enums import ReviewAssignmentStatus
 from exchanges.models import (
@@ -50,13 +51,8 @@ def test_demo_reviewer_has_pending_and_submitted_reviews_and_seeding_is_idempote
     assert (
         statuses == [ReviewAssignmentStatus.ASSIGNED] * 3 + [ReviewAssignmentStatus.SUBMITTED] * 3
     )
-    # The demo reviewer reviewed in round 1; the panel round (``exchanges.demo.selection``)
-    # is current, so their queue is empty and the panel reviewer's holds the panel's.
-    reviewer = ReviewerPoolMember.objects.get(reviewer__email=f"reviewer@{DEMO_DOMAIN}").reviewer
-    client.force_login(reviewer)
-    response = client.get(reverse("review:queue"))
-    assert response.status_code == 200
-    assert response.context["rows"] == []
+    # The panel round (``exchanges.demo.selection``) is current: the panel reviewer's queue
+    # holds the panel's reviews.
     panellist = ReviewerPoolMember.objects.get(
         reviewer__email=f"reviewer-panel@{DEMO_DOMAIN}"
     ).reviewer
@@ -66,3 +62,21 @@ def test_demo_reviewer_has_pending_and_submitted_reviews_and_seeding_is_idempote
     assert [row["assignment"].status for row in response.context["rows"]] == [
         ReviewAssignmentStatus.ASSIGNED
     ] * 2 + [ReviewAssignmentStatus.SUBMITTED] * 4
+
+
+def test_demo_reviewer_login_has_three_reviews_to_do_and_three_done_as_the_readme_says(client):
+    demo_seed()
+    reviewer = User.objects.get(email=f"reviewer@{DEMO_DOMAIN}")
+    client.force_login(reviewer)  # the demo login has its authenticator
+
+    queue = client.get(reverse("review:queue"))
+    rows = queue.context["rows"]
+    pending = rows[0]["assignment"]
+    detail = client.get(reverse("review:assignment", args=[pending.pk]))
+
+    # Their reviews are in round 1, still open (due after the panel round started).
+    assert [(row["assignment"].status, row["assignment"].round.number) for row in rows] == [
+        (ReviewAssignmentStatus.ASSIGNED, 1)
+    ] * 3 + [(ReviewAssignmentStatus.SUBMITTED, 1)] * 3
+    assert detail.status_code == 200
+    assert detail.context["can_review"] is True

@@ -4,7 +4,7 @@ import pytest
 
 from exchanges.enums import ApplicationStatus, Role
 from exchanges.models import Campaign, MailOptOut
-from exchanges.selectors.campaigns import campaign_audience
+from exchanges.selectors.campaigns import campaign_audience, campaign_preview_recipients
 from tests.factories import ApplicantFactory
 from tests.factories.applications import ApplicationFactory, CohortFactory
 
@@ -85,3 +85,21 @@ def test_without_statuses_the_country_is_the_persons(audience_world):
     )
 
     assert list(campaign_audience(campaign=campaign)) == [people["confirmed_kr"]]
+
+
+@pytest.mark.parametrize("per_language", [1, 3])
+def test_preview_recipients_are_the_first_audience_member_per_language(
+    audience_world, django_assert_num_queries, per_language
+):
+    cohort, people = audience_world
+    readers = [
+        participant(cohort, status=S.CONFIRMED, preferred_language="ja")
+        for _ in range(per_language)
+    ]
+    campaign = Campaign(cohort=cohort, name="Visa briefing", audience_countries=["JP"])
+
+    with django_assert_num_queries(2):
+        recipients = campaign_preview_recipients(campaign=campaign)
+
+    # The factories' people read English; the Korean participant is outside the audience.
+    assert recipients == {"en": people["confirmed_jp"], "ja": readers[0], "ko": None}

@@ -92,6 +92,46 @@ def test_pipeline_filters_search_and_sort(staff_client, cohort):
     assert [a.applicant.family_name for a in by_name.context["page"]] == ["Sato", "Kim"]
 
 
+@pytest.mark.parametrize(
+    "term", ["Yui Tanaka", "Tanaka Yui", "yui tanaka", "田中 結衣", "田中結衣", "田中\u3000結衣"]
+)
+def test_pipeline_search_finds_a_full_name_in_either_order_and_local_script(
+    staff_client, cohort, term
+):
+    yui = ApplicationFactory(
+        cohort=cohort,
+        applicant__given_name="Yui",
+        applicant__family_name="Tanaka",
+        applicant__local_name="田中 結衣",
+        country="JP",
+    )
+    ApplicationFactory(
+        cohort=cohort,
+        applicant__given_name="Haruto",
+        applicant__family_name="Tanaka",
+        applicant__local_name="田中 陽翔",
+        country="JP",
+    )
+
+    response = staff_client.get(reverse("staff:pipeline", args=[cohort.pk]), {"q": term})
+
+    assert [a.pk for a in response.context["page"]] == [yui.pk]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_pipeline_search_query_count(staff_client, cohort, count, django_assert_num_queries):
+    ApplicationFactory.create_batch(
+        count, cohort=cohort, applicant__given_name="Yui", applicant__family_name="Tanaka"
+    )
+
+    with django_assert_num_queries(8):
+        response = staff_client.get(
+            reverse("staff:pipeline", args=[cohort.pk]), {"q": "Tanaka Yui"}
+        )
+
+    assert len(response.context["page"].object_list) == count
+
+
 def test_partner_sees_only_own_country(client, cohort):
     korean = ApplicationFactory(cohort=cohort, country="KR")
     japanese = ApplicationFactory(cohort=cohort, country="JP", citizenship="JP")

@@ -510,3 +510,61 @@ def test_templates_page_query_count_does_not_grow_with_cohorts(
         response = staff_client.get(reverse("staff:mail_templates") + "?cohort_q=Cohort")
 
     assert len(response.context["found"].object_list) == min(count, 10)
+
+
+def test_campaign_preview_is_for_a_member_of_the_audience_in_each_language(
+    staff_client, secretariat, cohort
+):
+    # The first applicant in the database: Korean, accepted, outside the audience.
+    ApplicationFactory(
+        cohort=cohort,
+        status="accepted",
+        country="KR",
+        applicant=ApplicantFactory(given_name="Minjun", preferred_language="ko"),
+    )
+    yui = ApplicationFactory(
+        cohort=cohort,
+        status="waitlisted",
+        country="JP",
+        applicant=ApplicantFactory(given_name="Yui", preferred_language="ja"),
+    ).applicant
+    campaign = Campaign.objects.create(
+        cohort=cohort,
+        name="Waitlist news",
+        subject_en="News",
+        body_en="Hi {{ recipient_name }}",
+        body_ja="{{ recipient_name }} 様",
+        body_ko="{{ recipient_name }} 님",
+        audience_countries=["JP"],
+        audience_statuses=["waitlisted"],
+        created_by=secretariat,
+    )
+
+    response = staff_client.get(reverse("staff:campaign_detail", args=[campaign.pk]))
+
+    previews = response.context["previews"]
+    assert [p["recipient"] for p in previews] == [None, yui, None]
+    assert [p["rendered"].text.splitlines()[0] for p in previews] == [
+        "Hi Sample Person",
+        f"{yui.display_name} 様",
+        "홍길동(예시) 님",
+    ]
+
+
+def test_campaign_preview_unsubscribe_link_is_a_sample_that_unsubscribes_nobody(
+    client, staff_client, secretariat, cohort
+):
+    person = ApplicationFactory(cohort=cohort, applicant=ApplicantFactory()).applicant
+    campaign = Campaign.objects.create(
+        cohort=cohort, name="Hello", subject_en="Hello", body_en="Hi", created_by=secretariat
+    )
+
+    response = staff_client.get(reverse("staff:campaign_detail", args=[campaign.pk]))
+
+    sample = reverse("mail_unsubscribe", args=["sample"])
+    page = response.content.decode()
+    assert response.context["previews"][0]["recipient"] == person
+    assert unsubscribe_token(email=person.email) not in page
+    assert [sample in p["rendered"].text for p in response.context["previews"]] == [True] * 3
+    assert client.post(sample).status_code == 400
+    assert MailOptOut.objects.count() == 0

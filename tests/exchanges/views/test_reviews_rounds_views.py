@@ -1,11 +1,13 @@
-"""Review rounds on the pages: a screening reviewer sees only their own country's applicants
-and nothing once the panel round starts; staff create rounds, preview and advance the top k
-per country; the rounds list's query count."""
+"""Review rounds on the pages: a screening reviewer sees only their own country's applicants,
+keeps the screening reviews until the screening round's due date and nothing of it after;
+staff create rounds, preview and advance the top k per country; the rounds list's query
+count."""
 
 import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from exchanges.models import ActivityLog, ReviewRound, ReviewRoundEntry
 from exchanges.services.reviews import review_round_advance, review_round_create
@@ -22,6 +24,13 @@ from tests.factories.selection import reviewed_application, score
 pytestmark = pytest.mark.django_db
 
 DUE = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def _close(review_round):
+    """The round's due date has passed (as time would have it)."""
+    ReviewRound.objects.filter(pk=review_round.pk).update(
+        due_at=timezone.now() - dt.timedelta(hours=1)
+    )
 
 
 @pytest.fixture
@@ -76,6 +85,7 @@ def test_screening_reviewer_gets_404_on_another_countrys_application_and_the_pan
     panel = _round(cohort, secretariat, "Panel")
     review_round_advance(review_round=panel, applications=[own.application], actor=secretariat)
     panel_assignment = ReviewAssignmentFactory(round=panel, application=own.application)
+    _close(screening)
 
     assert client.get(_assignment_url(own)).status_code == 404
     assert client.get(_assignment_url(panel_assignment)).status_code == 404
@@ -94,10 +104,36 @@ def test_panel_reviewer_sees_their_panel_assignment_only(client, cohort, secreta
         reviewer=panellist, round=screening, application__cohort=cohort
     )
     current = ReviewAssignmentFactory(reviewer=panellist, round=panel, application__cohort=cohort)
+    _close(screening)
     client.force_login(panellist)
 
     assert client.get(_assignment_url(current)).status_code == 200
     assert client.get(_assignment_url(earlier)).status_code == 404
+
+
+def test_pending_review_of_an_earlier_round_stays_in_the_queue_until_its_due_date(
+    client, cohort, secretariat
+):
+    screening = _round(cohort, secretariat, "Screening")
+    reviewer = with_mfa(ReviewerFactory())
+    pending = ReviewAssignmentFactory(
+        reviewer=reviewer, round=screening, application__cohort=cohort
+    )
+    panel = _round(cohort, secretariat, "Panel")
+    current = ReviewAssignmentFactory(reviewer=reviewer, round=panel, application__cohort=cohort)
+    client.force_login(reviewer)
+
+    open_queue = [row["assignment"] for row in client.get(reverse("review:queue")).context["rows"]]
+    open_detail = client.get(_assignment_url(pending)).status_code
+    _close(screening)
+    closed_queue = [
+        row["assignment"] for row in client.get(reverse("review:queue")).context["rows"]
+    ]
+
+    assert open_queue == [pending, current]
+    assert open_detail == 200
+    assert closed_queue == [current]
+    assert client.get(_assignment_url(pending)).status_code == 404
 
 
 def test_staff_create_a_round_and_are_sent_to_advance_applications(
