@@ -66,6 +66,8 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cohort"].queryset = Cohort.objects.select_related("program")
+        # The names in the staff member's language, not ``__str__``'s English.
+        self.fields["cohort"].label_from_instance = lambda cohort: cohort.full_name
 
     def clean(self):
         cleaned = super().clean()

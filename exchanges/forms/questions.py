@@ -69,7 +69,7 @@ class QuestionForm(forms.ModelForm):
         self.fields["show_if_question"].queryset = Question.objects.filter(
             pk__in=[q.pk for q in earlier]
         )
-        self.fields["show_if_question"].label_from_instance = lambda q: q.label_en
+        self.fields["show_if_question"].label_from_instance = lambda q: q.label
         if self.instance.pk:
             self.fields["options_text"].initial = "\n".join(
                 " | ".join(

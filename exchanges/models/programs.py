@@ -259,6 +259,12 @@ class Cohort(models.Model):
         return _localised(self, "name")
 
     @property
+    def full_name(self) -> str:
+        """``Program – cohort`` in the active language (``__str__`` stays English, for the
+        admin and logs); load the program with the cohort (``select_related("program")``)."""
+        return f"{self.program.name} – {self.name}"
+
+    @property
     def reference_date(self):
         """The date ages are computed on."""
         return self.age_reference_date or self.starts_on

@@ -371,3 +371,27 @@ def test_csv_export_survives_control_characters(
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "\x01" not in text
     assert "'＝cmd|' /C calc'!A0" in text
+
+
+def test_form_builder_shows_question_labels_in_the_staff_member_s_language(
+    staff_client, secretariat, cohort
+):
+    secretariat.preferred_language = "ja"
+    secretariat.save(update_fields=["preferred_language"])
+    step = FormStepFactory(form__cohort=cohort, title_ja="志望動機")
+    first = QuestionFactory(step=step, label_en="Role", label_ja="役職", label_ko="직책")
+    QuestionFactory(step=step, label_en="Hobbies", label_ja="", label_ko="")
+
+    builder = staff_client.get(reverse("staff:form_builder", args=[cohort.pk]))
+    edit = staff_client.get(reverse("staff:question_add", args=[step.pk]))
+
+    content = builder.content.decode()
+    assert f'{first.pk}/">役職</a>' in content
+    assert '/">Hobbies</a>' in content  # no Japanese label: the English one
+    assert ">Role</a>" not in content
+    assert [label for _pk, label in edit.context["form"].fields["show_if_question"].choices] == [
+        "---------",
+        "役職",
+        "Hobbies",
+    ]
+    assert "<p>ステップ：志望動機</p>" in edit.content.decode()

@@ -568,3 +568,48 @@ def test_campaign_preview_unsubscribe_link_is_a_sample_that_unsubscribes_nobody(
     assert [sample in p["rendered"].text for p in response.context["previews"]] == [True] * 3
     assert client.post(sample).status_code == 400
     assert MailOptOut.objects.count() == 0
+
+
+def _in_language(client, user, language, url):
+    """GET ``url`` as ``user`` reading the site in ``language``: a signed-in person's stored
+    preference is what the locale middleware activates."""
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    return client.get(url)
+
+
+def test_campaign_pages_name_the_cohort_in_the_staff_member_s_language(
+    staff_client, secretariat, cohort
+):
+    campaign = Campaign.objects.create(
+        cohort=cohort, name="Orientation", subject_en="S", body_en="B", created_by=secretariat
+    )
+
+    listed = _in_language(staff_client, secretariat, "ko", reverse("staff:campaigns"))
+    detail = _in_language(staff_client, secretariat, "ja", campaign.get_absolute_url())
+    form = _in_language(staff_client, secretariat, "ja", reverse("staff:campaign_create"))
+
+    assert "<td>리더 교류 – 2027년 여름</td>" in listed.content.decode()
+    assert "Leaders Exchange" not in listed.content.decode()
+    assert '<dd class="col-sm-9">リーダー交流 – 2027年夏</dd>' in detail.content.decode()
+    assert list(form.context["form"].fields["cohort"].choices)[1][1] == "リーダー交流 – 2027年夏"
+
+
+def test_templates_pages_name_the_cohort_in_the_staff_member_s_language(
+    staff_client, secretariat, cohort
+):
+    url = reverse("staff:mail_templates")
+
+    found = _in_language(staff_client, secretariat, "ja", url + "?cohort_q=2027")
+    chosen = _in_language(staff_client, secretariat, "ko", url + f"?cohort={cohort.pk}")
+    edit = _in_language(
+        staff_client,
+        secretariat,
+        "ja",
+        reverse("staff:mail_template_edit", args=[cohort.pk, "decision_accepted", "en"]),
+    )
+
+    assert f'<a href="?cohort={cohort.pk}">リーダー交流 – 2027年夏</a>' in found.content.decode()
+    assert "리더 교류 – 2027년 여름" in chosen.content.decode()
+    assert "Leaders Exchange" not in chosen.content.decode()
+    assert "リーダー交流 – 2027年夏</small>" in edit.content.decode()
