@@ -6,12 +6,16 @@ Services write ``ActivityLog.action_type`` with a member of ``Activity``
 language. ``activity_log_record`` refuses a name that is not declared here.
 """
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from exchanges.enums import ApplicationStatus
 
@@ -610,3 +614,174 @@ def activity_label(action_type: str) -> str:
     """The action's label in the active language; an undeclared name as it is."""
     declared = ACTIVITY_TYPES.get(action_type)
     return str(declared.label) if declared else action_type
+
+
+# The keys services put in an entry's ``data``, each with the label the audit trail shows, so
+# an entry reads "Cohort: 4 · Language: ja" instead of a Python dictionary. A key not listed
+# here is shown humanised ("max_words" as "Max words").
+DETAIL_LABELS: dict[str, Promise] = {
+    "answers": _("Answers"),
+    "application": _("Application"),
+    "applications": pgettext_lazy("audit trail detail", "Applications"),
+    "assignments": _("Assignments"),
+    "assignments_removed": _("Assignments removed"),
+    "authenticators": _("Authenticators"),
+    "automatic": _("Automatic"),
+    "avoid_same_country": _("Avoid the same country"),
+    "based_on": _("Based on"),
+    "batch": _("Batch"),
+    "blind": _("Blind review"),
+    "changes": _("Changes"),
+    "checklist_complete": _("Checklist complete"),
+    "cohort": _("Cohort"),
+    "countries": _("Countries"),
+    "criterion": _("Criterion"),
+    "day": _("Day"),
+    "decided": _("Decided"),
+    "decision": _("Decision"),
+    "delivery": _("Delivery"),
+    "delta": _("Change"),
+    "direction": pgettext_lazy("audit trail detail", "Direction"),
+    "disagreement_threshold": _("Disagreement threshold"),
+    "document": _("Document"),
+    "due_at": pgettext_lazy("audit trail detail", "Due"),
+    "event": _("Event"),
+    "events": _("Events"),
+    "expires_at": _("Expires"),
+    "export": _("Export"),
+    "failures": _("Failures"),
+    "fields": _("Fields"),
+    "file": _("File"),
+    "files": _("Files"),
+    "filters": _("Filters"),
+    "format": _("Format"),
+    "from": pgettext_lazy("audit trail detail", "From"),
+    "group": _("Group"),
+    "groups": pgettext_lazy("audit trail detail", "Groups"),
+    "identifying_questions": _("Identifying questions"),
+    "invitation": _("Invitation"),
+    "invitation_mailed": _("Invitation emailed"),
+    "item": _("Item"),
+    "key": _("Template"),
+    "kind": _("Kind"),
+    "language": _("Language"),
+    "max_assignments": _("Maximum assignments"),
+    "max_score": _("Maximum score"),
+    "message": _("Message"),
+    "messages_cancelled": _("Messages cancelled"),
+    "min_attendance_percent": _("Minimum attendance (%)"),
+    "name": _("Name"),
+    "number": _("Number"),
+    "objective": _("Objective value"),
+    "opens_at": _("Opens"),
+    "optimal": _("Optimal"),
+    "organisation": _("Organisation"),
+    "own_country_only": _("Own country only"),
+    "parameters": _("Parameters"),
+    "participant_feed": _("Participant feed"),
+    "per_application": _("Per application"),
+    "placed": _("Placed"),
+    "position": _("Position"),
+    "previous_status": _("Previous status"),
+    "privacy_notice": _("Privacy notice"),
+    "problems": _("Problems"),
+    "program": _("Program"),
+    "question": _("Question"),
+    "quotas": _("Quotas"),
+    "rank_by": _("Rank by"),
+    "reason": _("Reason"),
+    "recipient": _("Recipient"),
+    "referee_request": _("Referee request"),
+    "refused": _("Refused"),
+    "reply": _("Reply"),
+    "require_post_survey": _("Post-program survey required"),
+    "responses": _("Responses"),
+    "resubmitted": _("Resubmitted"),
+    "reviewer": _("Reviewer"),
+    "reviewers": _("Reviewers"),
+    "reviews_per_application": _("Reviews per application"),
+    "role": _("Role"),
+    "round": _("Round"),
+    "rows": _("Rows"),
+    "saved": _("Saved"),
+    "scheduled_at": _("Scheduled for"),
+    "scopes": _("Scopes"),
+    "section": _("Section"),
+    "section_complete": _("Section complete"),
+    "shares_with_partners": _("Shared with partners"),
+    "slug": _("Short name"),
+    "step": _("Step"),
+    "stopped": _("Stopped"),
+    "title": _("Title"),
+    "to": pgettext_lazy("audit trail detail", "To"),
+    "unfilled": _("Unfilled"),
+    "upper_bound": _("Upper bound"),
+    "version": _("Version"),
+    "weight": _("Weight"),
+    "weighted_score": _("Weighted score"),
+}
+
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def activity_detail_label(key: str) -> str:
+    """The label of a ``data`` key in the active language; an unknown key humanised."""
+    label = DETAIL_LABELS.get(key)
+    if label is not None:
+        return str(label)
+    return str(key).replace("_", " ").strip().capitalize() or str(key)
+
+
+def activity_detail_value(value) -> str:
+    """A stored value as text: yes or no, dates in the active language and time zone, lists
+    joined, nested dictionaries as "label: value" pairs; never a Python repr."""
+    if value is None or value in ("", [], {}):
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{activity_detail_label(key)}: {activity_detail_value(item)}"
+            for key, item in value.items()
+        )
+    if isinstance(value, (list, tuple)):
+        return ", ".join(activity_detail_value(item) for item in value)
+    text = str(value)
+    if _ISO_DATETIME.match(text):
+        moment = _parse_moment(text)
+        if moment is not None:
+            return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    if _ISO_DATE.match(text):
+        day = _parse_day(text)
+        if day is not None:
+            return formats.date_format(day, "DATE_FORMAT")
+    return text
+
+
+def activity_details(data) -> list[tuple[str, str]]:
+    """An entry's ``data`` as (label, value) pairs in stored order, for the audit trail."""
+    if not isinstance(data, dict):
+        return [] if data in (None, "") else [(gettext("Details"), activity_detail_value(data))]
+    return [
+        (activity_detail_label(key), activity_detail_value(value)) for key, value in data.items()
+    ]
+
+
+def _parse_moment(text: str) -> dt.datetime | None:
+    try:
+        moment = parse_datetime(text)
+    except ValueError:
+        return None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, dt.UTC)
+    return moment
+
+
+def _parse_day(text: str) -> dt.date | None:
+    try:
+        return parse_date(text)
+    except ValueError:
+        return None

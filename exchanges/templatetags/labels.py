@@ -1,8 +1,9 @@
 """Template filters that show stored codes as words in the viewer's language.
 
 ``{{ code|country_name }}``, ``{{ application.languages|language_levels }}``,
-``{{ entry.action_type|activity_label }}`` and ``{{ row.value|answer_for:row.question }}``:
-pages never show a country code, a language code, a Python list or ``True``.
+``{{ entry.action_type|activity_label }}``, ``{{ entry.data|activity_details }}`` and
+``{{ row.value|answer_for:row.question }}``: pages never show a country code, a language
+code, a Python list or ``True``.
 """
 
 from django import template
@@ -40,6 +41,13 @@ def language_levels(languages) -> str:
 @register.filter
 def activity_label(action_type: str) -> str:
     return activity_types.activity_label(action_type)
+
+
+@register.filter
+def activity_details(data) -> list[tuple[str, str]]:
+    """``{% for label, value in entry.data|activity_details %}``: an activity entry's data as
+    translated labels and readable values, never a Python dictionary."""
+    return activity_types.activity_details(data)
 
 
 @register.filter

@@ -76,3 +76,40 @@ def test_audit_log_is_the_secretariat_s_alone(client, request, who):
     client.force_login(request.getfixturevalue(who))
 
     assert client.get(reverse("staff:audit_log")).status_code == 403
+
+
+def test_audit_log_shows_details_as_translated_fields_not_a_dictionary(staff_client, secretariat):
+    secretariat.preferred_language = "ja"
+    secretariat.time_zone = "Asia/Tokyo"
+    secretariat.save(update_fields=["preferred_language", "time_zone"])
+    application = ApplicationFactory()
+    activity_log_record(
+        actor=None,
+        obj=application,
+        action_type=Activity.APPLICATION_STARTED,
+        data={
+            "cohort": 1,
+            "name": "Old due",
+            "due_at": "2000-03-01T10:00:00-05:00",
+            "reviewers": [],
+            "blind": True,
+            "countries": ["JP", "KR"],
+            "some_new_key": "x",
+        },
+    )
+
+    response = staff_client.get(reverse("staff:audit_log"), HTTP_ACCEPT_LANGUAGE="ja")
+
+    content = response.content.decode()
+    assert "{&#x27;" not in content
+    assert "&#x27;cohort&#x27;" not in content
+    details = content.split('class="text-break activity-details">')[1].split("</td>")[0]
+    assert details == (
+        '<small class="d-block"><span class="fw-semibold">期:</span> 1</small>'
+        '<small class="d-block"><span class="fw-semibold">名称:</span> Old due</small>'
+        '<small class="d-block"><span class="fw-semibold">期限:</span> 2000/03/02 0:00</small>'
+        '<small class="d-block"><span class="fw-semibold">審査員:</span> —</small>'
+        '<small class="d-block"><span class="fw-semibold">ブラインド審査:</span> はい</small>'
+        '<small class="d-block"><span class="fw-semibold">参加国:</span> JP, KR</small>'
+        '<small class="d-block"><span class="fw-semibold">Some new key:</span> x</small>'
+    )
