@@ -261,6 +261,11 @@ class Activity(StrEnum):
         _("Review round changed"),
         "exchanges.ReviewRound",
     )
+    REVIEW_ROUND_DELETED = (
+        "exchanges.review.round_deleted",
+        _("Review round deleted"),
+        "exchanges.Cohort",
+    )
     REVIEW_ROUND_ADVANCED = (
         "exchanges.review.round_advanced",
         _("Applications advanced to a review round"),

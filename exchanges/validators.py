@@ -1054,3 +1054,31 @@ def webhook_target(url: str, *, allow_loopback: bool) -> WebhookTarget:
     if parts.query:
         path = f"{path}?{parts.query}"
     return WebhookTarget(scheme=scheme, host=host, port=port, path=path, address=str(addresses[0]))
+
+
+# How far ahead a review round's due date may be: later is a typing mistake (2062 for 2026).
+REVIEW_DUE_MAX_AHEAD = dt.timedelta(days=731)
+
+
+def validate_review_due_at(
+    value: dt.datetime, *, earliest: dt.datetime, now: dt.datetime | None = None
+) -> None:
+    """Refuse a review round's due date before ``earliest`` (now for a round about to start,
+    the round's start for a running one) or more than about two years from now."""
+    now = now or timezone.now()
+    if value < earliest:
+        if earliest >= now - dt.timedelta(minutes=1):
+            raise ValidationError(
+                _("The reviews cannot be due in the past."), code="review_due_past"
+            )
+        raise ValidationError(
+            _("The reviews cannot be due before the round started (%(started)s)."),
+            code="review_due_before_start",
+            params={"started": _date_text(timezone.localtime(earliest))},
+        )
+    if value > now + REVIEW_DUE_MAX_AHEAD:
+        raise ValidationError(
+            _("The reviews must be due within two years (by %(latest)s)."),
+            code="review_due_too_late",
+            params={"latest": _date_text(timezone.localtime(now + REVIEW_DUE_MAX_AHEAD))},
+        )

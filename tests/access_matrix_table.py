@@ -644,6 +644,7 @@ EXPECTED: dict[str, str] = {
     "staff:review_pool": "secretariat_page",
     "staff:review_pool_remove": "secretariat_post_only",
     "staff:review_round_advance": "secretariat_object_missing",
+    "staff:review_round_delete": "secretariat_post_only",
     "staff:review_round_edit": "secretariat_object_missing",
     "staff:review_rounds": "secretariat_page",
     "staff:review_rubric": "secretariat_page",

@@ -151,6 +151,8 @@ def _seed_panel_round(
         due_at=due_at + dt.timedelta(days=14) if due_at else None,
         own_country_only=False,
         reviewers=[panellist],
+        # Round-1 reviews are still pending, as in a real cohort: the demo shows both rounds.
+        start_anyway=True,
     )
     # The panel's own rubric: the screening rubric it starts from, and one criterion more.
     review_criterion_save(

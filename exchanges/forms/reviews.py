@@ -1,6 +1,7 @@
 """Forms of the review pages: they validate input and hand it to ``exchanges.services.reviews``."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -14,6 +15,7 @@ from exchanges.models import (
 )
 from exchanges.models.reviews import REVIEWS_PER_APPLICATION_MAX
 from exchanges.services.reviews import MAX_CONFLICT_REASON
+from exchanges.validators import validate_review_due_at
 
 
 def _person_label(user: User) -> str:
@@ -148,6 +150,9 @@ class ReviewCriterionForm(forms.ModelForm):
 
 
 class ReviewSettingsForm(forms.ModelForm):
+    """The cohort's review settings; the due date and reviewers per application are those
+    of ``review_round``, the current round (None: round 1, not created yet)."""
+
     due_at = forms.DateTimeField(
         label=_("Reviews due"),
         required=False,
@@ -182,13 +187,35 @@ class ReviewSettingsForm(forms.ModelForm):
             "identifying_questions": _("Answers hidden from reviewers in blind review."),
         }
 
-    def __init__(self, *args, questions: list[Question], **kwargs):
+    def __init__(
+        self, *args, questions: list[Question], review_round: ReviewRound | None = None, **kwargs
+    ):
+        if review_round is not None and review_round.number > 1:
+            kwargs["initial"] = {
+                "due_at": review_round.due_at,
+                "reviews_per_application": review_round.reviews_per_application,
+                **kwargs.get("initial", {}),
+            }
         super().__init__(*args, **kwargs)
+        self.review_round = review_round
         field = self.fields["identifying_questions"]
         field.queryset = Question.objects.filter(pk__in=[q.pk for q in questions])
         field.label_from_instance = lambda question: question.label
         field.required = False
         self.fields["reviews_per_application"].max_value = REVIEWS_PER_APPLICATION_MAX
+        round_label = review_round.label if review_round else _("Round 1")
+        self.fields["due_at"].label = _("Reviews due in %(round)s") % {"round": round_label}
+        self.fields["reviews_per_application"].label = _(
+            "Reviewers per application in %(round)s"
+        ) % {"round": round_label}
+
+    def clean_due_at(self):
+        due_at = self.cleaned_data["due_at"]
+        # An unchanged date stays valid once the round is over; a new one must make sense.
+        if due_at is not None and "due_at" in self.changed_data:
+            started = self.review_round.created_at if self.review_round else timezone.now()
+            validate_review_due_at(due_at, earliest=started)
+        return due_at
 
 
 class PoolAddForm(forms.Form):
@@ -244,11 +271,15 @@ class ManualAssignForm(forms.Form):
 
 
 class ReviewRoundForm(forms.Form):
+    """Start the next round. ``warning`` (``RoundStartWarning``) adds the "start anyway"
+    box, which must be ticked: the current round still has pending reviews or nothing was
+    advanced to it."""
+
     name = forms.CharField(
         label=_("Name"),
-        required=False,
         max_length=200,
-        help_text=_("For example “Screening” or “Panel”; empty: “Round 2” and so on."),
+        help_text=_("For example “Screening” or “Panel”."),
+        error_messages={"required": _("Give the round a name.")},
     )
     reviews_per_application = forms.IntegerField(
         label=_("Reviewers per application"),
@@ -258,9 +289,9 @@ class ReviewRoundForm(forms.Form):
     )
     due_at = forms.DateTimeField(
         label=_("Reviews due"),
-        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("In your time zone. Reviewers can be assigned once it is set."),
+        error_messages={"required": _("Enter the date the reviews are due.")},
     )
     own_country_only = forms.BooleanField(
         label=_("Screening: reviewers review only their own country's applicants"),
@@ -273,14 +304,25 @@ class ReviewRoundForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: the cohort's whole reviewer pool."),
     )
+    start_anyway = forms.BooleanField(
+        label=_("Start the next round anyway"),
+        error_messages={"required": _("Tick the box to start the next round anyway.")},
+    )
 
-    def __init__(self, *args, pool: list[ReviewerPoolMember], **kwargs):
+    def __init__(self, *args, pool: list[ReviewerPoolMember], warning=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["reviewers"]
         field.queryset = User.objects.filter(pk__in=[m.reviewer_id for m in pool]).order_by(
             "family_name", "given_name", "id"
         )
         field.label_from_instance = _person_label
+        if warning is None:
+            del self.fields["start_anyway"]
+
+    def clean_due_at(self):
+        due_at = self.cleaned_data["due_at"]
+        validate_review_due_at(due_at, earliest=timezone.now())
+        return due_at
 
 
 class ReviewRoundEditForm(ReviewRoundForm):
@@ -299,6 +341,22 @@ class ReviewRoundEditForm(ReviewRoundForm):
         )
         super().__init__(*args, **kwargs)
         del self.fields["own_country_only"]
+        # A round keeps its name or none (then "Round 2" and so on), and its date as it was.
+        self.fields["name"].required = False
+        self.fields["name"].help_text = _(
+            "For example “Screening” or “Panel”; empty: “Round 2” and so on."
+        )
+        self.fields["due_at"].required = False
+
+    def clean_due_at(self):
+        return self.cleaned_data["due_at"]
+
+
+class ReviewRoundDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Delete this round, its rubric and its unfinished assignments"),
+        error_messages={"required": _("Tick the box to confirm that the round is deleted.")},
+    )
 
 
 class RoundTopForm(forms.Form):

@@ -38,6 +38,7 @@ from exchanges.models import (
     CohortReviewSettings,
     Document,
     Question,
+    Review,
     ReviewAssignment,
     ReviewCriterion,
     ReviewerConflict,
@@ -119,6 +120,45 @@ def review_rounds_listed(*, cohort: Cohort) -> QuerySet[ReviewRound]:
 
 def review_round_of(*, cohort: Cohort, number: int) -> ReviewRound | None:
     return ReviewRound.objects.filter(cohort=cohort, number=number).first()
+
+
+@dataclass(frozen=True)
+class RoundStartWarning:
+    """Why starting the next round now may be premature: the current round ``review_round``
+    still has ``pending`` reviews, or (a round after round 1) ``advanced`` is 0."""
+
+    review_round: ReviewRound
+    pending: int
+    advanced: int | None  # None for round 1, which reviews every application
+
+
+def review_round_start_warning(*, cohort: Cohort) -> RoundStartWarning | None:
+    """What staff should confirm before the next round starts (None: nothing). Two queries."""
+    current = (
+        ReviewRound.objects.filter(cohort=cohort)
+        .annotate(entry_count=Count("entries"))
+        .order_by("-number")
+        .first()
+    )
+    pending = ReviewAssignment.objects.filter(
+        review_in_round(current), cohort=cohort, status=A.ASSIGNED
+    ).count()
+    if current is None:
+        if not pending:
+            return None
+        # Assignments made before rounds existed: they become round 1 when the next starts.
+        current = ReviewRound(cohort=cohort, number=1)
+    advanced = current.entry_count if current.number > 1 else None
+    if not pending and advanced != 0:
+        return None
+    return RoundStartWarning(review_round=current, pending=pending, advanced=advanced)
+
+
+def review_round_submitted_reviews(*, review_round: ReviewRound) -> int:
+    """Reviews written in ``review_round`` (also of assignments removed since)."""
+    return Review.objects.filter(
+        review_in_round(review_round, "assignment__"), assignment__cohort=review_round.cohort_id
+    ).count()
 
 
 def review_in_round(review_round: ReviewRound | None, prefix: str = "") -> Q:

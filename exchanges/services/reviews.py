@@ -68,9 +68,12 @@ from exchanges.selectors.reviews import (
     review_criteria_of,
     review_criteria_of_assignment,
     review_in_current_round,
+    review_in_round,
     review_round_applications,
     review_round_current,
     review_round_of,
+    review_round_start_warning,
+    review_round_submitted_reviews,
     review_rubric_scope,
 )
 from exchanges.services.activity import activity_check_declared, activity_log_record
@@ -218,27 +221,38 @@ def review_settings_save(
     due_at: dt.datetime | None,
     identifying_questions: list[Question],
 ) -> CohortReviewSettings:
+    """Save the cohort's review settings. The due date and reviewers per application are the
+    current round's (the one the overview shows and reviewers work in): round 1's are the
+    settings' own, so a cohort in round 1 (or without rounds yet) changes both; in a later
+    round only that round changes, and round 1 keeps its due date and reminders."""
     own = set(Question.objects.filter(step__form__cohort=cohort).values_list("pk", flat=True))
     if any(q.pk not in own for q in identifying_questions):
         raise ReviewRefused(_("Only questions of this cohort's form can be marked as identifying."))
     review_settings = CohortReviewSettings.objects.select_for_update().get(
         pk=review_settings_get(cohort=cohort).pk
     )
-    review_settings.reviews_per_application = reviews_per_application
+    current = review_round_current(cohort=cohort)
+    if current is None or current.number == 1:
+        review_settings.reviews_per_application = reviews_per_application
+        review_settings.due_at = due_at
+        ReviewRound.objects.filter(cohort=cohort, number=1).update(
+            reviews_per_application=reviews_per_application, due_at=due_at
+        )
+    else:
+        current.reviews_per_application = reviews_per_application
+        current.due_at = due_at
+        current.save(update_fields=["reviews_per_application", "due_at"])
     review_settings.avoid_same_country = avoid_same_country
     review_settings.blind = blind
-    review_settings.due_at = due_at
     review_settings.updated_at = timezone.now()
     review_settings.save()
     review_settings.identifying_questions.set(identifying_questions)
-    ReviewRound.objects.filter(cohort=cohort, number=1).update(
-        reviews_per_application=reviews_per_application, due_at=due_at
-    )
     activity_log_record(
         actor=actor,
         obj=cohort,
         action_type=Activity.REVIEW_SETTINGS_SAVED,
         data={
+            "round": current.number if current else 1,
             "reviews_per_application": reviews_per_application,
             "avoid_same_country": avoid_same_country,
             "blind": blind,
@@ -279,16 +293,33 @@ def review_round_create(
     due_at: dt.datetime | None,
     own_country_only: bool,
     reviewers: list[User],
+    start_anyway: bool = False,
 ) -> ReviewRound:
     """Add the cohort's next round; it becomes the round reviewers work in.
 
     A cohort that already assigned reviewers keeps them as round 1, so the new round is
     at least round 2; it starts with no applications until staff advance some.
+
+    The round needs a name. Starting it while the current round still has pending reviews,
+    or (after round 1) before any application was advanced to the current round, is refused
+    (``ReviewRefused`` with code ``round_start_unconfirmed``) unless ``start_anyway``: it is
+    not forbidden (reviewers may finish an earlier round's reviews until its due date), but
+    staff should know.
     """
+    name = " ".join(name.split())
+    if not name:
+        raise ReviewRefused(_("Give the round a name."), code="round_name_missing")
+    if len(name) > ROUND_NAME_MAX:
+        raise ReviewRefused(_("Keep the name under %(max)s characters.") % {"max": ROUND_NAME_MAX})
     # The settings row serialises round creation with assignment runs of the cohort.
     review_settings = _locked_settings(cohort)
     if ReviewAssignment.objects.filter(cohort=cohort).exists():
         _first_round(cohort=cohort, actor=actor, review_settings=review_settings)
+    if not start_anyway and review_round_start_warning(cohort=cohort) is not None:
+        raise ReviewRefused(
+            _("Confirm that the next round should start anyway."),
+            code="round_start_unconfirmed",
+        )
     latest = review_round_current(cohort=cohort)
     number = latest.number + 1 if latest else 1
     if number == 1:
@@ -299,7 +330,7 @@ def review_round_create(
     review_round = ReviewRound.objects.create(
         cohort=cohort,
         number=number,
-        name=name.strip(),
+        name=name,
         reviews_per_application=reviews_per_application,
         due_at=due_at,
         own_country_only=own_country_only,
@@ -320,9 +351,54 @@ def review_round_create(
             "due_at": due_at.isoformat() if due_at else None,
             "own_country_only": own_country_only,
             "reviewers": sorted(r.pk for r in reviewers),
+            "started_anyway": start_anyway,
         },
     )
     return review_round
+
+
+@transaction.atomic
+def review_round_delete(*, review_round: ReviewRound, actor) -> None:
+    """Delete the cohort's latest round, started by mistake, with its rubric, its advanced
+    applications and its unfinished assignments; the round before it becomes current again.
+
+    Refused (``ReviewRefused``) for an earlier round (later rounds build on it), for a round
+    in which any review was written (the reviews are the selection's record), and for round 1
+    once reviewers are assigned (assigning moved the applications under review). Logged on
+    the cohort, since the round itself is gone."""
+    cohort = review_round.cohort
+    _locked_settings(cohort)  # not during an assignment run or a round creation of the cohort
+    review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+    latest = review_round_current(cohort=cohort)
+    if latest is not None and latest.number != review_round.number:
+        raise ReviewRefused(
+            _("Only the latest round can be deleted: delete %(round)s first.")
+            % {"round": latest.label},
+            code="round_not_latest",
+        )
+    if review_round_submitted_reviews(review_round=review_round):
+        raise ReviewRefused(
+            _("Reviews have been submitted in %(round)s: it cannot be deleted.")
+            % {"round": review_round.label},
+            code="round_has_reviews",
+        )
+    assignments = ReviewAssignment.objects.filter(review_in_round(review_round), cohort=cohort)
+    if review_round.number == 1 and assignments.exists():
+        raise ReviewRefused(
+            _("Reviewers have been assigned in round 1: it cannot be deleted."),
+            code="round_has_assignments",
+        )
+    data = {
+        "number": review_round.number,
+        "name": review_round.name,
+        "assignments": sorted(assignments.values_list("pk", flat=True)),
+        "applications": sorted(review_round.entries.values_list("application_id", flat=True)),
+    }
+    assignments.delete()
+    review_round.delete()
+    activity_log_record(
+        actor=actor, obj=cohort, action_type=Activity.REVIEW_ROUND_DELETED, data=data
+    )
 
 
 @transaction.atomic

@@ -43,6 +43,11 @@ staff = [
         name="review_round_edit",
     ),
     path(
+        "cohorts/<int:cohort_id>/review/rounds/<int:number>/delete/",
+        reviews_staff.round_delete,
+        name="review_round_delete",
+    ),
+    path(
         "cohorts/<int:cohort_id>/review/rounds/<int:number>/advance/",
         reviews_staff.round_advance,
         name="review_round_advance",

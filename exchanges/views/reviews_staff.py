@@ -21,6 +21,7 @@ from exchanges.forms.reviews import (
     ManualAssignForm,
     PoolAddForm,
     ReviewCriterionForm,
+    ReviewRoundDeleteForm,
     ReviewRoundEditForm,
     ReviewRoundForm,
     ReviewSettingsForm,
@@ -43,6 +44,7 @@ from exchanges.selectors.reviews import (
     review_progress,
     review_round_current,
     review_round_of,
+    review_round_start_warning,
     review_rounds_listed,
     review_rounds_of,
     review_settings_of,
@@ -68,6 +70,7 @@ from exchanges.services.reviews import (
     review_pool_remove,
     review_round_advance,
     review_round_create,
+    review_round_delete,
     review_round_update,
     review_rubric_is_locked,
     review_settings_save,
@@ -202,7 +205,13 @@ def settings_edit(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = _cohort(cohort_id)
     questions = [q for step in form_steps(cohort=cohort) for q in step.questions.all()]
     review_settings = review_settings_of(cohort=cohort)
-    form = ReviewSettingsForm(_posted(request), instance=review_settings, questions=questions)
+    current_round = review_round_current(cohort=cohort)
+    form = ReviewSettingsForm(
+        _posted(request),
+        instance=review_settings,
+        questions=questions,
+        review_round=current_round,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             review_settings_save(
@@ -222,7 +231,7 @@ def settings_edit(request: HttpRequest, cohort_id: int) -> HttpResponse:
     return render(
         request,
         "staff/reviews/settings.html",
-        {"cohort": cohort, "form": form},
+        {"cohort": cohort, "form": form, "current_round": current_round},
         status=400 if form.errors else 200,
     )
 
@@ -450,7 +459,10 @@ def application_reviews_context(request: HttpRequest, application) -> dict:
 def rounds(request: HttpRequest, cohort_id: int) -> HttpResponse:
     """The cohort's review rounds with their progress, and the form that adds the next."""
     cohort = _cohort(cohort_id)
-    form = ReviewRoundForm(_posted(request), pool=list(review_pool_of(cohort=cohort)))
+    warning = review_round_start_warning(cohort=cohort)
+    form = ReviewRoundForm(
+        _posted(request), pool=list(review_pool_of(cohort=cohort)), warning=warning
+    )
     if request.method == "POST" and form.is_valid():
         try:
             review_round = review_round_create(
@@ -461,9 +473,12 @@ def rounds(request: HttpRequest, cohort_id: int) -> HttpResponse:
                 due_at=form.cleaned_data["due_at"],
                 own_country_only=form.cleaned_data["own_country_only"],
                 reviewers=list(form.cleaned_data["reviewers"]),
+                start_anyway=form.cleaned_data.get("start_anyway", False),
             )
         except ExchangeError as exc:
-            form.add_error(None, str(exc.message))
+            # The current round changed since the page was shown: its warning now applies.
+            field = "start_anyway" if exc.code == "round_start_unconfirmed" else None
+            form.add_error(field if field in form.fields else None, str(exc.message))
         else:
             messages.success(
                 request,
@@ -483,6 +498,7 @@ def rounds(request: HttpRequest, cohort_id: int) -> HttpResponse:
         {
             "cohort": cohort,
             "form": form,
+            "warning": warning,
             "page": page,
             "rows": [
                 {"round": r, "progress": progress.get(r.number, {})} for r in page.object_list
@@ -592,6 +608,33 @@ def round_edit(request: HttpRequest, cohort_id: int, number: int) -> HttpRespons
     return render(
         request,
         "staff/reviews/round_form.html",
-        {"cohort": cohort, "review_round": review_round, "form": form},
+        {
+            "cohort": cohort,
+            "review_round": review_round,
+            "form": form,
+            "delete_form": ReviewRoundDeleteForm(),
+        },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@permission_required(MANAGE, fn=cohort_getter, raise_exception=True)
+@require_POST
+def round_delete(request: HttpRequest, cohort_id: int, number: int) -> HttpResponse:
+    """Delete the latest round when no review was written in it (the box must be ticked)."""
+    cohort = _cohort(cohort_id)
+    review_round = review_round_of(cohort=cohort, number=number)
+    if review_round is None:
+        raise Http404
+    form = ReviewRoundDeleteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("staff:review_round_edit", cohort_id=cohort.pk, number=number)
+    try:
+        review_round_delete(review_round=review_round, actor=request.user)
+    except ExchangeError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("staff:review_round_edit", cohort_id=cohort.pk, number=number)
+    messages.success(request, _("%(round)s has been deleted.") % {"round": review_round.label})
+    return redirect("staff:review_rounds", cohort_id=cohort.pk)

@@ -26,6 +26,7 @@ def _rounds(cohort, *, screening: bool = True, count: int = 2):
             due_at=None,
             own_country_only=screening and number == 1,
             reviewers=[],
+            start_anyway=True,
         )
         for number in range(1, count + 1)
     ]

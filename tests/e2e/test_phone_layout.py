@@ -48,6 +48,7 @@ def test_staff_tables_fit_a_phone(page, live_server, secretariat, language):
         due_at=timezone.now() + dt.timedelta(days=30),
         own_country_only=False,
         reviewers=[reviewer],
+        start_anyway=True,
     )
     sign_in(page, live_server, secretariat)
 

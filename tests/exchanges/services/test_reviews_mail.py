@@ -246,6 +246,7 @@ def test_no_nudge_for_pending_work_of_an_earlier_round(monkeypatch, nudge_cohort
         due_at=DUE,
         own_country_only=False,
         reviewers=[],
+        start_anyway=True,
     )
 
     beat_tick(monkeypatch, at(2030, 3, 7, 0, 0))
@@ -314,6 +315,7 @@ def test_panel_round_nudges_count_from_the_panels_own_due_date(
         due_at=PANEL_DUE,
         own_country_only=False,
         reviewers=[],
+        start_anyway=True,
     )
     seoul = nudge_cohort["seoul"]
     ReviewAssignment.objects.filter(reviewer=seoul.reviewer).update(round=panel)
@@ -353,6 +355,7 @@ def test_a_later_round_due_on_round_1s_day_gets_its_own_nudges(
         due_at=DUE,
         own_country_only=False,
         reviewers=[],
+        start_anyway=True,
     )
     ReviewAssignment.objects.filter(reviewer=seoul.reviewer).update(
         round=panel, assigned_at=at(2030, 3, 6)

@@ -43,6 +43,7 @@ def _round(cohort, actor, name):
         due_at=DUE,
         own_country_only=False,
         reviewers=[],
+        start_anyway=True,
     )
 
 

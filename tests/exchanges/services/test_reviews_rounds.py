@@ -15,7 +15,9 @@ from exchanges.enums import ReviewAssignmentStatus, SelectionRankBy
 from exchanges.exceptions import ReviewRefused
 from exchanges.models import (
     ActivityLog,
+    CohortReviewSettings,
     ReviewAssignment,
+    ReviewCriterion,
     ReviewRound,
     ReviewRoundEntry,
     SelectionSettings,
@@ -31,10 +33,16 @@ from exchanges.services.reviews import (
     review_assign_automatically,
     review_round_advance,
     review_round_create,
+    review_round_delete,
+    review_settings_save,
 )
 from tests.factories import ReviewerFactory
 from tests.factories.applications import CohortFactory
-from tests.factories.reviews import PoolMemberFactory, ReviewAssignmentFactory
+from tests.factories.reviews import (
+    PoolMemberFactory,
+    ReviewAssignmentFactory,
+    ReviewCriterionFactory,
+)
 from tests.factories.selection import reviewed_application, score
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +60,7 @@ def _round(cohort, actor, name, **kwargs):
     kwargs.setdefault("due_at", DUE)
     kwargs.setdefault("own_country_only", False)
     kwargs.setdefault("reviewers", [])
+    kwargs.setdefault("start_anyway", True)
     return review_round_create(cohort=cohort, actor=actor, name=name, **kwargs)
 
 
@@ -266,3 +275,162 @@ def test_data_migration_keeps_existing_reviews_as_round_1():
         [(assignment.pk, first.pk), (score_row.assignment_id, first.pk)]
     )
     assert [s.raw for s in selection_scores(cohort=cohort) if s.reviews] == [70.0]
+
+
+# --- Starting, deleting and the settings' round -------------------------------------------------
+
+
+def _refusal(call) -> tuple[str, str]:
+    with pytest.raises(ReviewRefused) as refused:
+        call()
+    return refused.value.code, str(refused.value.message)
+
+
+def test_round_without_a_name_is_refused(cohort, secretariat):
+    refusal = _refusal(lambda: _round(cohort, secretariat, "   "))
+
+    assert refusal == ("round_name_missing", "Give the round a name.")
+    assert ReviewRound.objects.filter(cohort=cohort).count() == 0
+
+
+def test_next_round_while_reviews_are_pending_needs_start_anyway(cohort, secretariat):
+    screening = _round(cohort, secretariat, "Screening")
+    ReviewAssignmentFactory(application__cohort=cohort, round=screening)
+
+    refusal = _refusal(lambda: _round(cohort, secretariat, "Panel", start_anyway=False))
+    panel = _round(cohort, secretariat, "Panel", start_anyway=True)
+
+    assert refusal == (
+        "round_start_unconfirmed",
+        "Confirm that the next round should start anyway.",
+    )
+    assert list(ReviewRound.objects.filter(cohort=cohort).values_list("number", flat=True)) == [
+        1,
+        2,
+    ]
+    assert (
+        ActivityLog.objects.get(action_type=Activity.REVIEW_ROUND_CREATED, object_id=panel.pk).data[
+            "started_anyway"
+        ]
+        is True
+    )
+
+
+def test_next_round_after_a_round_with_nothing_advanced_needs_start_anyway(cohort, secretariat):
+    _round(cohort, secretariat, "Screening")
+    panel = _round(cohort, secretariat, "Panel")
+
+    refusal = _refusal(lambda: _round(cohort, secretariat, "Final", start_anyway=False))
+    review_round_advance(review_round=panel, applications=_apps(cohort, 1, "KR"), actor=secretariat)
+    final = _round(cohort, secretariat, "Final", start_anyway=False)
+
+    assert refusal[0] == "round_start_unconfirmed"
+    assert final.number == 3
+
+
+def test_latest_round_without_reviews_is_deleted_with_its_pending_work(cohort, secretariat):
+    screening = _round(cohort, secretariat, "Screening")
+    panel = _round(cohort, secretariat, "Panel")
+    (application,) = _apps(cohort, 1, "KR")
+    review_round_advance(review_round=panel, applications=[application], actor=secretariat)
+    pending = ReviewAssignmentFactory(application=application, round=panel)
+    removed = ReviewAssignmentFactory(
+        application=application, round=panel, status=ReviewAssignmentStatus.REMOVED
+    )
+    ReviewCriterionFactory(cohort=cohort, round=panel)
+    screening_criterion = ReviewCriterionFactory(cohort=cohort, round=None)
+
+    review_round_delete(review_round=panel, actor=secretariat)
+
+    assert list(ReviewRound.objects.filter(cohort=cohort)) == [screening]
+    assert ReviewAssignment.objects.filter(pk__in=[pending.pk, removed.pk]).count() == 0
+    assert ReviewRoundEntry.objects.count() == 0
+    assert list(ReviewCriterion.objects.filter(cohort=cohort)) == [screening_criterion]
+    entry = ActivityLog.objects.get(action_type=Activity.REVIEW_ROUND_DELETED)
+    assert (entry.object_id, entry.actor, entry.data) == (
+        cohort.pk,
+        secretariat,
+        {
+            "number": 2,
+            "name": "Panel",
+            "assignments": sorted([pending.pk, removed.pk]),
+            "applications": [application.pk],
+        },
+    )
+
+
+def test_round_with_a_submitted_review_is_not_deleted(cohort, secretariat):
+    _round(cohort, secretariat, "Screening")
+    panel = _round(cohort, secretariat, "Panel")
+    (application,) = _apps(cohort, 1, "KR")
+    score(application, ReviewerFactory(), 70, review_round=panel)
+
+    refusal = _refusal(lambda: review_round_delete(review_round=panel, actor=secretariat))
+
+    assert refusal == (
+        "round_has_reviews",
+        "Reviews have been submitted in Panel: it cannot be deleted.",
+    )
+    assert ReviewRound.objects.filter(cohort=cohort).count() == 2
+    assert ActivityLog.objects.filter(action_type=Activity.REVIEW_ROUND_DELETED).count() == 0
+
+
+def test_only_the_latest_round_is_deleted_and_round_1_only_before_assignments(cohort, secretariat):
+    screening = _round(cohort, secretariat, "Screening")
+    _round(cohort, secretariat, "Panel")
+    ReviewAssignmentFactory(application__cohort=cohort, round=screening)
+
+    not_latest = _refusal(lambda: review_round_delete(review_round=screening, actor=secretariat))
+    review_round_delete(
+        review_round=ReviewRound.objects.get(cohort=cohort, number=2), actor=secretariat
+    )
+    assigned = _refusal(lambda: review_round_delete(review_round=screening, actor=secretariat))
+    ReviewAssignment.objects.filter(cohort=cohort).delete()
+    review_round_delete(review_round=screening, actor=secretariat)
+
+    assert not_latest == (
+        "round_not_latest",
+        "Only the latest round can be deleted: delete Panel first.",
+    )
+    assert assigned == (
+        "round_has_assignments",
+        "Reviewers have been assigned in round 1: it cannot be deleted.",
+    )
+    assert ReviewRound.objects.filter(cohort=cohort).count() == 0
+
+
+def _save_settings(cohort, actor, **kwargs):
+    kwargs.setdefault("avoid_same_country", False)
+    kwargs.setdefault("blind", False)
+    kwargs.setdefault("identifying_questions", [])
+    return review_settings_save(cohort=cohort, actor=actor, **kwargs)
+
+
+def test_settings_change_the_current_rounds_due_date_and_reviewers_per_application(
+    cohort, secretariat
+):
+    screening = _round(cohort, secretariat, "Screening")
+    panel = _round(cohort, secretariat, "Panel", reviews_per_application=2)
+    later = DUE + dt.timedelta(days=20)
+
+    _save_settings(cohort, secretariat, reviews_per_application=4, due_at=later, blind=True)
+
+    screening.refresh_from_db()
+    panel.refresh_from_db()
+    saved = CohortReviewSettings.objects.get(cohort=cohort)
+    assert (panel.reviews_per_application, panel.due_at) == (4, later)
+    assert (screening.reviews_per_application, screening.due_at) == (2, DUE)
+    assert (saved.reviews_per_application, saved.due_at, saved.blind) == (2, DUE, True)
+    assert ActivityLog.objects.get(action_type=Activity.REVIEW_SETTINGS_SAVED).data["round"] == 2
+
+
+def test_settings_in_round_1_change_round_1_and_the_settings(cohort, secretariat):
+    screening = _round(cohort, secretariat, "Screening")
+    later = DUE + dt.timedelta(days=20)
+
+    _save_settings(cohort, secretariat, reviews_per_application=3, due_at=later)
+
+    screening.refresh_from_db()
+    saved = CohortReviewSettings.objects.get(cohort=cohort)
+    assert (screening.reviews_per_application, screening.due_at) == (3, later)
+    assert (saved.reviews_per_application, saved.due_at) == (3, later)

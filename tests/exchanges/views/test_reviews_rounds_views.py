@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from exchanges.models import ActivityLog, ReviewRound, ReviewRoundEntry
+from exchanges.activity_types import Activity
+from exchanges.models import ActivityLog, CohortReviewSettings, ReviewRound, ReviewRoundEntry
 from exchanges.services.reviews import review_round_advance, review_round_create
 from tests.conftest import with_mfa
 from tests.factories import ReviewerFactory
@@ -53,7 +54,13 @@ def _round(cohort, actor, name, **kwargs):
         due_at=DUE,
         own_country_only=kwargs.pop("own_country_only", False),
         reviewers=kwargs.pop("reviewers", []),
+        start_anyway=True,
     )
+
+
+def _local(moment):
+    """``moment`` as the secretariat (UTC) types it in a datetime-local field."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M")
 
 
 def _assignment_url(assignment, name="review:assignment"):
@@ -148,9 +155,10 @@ def test_staff_create_a_round_and_are_sent_to_advance_applications(
         {
             "name": "Panel",
             "reviews_per_application": "3",
-            "due_at": "2027-04-01T10:00",
+            "due_at": _local(timezone.now() + dt.timedelta(days=30)),
             "own_country_only": "",
             "reviewers": [str(panellist.pk)],
+            "start_anyway": "on",
         },
     )
 
@@ -210,9 +218,9 @@ def test_rounds_list_query_count(
     for i in range(count):
         _round(cohort, secretariat, f"Round {i}")
 
-    # session, user, MFA, cohort (permission), cohort, pool, page count, page rows,
-    # progress by round
-    with django_assert_num_queries(9):
+    # session, user, MFA, cohort (permission), cohort, current round with its advanced
+    # applications, its pending reviews, pool, page count, page rows, progress by round
+    with django_assert_num_queries(11):
         response = staff_client.get(url("review_rounds", cohort))
 
     assert [row["round"].number for row in response.context["rows"]] == list(range(1, count + 1))
@@ -320,3 +328,252 @@ def test_round_edit_is_404_for_a_missing_round_and_403_for_reviewers(
     assert staff_client.get(url("review_round_edit", cohort, number=7)).status_code == 404
     staff_client.force_login(reviewer)
     assert staff_client.get(url("review_round_edit", cohort, number=1)).status_code == 403
+
+
+# --- Starting and deleting rounds, and the settings' round ---------------------------------
+
+
+def _new_round(**posted):
+    data = {
+        "name": "Panel",
+        "reviews_per_application": "2",
+        "due_at": _local(timezone.now() + dt.timedelta(days=30)),
+        "own_country_only": "",
+    }
+    return data | posted
+
+
+def _html(response) -> str:
+    return response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
+
+
+@pytest.mark.parametrize(
+    ("posted", "field", "message"),
+    [
+        ({"name": "  "}, "name", "Give the round a name."),
+        ({"due_at": ""}, "due_at", "Enter the date the reviews are due."),
+        ({"due_at": "2000-03-01T10:00"}, "due_at", "The reviews cannot be due in the past."),
+        (
+            {"due_at": _local(timezone.now() + dt.timedelta(days=800))},
+            "due_at",
+            "The reviews must be due within two years (by ",
+        ),
+    ],
+)
+def test_new_round_needs_a_name_and_a_due_date_ahead_and_keeps_the_input(
+    staff_client, cohort, posted, field, message
+):
+    response = staff_client.post(url("review_rounds", cohort), _new_round(**posted))
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert (list(errors), errors[field][0].startswith(message)) == ([field], True)
+    html = _html(response)
+    assert message in html
+    assert 'name="reviews_per_application" value="2"' in html
+    assert ('value="Panel"' in html) == ("name" not in posted)
+    if posted.get("due_at"):
+        assert f'value="{posted["due_at"]}"' in html
+    assert ReviewRound.objects.filter(cohort=cohort).count() == 0
+
+
+def test_new_round_due_date_is_refused_in_japanese(client, cohort, secretariat):
+    secretariat.preferred_language = "ja"
+    secretariat.save(update_fields=["preferred_language"])
+    client.force_login(secretariat)
+
+    response = client.post(
+        url("review_rounds", cohort),
+        _new_round(name="", due_at="2000-03-01T10:00"),
+        HTTP_ACCEPT_LANGUAGE="ja",
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "name": ["ラウンドの名前を入力してください。"],
+        "due_at": ["審査期限を過去の日時にすることはできません。"],
+    }
+
+
+def test_next_round_warns_of_pending_reviews_and_nothing_advanced_and_needs_the_box(
+    staff_client, cohort, secretariat
+):
+    _round(cohort, secretariat, "Screening")
+    panel = _round(cohort, secretariat, "Panel")
+    ReviewAssignmentFactory(application__cohort=cohort, round=panel)
+    ReviewAssignmentFactory(application__cohort=cohort, round=panel)
+
+    page = staff_client.get(url("review_rounds", cohort))
+    unticked = staff_client.post(url("review_rounds", cohort), _new_round(name="Final"))
+    ticked = staff_client.post(
+        url("review_rounds", cohort), _new_round(name="Final", start_anyway="on")
+    )
+
+    html = _html(page)
+    assert (page.context["warning"].pending, page.context["warning"].advanced) == (2, 0)
+    assert "Panel, the current round, still has 2 pending reviews." in html
+    assert "No application has been advanced to Panel yet." in html
+    assert 'name="start_anyway"' in html
+    assert unticked.status_code == 400
+    assert unticked.context["form"].errors == {
+        "start_anyway": ["Tick the box to start the next round anyway."]
+    }
+    assert 'value="Final"' in _html(unticked)
+    assert ticked.status_code == 302
+    assert list(ReviewRound.objects.filter(cohort=cohort).values_list("name", flat=True)) == [
+        "Screening",
+        "Panel",
+        "Final",
+    ]
+
+
+def test_next_round_without_pending_work_has_no_warning_and_no_box(staff_client, cohort):
+    page = staff_client.get(url("review_rounds", cohort))
+    response = staff_client.post(url("review_rounds", cohort), _new_round(name="Screening"))
+
+    assert page.context["warning"] is None
+    assert 'name="start_anyway"' not in _html(page)
+    assert response.status_code == 302
+    assert list(ReviewRound.objects.filter(cohort=cohort).values_list("name", flat=True)) == [
+        "Screening"
+    ]
+
+
+def test_staff_delete_the_latest_round_after_ticking_the_box(staff_client, cohort, secretariat):
+    _round(cohort, secretariat, "Screening")
+    panel = _round(cohort, secretariat, "Panel")
+    pending = ReviewAssignmentFactory(application__cohort=cohort, round=panel)
+    delete_url = url("review_round_delete", cohort, number=2)
+
+    edit = staff_client.get(url("review_round_edit", cohort, number=2))
+    unticked = staff_client.post(delete_url, {}, follow=True)
+    ticked = staff_client.post(delete_url, {"confirm": "on"}, follow=True)
+
+    assert f'action="{delete_url}"' in _html(edit)
+    assert unticked.redirect_chain == [(url("review_round_edit", cohort, number=2), 302)]
+    assert [str(m) for m in unticked.context["messages"]] == [
+        "Tick the box to confirm that the round is deleted."
+    ]
+    assert ticked.redirect_chain == [(url("review_rounds", cohort), 302)]
+    assert [str(m) for m in ticked.context["messages"]] == ["Panel has been deleted."]
+    assert list(ReviewRound.objects.filter(cohort=cohort).values_list("name", flat=True)) == [
+        "Screening"
+    ]
+    assert not ReviewAssignmentFactory._meta.model.objects.filter(pk=pending.pk).exists()
+    assert ActivityLog.objects.get(action_type=Activity.REVIEW_ROUND_DELETED).data["number"] == 2
+
+
+def test_round_with_submitted_reviews_is_not_deleted_and_says_why(
+    staff_client, cohort, secretariat
+):
+    _round(cohort, secretariat, "Screening")
+    panel = _round(cohort, secretariat, "Panel")
+    score(reviewed_application(cohort), ReviewerFactory(), 70, review_round=panel)
+
+    response = staff_client.post(
+        url("review_round_delete", cohort, number=2), {"confirm": "on"}, follow=True
+    )
+
+    assert response.redirect_chain == [(url("review_round_edit", cohort, number=2), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Reviews have been submitted in Panel: it cannot be deleted."
+    ]
+    assert ReviewRound.objects.filter(cohort=cohort).count() == 2
+
+
+def test_round_delete_is_post_only_404_for_a_missing_round_and_403_for_reviewers(
+    client, staff_client, cohort, secretariat, reviewer
+):
+    _round(cohort, secretariat, "Screening")
+
+    assert staff_client.get(url("review_round_delete", cohort, number=1)).status_code == 405
+    assert (
+        staff_client.post(url("review_round_delete", cohort, number=4), {"confirm": "on"})
+    ).status_code == 404
+    client.force_login(reviewer)
+    assert (
+        client.post(url("review_round_delete", cohort, number=1), {"confirm": "on"})
+    ).status_code == 403
+    assert ReviewRound.objects.filter(cohort=cohort).count() == 1
+
+
+def _settings_data(**posted):
+    return {
+        "reviews_per_application": "3",
+        "due_at": _local(timezone.now() + dt.timedelta(days=60)),
+        "identifying_questions": [],
+    } | posted
+
+
+def test_settings_edit_the_current_round_and_name_it(staff_client, cohort, secretariat):
+    screening = _round(cohort, secretariat, "Screening")
+    panel = _round(cohort, secretariat, "Panel", reviews_per_application=2)
+    due = (timezone.now() + dt.timedelta(days=60)).replace(second=0, microsecond=0)
+
+    page = staff_client.get(url("review_settings", cohort))
+    response = staff_client.post(url("review_settings", cohort), _settings_data(due_at=_local(due)))
+
+    html = _html(page)
+    assert "Reviews due in Panel" in html
+    assert "Reviewers per application in Panel" in html
+    assert "are those of Panel, the current round." in html
+    assert (
+        page.context["form"]["reviews_per_application"].value(),
+        page.context["form"]["due_at"].value(),
+    ) == (2, DUE.replace(tzinfo=None))  # as the secretariat (UTC) sees it
+    assert response.status_code == 302
+    panel.refresh_from_db()
+    screening.refresh_from_db()
+    assert (panel.reviews_per_application, panel.due_at) == (3, due)
+    assert (screening.reviews_per_application, screening.due_at) == (1, DUE)
+    assert CohortReviewSettings.objects.get(cohort=cohort).due_at == DUE
+    overview = staff_client.get(url("review", cohort))
+    assert (overview.context["per_application"], overview.context["due_at"]) == (3, due)
+
+
+@pytest.mark.parametrize(
+    ("due_at", "message"),
+    [
+        ("1900-01-01T10:00", "The reviews cannot be due before the round started ("),
+        (
+            _local(timezone.now() + dt.timedelta(days=800)),
+            "The reviews must be due within two years (by ",
+        ),
+    ],
+)
+def test_settings_refuse_a_due_date_out_of_range_and_keep_the_input(
+    staff_client, cohort, secretariat, due_at, message
+):
+    panel = _round(cohort, secretariat, "Panel")
+    ReviewRound.objects.filter(pk=panel.pk).update(created_at=timezone.now() - dt.timedelta(days=5))
+
+    response = staff_client.post(url("review_settings", cohort), _settings_data(due_at=due_at))
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert (list(errors), errors["due_at"][0].startswith(message)) == (["due_at"], True)
+    assert f'value="{due_at}"' in _html(response)
+    panel.refresh_from_db()
+    assert panel.due_at == DUE
+
+
+def test_settings_keep_a_passed_due_date_when_it_is_not_changed(staff_client, cohort, secretariat):
+    panel = _round(cohort, secretariat, "Panel")
+    ReviewRound.objects.filter(pk=panel.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=30)
+    )
+    _close(panel)
+    panel.refresh_from_db()
+    CohortReviewSettings.objects.filter(cohort=cohort).update(due_at=panel.due_at)
+
+    form = staff_client.get(url("review_settings", cohort)).context["form"]
+    response = staff_client.post(
+        url("review_settings", cohort),
+        _settings_data(
+            due_at=form["due_at"].value().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f"),
+            blind="on",
+        ),
+    )
+
+    assert response.status_code == 302
+    assert CohortReviewSettings.objects.get(cohort=cohort).blind is True

@@ -168,6 +168,7 @@ def _two_rounds(cohort, secretariat):
             due_at=None,
             own_country_only=False,
             reviewers=[],
+            start_anyway=True,
         )
         for name in ("Screening", "Panel")
     ]
