@@ -174,6 +174,32 @@ def test_admin_cohort_refuses_eligible_country_outside_the_program(admin_client)
     }
 
 
+def test_admin_cohort_refuses_host_country_outside_the_program(admin_client):
+    program = ProgramFactory(countries=["JP", "KR"])
+
+    response = admin_client.post(
+        reverse("admin:exchanges_cohort_add"), _cohort_data(program, host_country="US")
+    )
+
+    assert _errors(response) == {
+        "host_country": ["The host country must be a participating country of the program."]
+    }
+    assert Cohort.objects.count() == 0
+
+
+@pytest.mark.parametrize("deadline", ["2030-07-01", "2030-08-01"])
+def test_admin_cohort_refuses_a_deadline_on_or_after_the_start(admin_client, deadline):
+    response = admin_client.post(
+        reverse("admin:exchanges_cohort_add"),
+        _cohort_data(ProgramFactory(), deadline_0=deadline),
+    )
+
+    assert _errors(response)["deadline"] == [
+        "The application deadline must be before the program starts (July 1, 2030)."
+    ]
+    assert Cohort.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [

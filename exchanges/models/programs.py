@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -250,6 +250,23 @@ class Cohort(models.Model):
                     _("Not a participating country of the program: %(codes)s."),
                     code="eligible_country_outside_program",
                     params={"codes": ", ".join(outside)},
+                )
+        if (
+            isinstance(program_countries, list)
+            and self.host_country in Country.values
+            and self.host_country not in program_countries
+        ):
+            errors["host_country"] = ValidationError(
+                _("The host country must be a participating country of the program."),
+                code="host_country_outside_program",
+            )
+        if self.deadline is not None and self.starts_on is not None:
+            last_day = timezone.localtime(self.deadline).date()
+            if last_day >= self.starts_on:
+                errors["deadline"] = ValidationError(
+                    _("The application deadline must be before the program starts (%(start)s)."),
+                    code="deadline_after_start",
+                    params={"start": formats.date_format(self.starts_on)},
                 )
         if errors:
             raise ValidationError(errors)
