@@ -766,13 +766,18 @@ def activity_detail_value(value) -> str:
     return text
 
 
+#: Where each known key stands in the audit trail: the order of ``DETAIL_LABELS``.
+_DETAIL_ORDER = {key: position for position, key in enumerate(DETAIL_LABELS)}
+
+
 def activity_details(data) -> list[tuple[str, str]]:
-    """An entry's ``data`` as (label, value) pairs in stored order, for the audit trail."""
+    """An entry's ``data`` as (label, value) pairs for the audit trail: the known keys in the
+    order of ``DETAIL_LABELS``, then any other key alphabetically. Not the stored order:
+    PostgreSQL's jsonb keeps no key order, so a page would differ between databases."""
     if not isinstance(data, dict):
         return [] if data in (None, "") else [(gettext("Details"), activity_detail_value(data))]
-    return [
-        (activity_detail_label(key), activity_detail_value(value)) for key, value in data.items()
-    ]
+    keys = sorted(data, key=lambda key: (_DETAIL_ORDER.get(key, len(_DETAIL_ORDER)), str(key)))
+    return [(activity_detail_label(key), activity_detail_value(data[key])) for key in keys]
 
 
 def _parse_moment(text: str) -> dt.datetime | None:

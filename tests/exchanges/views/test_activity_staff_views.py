@@ -104,12 +104,13 @@ def test_audit_log_shows_details_as_translated_fields_not_a_dictionary(staff_cli
     assert "{&#x27;" not in content
     assert "&#x27;cohort&#x27;" not in content
     details = content.split('class="text-break activity-details">')[1].split("</td>")[0]
+    # Known keys in the registry's order, not the stored one: PostgreSQL's jsonb keeps none.
     assert details == (
-        '<small class="d-block"><span class="fw-semibold">期:</span> 1</small>'
-        '<small class="d-block"><span class="fw-semibold">名称:</span> Old due</small>'
-        '<small class="d-block"><span class="fw-semibold">期限:</span> 2000/03/02 0:00</small>'
-        '<small class="d-block"><span class="fw-semibold">審査員:</span> —</small>'
         '<small class="d-block"><span class="fw-semibold">ブラインド審査:</span> はい</small>'
+        '<small class="d-block"><span class="fw-semibold">期:</span> 1</small>'
         '<small class="d-block"><span class="fw-semibold">参加国:</span> JP, KR</small>'
+        '<small class="d-block"><span class="fw-semibold">期限:</span> 2000/03/02 0:00</small>'
+        '<small class="d-block"><span class="fw-semibold">名称:</span> Old due</small>'
+        '<small class="d-block"><span class="fw-semibold">審査員:</span> —</small>'
         '<small class="d-block"><span class="fw-semibold">Some new key:</span> x</small>'
     )
