@@ -29,14 +29,14 @@ class ProblemSerializer(serializers.Serializer):
     )
 
 
-# Statuses any authenticated operation may answer: a bad filter, page size or cursor (400), a
-# missing or dead key (401), a missing scope (403), an object the key may not see (404), an
-# Accept the API cannot serve (406), the rate limit (429).
+# Statuses any authenticated operation may answer: a bad filter or page size (400), a
+# missing or dead key (401), a missing scope (403), an object the key may not see or a cursor
+# the API did not give out (404), an Accept the API cannot serve (406), the rate limit (429).
 COMMON = {
-    "400": "Invalid query parameters (a filter, `page_size` or `cursor`).",
+    "400": "Invalid query parameters (a filter or `page_size`).",
     "401": "Missing, malformed, expired or revoked API key.",
     "403": "The key lacks the scope of this operation; `required_scopes` names it.",
-    "404": "No such object for this key.",
+    "404": "No such object for this key, or a `cursor` the API did not give out.",
     "406": "The Accept header asks for a format the API does not serve.",
     "429": "Rate limit of the key exceeded; see Retry-After.",
 }

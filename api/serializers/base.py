@@ -68,11 +68,14 @@ class EmptyInputSerializer(InputSerializer):
 
 
 class StrictIntegerField(serializers.IntegerField):
-    """A JSON integer. DRF's ``IntegerField`` takes ``"1"`` and ``1.0`` too; the schema says
-    integer, so a string or a float is refused (and so is ``true``, which Python counts as
-    1)."""
+    """A JSON integer. DRF's ``IntegerField`` takes the string ``"1"`` too; the schema says
+    integer, so a string is refused, and so is ``true`` (which Python counts as 1) and a
+    number with a fraction. A number without one (``1.0``) is an integer in JSON Schema's
+    terms, so it is taken as ``1``."""
 
     def to_internal_value(self, data):
+        if isinstance(data, float) and data.is_integer():
+            data = int(data)
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)

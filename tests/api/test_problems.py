@@ -268,37 +268,33 @@ def list_paths(world) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        cursor("p=abc"),
-        cursor("p="),
-        cursor("p=1.5"),
-        cursor("p=1e3"),
-        cursor("p=-1"),
-        cursor("p=%00"),
-        cursor("p=" + "9" * 19),
-        cursor("r=x"),
-        cursor("o=-1"),
-        "notbase64!!",
-        "garbage",
-        "\u00e9",
-    ],
-)
-def test_a_cursor_the_api_did_not_give_out_is_a_400_problem_naming_cursor(jp, world, value):
-    """A tampered position reached the query and raised a 500; an undecodable cursor was a
-    404. Both are the client's mistake, answered like a bad page_size."""
-    for path in list_paths(world):
-        response = jp.get(path, {"page_size": 3, "cursor": value})
+BAD_CURSORS = [
+    cursor("p=abc"),
+    cursor("p="),
+    cursor("p=1.5"),
+    cursor("p=1e3"),
+    cursor("p=-1"),
+    cursor("p=%00"),
+    cursor("p=" + "9" * 19),
+    cursor("r=x"),
+    cursor("o=-1"),
+    "notbase64!!",
+    "garbage",
+    "\u00e9",
+]
 
-        body = assert_problem(response, 400, "invalid")
-        assert body["errors"] == [
-            {
-                "field": "cursor",
-                "code": "invalid",
-                "detail": "Send a cursor from the next or previous link of a page, unchanged.",
-            }
-        ], path
+
+def test_a_cursor_the_api_did_not_give_out_is_a_404_problem_never_a_500(jp, world):
+    """A tampered position reached the query and raised a 500. Any cursor the API did not
+    give out is now the page that does not exist: 404, like an undecodable one always was
+    (a cursor is a plain string in the schema, so a client cannot tell a made-up one from
+    a real one before asking; a 400 would refuse schema-valid input)."""
+    for value in BAD_CURSORS:
+        for path in list_paths(world):
+            response = jp.get(path, {"page_size": 3, "cursor": value})
+
+            body = assert_problem(response, 404, "not_found")
+            assert body["detail"] == "Not found.", (path, value)
 
 
 def test_a_cursor_the_api_gave_out_still_pages_every_list(jp, world):
@@ -487,12 +483,14 @@ def test_an_unknown_field_is_reported_with_every_other_failing_field(jp, world):
     ]
 
 
-@pytest.mark.parametrize("cohort", ["{pk}", "{pk}.0", True])
+@pytest.mark.parametrize("cohort", ["{pk}", "{pk}.5", True])
 def test_a_cohort_that_is_not_a_json_integer_is_refused(jp, world, cohort):
+    """A string, a boolean or a number with a fraction. (``3.0`` is an integer in JSON
+    Schema's terms and is taken: the next test.)"""
     pk = world["cohort"].pk
     value = cohort.format(pk=pk) if isinstance(cohort, str) else cohort
-    if value == f"{pk}.0":
-        value = float(pk)
+    if value == f"{pk}.5":
+        value = pk + 0.5
     before = Nomination.objects.count()
 
     response = jp.post(NOMINATIONS, nomination_body(world, cohort=value), format="json")
@@ -502,6 +500,15 @@ def test_a_cohort_that_is_not_a_json_integer_is_refused(jp, world, cohort):
         {"field": "cohort", "code": "invalid", "detail": "A valid integer is required."}
     ]
     assert Nomination.objects.count() == before
+
+
+def test_a_cohort_written_as_a_number_without_a_fraction_is_taken(jp, world):
+    response = jp.post(
+        NOMINATIONS, nomination_body(world, cohort=float(world["cohort"].pk)), format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["cohort"] == world["cohort"].pk
 
 
 @pytest.mark.parametrize(
