@@ -261,8 +261,9 @@ def test_the_subscription_list_query_count_is_constant(jp, world, count, django_
     assert len(response.json()["results"]) == count
 
 
-@pytest.mark.django_db(transaction=True)
-def test_redelivery_through_the_api_reaches_the_receiver_again(receiver):
+def _subscribed(receiver):
+    """A JP organisation's client and its new subscription to ``receiver`` (whose secret is
+    set so it checks signatures): ``(client, created response)``."""
     from tests.factories import OrganisationFactory  # noqa: PLC0415 -- test isolation: no world here
 
     organisation = OrganisationFactory(name="Japan Center", country="JP")
@@ -272,6 +273,12 @@ def test_redelivery_through_the_api_reaches_the_receiver_again(receiver):
     client = client_for(token)
     created = client.post("/api/v1/webhooks/", {**NEW, "url": receiver.url}, format="json")
     receiver.secret = created.json()["secret"]
+    return client, created
+
+
+@pytest.mark.django_db(transaction=True)
+def test_redelivery_through_the_api_reaches_the_receiver_again(receiver):
+    client, created = _subscribed(receiver)
     subscription = WebhookSubscription.objects.get(pk=created.json()["id"])
     event = WebhookEventRecord.objects.create(
         event_type="application.submitted",
@@ -345,15 +352,7 @@ def test_enabling_a_disabled_subscription_sends_the_events_kept_meanwhile(
 
 @pytest.mark.django_db(transaction=True)
 def test_redelivering_a_delivered_event_through_the_api_leaves_it_delivered(receiver):
-    from tests.factories import OrganisationFactory  # noqa: PLC0415 -- test isolation: no world here
-
-    organisation = OrganisationFactory(name="Japan Center", country="JP")
-    _key, token = api_key_create(
-        organisation=organisation, name="Hooks", scopes=[ApiScope.WEBHOOKS_MANAGE]
-    )
-    client = client_for(token)
-    created = client.post("/api/v1/webhooks/", {**NEW, "url": receiver.url}, format="json")
-    receiver.secret = created.json()["secret"]
+    client, created = _subscribed(receiver)
     receiver.answers = [503]
     event = WebhookEventRecord.objects.create(
         event_type="application.submitted",
